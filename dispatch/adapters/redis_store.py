@@ -1,0 +1,281 @@
+"""The incident store on Redis: events appended to streams, projections kept beside them.
+
+Every write is one guarded Lua script (``commit.lua``): the incident's events, its new
+projection, its feed entries, its deadlines, its indexes and, for the pipeline, the XACK
+of the report that caused them either all happen or none do. A retried job therefore
+cannot assign twice, and a crash between two writes cannot leave half an incident.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import redis
+
+from dispatch.adapters.redis_keys import Keys
+from dispatch.domain import incident as inc
+from dispatch.domain.errors import Conflict, UnknownIncident
+from dispatch.domain.events import Event, EventType, iso
+from dispatch.domain.incident import CloseDeadline, Incident, OpenDeadline, Publish
+
+FEED_MAXLEN = 500_000  # per feed: weeks of a city's events; trimmed approximately
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+_SCRIPT = resources.files("dispatch.adapters").joinpath("commit.lua").read_text(encoding="utf-8")
+
+
+def new_incident_id(now: datetime) -> str:
+    """A sortable, human-readable id: the UTC date and 8 random base-32 characters."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    tail = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{now.strftime('%Y%m%d')}-{tail}"
+
+
+@dataclass
+class _Batch:
+    """The guards and commands of one atomic commit."""
+
+    guards: list[list[str]] = field(default_factory=list)
+    ops: list[list[str]] = field(default_factory=list)
+
+    def op(self, *args: object) -> int:
+        self.ops.append([str(a) for a in args])
+        return len(self.ops)  # 1-based index into the script's results after "ok"
+
+
+class RedisStore:
+    """Incidents, timelines, feeds and deadlines on one Redis (sync client).
+
+    Args:
+        client: a ``redis.Redis`` built with ``decode_responses=True``.
+        keys: the key layout (namespace).
+    """
+
+    def __init__(self, client: redis.Redis, keys: Keys | None = None) -> None:
+        self.r = client
+        self.keys = keys or Keys()
+        self._commit = client.register_script(_SCRIPT)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _run(self, batch: _Batch) -> list[Any]:
+        return list(self._commit(args=[json.dumps({"guards": batch.guards, "ops": batch.ops},
+                                                   ensure_ascii=False)]))
+
+    def intake(self, report: Mapping[str, Any], now: datetime) -> tuple[str, datetime, bool]:
+        """Durably append a new report and open its incident.
+
+        Returns:
+            ``(incident_id, received_at, created)``; ``created`` is False when the report's
+            ``source_id`` was seen before, in which case the earlier incident is returned and
+            nothing is written.
+        """
+        source_id = report.get("source_id")
+        while True:
+            incident_id = new_incident_id(now)
+            event = Event(EventType.REPORT_RECEIVED, incident_id, now, data=dict(report))
+            state, effects = inc.create(event)
+            batch = _Batch()
+            batch.guards.append(["version", self.keys.incident(incident_id), "0"])
+            if source_id:
+                batch.guards.append(["idem", self.keys.idem(source_id)])
+                batch.op("SET", self.keys.idem(source_id), incident_id)
+            batch.op("XADD", self.keys.reports, "*", "incident_id", incident_id)
+            self._append(batch, state, event, effects, previous=None)
+            batch.op("HINCRBY", self.keys.metrics, f"reports_received|{report['channel']}", 1)
+            result = self._run(batch)
+            if result[0] == "exists":
+                existing = self.load(result[1])
+                return existing.id, existing.received_at, False
+            if result[0] == "ok":
+                return incident_id, now, True
+            # "conflict": the random id collided with an existing incident; draw again.
+
+    def commit(self, before: Incident, events: Sequence[Event], *,
+               ack_report: str | None = None, group: str | None = None,
+               require_deadline: str | None = None,
+               extra_ops: Iterable[Sequence[object]] = ()) -> Incident:
+        """Append ``events`` to the incident, atomically, if nobody changed it since ``before``.
+
+        Args:
+            before: the state the events were decided on.
+            events: the events, in order.
+            ack_report: a ``reports`` stream entry to XACK in the same transaction.
+            group: the consumer group ``ack_report`` belongs to.
+            require_deadline: commit only if this deadline key is still pending (the
+                scheduler uses it so that two schedulers never both escalate).
+            extra_ops: further Redis commands to run in the same transaction.
+
+        Returns:
+            The incident after the events.
+
+        Raises:
+            Conflict: the incident changed since ``before`` (or the deadline was taken).
+            InvalidTransition: an event is not allowed in the incident's status.
+        """
+        batch = _Batch()
+        batch.guards.append(["version", self.keys.incident(before.id), str(before.version)])
+        if require_deadline:
+            batch.guards.append(["zmember", self.keys.deadlines, require_deadline])
+        state = before
+        for event in events:
+            previous = state
+            state, effects = inc.apply(state, event)
+            self._append(batch, state, event, effects, previous=previous)
+        for op in extra_ops:
+            batch.op(*op)
+        if ack_report and group:
+            batch.op("XACK", self.keys.reports, group, ack_report)
+        result = self._run(batch)
+        if result[0] != "ok":
+            raise Conflict(f"incident {before.id} changed concurrently ({result[0]})")
+        return state
+
+    def _append(self, batch: _Batch, state: Incident, event: Event,
+                effects: Iterable[inc.Effect], previous: Incident | None) -> None:
+        k = self.keys
+        fields = event.to_fields()
+        flat = [x for pair in fields.items() for x in pair]
+        batch.op("XADD", k.timeline(state.id), "*", *flat)
+        summary = ["incident", json.dumps(summarize(state), ensure_ascii=False)]
+        batch.op("HSET", k.incident(state.id), "state",
+                 json.dumps(state.to_dict(), ensure_ascii=False), "version", state.version)
+        for effect in effects:
+            if isinstance(effect, Publish):
+                batch.op("XADD", k.feed(effect.feed), "MAXLEN", "~", FEED_MAXLEN, "*", *flat,
+                         *summary)
+            elif isinstance(effect, OpenDeadline):
+                batch.op("ZADD", k.deadlines, effect.due.timestamp(), effect.key)
+            elif isinstance(effect, CloseDeadline):
+                batch.op("ZREM", k.deadlines, effect.key)
+        self._index(batch, state, previous)
+        if event.type is EventType.ASSIGNED:
+            self._observe_latency(batch, (event.at - state.received_at).total_seconds())
+        elif event.type is EventType.ESCALATED:
+            batch.op("HINCRBY", k.metrics, "escalations", 1)
+
+    def _index(self, batch: _Batch, state: Incident, previous: Incident | None) -> None:
+        score = state.received_at.timestamp()
+        pairs = (("status", state.status.value), ("precinct", state.precinct),
+                 ("category", state.category))
+        old = {} if previous is None else {
+            "status": previous.status.value, "precinct": previous.precinct,
+            "category": previous.category}
+        if previous is None:
+            batch.op("ZADD", self.keys.index("all"), score, state.id)
+        for name, value in pairs:
+            if old.get(name) == value:
+                continue
+            if old.get(name):
+                batch.op("ZREM", self.keys.index(name, str(old[name])), state.id)
+            if value:
+                batch.op("ZADD", self.keys.index(name, value), score, state.id)
+
+    def _observe_latency(self, batch: _Batch, seconds: float) -> None:
+        m = self.keys.metrics
+        for le in LATENCY_BUCKETS:
+            if seconds <= le:
+                batch.op("HINCRBY", m, f"latency_bucket|{le}", 1)
+        batch.op("HINCRBY", m, "latency_count", 1)
+        batch.op("HINCRBYFLOAT", m, "latency_sum", round(seconds, 6))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self, incident_id: str) -> Incident:
+        """The incident's current state.
+
+        Raises:
+            UnknownIncident: no incident has that id.
+        """
+        raw = self.r.hget(self.keys.incident(incident_id), "state")
+        if raw is None:
+            raise UnknownIncident(incident_id)
+        return Incident.from_dict(json.loads(raw))
+
+    def timeline(self, incident_id: str) -> list[dict[str, Any]]:
+        """Every event of the incident, oldest first, as JSON-ready dicts."""
+        return [feed_message(entry_id, fields)
+                for entry_id, fields in self.r.xrange(self.keys.timeline(incident_id))]
+
+    def list(self, *, precinct: str | None = None, status: str | None = None,
+             category: str | None = None, limit: int = 50) -> list[Incident]:
+        """The newest incidents matching every given filter."""
+        filters = [(n, v) for n, v in (("precinct", precinct), ("status", status),
+                                       ("category", category)) if v]
+        index = self.keys.index(*filters[0]) if filters else self.keys.index("all")
+        found: list[Incident] = []
+        start = 0
+        page = max(limit * 2, 100)
+        while len(found) < limit:
+            ids = self.r.zrevrange(index, start, start + page - 1)
+            if not ids:
+                break
+            start += page
+            pipe = self.r.pipeline(transaction=False)
+            for i in ids:
+                pipe.hget(self.keys.incident(i), "state")
+            for raw in pipe.execute():
+                if raw is None:
+                    continue
+                item = Incident.from_dict(json.loads(raw))
+                d = {"precinct": item.precinct, "status": item.status.value,
+                     "category": item.category}
+                if all(d[n] == v for n, v in filters):
+                    found.append(item)
+                    if len(found) >= limit:
+                        break
+        return found
+
+    def due_deadlines(self, now: datetime, limit: int = 100) -> list[str]:
+        """Deadline keys whose time has come."""
+        return list(self.r.zrangebyscore(self.keys.deadlines, "-inf", now.timestamp(),
+                                         start=0, num=limit))
+
+    def drop_deadline(self, key: str) -> None:
+        """Forget a deadline that no longer applies."""
+        self.r.zrem(self.keys.deadlines, key)
+
+    def open_deadlines(self) -> int:
+        """How many deadlines are pending."""
+        return int(self.r.zcard(self.keys.deadlines))
+
+
+def summarize(state: Incident) -> dict[str, Any]:
+    """What a console needs to show an incident without asking again."""
+    location = state.location or {}
+    return {
+        "id": state.id, "status": state.status.value, "channel": state.channel,
+        "text": state.text, "category": state.category, "priority": state.priority,
+        "flags": list(state.flags), "precinct": state.precinct,
+        "received_at": iso(state.received_at),
+        "ack_due_at": iso(state.ack_due_at) if state.ack_due_at else None,
+        "escalation_level": state.escalation_level,
+        "address": state.address,
+        "location": {k: location.get(k) for k in (
+            "lat", "lon", "radius_m", "district_name", "precinct", "precinct_name",
+            "in_jurisdiction", "candidates") if k in location},
+    }
+
+
+def feed_message(entry_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    """The JSON message a console receives for one stream entry."""
+    message: dict[str, Any] = {
+        "type": fields["type"],
+        "event_id": entry_id,
+        "at": fields["at"],
+        "incident_id": fields.get("incident_id"),
+        "actor": fields.get("actor"),
+        "payload": json.loads(fields.get("data") or "{}"),
+    }
+    if "incident" in fields:
+        message["incident"] = json.loads(fields["incident"])
+    return message
+
+
+__all__ = ["RedisStore", "feed_message", "new_incident_id", "iso"]

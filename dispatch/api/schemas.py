@@ -1,0 +1,108 @@
+"""Pydantic models at the HTTP edge: what a client may send, and what it gets back."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+MAX_TEXT = 5000
+
+
+class Channel(str, Enum):
+    """Where a report came from."""
+
+    call = "call"
+    forum = "forum"
+    transfer_12345 = "transfer_12345"
+
+
+class Crs(str, Enum):
+    """Coordinate systems accepted on input (stored as WGS-84)."""
+
+    wgs84 = "wgs84"
+    gcj02 = "gcj02"
+    bd09 = "bd09"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain something other than whitespace")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a timezone offset, e.g. 2026-11-26T08:30:00+08:00")
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_not_blank)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Caller(Strict):
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{2,19}$")] | None = None
+    name: ShortText | None = None
+
+
+class DeviceLocation(Strict):
+    lat: float = Field(ge=-90, le=90, description="latitude in degrees")
+    lon: float = Field(ge=-180, le=180, description="longitude in degrees")
+    crs: Crs = Crs.wgs84
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+
+    def model_post_init(self, __context: Any) -> None:
+        if math.isnan(self.lat) or math.isnan(self.lon):  # pragma: no cover - allow_inf_nan
+            raise ValueError("coordinates must be numbers")
+
+
+class ForumPost(Strict):
+    post_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")]
+    author: ShortText | None = None
+    posted_at: AwareDatetime | None = None
+    region_hint: ShortText | None = None
+    thread_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ReportCreate(Strict):
+    """A report from a call-taker, the forum platform or the 12345 hotline."""
+
+    channel: Channel
+    text: Text
+    caller: Caller | None = None
+    location: DeviceLocation | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    occurred_at: AwareDatetime | None = None
+    source_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")] | None = None
+    forum: ForumPost | None = None
+    case_number: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")] | None = None
+
+
+class ReportAccepted(BaseModel):
+    id: str
+    status: str = "received"
+    received_at: str
+
+
+class Precinct(BaseModel):
+    id: str
+    name: str
+    district: str
+    district_name: str
+    synthetic: bool
+
+
+class ErrorBody(BaseModel):
+    detail: Any
+    message: str

@@ -1,0 +1,151 @@
+"""The console websocket: ``/v1/consoles/{feed}/ws?since=<event_id>``.
+
+Protocol (one JSON object per message; every server message has ``type``, ``event_id``,
+``at`` and a ``payload``):
+
+* server → ``hello`` first, naming the feed and the newest event id at connect time;
+* server → every feed event after ``since`` (backlog), then live ones, no gap, no duplicate;
+* server → ``ping`` every ``PING_S`` seconds of silence (the websocket layer pings too);
+* client → ``{"type": "ack", "incident_id": ...}`` appends ``incident.acknowledged``; the
+  server answers ``ack_result`` (``ok`` or an ``error``);
+* client → ``{"type": "ping"}`` is answered with ``pong``.
+
+Close codes: 4400 bad ``since``, 4404 unknown feed, 4008 the console fell too far behind
+(reconnect with ``since``), 1011 server error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from dispatch.adapters.redis_store import RedisStore, feed_message
+from dispatch.adapters.ws_hub import FeedHub, stream_id
+from dispatch.domain.errors import DispatchError
+from dispatch.domain.events import iso
+from dispatch.domain.incident import COMMAND_FEED
+from dispatch.services import acknowledge
+
+PING_S = 15.0
+_SINCE = re.compile(r"^\d{1,20}(-\d{1,20})?$")
+CLOSE_BAD_REQUEST = 4400
+CLOSE_UNKNOWN_FEED = 4404
+CLOSE_TOO_SLOW = 4008
+
+
+class ConsoleSession:
+    """One connected console: backlog, live events, acks."""
+
+    def __init__(self, ws: WebSocket, feed: str, hub: FeedHub, store: RedisStore,
+                 now: Callable[[], Any]) -> None:
+        self.ws = ws
+        self.feed = feed
+        self.hub = hub
+        self.store = store
+        self.now = now
+        self.last: tuple[int, int] = (0, 0)
+
+    async def send(self, kind: str, payload: dict[str, Any], event_id: str | None = None) -> None:
+        await self.ws.send_text(json.dumps({"type": kind, "event_id": event_id,
+                                            "at": iso(self.now()), "payload": payload},
+                                           ensure_ascii=False))
+
+    async def run(self, since: str | None) -> None:
+        sub = await self.hub.subscribe(self.feed)
+        try:
+            head = await self.hub.last_id(self.feed)
+            await self.send("hello", {"feed": self.feed, "since": since, "head": head,
+                                      "ping_s": PING_S}, event_id=head)
+            if since is not None:
+                await self._backlog(since)
+            else:
+                self.last = stream_id(head)
+            receiver = asyncio.create_task(self._receive())
+            sender = asyncio.create_task(self._live(sub.queue))
+            slow = asyncio.create_task(sub.overflowed.wait())
+            done, pending = await asyncio.wait({receiver, sender, slow},
+                                               return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            if slow in done:
+                await self.ws.close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
+            for task in done:
+                if task is not slow and task.exception() and not isinstance(
+                        task.exception(), WebSocketDisconnect):
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            self.hub.unsubscribe(sub)
+
+    async def _backlog(self, since: str) -> None:
+        key = self.store.keys.feed(self.feed)
+        start = "(" + since
+        while True:
+            entries = await self.hub.r.xrange(key, min=start, max="+", count=500)
+            for entry_id, fields in entries:
+                await self.ws.send_text(json.dumps(feed_message(entry_id, fields),
+                                                   ensure_ascii=False))
+                self.last = stream_id(entry_id)
+            if len(entries) < 500:
+                if self.last < stream_id(since):
+                    self.last = stream_id(since)
+                return
+            start = "(" + entries[-1][0]
+
+    async def _live(self, queue: asyncio.Queue[tuple[str, str]]) -> None:
+        while True:
+            try:
+                entry_id, text = await asyncio.wait_for(queue.get(), PING_S)
+            except TimeoutError:
+                await self.send("ping", {}, event_id=None)
+                continue
+            sid = stream_id(entry_id)
+            if sid <= self.last:
+                continue  # already sent in the backlog
+            self.last = sid
+            await self.ws.send_text(text)
+
+    async def _receive(self) -> None:
+        while True:
+            raw = await self.ws.receive_text()
+            try:
+                message = json.loads(raw)
+                if not isinstance(message, dict):
+                    raise ValueError("a message is a JSON object")
+            except ValueError as exc:
+                await self.send("error", {"error": f"bad message: {exc}"})
+                continue
+            kind = message.get("type")
+            if kind == "ack":
+                await self._ack(message.get("incident_id"))
+            elif kind == "ping":
+                await self.send("pong", {})
+            else:
+                await self.send("error", {"error": f"unknown message type {kind!r}; "
+                                          "expected ack or ping"})
+
+    async def _ack(self, incident_id: object) -> None:
+        if not isinstance(incident_id, str) or not incident_id or len(incident_id) > 64:
+            await self.send("ack_result", {"ok": False, "incident_id": None,
+                                           "error": "incident_id must be a non-empty string"})
+            return
+        actor = "command" if self.feed == COMMAND_FEED else f"precinct:{self.feed}"
+        try:
+            await run_in_threadpool(acknowledge, self.store, incident_id, self.feed, actor,
+                                    self.now)
+        except DispatchError as exc:
+            await self.send("ack_result", {"ok": False, "incident_id": incident_id,
+                                           "error": str(exc)})
+            return
+        await self.send("ack_result", {"ok": True, "incident_id": incident_id})
+
+
+def valid_since(since: str | None) -> bool:
+    """True if ``since`` looks like a Redis stream id (or is absent)."""
+    return since is None or bool(_SINCE.match(since))

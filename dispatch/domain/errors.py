@@ -1,0 +1,51 @@
+"""Errors raised by the dispatch core.
+
+::
+
+    DispatchError
+     ├── UnknownIncident          no incident has that id
+     ├── InvalidTransition        the status machine forbids the move (HTTP 409)
+     ├── NotAssigned              an ack for an incident that is not assigned to the actor
+     ├── Forbidden                the actor's role may not do this (HTTP 403)
+     └── Conflict                 a concurrent writer won; reload and retry
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class DispatchError(Exception):
+    """Root of the dispatch core's exceptions."""
+
+
+class UnknownIncident(DispatchError):
+    """No incident has the given id."""
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__(f"unknown incident {incident_id!r}")
+        self.incident_id = incident_id
+
+
+class InvalidTransition(DispatchError):
+    """The requested status change is not allowed from the current status."""
+
+    def __init__(self, current: str, wanted: str, allowed: Iterable[str]) -> None:
+        self.current = current
+        self.wanted = wanted
+        self.allowed = sorted(allowed)
+        super().__init__(
+            f"cannot go from {current!r} to {wanted!r}; allowed: {', '.join(self.allowed) or 'none'}"
+        )
+
+
+class NotAssigned(DispatchError):
+    """The actor tried to act on an incident that is not assigned to it."""
+
+
+class Forbidden(DispatchError):
+    """The actor's role does not allow the action."""
+
+
+class Conflict(DispatchError):
+    """Another writer changed the incident first; the caller reloads and retries."""

@@ -1,0 +1,80 @@
+"""Events: the only way anything changes. An incident is the fold of its events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class EventType(str, Enum):
+    """Event types on the wire (fixed contract: consoles and checks match on them)."""
+
+    REPORT_RECEIVED = "report.received"
+    TRIAGED = "incident.triaged"
+    RETRIAGED = "incident.retriaged"
+    LOCATED = "incident.located"
+    ASSIGNED = "incident.assigned"
+    ACKNOWLEDGED = "incident.acknowledged"
+    ESCALATED = "incident.escalated"
+    STATUS_CHANGED = "incident.status_changed"
+    PROCESSING_FAILED = "incident.processing_failed"
+
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened to an incident.
+
+    Attributes:
+        type: what happened.
+        incident_id: the incident it happened to.
+        at: when (timezone-aware).
+        actor: who did it: ``system``, ``precinct:<id>``, ``call_taker:<name>`` …
+        data: the payload, JSON-ready.
+    """
+
+    type: EventType
+    incident_id: str
+    at: datetime
+    actor: str = SYSTEM
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_fields(self) -> dict[str, str]:
+        """Encode as Redis stream fields."""
+        return {
+            "type": self.type.value,
+            "incident_id": self.incident_id,
+            "at": iso(self.at),
+            "actor": self.actor,
+            "data": json.dumps(self.data, ensure_ascii=False, separators=(",", ":")),
+        }
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> Event:
+        """Decode Redis stream fields written by :meth:`to_fields`."""
+        return cls(
+            type=EventType(fields["type"]),
+            incident_id=fields["incident_id"],
+            at=parse_iso(fields["at"]),
+            actor=fields.get("actor", SYSTEM),
+            data=json.loads(fields.get("data") or "{}"),
+        )
+
+
+def iso(at: datetime) -> str:
+    """UTC ISO-8601 with milliseconds, the wire format of every timestamp."""
+    return at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse a timestamp written by :func:`iso` (or any ISO-8601 with an offset)."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"timestamp {text!r} has no timezone")
+    return value

@@ -1,0 +1,251 @@
+"""The incident: a status machine folded from events.
+
+``apply(incident, event)`` returns the new incident and the *effects* the adapters must
+carry out (publish on a feed, open or close a deadline). It does no I/O, so the server,
+the worker and the simulator run exactly the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from dispatch.domain.errors import InvalidTransition
+from dispatch.domain.events import Event, EventType, iso, parse_iso
+
+COMMAND_FEED = "command"
+
+
+class Status(str, Enum):
+    """Where an incident stands. The values are the wire codes."""
+
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    MERGED = "merged"
+    TRANSFERRED = "transferred"
+    HANDED_OFF = "handed_off"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+_ENDS = {Status.MERGED, Status.TRANSFERRED, Status.HANDED_OFF, Status.CANCELLED}
+
+# The allowed moves. Anything not listed is an InvalidTransition (HTTP 409).
+TRANSITIONS: Mapping[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.TRIAGED, Status.FAILED, *_ENDS}),
+    Status.TRIAGED: frozenset({Status.ASSIGNED, *_ENDS}),
+    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED, *_ENDS}),
+    Status.ACKNOWLEDGED: frozenset({Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SCENE,
+                                    Status.RESOLVED, *_ENDS}),
+    Status.EN_ROUTE: frozenset({Status.ON_SCENE, Status.RESOLVED, Status.CANCELLED}),
+    Status.ON_SCENE: frozenset({Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+    Status.MERGED: frozenset(),
+    Status.TRANSFERRED: frozenset(),
+    Status.HANDED_OFF: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.FAILED: frozenset({Status.TRIAGED}),
+}
+
+OPEN_STATUSES = frozenset(s for s in Status if TRANSITIONS[s] and s is not Status.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    """Effect: put the event on a console feed (a precinct id or ``command``)."""
+
+    feed: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDeadline:
+    """Effect: the scheduler must call back at ``due`` about ``key``."""
+
+    key: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDeadline:
+    """Effect: the deadline ``key`` no longer applies."""
+
+    key: str
+
+
+Effect = Publish | OpenDeadline | CloseDeadline
+
+
+def ack_deadline_key(incident_id: str) -> str:
+    """The deadline that escalates an unacknowledged assignment."""
+    return f"ack|{incident_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """The current state of one incident, as folded from its events."""
+
+    id: str
+    channel: str
+    text: str
+    received_at: datetime
+    status: Status = Status.RECEIVED
+    caller: Mapping[str, Any] | None = None
+    reported_location: Mapping[str, Any] | None = None
+    address: str | None = None
+    occurred_at: str | None = None
+    source_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    category: str | None = None
+    priority: str | None = None
+    flags: tuple[str, ...] = ()
+    confidence: float | None = None
+    cues: tuple[Mapping[str, Any], ...] = ()
+    extracted: Mapping[str, Any] = field(default_factory=dict)
+    location: Mapping[str, Any] | None = None
+    precinct: str | None = None
+    assigned_at: datetime | None = None
+    ack_due_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    escalation_level: int = 0
+    escalated_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        """True while the incident still needs someone to act."""
+        return self.status in OPEN_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready state (timestamps as UTC ISO-8601)."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                value = iso(value)
+            elif isinstance(value, Enum):
+                value = value.value
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Incident:
+        """Rebuild from :meth:`to_dict` output."""
+        kwargs = dict(data)
+        for name in ("received_at", "assigned_at", "ack_due_at", "acknowledged_at",
+                     "escalated_at", "updated_at"):
+            if kwargs.get(name):
+                kwargs[name] = parse_iso(kwargs[name])
+        kwargs["status"] = Status(kwargs["status"])
+        kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        kwargs["cues"] = tuple(kwargs.get("cues") or ())
+        return cls(**{k: v for k, v in kwargs.items() if k in cls.__dataclass_fields__})
+
+
+def _move(incident: Incident, wanted: Status) -> Status:
+    allowed = TRANSITIONS[incident.status]
+    if wanted not in allowed:
+        raise InvalidTransition(incident.status.value, wanted.value, (s.value for s in allowed))
+    return wanted
+
+
+def _feeds(incident: Incident) -> tuple[Effect, ...]:
+    feeds: list[Effect] = [Publish(COMMAND_FEED)]
+    if incident.precinct and incident.precinct != COMMAND_FEED:
+        feeds.append(Publish(incident.precinct))
+    return tuple(feeds)
+
+
+def create(event: Event) -> tuple[Incident, tuple[Effect, ...]]:
+    """Start an incident from its ``report.received`` event."""
+    if event.type is not EventType.REPORT_RECEIVED:
+        raise InvalidTransition("none", event.type.value, [EventType.REPORT_RECEIVED.value])
+    d = event.data
+    incident = Incident(
+        id=event.incident_id,
+        channel=d["channel"],
+        text=d["text"],
+        received_at=event.at,
+        caller=d.get("caller"),
+        reported_location=d.get("location"),
+        address=d.get("address"),
+        occurred_at=d.get("occurred_at"),
+        source_id=d.get("source_id"),
+        extra={k: d[k] for k in ("forum", "case_number") if d.get(k) is not None},
+        updated_at=event.at,
+        version=1,
+    )
+    return incident, (Publish(COMMAND_FEED),)
+
+
+def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...]]:
+    """Fold one event into the incident.
+
+    Returns:
+        The new incident and the effects the adapters must carry out, in order.
+
+    Raises:
+        InvalidTransition: the event is not allowed in the incident's current status.
+    """
+    d = event.data
+    common: dict[str, Any] = {"updated_at": event.at, "version": incident.version + 1}
+    effects: tuple[Effect, ...] = ()
+    t = event.type
+    if t is EventType.TRIAGED or t is EventType.RETRIAGED:
+        status = _move(incident, Status.TRIAGED) if t is EventType.TRIAGED else incident.status
+        new = replace(incident, status=status, category=d["category"], priority=d["priority"],
+                      flags=tuple(d.get("flags", ())), confidence=d.get("confidence"),
+                      cues=tuple(d.get("cues", ())),
+                      extracted=d.get("extracted", incident.extracted), **common)
+    elif t is EventType.LOCATED:
+        flags = incident.flags
+        if d.get("in_jurisdiction") is False and "out_of_area" not in flags:
+            flags = tuple(sorted((*flags, "out_of_area")))
+        new = replace(incident, location=dict(d), flags=flags, **common)
+    elif t is EventType.ASSIGNED:
+        status = _move(incident, Status.ASSIGNED)
+        due = parse_iso(d["ack_due_at"]) if d.get("ack_due_at") else None
+        new = replace(incident, status=status, precinct=d["precinct"], assigned_at=event.at,
+                      ack_due_at=due, acknowledged_at=None, acknowledged_by=None,
+                      escalation_level=0, **common)
+        key = ack_deadline_key(incident.id)
+        effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
+    elif t is EventType.ACKNOWLEDGED:
+        status = _move(incident, Status.ACKNOWLEDGED)
+        new = replace(incident, status=status, acknowledged_at=event.at,
+                      acknowledged_by=event.actor, ack_due_at=None, **common)
+        effects = (CloseDeadline(ack_deadline_key(incident.id)),)
+    elif t is EventType.ESCALATED:
+        due = parse_iso(d["next_due_at"]) if d.get("next_due_at") else None
+        new = replace(incident, escalation_level=int(d["level"]), escalated_at=event.at,
+                      ack_due_at=due or incident.ack_due_at, **common)
+        key = ack_deadline_key(incident.id)
+        effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
+    elif t is EventType.STATUS_CHANGED:
+        status = _move(incident, Status(d["status"]))
+        new = replace(incident, status=status, **common)
+        if not new.is_open or status is Status.EN_ROUTE:
+            effects = (CloseDeadline(ack_deadline_key(incident.id)),)
+    elif t is EventType.PROCESSING_FAILED:
+        new = replace(incident, status=_move(incident, Status.FAILED), **common)
+    else:
+        raise InvalidTransition(incident.status.value, t.value, ())
+    return new, _feeds(new) + effects
+
+
+def ack_due(assigned_at: datetime, timeout_s: float | None) -> datetime | None:
+    """When an assignment made at ``assigned_at`` must be acknowledged (None: no clock)."""
+    return assigned_at + timedelta(seconds=timeout_s) if timeout_s else None

@@ -1,0 +1,32 @@
+"""The default pipeline stages: the ``triage`` and ``geo`` packages behind the ports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import geo
+import triage
+
+
+def classify(text: str, channel: str) -> dict[str, Any]:
+    """Triage a report's text (see :func:`triage.classify`)."""
+    result = triage.classify(text, channel).to_dict()
+    return {k: result[k] for k in ("category", "priority", "flags", "confidence", "cues",
+                                   "extracted")}
+
+
+def locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> dict[str, Any]:
+    """Place a report from its device location, address, text and the places triage found."""
+    device = None
+    loc = report.get("location")
+    if loc:
+        device = geo.DevicePoint(lat=loc["lat"], lon=loc["lon"], crs=loc.get("crs", "wgs84"),
+                                 accuracy_m=loc.get("accuracy_m"))
+    forum = report.get("forum") or {}
+    places = [p for p in extracted.get("places", []) if isinstance(p, str)]
+    text = report.get("text", "")
+    address = report.get("address") or (places[0] if places else None)
+    result = geo.locate(text, address=address, device=device,
+                        region_hint=forum.get("region_hint"))
+    return result.to_dict()

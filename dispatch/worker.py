@@ -1,0 +1,164 @@
+"""The pipeline worker: a Redis Streams consumer group over the ``reports`` stream.
+
+Why a consumer group rather than an RQ job per report: the accepted report *is* the queue
+entry (one durable XADD answers the 202), a crashed worker's entries stay pending and are
+reclaimed with XAUTOCLAIM, and the XACK commits in the same Lua transaction as the
+incident's events, so a retried entry can never assign twice. Measured in
+``bench/queue.py``: see docs/benchmarks.md. RQ still runs the slow, external jobs
+(webhooks, simulations).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+import redis
+
+from dispatch.adapters.redis_store import RedisStore
+from dispatch.clock import Clock
+from dispatch.domain import decisions
+from dispatch.domain.errors import Conflict, UnknownIncident
+from dispatch.domain.events import Event, EventType
+from dispatch.domain.incident import Incident, Status
+from dispatch.ports import Locator, Triager
+
+log = logging.getLogger("dispatch.worker")
+
+GROUP = "pipeline"
+MAX_ATTEMPTS = 5  # then the report goes to the dead-letter stream and the command feed
+
+
+def report_of(incident: Incident) -> dict[str, Any]:
+    """The report fields the stages read, rebuilt from the incident."""
+    report: dict[str, Any] = {"channel": incident.channel, "text": incident.text,
+                              "address": incident.address, "location": incident.reported_location,
+                              "caller": incident.caller}
+    report.update(incident.extra)
+    return report
+
+
+class PipelineWorker:
+    """Consumes accepted reports: triage, geo, assignment, in one atomic commit each.
+
+    Args:
+        store: the incident store.
+        classify: the triage stage.
+        locate: the geo stage.
+        clock: the time source.
+        ack_timeouts: seconds to acknowledge, by priority.
+        name: this consumer's name in the group (unique per process).
+        claim_idle_ms: how long another consumer's entry may sit unacknowledged before this
+            one takes it over (the crashed-worker case).
+    """
+
+    def __init__(self, store: RedisStore, classify: Triager, locate: Locator, clock: Clock,
+                 ack_timeouts: Mapping[str, float | None], name: str | None = None,
+                 claim_idle_ms: int = 3000, batch: int = 64) -> None:
+        self.store = store
+        self.r = store.r
+        self.keys = store.keys
+        self.classify = classify
+        self.locate = locate
+        self.clock = clock
+        self.ack_timeouts = ack_timeouts
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
+        self.claim_idle_ms = claim_idle_ms
+        self.batch = batch
+
+    def ensure_group(self) -> None:
+        """Create the consumer group (and the stream) if they do not exist."""
+        try:
+            self.r.xgroup_create(self.keys.reports, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def beat(self) -> None:
+        """Tell /healthz this worker is alive."""
+        self.r.set(self.keys.heartbeat("worker", self.name), self.clock.now().isoformat(), ex=10)
+
+    def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
+        """Process reports until ``stop`` is set."""
+        self.ensure_group()
+        while not stop.is_set():
+            self.beat()
+            self.reclaim()
+            self.step(block_ms)
+
+    def step(self, block_ms: int = 0) -> int:
+        """Read and process one batch of new entries; returns how many were handled."""
+        reply = self.r.xreadgroup(GROUP, self.name, {self.keys.reports: ">"},
+                                  count=self.batch, block=block_ms or None)
+        handled = 0
+        for _stream, entries in reply or []:
+            for entry_id, fields in entries:
+                self.handle(entry_id, fields)
+                handled += 1
+        return handled
+
+    def reclaim(self) -> int:
+        """Take over entries that another (crashed) consumer left pending; returns how many."""
+        handled = 0
+        start = "0-0"
+        while True:
+            next_start, entries, *_ = self.r.xautoclaim(
+                self.keys.reports, GROUP, self.name, self.claim_idle_ms, start, count=self.batch)
+            for entry_id, fields in entries:
+                if fields:  # a trimmed entry comes back empty
+                    self.handle(entry_id, fields)
+                    handled += 1
+            if next_start in ("0-0", start) or not entries:
+                return handled
+            start = next_start
+
+    def handle(self, entry_id: str, fields: Mapping[str, str]) -> None:
+        """Process one report entry; exceptions are recorded, the entry stays pending."""
+        incident_id = fields.get("incident_id", "")
+        attempts = int(self.r.hincrby(f"{self.keys.reports}:attempts", entry_id, 1))
+        try:
+            for _ in range(5):
+                try:
+                    self._process(entry_id, incident_id)
+                    break
+                except Conflict:
+                    continue  # someone else changed the incident (a call-taker): decide again
+            self.r.hdel(f"{self.keys.reports}:attempts", entry_id)
+        except UnknownIncident:
+            log.error("report entry %s names unknown incident %s", entry_id, incident_id)
+            self.r.xack(self.keys.reports, GROUP, entry_id)
+        except Exception:  # noqa: BLE001 - the job boundary: record, keep the entry pending
+            log.error("report entry %s failed (attempt %d):\n%s", entry_id, attempts,
+                      traceback.format_exc())
+            self.r.hincrby(self.keys.metrics, "job_failures", 1)
+            if attempts >= MAX_ATTEMPTS:
+                self._dead_letter(entry_id, incident_id, traceback.format_exc(limit=3))
+
+    def _process(self, entry_id: str, incident_id: str) -> None:
+        incident = self.store.load(incident_id)
+        if incident.status not in (Status.RECEIVED, Status.FAILED):
+            self.r.xack(self.keys.reports, GROUP, entry_id)  # already processed: a retry
+            return
+        triage = self.classify(incident.text, incident.channel)
+        location = self.locate(report_of(incident), triage.get("extracted", {}))
+        events = decisions.process_report(incident, triage, location, self.clock.now(),
+                                          self.ack_timeouts)
+        self.store.commit(incident, events, ack_report=entry_id, group=GROUP)
+
+    def _dead_letter(self, entry_id: str, incident_id: str, error: str) -> None:
+        """Stop retrying: park the entry and put the incident before a human."""
+        try:
+            incident = self.store.load(incident_id)
+        except UnknownIncident:
+            self.r.xack(self.keys.reports, GROUP, entry_id)
+            return
+        event = Event(EventType.PROCESSING_FAILED, incident_id, self.clock.now(),
+                      data={"error": error[-2000:], "entry_id": entry_id,
+                            "reason": "automatic triage/geo failed: handle by hand"})
+        self.store.commit(incident, [event], ack_report=entry_id, group=GROUP, extra_ops=[
+            ("XADD", self.keys.dead, "*", "incident_id", incident_id, "entry_id", entry_id)])

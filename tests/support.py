@@ -1,0 +1,176 @@
+"""Real processes for the tests: a redis-server on a free loopback port, the API under
+uvicorn, pipeline workers and the scheduler, each a subprocess we can kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTOR = float(os.environ.get("TEST_TIMEOUT_FACTOR", "1"))
+T = TypeVar("T")
+
+
+def seconds(s: float) -> float:
+    """A test timeout, scaled for slow machines."""
+    return s * FACTOR
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
+               what: str = "condition") -> T:
+    """Poll ``probe`` until it returns something truthy; fail after ``timeout`` (scaled)."""
+    deadline = time.monotonic() + seconds(timeout)
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = probe()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - probing a process that is starting
+            last_error = exc
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}" + (f": {last_error!r}" if last_error else ""))
+
+
+class RedisServer:
+    """A throw-away redis-server with AOF ``appendfsync always`` in its own directory."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (make test installs it)")
+        self.binary = binary
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="dispatch-redis-"))
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+             "--logfile", str(self.dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        wait_until(lambda: client.ping(), 10, what="redis-server to answer")
+        client.close()
+        return self
+
+    def stop(self, hard: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, decode_responses=True)
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Service:
+    """The API, workers and scheduler as subprocesses on a given Redis."""
+
+    def __init__(self, redis_url: str, namespace: str = "d", **env: str) -> None:
+        self.port = free_port()
+        self.var = Path(tempfile.mkdtemp(prefix="dispatch-var-"))
+        self.env = {**os.environ, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
+                    "DISPATCH_VAR": str(self.var), "PYTHONUNBUFFERED": "1",
+                    "DISPATCH_SECRET": "test-secret-not-for-production", **env}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs: dict[str, Path] = {}
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = self.var / f"{name}.log"
+        self.logs[name] = log
+        proc = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=log.open("ab"),
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start_api(self, name: str = "api", port: int | None = None) -> None:
+        port = port or self.port
+        self.spawn(name, [sys.executable, "-m", "uvicorn", "dispatch.app:create_app", "--factory",
+                          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"])
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/v1/precincts", timeout=1)
+                   .status_code == 200, 30, what=f"{name} to serve")
+
+    def start_worker(self, name: str = "worker") -> subprocess.Popen[bytes]:
+        return self.spawn(name, [sys.executable, "-m", "dispatch", "worker"])
+
+    def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen[bytes]:
+        return self.spawn(name, [sys.executable, "-m", "dispatch", "scheduler"])
+
+    def start_all(self) -> Service:
+        self.start_worker()
+        self.start_scheduler()
+        self.start_api()
+        return self
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.pop(name)
+        if proc.poll() is None:
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.kill(name, signal.SIGTERM)
+        shutil.rmtree(self.var, ignore_errors=True)
+
+    def log(self, name: str) -> str:
+        return self.logs[name].read_text(errors="replace") if name in self.logs else ""
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def post_report(self, body: dict[str, Any], **kw: Any) -> httpx.Response:
+        return httpx.post(f"{self.base}/v1/reports", json=body, timeout=10, **kw)
+
+    def incident(self, incident_id: str) -> dict[str, Any]:
+        r = httpx.get(f"{self.base}/v1/incidents/{incident_id}", timeout=10)
+        r.raise_for_status()
+        return dict(r.json())
+
+    def wait_status(self, incident_id: str, *statuses: str, timeout: float = 10) -> dict[str, Any]:
+        return wait_until(lambda: (lambda i: i if i["status"] in statuses else None)(
+            self.incident(incident_id)), timeout, what=f"{incident_id} to reach {statuses}")
+
+
+def types(timeline: list[dict[str, Any]]) -> list[str]:
+    return [e["type"] for e in timeline]
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,102 @@
+"""Parse a free-form Chinese address into components.
+
+The parser is deterministic and total: any string (empty, 5,000 characters, emoji)
+gives an :class:`Address`; it never raises. Administrative units, communities and
+known places come from gazetteer matches; roads, house numbers, buildings, unknown
+landmarks and relations (附近, 对面, 交叉口 …) come from patterns, because no public
+street or POI list exists for Baotou.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Final
+
+from geo.gazetteer import Gazetteer, Match
+from geo.names import normalise_jiefang
+
+MAX_CHARS: Final = 300  # addresses longer than this are truncated (a warning is kept)
+
+_RELATIONS: Final = ("斜对面", "对面", "附近", "旁边", "交叉口", "十字路口", "路口", "门口", "周边",
+                     "一带", "东侧", "西侧", "南侧", "北侧", "以东", "以西", "以南", "以北", "隔壁",
+                     "后面", "背后", "里面", "楼下", "院内", "交汇处", "丁字路口", "环岛")
+_RELATION_RE: Final = re.compile("|".join(sorted(_RELATIONS, key=len, reverse=True)))
+_ROAD_RE: Final = re.compile(r"([\u4e00-\u9fff]{1,7}?(?:大街|大道|北路|南路|东路|西路|路|道|街|巷|胡同|公路))"
+                             r"(?![\u4e00-\u9fff]{0,1}街道)")
+_NUMBER_RE: Final = re.compile(r"(\d{1,5})号(?![楼院街])")
+_BUILDING_RE: Final = re.compile(r"(\d{1,4})(?:栋|号楼|幢|座)(?:(\d{1,3})单元)?")
+_LANDMARK_RE: Final = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?(?:广场|商场|购物中心|医院|卫生院|学校|小学|中学|大学|学院|公园|火车站|汽车站|"
+    r"站|超市|酒店|宾馆|饭店|大厦|市场|银行|派出所|小区|花园|家园|新城|公寓|体育馆|体育场|影院|"
+    r"寺|召|庙|加油站|服务区|收费站|立交桥|桥|工厂|厂|公司|园区))")
+_CITY_RE: Final = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?([\u4e00-\u9fff]{2,4}?)市")
+_SPACE_RE: Final = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Components found in one address string (all optional)."""
+
+    text: str
+    matches: tuple[Match, ...] = ()
+    roads: tuple[str, ...] = ()
+    number: str | None = None
+    building: str | None = None
+    landmark: str | None = None
+    relation: str | None = None
+    foreign_city: str | None = None  # "X市" at the start that the gazetteer does not know
+    truncated: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def has_content(self) -> bool:
+        """True when the text has at least one CJK character, letter or digit."""
+        return any(ch.isalnum() for ch in self.text)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), drop whitespace and controls."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return _SPACE_RE.sub("", text)
+
+
+def parse(text: str | None, gaz: Gazetteer) -> Address:
+    """Split ``text`` into components and gazetteer matches.
+
+    Args:
+        text: Any string (or None).
+        gaz: The loaded gazetteer.
+
+    Returns:
+        An :class:`Address`; empty components when nothing was recognised.
+    """
+    raw = normalise(text or "")
+    truncated = len(raw) > MAX_CHARS
+    clean = raw[:MAX_CHARS]
+    matches = gaz.scan(clean)
+    alt = normalise_jiefang(clean)
+    if alt != clean:  # 少先路22号街坊 -> 少先二十二号街坊 (the NBS spelling)
+        seen = {m.form for m in matches}
+        matches += [m for m in gaz.scan(alt) if m.form not in seen]
+    known = {m.form for m in matches}
+    roads = tuple(dict.fromkeys(r for r in _ROAD_RE.findall(clean) if r not in known and
+                                not any(r in k for k in known)))
+    number = _NUMBER_RE.search(clean)
+    building = _BUILDING_RE.search(clean)
+    landmark = next((lm for lm in _LANDMARK_RE.findall(clean)
+                     if lm not in known and not any(lm in k or k in lm for k in known)), None)
+    relation = _RELATION_RE.search(clean)
+    foreign = None
+    city = _CITY_RE.match(clean)
+    if city and not any(m.start < city.end() for m in matches if m.entries[0].kind != "province"):
+        foreign = city.group(1) + "市"
+    return Address(
+        text=clean, matches=tuple(matches), roads=roads,
+        number=number.group(1) if number else None,
+        building=building.group(0) if building else None,
+        landmark=landmark, relation=relation.group(0) if relation else None,
+        foreign_city=foreign, truncated=truncated,
+    )

@@ -1,0 +1,170 @@
+"""``locate()``: combine device coordinates, address text and weak hints into a Location.
+
+Combination rules (the 110 call-taker's order of trust):
+
+* A device fix with good accuracy (``GEO_GOOD_ACCURACY_M``, default 200 m) wins. If
+  the text points elsewhere (farther than both uncertainties allow), that is reported
+  as a warning, never silently overridden either way.
+* A poor device fix and a text estimate that agree are fused (inverse-variance mean);
+  if they disagree, the tighter of the two is kept and the conflict is a warning.
+* ``region_hint`` (an IP or carrier region such as "内蒙古包头市") and ``activity`` (a
+  recent device trail) are weak signals used when nothing better exists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+from geo.address import parse
+from geo.crs import distance_m, to_wgs84
+from geo.errors import InvalidCoordinates
+from geo.gazetteer import gazetteer
+from geo.jurisdiction import judge
+from geo.model import DevicePoint, Location, unplaced
+from geo.resolve import Estimate, resolve
+from geo.settings import get_settings
+
+_UNKNOWN_ACCURACY_M = 300.0
+_COARSE_RADIUS_M = 2000.0  # a fix without accuracy is treated as a typical urban cell fix
+
+
+def _device_confidence(accuracy_m: float) -> float:
+    return max(0.3, min(0.97, 1.0 - accuracy_m / 1500.0))
+
+
+def _device_estimate(device: DevicePoint) -> tuple[Estimate | None, str | None]:
+    try:
+        lat, lon = to_wgs84(device.lat, device.lon, device.crs)
+    except InvalidCoordinates as exc:
+        return None, f"device coordinates rejected: {exc}"
+    acc = device.accuracy_m
+    if acc is None or not math.isfinite(acc) or acc < 0:
+        acc = _UNKNOWN_ACCURACY_M
+    return Estimate((lat, lon), float(acc), _device_confidence(acc), matched=("device",)), None
+
+
+def _activity_estimate(activity: Sequence[tuple[float, float, datetime]]) -> Estimate | None:
+    pts = []
+    for item in activity:
+        try:
+            pts.append((to_wgs84(item[0], item[1], "wgs84"), item[2]))
+        except (InvalidCoordinates, IndexError, TypeError):
+            continue
+    if not pts:
+        return None
+    (lat, lon), _ = max(pts, key=lambda p: p[1])  # the latest point
+    spread = max(distance_m((lat, lon), p) for p, _ in pts)
+    return Estimate((lat, lon), max(300.0, spread), 0.35, matched=("activity",))
+
+
+def _fuse(dev: Estimate, txt: Estimate) -> tuple[Estimate, str, list[str]]:
+    assert dev.point and txt.point and dev.radius_m and txt.radius_m
+    gap = distance_m(dev.point, txt.point)
+    good = dev.radius_m <= get_settings().good_accuracy_m
+    agree = gap <= dev.radius_m + txt.radius_m + 200.0
+    warn = [] if agree else [f"text places the report {gap:.0f} m from the device fix"]
+    if good:
+        return dev, "device", warn
+    if not agree:
+        pick = dev if dev.radius_m <= txt.radius_m else txt
+        return pick, ("device" if pick is dev else "address"), warn
+    wd, wt = 1.0 / dev.radius_m**2, 1.0 / txt.radius_m**2
+    lat = (dev.point[0] * wd + txt.point[0] * wt) / (wd + wt)
+    lon = (dev.point[1] * wd + txt.point[1] * wt) / (wd + wt)
+    radius = max(min(dev.radius_m, txt.radius_m) * 0.8, 1.0 / math.sqrt(wd + wt))
+    conf = min(0.97, 1 - (1 - dev.confidence) * (1 - txt.confidence))
+    fused = Estimate((lat, lon), radius, conf, txt.district, txt.town if wt > wd else None)
+    return fused, "combined", warn
+
+
+def locate(
+    text: str | None = None,
+    *,
+    address: str | None = None,
+    device: DevicePoint | None = None,
+    region_hint: str | None = None,
+    activity: Sequence[tuple[float, float, datetime]] = (),
+) -> Location:
+    """Place a report: a WGS-84 point, its uncertainty, precinct and jurisdiction.
+
+    Args:
+        text: Free text of the report (may contain an address among other words).
+        address: A structured address field, if the channel has one (preferred over text).
+        device: A device fix; converted from its CRS.
+        region_hint: A weak region such as an IP geolocation ("内蒙古包头市").
+        activity: Recent ``(lat, lon, time)`` WGS-84 points of the reporting device.
+
+    Returns:
+        A :class:`Location`. Never raises for odd input: unplaceable input gives
+        ``lat=None`` with a ``reason``; show the console's "ask for location" prompt.
+    """
+    warnings: list[str] = []
+    gaz = gazetteer()
+    dev, dev_error = (None, None) if device is None else _device_estimate(device)
+    if dev_error:
+        warnings.append(dev_error)
+    txt = None
+    for source, value in (("address", address), ("text", text)):
+        if value and value.strip():
+            est = resolve(parse(value, gaz), gaz)
+            if est.point is not None or est.out_of_area or txt is None:
+                txt, txt_source = est, source
+            if est.point is not None:
+                break
+    if dev is not None and txt is not None and txt.point is not None:
+        est, source, more = _fuse(dev, txt)
+        warnings += more
+        warnings += list(txt.warnings)
+        matched = dev.matched + txt.matched
+    elif dev is not None:
+        est, source, matched = dev, "device", dev.matched
+        if txt is not None and txt.reason:
+            warnings.append(f"text not placed: {txt.reason}")
+    elif txt is not None and (txt.point is not None or txt.out_of_area):
+        est, source, matched = txt, txt_source, txt.matched
+        warnings += list(txt.warnings)
+    else:
+        weak = _activity_estimate(activity)
+        hint = resolve(parse(region_hint, gaz), gaz) if region_hint else None
+        if weak is not None:
+            est, source, matched = weak, "device", weak.matched
+        elif hint is not None and (hint.point is not None or hint.out_of_area):
+            est, source, matched = hint, "region_hint", hint.matched
+            est = Estimate(hint.point, hint.radius_m, min(hint.confidence, 0.3), hint.district,
+                           None, hint.out_of_area, hint.city, hint.province)
+        else:
+            parts = [dev_error, txt.reason if txt else None]
+            reason = "; ".join(p for p in parts if p) or "no location signal given"
+            return unplaced(reason, warnings=tuple(warnings + list(txt.warnings if txt else ())))
+    return _to_location(est, source, matched, warnings)
+
+
+def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings: list[str]) \
+        -> Location:
+    if est.point is None:  # out of area named, but no polygon to put a point in
+        return Location(None, None, None, est.confidence, source, None, None, None, None, False,
+                        est.city, est.province, (), matched, tuple(warnings), est.reason)
+    lat, lon = est.point
+    j = judge(lat, lon, est.radius_m or 0.0, est.town)
+    if est.out_of_area and j.in_jurisdiction:
+        warnings.append("text names a place outside Baotou; its anchor falls inside")
+    in_j = False if est.out_of_area else j.in_jurisdiction
+    city = est.city if est.out_of_area else j.city
+    province = est.province if est.out_of_area else j.province
+    district = j.district if in_j else None
+    if in_j and est.district and j.district and est.district != j.district and est.town is None:
+        warnings.append(f"point falls in {j.district_name}, text names another district")
+    p = j.precinct if in_j else None
+    coarse = est.town is None and (est.radius_m or 0.0) > _COARSE_RADIUS_M
+    if p is not None and coarse and j.candidates and j.candidates[0][1] < 0.5:
+        p = None  # a district-level guess: list candidates, do not pretend to know the precinct
+    return Location(
+        lat=lat, lon=lon, radius_m=est.radius_m, confidence=round(est.confidence, 3),
+        source=source, district=district, district_name=j.district_name if in_j else None,
+        precinct=p.id if p else None, precinct_name=p.name if p else None,
+        in_jurisdiction=in_j, city=city, province=province,
+        candidates=j.candidates if in_j else (), matched=matched,
+        warnings=tuple(dict.fromkeys(warnings)), reason=est.reason,
+    )

@@ -1,0 +1,101 @@
+"""Naming rules shared by the gazetteer build and the address parser.
+
+Colloquial forms of the county-level units are curated here because no source file
+lists them; each is in everyday use in Baotou (昆区, 土右, 达茂, 白云矿区, 高新区 …).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# adcode -> colloquial forms (the official name is added by the build).
+DISTRICT_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "150202": ("东河",),
+    "150203": ("昆区", "昆都仑"),
+    "150204": ("青山",),
+    "150205": ("石拐",),
+    "150206": ("白云矿区", "白云鄂博", "白云区", "白云鄂博区", "白云"),
+    "150207": ("九原",),
+    "150221": ("土右旗", "土右", "土默特右", "土默特右旗"),
+    "150222": ("固阳",),
+    "150223": ("达茂旗", "达茂", "达尔罕茂明安旗", "达尔罕旗"),
+    "150271": ("稀土高新区", "包头稀土高新技术产业开发区", "稀土高新技术产业开发区", "稀土开发区",
+               "高新区", "稀土高新", "包头高新区", "高新技术开发区", "稀土高新技术开发区"),
+}
+
+CITY_NAMES: Final = ("包头市", "包头", "鹿城")
+PROVINCE_NAMES: Final = ("内蒙古自治区", "内蒙古", "内蒙")
+
+# Short forms of the other provinces (the official names come from the data).
+PROVINCE_SHORT_SUFFIX: Final = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+
+_TOWN_SUFFIX: Final = re.compile(r"(街道办事处|街道|办事处|镇|乡|苏木|生态管理区)$")
+_COMMUNITY_SUFFIX: Final = re.compile(r"(社区居委会|居民委员会|居委会|村民委员会|村委会)$")
+
+_DIGITS: Final = "零一二三四五六七八九"
+
+
+def town_short_forms(name: str) -> list[str]:
+    """Surface forms of a town name: ``少先路街道`` -> ``少先路街道办事处``, ``少先路``."""
+    forms = [name]
+    stem = _TOWN_SUFFIX.sub("", name)
+    if name.endswith("街道"):
+        forms.append(name + "办事处")
+        forms.append(stem + "办事处")
+    if len(stem) >= 2 and stem != name:
+        forms.append(stem)
+    return forms
+
+
+def community_forms(name: str) -> list[str]:
+    """Surface forms of an NBS community/village name.
+
+    ``友谊小区第一社区居委会`` -> ``友谊小区第一社区``; ``河北村村委会`` -> ``河北村``;
+    ``钢二十三号街坊社区居委会`` -> ``钢二十三号街坊社区``, ``钢二十三号街坊``,
+    ``钢二十三街坊``.
+    """
+    forms = [name]
+    core = _COMMUNITY_SUFFIX.sub("", name)
+    kind = _COMMUNITY_SUFFIX.search(name)
+    if kind and kind.group(1) == "社区居委会":
+        forms.append(core + "社区")
+    elif kind and kind.group(1) in ("村委会", "村民委员会"):
+        forms.append(core if core.endswith(("村", "嘎查")) else core + "村")
+        if core.endswith("嘎查村"):
+            forms.append(core.removesuffix("村"))
+    elif core != name:
+        forms.append(core)
+    bare = core.removesuffix("社区")
+    if "街坊" in bare:
+        head = bare[: bare.index("街坊") + 2]  # 少先二十二街坊花园小区 -> 少先二十二街坊
+        for f in (bare, head):
+            forms.append(f)
+            forms.append(f.replace("号街坊", "街坊"))
+            if "号街坊" not in f:
+                forms.append(f.replace("街坊", "号街坊"))
+    elif bare.endswith("小区") and len(bare) >= 4:
+        forms.append(bare)
+    return [f for f in dict.fromkeys(forms) if len(f) >= 2]
+
+
+def chinese_number(n: int) -> str:
+    """Render 1..99 the way NBS names write 街坊 numbers (二十三, 十, 十二)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _DIGITS[tens]
+    return head + "十" + (_DIGITS[ones] if ones else "")
+
+
+_JIEFANG: Final = re.compile(r"(路|大街|道)?(甲)?(\d{1,2})号?街坊")
+
+
+def normalise_jiefang(text: str) -> str:
+    """Rewrite ``少先路22号街坊`` as the NBS form ``少先二十二号街坊``."""
+
+    def repl(m: re.Match[str]) -> str:
+        n = int(m.group(3))
+        return f"{m.group(2) or ''}{chinese_number(n)}号街坊" if 0 < n < 100 else m.group(0)
+
+    return _JIEFANG.sub(repl, text)

@@ -1,0 +1,171 @@
+"""Resolve a parsed address into one estimate: a point, a radius and a confidence.
+
+Rules, in order:
+
+1. No letters, digits or CJK characters -> nothing to place.
+2. Out of area: another city or province is named (DataV names, or a leading "X市"
+   the gazetteer does not know) and 包头 is not -> ``out_of_area`` with the city and
+   province named. 青山区 alone stays in Baotou, with a warning that Wuhan has one too.
+3. Otherwise the most specific consistent match wins (poi > community > landmark hint >
+   town > landmark/road > district > city). A match that contradicts a named district
+   is dropped if an alternative reading agrees, else kept with a warning.
+4. Relations such as 附近/对面 widen the radius; contradictions lower the confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.address import Address
+from geo.gazetteer import Entry, Gazetteer, Match
+from geo.seats import HIGH_TECH_HOST, HIGH_TECH_ZONE
+
+BAOTOU = "包头市"
+INNER_MONGOLIA = "内蒙古自治区"
+# Entry kind -> confidence of a point resolved at that level (before penalties).
+_CONFIDENCE = {"poi": 0.9, "community": 0.85, "hint": 0.75, "town": 0.8, "landmark": 0.45,
+               "road": 0.4, "district": 0.5, "city": 0.2, "outside": 0.8, "province": 0.7}
+_WIDE_RELATIONS = ("附近", "周边", "一带")
+# The 稀土高新区 streets sit inside 九原区 and reach into 昆区/青山区 (SOURCES caveats 1-2).
+_COMPATIBLE = {HIGH_TECH_ZONE: {HIGH_TECH_ZONE, HIGH_TECH_HOST, "150203", "150204"}}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What the text says: a point with its uncertainty, and the units it names."""
+
+    point: tuple[float, float] | None
+    radius_m: float | None
+    confidence: float
+    district: str | None = None
+    town: str | None = None
+    out_of_area: bool = False
+    city: str | None = None
+    province: str | None = None
+    matched: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def _fits(entry: Entry, named: set[str]) -> bool:
+    if not named or not entry.districts:
+        return True
+    own = set(entry.districts)
+    for code in entry.districts:
+        own |= _COMPATIBLE.get(code, set())
+    for code in named:
+        own_named = _COMPATIBLE.get(code, {code})
+        if own & own_named:
+            return True
+    return False
+
+
+def _choose(match: Match, named: set[str]) -> tuple[Entry, bool, bool]:
+    """Best entry of one match: ``(entry, fits the named district, ambiguous)``."""
+    fitting = [e for e in match.entries if _fits(e, named)]
+    pool = fitting or list(match.entries)
+    best = min(pool, key=lambda e: e.rank)
+    same = [e for e in pool if e.rank == best.rank and e.town != best.town]
+    return best, bool(fitting), bool(same)
+
+
+def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
+    kinds = [(m, m.entries[0]) for m in matches]
+    names_baotou = any(e.kind == "city" for _, e in kinds)
+    foreign = [(m, e) for m, e in kinds if e.kind == "outside" or
+               (e.kind == "province" and e.province != INNER_MONGOLIA)]
+    # Two-character stems (乌海, 常熟, 江苏) only count at the start of the text.
+    foreign = [(m, e) for m, e in foreign if len(m.form) >= 3 or m.start == 0 or
+               any(x.end == m.start for x, _ in foreign)]
+    if names_baotou or not (foreign or addr.foreign_city):
+        return None
+    matched = tuple(f"{e.kind}:{e.name}" for _, e in foreign)
+    cities = [e for _, e in foreign if e.kind == "outside"]
+    provinces = [e for _, e in foreign if e.kind == "province"]
+    best = cities[0] if cities else (provinces[0] if provinces else None)
+    province = (cities[0].province if cities else None) or (provinces[0].name if provinces else None)
+    city = cities[0].city if cities else addr.foreign_city
+    if best is None:
+        return Estimate(None, None, 0.6, out_of_area=True, city=city, province=province,
+                        matched=(f"city:{city}",), reason="out of area: city not in offline data")
+    return Estimate(best.point, best.radius_m, _CONFIDENCE[best.kind], out_of_area=True,
+                    city=city, province=province, matched=matched)
+
+
+def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
+    """Turn a parsed address into an :class:`Estimate` (never raises)."""
+    warnings = ["address truncated to its first 300 characters"] if addr.truncated else []
+    if not addr.has_content:
+        return Estimate(None, None, 0.0, reason="no address content (empty, punctuation or symbols)")
+    matches = list(addr.matches)
+    away = _outside(addr, matches)
+    if away is not None:
+        return away
+    named = {e.district for m in matches for e in m.entries if e.kind == "district" and e.district}
+    chosen: list[Entry] = []
+    penalty = 0.0
+    for m in matches:
+        entry, fits, ambiguous = _choose(m, named)
+        if entry.kind in ("outside", "province"):
+            continue
+        if not fits:
+            warnings.append(f"{m.form} is not in the district named in the text")
+            penalty += 0.15
+        if ambiguous:
+            warnings.append(f"{m.form} names more than one place; took {entry.name}")
+            penalty += 0.1
+        chosen.append(entry)
+    if "150204" in named and not any(e.kind == "city" for e in chosen):
+        warnings.append("青山区 also exists in 武汉市; assumed Baotou")
+    if not chosen:
+        reason = "no known place, district or city in the text"
+        if addr.roads or addr.landmark:
+            reason = "road or landmark not in the offline gazetteer: " + (addr.landmark or addr.roads[0])
+        return Estimate(None, None, 0.0, warnings=tuple(warnings), reason=reason)
+    best = min(chosen, key=lambda e: e.rank)
+    if best.kind == "road" and best.point is None:
+        town = _town_named_after(best, named, gaz)
+        if town is not None:
+            warnings.append(f"{best.name} has no coordinate; used {town.name}, named after it")
+            chosen.append(town)
+            best = town
+            penalty += 0.2
+    if best.point is None:  # road/landmark without a point: fall back to its district
+        district = best.district or (next(iter(named)) if len(named) == 1 else None)
+        holder = gaz.by_district.get(district) if district else None
+        if holder is None:
+            return Estimate(None, None, 0.0, matched=_labels(chosen), warnings=tuple(warnings),
+                            reason=f"{best.name} has no coordinate and no single district")
+        warnings.append(f"{best.name} has no coordinate; placed at district level")
+        best_point, radius, conf = holder.point, holder.radius_m, _CONFIDENCE[best.kind]
+        district_code: str | None = district
+    else:
+        best_point, radius, conf = best.point, best.radius_m, _CONFIDENCE[best.kind]
+        district_code = best.district
+    for e in chosen:
+        if e.district and district_code and e.kind == "district" and not _fits(best, {e.district}):
+            warnings.append(f"text names {e.name} but {best.name} is elsewhere")
+            penalty += 0.15
+    radius = float(radius or 1000.0)
+    if addr.relation:
+        radius += 300.0 if addr.relation in _WIDE_RELATIONS else 150.0
+    return Estimate(best_point, radius, max(0.05, conf - penalty), district=district_code,
+                    town=best.town if best.kind in ("town", "community", "hint") else None,
+                    city=BAOTOU, province=INNER_MONGOLIA, matched=_labels(chosen),
+                    warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _labels(entries: list[Entry]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"{e.kind}:{e.name}" for e in entries))
+
+
+
+def _town_named_after(road: Entry, named: set[str], gaz: Gazetteer) -> Entry | None:
+    """The 街道 named after a road (南门外大街 -> 南门外街道), if exactly one fits."""
+    hits = []
+    for town in gaz.by_town.values():
+        stem = town.name.removesuffix("街道")
+        if town.name.endswith("街道") and len(stem) >= 3 and road.name.startswith(stem) \
+                and _fits(town, named | set(road.districts)):
+            hits.append(town)
+    return hits[0] if len(hits) == 1 else None

@@ -4,7 +4,7 @@ Why a consumer group rather than an RQ job per report: the accepted report *is* 
 entry (one durable XADD answers the 202), a crashed worker's entries stay pending and are
 reclaimed with XAUTOCLAIM, and the XACK commits in the same Lua transaction as the
 incident's events, so a retried entry can never assign twice. Measured in
-``bench/queue.py``: see docs/benchmarks.md. RQ still runs the slow, external jobs
+``bench/jobqueue.py``: see docs/benchmarks.md. RQ still runs the slow, external jobs
 (webhooks, simulations).
 """
 

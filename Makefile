@@ -1,0 +1,56 @@
+# Two commands: `make run` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_UPDATED := /tmp/.dispatch-apt-updated
+
+.PHONY: run test setup redis browser bench style types test-unit test-integration check clean
+
+run: setup redis
+	$(PY) -m dispatch run
+
+test: setup redis browser
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(APT_UPDATED):
+	$(SUDO) apt-get update -qq
+	touch $(APT_UPDATED)
+
+# Installed only when missing.
+redis:
+	@command -v redis-server >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
+		$(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+browser:
+	@command -v chromium >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
+		$(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk' || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
+		$(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+
+bench: setup redis
+	$(PY) bench/run_all.py
+
+test-unit: setup
+	$(PY) -m pytest tests/unit
+
+test-integration: setup redis
+	$(PY) -m pytest tests/integration
+
+style: setup
+	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
+
+check: test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,223 @@
+"""End-to-end latency, intake → console, against the bare floor on the same machine.
+
+Starts its own Redis (AOF always) and service (API, one pipeline worker, scheduler)
+unless ``--url`` points at a running one, connects ``--consoles`` websocket clients to the
+command feed (every report reaches every console), posts reports at fixed rates and
+measures, for every console, the time from the POST leaving the client to the
+``incident.assigned`` event arriving. The floor does the same through ``bench/floor.py``:
+an XADD and a ``broadcast()`` to as many clients. Trials alternate service and floor;
+the ratio reported is the median over trials.
+
+Usage: python bench/e2e.py [--trials 3] [--consoles 100] [--sustain-s 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redis.asyncio as aioredis
+from rich.console import Console
+from rich.table import Table
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import RedisServer, Service, free_port, wait_until  # noqa: E402
+
+out = Console()
+TEXTS = ["钢铁大街有人打架，有一个人头上流血了", "我的电动车在小区楼下被偷了，刚发现",
+         "家里老人走丢了，七十多岁，有老年痴呆", "阿尔丁大街和钢铁大街路口两车追尾，有人受伤"]
+POINT = {"lat": 40.6467, "lon": 109.8246, "crs": "wgs84", "accuracy_m": 20}
+
+
+@dataclass
+class Run:
+    rate: float
+    seconds: float
+    sent: dict[str, float] = field(default_factory=dict)
+    got: list[dict[str, float]] = field(default_factory=list)
+
+    def latencies(self) -> list[float]:
+        out_ = []
+        for per_console in self.got:
+            for key, at in per_console.items():
+                if key in self.sent:
+                    out_.append((at - self.sent[key]) * 1000)
+        return out_
+
+    def lost(self) -> int:
+        return sum(len(set(self.sent) - set(c)) for c in self.got)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def paced(rate: float, seconds: float, fire: Callable[[int], Awaitable[None]]) -> None:
+    n = int(rate * seconds)
+    start = time.perf_counter()
+    tasks = []
+    for i in range(n):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(fire(i)))
+    await asyncio.gather(*tasks)
+
+
+async def collect(urls: list[str], key_of: Callable[[dict], str | None], run: Run,
+                  body: Callable[[], Awaitable[None]], settle_s: float = 2.0) -> Run:
+    received: list[dict[str, float]] = [dict() for _ in urls]
+    conns = [await connect(u, max_size=2**22, open_timeout=30) for u in urls]
+
+    async def reader(i: int, ws) -> None:  # type: ignore[no-untyped-def]
+        async for raw in ws:
+            now = time.perf_counter()
+            key = key_of(json.loads(raw))
+            if key:
+                received[i].setdefault(key, now)
+
+    readers = [asyncio.create_task(reader(i, ws)) for i, ws in enumerate(conns)]
+    await asyncio.sleep(0.5)
+    await body()
+    deadline = time.perf_counter() + settle_s + 10
+    while time.perf_counter() < deadline:
+        if all(len(r) >= len(run.sent) for r in received):
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.1)
+    for t in readers:
+        t.cancel()
+    for ws in conns:
+        await ws.close()
+    run.got = received
+    return run
+
+
+async def service_run(base: str, consoles: int, rate: float, seconds: float) -> Run:
+    run = Run(rate, seconds)
+    ws = base.replace("http", "ws") + "/v1/consoles/command/ws"
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        async def fire(i: int) -> None:
+            t0 = time.perf_counter()
+            r = await client.post("/v1/reports", json={
+                "channel": "call", "text": TEXTS[i % len(TEXTS)], "location": POINT})
+            r.raise_for_status()
+            run.sent[r.json()["id"]] = t0
+
+        def key(m: dict) -> str | None:
+            return m.get("incident_id") if m.get("type") == "incident.assigned" else None
+
+        return await collect([ws] * consoles, key, run, lambda: paced(rate, seconds, fire))
+
+
+async def floor_run(redis_url: str, port: int, consoles: int, rate: float, seconds: float) -> Run:
+    run = Run(rate, seconds)
+    r = aioredis.Redis.from_url(redis_url, decode_responses=True)
+
+    async def fire(i: int) -> None:
+        key = f"m{i}"
+        run.sent[key] = time.perf_counter()
+        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key})})
+
+    def key(m: dict) -> str | None:
+        return m.get("k")
+
+    try:
+        return await collect([f"ws://127.0.0.1:{port}"] * consoles, key, run,
+                             lambda: paced(rate, seconds, fire))
+    finally:
+        await r.aclose()
+
+
+def summary(run: Run) -> dict[str, float]:
+    lat = run.latencies()
+    return {"rate": run.rate, "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
+            "lost": run.lost(), "deliveries": len(lat)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--trials", type=int, default=3)
+    p.add_argument("--consoles", type=int, default=100)
+    p.add_argument("--step-s", type=float, default=10)
+    p.add_argument("--sustain-s", type=float, default=60)
+    p.add_argument("--rates", default="10,25,50,100,150,200,300")
+    p.add_argument("--bound-ms", type=float, default=250)
+    a = p.parse_args()
+    rates = [float(x) for x in a.rates.split(",")]
+
+    srv = RedisServer().start()
+    svc = Service(srv.url, ACK_TIMEOUT_S="3600").start_all()
+    fport = free_port()
+    floor = subprocess.Popen([sys.executable, str(ROOT / "bench" / "floor.py"), "--redis", srv.url,
+                              "--port", str(fport)])
+    try:
+        wait_until(lambda: httpx.get(svc.base + "/healthz").status_code == 200, 30)
+        time.sleep(0.5)
+        out.print(f"[bold]e2e: {a.consoles} consoles on the command feed, {a.trials} alternating trials at 10/s")
+        ratios50, ratios99, rows = [], [], []
+        for trial in range(a.trials):
+            s = summary(asyncio.run(service_run(svc.base, a.consoles, 10, a.step_s)))
+            f = summary(asyncio.run(floor_run(srv.url, fport, a.consoles, 10, a.step_s)))
+            ratios50.append(s["p50"] / f["p50"])
+            ratios99.append(s["p99"] / f["p99"])
+            rows.append((trial + 1, s, f))
+        t = Table("trial", "service p50 ms", "service p99 ms", "floor p50 ms", "floor p99 ms",
+                  "p50 ratio", "p99 ratio", "lost")
+        for trial, s, f in rows:
+            t.add_row(str(trial), f"{s['p50']:.1f}", f"{s['p99']:.1f}", f"{f['p50']:.2f}",
+                      f"{f['p99']:.2f}", f"{s['p50'] / f['p50']:.2f}", f"{s['p99'] / f['p99']:.2f}",
+                      str(int(s["lost"] + f["lost"])))
+        out.print(t)
+        out.print(f"median ratio at 10/s: p50 {statistics.median(ratios50):.2f}x, "
+                  f"p99 {statistics.median(ratios99):.2f}x the floor")
+
+        def highest(label: str, runner: Callable[[float, float], Run]) -> float:
+            best = 0.0
+            t = Table("rate /s", "p50 ms", "p99 ms", "lost", title=f"{label}: rising rates ({a.step_s:.0f} s each)")
+            for rate in rates:
+                s = summary(runner(rate, a.step_s))
+                t.add_row(f"{rate:.0f}", f"{s['p50']:.1f}", f"{s['p99']:.1f}", str(int(s["lost"])))
+                if s["p99"] < a.bound_ms and s["lost"] == 0:
+                    best = rate
+                else:
+                    break
+            out.print(t)
+            if best and a.sustain_s:
+                s = summary(runner(best, a.sustain_s))
+                ok = s["p99"] < a.bound_ms and s["lost"] == 0
+                out.print(f"{label}: {best:.0f}/s for {a.sustain_s:.0f} s → p50 {s['p50']:.1f} ms, "
+                          f"p99 {s['p99']:.1f} ms, lost {int(s['lost'])} → {'sustained' if ok else 'NOT sustained'}")
+                if not ok:
+                    best = 0.0
+            return best
+
+        svc_best = highest("service", lambda r, d: asyncio.run(service_run(svc.base, a.consoles, r, d)))
+        floor_best = highest("floor", lambda r, d: asyncio.run(floor_run(srv.url, fport, a.consoles, r, d)))
+        out.print(f"[bold]highest sustained rate (p99 < {a.bound_ms:.0f} ms, nothing lost): "
+                  f"service {svc_best:.0f}/s, floor {floor_best:.0f}/s, ratio "
+                  f"{(svc_best / floor_best) if floor_best else float('nan'):.2f}")
+    finally:
+        floor.terminate()
+        svc.stop()
+        srv.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Bad input gets a precise 4xx (or a websocket close code) and writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.support import Service
+
+GOOD = {"channel": "call", "text": "我家电动车被偷了"}
+
+
+def count_reports(service: Service) -> int:
+    import redis
+
+    client = redis.Redis.from_url(service.env["REDIS_URL"], decode_responses=True)
+    return int(client.xlen("shared:reports"))
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ({"channel": "fax", "text": "x"}, "channel"),
+    ({"channel": "call", "text": ""}, "text"),
+    ({"channel": "call", "text": "   \n\t "}, "text"),
+    ({"channel": "call", "text": "字" * 5001}, "text"),
+    ({"channel": "call", "text": 12345}, "text"),
+    ({"channel": "call"}, "text"),
+    ({"text": "有人打架"}, "channel"),
+    ({**GOOD, "location": {"lat": 91, "lon": 109.8}}, "location.lat"),
+    ({**GOOD, "location": {"lat": 40.6, "lon": 181}}, "location.lon"),
+    ({**GOOD, "location": {"lat": "north", "lon": 109.8}}, "location.lat"),
+    ({**GOOD, "location": {"lat": 40.6, "lon": 109.8, "crs": "utm"}}, "location.crs"),
+    ({**GOOD, "location": {"lat": 40.6}}, "location.lon"),
+    ({**GOOD, "occurred_at": "yesterday"}, "occurred_at"),
+    ({**GOOD, "occurred_at": "2026-11-26T08:00:00"}, "occurred_at"),
+    ({**GOOD, "caller": {"phone": "call me"}}, "caller.phone"),
+    ({**GOOD, "source_id": "a b c"}, "source_id"),
+    ({**GOOD, "priority": "P1"}, "priority"),
+    ([GOOD], "body"),
+])
+def test_invalid_reports_are_rejected_with_the_field_named(service: Service, body: object,
+                                                           where: str) -> None:
+    before = count_reports(service)
+    r = httpx.post(f"{service.base}/v1/reports", json=body)
+    assert r.status_code == 422, r.text
+    assert where in r.json()["message"], r.json()
+    assert count_reports(service) == before
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinite_coordinates_are_rejected(service: Service, raw: str) -> None:
+    before = count_reports(service)
+    content = ('{"channel":"call","text":"有人打架","location":{"lat":%s,"lon":109.8}}' % raw)
+    r = httpx.post(f"{service.base}/v1/reports", content=content,
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert "location.lat" in r.json()["message"]
+    assert count_reports(service) == before
+
+
+def test_malformed_json(service: Service) -> None:
+    before = count_reports(service)
+    r = httpx.post(f"{service.base}/v1/reports", content='{"channel": "call", "text": ',
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert "JSON" in r.json()["message"]
+    assert count_reports(service) == before
+
+
+def test_body_over_64_kib_is_refused(service: Service) -> None:
+    before = count_reports(service)
+    body = json.dumps({**GOOD, "address": "x" * (65 * 1024)})
+    r = httpx.post(f"{service.base}/v1/reports", content=body,
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert "limit" in r.json()["message"]
+
+    def chunks():  # no Content-Length: the limit is enforced while reading
+        yield body.encode()
+
+    r = httpx.post(f"{service.base}/v1/reports", content=chunks(),
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert count_reports(service) == before
+
+
+def test_unknown_incident_is_404(service: Service) -> None:
+    r = httpx.get(f"{service.base}/v1/incidents/20261126-NOPE")
+    assert r.status_code == 404 and "unknown incident" in r.json()["message"]
+
+
+def test_bad_list_filters(service: Service) -> None:
+    assert httpx.get(f"{service.base}/v1/incidents", params={"status": "bogus"}).status_code == 422
+    assert httpx.get(f"{service.base}/v1/incidents", params={"limit": 0}).status_code == 422
+    assert httpx.get(f"{service.base}/v1/incidents", params={"limit": 10**6}).status_code == 422
+
+
+@pytest.mark.parametrize(("path", "code"), [
+    ("/v1/consoles/999999999/ws", 4404),
+    ("/v1/consoles/<script>/ws", 4404),
+    ("/v1/consoles/command/ws?since=yesterday", 4400),
+])
+async def test_websocket_refusals_have_close_codes(service: Service, path: str, code: int) -> None:
+    with pytest.raises(ConnectionClosed) as closed:
+        async with connect(service.ws_base + path) as ws:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == code
+
+
+async def test_bad_websocket_messages_get_errors_not_a_disconnect(service: Service) -> None:
+    async with connect(f"{service.ws_base}/v1/consoles/command/ws") as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send("not json")
+        assert json.loads(await ws.recv())["type"] == "error"
+        await ws.send(json.dumps({"type": "ack", "incident_id": "20261126-NOPE"}))
+        reply = json.loads(await ws.recv())
+        assert reply["type"] == "ack_result" and reply["payload"]["ok"] is False
+        assert "unknown incident" in reply["payload"]["error"]
+        await ws.send(json.dumps({"type": "ack", "incident_id": ["x"]}))
+        assert json.loads(await ws.recv())["payload"]["ok"] is False
+        await ws.send(json.dumps({"type": "launch"}))
+        assert "unknown message type" in json.loads(await ws.recv())["payload"]["error"]

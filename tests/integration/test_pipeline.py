@@ -1,0 +1,200 @@
+"""A report typed into the API reaches the right precinct console, live, and is never lost."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+
+import geo
+from tests.integration.conftest import Console
+from tests.support import RedisServer, Service, types, wait_until
+
+# 包头站 area in 昆都仑区 (WGS-84): a point well inside the city.
+POINT = {"lat": 40.6467, "lon": 109.8246}
+
+
+def knife_report(**extra: object) -> dict[str, object]:
+    return {"channel": "call", "text": "钢铁大街有个男的拿着刀在追人，已经砍伤一个了，快来！",
+            "location": {**POINT, "crs": "wgs84", "accuracy_m": 15}, **extra}
+
+
+def precinct_of(lat: float, lon: float) -> str:
+    located = geo.locate(None, device=geo.DevicePoint(lat=lat, lon=lon))
+    assert located.precinct, located
+    return located.precinct
+
+
+async def test_report_reaches_the_precinct_console_within_2s_and_the_ack_is_recorded(
+        service: Service) -> None:
+    precinct = precinct_of(**POINT)
+    console = await Console.open(f"{service.ws_base}/v1/consoles/{precinct}/ws")
+    hello = await console.next()
+    assert hello["type"] == "hello" and hello["payload"]["feed"] == precinct
+    started = time.monotonic()
+    r = service.post_report(knife_report())
+    assert r.status_code == 202, r.text
+    body = r.json()
+    assert body["status"] == "received" and body["id"] and body["received_at"].endswith("Z")
+    assigned = await console.wait_for(
+        lambda m: m["type"] == "incident.assigned" and m["incident_id"] == body["id"], timeout=2)
+    assert time.monotonic() - started < 2.0
+    assert assigned["event_id"] and assigned["at"] and assigned["payload"]["precinct"] == precinct
+    assert assigned["incident"]["priority"] in ("P1", "P2")
+    await console.send({"type": "ack", "incident_id": body["id"]})
+    result = await console.wait_for(lambda m: m["type"] == "ack_result")
+    assert result["payload"] == {"ok": True, "incident_id": body["id"]}
+    await console.wait_for(lambda m: m["type"] == "incident.acknowledged")
+    await console.close()
+    incident = service.incident(body["id"])
+    assert incident["status"] == "acknowledged"
+    assert incident["acknowledged_by"] == f"precinct:{precinct}"
+    assert types(incident["timeline"]) == ["report.received", "incident.triaged",
+                                           "incident.located", "incident.assigned",
+                                           "incident.acknowledged"]
+    assert incident["location"]["precinct"] == precinct
+    assert incident["cues"], "the cues that decided the triage are stored"
+
+
+async def test_reconnect_with_since_gets_exactly_the_missed_events(service: Service) -> None:
+    precinct = precinct_of(**POINT)
+    url = f"{service.ws_base}/v1/consoles/{precinct}/ws"
+    console = await Console.open(url)
+    await console.next()  # hello
+    first = service.post_report(knife_report()).json()["id"]
+    seen = await console.wait_for(lambda m: m["incident_id"] == first
+                                  and m["type"] == "incident.assigned")
+    await console.close()
+    missed_ids = [service.post_report(knife_report()).json()["id"] for _ in range(3)]
+    for incident_id in missed_ids:
+        service.wait_status(incident_id, "assigned")
+    back = await Console.open(f"{url}?since={seen['event_id']}")
+    hello = await back.next()
+    assert hello["type"] == "hello" and hello["payload"]["since"] == seen["event_id"]
+    live_id = service.post_report(knife_report()).json()["id"]
+    await back.wait_for(lambda m: m["incident_id"] == live_id and m["type"] == "incident.assigned")
+    got = [m for m in back.messages[1:] if m["type"].startswith(("incident.", "report."))]
+    ids = [m["event_id"] for m in got]
+    assert len(ids) == len(set(ids)), "no duplicates"
+    assert ids == sorted(ids, key=lambda i: tuple(map(int, i.split("-")))), "in order"
+    # Everything after the last seen event and nothing before it: exactly what was missed.
+    missed = [(m["incident_id"], m["type"]) for m in got if m["incident_id"] in missed_ids]
+    assert sorted(missed) == sorted((i, "incident.assigned") for i in missed_ids)
+    assert all(m["incident_id"] != first or m["type"] != "incident.assigned" for m in got)
+    await back.close()
+
+
+async def test_command_feed_receives_every_incident(service: Service) -> None:
+    console = await Console.open(f"{service.ws_base}/v1/consoles/command/ws")
+    await console.next()
+    ids = {service.post_report(knife_report()).json()["id"] for _ in range(3)}
+    seen: set[str] = set()
+    while seen != ids:
+        m = await console.wait_for(lambda m: m["type"] == "incident.assigned")
+        seen.add(m["incident_id"])
+    await console.close()
+
+
+async def test_unacknowledged_assignment_escalates_to_the_command_feed(service: Service) -> None:
+    console = await Console.open(f"{service.ws_base}/v1/consoles/command/ws")
+    await console.next()
+    incident_id = service.post_report(knife_report()).json()["id"]
+    escalated = await console.wait_for(
+        lambda m: m["type"] == "incident.escalated" and m["incident_id"] == incident_id,
+        timeout=10)
+    assert escalated["payload"]["to"] == "command" and escalated["payload"]["level"] == 1
+    await console.close()
+    state = service.incident(incident_id)
+    assert state["escalation_level"] >= 1
+    assert "incident.escalated" in types(state["timeline"])
+
+
+def test_same_source_id_returns_the_same_incident(service: Service) -> None:
+    source = f"call-{uuid.uuid4().hex}"
+    a = service.post_report(knife_report(source_id=source)).json()
+    b = service.post_report(knife_report(source_id=source)).json()
+    assert a["id"] == b["id"]
+    service.wait_status(a["id"], "assigned", "acknowledged")
+    timeline = service.incident(a["id"])["timeline"]
+    assert types(timeline).count("report.received") == 1
+
+
+def test_incidents_list_filters(service: Service) -> None:
+    incident_id = service.post_report(knife_report()).json()["id"]
+    state = service.wait_status(incident_id, "assigned")
+    r = httpx.get(f"{service.base}/v1/incidents",
+                  params={"precinct": state["precinct"], "category": state["category"],
+                          "limit": 500})
+    assert r.status_code == 200
+    assert incident_id in [i["id"] for i in r.json()["items"]]
+    r = httpx.get(f"{service.base}/v1/incidents", params={"status": "closed"})
+    assert incident_id not in [i["id"] for i in r.json()["items"]]
+
+
+def test_precincts_list(service: Service) -> None:
+    r = httpx.get(f"{service.base}/v1/precincts")
+    assert r.status_code == 200
+    precincts = r.json()
+    assert len(precincts) >= 80
+    assert {"id", "name", "district"} <= set(precincts[0])
+
+
+def test_health_and_metrics(service: Service) -> None:
+    health = wait_until(lambda: (lambda r: r if r.status_code == 200 else None)(
+        httpx.get(f"{service.base}/healthz")), 15, what="healthz ok").json()
+    assert health["redis"] and health["workers"] >= 1 and health["schedulers"] >= 1
+    service.post_report(knife_report())
+    text = httpx.get(f"{service.base}/metrics").text
+    for name in ("dispatch_reports_received_total{channel=\"call\"}",
+                 "dispatch_intake_to_assigned_seconds_bucket", "dispatch_connected_consoles",
+                 "dispatch_open_deadlines", "dispatch_escalations_total",
+                 "dispatch_job_failures_total"):
+        assert name in text, name
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_batch_loses_nothing_and_assigns_once(own_redis: RedisServer) -> None:
+    svc = Service(own_redis.url, ACK_TIMEOUT_S="600")
+    try:
+        svc.start_api()
+        ids = [svc.post_report(knife_report(text=f"第{i}个报警：有人打架，一个人头破血流"))
+               .json()["id"] for i in range(300)]
+        client = own_redis.client()
+        svc.start_worker("worker-a")
+        wait_until(lambda: client.zcard("d:idx:status:assigned") > 0, 30,
+                   what="the first assignment")
+        svc.kill("worker-a")  # SIGKILL, in the middle of its batch
+        pending = client.xpending("d:reports", "pipeline")["pending"]
+        assert pending > 0, "the kill must leave entries in flight"
+        svc.start_worker("worker-b")
+        wait_until(lambda: client.zcard("d:idx:status:assigned") == len(ids), 60,
+                   what="every report assigned")
+        for incident_id in ids:
+            assert types(svc.incident(incident_id)["timeline"]).count("incident.assigned") == 1
+        assert client.xpending("d:reports", "pipeline")["pending"] == 0
+        feed_assigned = [f for _, f in client.xrange("d:feed:command")
+                         if f["type"] == "incident.assigned"]
+        assert len(feed_assigned) == len(ids), "delivered once on the feed"
+    finally:
+        svc.stop()
+
+
+@pytest.mark.slow
+def test_report_survives_a_redis_crash_after_the_202(own_redis: RedisServer) -> None:
+    svc = Service(own_redis.url)
+    try:
+        svc.start_api()
+        r = svc.post_report(knife_report())
+        assert r.status_code == 202
+        incident_id = r.json()["id"]
+        own_redis.stop(hard=True)  # SIGKILL: only what AOF fsynced survives
+        down = svc.post_report(knife_report())
+        assert down.status_code == 503 and "retry" in down.json()["message"]
+        own_redis.start()
+        svc.start_worker()
+        state = svc.wait_status(incident_id, "assigned", timeout=20)
+        assert types(state["timeline"])[0] == "report.received"
+    finally:
+        svc.stop()

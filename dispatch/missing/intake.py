@@ -1,0 +1,230 @@
+"""From outside shapes to domain values: triage's ``extracted`` facts and the POST body.
+
+A report triaged ``missing_person`` becomes a *proposed* case for the call-taker
+(``propose_case``); one that describes a found or wandering person becomes a
+``Sighting`` (``sighting_from_report``). ``person_from_request`` reads the ``person``
+object of ``POST /v1/missing``. Every function returns a value or raises
+``InvalidPerson`` — nothing else — so the adapter can answer 422.
+
+Triage's ``extracted`` shape::
+
+    {"ages": [{"text", "min", "max"}], "gender": "male"|"female"|None,
+     "height_cm": {"min", "max"} | None, "clothing": [{"text", "colour", "item"}],
+     "features": [str], "conditions": [code], "places": [str], "sighting": bool}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from dispatch.missing.clothing import ClothingItem, parse_clothing
+from dispatch.missing.errors import InvalidPerson
+from dispatch.missing.person import (
+    AgeRange, Build, Condition, HeightRange, Person, parse_conditions, parse_gender,
+)
+from dispatch.missing.sighting import Sighting
+
+# Taxonomy flags under which an ``assistance`` report is about a possibly-missing person.
+_VULNERABLE_FLAGS = frozenset({"elderly", "minor"})
+
+
+def _number(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidPerson(f"{what} must be a number, not {value!r}")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidPerson(f"{what} must be finite")
+    return int(round(value))
+
+
+def _bounds(value: object, what: str) -> tuple[int, int] | None:
+    """``{"min", "max"}``, ``[lo, hi]`` or a number → ``(lo, hi)``; ``None`` if absent."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        lo, hi = value.get("min"), value.get("max")
+        if lo is None and hi is None:
+            return None
+        lo_n = _number(lo if lo is not None else hi, what)
+        hi_n = _number(hi if hi is not None else lo, what)
+        return lo_n, hi_n
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise InvalidPerson(f"{what} range needs two numbers")
+        return _number(value[0], what), _number(value[1], what)
+    n = _number(value, what)
+    return n, n
+
+
+def _strings(value: object, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InvalidPerson(f"{what} must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _clothing(value: object) -> tuple[ClothingItem, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)):
+        raise InvalidPerson("clothing must be a list")
+    items = []
+    for entry in value:
+        if isinstance(entry, str):
+            items.append(parse_clothing(entry))
+        elif isinstance(entry, Mapping):
+            text, colour, item = entry.get("text"), entry.get("colour"), entry.get("item")
+            if not all(v is None or isinstance(v, str) for v in (text, colour, item)):
+                raise InvalidPerson("clothing text, colour and item must be strings")
+            items.append(parse_clothing(text or "", colour, item))
+        else:
+            raise InvalidPerson(f"clothing entry must be text or an object, not {entry!r}")
+    return tuple(items)
+
+
+def _optional_str(value: object, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidPerson(f"{what} must be a string")
+    return value
+
+
+def _gender(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidPerson("gender must be a string")
+    return value
+
+
+def person_from_extracted(extracted: object) -> Person:
+    """Read triage's ``extracted`` facts into a ``Person``.
+
+    The first age that has a number is the person's (triage lists ages in text order and
+    the subject comes first in call-taker records). Unknown condition codes are skipped:
+    triage may learn codes this workflow does not grade yet.
+
+    Raises:
+        InvalidPerson: not a mapping, or an impossible age, height or gender.
+    """
+    if not isinstance(extracted, Mapping):
+        raise InvalidPerson("extracted facts must be an object")
+    ages = extracted.get("ages") or []
+    if not isinstance(ages, (list, tuple)):
+        raise InvalidPerson("ages must be a list")
+    age = None
+    for entry in ages:
+        bounds = _bounds(entry, "age") if isinstance(entry, Mapping) else None
+        if bounds is not None:
+            age = AgeRange(*bounds)
+            break
+    height = _bounds(extracted.get("height_cm"), "height")
+    codes = extracted.get("conditions") or []
+    if not isinstance(codes, (list, tuple)):
+        raise InvalidPerson("conditions must be a list")
+    known = {c.value for c in Condition}
+    return Person(
+        gender=parse_gender(_gender(extracted.get("gender"))),
+        age=age,
+        height=HeightRange(*height) if height else None,
+        clothing=_clothing(extracted.get("clothing")),
+        features=_strings(extracted.get("features"), "features"),
+        conditions=parse_conditions([c for c in codes if c in known]),
+    )
+
+
+def person_from_request(body: object) -> Person:
+    """Read the ``person`` object of ``POST /v1/missing``.
+
+    Accepts ``age`` (a number) or ``age_range`` (``[lo, hi]``), ``height_cm`` (a number,
+    ``[lo, hi]`` or ``{"min", "max"}``), clothing as text or ``{"colour", "item"}``.
+
+    Raises:
+        InvalidPerson: unknown gender, build or condition code; impossible age or height.
+    """
+    if not isinstance(body, Mapping):
+        raise InvalidPerson("person must be an object")
+    age = _bounds(body.get("age_range") if body.get("age") is None else body.get("age"), "age")
+    height = _bounds(body.get("height_cm"), "height")
+    build = body.get("build") or "unknown"
+    try:
+        build_value = Build(build)
+    except ValueError:
+        raise InvalidPerson(f"unknown build {build!r}") from None
+    return Person(
+        gender=parse_gender(_gender(body.get("gender"))),
+        age=AgeRange(*age) if age else None,
+        height=HeightRange(*height) if height else None,
+        name=_optional_str(body.get("name"), "name"),
+        build=build_value,
+        clothing=_clothing(body.get("clothing")),
+        features=_strings(body.get("features"), "features"),
+        conditions=parse_conditions(body.get("conditions")),
+        photo_ref=_optional_str(body.get("photo_ref"), "photo_ref"),
+        phone=_optional_str(body.get("phone"), "phone"),
+    )
+
+
+def is_sighting_report(category: str, flags: tuple[str, ...] | list[str], extracted: object) -> bool:
+    """Whether a triaged report describes a found or wandering person to match.
+
+    ``missing_person`` with ``sighting: true``, or ``assistance`` flagged elderly/minor.
+    """
+    if category == "missing_person":
+        return isinstance(extracted, Mapping) and extracted.get("sighting") is True
+    return category == "assistance" and bool(_VULNERABLE_FLAGS & set(flags))
+
+
+def sighting_from_report(
+    *, incident_id: str, at: datetime, extracted: object, lat: float | None = None,
+    lon: float | None = None, precinct: str | None = None, text: str = "",
+) -> Sighting:
+    """Build the ``Sighting`` of a triaged report (point and precinct from geo).
+
+    Raises:
+        InvalidPerson: the extracted description is impossible.
+        InvalidSighting: naive time or bad coordinates.
+    """
+    return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedCase:
+    """A case proposed to the call-taker from a ``missing_person`` report (not opened).
+
+    Attributes:
+        report_id: the report.
+        person: the extracted description, to confirm and complete.
+        address: the first place mentioned, as a last-seen address to confirm.
+        places: every place mentioned.
+    """
+
+    report_id: str
+    person: Person
+    address: str | None
+    places: tuple[str, ...]
+
+
+def _places(value: object) -> tuple[str, ...]:
+    """Place mentions as text; triage may give strings or ``{"text": ...}`` objects."""
+    if not isinstance(value, (list, tuple)):
+        return ()
+    out = []
+    for entry in value:
+        text = entry.get("text") or entry.get("name") if isinstance(entry, Mapping) else entry
+        if isinstance(text, str) and text.strip():
+            out.append(text.strip())
+    return tuple(out)
+
+
+def propose_case(report_id: str, extracted: object) -> ProposedCase:
+    """Turn a report triaged ``missing_person`` (not a sighting) into a proposed case.
+
+    Raises:
+        InvalidPerson: the extracted description is impossible.
+    """
+    person = person_from_extracted(extracted)
+    assert isinstance(extracted, Mapping)  # person_from_extracted checked it
+    places = _places(extracted.get("places"))
+    return ProposedCase(report_id, person, places[0] if places else None, places)

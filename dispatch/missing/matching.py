@@ -1,0 +1,247 @@
+"""Sighting matching (合成研判): score one description against another, with reasons.
+
+Both sides reduce to an ``Anchor`` (the person a case or found-person record is about,
+with the point and time they were last seen or found) and an ``Observation`` (who was
+seen, where, when). The score is a weighted mean over the components *both* sides know:
+
+========== ====== ==============================================================
+component  weight similarity
+========== ====== ==============================================================
+gender     2.0    1 when equal; different genders veto the match
+age        2.0    1 when ranges overlap, −0.1 per year apart; > 15 years vetoes
+height     1.0    1 within 5 cm, falling to 0 at 20 cm apart
+clothing   2.0    per observed garment, best of colour × (½ + ½ item) against the
+                  anchor's garments (neighbour colours 0.5, same body zone 0.6)
+features   1.5    per observed feature, best character-bigram Jaccard
+conditions 1.0    1 when an observed condition is on the case, else 0.3
+place_time 2.0    1 at the last seen point, 0.7 at the edge of reach, 0 at 3×
+                  reach; beyond, or seen before going missing, vetoes
+========== ====== ==============================================================
+
+The mean is multiplied by ``min(1, known weight / 6)`` so that a thin description (only
+"an old man") cannot reach the link threshold on one agreeing attribute. A veto sets the
+score to 0. Candidates at or above ``CANDIDATE_FLOOR`` are shown; at or above
+``AUTO_LINK`` the sighting is linked and the precinct sent to verify.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from geopy.distance import geodesic
+
+from dispatch.missing.area import AreaProfile, reach_m
+from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity
+from dispatch.missing.person import Gender, Person
+
+WEIGHTS: dict[str, float] = {
+    "gender": 2.0, "age": 2.0, "height": 1.0, "clothing": 2.0,
+    "features": 1.5, "conditions": 1.0, "place_time": 2.0,
+}
+FULL_EVIDENCE = 6.0
+CANDIDATE_FLOOR = 0.5
+AUTO_LINK = 0.8
+AGE_VETO_YEARS = 15
+AGE_STEP_YEARS = 10.0
+HEIGHT_TOLERANCE_CM = 5
+HEIGHT_SPAN_CM = 15.0
+EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
+DISTANCE_VETO_FACTOR = 3.0
+UNLISTED_CONDITION = 0.3
+
+
+class CandidateKind(str, Enum):
+    """What an anchor is: an open case or a found-person record."""
+
+    CASE = "case"
+    FOUND = "found"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The side being searched: who, and from where and when they could have moved.
+
+    Attributes:
+        kind: case or found-person record.
+        id: case id or record id.
+        person: the description.
+        lat: last seen (case) or found (record) latitude.
+        lon: longitude.
+        at: last seen or found time.
+        profile: how fast they can move (found people: on foot).
+        symmetric: time may run either way (a found record vs a sighting).
+    """
+
+    kind: CandidateKind
+    id: str
+    person: Person
+    lat: float | None
+    lon: float | None
+    at: datetime
+    profile: AreaProfile = AreaProfile.ON_FOOT
+    symmetric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Who was seen (or found), where and when."""
+
+    person: Person
+    at: datetime
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreComponent:
+    """One component of a score: similarity in [0, 1], its weight, and why."""
+
+    name: str
+    similarity: float
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchCandidate:
+    """A ranked candidate with the score and its reasons.
+
+    Attributes:
+        kind: case or found-person record.
+        id: the case id or record id.
+        score: 0 … 1.
+        components: every component both sides knew, with its reason.
+        veto: why the score was forced to 0, if it was.
+    """
+
+    kind: CandidateKind
+    id: str
+    score: float
+    components: tuple[ScoreComponent, ...]
+    veto: str | None = None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Human-readable lines, veto first."""
+        lines = tuple(f"{c.name}: {c.reason}" for c in self.components)
+        return (f"veto: {self.veto}",) + lines if self.veto else lines
+
+    @property
+    def is_auto_link(self) -> bool:
+        """Score high enough to link without a human."""
+        return self.score >= AUTO_LINK
+
+
+def score(anchor: Anchor, observation: Observation) -> MatchCandidate:
+    """Score an observation against an anchor.
+
+    Returns:
+        The candidate; ``score`` is 0 with ``veto`` set when a hard fact rules it out.
+    """
+    parts: list[ScoreComponent] = []
+    veto = _describe(anchor.person, observation.person, parts)
+    if veto is None:
+        veto = _place_time(anchor, observation, parts)
+    return MatchCandidate(anchor.kind, anchor.id, combine(parts, veto), tuple(parts), veto)
+
+
+def combine(parts: list[ScoreComponent], veto: str | None) -> float:
+    """Weighted mean over known components, scaled down for thin evidence; 0 on veto."""
+    known = sum(p.weight for p in parts)
+    if veto is not None or known == 0:
+        return 0.0
+    mean = sum(p.weight * p.similarity for p in parts) / known
+    return round(mean * min(1.0, known / FULL_EVIDENCE), 6)
+
+
+def _add(parts: list[ScoreComponent], name: str, similarity: float, reason: str) -> None:
+    parts.append(ScoreComponent(name, similarity, WEIGHTS[name], reason))
+
+
+def _describe(a: Person, o: Person, parts: list[ScoreComponent]) -> str | None:
+    if a.gender is not Gender.UNKNOWN and o.gender is not Gender.UNKNOWN:
+        if a.gender is not o.gender:
+            return f"gender {o.gender.value} vs {a.gender.value}"
+        _add(parts, "gender", 1.0, f"both {a.gender.value}")
+    if a.age is not None and o.age is not None:
+        gap = a.age.gap(o.age)
+        if gap > AGE_VETO_YEARS:
+            return f"age {o.age.min}-{o.age.max} vs {a.age.min}-{a.age.max}"
+        _add(parts, "age", max(0.0, 1.0 - gap / AGE_STEP_YEARS),
+             f"{o.age.min}-{o.age.max} vs {a.age.min}-{a.age.max} ({gap} y apart)")
+    if a.height is not None and o.height is not None:
+        gap_cm = max(0, a.height.gap(o.height) - HEIGHT_TOLERANCE_CM)
+        _add(parts, "height", max(0.0, 1.0 - gap_cm / HEIGHT_SPAN_CM),
+             f"{o.height.min}-{o.height.max} vs {a.height.min}-{a.height.max} cm")
+    seen = [c for c in o.clothing if c.colour or c.item]
+    listed = [c for c in a.clothing if c.colour or c.item]
+    if seen and listed:
+        best = [max(((_garment(x, y), y) for y in listed), key=_first) for x in seen]
+        text = "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}" for x, (s, y) in zip(seen, best))
+        _add(parts, "clothing", sum(s for s, _ in best) / len(best), text)
+    if o.features and a.features:
+        sims = [max(_bigram_jaccard(f, g) for g in a.features) for f in o.features]
+        _add(parts, "features", sum(sims) / len(sims), ", ".join(o.features))
+    if o.conditions:
+        shared = o.conditions & a.conditions
+        names = ",".join(sorted(c.value for c in o.conditions))
+        _add(parts, "conditions", 1.0 if shared else UNLISTED_CONDITION,
+             f"{names} {'on record' if shared else 'not on record'}")
+    return None
+
+
+def _first(pair: tuple[float, ClothingItem]) -> float:
+    return pair[0]
+
+
+def _garment(x: ClothingItem, y: ClothingItem) -> float:
+    if x.colour and y.colour:
+        colour = colour_similarity(x.colour, y.colour)
+        if x.item and y.item:
+            return colour * (0.5 + 0.5 * item_similarity(x.item, y.item))
+        return 0.7 * colour
+    if x.item and y.item:
+        return 0.4 * item_similarity(x.item, y.item)
+    return 0.0
+
+
+def _label(c: ClothingItem) -> str:
+    return f"{c.colour or '?'} {c.item or '?'}"
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    s = "".join(text.lower().split())
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
+
+
+def _bigram_jaccard(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def place_time_similarity(distance_m: float, reach: float) -> float:
+    """1 at the anchor point, 0.7 at ``reach``, falling to 0 at ``3 × reach``."""
+    if distance_m <= reach:
+        return 1.0 - 0.3 * distance_m / reach
+    return max(0.0, 0.7 * (1.0 - (distance_m - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach)))
+
+
+def _place_time(anchor: Anchor, obs: Observation, parts: list[ScoreComponent]) -> str | None:
+    if anchor.lat is None or anchor.lon is None or obs.lat is None or obs.lon is None:
+        return None
+    elapsed = obs.at - anchor.at
+    if anchor.symmetric:
+        elapsed = abs(elapsed)
+    elif elapsed < -EARLY_TOLERANCE:
+        return f"seen {-elapsed} before the last sighting"
+    reach = reach_m(elapsed, anchor.profile)
+    distance = geodesic((anchor.lat, anchor.lon), (obs.lat, obs.lon)).meters
+    if distance > DISTANCE_VETO_FACTOR * reach:
+        return f"{distance / 1000:.1f} km away, reach {reach / 1000:.1f} km"
+    minutes = max(elapsed.total_seconds(), 0.0) / 60
+    _add(parts, "place_time", place_time_similarity(distance, reach),
+         f"{distance / 1000:.1f} km in {minutes:.0f} min (reach {reach / 1000:.1f} km, "
+         f"{anchor.profile.value})")
+    return None

@@ -1,0 +1,150 @@
+"""``classify(text, channel) -> Triage``: lexicon rules and the linear model, combined.
+
+The decision is ``argmax_c log p_model(c) + RULE_WEIGHT * rule_score(c)``, then the
+safety rules of issue 3: a strong self-harm cue makes the report ``self_harm``; a report
+that must be P1/P2 is never ``consultation``/``non_police``; priorities are only raised.
+"""
+
+from __future__ import annotations
+
+import math
+
+from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
+from triage.cues import Scan, scan
+from triage.errors import InvalidText, UnknownChannel
+from triage.extract import extract_all
+from triage.flags import decide_flags
+from triage.model import load_model
+from triage.normalize import fold
+from triage.priority import decide_priority
+from triage.result import Cue, Triage
+
+# Texts longer than this are triaged on their head and tail: the facts that matter
+# come first in a call record, and a runaway paste must not slow the console down.
+MAX_CHARS = 2000
+RULE_WEIGHT = 1.0
+SELF_HARM_STRONG = 3.5
+_MAX_CATEGORY_CUES = 6
+_DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
+
+
+def classify(text: str, channel: str = "call") -> Triage:
+    """Triage one report.
+
+    Args:
+        text: the report as typed or transcribed (any script; may be empty).
+        channel: ``"call"``, ``"forum"`` or ``"transfer_12345"``.
+
+    Returns:
+        A :class:`Triage`. Empty or meaningless text yields a valid low-confidence result
+        (``assistance``/P3, so that a person looks at it) rather than an error.
+
+    Raises:
+        InvalidText: ``text`` is not a ``str``.
+        UnknownChannel: ``channel`` is not one of ``CHANNELS``.
+    """
+    if not isinstance(text, str):
+        raise InvalidText(f"text must be str, not {type(text).__name__}")
+    if channel not in CHANNELS:
+        raise UnknownChannel(f"unknown channel {channel!r}; expected one of {CHANNELS}")
+    original = _clip(_scrub(text))
+    folded = fold(original)
+    found = scan(folded)
+    scores = _rule_scores(found)
+    probs = load_model().predict(found.text, channel)
+    logits = {c: math.log(max(probs[c], 1e-9)) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
+    category = max(CATEGORIES, key=lambda c: (logits[c], -CATEGORIES.index(c)))
+    rule_cues: list[Cue] = []
+    self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
+    if self_harm_risk and category not in ("self_harm", "violent_crime"):
+        category = "self_harm"
+        rule_cues.append(Cue("rule:self_harm_risk", None, "category:self_harm"))
+    if category in NON_DISPATCH and (self_harm_risk or _has_danger(found, scores)):
+        category = _best_police_category(logits)
+        rule_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
+    extracted = extract_all(found.text, original)
+    flags, flag_cues = decide_flags(found, category, extracted)
+    priority, priority_cues = decide_priority(category, flags, found.text, extracted, self_harm_risk)
+    confidence = _softmax(logits)[category] if original.strip() else 0.0
+    if category != max(CATEGORIES, key=lambda c: logits[c]):
+        confidence = max(confidence, 0.5)
+    cues = _text_cues(found, category) + flag_cues + rule_cues + priority_cues
+    cues.append(Cue("model", None, f"model:{_top(probs)} {probs[_top(probs)]:.2f}"))
+    return Triage(
+        category=category,
+        priority=priority,
+        flags=flags,
+        confidence=round(confidence, 3),
+        cues=tuple(cues),
+        extracted=extracted,
+    )
+
+
+def _has_danger(found: Scan, scores: dict[str, float]) -> bool:
+    """True when the text carries a counted danger cue that a P4 answer would ignore."""
+    if any(scores[c] >= 3.0 for c in _DANGER_CATEGORIES):
+        return True
+    return any(h.kind == "flag" and h.code in ("weapon", "injury") and h.counts for h in found.hits)
+
+
+def _scrub(text: str) -> str:
+    """Replace control characters and lone surrogates by spaces (same length)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if (ch.isprintable() or ch in "\n\t") and not 0xD800 <= ord(ch) <= 0xDFFF else " "
+        for ch in text
+    )
+
+
+def _clip(text: str) -> str:
+    """Keep the head (and a little tail) of an over-long text."""
+    if len(text) <= MAX_CHARS:
+        return text
+    return text[: MAX_CHARS - 200] + text[-200:]
+
+
+def _rule_scores(found: Scan) -> dict[str, float]:
+    """Sum the weights of counted category cues per category."""
+    scores = dict.fromkeys(CATEGORIES, 0.0)
+    for hit in found.hits:
+        if hit.kind == "category" and hit.counts:
+            scores[hit.code] += hit.weight
+    return scores
+
+
+def _best_police_category(logits: dict[str, float]) -> str:
+    """The best category that dispatches a unit."""
+    police = [c for c in CATEGORIES if c not in NON_DISPATCH]
+    return max(police, key=lambda c: (logits[c], -CATEGORIES.index(c)))
+
+
+def _softmax(logits: dict[str, float]) -> dict[str, float]:
+    """Normalise logits into probabilities."""
+    top = max(logits.values())
+    exps = {c: math.exp(v - top) for c, v in logits.items()}
+    total = sum(exps.values())
+    return {c: v / total for c, v in exps.items()}
+
+
+def _top(probs: dict[str, float]) -> str:
+    """The model's own best category."""
+    return max(CATEGORIES, key=lambda c: probs[c])
+
+
+def _text_cues(found: Scan, category: str) -> list[Cue]:
+    """Cues tied to text: the decided category's words, idioms, negations, reported speech."""
+    cues: list[Cue] = []
+    for start, end in found.context.idioms:
+        cues.append(Cue(found.folded[start:end], (start, end), "idiom:not_danger"))
+    shown = 0
+    for hit in found.hits:
+        span = (hit.start, hit.end)
+        if hit.negated and (hit.kind == "flag" or hit.code == category):
+            cues.append(Cue(hit.phrase, span, "negated"))
+        elif hit.reported and hit.kind == "category":
+            cues.append(Cue(hit.phrase, span, "reported:not_counted"))
+        elif hit.kind == "category" and hit.code == category and shown < _MAX_CATEGORY_CUES:
+            cues.append(Cue(hit.phrase, span, f"category:{category}"))
+            shown += 1
+    return cues

@@ -1,0 +1,117 @@
+"""Context rules that keep naive keyword matching honest.
+
+* **Idioms and hyperbole** (``我想死你了``, ``笑死了``, ``杀价``, ``跳楼价``) are masked
+  before any cue is looked up, so they can never count as danger.
+* **Media, fiction and hypotheticals** (``新闻里说有人跳楼``, ``电视剧里``, ``如果有人…``)
+  mark their sentence as reported: danger cues inside it are not counted.
+* **Negation** (``没有受伤``, ``无人被困``) cancels the cue right after it. ``还没`` does not
+  negate self-harm (``他还没跳`` means he is still about to jump).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from triage.normalize import clause_bounds
+
+_HYPERBOLE_HEADS = (
+    "热冷累饿笑吓气烦困忙渴闷馋急挤吵丑美帅香甜辣咸臭晒冻乐愁穷懒疼痛痒酸难"
+    "贵慢无聊郁闷羡慕激动开心高兴紧张尴尬"
+)
+
+IDIOM_PATTERN = re.compile(
+    "|".join(
+        [
+            # X死了 / X死我了 / X死人了: hyperbole, not death.
+            rf"[{_HYPERBOLE_HEADS}](?:得要)?死(?:了|我了|人了|我|人|啦|掉了)",
+            r"(?:无聊|郁闷|羡慕|激动|开心|高兴|紧张|尴尬)死(?:了|我了|人了|我|啦)",
+            r"想死(?=你|您|他们?了|她们?了|咱|大家|宝贝|你们)",
+            r"笑死|吓死宝宝|萌死|帅死|美死|爱死|累死累活|要死要活|死机|死胡同|死心|死党|死活|"
+            r"死磕|死贵|死沉|拼死拼活|打死也不|打死我也不|半死不活|该死的|死鬼|死脑筋|死对头|"
+            r"死缠烂打|死皮赖脸|死记硬背|死机了|作死",
+            # Bargaining and games: 杀价, 砍一刀, 狼人杀 ...
+            r"杀价|砍价|讲价|秒杀|杀毒|杀青|杀时间|杀手锏|杀熟|杀鸡|杀鱼|杀猪(?!盘)|剧本杀|"
+            r"狼人杀|三国杀|杀菌|消杀|杀虫|砍一刀|帮我砍|帮忙砍|砍树|砍柴|砍掉|砍预算|自杀式袭击",
+            # Sales slang and sports.
+            r"跳楼价|跳楼大?甩卖|跳楼大?促销|跳楼清仓|跳槽|跳舞|跳绳|广场舞|跳水|跳高|跳远|"
+            r"跳伞|跳蚤|跳广场|心跳|跳动|眼皮跳|跳过|跳转|蹦跳|跳闸",
+            # Fire, explosion, weapon words that are food, mood or tools.
+            r"火锅|火爆|上火|发火|火车|火腿|火了|火气|火候|火箭|红火|烟火|冒火|火大|火速|"
+            r"炸鸡|炸酱|炸串|油炸|炸了锅|炸锅|爆炸新闻|爆炸性|气炸|炸毛|爆料|爆款|引爆|火龙果|"
+            r"水枪|玩具枪|枪战游戏|刀削面|开刀|刀疤|刀工|刀郎|剪刀石头布|刀口|刀叉|"
+            r"打车|打电话|打游戏|打麻将(?!赌)|打扑克|打牌|打球|打针|打卡|打工|打扫|打印|"
+            r"救命钱|要命的|不要命地?开|崩溃了?的电脑|电脑崩溃|手机崩溃|跳票|砸钱|偷笑|偷懒|偷偷",
+        ]
+    )
+)
+
+REPORTED_PATTERN = re.compile(
+    r"新闻|电视上|电视里|电视剧|电影|小说|剧里|游戏里|游戏中|书上|报纸|梦见|做梦|梦到|"
+    r"演戏|拍戏|演习|演练|如果|假如|万一|假设|要是有人|抖音上|快手上|网上看到|网上说|"
+    r"短视频里|视频里看到|看到一个视频|综艺"
+)
+
+_NEGATION = re.compile(
+    r"(?P<still>还|尚)?(?:没有|没|未|无|不是|并非|不会|并没有|从没|从未|别担心)"
+    r"(?:人|有|再|想|想过|要|打算|被|受|带|拿|动|用|发生|人员|任何人|什么)?$"
+)
+
+_SENTENCE_BREAKS = re.compile(r"[。！？!?；;\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where idioms and reported sentences lie in a (folded) text."""
+
+    idioms: tuple[tuple[int, int], ...]
+    reported: tuple[tuple[int, int], ...]
+    reported_markers: tuple[tuple[int, int], ...]
+
+    def is_reported(self, pos: int) -> bool:
+        """Return True when ``pos`` lies in a sentence marked as media/fiction/hypothetical."""
+        return any(start <= pos < end for start, end in self.reported)
+
+
+def find_context(text: str) -> Context:
+    """Locate idioms and reported sentences in a folded text.
+
+    Args:
+        text: folded text (see :func:`triage.normalize.fold`).
+
+    Returns:
+        A :class:`Context` with spans into ``text``.
+    """
+    idioms = tuple(m.span() for m in IDIOM_PATTERN.finditer(text))
+    markers: list[tuple[int, int]] = []
+    reported: list[tuple[int, int]] = []
+    for m in REPORTED_PATTERN.finditer(text):
+        markers.append(m.span())
+        reported.append(_sentence_bounds(text, m.start()))
+    return Context(idioms=idioms, reported=tuple(reported), reported_markers=tuple(markers))
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Return the sentence (between 。！？ marks) containing ``pos``."""
+    start = 0
+    for m in _SENTENCE_BREAKS.finditer(text, 0, pos):
+        start = m.end()
+    nxt = _SENTENCE_BREAKS.search(text, pos)
+    return start, (nxt.start() if nxt else len(text))
+
+
+def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:
+    """Return True when the cue starting at ``start`` is negated in its clause.
+
+    Args:
+        text: folded text.
+        start: where the cue begins.
+        still_counts: when True, ``还没``/``尚未`` does *not* negate (used for self-harm:
+            ``他还没跳`` means the danger is still ahead).
+    """
+    clause_start, _ = clause_bounds(text, start)
+    window = text[max(clause_start, start - 6) : start]
+    m = _NEGATION.search(window)
+    if m is None:
+        return False
+    return not (still_counts and m.group("still"))

@@ -1,0 +1,274 @@
+"""Facts for downstream stages: ages, gender, height, clothing, conditions, phones,
+money, times, places and whether the report is a sighting of a wandering person.
+
+Every extractor reads folded text (same length as the original) and returns plain
+JSON-ready values. The reporter is not the person at risk: ``我是他奶奶`` does not make
+the missing child elderly or female.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from triage.numerals import NUMERAL_CHARS, parse_number
+
+_NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
+
+_AGE = re.compile(
+    rf"(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
+    rf"(?P<about>左右|上下|多)?|(?P<dec>[{NUMERAL_CHARS}]十|\d0)(?:多岁|来岁|出头)"
+)
+_AGE_WORDS: tuple[tuple[str, int, int | None], ...] = (
+    ("婴儿", 0, 1), ("宝宝", 0, 3), ("幼儿", 1, 6), ("小朋友", 3, 12), ("小学生", 6, 12),
+    ("初中生", 12, 15), ("中学生", 12, 18), ("高中生", 15, 18), ("未成年", 0, 17),
+    ("小男孩", 3, 12), ("小女孩", 3, 12), ("小孩", 0, 14), ("儿童", 0, 14),
+    ("老人", 60, None), ("老太太", 65, None), ("老大爷", 60, None), ("老爷子", 65, None),
+    ("老奶奶", 65, None), ("老爷爷", 65, None), ("老头", 60, None), ("老太", 65, None),
+)
+_REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
+
+_MALE = ("男孩", "男子", "男性", "男的", "小伙", "儿子", "老头", "大爷", "爷爷", "姥爷", "外公",
+         "丈夫", "老公", "我爸", "父亲", "老爷子", "男人", "弟弟", "哥哥", "男生", "大叔", "孙子")
+_FEMALE = ("女孩", "女子", "女性", "女的", "姑娘", "女儿", "老太", "大妈", "奶奶", "姥姥", "外婆",
+           "妻子", "老婆", "媳妇", "我妈", "母亲", "女人", "妹妹", "姐姐", "女生", "大娘", "孙女",
+           "闺女", "阿姨")
+_GENDER = re.compile("|".join(sorted(_MALE + _FEMALE, key=len, reverse=True)))
+
+_HEIGHT = re.compile(
+    rf"(?:身高|个子|个头|大约|大概|约)?(?:(?P<m>[一1])(?:米|m)(?P<cm>[{NUMERAL_CHARS}\d]{{1,2}})?"
+    rf"|(?P<dec>1\.\d{{1,2}})(?:米|m)|(?P<abs>1\d\d)(?:厘米|公分|cm))(?:左右|上下)?"
+)
+_COLOURS = ("深蓝", "浅蓝", "藏青", "藏蓝", "咖啡", "卡其", "军绿", "墨绿", "酒红", "天蓝",
+            "红", "白", "黑", "蓝", "绿", "黄", "灰", "紫", "粉", "棕", "橙", "米", "花", "褐")
+_ITEMS = ("羽绒服", "棉袄", "大衣", "外套", "上衣", "衬衫", "衬衣", "t恤", "卫衣", "毛衣",
+          "夹克", "冲锋衣", "棉服", "马甲", "背心", "短袖", "长袖", "校服", "西装", "睡衣",
+          "牛仔裤", "裤子", "运动裤", "短裤", "裙子", "连衣裙", "运动鞋", "拖鞋", "皮鞋",
+          "布鞋", "鞋", "帽子", "毛线帽", "围巾", "书包", "背包", "口罩", "手套", "衣服", "裤")
+_CLOTHING = re.compile(
+    rf"(?P<colour>{'|'.join(_COLOURS)})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
+    rf"(?P<item>{'|'.join(_ITEMS)})"
+)
+_FEATURES = ("戴眼镜", "眼镜", "光头", "秃顶", "长发", "短发", "卷发", "马尾", "胖", "偏瘦", "很瘦",
+             "驼背", "拄拐", "拐杖", "轮椅", "刀疤", "伤疤", "胎记", "纹身", "口音", "说话不清",
+             "口齿不清", "聋哑", "瘸", "戴口罩", "白头发", "头发花白", "胡子", "痣", "拄着拐")
+_FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
+_CONDITIONS: tuple[tuple[str, str], ...] = (
+    ("老年痴呆|痴呆|阿尔茨海默|老糊涂|认不得人|认不出人|失智|记忆力不好|记性不好|脑子不清楚|"
+     "糊涂了|脑萎缩", "dementia"),
+    ("精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|精神障碍|双相|神经病", "mental_illness"),
+    ("抑郁", "depression"),
+    ("吃药|服药|降压药|胰岛素|没带药|断药|药没带|心脏病|糖尿病|高血压|癫痫", "medication"),
+    ("自杀|轻生|不想活|想死|跳楼|遗书|寻死|割腕|想不开|活着没意思|结束生命", "suicidal"),
+    ("残疾|聋哑|智力障碍|智障|智力低下|自闭症|脑瘫|坐轮椅|盲人|看不见|听不见|不会说话", "disability"),
+)
+_CONDITION_RES = tuple((re.compile(p), code) for p, code in _CONDITIONS)
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)")
+_MONEY = re.compile(
+    rf"(?P<n>{_NUM}(?:[万千百]{_NUM}?)?)(?P<more>多|来|余)?(?P<unit>万|千)?(?:元|块钱|块|人民币|rmb)"
+    rf"|(?P<n2>\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)(?P<unit2>万|千)(?:多|余)?(?=[，。,!！ 被转给了没\s]|$)"
+)
+_TIMES: tuple[tuple[str, int | None, bool], ...] = (
+    ("刚才", 5, False), ("刚刚", 5, False), ("正在", 0, True), ("现在", 0, True),
+    ("还在", 0, True), ("此刻", 0, True), ("这会儿", 0, True), ("半小时前", 30, False),
+    ("半个小时前", 30, False), ("半个多小时前", 40, False), ("昨晚", None, False),
+    ("昨天", None, False), ("前天", None, False), ("今天早上", None, False),
+    ("今早", None, False), ("上午", None, False), ("下午", None, False), ("晚上", None, False),
+    ("凌晨", None, False), ("中午", None, False), ("一夜", None, False), ("上周", None, False),
+)
+_TIME_WORDS = re.compile("|".join(sorted((w for w, _, _ in _TIMES), key=len, reverse=True)))
+_TIME_TABLE = {w: (m, p) for w, m, p in _TIMES}
+_TIME_AGO = re.compile(rf"(?P<n>{_NUM})(?P<more>多)?个?(?P<unit>分钟|小时|钟头|天)(?:之?前|以前)")
+_PLACE_SUFFIX = (
+    "小区|花园|家园|公寓|广场|公园|商场|超市|市场|学校|中学|小学|幼儿园|医院|火车站|汽车站|"
+    "车站|大桥|桥|大厦|酒店|宾馆|网吧|号楼|单元|号院|门口|楼下|路口|大街|路|街|巷|胡同|村|镇|"
+    "乡|旗|区|县|站|中心|银行|饭店|小卖部|加油站|楼|工地|厂|服务区|收费站"
+)
+_PLACE = re.compile(
+    rf"(?:在|到|位于|地址是?|地点是?|于|从|是在)(?P<p>[^\s，。,.!！？?；;：:在到了是我他她的]"
+    rf"(?:[^\s，。,.!！？?；;：:在到了是我他她]{{0,12}}?(?:{_PLACE_SUFFIX})(?:\d+号)?)+"
+    rf"(?:[\d一二三四五六七八九十]+(?:号楼|栋|单元|楼|层|号))*(?:附近|旁边|对面|门口|楼下)?)"
+)
+_KNOWN_PLACES = re.compile(
+    r"昆都仑区|昆区|青山区|东河区|九原区|石拐区|白云鄂博|稀土高新区|土右旗|土默特右旗|达茂旗|"
+    r"固阳县|钢铁大街|阿尔丁大街|民族东路|建设路|包头站|包头东站|赛汗塔拉|八一公园|劳动公园|"
+    r"阿尔丁广场|万达广场|包百|王府井|黄河大桥|南海湿地|昆河|友谊大街|青年路"
+)
+_FOUND = re.compile(
+    r"捡到|发现(?:一|个|有)|遇到(?:一|个)|有个(?:老人|老太太|老大爷|大爷|大妈|小孩|孩子|小男孩|小女孩)"
+    r"|谁家的|一个人在哭|说不清家|说不出家|不知道家在|找不到家|问他家|问她家|在路边徘徊|"
+    r"在我们?(?:店|这)里|在我这|带到(?:派出所|店里)|陪着他|陪着她|迷路的"
+)
+_OWN_MISSING = re.compile(
+    r"(?:我|我们|我家)的?(?:孩子|儿子|女儿|爸|妈|父亲|母亲|爷爷|奶奶|姥姥|姥爷|老伴|丈夫|老公|"
+    r"妻子|老婆|外婆|外公|弟弟|妹妹|哥哥|姐姐|侄子|孙子|孙女|闺女|家老人)"
+    r"[^，。,]{0,8}(?:走丢|走失|失联|找不到|不见|没回|联系不上)"
+)
+
+
+def reporter_at(text: str, start: int) -> bool:
+    """Return True when the word at ``start`` describes the reporter (``我是他奶奶``)."""
+    return _REPORTER.search(text[max(0, start - 6) : start]) is not None
+
+
+def extract_ages(text: str) -> list[dict[str, Any]]:
+    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``."""
+    found: list[dict[str, Any]] = []
+    for m in _AGE.finditer(text):
+        if reporter_at(text, m.start()):
+            continue
+        if m.group("dec"):
+            low = parse_number(m.group("dec"))
+            if low is not None:
+                found.append({"text": m.group(0), "min": int(low), "max": int(low) + 9})
+            continue
+        a = parse_number(m.group("a"))
+        if a is None or a > 120:
+            continue
+        b = parse_number(m.group("b")) if m.group("b") else None
+        low, high = int(a), int(b if b is not None else a)
+        if m.group("more") or m.group("about") == "多":
+            high = low + (9 if low % 10 == 0 and low >= 10 else 1)
+        elif m.group("about"):
+            low, high = max(0, low - 2), high + 2
+        found.append({"text": m.group(0), "min": low, "max": max(low, high)})
+    for word, low, high in _AGE_WORDS:
+        idx = text.find(word)
+        if idx >= 0 and not reporter_at(text, idx) and not _inside(found, text, idx):
+            found.append({"text": word, "min": low, "max": high})
+    return found
+
+
+def _inside(found: list[dict[str, Any]], text: str, idx: int) -> bool:
+    """True when a longer age word already covers ``idx`` (``小男孩`` vs ``小孩``)."""
+    return any(f["text"] in text[max(0, idx - 2) : idx + 4] and len(f["text"]) > 2 for f in found)
+
+
+def extract_gender(text: str) -> str | None:
+    """``"male"``/``"female"`` for the first person at risk mentioned, else ``None``."""
+    for m in _GENDER.finditer(text):
+        if reporter_at(text, m.start()):
+            continue
+        return "male" if m.group(0) in _MALE else "female"
+    return None
+
+
+def extract_height(text: str) -> dict[str, int] | None:
+    """Height such as ``一米七``, ``1米75``, ``1.7米``, ``170厘米`` as ``{min, max}`` cm."""
+    m = _HEIGHT.search(text)
+    if m is None:
+        return None
+    if m.group("abs"):
+        cm = int(m.group("abs"))
+    elif m.group("dec"):
+        cm = round(float(m.group("dec")) * 100)
+    else:
+        rest = m.group("cm")
+        extra = parse_number(rest) if rest else 0.0
+        if extra is None:
+            return None
+        cm = 100 + int(extra * 10 if extra < 10 and rest and len(rest) == 1 else extra)
+    if not 50 <= cm <= 230:
+        return None
+    if "左右" in m.group(0) or "上下" in m.group(0):
+        return {"min": cm - 3, "max": cm + 3}
+    return {"min": cm, "max": cm}
+
+
+def extract_clothing(text: str) -> list[dict[str, str]]:
+    """Colour + item pairs: ``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``."""
+    return [
+        {"text": m.group(0), "colour": m.group("colour"), "item": m.group("item")}
+        for m in _CLOTHING.finditer(text)
+    ]
+
+
+def extract_features(text: str) -> list[str]:
+    """Distinguishing features (glasses, scars, walking stick …) in text order, unique."""
+    seen: list[str] = []
+    for m in _FEATURE.finditer(text):
+        if m.group(0) not in seen:
+            seen.append(m.group(0))
+    return seen
+
+
+def extract_conditions(text: str) -> list[str]:
+    """Condition codes among dementia, mental_illness, depression, medication, suicidal,
+    disability."""
+    return [code for pattern, code in _CONDITION_RES if pattern.search(text)]
+
+
+def extract_phones(text: str) -> list[str]:
+    """Mobile and landline numbers with separators removed."""
+    return [re.sub(r"[\s-]", "", m.group(0)) for m in _PHONE.finditer(text)]
+
+
+def extract_money(text: str) -> list[dict[str, Any]]:
+    """Amounts such as ``3000元``, ``两万多块``, ``5万`` -> ``{"text", "yuan"}``."""
+    found: list[dict[str, Any]] = []
+    for m in _MONEY.finditer(text):
+        if m.group("n") is not None:
+            value = parse_number(m.group("n"))
+            unit = m.group("unit")
+        else:
+            value = parse_number(m.group("n2"))
+            unit = m.group("unit2")
+        if value is None:
+            continue
+        value *= {"万": 10_000, "千": 1000}.get(unit or "", 1)
+        found.append({"text": m.group(0), "yuan": round(value, 2)})
+    return found
+
+
+def extract_times(text: str) -> list[dict[str, Any]]:
+    """Time expressions with minutes ago (``None`` when not relative) and in-progress."""
+    found: list[tuple[int, dict[str, Any]]] = []
+    for m in _TIME_AGO.finditer(text):
+        n = parse_number(m.group("n"))
+        if n is None:
+            continue
+        per = {"分钟": 1, "小时": 60, "钟头": 60, "天": 1440}[m.group("unit")]
+        found.append((m.start(), {"text": m.group(0), "minutes_ago": int(n * per),
+                                  "in_progress": False}))
+    for m in _TIME_WORDS.finditer(text):
+        minutes, live = _TIME_TABLE[m.group(0)]
+        found.append((m.start(), {"text": m.group(0), "minutes_ago": minutes,
+                                  "in_progress": live}))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+def extract_places(text: str, original: str) -> list[str]:
+    """Place expressions (taken from ``original`` so geo sees what was typed)."""
+    spans = [m.span("p") for m in _PLACE.finditer(text)]
+    spans += [m.span() for m in _KNOWN_PLACES.finditer(text)]
+    places: list[str] = []
+    for start, end in sorted(spans):
+        phrase = original[start:end]
+        if any(phrase in p for p in places):
+            continue
+        places = [p for p in places if p not in phrase]
+        places.append(phrase)
+    return places
+
+
+def is_sighting(text: str) -> bool:
+    """True when the report is about a person found or seen wandering, not one reported
+    missing by their family."""
+    return _FOUND.search(text) is not None and _OWN_MISSING.search(text) is None
+
+
+def extract_all(text: str, original: str) -> dict[str, Any]:
+    """Run every extractor over folded ``text`` (``original`` keeps the typed places)."""
+    return {
+        "ages": extract_ages(text),
+        "gender": extract_gender(text),
+        "height_cm": extract_height(text),
+        "clothing": extract_clothing(text),
+        "features": extract_features(text),
+        "conditions": extract_conditions(text),
+        "phones": extract_phones(text),
+        "money": extract_money(text),
+        "times": extract_times(text),
+        "places": extract_places(text, original),
+        "sighting": is_sighting(text),
+    }

@@ -1,0 +1,127 @@
+"""The linear character n-gram model: features, the artifact format and prediction.
+
+Features are character 1-3-grams of the folded, idiom-masked text (digits collapsed to
+``0`` so that numbers generalise) plus a channel token, weighted ``(1 + log tf) * idf``
+and L2-normalised. A multinomial logistic regression over them is stored as JSON
+(``data/model.json``): ``{"classes", "intercept", "features": {ngram: [idf, w...]}}``.
+Training lives in ``train.py``; this module only reads.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from triage.codes import CATEGORIES
+from triage.errors import ArtifactError
+
+ARTIFACT = "model.json"
+NGRAM_MAX = 3
+_NOISE = re.compile(r"[^0-9a-z\u3400-\u9fff\u25a1]+")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def ngrams(text: str, channel: str) -> Counter[str]:
+    """Count the n-gram features of a folded, idiom-masked text.
+
+    Args:
+        text: folded text with idioms masked (``Scan.text``).
+        channel: the report channel; added as one ``<channel>`` feature.
+
+    Returns:
+        Feature -> count.
+    """
+    clean = _DIGIT.sub("0", _NOISE.sub(" ", text)).strip()
+    grams: Counter[str] = Counter()
+    for piece in clean.split():
+        size = len(piece)
+        for n in range(1, NGRAM_MAX + 1):
+            grams.update(piece[i : i + n] for i in range(size - n + 1))
+    grams[f"<{channel}>"] += 1
+    return grams
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A loaded artifact, ready to predict."""
+
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: npt.NDArray[np.float64]
+    weights: npt.NDArray[np.float64]  # (features, classes)
+    intercept: npt.NDArray[np.float64]
+
+    def predict(self, text: str, channel: str) -> dict[str, float]:
+        """Return category -> probability for a folded, idiom-masked text.
+
+        Args:
+            text: ``Scan.text``.
+            channel: the report channel.
+
+        Returns:
+            A probability for every category code (they sum to 1).
+        """
+        rows: list[int] = []
+        tfs: list[float] = []
+        vocab = self.vocab
+        for gram, count in ngrams(text, channel).items():
+            row = vocab.get(gram)
+            if row is not None:
+                rows.append(row)
+                tfs.append(1.0 + math.log(count))
+        logits = self.intercept.copy()
+        if rows:
+            x = np.asarray(tfs) * self.idf[rows]
+            norm = float(np.sqrt(x @ x))
+            logits += (x / norm) @ self.weights[rows]
+        logits -= logits.max()
+        probs = np.exp(logits)
+        probs /= probs.sum()
+        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
+
+
+def model_from_json(raw: str) -> LinearModel:
+    """Build a :class:`LinearModel` from the artifact's JSON text.
+
+    Raises:
+        ArtifactError: the JSON does not have the expected layout.
+    """
+    try:
+        data = json.loads(raw)
+        classes = tuple(data["classes"])
+        features: dict[str, list[float]] = data["features"]
+        intercept = np.asarray(data["intercept"], dtype=np.float64)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArtifactError(f"malformed model artifact: {exc}") from exc
+    if set(classes) != set(CATEGORIES) or intercept.shape != (len(classes),):
+        raise ArtifactError("model artifact classes do not match the taxonomy")
+    table = np.asarray(list(features.values()), dtype=np.float64).reshape(-1, len(classes) + 1)
+    return LinearModel(
+        classes=classes,
+        vocab={gram: i for i, gram in enumerate(features)},
+        idf=np.ascontiguousarray(table[:, 0]),
+        weights=np.ascontiguousarray(table[:, 1:]),
+        intercept=intercept,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model() -> LinearModel:
+    """Load the committed artifact once (lazily, on first use; never at import).
+
+    Raises:
+        ArtifactError: the artifact is missing or malformed.
+    """
+    try:
+        raw = resources.files("triage.data").joinpath(ARTIFACT).read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        raise ArtifactError("model artifact missing: run `python -m triage train`") from exc
+    return model_from_json(raw)

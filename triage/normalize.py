@@ -1,0 +1,83 @@
+"""Length-preserving text normalisation.
+
+Every function here maps a text to one of exactly the same length, so a span found in
+the normalised text is also a span of the original text (cues point at what the
+call-taker typed).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Traditional -> simplified for the characters that matter to triage. Reports from
+# Hong Kong/Taiwan visitors and some input methods arrive in traditional script; a
+# full conversion table is not needed to recognise the danger words.
+_TRAD = (
+    "發发殺杀樓楼報报搶抢騙骗錢钱轉转帳账賬账門门開开說说個个們们兒儿孫孙過过還还這这"
+    "裡里裏里來来時时後后見见沒没會会媽妈爺爷歲岁丟丢電电話话號号碼码險险災灾煙烟燒烧"
+    "氣气車车禍祸傷伤醫医護护員员聽听藥药殘残癡痴憂忧鬱郁鬥斗毆殴擾扰聲声賭赌鬧闹糾纠"
+    "紛纷動动務务戶户證证辦办續续竊窃盜盗偵侦警警劫劫綁绑姦奸廳厅縣县區区鎮镇鄉乡橋桥"
+    "廣广場场醫医學学校校歲岁齡龄癥症瘋疯狀状況况幫帮麼么嗎吗讓让給给對对覺觉頭头腦脑"
+    "體体處处問问題题應应該该嚇吓殺杀槍枪棍棍砍砍刀刀斧斧錘锤爐炉塌塌淹淹災灾觸触擊击"
+    "燈灯變变壞坏別别將将從从當当與与為为無无聯联繫系絡络蹤踪尋寻離离跡迹歸归隨随孩孩"
+    "兇凶猛猛嚴严重重輕轻絕绝緊紧急急險险贓赃賣卖買买貸贷款款違违規规駕驾駛驶輛辆撞撞"
+    "陽阳陰阴體体傷伤嗎吗麼么衝冲儘尽盡尽歡欢觀观說说語语認认識识記记憶忆據据"
+)
+_TRAD_MAP: dict[str, str] = {_TRAD[i]: _TRAD[i + 1] for i in range(0, len(_TRAD) - 1, 2)}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """Fold one character: full-width -> ASCII, upper -> lower, traditional -> simplified."""
+    mapped = _TRAD_MAP.get(ch)
+    if mapped is not None:
+        return mapped
+    if ch.isascii():
+        return ch.lower()
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) != 1:
+        return ch
+    if folded == "\u3000":
+        return " "
+    return folded.lower() if folded.isascii() else folded
+
+
+def fold(text: str) -> str:
+    """Return ``text`` folded character by character; the length is preserved.
+
+    Args:
+        text: any Unicode text.
+
+    Returns:
+        A string of the same length: full-width letters/digits/punctuation become ASCII,
+        ASCII letters are lower-cased, common traditional characters become simplified.
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join([_fold_char(ch) for ch in text])
+
+
+def mask(text: str, spans: list[tuple[int, int]], filler: str = "\u25a1") -> str:
+    """Return ``text`` with each span replaced by ``filler`` characters (same length)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = filler
+    return "".join(chars)
+
+
+_CLAUSE_BREAKS = frozenset("，。！？；,.!?;\n\r…~～")
+
+
+def clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Return the ``(start, end)`` of the clause (between punctuation) containing ``pos``."""
+    start = pos
+    while start > 0 and text[start - 1] not in _CLAUSE_BREAKS:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in _CLAUSE_BREAKS:
+        end += 1
+    return start, end

@@ -1,0 +1,145 @@
+"""Priority rules: a category baseline raised (never lowered) by what the text says.
+
+The asymmetry is deliberate: missing a suicide risk, a weapon or a missing child costs a
+life, a false alarm costs a minute. Each raise records a ``priority:Pn`` cue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from triage.codes import NON_DISPATCH, priority_rank
+from triage.lexicon import PAST_MARKERS
+from triage.result import Cue
+
+BASELINE: dict[str, str] = {
+    "violent_crime": "P2",
+    "property_crime": "P3",
+    "fraud": "P3",
+    "public_order": "P3",
+    "traffic": "P3",
+    "fire_disaster": "P2",
+    "dispute": "P3",
+    "missing_person": "P3",
+    "self_harm": "P1",
+    "assistance": "P3",
+    "consultation": "P4",
+    "non_police": "P4",
+}
+
+_FIRE_LIFE = re.compile(
+    r"着火|起火|失火|火灾|烧起来|燃起来|火很大|浓烟|爆炸|坍塌|倒塌|塌了|泄漏|煤气中毒|一氧化碳|"
+    r"被困|困在|里面有人|还有人|人在里面|出不来|昏迷|泥石流|洪水|冲走"
+)
+_LIFT = re.compile(r"电梯")
+_FIGHT = re.compile(r"打架|斗殴|打起来|群殴|互殴|扭打|动手|撕扯|推搡|砸")
+_TRAPPED = re.compile(r"被困|卡在车里|困在车里|出不来|死亡|身亡|没气|没有呼吸|昏迷|不省人事|多人受伤|碾压")
+_RECENT = re.compile(r"刚才|刚刚|刚被|刚转|马上|正在|还在|要我转|让我转|准备转|要转|转账中|(?:\d+|[一二两三四五六七八九十半]+)个?多?(?:分钟)(?:之?前)")
+_RECENT_HOURS = re.compile(r"(?:一|两|1|2|半)个?多?小时(?:之?前)")
+_GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制")
+_SAFE_NOW = re.compile(r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|已经?稳定|出院")
+_CHILD_IN_CAR = re.compile(r"(?:孩子|小孩|宝宝|婴儿).{0,6}(?:锁|关)(?:在)?车里|(?:锁|关)(?:在)?车里.{0,6}(?:孩子|小孩|宝宝|婴儿)")
+
+
+def decide_priority(
+    category: str,
+    flags: tuple[str, ...],
+    text: str,
+    extracted: Mapping[str, Any],
+    self_harm_risk: bool,
+) -> tuple[str, list[Cue]]:
+    """Return the priority for a triaged report and the rule cues that raised it.
+
+    Args:
+        category: the decided category.
+        flags: the decided flags.
+        text: folded text with idioms masked.
+        extracted: facts from :func:`triage.extract.extract_all`.
+        self_harm_risk: a counted self-harm cue is present (whatever the category).
+
+    Returns:
+        ``(priority, cues)``; consultation/non_police stay P4 (the caller re-categorises a
+        report whose priority must be P1/P2).
+    """
+    priority = BASELINE[category]
+    cues: list[Cue] = []
+    live = "in_progress" in flags
+    past = any(m in text for m in PAST_MARKERS) and not live
+
+    def raise_to(level: str, why: str) -> None:
+        nonlocal priority
+        if priority_rank(level) < priority_rank(priority):
+            priority = level
+            cues.append(Cue(why, None, f"priority:{level}"))
+
+    if category in NON_DISPATCH:
+        return priority, cues
+    if category == "violent_crime" and past and "weapon" not in flags and "injury" not in flags:
+        priority = "P3"
+    elif category == "self_harm" and (past or _SAFE_NOW.search(text)):
+        priority = "P2"
+    elif category == "fire_disaster" and past:
+        priority = "P3"
+    _category_rules(category, flags, text, extracted, raise_to, live, past)
+    # Safety floors (issue 3): these never sit below P1/P2 whatever the category.
+    if self_harm_risk and not past:
+        raise_to("P1", "rule:self_harm_risk")
+    if "weapon" in flags:
+        gone = past or _GONE.search(text) is not None
+        raise_to("P2" if gone and not live else "P1", "rule:weapon")
+    if live and category in ("violent_crime",):
+        raise_to("P1", "rule:violence_in_progress")
+    if "injury" in flags and not past:
+        raise_to("P2", "rule:injury")
+    if "sensitive" in flags:
+        raise_to("P2", "rule:sensitive")
+    return priority, cues
+
+
+def _category_rules(
+    category: str,
+    flags: tuple[str, ...],
+    text: str,
+    extracted: Mapping[str, Any],
+    raise_to: Any,
+    live: bool,
+    past: bool,
+) -> None:
+    """Raise the priority by category-specific evidence."""
+    conditions = set(extracted.get("conditions", []))
+    recent = bool(_RECENT.search(text)) or live
+    if category == "missing_person":
+        if extracted.get("sighting"):
+            if "minor" in flags or "elderly" in flags or conditions:
+                raise_to("P2", "rule:vulnerable_person_found")
+        elif "minor" in flags:
+            raise_to("P1", "rule:missing_child")
+        elif "dementia" in conditions:
+            raise_to("P1", "rule:missing_with_dementia")
+        elif "suicidal" in conditions:
+            raise_to("P1", "rule:missing_with_suicide_risk")
+        elif "elderly" in flags or conditions:
+            raise_to("P2", "rule:missing_vulnerable")
+    elif category == "fire_disaster":
+        if _FIRE_LIFE.search(text) and not past and not _LIFT.search(text):
+            raise_to("P1", "rule:fire_life_risk")
+    elif category == "traffic":
+        if _TRAPPED.search(text) and not past:
+            raise_to("P1", "rule:traffic_life_risk")
+        elif live and re.search(r"酒驾|醉驾|喝酒开车|逆行|飙车", text):
+            raise_to("P2", "rule:dangerous_driving_now")
+    elif category in ("property_crime", "fraud"):
+        if (recent or _RECENT_HOURS.search(text)) and not past:
+            raise_to("P2", "rule:just_happened")
+    elif category == "public_order":
+        if live and _FIGHT.search(text):
+            raise_to("P2", "rule:fight_in_progress")
+    elif category == "assistance":
+        if _CHILD_IN_CAR.search(text):
+            raise_to("P1", "rule:child_locked_in_car")
+        elif "elderly" in flags or "minor" in flags or conditions - {"medication"}:
+            raise_to("P2", "rule:vulnerable_person")
+    elif category == "violent_crime" and not past and ("injury" in flags or recent):
+        raise_to("P2", "rule:just_happened")

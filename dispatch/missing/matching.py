@@ -12,7 +12,8 @@ age        2.0    1 when ranges overlap, −0.1 per year apart; > 15 years vetoe
 height     1.0    1 within 5 cm, falling to 0 at 20 cm apart
 clothing   2.0    per observed garment, best of colour × (½ + ½ item) against the
                   anchor's garments (neighbour colours 0.5, same body zone 0.6)
-features   1.5    per observed feature, best character-bigram Jaccard
+features   1.5    per observed feature, the best of ½ bigram Dice + ½ character
+                  overlap against the anchor's features (particles ignored)
 conditions 1.0    1 when an observed condition is on the case, else 0.3
 place_time 2.0    1 at the last seen point, 0.7 at the edge of reach, 0 at 3×
                   reach; beyond, or seen before going missing, vetoes
@@ -182,7 +183,7 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent]) -> str | None:
         text = "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}" for x, (s, y) in zip(seen, best))
         _add(parts, "clothing", sum(s for s, _ in best) / len(best), text)
     if o.features and a.features:
-        sims = [max(_bigram_jaccard(f, g) for g in a.features) for f in o.features]
+        sims = [max(feature_similarity(f, g) for g in a.features) for f in o.features]
         _add(parts, "features", sum(sims) / len(sims), ", ".join(o.features))
     if o.conditions:
         shared = o.conditions & a.conditions
@@ -211,14 +212,22 @@ def _label(c: ClothingItem) -> str:
     return f"{c.colour or '?'} {c.item or '?'}"
 
 
+_PARTICLES = frozenset("着的了有是在一个")
+
+
 def _bigrams(text: str) -> frozenset[str]:
     s = "".join(text.lower().split())
     return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
 
 
-def _bigram_jaccard(a: str, b: str) -> float:
+def feature_similarity(a: str, b: str) -> float:
+    """½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
     x, y = _bigrams(a), _bigrams(b)
-    return len(x & y) / len(x | y) if x and y else 0.0
+    dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    cx = {c for c in a.lower() if not c.isspace()} - _PARTICLES
+    cy = {c for c in b.lower() if not c.isspace()} - _PARTICLES
+    overlap = len(cx & cy) / min(len(cx), len(cy)) if cx and cy else 0.0
+    return 0.5 * dice + 0.5 * overlap
 
 
 def place_time_similarity(distance_m: float, reach: float) -> float:

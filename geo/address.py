@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from geo.gazetteer import Gazetteer, Match
-from geo.names import normalise_jiefang
+from geo.names import NAMESAKES, normalise_jiefang
 
 MAX_CHARS: Final = 300  # addresses longer than this are truncated (a warning is kept)
 
@@ -31,7 +31,14 @@ _LANDMARK_RE: Final = re.compile(
     r"([\u4e00-\u9fff]{2,8}?(?:广场|商场|购物中心|医院|卫生院|学校|小学|中学|大学|学院|公园|火车站|汽车站|"
     r"站|超市|酒店|宾馆|饭店|大厦|市场|银行|派出所|小区|花园|家园|新城|公寓|体育馆|体育场|影院|"
     r"寺|召|庙|加油站|服务区|收费站|立交桥|桥|工厂|厂|公司|园区))")
-_CITY_RE: Final = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?([\u4e00-\u9fff]{2,4}?)市")
+_AFTER_CITY: Final = r"(?=[\u4e00-\u9fff]{0,5}?(?:区|县|旗)|$|[，,。.!！?？\s])"
+_CITY_RE: Final = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?([\u4e00-\u9fff]{2,4}?)市"
+                             + _AFTER_CITY)
+# Words ending in 市 that are not cities (超市, 门市, 夜市 …).
+_NOT_CITY_TAIL: Final = ("超", "门", "菜", "夜", "集", "城", "股", "上", "早", "花", "鱼", "灯")
+# "…在武汉市青山区…": a city inside the text counts only when a district-level unit follows.
+_INNER_CITY_RE: Final = re.compile(r"(?:^|[在到去从于住是的，,。:：\s])([\u4e00-\u9fff]{2,4}?)市"
+                                   r"(?=[\u4e00-\u9fff]{1,5}?(?:区|县|旗))")
 _SPACE_RE: Final = re.compile(r"\s+")
 
 
@@ -47,6 +54,7 @@ class Address:
     landmark: str | None = None
     relation: str | None = None
     foreign_city: str | None = None  # "X市" at the start that the gazetteer does not know
+    foreign_province: str | None = None
     truncated: bool = False
     notes: tuple[str, ...] = field(default=())
 
@@ -89,14 +97,22 @@ def parse(text: str | None, gaz: Gazetteer) -> Address:
     landmark = next((lm for lm in _LANDMARK_RE.findall(clean)
                      if lm not in known and not any(lm in k or k in lm for k in known)), None)
     relation = _RELATION_RE.search(clean)
-    foreign = None
-    city = _CITY_RE.match(clean)
-    if city and not any(m.start < city.end() for m in matches if m.entries[0].kind != "province"):
+    foreign, foreign_province = None, None
+    city = _CITY_RE.match(clean) or _INNER_CITY_RE.search(clean)
+    if city and city.group(1).endswith(_NOT_CITY_TAIL):
+        city = None
+    if city and not any(city.start(1) <= m.start < city.end() for m in matches) and \
+            not any(m.start < city.start(1) < m.end for m in matches):
         foreign = city.group(1) + "市"
+    for district, cities in NAMESAKES.items():
+        for name, province in cities:
+            if name.removesuffix("市") + district in clean or name + district in clean:
+                foreign, foreign_province = name, province
+                break
     return Address(
         text=clean, matches=tuple(matches), roads=roads,
         number=number.group(1) if number else None,
         building=building.group(0) if building else None,
         landmark=landmark, relation=relation.group(0) if relation else None,
-        foreign_city=foreign, truncated=truncated,
+        foreign_city=foreign, foreign_province=foreign_province, truncated=truncated,
     )

@@ -4,6 +4,7 @@
 * ``locate`` reads JSON lines ``{"id", "text", "location"?}`` on stdin and writes one
   JSON line per input: ``id, lat, lon, crs, radius_m, confidence, district, precinct,
   precinct_name, in_jurisdiction, city, matched`` (+ ``reason``, ``warnings`` …).
+* ``devset`` regenerates the development set under ``geo/data/eval``.
 * ``eval FILE.jsonl`` scores against gold ``district``/``precinct``/``lat``,``lon``/
   ``out_of_area`` and prints the figures (``--json`` for machine output).
 """
@@ -24,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="rebuild the layers under geo/data from geo/data/raw")
     sub.add_parser("locate", help="JSON lines in on stdin, located JSON lines out on stdout")
+    dv = sub.add_parser("devset", help="regenerate geo/data/eval/dev_generated.jsonl and dev.jsonl")
+    dv.add_argument("--seed", type=int, default=20261126)
     ev = sub.add_parser("eval", help="score locate() against a gold JSON-lines file")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -43,6 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if out is not None:
                 sys.stdout.write(out + "\n")
                 sys.stdout.flush()
+        return 0
+    if args.command == "devset":
+        from geo.devset import write_devset
+
+        for path in write_devset(args.seed):
+            print(f"{path.name}\t{sum(1 for _ in path.open(encoding='utf-8'))} lines",
+                  file=sys.stderr)
         return 0
     from geo.evaluate import evaluate, render
 

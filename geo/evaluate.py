@@ -42,6 +42,9 @@ class Score:
         gold_out = bool(gold.get("out_of_area"))
         if gold_out:
             self.out_of_area.append(loc.in_jurisdiction is False)
+            if loc.in_jurisdiction is not False:
+                self.misses.append({"id": gid, "field": "out_of_area", "gold": True,
+                                    "got": loc.in_jurisdiction, "text": gold.get("text")})
         else:
             self.in_area += 1
             if loc.in_jurisdiction is False:

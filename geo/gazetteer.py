@@ -129,9 +129,13 @@ def gazetteer() -> Gazetteer:
                             town.radius_m)
         else:
             continue
+        replaced = False
         for form, entries in forms.items():
             if any(e.name == name and e.kind == "landmark" for e in entries):
                 forms[form] = [refined if (e.name == name and e.kind == "landmark") else e
                                for e in entries]
+                replaced = True
+        if not replaced:
+            forms.setdefault(name, []).append(refined)
     lengths = tuple(sorted({len(f) for f in forms}, reverse=True))
     return Gazetteer({f: tuple(e) for f, e in forms.items()}, lengths, by_town, by_district)

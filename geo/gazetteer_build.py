@@ -29,6 +29,7 @@ from geo.seats import HIGH_TECH_ZONE, Seat
 from geo.sources import Place, Town, Village, read_areacity, read_features
 
 HINTS_FILE = Path(__file__).resolve().parent / "data" / "curated" / "landmark_hints.csv"
+OUTSIDE_FILE = Path(__file__).resolve().parent / "data" / "curated" / "outside_units.csv"
 _DISTRICT_BY_NAME_EXTRA = {"稀土高新区": HIGH_TECH_ZONE}
 
 
@@ -153,6 +154,13 @@ def _outside_entries() -> list[dict[str, Any]]:
         forms = [stem] if len(stem) >= 2 and stem not in ("吴中", "相城", "姑苏", "虎丘") else []
         out.append(_entry("outside", name, forms, city=city, province="江苏省",
                           point=props["center"], radius_m=10000.0, adcode=str(props["adcode"])))
+    centers = {e["name"]: e for e in out}
+    with OUTSIDE_FILE.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):  # county-level units of neighbouring cities, 张家港 towns
+            city = centers[r["city"]]
+            out.append(_entry("outside", r["name"], [], city=r["city"], province=r["province"],
+                              point=city["point"], radius_m=city["radius_m"], adcode=city["adcode"],
+                              evidence=r["evidence"]))
     for props, geom in read_features("china_provinces_datav2019_gcj02.json"):
         name = str(props["name"])
         stem = name

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import shapely
-import shapely.affinity
 from shapely import STRtree
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -145,13 +144,15 @@ def precinct_index() -> dict[str, int]:
     return {p.id: i for i, p in enumerate(precinct_layer()[1])}
 
 
+_UNIT = np.column_stack([np.cos(np.linspace(0, 2 * np.pi, 33)), np.sin(np.linspace(0, 2 * np.pi, 33))])
+
+
 def circle(lat: float, lon: float, radius_m: float) -> BaseGeometry:
-    """A WGS-84 polygon approximating a geodesic circle (good to <1 % below 50 km)."""
+    """A 32-gon in WGS-84 approximating a geodesic circle (good to ~1 % below 50 km)."""
     dlat = radius_m / _M_PER_DEG
-    k = math.cos(math.radians(lat))
-    disc = shapely.Point(0.0, 0.0).buffer(dlat, quad_segs=8)
-    return shapely.affinity.translate(shapely.affinity.scale(disc, 1.0 / k, 1.0, origin=(0, 0)),
-                                      lon, lat)
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    ring = _UNIT * (dlon, dlat) + (lon, lat)
+    return shapely.polygons(ring)
 
 
 def shares_in_circle(lat: float, lon: float, radius_m: float) -> list[tuple[int, float]]:

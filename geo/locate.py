@@ -16,13 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
+import shapely
+
+from geo import layers
 from geo.address import parse
 from geo.crs import distance_m, to_wgs84
 from geo.errors import InvalidCoordinates
 from geo.gazetteer import gazetteer
-from geo.jurisdiction import judge
-from geo.model import DevicePoint, Location, unplaced
+from geo.jurisdiction import Jurisdiction, judge
+from geo.model import DevicePoint, Location, Precinct, unplaced
 from geo.resolve import Estimate, resolve
 from geo.settings import get_settings
 
@@ -141,22 +145,58 @@ def locate(
     return _to_location(est, source, matched, warnings)
 
 
+def _stated_district(lat: float, lon: float, radius_m: float, district: str) \
+        -> tuple[str, str, Precinct | None] | None:
+    """The district a source states for a point just across a boundary, if within radius."""
+    dlayer = layers.districts()
+    area = next((a for a in dlayer.areas if a.code == district), None)
+    if area is None:
+        return None
+    gap_m = area.geom.distance(shapely.Point(lon, lat)) * 111_320.0 * math.cos(math.radians(lat))
+    if gap_m > radius_m:
+        return None
+    layer, items = layers.precinct_layer()
+    near = [i for i, _ in layers.shares_in_circle(lat, lon, max(radius_m, gap_m + 50.0))
+            if items[i].district == district or
+            layer.areas[i].props.get("host_district") == district]
+    return district, area.name, (items[near[0]] if near else None)
+
+
+@lru_cache(maxsize=8192)
+def _judge_gazetteer_point(lat: float, lon: float, radius_m: float, town: str | None) \
+        -> Jurisdiction:
+    return judge(lat, lon, radius_m, town)
+
+
 def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings: list[str]) \
         -> Location:
     if est.point is None:  # out of area named, but no polygon to put a point in
         return Location(None, None, None, est.confidence, source, None, None, None, None, False,
                         est.city, est.province, (), matched, tuple(warnings), est.reason)
     lat, lon = est.point
-    j = judge(lat, lon, est.radius_m or 0.0, est.town)
+    if source in ("address", "text", "region_hint"):
+        j = _judge_gazetteer_point(lat, lon, est.radius_m or 0.0, est.town)  # finite set: cache
+    else:
+        j = judge(lat, lon, est.radius_m or 0.0, est.town)
     if est.out_of_area and j.in_jurisdiction:
         warnings.append("text names a place outside Baotou; its anchor falls inside")
     in_j = False if est.out_of_area else j.in_jurisdiction
     city = est.city if est.out_of_area else j.city
     province = est.province if est.out_of_area else j.province
-    district = j.district if in_j else None
-    if in_j and est.district and j.district and est.district != j.district and est.town is None:
-        warnings.append(f"point falls in {j.district_name}, text names another district")
     p = j.precinct if in_j else None
+    if in_j and est.district and j.district and est.district != j.district and est.town is None:
+        moved = _stated_district(lat, lon, est.radius_m or 0.0, est.district)
+        if moved is None:
+            warnings.append(f"point falls in {j.district_name}, the text or source names another")
+        else:
+            warnings.append(f"point lies within {est.radius_m:.0f} m of {moved[1]}, where the "
+                            "source places it; confirm the district")
+            j = Jurisdiction(moved[0], moved[1], moved[2], True, j.city, j.province, j.candidates)
+            p = moved[2]
+    if est.level == "city":  # "包头市" alone: inside, but no district or precinct is known
+        j = Jurisdiction(None, None, None, True, j.city, j.province, ())
+        p = None
+    district = j.district if in_j else None
     coarse = est.town is None and (est.radius_m or 0.0) > _COARSE_RADIUS_M
     if p is not None and coarse and j.candidates and j.candidates[0][1] < 0.5:
         p = None  # a district-level guess: list candidates, do not pretend to know the precinct

@@ -24,6 +24,12 @@ DISTRICT_ALIASES: Final[dict[str, tuple[str, ...]]] = {
                "高新区", "稀土高新", "包头高新区", "高新技术开发区", "稀土高新技术开发区"),
 }
 
+# Districts whose names exist elsewhere too: "<city stem><name>" is out of area.
+NAMESAKES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "青山区": (("武汉市", "湖北省"),),
+    "白云区": (("广州市", "广东省"), ("贵阳市", "贵州省")),
+}
+
 CITY_NAMES: Final = ("包头市", "包头", "鹿城")
 PROVINCE_NAMES: Final = ("内蒙古自治区", "内蒙古", "内蒙")
 

@@ -25,6 +25,7 @@ INNER_MONGOLIA = "内蒙古自治区"
 # Entry kind -> confidence of a point resolved at that level (before penalties).
 _CONFIDENCE = {"poi": 0.9, "community": 0.85, "hint": 0.75, "town": 0.8, "landmark": 0.45,
                "road": 0.4, "district": 0.5, "city": 0.2, "outside": 0.8, "province": 0.7}
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _WIDE_RELATIONS = ("附近", "周边", "一带")
 # The 稀土高新区 streets sit inside 九原区 and reach into 昆区/青山区 (SOURCES caveats 1-2).
 _COMPATIBLE = {HIGH_TECH_ZONE: {HIGH_TECH_ZONE, HIGH_TECH_HOST, "150203", "150204"}}
@@ -45,6 +46,7 @@ class Estimate:
     matched: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     reason: str | None = None
+    level: str | None = None  # the gazetteer kind that decided the point
 
 
 def _fits(entry: Entry, named: set[str]) -> bool:
@@ -62,8 +64,14 @@ def _fits(entry: Entry, named: set[str]) -> bool:
 
 def _choose(match: Match, named: set[str]) -> tuple[Entry, bool, bool]:
     """Best entry of one match: ``(entry, fits the named district, ambiguous)``."""
+    district = next((e for e in match.entries if e.kind == "district"), None)
+    if district is not None:  # 石拐 is the county first, not 石拐街道 or the GeoNames village
+        return district, _fits(district, named), False
     fitting = [e for e in match.entries if _fits(e, named)]
     pool = fitting or list(match.entries)
+    towns = [e for e in pool if e.kind == "town"]
+    if towns and any(e.kind == "hint" for e in pool):  # 五当召: the official town name first
+        pool = towns
     best = min(pool, key=lambda e: e.rank)
     same = [e for e in pool if e.rank == best.rank and e.town != best.town]
     return best, bool(fitting), bool(same)
@@ -83,8 +91,11 @@ def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
     cities = [e for _, e in foreign if e.kind == "outside"]
     provinces = [e for _, e in foreign if e.kind == "province"]
     best = cities[0] if cities else (provinces[0] if provinces else None)
-    province = (cities[0].province if cities else None) or (provinces[0].name if provinces else None)
+    province = (cities[0].province if cities else None) or \
+        (provinces[0].name if provinces else None) or addr.foreign_province
     city = cities[0].city if cities else addr.foreign_city
+    if city is None and province in _MUNICIPALITIES:
+        city = province
     if best is None:
         return Estimate(None, None, 0.6, out_of_area=True, city=city, province=province,
                         matched=(f"city:{city}",), reason="out of area: city not in offline data")
@@ -132,6 +143,9 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
             penalty += 0.2
     if best.point is None:  # road/landmark without a point: fall back to its district
         district = best.district or (next(iter(named)) if len(named) == 1 else None)
+        if len(named) == 1 and district not in named:  # 青山区钢铁大街: trust the named district
+            district = next(iter(named))
+            penalty -= 0.15  # the conflict below is about the road's extent, not the caller
         holder = gaz.by_district.get(district) if district else None
         if holder is None:
             return Estimate(None, None, 0.0, matched=_labels(chosen), warnings=tuple(warnings),
@@ -152,7 +166,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     return Estimate(best_point, radius, max(0.05, conf - penalty), district=district_code,
                     town=best.town if best.kind in ("town", "community", "hint") else None,
                     city=BAOTOU, province=INNER_MONGOLIA, matched=_labels(chosen),
-                    warnings=tuple(dict.fromkeys(warnings)))
+                    warnings=tuple(dict.fromkeys(warnings)),
+                    level="district" if best.point is None else best.kind)
 
 
 def _labels(entries: list[Entry]) -> tuple[str, ...]:

@@ -1,0 +1,24 @@
+"""Synthetic 110 report streams for replay and what-if simulation.
+
+Public API::
+
+    from simulators import generate, scenarios, load_config
+
+    for line in generate(hours=24, seed=7):          # deterministic for a seed
+        body = {k: v for k, v in line.items() if k not in ("at", "truth")}
+        ...                                          # POST body, send time, ground truth
+
+``generate`` yields one dict per report in send order; ``scenarios()`` lists the named
+scenarios (``{name: one-line description}``); ``load_config`` builds a
+:class:`Config` from defaults plus a TOML/JSON file or a mapping of overrides.
+"""
+
+from simulators.config import Config, load_config
+from simulators.errors import ConfigError, SimulatorError, UnknownScenario
+from simulators.scenarios import scenarios
+from simulators.stream import DEFAULT_START, generate
+
+__all__ = [
+    "Config", "ConfigError", "DEFAULT_START", "SimulatorError", "UnknownScenario",
+    "generate", "load_config", "scenarios",
+]

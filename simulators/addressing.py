@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from geo.crs import from_wgs84
+from geo import from_wgs84
 from simulators.config import Config
 from simulators.grammar import expand, number
 from simulators.places import (

@@ -1,6 +1,7 @@
 """Where reports happen: the Baotou seed gazetteer, out-of-area anchors, jitter.
 
-Sources (all under ``simulators/data/``, described in ``docs/simulators.md``):
+Sources (the raw copies the geo package keeps under ``geo/data/raw/``, plus our own
+``simulators/data/out_of_area.csv``; described in ``docs/simulators.md``):
 
 * ``baotou_places.csv`` — towns, communities, schools, government seats and the airport
   with coordinates in their source CRS (GCJ-02, BD-09 or WGS-84), plus text-only roads,
@@ -11,7 +12,7 @@ Sources (all under ``simulators/data/``, described in ``docs/simulators.md``):
   that leaves the city is drawn again.
 * ``out_of_area.csv`` — neighbouring cities and two Jiangsu county-level cities.
 
-Every coordinate is converted to WGS-84 on load with :mod:`geo.crs`.
+Every coordinate is converted to WGS-84 on load with :func:`geo.to_wgs84`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 from shapely.prepared import PreparedGeometry, prep
 
-from geo.crs import from_wgs84, to_wgs84
+import geo
+from geo import from_wgs84, to_wgs84
 
 DATA: Final = Path(__file__).with_name("data")
+RAW: Final = Path(geo.__file__).with_name("data") / "raw"
 _AREA_DISTRICT: Final = {
     "150202": "东河区", "150203": "昆都仑区", "150204": "青山区", "150205": "石拐区",
     "150206": "白云鄂博矿区", "150207": "九原区", "150221": "土默特右旗", "150222": "固阳县",
@@ -98,8 +101,8 @@ def _short(name: str) -> str:
     return name
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8-sig", newline="") as fh:
+def _read_csv(name: str, folder: Path = RAW) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -140,7 +143,7 @@ def gazetteer() -> Gazetteer:
             row["name"], _short(row["name"]), "community", town.district, town.name,
             town.lat, town.lon, 900.0 if urban else 3500.0))
     outside = []
-    for row in _read_csv("out_of_area.csv"):
+    for row in _read_csv("out_of_area.csv", DATA):
         lat, lon = to_wgs84(float(row["lat"]), float(row["lon"]), row["crs"])
         outside.append(Place(row["name"], row["name"], "out_of_area", row["city"], None, lat, lon,
                              float(row["radius_m"]), row["province"]))
@@ -153,7 +156,7 @@ def gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def _city_outline() -> PreparedGeometry:
-    data = json.loads((DATA / "baotou_districts_datav2026_gcj02.geojson").read_text("utf-8"))
+    data = json.loads((RAW / "baotou_districts_datav2026_gcj02.geojson").read_text("utf-8"))
     return prep(unary_union([shape(f["geometry"]).buffer(0) for f in data["features"]]))
 
 

@@ -17,14 +17,14 @@ _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
 _AGE = re.compile(
     rf"(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
-    rf"(?P<about>左右|上下|多)?|(?P<dec>[{NUMERAL_CHARS}]十|\d0)(?:多岁|来岁|出头)"
+    rf"(?P<about>左右|上下|多)?|(?P<dec>[一二三四五六七八九]十|[1-9]0)(?:多岁|来岁|出头|多了|好几)"
 )
-_AGE_WORDS: tuple[tuple[str, int, int | None], ...] = (
+_AGE_WORDS: tuple[tuple[str, int, int], ...] = (
     ("婴儿", 0, 1), ("宝宝", 0, 3), ("幼儿", 1, 6), ("小朋友", 3, 12), ("小学生", 6, 12),
     ("初中生", 12, 15), ("中学生", 12, 18), ("高中生", 15, 18), ("未成年", 0, 17),
     ("小男孩", 3, 12), ("小女孩", 3, 12), ("小孩", 0, 14), ("儿童", 0, 14),
-    ("老人", 60, None), ("老太太", 65, None), ("老大爷", 60, None), ("老爷子", 65, None),
-    ("老奶奶", 65, None), ("老爷爷", 65, None), ("老头", 60, None), ("老太", 65, None),
+    ("老人", 60, 100), ("老太太", 65, 100), ("老大爷", 60, 100), ("老爷子", 65, 100),
+    ("老奶奶", 65, 100), ("老爷爷", 65, 100), ("老头", 60, 100), ("老太", 65, 100),
 )
 _REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
 
@@ -113,14 +113,18 @@ def reporter_at(text: str, start: int) -> bool:
 
 def extract_ages(text: str) -> list[dict[str, Any]]:
     """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``."""
-    found: list[dict[str, Any]] = []
+    found: list[tuple[int, dict[str, Any]]] = []
     for m in _AGE.finditer(text):
         if reporter_at(text, m.start()):
             continue
         if m.group("dec"):
             low = parse_number(m.group("dec"))
             if low is not None:
-                found.append({"text": m.group(0), "min": int(low), "max": int(low) + 9})
+                found.append((m.start(), {"text": m.group(0), "min": int(low), "max": int(low) + 9}))
+            continue
+        pair = _numeral_range(m.group("a"))
+        if pair is not None:
+            found.append((m.start(), {"text": m.group(0), "min": pair[0], "max": pair[1]}))
             continue
         a = parse_number(m.group("a"))
         if a is None or a > 120:
@@ -131,17 +135,35 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
             high = low + (9 if low % 10 == 0 and low >= 10 else 1)
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
-        found.append({"text": m.group(0), "min": low, "max": max(low, high)})
+        found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
+    taken: list[tuple[int, int]] = []
     for word, low, high in _AGE_WORDS:
         idx = text.find(word)
-        if idx >= 0 and not reporter_at(text, idx) and not _inside(found, text, idx):
-            found.append({"text": word, "min": low, "max": high})
-    return found
+        end = idx + len(word)
+        if idx < 0 or reporter_at(text, idx) or any(s <= idx and end <= e for s, e in taken):
+            continue
+        taken.append((idx, end))
+        found.append((idx, {"text": word, "min": low, "max": high}))
+    return [age for _, age in sorted(found, key=lambda pair: pair[0])]
 
 
-def _inside(found: list[dict[str, Any]], text: str, idx: int) -> bool:
-    """True when a longer age word already covers ``idx`` (``小男孩`` vs ``小孩``)."""
-    return any(f["text"] in text[max(0, idx - 2) : idx + 4] and len(f["text"]) > 2 for f in found)
+_PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
+_PAIR_UNITS = re.compile(r"^((?:[二三四五六七八九]?十)?)([一二三四五六七八九])([一二三四五六七八九])$")
+_CN_DIGIT = "一二三四五六七八九"
+
+
+def _numeral_range(token: str) -> tuple[int, int] | None:
+    """Approximate ages written as two adjacent numerals: 七八十 -> 70-89, 十二三 -> 12-13."""
+    m = _PAIR_TENS.match(token)
+    if m:
+        a, b = _CN_DIGIT.index(m.group(1)) + 1, _CN_DIGIT.index(m.group(2)) + 1
+        return (a * 10, b * 10 + 9) if b == a + 1 else None
+    m = _PAIR_UNITS.match(token)
+    if m:
+        a, b = _CN_DIGIT.index(m.group(2)) + 1, _CN_DIGIT.index(m.group(3)) + 1
+        base = int(parse_number(m.group(1)) or 0) if m.group(1) else 0
+        return (base + a, base + b) if b == a + 1 else None
+    return None
 
 
 def extract_gender(text: str) -> str | None:

@@ -9,6 +9,7 @@ from triage.codes import NON_DISPATCH
 from triage.context import is_negated
 from triage.cues import Hit, Scan
 from triage.extract import reporter_at
+from triage.numerals import NUMERAL_CHARS
 from triage.lexicon import FAMILY_TERMS, PAST_MARKERS, VIOLENCE_TERMS
 from triage.result import Cue
 
@@ -75,8 +76,8 @@ def _minor_elderly(
     flags: set[str],
 ) -> None:
     """Set ``minor``/``elderly`` from words and numeric ages of the person at risk."""
-    numeric = [a for a in extracted.get("ages", []) if any(c.isdigit() or c in "十岁" for c in a["text"])
-               and "岁" in a["text"]]
+    numeric = [a for a in extracted.get("ages", []) if any(c.isdigit() or c in NUMERAL_CHARS
+                                                          for c in a["text"])]
     adult_age = bool(numeric) and all(a["min"] >= 18 for a in numeric)
     minor_hits = flag_hits.get("minor", [])
     if adult_age:

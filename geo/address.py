@@ -89,13 +89,15 @@ def parse(text: str | None, gaz: Gazetteer) -> Address:
     if alt != clean:  # 少先路22号街坊 -> 少先二十二号街坊 (the NBS spelling)
         seen = {m.form for m in matches}
         matches += [m for m in gaz.scan(alt) if m.form not in seen]
-    known = {m.form for m in matches}
-    roads = tuple(dict.fromkeys(r for r in _ROAD_RE.findall(clean) if r not in known and
-                                not any(r in k for k in known)))
+    rest = list(clean)
+    for m in matches:  # roads and landmarks are looked for only outside the known names
+        if m.end <= len(rest) and "".join(rest[m.start:m.end]) == m.form:
+            rest[m.start:m.end] = "|" * (m.end - m.start)
+    residual = _RELATION_RE.sub("|", "".join(rest))
+    roads = tuple(dict.fromkeys(_ROAD_RE.findall(residual)))
     number = _NUMBER_RE.search(clean)
     building = _BUILDING_RE.search(clean)
-    landmark = next((lm for lm in _LANDMARK_RE.findall(clean)
-                     if lm not in known and not any(lm in k or k in lm for k in known)), None)
+    landmark = next(iter(_LANDMARK_RE.findall(residual)), None)
     relation = _RELATION_RE.search(clean)
     foreign, foreign_province = None, None
     city = _CITY_RE.match(clean) or _INNER_CITY_RE.search(clean)

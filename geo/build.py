@@ -59,8 +59,8 @@ def _feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": _round_coords(mapping(geom))}
 
 
-def _write(name: str, payload: dict[str, Any]) -> Path:
-    path = DATA_DIR / name
+def _write(out_dir: Path, name: str, payload: dict[str, Any]) -> Path:
+    path = out_dir / name
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text + "\n", encoding="utf-8")
     return path
@@ -83,8 +83,8 @@ def voronoi_cells(
     return out
 
 
-def build(simplify_outside: float = 0.005) -> list[Path]:
-    """Build every layer and return the paths written."""
+def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Path]:
+    """Build every layer into ``out_dir`` (default ``geo/data``) and return the paths."""
     towns = read_towns()
     places = read_places()
     villages = read_villages()
@@ -96,7 +96,7 @@ def build(simplify_outside: float = 0.005) -> list[Path]:
     lobe = max(getattr(lobe, "geoms", [lobe]), key=lambda g: g.area)
     seats = seat_rules.build_seats(towns, places, villages, districts, lobe)
 
-    written = [_write("districts.geojson", {"type": "FeatureCollection", "features": [
+    written = [_write(out_dir, "districts.geojson", {"type": "FeatureCollection", "features": [
         _feature({"adcode": c, "name": names[c], "center": props_center(dist_feats, c)}, districts[c])
         for c in sorted(districts)
     ]})]
@@ -115,8 +115,8 @@ def build(simplify_outside: float = 0.005) -> list[Path]:
                      "seat_source": seats[code].source}
             features.append(_feature(props, cell.simplify(0.0002)))
             town_radius[code] = equivalent_radius_m(cell)
-    written.append(_write("precincts.geojson", {"type": "FeatureCollection", "features": features}))
-    written.append(_write("outside.geojson", _outside_layer(simplify_outside)))
+    written.append(_write(out_dir, "precincts.geojson", {"type": "FeatureCollection", "features": features}))
+    written.append(_write(out_dir, "outside.geojson", _outside_layer(simplify_outside)))
     district_radius = {c: equivalent_radius_m(g) for c, g in districts.items()}
     district_radius[seat_rules.HIGH_TECH_ZONE] = equivalent_radius_m(lobe)
     centers = {c: props_center(dist_feats, c) for c in districts}
@@ -124,7 +124,7 @@ def build(simplify_outside: float = 0.005) -> list[Path]:
     centers[seat_rules.HIGH_TECH_ZONE] = [round(rp.y, 6), round(rp.x, 6)]
     gazetteer = build_gazetteer(towns, villages, places, names, seats, town_radius,
                                 district_radius, centers)
-    written.append(_write("gazetteer.json", gazetteer))
+    written.append(_write(out_dir, "gazetteer.json", gazetteer))
     return written
 
 

@@ -1,0 +1,115 @@
+"""locate() on address text: the issue's shapes, out of area, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geo
+
+ISSUE_EXAMPLES = [
+    ("包头市昆都仑区钢铁大街与阿尔丁大街交叉口", "150203", None),
+    ("昆区少先路22号街坊3栋", "150203", "150203001"),
+    ("青山区幸福路万达广场对面", "150204", "150204002"),
+    ("土右旗萨拉齐镇", "150221", "150221104"),
+    ("东河区南门外大街附近", "150202", "150202004"),
+    ("达茂旗百灵庙", "150223", "150223104"),
+    ("白云矿区", "150206", None),
+    ("友谊小区第一社区", "150203", "150203001"),
+    ("包头站", "150203", None),
+    ("钢铁大街", "150203", None),
+]
+
+
+@pytest.mark.parametrize("text,district,precinct", ISSUE_EXAMPLES)
+def test_issue_examples(text: str, district: str, precinct: str | None) -> None:
+    loc = geo.locate(text)
+    assert loc.lat is not None and loc.radius_m is not None and loc.radius_m > 0
+    assert loc.district == district
+    if precinct is not None:
+        assert loc.precinct == precinct
+    assert loc.in_jurisdiction is True and loc.city == "包头市"
+    assert loc.matched
+
+
+def test_specific_places_are_more_confident_and_tighter() -> None:
+    community = geo.locate("公园路社区")
+    town = geo.locate("东站街道")
+    district = geo.locate("东河区")
+    city = geo.locate("包头市")
+    assert community.confidence > district.confidence > city.confidence
+    assert community.radius_m < town.radius_m < district.radius_m  # type: ignore[operator]
+    assert city.district is None and city.precinct is None and city.in_jurisdiction is True
+
+
+def test_district_only_text_has_no_precinct_but_candidates() -> None:
+    loc = geo.locate("东河区")
+    assert loc.precinct is None and len(loc.candidates) > 1
+
+
+def test_relation_widens_radius() -> None:
+    assert geo.locate("萨拉齐镇附近").radius_m > geo.locate("萨拉齐镇").radius_m  # type: ignore[operator]
+
+
+def test_landmark_with_recorded_point() -> None:
+    loc = geo.locate("包头机场停车场")
+    assert loc.lat is not None and loc.lon is not None
+    assert geo.distance_m((loc.lat, loc.lon), (40.560001373291016, 109.99700164794922)) < 1
+    assert loc.district == "150202"
+
+
+def test_short_town_alias_yields_to_county() -> None:
+    loc = geo.locate("石拐五当召镇")
+    assert loc.precinct == "150205101"
+
+
+@pytest.mark.parametrize("text,city,province", [
+    ("江苏省张家港市杨舍镇", "张家港市", "江苏省"),
+    ("呼和浩特市新城区", "呼和浩特市", "内蒙古自治区"),
+    ("达拉特旗树林召镇", "鄂尔多斯市", "内蒙古自治区"),
+    ("武汉市青山区和平大道", "武汉市", "湖北省"),
+    ("报警人称在西安市雁塔区被骗", "西安市", None),
+    ("武汉青山区", "武汉市", "湖北省"),
+    ("北京", "北京市", "北京市"),
+])
+def test_out_of_area(text: str, city: str, province: str | None) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is False
+    assert loc.to_dict()["out_of_area"] is True
+    assert loc.city == city and loc.province == province
+    assert loc.district is None and loc.precinct is None
+
+
+def test_qingshan_alone_stays_in_baotou_with_warning() -> None:
+    loc = geo.locate("青山区")
+    assert loc.in_jurisdiction is True and loc.district == "150204"
+    assert any("武汉" in w for w in loc.warnings)
+
+
+def test_contradiction_lowers_confidence() -> None:
+    plain = geo.locate("少先路街道")
+    odd = geo.locate("东河区少先路街道")
+    assert odd.confidence < plain.confidence and odd.warnings
+
+
+@pytest.mark.parametrize("text", ["", "   ", "。。。！！", "😀🚓", "x" * 5000, "????"])
+def test_unplaceable_text_has_reason(text: str) -> None:
+    loc = geo.locate(text)
+    assert loc.lat is None and loc.lon is None and loc.reason
+    assert loc.source == "none"
+
+
+def test_address_field_preferred_over_text() -> None:
+    loc = geo.locate("有人打架", address="土右旗萨拉齐镇")
+    assert loc.precinct == "150221104" and loc.source == "address"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_locate_never_raises(text: str) -> None:
+    loc = geo.locate(text)
+    assert (loc.lat is None) == (loc.lon is None)
+    if loc.lat is None and loc.in_jurisdiction is not False:
+        assert loc.reason
+    assert 0.0 <= loc.confidence <= 1.0

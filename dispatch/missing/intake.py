@@ -130,7 +130,7 @@ def person_from_extracted(extracted: object) -> Person:
         height=HeightRange(*height) if height else None,
         clothing=_clothing(extracted.get("clothing")),
         features=_strings(extracted.get("features"), "features"),
-        conditions=parse_conditions([c for c in codes if c in known]),
+        conditions=parse_conditions([c for c in codes if isinstance(c, str) and c in known]),
     )
 
 

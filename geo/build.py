@@ -20,10 +20,11 @@ import math
 from pathlib import Path
 from typing import Any
 
+import shapely
 from shapely import MultiPoint, voronoi_polygons
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from geo import seats as seat_rules
 from geo.gazetteer_build import build_gazetteer
@@ -38,11 +39,11 @@ _K = math.cos(math.radians(_LAT0))
 
 
 def _to_local(geom: BaseGeometry) -> BaseGeometry:
-    return transform(lambda x, y, z=None: (x * _K, y), geom)
+    return shapely.transform(geom, lambda xy: xy * (_K, 1.0))
 
 
 def _from_local(geom: BaseGeometry) -> BaseGeometry:
-    return transform(lambda x, y, z=None: (x / _K, y), geom)
+    return shapely.transform(geom, lambda xy: xy / (_K, 1.0))
 
 
 def _round_coords(obj: Any) -> Any:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import make_valid
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from geo.crs import to_wgs84
 
@@ -105,15 +106,14 @@ def read_places() -> list[Place]:
 
 
 def _gcj_geometry_to_wgs(geom: BaseGeometry) -> BaseGeometry:
-    def convert(x: Any, y: Any, z: Any = None) -> tuple[Any, Any]:
-        lats, lons = [], []
-        for lon, lat in zip(x, y, strict=True):
-            wlat, wlon = to_wgs84(lat, lon, "gcj02")
-            lats.append(wlat)
-            lons.append(wlon)
-        return lons, lats
+    def convert(xy: np.ndarray) -> np.ndarray:
+        out = np.empty_like(xy)
+        for i, (lon, lat) in enumerate(xy):
+            wlat, wlon = to_wgs84(float(lat), float(lon), "gcj02")
+            out[i] = (wlon, wlat)
+        return out
 
-    return make_valid(transform(convert, geom))
+    return make_valid(shapely.transform(geom, convert))
 
 
 def read_features(name: str) -> list[tuple[dict[str, Any], BaseGeometry]]:

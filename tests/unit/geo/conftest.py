@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from geo import api, gazetteer, layers, locate
+from geo import api, gazetteer, layers
+from geo.locate import _judge_gazetteer_point
 from geo.settings import get_settings
 
 
@@ -14,7 +15,7 @@ def clear_geo_caches() -> None:
     """Forget every lazily loaded layer so a new configuration takes effect."""
     for fn in (get_settings, layers.districts, layers.outside, layers.precinct_layer,
                layers.precinct_index, gazetteer.gazetteer, api.precincts_geojson,
-               api.districts_geojson, api._adjacency, locate._judge_gazetteer_point):
+               api.districts_geojson, api._adjacency, _judge_gazetteer_point):
         fn.cache_clear()
 
 

@@ -94,11 +94,17 @@ class Gazetteer:
 
 
 def _short(name: str) -> str:
-    for suffix in ("社区居委会", "居委会", "村村委会", "村委会"):
+    """The name people say: 繁荣社区居委会 -> 繁荣社区, 红泥井村委 -> 红泥井村, 巴音敖包嘎查村 -> 巴音敖包嘎查."""
+    for suffix, village in (("社区居委会", False), ("居委会", False), ("村民委员会", True),
+                            ("村委会", True), ("委员会", False), ("村委", True)):
         if name.endswith(suffix):
             stem = name[: -len(suffix)]
-            return stem + ("社区" if "社区" in suffix else ("" if suffix == "居委会" else "村"))
-    return name
+            if suffix == "社区居委会":
+                return stem + "社区"
+            if village and not stem.endswith(("村", "嘎查")):
+                stem += "村"
+            return stem[:-1] if stem.endswith("嘎查村") else stem
+    return name[:-1] if name.endswith("嘎查村") else name
 
 
 def _read_csv(name: str, folder: Path = RAW) -> list[dict[str, str]]:
@@ -136,7 +142,7 @@ def gazetteer() -> Gazetteer:
             towns[code.group(1)] = place
     for row in _read_csv("baotou_villages_nbs.csv"):
         town = towns.get(row["streetCode"])
-        if town is None:
+        if town is None or "虚拟" in row["name"]:  # NBS "virtual" communities are not places
             continue
         urban = "社区" in row["name"] and town.district in URBAN
         anchors[town.district].append(Place(

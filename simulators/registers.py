@@ -50,8 +50,13 @@ _POST_END = {
 }
 _HANDOVER_HEAD = ("【12345转办】工单号{w}。", "12345热线转：", "工单编号{w}，", "【转办】")
 _HANDOVER_WHO = ("市民{h}来电反映：", "来电人反映：", "群众来电称：", "市民来电诉求：", "{h}来电反映，")
-_HANDOVER_END = ("该诉求涉及公安职责，现转110处理。", "请公安部门核实处理。", "市民要求民警到场。",
-                 "经研判属公安事权，转110处置。", "诉求人电话{p}，请及时联系。")
+_HANDOVER_END = {
+    "urgent": ("该诉求涉及公安职责，现转110处理。", "情况紧急，请110立即处置。", "市民要求民警尽快到场。",
+               "诉求人电话{p}，请及时联系。"),
+    "normal": ("该诉求涉及公安职责，现转110处理。", "请公安部门核实处理。", "市民要求民警到场。",
+               "经研判属公安事权，转110处置。", "诉求人电话{p}，请及时联系。"),
+    "info": ("请核实后答复市民。", "市民要求答复。", "转110知悉，请协助解答。", "诉求人电话{p}，请回复。"),
+}
 _NICK = ("青山老王", "包头小丸子", "昆区土著", "钢城人家", "东河老街坊", "草原狼", "九原晨跑", "小鹿乱撞",
          "天骄少年", "老包头", "阿尔丁的风", "北梁人", "追风少年", "稀土之都", "吃瓜群众", "匿名用户")
 
@@ -113,10 +118,10 @@ def handover(rng: random.Random, inc: Incident, where: Where, order_id: str, cal
     whos = _HANDOVER_WHO if name else tuple(w for w in _HANDOVER_WHO if "{h}" not in w)
     who = choose(rng, whos, {"h": name or ""})
     place = where.address or (where.spoken if where.mode == "vague" else "")
-    body = third_person(_join(rng, inc.clauses))
+    body = third_person(_join(rng, inc.clauses)).replace("报警人", "来电人")
     if place:
         body = f"{third_person(place)}，{body}"
-    end = choose(rng, _HANDOVER_END, {"p": caller_phone})
+    end = choose(rng, _HANDOVER_END[inc.urgency], {"p": caller_phone})
     return clean(f"{head}{who}{body}。{end}")
 
 

@@ -25,6 +25,7 @@ class Score:
     """Running counts and errors."""
 
     lines: int = 0
+    invalid_lines: int = 0
     district: list[bool] = field(default_factory=list)
     precinct: list[bool] = field(default_factory=list)
     errors: list[float] = field(default_factory=list)
@@ -75,7 +76,7 @@ class Score:
             return round(sum(xs) / len(xs), 4) if xs else None
 
         return {
-            "lines": self.lines,
+            "lines": self.lines, "invalid_lines": self.invalid_lines,
             "district_accuracy": rate(self.district), "district_n": len(self.district),
             "precinct_accuracy": rate(self.precinct), "precinct_n": len(self.precinct),
             "median_error_m": _pct(self.errors, 50), "p90_error_m": _pct(self.errors, 90),
@@ -100,7 +101,13 @@ def evaluate(lines: Iterable[str]) -> Score:
     for raw in lines:
         if not raw.strip():
             continue
-        gold = json.loads(raw)
+        try:
+            gold = json.loads(raw)
+        except json.JSONDecodeError:
+            gold = None
+        if not isinstance(gold, dict):
+            score.invalid_lines += 1
+            continue
         _, loc = locate_record(gold)
         score.add(gold, loc)
     return score

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import Callable, Final, Mapping, Sequence, Union
 
 Slot = Union[str, Sequence[str], Callable[[random.Random], str]]
@@ -21,7 +22,8 @@ Slot = Union[str, Sequence[str], Callable[[random.Random], str]]
 _DIGITS: Final = "零一二三四五六七八九"
 
 
-def _split_alternatives(body: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _split_alternatives(body: str) -> tuple[str, ...]:
     parts, depth, cur = [], 0, []
     for ch in body:
         if ch in "[{":
@@ -34,9 +36,10 @@ def _split_alternatives(body: str) -> list[str]:
         else:
             cur.append(ch)
     parts.append("".join(cur))
-    return parts
+    return tuple(parts)
 
 
+@lru_cache(maxsize=4096)
 def _matching(text: str, start: int) -> int:
     depth = 0
     for i in range(start, len(text)):

@@ -211,12 +211,17 @@ def pick_district(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(names, weights=[weights[n] for n in names])[0]
 
 
+@lru_cache(maxsize=16)
+def _by_kind(district: str) -> dict[str, tuple[Place, ...]]:
+    grouped: dict[str, list[Place]] = {}
+    for p in gazetteer().anchors[district]:
+        grouped.setdefault(p.kind, []).append(p)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
 def pick_anchor(rng: random.Random, district: str) -> Place:
     """Draw a place in ``district``: communities most often, then towns and landmarks."""
-    pool = gazetteer().anchors[district]
-    by_kind: dict[str, list[Place]] = {}
-    for p in pool:
-        by_kind.setdefault(p.kind, []).append(p)
+    by_kind = _by_kind(district)
     kinds = sorted(by_kind)
     weight = {"community": 6.0, "subdistrict": 2.0, "school": 1.0, "government": 0.5, "station": 0.5}
     kind = rng.choices(kinds, weights=[weight[k] for k in kinds])[0]

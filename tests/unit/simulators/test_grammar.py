@@ -6,10 +6,10 @@ import random
 
 import pytest
 
+from simulators.config import CATEGORIES
 from simulators.grammar import add_slip, clean, cn_number, expand, third_person
 from simulators.lexicon import appearance, clothing
 from simulators.situation import draw, kinds
-from simulators.config import CATEGORIES
 
 
 @pytest.mark.parametrize(("n", "text"), [

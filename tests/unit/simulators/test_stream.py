@@ -6,17 +6,19 @@ import json
 import math
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import pytest
 from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 
 import geo
-from simulators import DEFAULT_START, generate, load_config
+from simulators import DEFAULT_START, ConfigError, generate, load_config
 from simulators.arrivals import SHANGHAI, expected_count
 from simulators.config import CATEGORIES, CHANNELS, FLAGS
 from tests.unit.simulators.stream_cache import HOURS, SEED, day, dumps
 
-RAW = __import__("pathlib").Path(geo.__file__).with_name("data") / "raw"
+RAW = Path(geo.__file__).with_name("data") / "raw"
 
 
 def _districts() -> dict[str, object]:
@@ -195,6 +197,15 @@ def test_missing_person_cases_are_followed_by_sightings() -> None:
         assert seen["at"] > report["at"]
         a, b = report["truth"]["location"], seen["truth"]["location"]
         assert 500 < geo.distance_m((a["lat"], a["lon"]), (b["lat"], b["lon"])) < 3100
+
+
+def test_start_must_be_iso_and_naive_means_baotou_time() -> None:
+    with pytest.raises(ConfigError):
+        list(generate(1, 1, start="yesterday"))
+    naive = list(generate(1, 1, start="2026-03-02T08:00:00"))
+    aware = list(generate(1, 1, start="2026-03-02T00:00:00Z"))
+    assert naive == aware
+    assert naive[0]["at"] >= "2026-03-02T00:00:00Z"
 
 
 def test_texts_vary() -> None:

@@ -1,7 +1,7 @@
 """The runtime gazetteer: surface forms -> entries, and a longest-match scanner.
 
-A trie is not needed: the scanner tries, at each position, the distinct form lengths
-present (longest first) as dict lookups, which is faster in CPython than a jieba
+A trie is not needed: the scanner tries, at each position, the lengths of the forms
+that start with that character (longest first) as dict lookups, which is faster in CPython than a jieba
 segmentation and needs no dictionary load. jieba was not used: its general-purpose
 dictionary does not know Baotou's place names, and loading it costs about a second.
 """
@@ -62,7 +62,7 @@ class Gazetteer:
     """Form index over all entries."""
 
     forms: dict[str, tuple[Entry, ...]]
-    lengths: tuple[int, ...]  # distinct form lengths, longest first
+    lengths: dict[str, tuple[int, ...]]  # first character -> form lengths, longest first
     by_town: dict[str, Entry]
     by_district: dict[str, Entry]
 
@@ -71,7 +71,7 @@ class Gazetteer:
         out: list[Match] = []
         i, n = 0, len(text)
         while i < n:
-            for length in self.lengths:
+            for length in self.lengths.get(text[i], ()):
                 if length > n - i:
                     continue
                 form = text[i:i + length]
@@ -137,5 +137,8 @@ def gazetteer() -> Gazetteer:
                 replaced = True
         if not replaced:
             forms.setdefault(name, []).append(refined)
-    lengths = tuple(sorted({len(f) for f in forms}, reverse=True))
+    by_first: dict[str, set[int]] = {}
+    for form in forms:
+        by_first.setdefault(form[0], set()).add(len(form))
+    lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in by_first.items()}
     return Gazetteer({f: tuple(e) for f, e in forms.items()}, lengths, by_town, by_district)

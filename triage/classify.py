@@ -13,7 +13,7 @@ from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
-from triage.flags import decide_flags
+from triage.flags import LIVE, decide_flags
 from triage.model import load_model
 from triage.normalize import fold
 from triage.priority import decide_priority
@@ -51,7 +51,7 @@ def classify(text: str, channel: str = "call") -> Triage:
     folded = fold(original)
     found = scan(folded)
     scores = _rule_scores(found)
-    probs = load_model().predict(found.text, channel)
+    probs = load_model().predict(found.model_text, channel)
     logits = {c: math.log(max(probs[c], 1e-9)) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
     category = max(CATEGORIES, key=lambda c: (logits[c], -CATEGORIES.index(c)))
     rule_cues: list[Cue] = []
@@ -64,6 +64,11 @@ def classify(text: str, channel: str = "call") -> Triage:
         rule_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
     extracted = extract_all(found.text, original)
     flags, flag_cues = decide_flags(found, category, extracted)
+    if "weapon" in flags and category in ("dispute", "public_order"):
+        # Taxonomy: a threat or fight with a weapon is violent crime, not a quarrel.
+        category = "violent_crime"
+        rule_cues.append(Cue("rule:weapon_makes_violent", None, "category:violent_crime"))
+        flags, flag_cues = decide_flags(found, category, extracted)
     priority, priority_cues = decide_priority(category, flags, found.text, extracted, self_harm_risk)
     confidence = _softmax(logits)[category] if original.strip() else 0.0
     if category != max(CATEGORIES, key=lambda c: logits[c]):
@@ -84,7 +89,8 @@ def _has_danger(found: Scan, scores: dict[str, float]) -> bool:
     """True when the text carries a counted danger cue that a P4 answer would ignore."""
     if any(scores[c] >= 3.0 for c in _DANGER_CATEGORIES):
         return True
-    return any(h.kind == "flag" and h.code in ("weapon", "injury") and h.counts for h in found.hits)
+    counted = {h.code for h in found.hits if h.kind == "flag" and h.counts}
+    return "injury" in counted or ("weapon" in counted and LIVE.search(found.text) is not None)
 
 
 def _scrub(text: str) -> str:

@@ -3,7 +3,8 @@
 * **Idioms and hyperbole** (``我想死你了``, ``笑死了``, ``杀价``, ``跳楼价``) are masked
   before any cue is looked up, so they can never count as danger.
 * **Media, fiction and hypotheticals** (``新闻里说有人跳楼``, ``电视剧里``, ``如果有人…``)
-  mark their sentence as reported: danger cues inside it are not counted.
+  mark the rest of their clause as reported: danger cues inside it are not counted.
+  A hypothetical that the caller then confirms (``如果…我已经吃了``) stays real.
 * **Negation** (``没有受伤``, ``无人被困``) cancels the cue right after it. ``还没`` does not
   negate self-harm (``他还没跳`` means he is still about to jump).
 """
@@ -37,27 +38,30 @@ IDIOM_PATTERN = re.compile(
             r"跳楼价|跳楼大?甩卖|跳楼大?促销|跳楼清仓|跳槽|跳舞|跳绳|广场舞|跳水|跳高|跳远|"
             r"跳伞|跳蚤|跳广场|心跳|跳动|眼皮跳|跳过|跳转|蹦跳|跳闸",
             # Fire, explosion, weapon words that are food, mood or tools.
-            r"火锅|火爆|上火|发火|火车|火腿|火了|火气|火候|火箭|红火|烟火|冒火|火大|火速|"
+            r"火锅|火爆|上火|发火|火车|火腿|(?<![着起失烧])火了|火气|火候|火箭|红火|烟火|(?<![着起失烧很])火大|火速|"
             r"炸鸡|炸酱|炸串|油炸|炸了锅|炸锅|爆炸新闻|爆炸性|气炸|炸毛|爆料|爆款|引爆|火龙果|"
             r"水枪|玩具枪|枪战游戏|刀削面|开刀|刀疤|刀工|刀郎|剪刀石头布|刀口|刀叉|"
             r"打车|打电话|打游戏|打麻将(?!赌)|打扑克|打牌|打球|打针|打卡|打工|打扫|打印|"
-            r"救命钱|要命的|不要命地?开|崩溃了?的电脑|电脑崩溃|手机崩溃|跳票|砸钱|偷笑|偷懒|偷偷",
+            r"救命钱|要命的|不要命地?开|崩溃了?的电脑|电脑崩溃|手机崩溃|跳票|砸钱|偷笑|偷懒|像小孩子?|跟小孩子?一样|"
+            r"小孩子?脾气|老小孩",
         ]
     )
 )
 
 REPORTED_PATTERN = re.compile(
     r"新闻|电视上|电视里|电视剧|电影|小说|剧里|游戏里|游戏中|书上|报纸|梦见|做梦|梦到|"
-    r"演戏|拍戏|演习|演练|如果|假如|万一|假设|要是有人|抖音上|快手上|网上看到|网上说|"
-    r"短视频里|视频里看到|看到一个视频|综艺"
+    r"演戏|拍戏|演习|演练|抖音上|快手上|网上看到|网上说|短视频里|视频里看到|看到一个视频|综艺|"
+    r"(?P<hypo>如果|假如|万一|假设|要是有人)"
 )
+# A hypothetical followed by a first-person confirmation is real (``如果…我已经吃了``).
+_CONFIRMED = re.compile(r"我已经|我刚|我现在就|我真的|我就在")
+# A marker clause this short (``新闻里说，``) reports the clause that follows it.
+_SHORT_LEAD = 4
 
 _NEGATION = re.compile(
     r"(?P<still>还|尚)?(?:没有|没|未|无|不是|并非|不会|并没有|从没|从未|别担心)"
     r"(?:人|有|再|想|想过|要|打算|被|受|带|拿|动|用|发生|人员|任何人|什么)?$"
 )
-
-_SENTENCE_BREAKS = re.compile(r"[。！？!?；;\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +90,19 @@ def find_context(text: str) -> Context:
     markers: list[tuple[int, int]] = []
     reported: list[tuple[int, int]] = []
     for m in REPORTED_PATTERN.finditer(text):
+        if m.group("hypo") and _CONFIRMED.search(text, m.end()):
+            continue
         markers.append(m.span())
-        reported.append(_sentence_bounds(text, m.start()))
+        reported.append(_reported_span(text, m.start(), m.end()))
     return Context(idioms=idioms, reported=tuple(reported), reported_markers=tuple(markers))
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Return the sentence (between 。！？ marks) containing ``pos``."""
-    start = 0
-    for m in _SENTENCE_BREAKS.finditer(text, 0, pos):
-        start = m.end()
-    nxt = _SENTENCE_BREAKS.search(text, pos)
-    return start, (nxt.start() if nxt else len(text))
+def _reported_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """From a reporting marker to the end of its clause (or of the next, after a short lead)."""
+    _, clause_end = clause_bounds(text, end if end < len(text) else start)
+    if clause_end - end <= _SHORT_LEAD and clause_end < len(text):
+        _, clause_end = clause_bounds(text, clause_end + 1)
+    return start, clause_end
 
 
 def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:

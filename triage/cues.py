@@ -49,6 +49,7 @@ class Scan:
 
     folded: str  # folded text
     text: str  # folded text with idioms masked
+    model_text: str  # ``text`` with reported (media/fiction/hypothetical) cues masked too
     context: Context
     hits: tuple[Hit, ...]
 
@@ -98,7 +99,7 @@ def scan(folded: str) -> Scan:
         if entries is None:
             continue
         for entry in entries:
-            if text.startswith(entry[0], i):
+            if text.startswith(entry[0], i) and _on_word_boundary(text, i, entry[0]):
                 raw.append((i, entry))
     covered: dict[tuple[str, str], list[tuple[int, int]]] = {}
     hits: list[Hit] = []
@@ -121,4 +122,15 @@ def scan(folded: str) -> Scan:
             )
         )
     hits.sort(key=lambda h: (h.start, -len(h.phrase), h.kind, h.code))
-    return Scan(folded=folded, text=text, context=context, hits=tuple(hits))
+    model_text = mask(text, [(h.start, h.end) for h in hits if h.reported])
+    return Scan(folded=folded, text=text, model_text=model_text, context=context, hits=tuple(hits))
+
+
+def _on_word_boundary(text: str, start: int, phrase: str) -> bool:
+    """Latin (pinyin/English) phrases must not sit inside a longer word; CJK always passes."""
+    if not phrase[0].isascii() or not phrase[0].isalpha():
+        return True
+    end = start + len(phrase)
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())

@@ -63,6 +63,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("残疾|聋哑|智力障碍|智障|智力低下|自闭症|脑瘫|坐轮椅|盲人|看不见|听不见|不会说话", "disability"),
 )
 _CONDITION_RES = tuple((re.compile(p), code) for p, code in _CONDITIONS)
+_CONDITION_NEGATED = re.compile(r"(?:无|没有|没|否认|不是)[^，。,]{0,2}$")
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)")
 _MONEY = re.compile(
     rf"(?P<n>{_NUM}(?:[万千百]{_NUM}?)?)(?P<more>多|来|余)?(?P<unit>万|千)?(?:元|块钱|块|人民币|rmb)"
@@ -217,7 +218,13 @@ def extract_features(text: str) -> list[str]:
 def extract_conditions(text: str) -> list[str]:
     """Condition codes among dementia, mental_illness, depression, medication, suicidal,
     disability."""
-    return [code for pattern, code in _CONDITION_RES if pattern.search(text)]
+    codes: list[str] = []
+    for pattern, code in _CONDITION_RES:
+        for m in pattern.finditer(text):
+            if not _CONDITION_NEGATED.search(text[max(0, m.start() - 4) : m.start()]):
+                codes.append(code)
+                break
+    return codes
 
 
 def extract_phones(text: str) -> list[str]:

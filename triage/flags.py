@@ -1,24 +1,45 @@
-"""Decide the risk flags from lexicon hits, extracted facts and the category."""
+"""Decide the risk flags from lexicon hits, patterns, extracted facts and the category."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from triage.codes import NON_DISPATCH
 from triage.context import is_negated
 from triage.cues import Hit, Scan
 from triage.extract import reporter_at
-from triage.numerals import NUMERAL_CHARS
 from triage.lexicon import FAMILY_TERMS, PAST_MARKERS, VIOLENCE_TERMS
+from triage.numerals import NUMERAL_CHARS
 from triage.result import Cue
 
-# In-progress words that do not survive a past marker (``昨天…现在想报案``).
-_WEAK_LIVE = frozenset("现在 此刻 这会儿 眼下 一直在 还在 站在 仍在".split())
-_RECENT_PAST = ("刚才", "刚刚", "已经", "报案", "想问")
-# Child words that an adult age overrides (``我孩子28岁``).
-_LOOSE_MINOR = frozenset("孩子 娃 学生 孩儿 小伙子 闺女".split())
+# "It is happening now": explicit progressive forms, calls for help, live danger scenes.
+LIVE = re.compile(
+    r"正在|正往|还在|一直在|仍在|快来|快点来|赶紧来|赶快来|快过来|马上来|快派|赶紧派|快救|救命|"
+    r"着火了|起火了|烧起来了|冒烟了|打起来了|动起手来|要打起来|开始(?:打|扔|砸|动手)|拿着(?:刀|棍|枪|斧|锤|砖|铁|钢|扳手|菜刀)|"
+    r"拿出(?:了)?(?:刀|菜刀|扳手|棍|枪|斧)|拿了菜刀|追着|此刻|这会儿|眼下|正.{0,4}(?:驶离|逃|跑|开)|"
+    r"在[^，。,!！？?]{0,6}(?:翻东西|偷东西|撬门|撬锁|砸门|砸车|打人|砍人|打架|闹事)|"
+    r"(?:在|正)(?:打|砸|闹|撬|追|烧|冒烟|喊|踹|翻|拽|拖|抢|偷|扭打|推搡)|打得很[凶狠]|往死里打|"
+    r"(?:站|坐)在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|要跳|往下跳|"
+    r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|help|jiu ming"
+)
+# Weak live words that do not survive a past or just-happened marker.
+_WEAK = frozenset({"还在", "一直在", "这会儿", "眼下", "此刻", "现在还"})
+_JUST_PAST = re.compile(r"刚才|刚刚|已经|跑了|走了|人没了")
+# A tool is a weapon only when someone wields it (``拿着钢管``, not ``钢管翘起来了``).
+WIELDED = re.compile(
+    r"(?:拿|拿着|抡|抡起|举着|挥|挥着|掏出|拎着|提着|用|操起|抄起|拿出|拿了)[^，。,]{0,2}"
+    r"(?:棍|棒|钢管|铁管|砖|斧|锤|扳手|铁锹|镰刀|剪刀|铁链|酒瓶|啤酒瓶|石头|榔头|擀面杖|烟灰缸|皮带)"
+    r"|(?:酒瓶|瓶子|砖头|板砖|钢管|铁棍|棍子|石头)(?:子)?(?:砸|打|拍)"
+)
+SENSITIVE = re.compile(
+    r"(?:几十|数十|上百|数百|一百多|好几十|几百|二三十|三四十|三十余|二十多|三十多)(?:个|名|位|多)?"
+    r"(?:人|业主|工人|村民|学生|农民工|家长|群众)"
+)
+_PLAN = re.compile(r"准备|打算|计划|要去|扬言要去")
 _DV_WINDOW = 16
+Keep = Callable[[str, list[Cue]], None]
 
 
 def decide_flags(
@@ -48,68 +69,89 @@ def decide_flags(
     flags: set[str] = set()
     cues: list[Cue] = []
 
-    def keep(flag: str, hits: list[Hit]) -> None:
+    def keep(flag: str, new: list[Cue]) -> None:
         flags.add(flag)
-        cues.extend(Cue(h.phrase, (h.start, h.end), f"flag:{flag}") for h in hits[:2])
+        cues.extend(new[:2])
+
+    def hit_cues(flag: str) -> list[Cue]:
+        return [Cue(h.phrase, (h.start, h.end), f"flag:{flag}") for h in flag_hits.get(flag, [])]
 
     for flag in ("weapon", "injury", "sensitive"):
         if flag in flag_hits:
-            keep(flag, flag_hits[flag])
-    _minor_elderly(flag_hits, extracted, keep, cues, flags)
-    live = flag_hits.get("in_progress", [])
-    past = any(m in text for m in PAST_MARKERS) or any(m in text for m in _RECENT_PAST)
-    strong = [h for h in live if h.phrase not in _WEAK_LIVE]
-    if strong or (live and not past):
-        keep("in_progress", strong or live)
+            keep(flag, hit_cues(flag))
+    _pattern_flag(scan, WIELDED, "weapon", keep)
+    if not _PLAN.search(text):
+        _pattern_flag(scan, SENSITIVE, "sensitive", keep)
+    _minor_elderly(flag_hits, extracted, keep, hit_cues)
+    _in_progress(scan, keep)
     dv = _domestic_violence(scan)
     if dv is not None and category in ("violent_crime", "public_order", "dispute", "self_harm"):
-        flags.add("domestic_violence")
-        cues.append(dv)
+        keep("domestic_violence", [dv])
     return tuple(sorted(flags)), cues
+
+
+def _pattern_flag(scan: Scan, pattern: re.Pattern[str], flag: str, keep: Keep) -> None:
+    """Set ``flag`` from the first counted (not negated, not reported) pattern match."""
+    for m in pattern.finditer(scan.text):
+        if not is_negated(scan.text, m.start()) and not scan.context.is_reported(m.start()):
+            keep(flag, [Cue(m.group(0), m.span(), f"flag:{flag}")])
+            return
+
+
+def _in_progress(scan: Scan, keep: Keep) -> None:
+    """``in_progress`` from live patterns; weak ones yield to a past or just-happened marker."""
+    text = scan.text
+    past = any(m in text for m in PAST_MARKERS) or _JUST_PAST.search(text) is not None
+    for m in LIVE.finditer(text):
+        if scan.context.is_reported(m.start()) or is_negated(text, m.start()):
+            continue
+        if m.group(0) in _WEAK and past:
+            continue
+        keep("in_progress", [Cue(m.group(0), m.span(), "flag:in_progress")])
+        return
 
 
 def _minor_elderly(
     flag_hits: dict[str, list[Hit]],
     extracted: Mapping[str, Any],
-    keep: Any,
-    cues: list[Cue],
-    flags: set[str],
+    keep: Keep,
+    hit_cues: Callable[[str], list[Cue]],
 ) -> None:
-    """Set ``minor``/``elderly`` from words and numeric ages of the person at risk."""
-    numeric = [a for a in extracted.get("ages", []) if any(c.isdigit() or c in NUMERAL_CHARS
-                                                          for c in a["text"])]
-    adult_age = bool(numeric) and all(a["min"] >= 18 for a in numeric)
-    minor_hits = flag_hits.get("minor", [])
-    if adult_age:
-        minor_hits = [h for h in minor_hits if h.phrase not in _LOOSE_MINOR]
-    if minor_hits:
-        keep("minor", minor_hits)
-    elif any(a["max"] is not None and a["max"] < 18 for a in numeric):
-        flags.add("minor")
-        cues.append(Cue(numeric[0]["text"], None, "flag:minor"))
+    """Set ``minor``/``elderly`` from words and the numeric ages of the person at risk."""
+    numeric = [
+        a
+        for a in extracted.get("ages", [])
+        if any(c.isdigit() or c in NUMERAL_CHARS for c in a["text"])
+    ]
+    adults_only = bool(numeric) and all(a["min"] >= 18 for a in numeric)
+    if "minor" in flag_hits and not adults_only:
+        keep("minor", hit_cues("minor"))
+    elif any(a["max"] < 18 for a in numeric):
+        child = next(a for a in numeric if a["max"] < 18)
+        keep("minor", [Cue(child["text"], None, "flag:minor")])
     if "elderly" in flag_hits:
-        keep("elderly", flag_hits["elderly"])
+        keep("elderly", hit_cues("elderly"))
     elif any(a["min"] >= 60 for a in numeric):
-        flags.add("elderly")
-        cues.append(Cue(numeric[0]["text"], None, "flag:elderly"))
+        old = next(a for a in numeric if a["min"] >= 60)
+        keep("elderly", [Cue(old["text"], None, "flag:elderly")])
 
 
 def _domestic_violence(scan: Scan) -> Cue | None:
-    """A family/partner word near a violence word (``我老公喝醉了打我``)."""
+    """A family/partner word near a counted violence word (``我老公喝醉了打我``)."""
     text = scan.text
     for term in FAMILY_TERMS:
         idx = text.find(term)
         while idx >= 0:
-            window = text[max(0, idx - _DV_WINDOW) : idx + len(term) + _DV_WINDOW]
+            lo = max(0, idx - _DV_WINDOW)
+            window = text[lo : idx + len(term) + _DV_WINDOW]
             for verb in VIOLENCE_TERMS:
                 pos = window.find(verb)
-                if pos >= 0 and not _negated_in(scan, verb):
+                if pos >= 0 and _counted(scan, lo + pos):
                     return Cue(f"{term}…{verb}", (idx, idx + len(term)), "flag:domestic_violence")
             idx = text.find(term, idx + 1)
     return None
 
 
-def _negated_in(scan: Scan, verb: str) -> bool:
-    """True when every occurrence of ``verb`` is negated or reported."""
-    positions = [i for i in range(len(scan.text)) if scan.text.startswith(verb, i)]
-    return all(is_negated(scan.text, i) or scan.context.is_reported(i) for i in positions)
+def _counted(scan: Scan, pos: int) -> bool:
+    """True when the word at ``pos`` is neither negated nor reported."""
+    return not is_negated(scan.text, pos) and not scan.context.is_reported(pos)

@@ -25,7 +25,7 @@ from triage.errors import ArtifactError
 
 ARTIFACT = "model.json"
 NGRAM_MAX = 3
-_NOISE = re.compile(r"[^0-9a-z\u3400-\u9fff\u25a1]+")
+_NOISE = re.compile(r"[^0-9a-z?\u3400-\u9fff]+")
 _DIGIT = re.compile(r"[0-9]")
 
 
@@ -33,7 +33,8 @@ def ngrams(text: str, channel: str) -> Counter[str]:
     """Count the n-gram features of a folded, idiom-masked text.
 
     Args:
-        text: folded text with idioms masked (``Scan.text``).
+        text: folded text with idioms and reported cues masked (``Scan.model_text``); the
+            mask characters split the text so masked words leave no trace.
         channel: the report channel; added as one ``<channel>`` feature.
 
     Returns:
@@ -63,7 +64,7 @@ class LinearModel:
         """Return category -> probability for a folded, idiom-masked text.
 
         Args:
-            text: ``Scan.text``.
+            text: ``Scan.model_text``.
             channel: the report channel.
 
         Returns:

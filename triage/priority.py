@@ -30,17 +30,43 @@ BASELINE: dict[str, str] = {
 }
 
 _FIRE_LIFE = re.compile(
-    r"着火|起火|失火|火灾|烧起来|燃起来|火很大|浓烟|爆炸|坍塌|倒塌|塌了|泄漏|煤气中毒|一氧化碳|"
-    r"被困|困在|里面有人|还有人|人在里面|出不来|昏迷|泥石流|洪水|冲走"
+    r"着火|起火|失火|火灾|烧起来|燃起来|火很大|浓烟|黑烟|爆炸|爆了|坍塌|倒塌|塌了|泄漏|中毒|一氧化碳|"
+    r"被困|困在|里面[^，。,]{0,6}(?:人|老人|孩子|老太太)|还有人|人在里面|没出来|出不来|下不去|"
+    r"昏迷|晕倒|泥石流|洪水|冲走|被淹|在喊|喊救命|孩子一个人在家|喘不上气"
 )
 _LIFT = re.compile(r"电梯")
-_FIGHT = re.compile(r"打架|斗殴|打起来|群殴|互殴|扭打|动手|撕扯|推搡|砸")
-_TRAPPED = re.compile(r"被困|卡在车里|困在车里|出不来|死亡|身亡|没气|没有呼吸|昏迷|不省人事|多人受伤|碾压")
-_RECENT = re.compile(r"刚才|刚刚|刚被|刚转|马上|正在|还在|要我转|让我转|准备转|要转|转账中|(?:\d+|[一二两三四五六七八九十半]+)个?多?(?:分钟)(?:之?前)")
+_SMOKE = re.compile(r"烟|火|爆")
+_HAZARD_ONLY = re.compile(r"隐患|存在.{0,4}危险|建议|整改")
+_FIGHT = re.compile(
+    r"打架|斗殴|打起来|群殴|互殴|扭打|动手|撕扯|推搡|砸|闹|踢|踹|酒疯|扔|掀|揪"
+)
+_DANGEROUS_DRIVING = re.compile(
+    r"酒驾|醉驾|喝酒开车|喝多了?开|喝了酒|醉醺醺|画龙|摇摆|逆行|飙车|开得飞快|连闯|闯了好几个|倒车"
+)
+_TRAFFIC_LIFE = re.compile(
+    r"被困|卡在车里|困在车里|出不来|死亡|身亡|没气|没有呼吸|昏迷|不省人事|多人受伤|碾压|"
+    r"车门打不开|一动不动|没反应|不动了|压在车底|着火|起火|爆炸"
+)
+_RECENT = re.compile(
+    r"刚才|刚刚|刚(?!开始|买|来|毕业|出生|满|好|需要)|马上|正在|还在|要我转|让我转|准备转|要转|转账中|"
+    r"(?:\d+|[一二两三四五六七八九十半]+)个?多?(?:分钟)(?:之?前)"
+)
 _RECENT_HOURS = re.compile(r"(?:一|两|1|2|半)个?多?小时(?:之?前)")
-_GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制")
-_SAFE_NOW = re.compile(r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|已经?稳定|出院")
-_CHILD_IN_CAR = re.compile(r"(?:孩子|小孩|宝宝|婴儿).{0,6}(?:锁|关)(?:在)?车里|(?:锁|关)(?:在)?车里.{0,6}(?:孩子|小孩|宝宝|婴儿)")
+_KIDNAP = re.compile(
+    r"绑架|绑走|劫持|拐走|抱走|抱上[^，。,]{0,3}车|拖上[^，。,]{0,3}车|拽上[^，。,]{0,3}车|拖进|强行带走|"
+    r"关在[^，。,]{0,4}(?:屋|房|家)里?[^，。,]{0,4}不让"
+)
+_GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制|逃窜|离开了")
+_SAFE_NOW = re.compile(
+    r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|已经?稳定|出院|包好了|没有想自杀"
+)
+_CHILD_IN_CAR = re.compile(
+    r"(?:孩子|小孩|宝宝|婴儿).{0,8}(?:锁|关)(?:在)?(?:自己)?(?:在)?车里|(?:锁|关)(?:在)?车里.{0,6}(?:孩子|小孩|宝宝|婴儿)"
+)
+_NEEDS_HELP = re.compile(
+    r"摔倒|晕倒|起不来|走不动|迷路|找不到路|一个人|独自|没人管|冻|冷|病|哭|叫不醒|无应答|没人应|发烧|疼"
+)
+_PLAN = re.compile(r"准备|打算|计划|要去")
 
 
 def decide_priority(
@@ -76,24 +102,26 @@ def decide_priority(
 
     if category in NON_DISPATCH:
         return priority, cues
-    if category == "violent_crime" and past and "weapon" not in flags and "injury" not in flags:
+    if category == "violent_crime" and past:
         priority = "P3"
-    elif category == "self_harm" and (past or _SAFE_NOW.search(text)):
+    elif category == "self_harm" and (past or _SAFE_NOW.search(text)) and not live:
         priority = "P2"
     elif category == "fire_disaster" and past:
         priority = "P3"
     _category_rules(category, flags, text, extracted, raise_to, live, past)
     # Safety floors (issue 3): these never sit below P1/P2 whatever the category.
-    if self_harm_risk and not past:
+    if self_harm_risk and not past and not _SAFE_NOW.search(text):
         raise_to("P1", "rule:self_harm_risk")
     if "weapon" in flags:
         gone = past or _GONE.search(text) is not None
         raise_to("P2" if gone and not live else "P1", "rule:weapon")
-    if live and category in ("violent_crime",):
+    if live and category == "violent_crime":
         raise_to("P1", "rule:violence_in_progress")
+    if _KIDNAP.search(text) and not past:
+        raise_to("P1", "rule:abduction")
     if "injury" in flags and not past:
         raise_to("P2", "rule:injury")
-    if "sensitive" in flags:
+    if "sensitive" in flags and not _PLAN.search(text):
         raise_to("P2", "rule:sensitive")
     return priority, cues
 
@@ -123,23 +151,27 @@ def _category_rules(
         elif "elderly" in flags or conditions:
             raise_to("P2", "rule:missing_vulnerable")
     elif category == "fire_disaster":
-        if _FIRE_LIFE.search(text) and not past and not _LIFT.search(text):
+        lift_only = _LIFT.search(text) is not None and _SMOKE.search(text) is None
+        hazard_only = _HAZARD_ONLY.search(text) is not None and not live
+        if _FIRE_LIFE.search(text) and not (past or lift_only or hazard_only):
             raise_to("P1", "rule:fire_life_risk")
     elif category == "traffic":
-        if _TRAPPED.search(text) and not past:
+        if _TRAFFIC_LIFE.search(text) and not past:
             raise_to("P1", "rule:traffic_life_risk")
-        elif live and re.search(r"酒驾|醉驾|喝酒开车|逆行|飙车", text):
-            raise_to("P2", "rule:dangerous_driving_now")
+        elif _DANGEROUS_DRIVING.search(text) and not past:
+            raise_to("P2", "rule:dangerous_driving")
     elif category in ("property_crime", "fraud"):
         if (recent or _RECENT_HOURS.search(text)) and not past:
             raise_to("P2", "rule:just_happened")
     elif category == "public_order":
         if live and _FIGHT.search(text):
-            raise_to("P2", "rule:fight_in_progress")
+            raise_to("P2", "rule:disorder_in_progress")
     elif category == "assistance":
         if _CHILD_IN_CAR.search(text):
             raise_to("P1", "rule:child_locked_in_car")
-        elif "elderly" in flags or "minor" in flags or conditions - {"medication"}:
+        elif ("elderly" in flags or "minor" in flags or conditions - {"medication"}) and (
+            _NEEDS_HELP.search(text)
+        ):
             raise_to("P2", "rule:vulnerable_person")
     elif category == "violent_crime" and not past and ("injury" in flags or recent):
         raise_to("P2", "rule:just_happened")

@@ -90,7 +90,7 @@ def load_corpus(folder: Traversable | None = None) -> list[Example]:
 
 def features_of(example: Example) -> dict[str, int]:
     """The n-gram counts the model sees for a training report."""
-    return dict(ngrams(scan(fold(example.text)).text, example.channel))
+    return dict(ngrams(scan(fold(example.text)).model_text, example.channel))
 
 
 def fit(examples: Sequence[Example]) -> dict[str, object]:

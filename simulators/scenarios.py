@@ -102,24 +102,26 @@ class Scenario:
         name: CLI name (``elderly-wanderer``).
         description: One line for ``python -m simulators scenarios``.
         story: ``story(stage)`` emits the reports.
-        clock: Preferred local start ``(hour, minute)`` when mixed into a day.
+        clock: Preferred local start ``(hour, minute)``.
+        hours: How long the story runs (a start is only chosen where it fits).
     """
 
     name: str
     description: str
     story: Callable[[Stage], None]
     clock: tuple[int, int]
+    hours: float
 
 
 _SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, description: str, clock: tuple[int, int]
+def scenario(name: str, description: str, clock: tuple[int, int], hours: float = 1.0
              ) -> Callable[[Callable[[Stage], None]], Callable[[Stage], None]]:
-    """Register ``story`` under ``name`` with a one-line ``description`` and a
-    preferred local start ``clock`` (hour, minute)."""
+    """Register ``story`` under ``name`` with a one-line ``description``, a preferred
+    local start ``clock`` (hour, minute) and its length in ``hours``."""
     def register(story: Callable[[Stage], None]) -> Callable[[Stage], None]:
-        _SCENARIOS[name] = Scenario(name, description, story, clock)
+        _SCENARIOS[name] = Scenario(name, description, story, clock, hours)
         return story
     return register
 
@@ -138,8 +140,8 @@ def scenarios() -> dict[str, str]:
     return {name: s.description for name, s in _load().items()}
 
 
-def preferred_clock(name: str) -> tuple[int, int]:
-    """The local ``(hour, minute)`` at which scenario ``name`` starts when mixed in.
+def timing(name: str) -> tuple[tuple[int, int], float]:
+    """The preferred local ``(hour, minute)`` start of scenario ``name`` and its length in hours.
 
     Raises:
         UnknownScenario: if ``name`` is not registered.
@@ -147,7 +149,7 @@ def preferred_clock(name: str) -> tuple[int, int]:
     registry = _load()
     if name not in registry:
         raise UnknownScenario(f"unknown scenario {name!r}; known: {', '.join(registry)}")
-    return registry[name].clock
+    return registry[name].clock, registry[name].hours
 
 
 def scenario_reports(name: str, seed: int, start: datetime, config: Config, *, index: int = 0) -> list[dict[str, Any]]:

@@ -53,7 +53,7 @@ def elderly_wanderer(stage: Stage) -> None:
                register="record")
 
 
-@scenario("forum-crisis-out-of-province", "论坛危机：网友深夜发帖流露轻生念头，IP属地江苏、线索指向张家港（辖区外），随后网友跟帖、家属报警（目标：2小时内定位）", clock=(23, 40))
+@scenario("forum-crisis-out-of-province", "论坛危机：网友深夜发帖流露轻生念头，IP属地江苏、线索指向张家港（辖区外），随后网友跟帖、家属报警（目标：2小时内定位）", clock=(22, 50))
 def forum_crisis(stage: Stage) -> None:
     """A farewell post from a Baotou native working in Zhangjiagang, then a reply and a call."""
     rng = stage.rng
@@ -126,7 +126,7 @@ def fire_surge(stage: Stage) -> None:
                stage.where("transfer_12345", place, point, "address"), event="fire", group=group)
 
 
-@scenario("telecom-fraud-wave", "电诈波次：3小时内全市约24名受害人报告同一“客服退款”话术和同一APP，另有论坛预警帖和12345转办", clock=(9, 30))
+@scenario("telecom-fraud-wave", "电诈波次：3小时内全市约24名受害人报告同一“客服退款”话术和同一APP，另有论坛预警帖和12345转办", clock=(9, 30), hours=3.5)
 def fraud_wave(stage: Stage) -> None:
     """Many victims of one scam script across the city within three hours."""
     rng = stage.rng
@@ -196,7 +196,7 @@ def missing_child(stage: Stage) -> None:
                event="sighting", case=case, register="transcript")
 
 
-@scenario("night-brawl", "深夜斗殴：凌晨烧烤店外群殴，10分钟内8个电话，部分提到持刀和有人受伤，围观人数增加（敏感）", clock=(1, 20))
+@scenario("night-brawl", "深夜斗殴：凌晨烧烤店外群殴，10分钟内8个电话，部分提到持刀和有人受伤，围观人数增加（敏感）", clock=(1, 20), hours=0.5)
 def night_brawl(stage: Stage) -> None:
     """A brawl outside a barbecue place after midnight, told by eight callers."""
     rng = stage.rng
@@ -223,7 +223,7 @@ def night_brawl(stage: Stage) -> None:
         stage.emit(minutes, "call", d.done(priority), where, event="brawl", group=group)
 
 
-@scenario("snowstorm-pileup", "雪天连环撞：大雪中110国道城区段多车追尾，20分钟内15个电话，随后两小时全市零星剐蹭报警增多", clock=(7, 40))
+@scenario("snowstorm-pileup", "雪天连环撞：大雪中110国道城区段多车追尾，20分钟内15个电话，随后两小时全市零星剐蹭报警增多", clock=(7, 40), hours=2.5)
 def snowstorm(stage: Stage) -> None:
     """A chain collision in snow, then scattered minor collisions across the city."""
     rng = stage.rng

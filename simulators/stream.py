@@ -23,7 +23,7 @@ from simulators.emergencies import missing_report, sighting
 from simulators.errors import ConfigError
 from simulators.places import Place, is_in_baotou, nearest_anchor, offset
 from simulators.reports import assemble
-from simulators.scenarios import preferred_clock, scenario_reports
+from simulators.scenarios import scenario_reports, timing
 from simulators.situation import draw, redraw
 
 DEFAULT_START: Final = datetime(2026, 1, 12, 0, 0, tzinfo=SHANGHAI)  # a Monday in winter
@@ -161,10 +161,12 @@ def _scenario_start(spec: str, t0: datetime, end: datetime, picker: random.Rando
     """Resolve ``name`` or ``name@HH:MM`` to (name, start time).
 
     Without a clock the scenario starts at its preferred local time on the first day
-    of the window if its story (about 3 h) fits, else at a random time (mixed in) or
+    of the window if its story fits, else at a random time where it fits (mixed in) or
     five minutes after the window opens (generated alone).
     """
     name, _, clock = spec.partition("@")
+    (pref_h, pref_m), length = timing(name)
+    span = timedelta(hours=length)
     if clock:
         try:
             hh, mm = (int(x) for x in clock.split(":"))
@@ -172,13 +174,12 @@ def _scenario_start(spec: str, t0: datetime, end: datetime, picker: random.Rando
         except ValueError as exc:
             raise ConfigError(f"bad scenario time in {spec!r}; use name@HH:MM") from exc
     else:
-        hh, mm = preferred_clock(name)
-        at = local(t0).replace(hour=hh, minute=mm, second=0, microsecond=0)
+        at = local(t0).replace(hour=pref_h, minute=pref_m, second=0, microsecond=0)
     if at < t0:
         at += timedelta(days=1)
-    if not clock and at >= end - timedelta(hours=3):
-        at = t0 + (timedelta(minutes=5) if picker is None
-                   else timedelta(hours=picker.uniform(0, max(0.0, (end - t0).total_seconds() / 3600 - 3))))
+    if not clock and at + span > end:
+        room = max(0.0, (end - t0 - span).total_seconds() / 3600)
+        at = t0 + (timedelta(minutes=5) if picker is None else timedelta(hours=picker.uniform(0, room)))
     return name, at
 
 

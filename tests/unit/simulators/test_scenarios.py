@@ -43,6 +43,7 @@ def test_each_scenario_generates_alone_with_its_own_ids(name: str) -> None:
 def test_elderly_wanderer_sighting_about_40_min_later_1_2_km_away(seed: int) -> None:
     lines = list(generate(24, seed, scenario="elderly-wanderer"))
     report, sighting = lines[0], lines[1]
+    assert report["at"] == "2026-01-12T08:20:00Z"  # alone, it starts at its preferred 16:20
     assert report["truth"]["category"] == "missing_person"
     assert report["truth"]["priority"] == "P1"
     assert "elderly" in report["truth"]["flags"]

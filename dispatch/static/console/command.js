@@ -1,0 +1,232 @@
+// Command console: city-wide live board, escalations, load per precinct, map, missing persons.
+import {
+  $, ACTIVE, api, ApiError, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
+  flagChips, header, hms, label, prioChip, prioRank, showConnection, statusChip, toast, token,
+} from "./console.js";
+import { DispatchMap } from "./map.js";
+
+const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
+const MAX_ROWS = 300;
+
+const state = {
+  incidents: new Map(),
+  escalations: [],          // {incident_id, level, at, incident}
+  precincts: new Map(),     // id → {name, district_name}
+  selected: null,
+  map: null,
+};
+
+function precinctName(id) {
+  if (id === "command") return "指挥中心（未定位）";
+  const p = id && state.precincts.get(id);
+  return p ? p.name : (id || "未分派");
+}
+
+// ---------------------------------------------------------------------------------------
+// Board
+
+function ordered() {
+  return [...state.incidents.values()].sort((a, b) =>
+    (OPEN.has(a.status) ? 0 : 1) - (OPEN.has(b.status) ? 0 : 1)
+    || (OPEN.has(a.status) ? prioRank(a.priority) - prioRank(b.priority) : 0)
+    || String(b.received_at).localeCompare(String(a.received_at))).slice(0, MAX_ROWS);
+}
+
+function ackCell(inc) {
+  if (inc.status === "assigned" && inc.ack_due_at) {
+    const c = countdown(inc.ack_due_at);
+    return el("span", { class: `countdown ${c.overdue ? "overdue" : ""}`, dataset: { due: inc.ack_due_at } }, c.text);
+  }
+  if (inc.acknowledged_at) return el("span", { class: "mono" }, hms(inc.acknowledged_at));
+  return "—";
+}
+
+function row(inc) {
+  return el("tr", {
+    class: `pri-${inc.priority || "none"} ${inc.id === state.selected ? "selected" : ""}`,
+    dataset: { id: inc.id, status: inc.status },
+    onclick: () => { state.selected = inc.id; renderBoard(); if (state.map) state.map.flyTo(inc); },
+  },
+  el("td", {}, prioChip(inc.priority)),
+  el("td", { class: "mono" }, hms(inc.received_at)),
+  el("td", {}, label(CATEGORY, inc.category), " ", ...flagChips(inc.flags)),
+  el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
+  el("td", {}, precinctName(inc.precinct)),
+  el("td", {}, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
+  el("td", {}, ackCell(inc)));
+}
+
+function renderBoard() {
+  const list = ordered();
+  const open = list.filter((i) => OPEN.has(i.status));
+  $("#board-count").textContent = `在办 ${open.length} / 共 ${state.incidents.size}`;
+  if (!list.length) { fill($("#board"), el("p", { class: "quiet" }, "暂无警情")); return; }
+  fill($("#board"), el("table", { class: "list", id: "board-table" },
+    el("thead", {}, el("tr", {}, ["级别", "接警", "类别", "内容", "派出所", "状态", "签收"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, list.map(row))));
+}
+
+function renderTiles() {
+  const all = [...state.incidents.values()];
+  const open = all.filter((i) => OPEN.has(i.status));
+  const tiles = [
+    ["在办警情", open.length, ""],
+    ["待签收", open.filter((i) => i.status === "assigned").length, "amber"],
+    ["已升级", open.filter((i) => i.escalation_level > 0).length, "red"],
+    ["P1 在办", open.filter((i) => i.priority === "P1").length, "red"],
+    ["已签收/出警", open.filter((i) => ["acknowledged", "en_route", "on_scene"].includes(i.status)).length, ""],
+  ];
+  fill($("#tiles"), tiles.map(([k, v, cls]) => el("div", { class: `tile ${cls}` },
+    el("div", { class: "v" }, String(v)), el("div", { class: "k" }, k))));
+}
+
+function renderEscalations() {
+  const open = state.escalations.filter((e) => {
+    const inc = state.incidents.get(e.incident_id);
+    return inc && inc.status === "assigned";
+  });
+  $("#esc-count").textContent = open.length ? `${open.length} 起未签收` : "";
+  if (!state.escalations.length) { fill($("#escalations"), el("p", { class: "quiet" }, "暂无升级")); return; }
+  fill($("#escalations"), el("table", { class: "list" }, el("tbody", {},
+    state.escalations.slice(0, 50).map((e) => {
+      const inc = state.incidents.get(e.incident_id) || e.incident || {};
+      return el("tr", { class: `pri-${inc.priority || "none"}`, dataset: { id: e.incident_id } },
+        el("td", { class: "mono" }, hms(e.at)),
+        el("td", {}, prioChip(inc.priority)),
+        el("td", {}, escalationChip(e.level || inc.escalation_level || 1)),
+        el("td", {}, precinctName(inc.precinct)),
+        el("td", {}, statusChip(inc.status)));
+    }))));
+}
+
+function renderLoad() {
+  const byPrecinct = new Map();
+  for (const inc of state.incidents.values()) {
+    if (!ACTIVE.has(inc.status) || !inc.precinct) continue;
+    const entry = byPrecinct.get(inc.precinct) || { waiting: 0, acked: 0, moving: 0 };
+    if (inc.status === "assigned") entry.waiting += 1;
+    else if (inc.status === "acknowledged") entry.acked += 1;
+    else entry.moving += 1;
+    byPrecinct.set(inc.precinct, entry);
+  }
+  const counts = new Map([...byPrecinct].map(([id, e]) => [id, e.waiting + e.acked + e.moving]));
+  if (state.map && state.map.ready) state.map.setLoad(counts);
+  if (!byPrecinct.size) { fill($("#load"), el("p", { class: "quiet" }, "暂无在办警情")); return; }
+  const max = Math.max(...counts.values(), 4);
+  const rows = [...byPrecinct].sort((a, b) => counts.get(b[0]) - counts.get(a[0])).slice(0, 20);
+  fill($("#load"), rows.map(([id, e]) => el("div", { class: "load-row", dataset: { precinct: id } },
+    el("span", { class: "name", title: id }, precinctName(id)),
+    el("span", { class: "bar" },
+      el("span", { style: `width:${(e.waiting / max) * 100}%;background:var(--p1)`, title: "待签收" }),
+      el("span", { style: `width:${(e.acked / max) * 100}%;background:var(--p2)`, title: "已签收" }),
+      el("span", { style: `width:${(e.moving / max) * 100}%;background:var(--accent)`, title: "出警/现场" })),
+    el("span", { class: "n" }, String(counts.get(id))))));
+}
+
+let renderQueued = false;
+
+// Many events can arrive in a burst: render at most once per frame.
+function render() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    renderBoard();
+    renderTiles();
+    renderEscalations();
+    renderLoad();
+  });
+}
+
+function upsert(inc) {
+  if (!inc || !inc.id) return;
+  const old = state.incidents.get(inc.id);
+  state.incidents.set(inc.id, old ? { ...old, ...inc } : inc);
+  if (state.map) state.map.setIncident(state.incidents.get(inc.id));
+}
+
+function onEvent(msg) {
+  if (msg.incident) upsert(msg.incident);
+  if (msg.type === "incident.escalated") {
+    state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
+      level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
+      incident: msg.incident });
+  }
+  render();
+}
+
+function tick() {
+  for (const node of document.querySelectorAll(".countdown[data-due]")) {
+    const c = countdown(node.dataset.due);
+    node.textContent = c.text;
+    node.classList.toggle("overdue", c.overdue);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Missing persons: shown only once the workflow's endpoint exists.
+
+function elapsed(iso) {
+  if (!iso) return "—";
+  const min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+  return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
+}
+
+async function loadMissing() {
+  let data;
+  try {
+    data = await api("/v1/missing?status=open");
+  } catch (err) {
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) {
+      console.warn("missing cases", err);
+    }
+    return false;  // not there yet: the panel stays hidden
+  }
+  const items = Array.isArray(data) ? data : (data && data.items) || [];
+  $("#missing-panel").hidden = false;
+  $("#missing-count").textContent = `${items.length} 起`;
+  if (!items.length) { fill($("#missing"), el("p", { class: "quiet" }, "暂无在办走失案件")); return true; }
+  fill($("#missing"), el("table", { class: "list" },
+    el("thead", {}, el("tr", {}, ["案件", "风险", "状态", "立案", "已历时", "下一时限"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, items.map((c) => el("tr", {},
+      el("td", { class: "mono" }, c.id || c.case_id || ""),
+      el("td", {}, String(c.risk || c.risk_level || c.priority || "—")),
+      el("td", {}, String(c.status || "—")),
+      el("td", { class: "mono" }, hms(c.opened_at || c.created_at || c.reported_at)),
+      el("td", {}, elapsed(c.opened_at || c.created_at || c.reported_at)),
+      el("td", { class: "mono" }, c.next_deadline_at ? countdown(c.next_deadline_at).text : "—"))))));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main() {
+  token();
+  const { conn } = header({ title: "指挥中心态势台", who: "包头市公安局 110 指挥中心" });
+  try {
+    for (const p of await api("/v1/precincts")) state.precincts.set(p.id, p);
+  } catch (err) {
+    toast(`加载派出所失败：${explain(err)}`, "error");
+  }
+  state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
+  const mapReady = state.map.load();
+  try {
+    const data = await api(`/v1/incidents?limit=${MAX_ROWS}`);
+    for (const inc of data.items || []) {
+      upsert(inc);
+      if (OPEN.has(inc.status) && inc.escalation_level > 0) {
+        state.escalations.push({ incident_id: inc.id, at: inc.escalated_at, level: inc.escalation_level });
+      }
+    }
+  } catch (err) {
+    toast(`加载警情失败：${explain(err)}`, "error");
+  }
+  render();
+  new Feed("command", { onEvent, onState: (s, d) => showConnection(conn, s, d) }).start();
+  setInterval(tick, 250);
+  mapReady.then(() => { renderLoad(); for (const inc of state.incidents.values()) state.map.setIncident(inc); });
+  loadMissing();
+  setInterval(loadMissing, 30000);
+}
+
+main();

@@ -1,0 +1,409 @@
+// Shared console code: auth, API calls, the live feed, labels and DOM helpers.
+//
+// Rule for every page: text that comes from the server is put into the page with
+// textContent / text nodes only (see el()). Nothing built from data goes through innerHTML.
+
+const TOKEN_KEY = "dispatch.token";
+
+// ---------------------------------------------------------------------------------------
+// Auth: the token arrives once in the page URL (?token=…), then lives in sessionStorage.
+
+export function token() {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    // Keep the token out of the address bar, history and screenshots.
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+// The token's claims (role, precinct, sub) for display only; the server verifies it.
+export function claims() {
+  const t = token();
+  if (!t) return {};
+  try {
+    const part = t.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(part.padEnd(part.length + (4 - part.length % 4) % 4, "=")),
+      (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP
+
+export class ApiError extends Error {
+  constructor(status, message, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+// Call the API with the bearer token. Returns the parsed JSON; throws ApiError.
+export async function api(path, { method = "GET", body } = {}) {
+  const headers = { Accept: "application/json" };
+  const t = token();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, "无法连接服务器", null);
+  }
+  let data = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = (data && (data.message || (typeof data.detail === "string" && data.detail)))
+      || `HTTP ${response.status}`;
+    throw new ApiError(response.status, message, data);
+  }
+  return data;
+}
+
+// A short Chinese explanation of an API failure for the operator.
+export function explain(err) {
+  if (!(err instanceof ApiError)) return String(err && err.message || err);
+  if (err.status === 0) return "无法连接服务器，稍后自动重试";
+  if (err.status === 401) return "令牌无效或已过期，请重新打开带令牌的控制台链接";
+  if (err.status === 403) return `无权操作：${err.message}`;
+  if (err.status === 404) return "该功能暂未开放";
+  if (err.status === 409) return `状态冲突：${err.message}`;
+  return err.message;
+}
+
+// ---------------------------------------------------------------------------------------
+// Live feed: hello → backlog after `since` → live events; ping; reconnect with backoff.
+// Loosely NENA-STA-024 subscribe/notify: the websocket URL is the subscription (one feed),
+// each event is a notification carrying its own id, and `since` resumes the subscription.
+
+const PING_EVERY_MS = 20000;     // client ping (the server answers pong)
+const SILENCE_LIMIT_MS = 45000;  // the server pings after 15 s of silence; 45 s means dead
+const CLOSE_REASON = {
+  4400: "订阅参数错误", 4401: "令牌无效或已过期", 4403: "无权订阅此频道",
+  4404: "频道不存在", 4008: "处理过慢，正在重新同步",
+};
+
+// Compare two stream ids "ms-seq" numerically.
+export function compareIds(a, b) {
+  const [am, as = "0"] = String(a).split("-");
+  const [bm, bs = "0"] = String(b).split("-");
+  if (am.length !== bm.length) return am.length - bm.length;
+  if (am !== bm) return am < bm ? -1 : 1;
+  return Number(as) - Number(bs);
+}
+
+export class Feed {
+  // feed: a precinct id or "command". onEvent(message) for every incident event, once.
+  // onState(state, detail): connecting | backlog | live | down | denied.
+  constructor(feed, { onEvent, onState = () => {}, onAckResult = () => {} }) {
+    this.feed = feed;
+    this.onEvent = onEvent;
+    this.onState = onState;
+    this.onAckResult = onAckResult;
+    this.sinceKey = `dispatch.since.${feed}`;
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.lastHeard = 0;
+    this.timers = [];
+  }
+
+  get since() { return sessionStorage.getItem(this.sinceKey); }
+
+  set since(id) { sessionStorage.setItem(this.sinceKey, id); }
+
+  start() {
+    this.timers.push(setInterval(() => this.keepAlive(), 5000));
+    this.connect();
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const url = new URL(`/v1/consoles/${encodeURIComponent(this.feed)}/ws`, window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const t = token();
+    if (t) url.searchParams.set("token", t);
+    if (this.since) url.searchParams.set("since", this.since);
+    this.onState("connecting", this.attempt ? `第 ${this.attempt} 次重连` : "");
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    this.lastHeard = Date.now();
+    this.lastPing = Date.now();
+    ws.onmessage = (e) => this.receive(e.data);
+    ws.onclose = (e) => this.closed(ws, e);
+  }
+
+  receive(raw) {
+    this.lastHeard = Date.now();
+    let msg;
+    try { msg = JSON.parse(raw); } catch { return; }
+    switch (msg.type) {
+      case "hello": {
+        this.attempt = 0;
+        // Without a stored position, start at the feed's head ("0-0" for an empty feed)
+        // so a reconnect later resumes exactly where this connection began.
+        if (!this.since) this.since = msg.payload && msg.payload.head ? msg.payload.head : "0-0";
+        const behind = msg.payload && msg.payload.head && compareIds(msg.payload.head, this.since) > 0;
+        this.caughtUpAt = behind ? msg.payload.head : null;
+        this.onState(behind ? "backlog" : "live", "");
+        return;
+      }
+      case "ping": case "pong": return;  // keep-alives; lastHeard is already updated
+      case "ack_result": this.onAckResult(msg.payload || {}); return;
+      case "error": console.warn("feed error", msg.payload); return;
+      default: break;
+    }
+    if (!msg.event_id) return;
+    if (this.since && compareIds(msg.event_id, this.since) <= 0) return;  // seen already
+    this.since = msg.event_id;
+    if (this.caughtUpAt && compareIds(msg.event_id, this.caughtUpAt) >= 0) {
+      this.caughtUpAt = null;
+      this.onState("live", "");
+    }
+    try {
+      this.onEvent(msg);
+    } catch (err) {
+      console.error("event handler failed", err);
+    }
+  }
+
+  send(message) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  keepAlive() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    if (now - this.lastHeard > SILENCE_LIMIT_MS) {
+      this.ws.close(4000, "silent");  // a half-open connection: start over
+      return;
+    }
+    if (now - this.lastPing > PING_EVERY_MS) {
+      this.lastPing = now;
+      this.send({ type: "ping" });
+    }
+  }
+
+  closed(ws, event) {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    if (event.code === 4401 || event.code === 4403 || event.code === 4404) {
+      this.stopped = true;
+      this.onState("denied", CLOSE_REASON[event.code]);
+      return;
+    }
+    if (event.code === 4400) sessionStorage.removeItem(this.sinceKey);
+    // Backoff 0.5 s, 1 s, 2 s … capped at 5 s, with jitter so consoles do not stampede.
+    const delay = Math.min(5000, 500 * 2 ** Math.min(this.attempt, 4)) * (0.8 + Math.random() * 0.4);
+    this.attempt += 1;
+    this.onState("down", CLOSE_REASON[event.code] || "连接中断，正在重连");
+    setTimeout(() => this.connect(), event.code === 4008 ? 0 : delay);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// DOM helpers
+
+// el("td", {class: "x", onclick: fn}, "text", childNode, …): strings become text nodes.
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(key.slice(2), value);
+    } else if (typeof value !== "string") node[key] = value;  // disabled, value, checked
+    else node.setAttribute(key, value);
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+// Replace all children of `node`.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+export function $(selector) { return document.querySelector(selector); }
+
+// ---------------------------------------------------------------------------------------
+// Labels (the wire codes stay English; the consoles speak Chinese)
+
+export const STATUS = {
+  received: "已接收", triaged: "已研判", assigned: "待签收", acknowledged: "已签收",
+  en_route: "出警途中", on_scene: "到达现场", resolved: "已处置", closed: "已结案",
+  merged: "已合并", transferred: "转12345", handed_off: "已移交", cancelled: "已撤销",
+  failed: "处理失败",
+};
+export const CATEGORY = {
+  violent_crime: "暴力犯罪", property_crime: "侵财犯罪", fraud: "诈骗", public_order: "治安",
+  traffic: "交通", fire_disaster: "火灾灾害", dispute: "纠纷", missing_person: "人员走失",
+  self_harm: "自伤轻生", assistance: "群众求助", consultation: "咨询", non_police: "非警务",
+};
+export const FLAG = {
+  weapon: "持械", injury: "有伤", minor: "未成年人", elderly: "老人",
+  domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感",
+};
+export const CHANNEL = { call: "110电话", forum: "警民论坛", transfer_12345: "12345转办" };
+export const EVENT = {
+  "report.received": "接警", "incident.triaged": "研判", "incident.retriaged": "人工改判",
+  "incident.located": "定位", "incident.assigned": "派警", "incident.acknowledged": "签收",
+  "incident.escalated": "升级", "incident.status_changed": "状态变更",
+  "incident.merged": "合并重复警情", "incident.unit_assigned": "派车",
+  "incident.callback": "回访", "incident.processing_failed": "处理失败",
+};
+export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
+export const UNIT_STATUS = {
+  available: "待命", dispatched: "已派", en_route: "途中", on_scene: "现场", off_duty: "下勤",
+};
+export const PRIORITY_COLOR = { P1: "#e5383b", P2: "#f07a22", P3: "#e3b505", P4: "#6c8296" };
+
+// Open statuses still needing a precinct's attention, most urgent handling first.
+export const ACTIVE = new Set(["assigned", "acknowledged", "en_route", "on_scene"]);
+
+export function label(map, code) { return (code && map[code]) || code || "—"; }
+
+export function prioChip(priority) {
+  return el("span", { class: `prio ${priority || ""}` }, priority || "—");
+}
+
+export function statusChip(status) {
+  return el("span", { class: `status ${status || ""}` }, label(STATUS, status));
+}
+
+export function flagChips(flags) {
+  return (flags || []).map((f) => el("span", { class: "flag" }, label(FLAG, f)));
+}
+
+export function escalationChip(level) {
+  return level ? el("span", { class: "esc" }, level >= 2 ? "升级·值班领导" : "升级·指挥中心") : null;
+}
+
+export function prioRank(priority) {
+  return priority && /^P[1-4]$/.test(priority) ? Number(priority[1]) : 9;
+}
+
+// ---------------------------------------------------------------------------------------
+// Time
+
+const TIME_FMT = new Intl.DateTimeFormat("zh-CN", {
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Asia/Shanghai",
+});
+const DATE_FMT = new Intl.DateTimeFormat("zh-CN", {
+  month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  timeZone: "Asia/Shanghai",
+});
+
+export function hms(iso) { return iso ? TIME_FMT.format(new Date(iso)) : "—"; }
+export function shortDate(iso) { return iso ? DATE_FMT.format(new Date(iso)) : "—"; }
+
+// "00:27" until the deadline, "超时 01:05" after it.
+export function countdown(dueIso, now = Date.now()) {
+  const ms = new Date(dueIso).getTime() - now;
+  const s = Math.floor(Math.abs(ms) / 1000);
+  const text = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+  return { overdue: ms < 0, text: ms < 0 ? `超时 ${text}` : text };
+}
+
+export function startClock(node) {
+  const tick = () => { node.textContent = TIME_FMT.format(new Date()); };
+  tick();
+  setInterval(tick, 1000);
+}
+
+// ---------------------------------------------------------------------------------------
+// Feedback: toasts, connection badge, audible alert
+
+export function toast(message, kind = "") {
+  let box = document.getElementById("toasts");
+  if (!box) {
+    box = el("div", { id: "toasts" });
+    document.body.append(box);
+  }
+  const node = el("div", { class: `toast ${kind}`, role: "status" }, message);
+  box.append(node);
+  setTimeout(() => node.remove(), 5000);
+}
+
+const CONN_TEXT = {
+  connecting: "连接中", backlog: "同步中", live: "实时", down: "已断开", denied: "拒绝访问",
+};
+
+export function showConnection(node, state, detail) {
+  node.dataset.state = state;
+  node.textContent = CONN_TEXT[state] + (detail ? ` · ${detail}` : "");
+}
+
+let audio = null;
+
+// Browsers start audio only after a user gesture: create the context on the first click.
+export function unlockAudio() {
+  document.addEventListener("click", () => {
+    try {
+      audio = audio || new AudioContext();
+      audio.resume();
+    } catch { /* no audio device: the visual alert still works */ }
+  }, { once: true });
+}
+
+// A short two-tone beep through WebAudio (browsers allow it after a user gesture).
+export function beep() {
+  try {
+    audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+    const t0 = audio.currentTime;
+    [0, 0.25].forEach((offset, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = "square";
+      osc.frequency.value = i ? 660 : 880;
+      gain.gain.setValueAtTime(0.12, t0 + offset);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + offset + 0.2);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + offset);
+      osc.stop(t0 + offset + 0.21);
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Pages share the header: title, who is signed in, connection badge, clock.
+export function header({ title, who }) {
+  const conn = el("span", { class: "conn", id: "conn", "data-state": "connecting" }, "连接中");
+  const clock = el("span", { class: "clock", id: "clock" });
+  const bar = el("header", { class: "topbar" },
+    el("span", { class: "badge-110" }, "110"),
+    el("h1", {}, title),
+    el("span", { class: "who", id: "who" }, who || ""),
+    el("span", { class: "spacer" }),
+    conn, clock);
+  document.body.prepend(bar);
+  startClock(clock);
+  return { conn, bar };
+}

@@ -1,0 +1,279 @@
+// Call-taker console: intake form, live triage preview with highlighted cues, override,
+// duplicate suggestions, recent incidents.
+import {
+  $, api, ApiError, CATEGORY, CHANNEL, claims, el, explain, fill, FLAG, flagChips, header, hms,
+  label, prioChip, showConnection, statusChip, toast, token,
+} from "./console.js";
+
+const PREVIEW_DELAY_MS = 300;
+const state = { current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0 };
+
+function precinctName(id) {
+  if (id === "command") return "指挥中心（未能定位到派出所）";
+  const p = id && state.precincts.get(id);
+  return p ? `${p.district_name} ${p.name}` : (id || "—");
+}
+
+// ---------------------------------------------------------------------------------------
+// Triage preview
+
+// Which kind of cue colours a character; stronger kinds win where spans overlap.
+const CUE_RANK = { negated: 4, idiom: 4, priority: 3, flag: 2, category: 1 };
+
+function cueKind(effect) {
+  const kind = String(effect || "").split(":")[0];
+  return CUE_RANK[kind] ? kind : null;
+}
+
+// The text as nodes, with every cue span wrapped in <mark> (offsets count code points).
+export function highlight(text, cues) {
+  const chars = Array.from(text);
+  const kinds = new Array(chars.length).fill(null);
+  const titles = new Array(chars.length).fill(null);
+  for (const cue of cues || []) {
+    const kind = cueKind(cue.effect);
+    if (!kind || !Array.isArray(cue.span)) continue;
+    const [start, end] = cue.span;
+    for (let i = Math.max(0, start); i < Math.min(end, chars.length); i += 1) {
+      if (!kinds[i] || CUE_RANK[kind] > CUE_RANK[kinds[i]]) { kinds[i] = kind; titles[i] = cue.effect; }
+    }
+  }
+  const nodes = [];
+  let i = 0;
+  while (i < chars.length) {
+    let j = i;
+    while (j < chars.length && kinds[j] === kinds[i]) j += 1;
+    const piece = chars.slice(i, j).join("");
+    nodes.push(kinds[i] ? el("mark", { class: kinds[i], title: titles[i] }, piece) : piece);
+    i = j;
+  }
+  return nodes;
+}
+
+function describeCue(cue) {
+  const [kind, value] = String(cue.effect || "").split(":");
+  const what = {
+    category: `类别 ${label(CATEGORY, value)}`, flag: `标记 ${label(FLAG, value)}`,
+    priority: `级别 ${value}`, negated: "否定", idiom: "习语（非险情）", model: `模型 ${value || ""}`,
+  }[kind] || cue.effect;
+  return `${cue.phrase} → ${what}`;
+}
+
+function renderPreview(text, t) {
+  fill($("#preview"),
+    el("div", { class: "preview-head" }, prioChip(t.priority), el("strong", {}, label(CATEGORY, t.category)),
+      ...flagChips(t.flags),
+      t.confidence != null ? el("span", { class: "confidence" }, `置信度 ${(t.confidence * 100).toFixed(0)}%`) : null),
+    el("div", { class: "preview-text", id: "preview-text" }, highlight(text, t.cues)),
+    el("ul", { class: "cues" }, (t.cues || []).slice(0, 12).map((c) => el("li", {}, describeCue(c)))));
+}
+
+async function preview() {
+  const text = $("#f-text").value;
+  const seq = ++state.previewSeq;
+  if (!text.trim()) { fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判")); return; }
+  if (Date.now() < state.previewOffUntil) return;
+  try {
+    const t = await api("/v1/triage/preview", { method: "POST", body: { text, channel: $("#f-channel").value } });
+    if (seq === state.previewSeq) renderPreview(text, t);
+  } catch (err) {
+    if (seq !== state.previewSeq) return;
+    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
+      state.previewOffUntil = Date.now() + 60000;  // not offered by this server: ask again later
+      fill($("#preview"), el("p", { class: "quiet" }, "研判预览暂未开放，提交后由系统研判"));
+    } else if (!(err instanceof ApiError && err.status === 422)) {
+      fill($("#preview"), el("p", { class: "quiet" }, explain(err)));
+    }
+  }
+}
+
+let previewTimer = null;
+
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
+}
+
+// ---------------------------------------------------------------------------------------
+// Submit
+
+function reportBody() {
+  const body = { channel: $("#f-channel").value, text: $("#f-text").value.trim() };
+  const address = $("#f-address").value.trim();
+  const phone = $("#f-phone").value.trim();
+  const lat = $("#f-lat").value;
+  const lon = $("#f-lon").value;
+  if (address) body.address = address;
+  if (phone) body.caller = { phone };
+  if (lat !== "" && lon !== "") {
+    body.location = { lat: Number(lat), lon: Number(lon), crs: $("#f-crs").value };
+    if ($("#f-accuracy").value !== "") body.location.accuracy_m = Number($("#f-accuracy").value);
+  }
+  return body;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const body = reportBody();
+  if (!body.text) { toast("请填写报警内容", "error"); return; }
+  $("#submit").disabled = true;
+  try {
+    const accepted = await api("/v1/reports", { method: "POST", body });
+    toast(`已受理 ${accepted.id}`, "ok");
+    $("#form-note").textContent = `已受理 ${accepted.id}`;
+    $("#report-form").reset();
+    fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判"));
+    follow(accepted.id);
+    loadRecent();
+  } catch (err) {
+    toast(`提交失败：${explain(err)}`, "error");
+  } finally {
+    $("#submit").disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Current incident: follow it through triage, offer duplicates and the override.
+
+let followSeq = 0;
+
+async function follow(id) {
+  const seq = ++followSeq;
+  state.current = id;
+  for (let i = 0; i < 40 && seq === followSeq; i += 1) {
+    let inc;
+    try {
+      inc = await api(`/v1/incidents/${encodeURIComponent(id)}`);
+    } catch (err) {
+      fill($("#current"), el("p", { class: "quiet error-line" }, explain(err)));
+      return;
+    }
+    if (seq !== followSeq) return;
+    renderCurrent(inc);
+    if (inc.status !== "received") { loadDuplicates(inc, seq); return; }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function overrideForm(inc) {
+  const category = el("select", { id: "o-category" },
+    Object.entries(CATEGORY).map(([code, text]) => el("option", { value: code, selected: code === inc.category }, text)));
+  const priority = el("select", { id: "o-priority" },
+    ["P1", "P2", "P3", "P4"].map((p) => el("option", { value: p, selected: p === inc.priority }, p)));
+  const flags = Object.entries(FLAG).map(([code, text]) => el("label", { class: "tag" },
+    el("input", { type: "checkbox", value: code, checked: (inc.flags || []).includes(code) }), text));
+  const reason = el("input", { type: "text", id: "o-reason", maxlength: "200", placeholder: "改判理由（必填）" });
+  const send = async () => {
+    if (!reason.value.trim()) { toast("改判须填写理由", "error"); reason.focus(); return; }
+    const chosen = flags.map((l) => l.querySelector("input")).filter((c) => c.checked).map((c) => c.value);
+    try {
+      const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/triage`, {
+        method: "POST",
+        body: { category: category.value, priority: priority.value, flags: chosen, reason: reason.value.trim() },
+      });
+      toast("已改判", "ok");
+      renderCurrent(updated.timeline ? updated : { ...inc, ...updated });
+    } catch (err) {
+      toast(`改判失败：${explain(err)}`, "error");
+    }
+  };
+  return el("div", {},
+    el("div", { class: "section-title" }, "人工改判"),
+    el("div", { class: "row" }, category, priority),
+    el("div", { class: "actions" }, flags),
+    el("div", { class: "row" }, reason, el("button", { type: "button", class: "btn", style: "flex:none", onclick: send }, "改判")));
+}
+
+function renderCurrent(inc) {
+  const loc = inc.location;
+  fill($("#current"),
+    el("div", { class: "preview-head" }, prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)),
+      ...flagChips(inc.flags), statusChip(inc.status)),
+    el("dl", { class: "kv" },
+      el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
+      el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),
+      el("dt", {}, "派出所"), el("dd", {}, precinctName(inc.precinct)),
+      el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
+      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—")),
+    el("div", { id: "duplicates" }),
+    inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
+}
+
+async function loadDuplicates(inc, seq) {
+  const box = $("#duplicates");
+  if (!box) return;
+  try {
+    const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/duplicates`);
+    if (seq !== followSeq) return;
+    const items = (data && data.items) || [];
+    if (!items.length) { fill(box, el("p", { class: "quiet" }, "未发现疑似重复警情")); return; }
+    fill(box, el("div", { class: "section-title" }, `疑似重复（${items.length}）`),
+      el("table", { class: "list" }, el("tbody", {}, items.slice(0, 5).map((d) => el("tr", {},
+        el("td", { class: "mono" }, d.incident_id),
+        el("td", { class: "mono" }, `${Math.round((d.score || 0) * 100)}%`),
+        el("td", { class: "mono" }, d.distance_m != null ? `${Math.round(d.distance_m)} 米` : "—"),
+        el("td", { class: "mono" }, d.minutes != null ? `${Math.round(d.minutes)} 分钟前` : "—"),
+        el("td", {}, (d.reasons || []).join("、")),
+        el("td", {}, el("button", { class: "btn small", onclick: () => merge(inc.id, d.incident_id) }, "合并")))))));
+  } catch (err) {
+    if (seq === followSeq) {
+      fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "重复警情比对暂未开放" : explain(err)));
+    }
+  }
+}
+
+async function merge(id, into) {
+  try {
+    await api(`/v1/incidents/${encodeURIComponent(id)}/merge`, { method: "POST", body: { into, reason: "接警员确认重复报警" } });
+    toast(`已并入 ${into}`, "ok");
+    follow(into);
+    loadRecent();
+  } catch (err) {
+    toast(`合并失败：${explain(err)}`, "error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Recent incidents
+
+async function loadRecent() {
+  try {
+    const data = await api("/v1/incidents?limit=30");
+    const items = data.items || [];
+    $("#recent-count").textContent = `${items.length} 条`;
+    fill($("#recent"), items.length ? el("table", { class: "list", id: "recent-table" },
+      el("thead", {}, el("tr", {}, ["级别", "时间", "来源", "内容", "状态"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, items.map((inc) => el("tr", {
+        class: `pri-${inc.priority || "none"} ${inc.id === state.current ? "selected" : ""}`,
+        dataset: { id: inc.id }, onclick: () => follow(inc.id),
+      },
+      el("td", {}, prioChip(inc.priority)),
+      el("td", { class: "mono" }, hms(inc.received_at)),
+      el("td", {}, label(CHANNEL, inc.channel)),
+      el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
+      el("td", {}, statusChip(inc.status)))))) : el("p", { class: "quiet" }, "暂无警情"));
+    return true;
+  } catch (err) {
+    fill($("#recent"), el("p", { class: "quiet error-line" }, explain(err)));
+    return false;
+  }
+}
+
+async function main() {
+  token();
+  const c = claims();
+  const { conn } = header({ title: "110 接警台", who: c.sub ? `接警员 ${c.sub}` : "" });
+  $("#report-form").addEventListener("submit", submit);
+  $("#f-text").addEventListener("input", schedulePreview);
+  $("#f-channel").addEventListener("change", schedulePreview);
+  api("/v1/precincts").then((list) => { for (const p of list) state.precincts.set(p.id, p); }).catch(() => {});
+  // The call-taker has no feed: the badge tracks whether the API answers.
+  const poll = async () => {
+    const ok = await loadRecent();
+    showConnection(conn, ok ? "live" : "down", ok ? "" : "正在重试");
+  };
+  await poll();
+  setInterval(poll, 4000);
+}
+
+main();

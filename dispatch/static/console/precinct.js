@@ -1,0 +1,322 @@
+// Precinct console: live assignments, ack with countdown, P1 alert, detail, units, map.
+import {
+  $, ACTIVE, api, ApiError, beep, CATEGORY, CHANNEL, claims, countdown, el, escalationChip,
+  EVENT, explain, Feed, fill, flagChips, header, hms, label, prioChip, prioRank, showConnection,
+  STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
+} from "./console.js";
+import { DispatchMap } from "./map.js";
+
+// Status buttons offered after the ack (the server's status machine has the last word).
+const NEXT = {
+  acknowledged: [["en_route", "出警"], ["on_scene", "到达现场"], ["resolved", "处置完毕"]],
+  en_route: [["on_scene", "到达现场"], ["resolved", "处置完毕"]],
+  on_scene: [["resolved", "处置完毕"]],
+  resolved: [["closed", "结案"]],
+};
+
+const state = {
+  precinct: null,
+  incidents: new Map(),   // id → incident summary
+  selected: null,
+  feed: null,
+  map: null,
+  alerted: new Set(),     // P1 ids already beeped for
+};
+
+function precinctId() {
+  const url = new URL(window.location.href);
+  const id = url.searchParams.get("precinct") || claims().precinct
+    || sessionStorage.getItem("dispatch.precinct");
+  if (id) sessionStorage.setItem("dispatch.precinct", id);
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------
+// Assignment list
+
+function ordered() {
+  return [...state.incidents.values()].sort((a, b) =>
+    prioRank(a.priority) - prioRank(b.priority)
+    || (a.status === "assigned" ? 0 : 1) - (b.status === "assigned" ? 0 : 1)
+    || String(a.received_at).localeCompare(String(b.received_at)));
+}
+
+function card(inc) {
+  const unacked = inc.status === "assigned";
+  const due = unacked && inc.ack_due_at
+    ? el("span", { class: "countdown", dataset: { due: inc.ack_due_at } }, countdown(inc.ack_due_at).text)
+    : null;
+  const ack = unacked
+    ? el("button", { class: "btn ack", dataset: { ack: inc.id }, onclick: (e) => { e.stopPropagation(); ackIncident(inc.id); } }, "签收")
+    : null;
+  return el("article", {
+    class: `card ${inc.priority || ""} ${unacked ? "unacked" : ""} ${inc.id === state.selected ? "selected" : ""}`,
+    dataset: { id: inc.id, status: inc.status, priority: inc.priority || "" },
+    onclick: () => select(inc.id),
+  },
+  el("div", { class: "head" },
+    prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)), ...flagChips(inc.flags),
+    escalationChip(inc.escalation_level), el("span", { class: "grow" }), due, statusChip(inc.status), ack),
+  el("div", { class: "text" }, inc.text || ""),
+  el("div", { class: "meta" },
+    el("span", { class: "mono" }, hms(inc.received_at)),
+    el("span", {}, label(CHANNEL, inc.channel)),
+    inc.address ? el("span", {}, inc.address) : null,
+    el("span", { class: "mono" }, inc.id)));
+}
+
+function renderList() {
+  const list = ordered();
+  $("#assign-count").textContent = `${list.length} 条 · 待签收 ${list.filter((i) => i.status === "assigned").length}`;
+  if (!list.length) fill($("#assignments"), el("p", { class: "quiet" }, "暂无在办警情"));
+  else fill($("#assignments"), list.map(card));
+  renderBanner();
+}
+
+function renderBanner() {
+  const p1 = ordered().filter((i) => i.priority === "P1" && i.status === "assigned");
+  $("#p1-banner").classList.toggle("on", p1.length > 0);
+  $("#p1-banner-text").textContent = p1.length
+    ? `${p1.length} 起：${p1.map((i) => label(CATEGORY, i.category)).join("、")}` : "";
+}
+
+// Countdowns tick without re-rendering the list.
+function tick() {
+  for (const node of document.querySelectorAll(".countdown[data-due]")) {
+    const c = countdown(node.dataset.due);
+    node.textContent = c.text;
+    node.classList.toggle("overdue", c.overdue);
+  }
+}
+
+// Keep the beep going every 10 s while a P1 is unacknowledged.
+function alarm() {
+  if (ordered().some((i) => i.priority === "P1" && i.status === "assigned")) beep();
+}
+
+function upsert(inc) {
+  if (!inc || !inc.id) return;
+  const mine = inc.precinct === state.precinct && ACTIVE.has(inc.status);
+  if (mine) state.incidents.set(inc.id, inc);
+  else state.incidents.delete(inc.id);
+  if (state.map) state.map.setIncident(mine ? inc : { ...inc, status: "closed" });
+  if (mine && inc.priority === "P1" && inc.status === "assigned" && !state.alerted.has(inc.id)) {
+    state.alerted.add(inc.id);
+    beep();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions
+
+async function ackIncident(id) {
+  // Per-event acknowledgment over the subscription; HTTP when the socket is down.
+  if (state.feed.send({ type: "ack", incident_id: id })) return;
+  try {
+    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/ack`, { method: "POST" }));
+    renderList();
+    toast("已签收", "ok");
+  } catch (err) {
+    toast(`签收失败：${explain(err)}`, "error");
+  }
+}
+
+function onAckResult(result) {
+  if (result.ok) toast(`已签收 ${result.incident_id}`, "ok");
+  else toast(`签收失败：${result.error || "未知原因"}`, "error");
+}
+
+async function setStatus(id, status) {
+  const reason = ($("#status-reason") && $("#status-reason").value.trim()) || null;
+  try {
+    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/status`, {
+      method: "POST", body: reason ? { status, reason } : { status },
+    }));
+    renderList();
+    showDetail(id);
+  } catch (err) {
+    const allowed = err instanceof ApiError && err.body && err.body.allowed;
+    toast(allowed ? `不允许：可改为 ${allowed.map((s) => label(STATUS, s)).join("、")}` : explain(err), "error");
+  }
+}
+
+async function assignUnit(id, unitId) {
+  try {
+    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/units`, { method: "POST", body: { unit_id: unitId } }));
+    toast(`已派 ${unitId}`, "ok");
+    renderList();
+    showDetail(id);
+    loadUnits();
+  } catch (err) {
+    toast(`派车失败：${explain(err)}`, "error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Detail: state, timeline, status buttons, recommendations
+
+function select(id) {
+  state.selected = id;
+  for (const node of document.querySelectorAll(".card")) node.classList.toggle("selected", node.dataset.id === id);
+  showDetail(id);
+  if (state.map) state.map.flyTo(state.incidents.get(id));
+}
+
+function describeEvent(ev) {
+  const p = ev.payload || {};
+  const parts = [];
+  if (p.category || p.priority) parts.push(`${p.priority || ""} ${label(CATEGORY, p.category)}`.trim());
+  if (p.precinct) parts.push(`派出所 ${p.precinct}`);
+  if (p.status) parts.push(label(STATUS, p.status));
+  if (p.level) parts.push(`升级至第 ${p.level} 级`);
+  if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+  if (p.reason) parts.push(`原因：${p.reason}`);
+  if (ev.type === "report.received" && p.text) parts.push(p.text);
+  if (p.satisfaction) parts.push(`满意度 ${p.satisfaction}`);
+  return parts.join(" · ");
+}
+
+let detailSeq = 0;
+
+async function showDetail(id) {
+  const seq = ++detailSeq;
+  const box = $("#detail");
+  let inc;
+  try {
+    inc = await api(`/v1/incidents/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (seq === detailSeq) fill(box, el("p", { class: "quiet error-line" }, explain(err)));
+    return;
+  }
+  if (seq !== detailSeq) return;
+  const loc = inc.location;
+  const actions = (NEXT[inc.status] || []).map(([status, text]) =>
+    el("button", { class: "btn", dataset: { status }, onclick: () => setStatus(inc.id, status) }, text));
+  if (inc.status === "assigned") {
+    actions.unshift(el("button", { class: "btn ack", onclick: () => ackIncident(inc.id) }, "签收"));
+  }
+  const recs = el("div", { id: "recommendations" }, el("p", { class: "quiet" }, "加载推荐警力…"));
+  fill(box,
+    el("div", { class: "preview-head" }, prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)),
+      ...flagChips(inc.flags), statusChip(inc.status), escalationChip(inc.escalation_level)),
+    el("dl", { class: "kv" },
+      el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
+      el("dt", {}, "报警内容"), el("dd", { id: "detail-text" }, inc.text || ""),
+      el("dt", {}, "地址"), el("dd", {}, inc.address || "—"),
+      el("dt", {}, "位置"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
+      el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
+      el("dt", {}, "接警时间"), el("dd", { class: "mono" }, hms(inc.received_at)),
+      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
+      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—")),
+    el("div", { class: "actions" }, actions.length ? actions : el("span", { class: "quiet" }, "当前状态无需操作"),
+      actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
+    el("div", { class: "section-title" }, "推荐警力"),
+    recs,
+    el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
+    el("ol", { class: "timeline" }, (inc.timeline || []).map((ev) => el("li", {},
+      el("span", { class: "when" }, hms(ev.at)),
+      el("span", { class: "what" }, label(EVENT, ev.type)),
+      el("span", { class: "actor" }, ev.actor || ""),
+      el("div", { class: "note" }, describeEvent(ev))))));
+  loadRecommendations(inc, recs, seq);
+}
+
+async function loadRecommendations(inc, box, seq) {
+  if (!ACTIVE.has(inc.status)) { fill(box, el("p", { class: "quiet" }, "—")); return; }
+  try {
+    const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
+    if (seq !== detailSeq) return;
+    const items = (data && data.items) || [];
+    if (!items.length) { fill(box, el("p", { class: "quiet" }, "暂无可用警力")); return; }
+    fill(box, el("table", { class: "list" },
+      el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
+      el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},
+        el("td", { class: "mono" }, u.unit_id),
+        el("td", { class: "mono" }, u.precinct || ""),
+        el("td", {}, label(UNIT_STATUS, u.status)),
+        el("td", { class: "mono" }, u.distance_m != null ? `${(u.distance_m / 1000).toFixed(1)} km` : "—"),
+        el("td", { class: "mono" }, u.eta_s != null ? `${Math.round(u.eta_s / 60)} 分` : "—"),
+        el("td", {}, el("button", { class: "btn small", onclick: () => assignUnit(inc.id, u.unit_id) }, "派遣")))))));
+  } catch (err) {
+    if (seq === detailSeq) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
+  }
+}
+
+async function loadUnits() {
+  try {
+    const data = await api(`/v1/units?precinct=${encodeURIComponent(state.precinct)}`);
+    const units = Array.isArray(data) ? data : (data && data.items) || [];
+    for (const u of units) state.map.setUnit(u);
+    $("#units-note").textContent = `警力 ${units.length}`;
+  } catch (err) {
+    $("#units-note").textContent = err instanceof ApiError && err.status === 404 ? "警力位置暂未开放" : "";
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Feed events
+
+let detailTimer = null;
+
+function onEvent(msg) {
+  if (msg.incident) upsert(msg.incident);
+  renderList();
+  if (msg.incident_id && msg.incident_id === state.selected) {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(() => showDetail(state.selected), 150);
+  }
+}
+
+async function choosePrecinct() {
+  // A command or admin token may look at any precinct: offer the list.
+  const box = $("#assignments");
+  try {
+    const list = await api("/v1/precincts");
+    const select = el("select", {}, el("option", { value: "" }, "选择派出所…"),
+      list.map((p) => el("option", { value: p.id }, `${p.district_name} ${p.name}`)));
+    select.addEventListener("change", () => {
+      if (!select.value) return;
+      sessionStorage.setItem("dispatch.precinct", select.value);
+      window.location.search = `?precinct=${encodeURIComponent(select.value)}`;
+    });
+    fill(box, el("label", { class: "field" }, el("span", {}, "派出所"), select));
+  } catch (err) {
+    fill(box, el("p", { class: "quiet error-line" }, explain(err)));
+  }
+}
+
+async function main() {
+  token();
+  const { conn } = header({ title: "派出所接处警台", who: "" });
+  unlockAudio();
+  state.precinct = precinctId();
+  if (!state.precinct) { choosePrecinct(); showConnection(conn, "down", "未选择派出所"); return; }
+
+  api("/v1/precincts").then((list) => {
+    const p = list.find((x) => x.id === state.precinct);
+    $("#who").textContent = p ? `${p.district_name} · ${p.name}（${p.id}）` : state.precinct;
+  }).catch(() => { $("#who").textContent = state.precinct; });
+
+  state.map = new DispatchMap($("#map"), { focus: state.precinct, onIncidentClick: select });
+  const mapReady = state.map.load();
+
+  // Current state first, then the feed keeps it live (the backlog replays anything newer).
+  try {
+    const data = await api(`/v1/incidents?precinct=${encodeURIComponent(state.precinct)}&limit=200`);
+    for (const inc of data.items || []) upsert(inc);
+  } catch (err) {
+    toast(`加载警情失败：${explain(err)}`, "error");
+  }
+  renderList();
+  state.feed = new Feed(state.precinct, {
+    onEvent,
+    onAckResult,
+    onState: (s, detail) => showConnection(conn, s, detail),
+  });
+  state.feed.start();
+  setInterval(tick, 250);
+  setInterval(alarm, 10000);
+  if (await mapReady) loadUnits();
+}
+
+main();

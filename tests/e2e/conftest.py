@@ -1,0 +1,130 @@
+"""Browser fixtures: the real service stack and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+import geo
+from tests.support import ROOT, RedisServer, Service, wait_until
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1600, "height": 900}
+
+
+class Stack:
+    """The service under test, its tokens, and helpers to open consoles on it."""
+
+    def __init__(self, service: Service, browser: Browser) -> None:
+        self.service = service
+        self.browser = browser
+        self._tokens: dict[tuple[str, str | None], str] = {}
+
+    def token(self, role: str, precinct: str | None = None) -> str:
+        """A signed token from the real CLI, ``python -m dispatch token``.
+
+        Args:
+            role: ``call_taker``, ``precinct``, ``command``, ``analyst`` or ``admin``.
+            precinct: the precinct id, for the ``precinct`` role only.
+
+        Returns:
+            The token text (cached per role and precinct).
+        """
+        key = (role, precinct)
+        if key not in self._tokens:
+            argv = [sys.executable, "-m", "dispatch", "token", "--role", role]
+            if precinct:
+                argv += ["--precinct", precinct]
+            out = subprocess.run(argv, env=self.service.env, cwd=ROOT, capture_output=True,
+                                 text=True, timeout=60, check=True)
+            self._tokens[key] = out.stdout.strip()
+        return self._tokens[key]
+
+    def open(self, console: str, role: str, precinct: str | None = None) -> Page:
+        """Open one console in a fresh browser context, signed in by ``?token=``.
+
+        Args:
+            console: ``intake``, ``precinct`` or ``command``.
+            role: the token's role.
+            precinct: the precinct for a precinct console.
+
+        Returns:
+            The page, after its first connection or first list has loaded.
+        """
+        context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
+                                           timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        page.errors = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+        url = f"{self.service.base}/console/{console}?token={self.token(role, precinct)}"
+        page.goto(url)
+        return page
+
+    def report(self, text: str, precinct_id: str) -> str:
+        """Post a report located at a precinct's seat over HTTP; return its incident id."""
+        lat, lon = geo.precinct(precinct_id).seat
+        body: dict[str, Any] = {"channel": "call", "text": text,
+                                "location": {"lat": lat, "lon": lon, "crs": "wgs84",
+                                             "accuracy_m": 15}}
+        r = httpx.post(f"{self.service.base}/v1/reports", json=body, timeout=10,
+                       headers={"Authorization": f"Bearer {self.token('call_taker')}"})
+        assert r.status_code == 202, r.text
+        return str(r.json()["id"])
+
+
+@pytest.fixture(scope="session")
+def e2e_redis() -> Iterator[RedisServer]:
+    server = RedisServer().start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def e2e_service(e2e_redis: RedisServer) -> Iterator[Service]:
+    """API, worker and scheduler; P3 ack clock short so the board shows an escalation."""
+    svc = Service(e2e_redis.url, namespace="e2e", ACK_TIMEOUT_P1_S="120",
+                  ACK_TIMEOUT_P2_S="120", ACK_TIMEOUT_P3_S="3")
+    try:
+        svc.start_all()
+        yield svc
+    finally:
+        svc.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (make test installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def stack(e2e_service: Service, browser: Browser) -> Stack:
+    s = Stack(e2e_service, browser)
+    # Warm the worker (first triage loads its model) so timings measure the steady state.
+    first = s.report("热身：咨询户籍办理时间", geo.precincts()[0].id)
+    wait_until(lambda: e2e_service.incident(first)["status"] != "received", 30,
+               what="the pipeline worker to warm up")
+    return s
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a console screenshot under docs/screenshots/ for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))
+    return path

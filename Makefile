@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.dispatch-apt-updated
 
-.PHONY: run test setup redis browser bench style types test-unit test-integration check clean
+.PHONY: run test setup redis browser vendor bench style types test-unit test-integration check clean
 
-run: setup redis
+run: setup redis vendor
 	$(PY) -m dispatch run
 
-test: setup redis browser
+test: setup redis browser vendor
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -37,6 +37,20 @@ browser:
 		$(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk' || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
 		$(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+
+# Leaflet for the consoles' maps, from the npm registry, copied into the package once.
+LEAFLET_VERSION := 1.9.4
+LEAFLET_DIR := dispatch/static/vendor/leaflet
+
+vendor: $(LEAFLET_DIR)/leaflet.js
+
+$(LEAFLET_DIR)/leaflet.js:
+	@command -v npm >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
+		$(SUDO) apt-get install -y -qq npm >/dev/null; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		(cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null && tar -xzf leaflet-*.tgz) && \
+		mkdir -p $(LEAFLET_DIR) && cp -R "$$tmp"/package/dist/. $(LEAFLET_DIR)/ && \
+		cp "$$tmp"/package/LICENSE $(LEAFLET_DIR)/LICENSE
 
 bench: setup redis
 	$(PY) bench/run_all.py

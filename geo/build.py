@@ -98,7 +98,8 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Pat
     seats = seat_rules.build_seats(towns, places, villages, districts, lobe)
 
     written = [_write(out_dir, "districts.geojson", {"type": "FeatureCollection", "features": [
-        _feature({"adcode": c, "name": names[c], "center": props_center(dist_feats, c)}, districts[c])
+        _feature({"adcode": c, "name": names[c], "center": props_center(dist_feats, c)},
+                 districts[c])
         for c in sorted(districts)
     ]})]
 
@@ -106,7 +107,8 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Pat
     for adcode in sorted(districts):
         group = {t.code: seats[t.code].point for t in towns
                  if t.district == adcode
-                 or (adcode == seat_rules.HIGH_TECH_HOST and t.district == seat_rules.HIGH_TECH_ZONE)}
+                 or (adcode == seat_rules.HIGH_TECH_HOST
+                     and t.district == seat_rules.HIGH_TECH_ZONE)}
         for code, cell in sorted(voronoi_cells(group, districts[adcode]).items()):
             town = next(t for t in towns if t.code == code)
             dname = HIGH_TECH_NAME if town.district == seat_rules.HIGH_TECH_ZONE else names[adcode]
@@ -116,7 +118,8 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Pat
                      "seat_source": seats[code].source}
             features.append(_feature(props, cell.simplify(0.0002)))
             town_radius[code] = equivalent_radius_m(cell)
-    written.append(_write(out_dir, "precincts.geojson", {"type": "FeatureCollection", "features": features}))
+    collection = {"type": "FeatureCollection", "features": features}
+    written.append(_write(out_dir, "precincts.geojson", collection))
     written.append(_write(out_dir, "outside.geojson", _outside_layer(simplify_outside)))
     district_radius = {c: equivalent_radius_m(g) for c, g in districts.items()}
     district_radius[seat_rules.HIGH_TECH_ZONE] = equivalent_radius_m(lobe)
@@ -146,7 +149,8 @@ def _outside_layer(tolerance: float) -> dict[str, Any]:
     for props, geom in read_features("inner_mongolia_cities_datav2026_gcj02.geojson"):
         if str(props["adcode"]) == "150200":
             continue
-        feats.append(_feature({"kind": "city", "adcode": str(props["adcode"]), "name": props["name"],
+        feats.append(_feature({"kind": "city", "adcode": str(props["adcode"]),
+                               "name": props["name"],
                                "province": "内蒙古自治区", "center": props["center"]},
                               geom.simplify(tolerance / 2)))
     for props, geom in read_features("suzhou_districts_datav2026_gcj02.geojson"):

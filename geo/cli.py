@@ -25,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="rebuild the layers under geo/data from geo/data/raw")
     sub.add_parser("locate", help="JSON lines in on stdin, located JSON lines out on stdout")
+    mp = sub.add_parser("map", help="draw the precinct layer to a PNG")
+    mp.add_argument("out", type=Path)
     dv = sub.add_parser("devset", help="regenerate geo/data/eval/dev_generated.jsonl and dev.jsonl")
     dv.add_argument("--seed", type=int, default=20261126)
     ev = sub.add_parser("eval", help="score locate() against a gold JSON-lines file")
@@ -46,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if out is not None:
                 sys.stdout.write(out + "\n")
                 sys.stdout.flush()
+        return 0
+    if args.command == "map":
+        from geo.mapplot import render_map
+
+        print(render_map(args.out), file=sys.stderr)
         return 0
     if args.command == "devset":
         from geo.devset import write_devset

@@ -1,8 +1,8 @@
 """The runtime gazetteer: surface forms -> entries, and a longest-match scanner.
 
 A trie is not needed: the scanner tries, at each position, the lengths of the forms
-that start with that character (longest first) as dict lookups, which is faster in CPython than a jieba
-segmentation and needs no dictionary load. jieba was not used: its general-purpose
+that start with that character (longest first) as dict lookups, which is faster in
+CPython than a jieba segmentation and needs no dictionary load. jieba was not used: its general-purpose
 dictionary does not know Baotou's place names, and loading it costs about a second.
 """
 

@@ -70,7 +70,8 @@ def build_gazetteer(
                 forms.extend(place.aliases)
         if t.code == "150202008" and "二里半" in renamed:  # AreaCity's older name (SOURCES.md)
             forms.extend(["二里半街道", "二里半"])
-        entries.append(_entry("town", t.name, [f for f in forms if len(f) >= 2], district=t.district,
+        forms = [f for f in forms if len(f) >= 2]
+        entries.append(_entry("town", t.name, forms, district=t.district,
                               town=t.code, point=list(seats[t.code].point),
                               radius_m=round(town_radius[t.code])))
     pointed = {p.name: p for p in places if p.kind == "other" and p.point is not None}
@@ -82,7 +83,8 @@ def build_gazetteer(
             p.nbs_2016[:9] == v.town else None
         radius = 400.0 if point else round(town_radius[v.town])
         entries.append(_entry("community", v.name, community_forms(v.name), district=v.town[:6],
-                              town=v.town, point=point or list(seats[v.town].point), radius_m=radius,
+                              town=v.town, point=point or list(seats[v.town].point),
+                              radius_m=radius,
                               point_is_town_seat=point is None or None))
     entries.extend(_place_entries(places, by_name, villages))
     entries.extend(_hint_entries(by_name, places))

@@ -123,7 +123,8 @@ def precinct_layer() -> tuple[Layer, tuple[Precinct, ...]]:
         pid = str(p["id"])
         precincts.append(Precinct(pid, str(p["name"]), str(p["district"]),
                                   str(p.get("district_name") or names.get(str(p["district"]), "")),
-                                  bool(p.get("synthetic", False)), (float(seat[0]), float(seat[1]))))
+                                  bool(p.get("synthetic", False)),
+                                  (float(seat[0]), float(seat[1]))))
         areas.append(Area(pid, str(p["name"]), geom, p))
     if len({p.id for p in precincts}) != len(precincts):
         raise LayerError(f"{path.name}: precinct ids are not unique")
@@ -144,7 +145,8 @@ def precinct_index() -> dict[str, int]:
     return {p.id: i for i, p in enumerate(precinct_layer()[1])}
 
 
-_UNIT = np.column_stack([np.cos(np.linspace(0, 2 * np.pi, 33)), np.sin(np.linspace(0, 2 * np.pi, 33))])
+_ANGLES = np.linspace(0, 2 * np.pi, 33)
+_UNIT = np.column_stack([np.cos(_ANGLES), np.sin(_ANGLES)])
 
 
 def circle(lat: float, lon: float, radius_m: float) -> BaseGeometry:

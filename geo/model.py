@@ -108,7 +108,9 @@ class Location:
         }
 
 
-def unplaced(reason: str, *, warnings: tuple[str, ...] = (), matched: tuple[str, ...] = ()) -> Location:
+def unplaced(
+    reason: str, *, warnings: tuple[str, ...] = (), matched: tuple[str, ...] = ()
+) -> Location:
     """Build the Location for input that cannot be placed at all."""
     return Location(
         lat=None, lon=None, radius_m=None, confidence=0.0, source="none", district=None,

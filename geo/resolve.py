@@ -107,7 +107,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     """Turn a parsed address into an :class:`Estimate` (never raises)."""
     warnings = ["address truncated to its first 300 characters"] if addr.truncated else []
     if not addr.has_content:
-        return Estimate(None, None, 0.0, reason="no address content (empty, punctuation or symbols)")
+        return Estimate(None, None, 0.0,
+                        reason="no address content (empty, punctuation or symbols)")
     matches = list(addr.matches)
     away = _outside(addr, matches)
     if away is not None:
@@ -131,7 +132,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     if not chosen:
         reason = "no known place, district or city in the text"
         if addr.roads or addr.landmark:
-            reason = "road or landmark not in the offline gazetteer: " + (addr.landmark or addr.roads[0])
+            unknown = addr.landmark or addr.roads[0]
+            reason = f"road or landmark not in the offline gazetteer: {unknown}"
         return Estimate(None, None, 0.0, warnings=tuple(warnings), reason=reason)
     best = min(chosen, key=lambda e: e.rank)
     if best.kind == "road" and best.point is None:

@@ -96,7 +96,8 @@ def build_seats(
     seats: dict[str, Seat] = {}
     for p in places:
         if p.kind == "subdistrict" and p.point is not None and p.nbs_2023:
-            seats[p.nbs_2023] = Seat(p.nbs_2023, p.point, "places: AMap town point via Vonng/adcode")
+            seats[p.nbs_2023] = Seat(p.nbs_2023, p.point,
+                                     "places: AMap town point via Vonng/adcode")
     by_town: dict[str, list[tuple[float, float]]] = defaultdict(list)
     member = community_towns(places, villages)
     for p in places:
@@ -107,11 +108,13 @@ def build_seats(
         if t.code in seats:
             continue
         short = t.name.removesuffix("街道")
-        if short in geonames and geonames[short].point is not None:
-            seats[t.code] = Seat(t.code, geonames[short].point, "places: GeoNames populated place")  # type: ignore[arg-type]
+        point = geonames[short].point if short in geonames else None
+        if point is not None:
+            seats[t.code] = Seat(t.code, point, "places: GeoNames populated place")
         elif by_town.get(t.code):
             n = len(by_town[t.code])
-            seats[t.code] = Seat(t.code, _mean(by_town[t.code]), f"communities: mean of {n} point(s)")
+            seats[t.code] = Seat(t.code, _mean(by_town[t.code]),
+                                 f"communities: mean of {n} point(s)")
     for t in towns:  # deterministic order: NBS code order
         if t.code in seats:
             continue

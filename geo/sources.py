@@ -101,7 +101,8 @@ def read_places() -> list[Place]:
             point = to_wgs84(float(r["lat"]), float(r["lon"]), r["crs"])
         aliases = tuple(a.strip() for a in r["aliases"].split("|") if a.strip())
         districts = tuple(d for d in r["district"].split("|") if d)
-        places.append(Place(r["name"], aliases, r["kind"], districts, point, r["source"], r["note"]))
+        places.append(Place(r["name"], aliases, r["kind"], districts, point, r["source"],
+                            r["note"]))
     return places
 
 

@@ -77,7 +77,8 @@ def test_bd_round_trip(lat: float, lon: float) -> None:
     assert distance_m(back, (lat, lon)) < 5.0
 
 
-@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True),
+@given(st.floats(allow_nan=True, allow_infinity=True),
+       st.floats(allow_nan=True, allow_infinity=True),
        st.sampled_from(["wgs84", "gcj02", "bd09", "WGS84", "mars", ""]))
 def test_to_wgs84_returns_or_raises_documented(lat: float, lon: float, crs: str) -> None:
     try:

@@ -42,7 +42,7 @@ IDIOM_PATTERN = re.compile(
             r"炸鸡|炸酱|炸串|油炸|炸了锅|炸锅|爆炸新闻|爆炸性|气炸|炸毛|爆料|爆款|引爆|火龙果|"
             r"水枪|玩具枪|枪战游戏|刀削面|开刀|刀疤|刀工|刀郎|剪刀石头布|刀口|刀叉|"
             r"打车|打电话|打游戏|打麻将(?!赌)|打扑克|打牌|打球|打针|打卡|打工|打扫|打印|"
-            r"救命钱|要命的|不要命地?开|崩溃了?的电脑|电脑崩溃|手机崩溃|跳票|砸钱|偷笑|偷懒|像小孩子?|跟小孩子?一样|"
+            r"救命钱|要命的|不要命地?开|崩溃了?的电脑|电脑崩溃|手机崩溃|跳票|砸钱|偷笑|偷懒|(?<!小)偷偷(?!拿|摸|溜进|进)|像小孩子?|跟小孩子?一样|"
             r"小孩子?脾气|老小孩",
         ]
     )
@@ -57,6 +57,9 @@ REPORTED_PATTERN = re.compile(
 _CONFIRMED = re.compile(r"我已经|我刚|我现在就|我真的|我就在")
 # A marker clause this short (``新闻里说，``) reports the clause that follows it.
 _SHORT_LEAD = 4
+
+# Fear or prevention: ``怕划伤孩子`` is not an injury (applies to injury cues only).
+_FEAR = re.compile(r"(?:怕|担心|以免|防止|避免|小心|生怕|容易|会不会)[^，。,]{0,2}$")
 
 _NEGATION = re.compile(
     r"(?P<still>还|尚)?(?:没有|没|未|无|不是|并非|不会|并没有|从没|从未|别担心)"
@@ -120,3 +123,8 @@ def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:
     if m is None:
         return False
     return not (still_counts and m.group("still"))
+
+
+def is_feared(text: str, start: int) -> bool:
+    """Return True when the cue at ``start`` is only feared or guarded against (``怕划伤``)."""
+    return _FEAR.search(text[max(0, start - 5) : start]) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from triage.context import Context, find_context, is_negated
+from triage.context import Context, find_context, is_feared, is_negated
 from triage.lexicon import CATEGORY_CUES, FLAG_CUES
 from triage.normalize import mask
 
@@ -117,7 +117,8 @@ def scan(folded: str) -> Scan:
                 kind=kind,
                 code=code,
                 weight=weight,
-                negated=is_negated(text, start, still_counts=still),
+                negated=is_negated(text, start, still_counts=still)
+                or (code == "injury" and is_feared(text, start)),
                 reported=context.is_reported(start),
             )
         )

@@ -38,10 +38,10 @@ _LIFT = re.compile(r"电梯")
 _SMOKE = re.compile(r"烟|火|爆")
 _HAZARD_ONLY = re.compile(r"隐患|存在.{0,4}危险|建议|整改")
 _FIGHT = re.compile(
-    r"打架|斗殴|打起来|群殴|互殴|扭打|动手|撕扯|推搡|砸|闹|踢|踹|酒疯|扔|掀|揪"
+    r"打架|斗殴|打起来|群殴|互殴|扭打|动手|动起手|撕扯|推|砸|闹|踢|踹|酒疯|扔|掀|揪"
 )
 _DANGEROUS_DRIVING = re.compile(
-    r"酒驾|醉驾|喝酒开车|喝多了?开|喝了酒|醉醺醺|画龙|摇摆|逆行|飙车|开得飞快|连闯|闯了好几个|倒车"
+    r"酒驾|醉驾|喝酒开车|喝多了?开|喝了酒|醉醺醺|画龙|摇摆|逆行|飙车|开得飞快|连闯|闯了好几个|高速上?倒车"
 )
 _TRAFFIC_LIFE = re.compile(
     r"被困|卡在车里|困在车里|出不来|死亡|身亡|没气|没有呼吸|昏迷|不省人事|多人受伤|碾压|"
@@ -51,14 +51,19 @@ _RECENT = re.compile(
     r"刚才|刚刚|刚(?!开始|买|来|毕业|出生|满|好|需要)|马上|正在|还在|要我转|让我转|准备转|要转|转账中|"
     r"(?:\d+|[一二两三四五六七八九十半]+)个?多?(?:分钟)(?:之?前)"
 )
+_FRAUD_LIVE = re.compile(
+    r"让我.{0,6}转|要我.{0,6}转|在跟我(?:说话|通话|视频)|还在通话|别挂电话|不让挂|"
+    r"(?:现在|正|已经)[^，。,]{0,4}(?:银行|宾馆|atm|柜台)|宾馆里|马上要去银行|正往.{0,4}(?:银行|邮局)"
+)
+_HABITUAL = re.compile(r"经常|每天|天天|每晚|总是|老是|长期|一直有|多次|频繁")
 _RECENT_HOURS = re.compile(r"(?:一|两|1|2|半)个?多?小时(?:之?前)")
 _KIDNAP = re.compile(
     r"绑架|绑走|劫持|拐走|抱走|抱上[^，。,]{0,3}车|拖上[^，。,]{0,3}车|拽上[^，。,]{0,3}车|拖进|强行带走|"
-    r"关在[^，。,]{0,4}(?:屋|房|家)里?[^，。,]{0,4}不让"
+    r"关在.{0,8}(?:屋|房|家|车)里?.{0,10}不让(?:我|她|他)?(?:出|走|离开)"
 )
 _GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制|逃窜|离开了")
 _SAFE_NOW = re.compile(
-    r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|已经?稳定|出院|包好了|没有想自杀"
+    r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|出院|包好了|没有想自杀"
 )
 _CHILD_IN_CAR = re.compile(
     r"(?:孩子|小孩|宝宝|婴儿).{0,8}(?:锁|关)(?:在)?(?:自己)?(?:在)?车里|(?:锁|关)(?:在)?车里.{0,6}(?:孩子|小孩|宝宝|婴儿)"
@@ -117,7 +122,7 @@ def decide_priority(
         raise_to("P2" if gone and not live else "P1", "rule:weapon")
     if live and category == "violent_crime":
         raise_to("P1", "rule:violence_in_progress")
-    if _KIDNAP.search(text) and not past:
+    if _KIDNAP.search(text) and not past and (category == "violent_crime" or "minor" in flags):
         raise_to("P1", "rule:abduction")
     if "injury" in flags and not past:
         raise_to("P2", "rule:injury")
@@ -158,11 +163,13 @@ def _category_rules(
     elif category == "traffic":
         if _TRAFFIC_LIFE.search(text) and not past:
             raise_to("P1", "rule:traffic_life_risk")
-        elif _DANGEROUS_DRIVING.search(text) and not past:
+        elif _DANGEROUS_DRIVING.search(text) and not (past or _HABITUAL.search(text)):
             raise_to("P2", "rule:dangerous_driving")
     elif category in ("property_crime", "fraud"):
         if (recent or _RECENT_HOURS.search(text)) and not past:
             raise_to("P2", "rule:just_happened")
+        elif category == "fraud" and _FRAUD_LIVE.search(text):
+            raise_to("P2", "rule:transfer_under_way")
     elif category == "public_order":
         if live and _FIGHT.search(text):
             raise_to("P2", "rule:disorder_in_progress")

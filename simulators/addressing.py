@@ -83,7 +83,9 @@ def formal_address(rng: random.Random, place: Place) -> str:
     """An address as a call-taker or a 12345 operator would type it."""
     if place.kind == "out_of_area":
         city = place.district if place.district != place.name else ""
-        return expand(rng, "[{prov}|]{city}{name}[火车站附近|市区|高速路口附近|一个小区|江边|]",
+        river = ("|长江边" if place.province == "江苏省"
+                 else "|黄河边" if place.name in ("鄂尔多斯市", "巴彦淖尔市") else "")
+        return expand(rng, "[{prov}|]{city}{name}[火车站附近|市区|高速路口附近|一个小区" + river + "|]",
                       {"prov": place.province, "city": city, "name": place.name})
     head = expand(rng, "[包头市|包头|]{d}", {"d": _district_name(rng, place.district, place.short)})
     if place.kind == "community":

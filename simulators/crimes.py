@@ -229,8 +229,10 @@ def romance_scam(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "fraud", "romance_scam")
     d.headline = "网恋诈骗"
     d.minutes_ago = rng.randrange(600, 20000)
-    d.say(expand(rng, "[网上认识了一个人|在交友软件上认识个女的|游戏里认识个男的]，处了[两个月|半年|一个多月]，[带我投资|说家里出事要借钱|让我给她买礼物]"))
-    d.say("[前前后后|一共]给了[他|她][{n}万|{m}块]", n=number(rng, rng.randrange(2, 40)),
+    female = rng.random() < 0.6
+    d.say(("[在交友软件上认识个女的|网上认识了一个女的]" if female else "[游戏里认识个男的|网上认识了一个男的]")
+          + "，处了[两个月|半年|一个多月]，[带我投资|说家里出事要借钱|让我给{x}买礼物]", x="她" if female else "他")
+    d.say("[前前后后|一共]给了{x}[{n}万|{m}块]", x="她" if female else "他", n=number(rng, rng.randrange(2, 40)),
           m=number(rng, rng.randrange(30, 300) * 100, chinese_share=0.2))
     return d.done("P3")
 
@@ -286,7 +288,7 @@ def harassment(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "public_order", "harassment")
     d.headline = rng.choice(("骚扰", "被跟踪", "被人纠缠"))
     d.say(expand(rng, "[有个人|一个男的|前男友][一直|天天][跟着我|给我打电话骂人|在我家门口堵我|往我门上泼东西]"))
-    d.say("[那人是个|对方是个]" + appearance(rng))
+    d.say("[那人是个|对方是个]" + appearance(rng, female=False))
     return d.done("P3")
 
 

@@ -19,7 +19,7 @@ GIVEN: Final = ("建国", "秀英", "桂兰", "志强", "海燕", "丽娜", "俊
 COLOURS: Final = ("黑", "白", "灰", "深蓝", "蓝", "红", "酒红", "军绿", "咖啡色", "米色", "藏青", "黄", "紫", "粉")
 TOPS: Final = ("羽绒服", "棉袄", "夹克", "冲锋衣", "毛衣", "卫衣", "外套", "大衣", "棉服", "工作服",
                "短袖", "衬衫", "马甲", "校服")
-BOTTOMS: Final = ("牛仔裤", "运动裤", "棉裤", "西裤", "黑裤子", "灰裤子", "裙子", "休闲裤")
+BOTTOMS: Final = ("牛仔裤", "运动裤", "棉裤", "西裤", "裤子", "裙子", "休闲裤")
 SHOES: Final = ("运动鞋", "棉鞋", "布鞋", "皮鞋", "拖鞋", "雪地靴")
 HATS: Final = ("毛线帽", "鸭舌帽", "棉帽子", "雷锋帽", "渔夫帽")
 BUILDS: Final = ("偏瘦", "偏胖", "中等身材", "挺壮的", "瘦高个", "矮胖")
@@ -107,7 +107,7 @@ def appearance(rng: random.Random, *, elderly: bool = False, child: bool = False
                        "m": cn_number(age // 10 * 10 + 10)})
     else:
         noun = "[女的|女子|姑娘]" if female else "[男的|男子|小伙子]"
-        head = expand(rng, "[二十来岁|三十多岁|四十岁左右|三四十岁|五十多岁|看着挺年轻]的" + noun)
+        head = expand(rng, "[二十来岁|三十多岁|四十岁左右|三四十岁|五十多岁|挺年轻]的" + noun)
     lo, hi = (95, 150) if child else (150, 175) if elderly else (150, 186)
     bits = [head, expand(rng, height(rng, lo, hi)), rng.choice(BUILDS), clothing(rng, female=female)]
     if elderly:

@@ -85,7 +85,18 @@ def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
     # Two-character stems (乌海, 常熟, 江苏) only count at the start of the text.
     foreign = [(m, e) for m, e in foreign if len(m.form) >= 3 or m.start == 0 or
                any(x.end == m.start for x, _ in foreign)]
-    if names_baotou or not (foreign or addr.foreign_city):
+    if not (foreign or addr.foreign_city):
+        return None
+    # A Baotou unit named on its own (not as the tail of "<other city><unit>") wins:
+    # "呼和浩特来的车在昆区撞人了" happened in 昆区. Two-character stems do not count.
+    ends = {m.end for m, _ in foreign}
+    if addr.foreign_city:  # "武汉市青山区": the unit is qualified by the other city
+        stem = addr.foreign_city.removesuffix("市")
+        ends |= {m.start for m in matches if addr.text[:m.start].endswith((addr.foreign_city, stem))}
+    strong = [m for m, e in kinds if e.kind in ("city", "district", "town", "community", "poi",
+                                                 "hint") and (len(m.form) >= 3 or e.kind == "city" or m.form.endswith(("区", "旗", "县")))
+              and m.start not in ends]
+    if names_baotou or strong:
         return None
     matched = tuple(f"{e.kind}:{e.name}" for _, e in foreign)
     cities = [e for _, e in foreign if e.kind == "outside"]
@@ -113,6 +124,10 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     away = _outside(addr, matches)
     if away is not None:
         return away
+    for m in matches:
+        e = m.entries[0]
+        if e.kind == "outside" or (e.kind == "province" and e.province != INNER_MONGOLIA):
+            warnings.append(f"text also names {e.name} outside Baotou; placed in Baotou")
     named = {e.district for m in matches for e in m.entries if e.kind == "district" and e.district}
     chosen: list[Entry] = []
     penalty = 0.0

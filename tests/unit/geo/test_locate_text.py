@@ -113,3 +113,17 @@ def test_locate_never_raises(text: str) -> None:
     if loc.lat is None and loc.in_jurisdiction is not False:
         assert loc.reason
     assert 0.0 <= loc.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text,inside", [
+    ("呼和浩特来的车在昆区撞人了", True),       # the incident is in 昆区
+    ("我在张家港，儿子在包头失联了", True),      # 包头 named on its own
+    ("鄂尔多斯市东胜区天骄路", False),           # 天骄 is only a two-character stem here
+    ("呼和浩特市回民区", False),                 # not Baotou's 回民街道
+    ("包头市回民街道", None),
+])
+def test_mixed_cities(text: str, inside: bool | None) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is (inside is not False)
+    if inside:  # True: another city is named too, and the console is told
+        assert any("outside Baotou" in w for w in loc.warnings)

@@ -108,11 +108,13 @@ async def collect(urls: list[str], key_of: Callable[[dict], str | None], run: Ru
     return run
 
 
-async def service_run(base: str, consoles: int, rate: float, seconds: float) -> Run:
+async def service_run(svc: Service, consoles: int, rate: float, seconds: float) -> Run:
     run = Run(rate, seconds)
-    ws = base.replace("http", "ws") + "/v1/consoles/command/ws"
+    base = svc.base
+    ws = svc.ws_url("command")
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30,
+                                 headers=svc.headers("call_taker")) as client:
         async def fire(i: int) -> None:
             t0 = time.perf_counter()
             r = await client.post("/v1/reports", json={
@@ -173,7 +175,7 @@ def main() -> None:
         out.print(f"[bold]e2e: {a.consoles} consoles on the command feed, {a.trials} alternating trials at 10/s")
         ratios50, ratios99, rows = [], [], []
         for trial in range(a.trials):
-            s = summary(asyncio.run(service_run(svc.base, a.consoles, 10, a.step_s)))
+            s = summary(asyncio.run(service_run(svc, a.consoles, 10, a.step_s)))
             f = summary(asyncio.run(floor_run(srv.url, fport, a.consoles, 10, a.step_s)))
             ratios50.append(s["p50"] / f["p50"])
             ratios99.append(s["p99"] / f["p99"])
@@ -208,7 +210,7 @@ def main() -> None:
                     best = 0.0
             return best
 
-        svc_best = highest("service", lambda r, d: asyncio.run(service_run(svc.base, a.consoles, r, d)))
+        svc_best = highest("service", lambda r, d: asyncio.run(service_run(svc, a.consoles, r, d)))
         floor_best = highest("floor", lambda r, d: asyncio.run(floor_run(srv.url, fport, a.consoles, r, d)))
         out.print(f"[bold]highest sustained rate (p99 < {a.bound_ms:.0f} ms, nothing lost): "
                   f"service {svc_best:.0f}/s, floor {floor_best:.0f}/s, ratio "

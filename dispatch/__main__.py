@@ -31,9 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run one pipeline worker (triage, geo, assignment)")
     sub.add_parser("scheduler", help="run the deadline scheduler (escalations)")
     sub.add_parser("rq-worker", help="run an RQ worker for webhook and simulation jobs")
+    tok = sub.add_parser("token", help="print a signed token for a role")
+    tok.add_argument("--role", required=True,
+                     choices=["call_taker", "precinct", "command", "analyst", "admin"])
+    tok.add_argument("--precinct", help="the precinct id (precinct role only)")
+    tok.add_argument("--name", help="who the token is for (recorded as the actor)")
+    tok.add_argument("--ttl-h", type=float, default=12.0, help="hours until it expires")
     args = parser.parse_args(argv)
+    if args.command == "token":
+        return _token(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-
     from dispatch import settings as settings_mod
 
     cfg = settings_mod.load()
@@ -66,6 +73,60 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _print_demo_tokens(cfg: object, base: str) -> None:
+    from datetime import timedelta
+
+    import geo
+    from dispatch import auth
+    from dispatch.settings import Settings
+
+    assert isinstance(cfg, Settings)
+    first = geo.precincts()[0]
+    secret = cfg.secret.value
+    ttl = timedelta(hours=12)
+    tokens = {
+        "call_taker": auth.issue(secret, auth.Role.call_taker, name="demo-call-taker", ttl=ttl),
+        "precinct": auth.issue(secret, auth.Role.precinct, precinct=first.id, ttl=ttl),
+        "command": auth.issue(secret, auth.Role.command, name="demo-command", ttl=ttl),
+        "analyst": auth.issue(secret, auth.Role.analyst, name="demo-analyst", ttl=ttl),
+        "admin": auth.issue(secret, auth.Role.admin, name="demo-admin", ttl=ttl),
+    }
+    print("Demo tokens (12 h; make more with `python -m dispatch token --role ...`):")
+    for role, token in tokens.items():
+        extra = f" (precinct {first.id} {first.name})" if role == "precinct" else ""
+        print(f"  {role:<10} {token}{extra}")
+    print(f"""Consoles:
+  call-taker  {base}/console/intake?token={tokens['call_taker']}
+  precinct    {base}/console/precinct?token={tokens['precinct']}
+  command     {base}/console/command?token={tokens['command']}
+""", flush=True)
+
+
+def _token(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from dispatch import auth, settings as settings_mod
+
+    if args.ttl_h <= 0:
+        print("--ttl-h must be positive", file=sys.stderr)
+        return 2
+    if args.precinct is not None:
+        import geo
+
+        if args.precinct not in {p.id for p in geo.precincts()}:
+            print(f"unknown precinct {args.precinct!r} (see GET /v1/precincts)", file=sys.stderr)
+            return 2
+    try:
+        token = auth.issue(settings_mod.load().secret.value, auth.Role(args.role),
+                           name=args.name, precinct=args.precinct,
+                           ttl=timedelta(hours=args.ttl_h))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
 def _run(cfg: object) -> int:
     from dispatch.settings import Settings
     from dispatch.supervisor import Supervisor
@@ -86,6 +147,7 @@ def _run(cfg: object) -> int:
   Consoles    ws://{cfg.host}:{cfg.port}/v1/consoles/<precinct-id>/ws   (command feed: /v1/consoles/command/ws)
 Press Ctrl-C to stop everything.
 """, flush=True)
+    _print_demo_tokens(cfg, base)
     return sup.watch()
 
 

@@ -100,9 +100,10 @@ class Service:
         self.var = Path(tempfile.mkdtemp(prefix="dispatch-var-"))
         self.env = {**os.environ, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
                     "DISPATCH_VAR": str(self.var), "PYTHONUNBUFFERED": "1",
-                    "DISPATCH_SECRET": "test-secret-not-for-production", **env}
+                    "DISPATCH_SECRET": "test-secret-not-for-production-0123456789", **env}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: dict[str, Path] = {}
+        self.http = httpx.Client(timeout=10)  # keep-alive: a new connection costs ~50 ms
 
     @property
     def base(self) -> str:
@@ -124,7 +125,7 @@ class Service:
         port = port or self.port
         self.spawn(name, [sys.executable, "-m", "uvicorn", "dispatch.app:create_app", "--factory",
                           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"])
-        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/v1/precincts", timeout=1)
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
                    .status_code == 200, 30, what=f"{name} to serve")
 
     def start_worker(self, name: str = "worker") -> subprocess.Popen[bytes]:
@@ -146,6 +147,7 @@ class Service:
         proc.wait(timeout=10)
 
     def stop(self) -> None:
+        self.http.close()
         for name in list(self.procs):
             self.kill(name, signal.SIGTERM)
         shutil.rmtree(self.var, ignore_errors=True)
@@ -153,13 +155,38 @@ class Service:
     def log(self, name: str) -> str:
         return self.logs[name].read_text(errors="replace") if name in self.logs else ""
 
-    # -- HTTP ------------------------------------------------------------------------------
+    # -- auth and HTTP -----------------------------------------------------------------------
 
-    def post_report(self, body: dict[str, Any], **kw: Any) -> httpx.Response:
-        return httpx.post(f"{self.base}/v1/reports", json=body, timeout=10, **kw)
+    def token(self, role: str = "command", precinct: str | None = None,
+              name: str | None = None) -> str:
+        from dispatch.auth import Role, issue
+
+        return issue(self.env["DISPATCH_SECRET"], Role(role), precinct=precinct,
+                     name=name or (None if precinct else f"test-{role}"))
+
+    def headers(self, role: str = "command", precinct: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, precinct)}"}
+
+    def ws_url(self, feed: str, role: str = "command", precinct: str | None = None,
+               since: str | None = None) -> str:
+        url = f"{self.ws_base}/v1/consoles/{feed}/ws?token={self.token(role, precinct)}"
+        return url + (f"&since={since}" if since else "")
+
+    def get(self, path: str, role: str = "command", precinct: str | None = None,
+            **kw: Any) -> httpx.Response:
+        return self.http.get(f"{self.base}{path}", headers=self.headers(role, precinct), **kw)
+
+    def post(self, path: str, body: Any = None, role: str = "command",
+             precinct: str | None = None, **kw: Any) -> httpx.Response:
+        return self.http.post(f"{self.base}{path}", json=body,
+                              headers=self.headers(role, precinct), **kw)
+
+    def post_report(self, body: dict[str, Any], role: str = "call_taker",
+                    **kw: Any) -> httpx.Response:
+        return self.post("/v1/reports", body, role=role, **kw)
 
     def incident(self, incident_id: str) -> dict[str, Any]:
-        r = httpx.get(f"{self.base}/v1/incidents/{incident_id}", timeout=10)
+        r = self.get(f"/v1/incidents/{incident_id}")
         r.raise_for_status()
         return dict(r.json())
 

@@ -8,10 +8,6 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """Answers 413 when a request declares, or turns out to carry, more than ``limit`` bytes."""
 
@@ -34,28 +30,27 @@ class BodyLimit:
                     await _reply(send, 413, f"request body is {declared} bytes; the limit is {self.limit}")
                     return
         seen = 0
-        started = False
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge
+                    # Answer now and tell the app the client went away: it writes nothing.
+                    refused = True
+                    await _reply(send, 413, f"request body exceeds the limit of {self.limit} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
 
-        try:
-            await self.app(scope, counted, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await _reply(send, 413, f"request body exceeds the limit of {self.limit} bytes")
+        await self.app(scope, counted, guarded_send)
 
 
 async def _reply(send: Send, status: int, message: str) -> None:

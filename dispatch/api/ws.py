@@ -10,7 +10,7 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
   server answers ``ack_result`` (``ok`` or an ``error``);
 * client → ``{"type": "ping"}`` is answered with ``pong``.
 
-Close codes: 4400 bad ``since``, 4404 unknown feed, 4008 the console fell too far behind
+Close codes: 4400 bad ``since``, 4401 bad token, 4403 not this console's feed, 4404 unknown feed, 4008 the console fell too far behind
 (reconnect with ``since``), 1011 server error.
 """
 
@@ -29,12 +29,14 @@ from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ws_hub import FeedHub, stream_id
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import iso
-from dispatch.domain.incident import COMMAND_FEED
+from dispatch.auth import Principal
 from dispatch.services import acknowledge
 
 PING_S = 15.0
 _SINCE = re.compile(r"^\d{1,20}(-\d{1,20})?$")
 CLOSE_BAD_REQUEST = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_FEED = 4404
 CLOSE_TOO_SLOW = 4008
 
@@ -43,12 +45,13 @@ class ConsoleSession:
     """One connected console: backlog, live events, acks."""
 
     def __init__(self, ws: WebSocket, feed: str, hub: FeedHub, store: RedisStore,
-                 now: Callable[[], Any]) -> None:
+                 now: Callable[[], Any], principal: Principal) -> None:
         self.ws = ws
         self.feed = feed
         self.hub = hub
         self.store = store
         self.now = now
+        self.principal = principal
         self.last: tuple[int, int] = (0, 0)
 
     async def send(self, kind: str, payload: dict[str, Any], event_id: str | None = None) -> None:
@@ -135,10 +138,9 @@ class ConsoleSession:
             await self.send("ack_result", {"ok": False, "incident_id": None,
                                            "error": "incident_id must be a non-empty string"})
             return
-        actor = "command" if self.feed == COMMAND_FEED else f"precinct:{self.feed}"
         try:
-            await run_in_threadpool(acknowledge, self.store, incident_id, self.feed, actor,
-                                    self.now)
+            await run_in_threadpool(acknowledge, self.store, incident_id, self.feed,
+                                    self.principal.actor, self.now)
         except DispatchError as exc:
             await self.send("ack_result", {"ok": False, "incident_id": incident_id,
                                            "error": str(exc)})

@@ -17,6 +17,7 @@ class Console:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.messages: list[dict[str, Any]] = []
+        self.unmatched: list[dict[str, Any]] = []
 
     @classmethod
     async def open(cls, url: str) -> Console:
@@ -27,9 +28,16 @@ class Console:
         raw = await asyncio.wait_for(self.ws.recv(), seconds(timeout))
         message = json.loads(raw)
         self.messages.append(message)
+        self.unmatched.append(message)
         return dict(message)
 
     async def wait_for(self, predicate: Any, timeout: float = 5) -> dict[str, Any]:
+        """The first message not matched before, already received or arriving within
+        ``timeout``, that matches ``predicate``."""
+        for message in self.unmatched:
+            if predicate(message):
+                self.unmatched.remove(message)
+                return message
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds(timeout)
         while True:
@@ -38,6 +46,7 @@ class Console:
                 raise AssertionError(f"no matching message; got {[m['type'] for m in self.messages]}")
             message = await self.next(remaining)
             if predicate(message):
+                self.unmatched.remove(message)
                 return message
 
     async def drain(self, quiet: float = 0.3) -> list[dict[str, Any]]:

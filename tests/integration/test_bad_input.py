@@ -44,7 +44,7 @@ def count_reports(service: Service) -> int:
 def test_invalid_reports_are_rejected_with_the_field_named(service: Service, body: object,
                                                            where: str) -> None:
     before = count_reports(service)
-    r = httpx.post(f"{service.base}/v1/reports", json=body)
+    r = httpx.post(f"{service.base}/v1/reports", json=body, headers=service.headers("call_taker"))
     assert r.status_code == 422, r.text
     assert where in r.json()["message"], r.json()
     assert count_reports(service) == before
@@ -55,7 +55,7 @@ def test_nan_and_infinite_coordinates_are_rejected(service: Service, raw: str) -
     before = count_reports(service)
     content = ('{"channel":"call","text":"有人打架","location":{"lat":%s,"lon":109.8}}' % raw)
     r = httpx.post(f"{service.base}/v1/reports", content=content,
-                   headers={"content-type": "application/json"})
+                   headers={"content-type": "application/json", **service.headers("call_taker")})
     assert r.status_code == 422, r.text
     assert "location.lat" in r.json()["message"]
     assert count_reports(service) == before
@@ -64,7 +64,7 @@ def test_nan_and_infinite_coordinates_are_rejected(service: Service, raw: str) -
 def test_malformed_json(service: Service) -> None:
     before = count_reports(service)
     r = httpx.post(f"{service.base}/v1/reports", content='{"channel": "call", "text": ',
-                   headers={"content-type": "application/json"})
+                   headers={"content-type": "application/json", **service.headers("call_taker")})
     assert r.status_code == 422
     assert "JSON" in r.json()["message"]
     assert count_reports(service) == before
@@ -74,7 +74,7 @@ def test_body_over_64_kib_is_refused(service: Service) -> None:
     before = count_reports(service)
     body = json.dumps({**GOOD, "address": "x" * (65 * 1024)})
     r = httpx.post(f"{service.base}/v1/reports", content=body,
-                   headers={"content-type": "application/json"})
+                   headers={"content-type": "application/json", **service.headers("call_taker")})
     assert r.status_code == 413
     assert "limit" in r.json()["message"]
 
@@ -82,36 +82,74 @@ def test_body_over_64_kib_is_refused(service: Service) -> None:
         yield body.encode()
 
     r = httpx.post(f"{service.base}/v1/reports", content=chunks(),
-                   headers={"content-type": "application/json"})
+                   headers={"content-type": "application/json", **service.headers("call_taker")})
     assert r.status_code == 413
     assert count_reports(service) == before
 
 
 def test_unknown_incident_is_404(service: Service) -> None:
-    r = httpx.get(f"{service.base}/v1/incidents/20261126-NOPE")
+    r = service.get("/v1/incidents/20261126-NOPE")
     assert r.status_code == 404 and "unknown incident" in r.json()["message"]
 
 
 def test_bad_list_filters(service: Service) -> None:
-    assert httpx.get(f"{service.base}/v1/incidents", params={"status": "bogus"}).status_code == 422
-    assert httpx.get(f"{service.base}/v1/incidents", params={"limit": 0}).status_code == 422
-    assert httpx.get(f"{service.base}/v1/incidents", params={"limit": 10**6}).status_code == 422
+    assert service.get("/v1/incidents", params={"status": "bogus"}).status_code == 422
+    assert service.get("/v1/incidents", params={"limit": 0}).status_code == 422
+    assert service.get("/v1/incidents", params={"limit": 10**6}).status_code == 422
 
 
-@pytest.mark.parametrize(("path", "code"), [
-    ("/v1/consoles/999999999/ws", 4404),
-    ("/v1/consoles/<script>/ws", 4404),
-    ("/v1/consoles/command/ws?since=yesterday", 4400),
+PRECINCT = "150203001"
+
+
+@pytest.mark.parametrize(("path", "role", "code"), [
+    ("/v1/consoles/999999999/ws", "command", 4404),
+    ("/v1/consoles/<script>/ws", "command", 4404),
+    ("/v1/consoles/command/ws?since=yesterday", "command", 4400),
+    ("/v1/consoles/command/ws", None, 4401),
+    ("/v1/consoles/command/ws", "forged", 4401),
+    ("/v1/consoles/command/ws", "precinct", 4403),
+    ("/v1/consoles/150202001/ws", "precinct", 4403),
 ])
-async def test_websocket_refusals_have_close_codes(service: Service, path: str, code: int) -> None:
+async def test_websocket_refusals_have_close_codes(service: Service, path: str, role: str | None,
+                                                  code: int) -> None:
+    url = service.ws_base + path
+    if role == "forged":
+        url += ("&" if "?" in url else "?") + "token=eyJhbGciOiJIUzI1NiJ9.e30.forged"
+    elif role:
+        token = service.token(role, PRECINCT if role == "precinct" else None)
+        url += ("&" if "?" in url else "?") + f"token={token}"
     with pytest.raises(ConnectionClosed) as closed:
-        async with connect(service.ws_base + path) as ws:
+        async with connect(url) as ws:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == code
 
 
+def test_http_needs_a_valid_token(service: Service) -> None:
+    before = count_reports(service)
+    r = httpx.post(f"{service.base}/v1/reports", json=GOOD)
+    assert r.status_code == 401 and "token" in r.json()["message"]
+    r = httpx.post(f"{service.base}/v1/reports", json=GOOD,
+                   headers={"Authorization": "Bearer not.a.token"})
+    assert r.status_code == 401 and "invalid" in r.json()["message"]
+    from datetime import timedelta
+
+    from dispatch.auth import Role, issue
+
+    expired = issue(service.env["DISPATCH_SECRET"], Role.call_taker, ttl=timedelta(seconds=-5))
+    r = httpx.post(f"{service.base}/v1/reports", json=GOOD,
+                   headers={"Authorization": f"Bearer {expired}"})
+    assert r.status_code == 401 and "expired" in r.json()["message"]
+    forged = issue("another-secret-of-the-same-length-0123456", Role.call_taker)
+    r = httpx.post(f"{service.base}/v1/reports", json=GOOD,
+                   headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401
+    r = service.post("/v1/reports", GOOD, role="analyst")
+    assert r.status_code == 403 and "analyst" in r.json()["message"]
+    assert count_reports(service) == before
+
+
 async def test_bad_websocket_messages_get_errors_not_a_disconnect(service: Service) -> None:
-    async with connect(f"{service.ws_base}/v1/consoles/command/ws") as ws:
+    async with connect(service.ws_url("command")) as ws:
         assert json.loads(await ws.recv())["type"] == "hello"
         await ws.send("not json")
         assert json.loads(await ws.recv())["type"] == "error"

@@ -1,0 +1,77 @@
+"""Reports, incidents and precincts over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+import geo
+from dispatch import services
+from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.schemas import Precinct, ReportAccepted, ReportCreate
+from dispatch.auth import Role, require, require_precinct_of
+from dispatch.domain.events import iso
+from dispatch.domain.incident import COMMAND_FEED, Status
+
+router = APIRouter(tags=["incidents"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing, invalid or expired token"},
+    403: {"description": "the role or precinct may not do this"},
+}
+
+
+@router.post("/v1/reports", status_code=202, response_model=ReportAccepted,
+             responses={**_ERRORS, 413: {"description": "body over the limit"},
+                        422: {"description": "invalid report"}})
+def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep,
+                who: PrincipalDep) -> ReportAccepted:
+    """Accept a report. Answers 202 only after it is durably appended to Redis."""
+    require(who, Role.call_taker, Role.command)
+    report = body.model_dump(mode="json", exclude_none=True)
+    report["intake_actor"] = who.actor
+    incident_id, received_at, _ = store.intake(report, clock.now())
+    return ReportAccepted(id=incident_id, received_at=iso(received_at))
+
+
+@router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
+def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+    """The incident's current state and its whole timeline, oldest first."""
+    state = store.load(incident_id).to_dict()
+    state["timeline"] = store.timeline(incident_id)
+    return state
+
+
+@router.get("/v1/incidents", responses=_ERRORS)
+def list_incidents(store: StoreDep, who: PrincipalDep,
+                   precinct: str | None = Query(None, max_length=32),
+                   status: Status | None = None,
+                   category: str | None = Query(None, pattern=r"^[a-z_0-9]{1,32}$"),
+                   limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+    """The newest incidents matching every given filter."""
+    items = store.list(precinct=precinct, status=status.value if status else None,
+                       category=category, limit=limit)
+    return {"items": [i.to_dict() for i in items], "count": len(items)}
+
+
+@router.post("/v1/incidents/{incident_id}/ack", responses={**_ERRORS, 404: {"description": "unknown"}})
+async def ack_incident(incident_id: str, store: StoreDep, clock: ClockDep,
+                       who: PrincipalDep) -> dict[str, Any]:
+    """Acknowledge an assignment (the same as the console's websocket ``ack``)."""
+    require(who, Role.precinct, Role.command)
+    incident = await run_in_threadpool(store.load, incident_id)
+    require_precinct_of(who, incident.precinct)
+    feed = who.precinct if who.role is Role.precinct and who.precinct else COMMAND_FEED
+    state = await run_in_threadpool(services.acknowledge, store, incident_id, feed, who.actor,
+                                    clock.now)
+    return state.to_dict()
+
+
+@router.get("/v1/precincts", response_model=list[Precinct], responses=_ERRORS)
+def list_precincts(who: PrincipalDep) -> list[Precinct]:
+    """The precincts known to the service."""
+    return [Precinct(id=p.id, name=p.name, district=p.district,
+                     district_name=p.district_name, synthetic=p.synthetic)
+            for p in geo.precincts()]

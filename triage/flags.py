@@ -22,7 +22,9 @@ LIVE = re.compile(
     r"在[^，。,!！？?]{0,6}(?:翻东西|偷东西|撬门|撬锁|砸门|砸车|打人|砍人|打架|闹事)|"
     r"(?:在|正)(?:打|砸|闹|撬|追|烧|冒烟|喊|踹|翻|拽|拖|抢|偷|扭打|推搡)|打得很[凶狠]|往死里打|"
     r"(?:站|坐)在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|要跳|往下跳|"
-    r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|help|jiu ming"
+    r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|火势|浓烟滚滚|冒出|冒着|在冒|被困在|困在|"
+    r"喘不上气|出不来|摇摆行驶|在后面跟着|开得飞快|在跟我(?:说话|通话|视频)|还在通话|别挂电话|"
+    r"(?:我|我们)(?:现在)?(?:就)?在(?:旁边|远处|楼下|现场|对面|门外)|help|jiu ming|kuai lai"
 )
 # Weak live words that do not survive a past or just-happened marker.
 _WEAK = frozenset({"还在", "一直在", "这会儿", "眼下", "此刻", "现在还"})
@@ -38,7 +40,9 @@ SENSITIVE = re.compile(
     r"(?:人|业主|工人|村民|学生|农民工|家长|群众)"
 )
 _PLAN = re.compile(r"准备|打算|计划|要去|扬言要去")
-_DV_WINDOW = 16
+_DV_WINDOW = 24
+# The attacker is not family (``父亲被邻居殴打``).
+_OUTSIDER = re.compile(r"被(?:邻居|同事|陌生|路人|别人|几个|一个|保安|老师|同学|社会)")
 Keep = Callable[[str, list[Cue]], None]
 
 
@@ -83,7 +87,7 @@ def decide_flags(
     if not _PLAN.search(text):
         _pattern_flag(scan, SENSITIVE, "sensitive", keep)
     _minor_elderly(flag_hits, extracted, keep, hit_cues)
-    _in_progress(scan, keep)
+    _in_progress(scan, keep, strong_only=category == "missing_person")
     dv = _domestic_violence(scan)
     if dv is not None and category in ("violent_crime", "public_order", "dispute", "self_harm"):
         keep("domestic_violence", [dv])
@@ -98,14 +102,15 @@ def _pattern_flag(scan: Scan, pattern: re.Pattern[str], flag: str, keep: Keep) -
             return
 
 
-def _in_progress(scan: Scan, keep: Keep) -> None:
-    """``in_progress`` from live patterns; weak ones yield to a past or just-happened marker."""
+def _in_progress(scan: Scan, keep: Keep, strong_only: bool) -> None:
+    """``in_progress`` from live patterns; weak ones yield to a past or just-happened marker
+    (and never count for a missing person, whose absence is ongoing by definition)."""
     text = scan.text
     past = any(m in text for m in PAST_MARKERS) or _JUST_PAST.search(text) is not None
     for m in LIVE.finditer(text):
         if scan.context.is_reported(m.start()) or is_negated(text, m.start()):
             continue
-        if m.group(0) in _WEAK and past:
+        if m.group(0) in _WEAK and (past or strong_only):
             continue
         keep("in_progress", [Cue(m.group(0), m.span(), "flag:in_progress")])
         return
@@ -139,6 +144,8 @@ def _minor_elderly(
 def _domestic_violence(scan: Scan) -> Cue | None:
     """A family/partner word near a counted violence word (``我老公喝醉了打我``)."""
     text = scan.text
+    if _OUTSIDER.search(text):
+        return None
     for term in FAMILY_TERMS:
         idx = text.find(term)
         while idx >= 0:

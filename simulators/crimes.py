@@ -93,6 +93,26 @@ def domestic_threat(rng: random.Random, hour: int) -> Incident:
     return d.done("P1")
 
 
+@builder("violent_crime", 2)
+def domestic_assault(rng: random.Random, hour: int) -> Incident:
+    d = Draft(rng, "violent_crime", "domestic_assault")
+    d.headline = rng.choice(("家暴", "家庭暴力", "被家人殴打"))
+    now = rng.random() < 0.5
+    who = rng.choice(("我老公", "我对象", "我前夫", "我儿子", "孩子他爸"))
+    if now:
+        d.say(who + "[又在打我|喝完酒在家里打人|把我按在地上打][，我跑到楼道里了|，还在砸东西|]",
+              "domestic_violence", "in_progress")
+    else:
+        d.minutes_ago = rng.randrange(10, 120)
+        d.say("{t}" + who + "[把我打了|动手打了我|又打我了][，这不是第一次了|，他现在出去了|]", "domestic_violence",
+              t=ago(rng, d.minutes_ago))
+    if rng.random() < 0.6:
+        d.say("[头被打破了|脸上全是血|胳膊青了一大片|鼻子一直流血]", "injury")
+    if rng.random() < 0.25:
+        d.say("[孩子也挨了两下|孩子吓得直哭，他连孩子也打]", "minor")
+    return d.done("P1" if now else "P2")
+
+
 @builder("violent_crime", 1)
 def forced_into_car(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "violent_crime", "forced_into_car")

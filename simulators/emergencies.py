@@ -107,6 +107,18 @@ def gas_leak(rng: random.Random, hour: int) -> Incident:
 
 
 @builder("fire_disaster", 1)
+def explosion(rng: random.Random, hour: int) -> Incident:
+    d = Draft(rng, "fire_disaster", "explosion")
+    d.headline = rng.choice(("爆炸", "疑似燃气爆炸"))
+    d.say("[饭店里|一个门市里|楼上谁家|小区锅炉房]刚才[嘭的一声|一声巨响|炸了一下][，好像是煤气罐爆炸了|，像是燃气炸了|][，玻璃都震碎了|，现在在冒烟|]",
+          "in_progress")
+    if rng.random() < 0.5:
+        d.say("[有人被炸伤了|有人满脸是血跑出来|里面有人在喊]", "injury")
+        return d.done("P1")
+    return d.done("P2")
+
+
+@builder("fire_disaster", 1)
 def collapse_flood(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "fire_disaster", "collapse_flood")
     d.headline = rng.choice(("房屋坍塌", "积水", "水管爆裂"))

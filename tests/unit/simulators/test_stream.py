@@ -77,6 +77,12 @@ def test_every_category_appears_in_a_day() -> None:
     assert categories["traffic"] > categories["self_harm"]
 
 
+def test_every_flag_appears_in_a_day() -> None:
+    flags = Counter(f for ln in day() for f in ln["truth"]["flags"])
+    assert set(flags) == set(FLAGS)
+    assert flags["in_progress"] > flags["weapon"]
+
+
 def test_truth_uses_taxonomy_codes_and_priorities_fit_categories() -> None:
     for line in day():
         truth = line["truth"]

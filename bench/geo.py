@@ -71,11 +71,13 @@ def bench_addresses(repeat: int) -> dict[str, float]:
     for t in texts:
         geo.locate(t)
     cold = len(texts) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for _ in range(repeat):
+    best = float("inf")
+    for _ in range(repeat):  # best pass: the machine may be shared
+        t0 = time.perf_counter()
         for t in texts:
             geo.locate(t)
-    warm = repeat * len(texts) / (time.perf_counter() - t0)
+        best = min(best, time.perf_counter() - t0)
+    warm = len(texts) / best
     sample = texts[:100]
     t0 = time.perf_counter()
     for t in sample:
@@ -91,9 +93,12 @@ def bench_points(n: int, seed: int = 7) -> dict[str, float]:
     lons = rng.uniform(109.5, 110.6, n)
     layer, items = layers.precinct_layer()
     points_in_precincts(lats[:10], lons[:10])
-    t0 = time.perf_counter()
-    fast = points_in_precincts(lats, lons)
-    vectorised = n / (time.perf_counter() - t0)
+    best = float("inf")
+    for _ in range(3):  # best of three: the machine may be shared
+        t0 = time.perf_counter()
+        fast = points_in_precincts(lats, lons)
+        best = min(best, time.perf_counter() - t0)
+    vectorised = n / best
     m = min(n, 2000)
     t0 = time.perf_counter()
     slow: list[str | None] = []

@@ -15,6 +15,7 @@ RELATIVES = ("我老公", "我媳妇", "我爸", "我儿子", "我哥", "我前�
 
 @builder("violent_crime", 3)
 def knife_attack(rng: random.Random, hour: int) -> Incident:
+    """Someone attacks with a knife, club or bottle, now or minutes ago."""
     d = Draft(rng, "violent_crime", "knife_attack")
     w = rng.choice(WEAPONS)
     blade = w in BLADES
@@ -40,6 +41,7 @@ def knife_attack(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 3)
 def robbery(rng: random.Random, hour: int) -> Incident:
+    """A robbery or snatch theft that just happened."""
     d = Draft(rng, "violent_crime", "robbery")
     d.minutes_ago = rng.randrange(1, 40)
     how = rng.choice((
@@ -62,6 +64,7 @@ def robbery(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 2)
 def assault(rng: random.Random, hour: int) -> Incident:
+    """A beating with injury, in progress or just over."""
     d = Draft(rng, "violent_crime", "assault")
     now = rng.random() < 0.5
     d.headline = rng.choice(("殴打致伤", "被人打伤", "故意伤害"))
@@ -78,6 +81,7 @@ def assault(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 2)
 def domestic_threat(rng: random.Random, hour: int) -> Incident:
+    """A family member threatens the caller with a blade."""
     d = Draft(rng, "violent_crime", "domestic_threat")
     rel = rng.choice(RELATIVES[:6])
     blade = rng.choice(BLADES)
@@ -95,6 +99,7 @@ def domestic_threat(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 2)
 def domestic_assault(rng: random.Random, hour: int) -> Incident:
+    """A partner or relative beats the caller (domestic violence)."""
     d = Draft(rng, "violent_crime", "domestic_assault")
     d.headline = rng.choice(("家暴", "家庭暴力", "被家人殴打"))
     now = rng.random() < 0.5
@@ -115,6 +120,7 @@ def domestic_assault(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 1)
 def forced_into_car(rng: random.Random, hour: int) -> Incident:
+    """Someone is dragged into a vehicle (possible kidnapping)."""
     d = Draft(rng, "violent_crime", "forced_into_car")
     d.headline = "疑似绑架"
     child = rng.random() < 0.5
@@ -129,6 +135,7 @@ def forced_into_car(rng: random.Random, hour: int) -> Incident:
 
 @builder("violent_crime", 1)
 def indecent_assault(rng: random.Random, hour: int) -> Incident:
+    """Indecent assault on the caller or their daughter."""
     d = Draft(rng, "violent_crime", "indecent_assault")
     d.minutes_ago = rng.randrange(5, 50)
     d.headline = "猥亵"
@@ -142,6 +149,7 @@ def indecent_assault(rng: random.Random, hour: int) -> Incident:
 
 @builder("property_crime", 4)
 def ebike_theft(rng: random.Random, hour: int) -> Incident:
+    """An e-bike, battery, bicycle or motorbike is stolen (or being stolen)."""
     d = Draft(rng, "property_crime", "ebike_theft")
     thing = rng.choice(("电动车", "电瓶车", "电动车的电瓶", "电瓶", "自行车", "摩托车", "三轮车"))
     d.headline = f"{thing}被盗"
@@ -158,6 +166,7 @@ def ebike_theft(rng: random.Random, hour: int) -> Incident:
 
 @builder("property_crime", 3)
 def burglary(rng: random.Random, hour: int) -> Incident:
+    """A home was broken into."""
     d = Draft(rng, "property_crime", "burglary")
     d.headline = rng.choice(("入室盗窃", "家中被盗", "门被撬"))
     d.minutes_ago = rng.randrange(30, 1440)
@@ -172,6 +181,7 @@ def burglary(rng: random.Random, hour: int) -> Incident:
 
 @builder("property_crime", 3)
 def pickpocket(rng: random.Random, hour: int) -> Incident:
+    """A phone or wallet was picked on a bus, in a market or at a station."""
     d = Draft(rng, "property_crime", "pickpocket")
     d.minutes_ago = rng.randrange(2, 120)
     d.headline = rng.choice(("手机被偷", "钱包被扒", "被扒窃"))
@@ -184,6 +194,7 @@ def pickpocket(rng: random.Random, hour: int) -> Incident:
 
 @builder("property_crime", 2)
 def car_break_in(rng: random.Random, hour: int) -> Incident:
+    """A car window was smashed or the car scratched."""
     d = Draft(rng, "property_crime", "car_break_in")
     d.minutes_ago = rng.randrange(60, 720)
     d.headline = rng.choice(("车窗被砸", "车内财物被盗", "车辆被划"))
@@ -195,6 +206,7 @@ def car_break_in(rng: random.Random, hour: int) -> Incident:
 
 @builder("property_crime", 1)
 def shoplifter_caught(rng: random.Random, hour: int) -> Incident:
+    """A shop holds a thief it caught."""
     d = Draft(rng, "property_crime", "shoplifter_caught")
     d.headline = "抓获小偷"
     d.say(expand(rng, "[我们超市|我们店里|商场里]抓到一个偷东西的，[偷了好几瓶酒|偷了化妆品|往兜里装东西被看见了]"))
@@ -209,6 +221,7 @@ def _fraud_victim(rng: random.Random) -> tuple[str, bool]:
 
 @builder("fraud", 4)
 def impersonation(rng: random.Random, hour: int) -> Incident:
+    """Fake police, customer service or bank staff talk someone into paying."""
     d = Draft(rng, "fraud", "impersonation")
     who, old = _fraud_victim(rng)
     d.headline = rng.choice(("冒充公检法诈骗", "冒充客服诈骗", "电信诈骗"))
@@ -232,6 +245,7 @@ def impersonation(rng: random.Random, hour: int) -> Incident:
 
 @builder("fraud", 3)
 def task_scam(rng: random.Random, hour: int) -> Incident:
+    """A click-farming, investment or loan app swallowed deposits."""
     d = Draft(rng, "fraud", "task_scam")
     d.headline = rng.choice(("刷单返利诈骗", "网络兼职诈骗", "投资理财诈骗", "贷款诈骗"))
     app = rng.choice(APPS)
@@ -246,6 +260,7 @@ def task_scam(rng: random.Random, hour: int) -> Incident:
 
 @builder("fraud", 1)
 def romance_scam(rng: random.Random, hour: int) -> Incident:
+    """An online partner borrowed or "invested" the caller's money."""
     d = Draft(rng, "fraud", "romance_scam")
     d.headline = "网恋诈骗"
     d.minutes_ago = rng.randrange(600, 20000)
@@ -259,6 +274,7 @@ def romance_scam(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 4)
 def fight(rng: random.Random, hour: int) -> Incident:
+    """A fight without weapons at a barbecue stall, KTV or market."""
     d = Draft(rng, "public_order", "fight")
     d.headline = rng.choice(("打架", "斗殴", "有人打架"))
     place = rng.choice(("烧烤摊", "KTV门口", "饭店门口", "网吧里", "小区门口", "菜市场", "广场上"))
@@ -272,6 +288,7 @@ def fight(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 4)
 def noise(rng: random.Random, hour: int) -> Incident:
+    """Neighbours or a restaurant make noise (late at night or all day)."""
     d = Draft(rng, "public_order", "noise")
     d.headline = rng.choice(("噪音扰民", "深夜扰民"))
     when = "[大半夜的|这都几点了|都[十二|一|两]点了]" if hour in NIGHT else "[一天了|从早上到现在|中午]"
@@ -283,6 +300,7 @@ def noise(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 2)
 def gambling(rng: random.Random, hour: int) -> Incident:
+    """A tip-off about gambling or drug use."""
     d = Draft(rng, "public_order", "gambling")
     d.headline = rng.choice(("聚众赌博", "赌博举报", "涉毒举报"))
     if rng.random() < 0.7:
@@ -296,6 +314,7 @@ def gambling(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 2)
 def drunk(rng: random.Random, hour: int) -> Incident:
+    """A drunk person makes trouble or lies in a stairwell."""
     d = Draft(rng, "public_order", "drunk")
     d.headline = rng.choice(("醉酒滋事", "酒后闹事"))
     d.say(expand(rng, "[有个喝醉的|一个醉汉|一个喝多的男的][在|躺在|坐在][马路边|楼道里|饭店门口|公交站][骂人|砸东西|睡着了叫不醒|闹事]"),
@@ -305,6 +324,7 @@ def drunk(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 2)
 def harassment(rng: random.Random, hour: int) -> Incident:
+    """Someone follows, pesters or threatens the caller."""
     d = Draft(rng, "public_order", "harassment")
     d.headline = rng.choice(("骚扰", "被跟踪", "被人纠缠"))
     d.say(expand(rng, "[有个人|一个男的|前男友][一直|天天][跟着我|给我打电话骂人|在我家门口堵我|往我门上泼东西]"))
@@ -314,6 +334,7 @@ def harassment(rng: random.Random, hour: int) -> Incident:
 
 @builder("public_order", 1)
 def gathering(rng: random.Random, hour: int) -> Incident:
+    """A crowd gathers to demand wages or redress (sensitive)."""
     d = Draft(rng, "public_order", "gathering")
     d.headline = rng.choice(("聚集", "群体聚集", "堵门"))
     n = rng.choice((20, 30, 40, 50, 80, 100))

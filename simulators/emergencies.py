@@ -19,6 +19,7 @@ ROAD_SPOTS = ("十字路口", "路口", "红绿灯那儿", "环岛", "桥上", "
 
 @builder("traffic", 5)
 def collision(rng: random.Random, hour: int) -> Incident:
+    """A collision at a junction, with or without injuries."""
     d = Draft(rng, "traffic", "collision")
     a, b = rng.choice(CAR_TYPES), rng.choice(CAR_TYPES)
     d.headline = rng.choice(("交通事故", "两车相撞", "车祸", "追尾"))
@@ -40,6 +41,7 @@ def collision(rng: random.Random, hour: int) -> Incident:
 
 @builder("traffic", 2)
 def hit_and_run(rng: random.Random, hour: int) -> Incident:
+    """A driver hit a person or car and fled; plate given."""
     d = Draft(rng, "traffic", "hit_and_run")
     d.minutes_ago = rng.randrange(1, 30)
     d.headline = "肇事逃逸"
@@ -53,6 +55,7 @@ def hit_and_run(rng: random.Random, hour: int) -> Incident:
 
 @builder("traffic", 2)
 def drunk_driving(rng: random.Random, hour: int) -> Incident:
+    """A car weaves, speeds or drives against traffic."""
     d = Draft(rng, "traffic", "drunk_driving")
     d.headline = rng.choice(("疑似酒驾", "危险驾驶"))
     d.say("[前面|有]一辆{c}[开得歪歪扭扭的|一直在画龙|逆行|在路上飙车|闯了好几个红灯][，司机像是喝多了|，估计是酒驾|]",
@@ -63,6 +66,7 @@ def drunk_driving(rng: random.Random, hour: int) -> Incident:
 
 @builder("traffic", 2)
 def blockage(rng: random.Random, hour: int) -> Incident:
+    """A broken-down or badly parked vehicle blocks the road."""
     d = Draft(rng, "traffic", "blockage")
     d.headline = rng.choice(("道路堵塞", "车辆抛锚", "占道"))
     d.say("[有辆车|一辆货车|一辆大车|一辆私家车][坏在|抛锚在|停在|横在][路中间|快车道上|路口][了|，打不着火|，没放三角牌|]",
@@ -73,6 +77,7 @@ def blockage(rng: random.Random, hour: int) -> Incident:
 
 @builder("fire_disaster", 4)
 def fire(rng: random.Random, hour: int) -> Incident:
+    """Fire or smoke in a flat, shop, garage or car; sometimes people inside."""
     d = Draft(rng, "fire_disaster", "fire")
     d.headline = rng.choice(("火灾", "着火", "冒烟"))
     where = rng.choice(("楼上", "对面楼", "[{n}楼|{n}层]", "一楼门市", "小区锅炉房", "平房区", "车库", "饭店后厨",
@@ -95,6 +100,7 @@ def fire(rng: random.Random, hour: int) -> Incident:
 
 @builder("fire_disaster", 2)
 def gas_leak(rng: random.Random, hour: int) -> Incident:
+    """A smell of gas, or carbon-monoxide poisoning."""
     d = Draft(rng, "fire_disaster", "gas_leak")
     d.headline = rng.choice(("燃气泄漏", "煤气味", "一氧化碳中毒"))
     if rng.random() < 0.35:
@@ -108,6 +114,7 @@ def gas_leak(rng: random.Random, hour: int) -> Incident:
 
 @builder("fire_disaster", 1)
 def explosion(rng: random.Random, hour: int) -> Incident:
+    """A bang, likely a gas explosion, sometimes with injuries."""
     d = Draft(rng, "fire_disaster", "explosion")
     d.headline = rng.choice(("爆炸", "疑似燃气爆炸"))
     d.say("[饭店里|一个门市里|楼上谁家|小区锅炉房]刚才[嘭的一声|一声巨响|炸了一下][，好像是煤气罐爆炸了|，像是燃气炸了|][，玻璃都震碎了|，现在在冒烟|]",
@@ -120,6 +127,7 @@ def explosion(rng: random.Random, hour: int) -> Incident:
 
 @builder("fire_disaster", 1)
 def collapse_flood(rng: random.Random, hour: int) -> Incident:
+    """A collapse, a fallen structure or a flooded underpass."""
     d = Draft(rng, "fire_disaster", "collapse_flood")
     d.headline = rng.choice(("房屋坍塌", "积水", "水管爆裂"))
     if rng.random() < 0.5:
@@ -229,16 +237,19 @@ def sighting(rng: random.Random, hour: int, *, who: str = "elderly", person: str
 
 @builder("missing_person", 3)
 def missing(rng: random.Random, hour: int) -> Incident:
+    """A relative reports an elderly person, a child or an adult missing."""
     return missing_report(rng, hour)
 
 
 @builder("missing_person", 1)
 def found_wandering(rng: random.Random, hour: int) -> Incident:
+    """A passer-by finds an old person or a child alone."""
     return sighting(rng, hour, who=rng.choice(("elderly", "elderly", "child")))
 
 
 @builder("self_harm", 3)
 def jumper(rng: random.Random, hour: int) -> Incident:
+    """Someone on a roof, a bridge rail or a window ledge."""
     d = Draft(rng, "self_harm", "jumper")
     d.headline = rng.choice(("有人要跳楼", "轻生", "站在楼顶"))
     d.say("[有个人|一个女的|一个小伙子|一个学生][站在|坐在|爬到][楼顶|天台边上|桥栏杆外面|窗台上][要往下跳|不下来|在哭]",
@@ -251,6 +262,7 @@ def jumper(rng: random.Random, hour: int) -> Incident:
 
 @builder("self_harm", 3)
 def farewell(rng: random.Random, hour: int) -> Incident:
+    """A friend or relative sent a farewell message."""
     d = Draft(rng, "self_harm", "farewell")
     d.headline = rng.choice(("疑似轻生", "发告别信息", "扬言自杀"))
     rel = rng.choice(("我朋友", "我同学", "我弟弟", "我女儿", "我妈", "我对象"))
@@ -266,6 +278,7 @@ def farewell(rng: random.Random, hour: int) -> Incident:
 
 @builder("self_harm", 1)
 def self_injury(rng: random.Random, hour: int) -> Incident:
+    """Someone is cutting themself or took an overdose."""
     d = Draft(rng, "self_harm", "self_injury")
     d.headline = "自伤"
     d.say("[我室友|我儿子|家里人][在卫生间里用刀割手腕|把自己锁屋里拿刀划自己|吃了一瓶药]，[流了好多血|人有点迷糊了]",

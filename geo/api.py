@@ -9,7 +9,8 @@ from typing import Any
 import shapely
 
 from geo import layers
-from geo.errors import UnknownPrecinct
+from geo.crs import check_lat_lon
+from geo.errors import InvalidCoordinates, UnknownPrecinct
 from geo.jurisdiction import precincts_meeting_circle
 from geo.model import Precinct
 from geo.settings import get_settings
@@ -63,9 +64,6 @@ def precincts_intersecting_circle(lat: float, lon: float, radius_m: float) -> tu
     Raises:
         InvalidCoordinates: for an invalid centre or a negative/non-finite radius.
     """
-    from geo.crs import check_lat_lon
-    from geo.errors import InvalidCoordinates
-
     lat, lon = check_lat_lon(lat, lon)
     if not (radius_m >= 0 and radius_m < 2_000_000):
         raise InvalidCoordinates(f"radius {radius_m!r} m must be in [0, 2000 km)")

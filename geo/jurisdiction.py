@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 
 from geo import layers
@@ -49,13 +50,15 @@ def judge(lat: float, lon: float, radius_m: float, town: str | None = None) -> J
         lat: Latitude (WGS-84).
         lon: Longitude (WGS-84).
         radius_m: Uncertainty radius in metres (0 for an exact point).
-        town: An NBS town code named by the text; it decides the precinct when the
-            active layer is keyed by those codes (the synthetic layer).
+        town: An NBS town code named by the text; it decides the precinct (and no
+            boundary candidates are listed) when the active layer is keyed by those
+            codes (the synthetic layer).
     """
     layer, precincts = layers.precinct_layer()
     inside = layer.index_at(lat, lon)
-    if town is not None and town in layers.precinct_index():
-        inside = layers.precinct_index()[town]
+    named = town is not None and town in layers.precinct_index()
+    if named:  # the text names the unit: its precinct is known, no boundary prompt needed
+        inside = layers.precinct_index()[town]  # type: ignore[index]
     dlayer = layers.districts()
     d_idx = dlayer.index_at(lat, lon)
     if inside is None and d_idx is None:
@@ -72,12 +75,17 @@ def judge(lat: float, lon: float, radius_m: float, town: str | None = None) -> J
         district, name = precinct.district, precinct.district_name
     else:
         district, name = dlayer.areas[d_idx].code, dlayer.areas[d_idx].name  # type: ignore[index]
-    return Jurisdiction(district, name, precinct, True, BAOTOU, INNER_MONGOLIA,
-                        _candidates(lat, lon, radius_m, inside))
+    candidates = () if named else _candidates(lat, lon, radius_m, inside)
+    return Jurisdiction(district, name, precinct, True, BAOTOU, INNER_MONGOLIA, candidates)
 
 
-def points_in_precincts(lats: "layers.np.ndarray", lons: "layers.np.ndarray") -> list[str | None]:
-    """Vectorised precinct id per point (None outside every precinct)."""
+def points_in_precincts(lats: np.ndarray, lons: np.ndarray) -> list[str | None]:
+    """Vectorised precinct id per point (None outside every precinct).
+
+    Args:
+        lats: WGS-84 latitudes.
+        lons: WGS-84 longitudes, same length.
+    """
     layer, precincts = layers.precinct_layer()
     return [precincts[i].id if i >= 0 else None for i in layer.indexes_at(lats, lons)]
 

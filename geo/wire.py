@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from geo.locate import locate
@@ -53,8 +54,6 @@ def locate_record(record: dict[str, Any]) -> tuple[Any, Location]:
 
 
 def _with_warnings(loc: Location, extra: tuple[str, ...]) -> Location:
-    from dataclasses import replace
-
     return replace(loc, warnings=extra + loc.warnings)
 
 

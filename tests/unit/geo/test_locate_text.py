@@ -127,3 +127,8 @@ def test_mixed_cities(text: str, inside: bool | None) -> None:
     assert loc.in_jurisdiction is (inside is not False)
     if inside:  # True: another city is named too, and the console is told
         assert any("outside Baotou" in w for w in loc.warnings)
+
+
+def test_named_town_needs_no_boundary_prompt() -> None:
+    loc = geo.locate("土右旗萨拉齐镇")
+    assert loc.precinct == "150221104" and loc.candidates == ()

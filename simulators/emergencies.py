@@ -276,6 +276,21 @@ def farewell(rng: random.Random, hour: int) -> Incident:
     return d.done("P1" if rng.random() < 0.5 else "P2")
 
 
+@builder("self_harm", 2)
+def despair(rng: random.Random, hour: int) -> Incident:
+    """The person themself says they want to die (calls and forum crisis posts)."""
+    d = Draft(rng, "self_harm", "despair")
+    d.headline = rng.choice(("不想活了", "活着太累了", "撑不下去了", "最后说几句"))
+    d.say("[我不想活了|活着真没意思|我真的撑不下去了|我想结束这一切][，[欠的钱还不上|离婚了孩子也不让见|工作没了|身体的病治不好了|谁都不理解我]|]")
+    if rng.random() < 0.55:
+        d.say("[药我已经攒好了|我现在就在楼顶上|我站在黄河边上|刀就在手边|炭已经买好了]", "in_progress")
+        if "刀" in d.clauses[-1]:
+            d.flags.add("weapon")
+        return d.done("P1")
+    d.say("[就想找个人说说|不知道还能跟谁说|晚上一直睡不着]")
+    return d.done("P2")
+
+
 @builder("self_harm", 1)
 def self_injury(rng: random.Random, hour: int) -> Incident:
     """Someone is cutting themself or took an overdose."""

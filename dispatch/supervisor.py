@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import redis
 
 from dispatch.settings import Settings
@@ -79,7 +80,23 @@ class Supervisor:
             self.spawn(f"worker-{i}", [py, "-m", "dispatch", "worker"], env)
         self.spawn("rq-worker", [py, "-m", "dispatch", "rq-worker"], env)
         self.spawn("scheduler", [py, "-m", "dispatch", "scheduler"], env)
+        self.wait_for_api(f"http://{s.host}:{s.port}/openapi.json")
         return url
+
+    def wait_for_api(self, url: str, timeout_s: float = 60.0) -> None:
+        """Block until the API answers (or a child has died)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for name, proc in self.children:
+                if proc.poll() is not None:
+                    raise SystemExit(f"{name} exited with {proc.returncode} while starting")
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"the API did not answer at {url} within {timeout_s:.0f} s")
 
     def watch(self) -> int:
         """Wait until a child dies or we are told to stop; returns the exit code."""

@@ -282,10 +282,14 @@ def despair(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "self_harm", "despair")
     d.headline = rng.choice(("不想活了", "活着太累了", "撑不下去了", "最后说几句"))
     d.say("[我不想活了|活着真没意思|我真的撑不下去了|我想结束这一切][，[欠的钱还不上|离婚了孩子也不让见|工作没了|身体的病治不好了|谁都不理解我]|]")
-    if rng.random() < 0.55:
-        d.say("[药我已经攒好了|我现在就在楼顶上|我站在黄河边上|刀就在手边|炭已经买好了]", "in_progress")
+    roll = rng.random()
+    if roll < 0.3:  # at the edge now
+        d.say("[我现在就在楼顶上|我站在黄河边上|我在桥上，往下看挺高的|刀就在手边]", "in_progress")
         if "刀" in d.clauses[-1]:
             d.flags.add("weapon")
+        return d.done("P1")
+    if roll < 0.55:  # a plan with the means at hand
+        d.say("[药我已经攒好了|炭已经买好了|遗书都写好了]，[就今天晚上|等天黑了就走|不想再拖了]")
         return d.done("P1")
     d.say("[就想找个人说说|不知道还能跟谁说|晚上一直睡不着]")
     return d.done("P2")

@@ -146,11 +146,31 @@ function upsert(inc) {
 }
 
 function onEvent(msg) {
+  // The summary carries no ack time: take it from the ack event itself.
+  if (msg.type === "incident.acknowledged" && msg.incident) {
+    msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
+  }
   if (msg.incident) upsert(msg.incident);
   if (msg.type === "incident.escalated") {
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
       level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
       incident: msg.incident });
+  }
+  render();
+}
+
+async function loadBoard() {
+  try {
+    const data = await api(`/v1/incidents?limit=${MAX_ROWS}`);
+    for (const inc of data.items || []) {
+      upsert(inc);
+      if (OPEN.has(inc.status) && inc.escalation_level > 0
+          && !state.escalations.some((e) => e.incident_id === inc.id)) {
+        state.escalations.push({ incident_id: inc.id, at: inc.escalated_at, level: inc.escalation_level });
+      }
+    }
+  } catch (err) {
+    toast(`加载警情失败：${explain(err)}`, "error");
   }
   render();
 }
@@ -210,19 +230,8 @@ async function main() {
   }
   state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
   const mapReady = state.map.load();
-  try {
-    const data = await api(`/v1/incidents?limit=${MAX_ROWS}`);
-    for (const inc of data.items || []) {
-      upsert(inc);
-      if (OPEN.has(inc.status) && inc.escalation_level > 0) {
-        state.escalations.push({ incident_id: inc.id, at: inc.escalated_at, level: inc.escalation_level });
-      }
-    }
-  } catch (err) {
-    toast(`加载警情失败：${explain(err)}`, "error");
-  }
-  render();
-  new Feed("command", { onEvent, onState: (s, d) => showConnection(conn, s, d) }).start();
+  // The feed first; its first hello loads the board (see Feed.sync).
+  new Feed("command", { onEvent, onSync: loadBoard, onState: (s, d) => showConnection(conn, s, d) }).start();
   setInterval(tick, 250);
   mapReady.then(() => { renderLoad(); for (const inc of state.incidents.values()) state.map.setIncident(inc); });
   loadMissing();

@@ -105,11 +105,16 @@ export function compareIds(a, b) {
 export class Feed {
   // feed: a precinct id or "command". onEvent(message) for every incident event, once.
   // onState(state, detail): connecting | backlog | live | down | denied.
-  constructor(feed, { onEvent, onState = () => {}, onAckResult = () => {} }) {
+  // onSync(): after the first hello, and after a hello that could not resume (the page
+  // loads the current list then; events that arrive meanwhile are held and replayed).
+  constructor(feed, { onEvent, onState = () => {}, onAckResult = () => {}, onSync = null }) {
     this.feed = feed;
     this.onEvent = onEvent;
     this.onState = onState;
     this.onAckResult = onAckResult;
+    this.onSync = onSync;
+    this.needSync = Boolean(onSync);
+    this.held = null;
     this.sinceKey = `dispatch.since.${feed}`;
     this.ws = null;
     this.attempt = 0;
@@ -156,6 +161,7 @@ export class Feed {
         const behind = msg.payload && msg.payload.head && compareIds(msg.payload.head, this.since) > 0;
         this.caughtUpAt = behind ? msg.payload.head : null;
         this.onState(behind ? "backlog" : "live", "");
+        if (this.needSync) this.sync();
         return;
       }
       case "ping": case "pong": return;  // keep-alives; lastHeard is already updated
@@ -170,10 +176,29 @@ export class Feed {
       this.caughtUpAt = null;
       this.onState("live", "");
     }
+    if (this.held) this.held.push(msg);
+    else this.deliver(msg);
+  }
+
+  deliver(msg) {
     try {
       this.onEvent(msg);
     } catch (err) {
       console.error("event handler failed", err);
+    }
+  }
+
+  // Load the page's current state, then replay the events that arrived during the load,
+  // so an event newer than the list always wins and none falls between the two.
+  async sync() {
+    this.needSync = false;
+    this.held = [];
+    try {
+      await this.onSync();
+    } finally {
+      const held = this.held;
+      this.held = null;
+      held.forEach((msg) => this.deliver(msg));
     }
   }
 
@@ -206,7 +231,11 @@ export class Feed {
       this.onState("denied", CLOSE_REASON[event.code]);
       return;
     }
-    if (event.code === 4400) sessionStorage.removeItem(this.sinceKey);
+    if (event.code === 4400) {
+      // The server refused our position: start from its head and reload the state.
+      sessionStorage.removeItem(this.sinceKey);
+      this.needSync = Boolean(this.onSync);
+    }
     // Backoff 0.5 s, 1 s, 2 s … capped at 5 s, with jitter so consoles do not stampede.
     const delay = Math.min(5000, 500 * 2 ** Math.min(this.attempt, 4)) * (0.8 + Math.random() * 0.4);
     this.attempt += 1;

@@ -44,7 +44,7 @@ export function highlight(text, cues) {
     let j = i;
     while (j < chars.length && kinds[j] === kinds[i]) j += 1;
     const piece = chars.slice(i, j).join("");
-    nodes.push(kinds[i] ? el("mark", { class: kinds[i], title: titles[i] }, piece) : piece);
+    nodes.push(kinds[i] ? el("mark", { class: `cue-${kinds[i]}`, title: titles[i] }, piece) : piece);
     i = j;
   }
   return nodes;

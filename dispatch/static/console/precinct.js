@@ -21,6 +21,7 @@ const state = {
   feed: null,
   map: null,
   alerted: new Set(),     // P1 ids already beeped for
+  names: new Map(),       // precinct id → name, for the timeline
 };
 
 function precinctId() {
@@ -166,7 +167,7 @@ function describeEvent(ev) {
   const p = ev.payload || {};
   const parts = [];
   if (p.category || p.priority) parts.push(`${p.priority || ""} ${label(CATEGORY, p.category)}`.trim());
-  if (p.precinct) parts.push(`派出所 ${p.precinct}`);
+  if (p.precinct) parts.push(`派出所 ${state.names.get(p.precinct) || p.precinct}`);
   if (p.status) parts.push(label(STATUS, p.status));
   if (p.level) parts.push(`升级至第 ${p.level} 级`);
   if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
@@ -267,6 +268,16 @@ function onEvent(msg) {
   }
 }
 
+async function loadAssignments() {
+  try {
+    const data = await api(`/v1/incidents?precinct=${encodeURIComponent(state.precinct)}&limit=200`);
+    for (const inc of data.items || []) upsert(inc);
+  } catch (err) {
+    toast(`加载警情失败：${explain(err)}`, "error");
+  }
+  renderList();
+}
+
 async function choosePrecinct() {
   // A command or admin token may look at any precinct: offer the list.
   const box = $("#assignments");
@@ -293,6 +304,8 @@ async function main() {
   if (!state.precinct) { choosePrecinct(); showConnection(conn, "down", "未选择派出所"); return; }
 
   api("/v1/precincts").then((list) => {
+    for (const x of list) state.names.set(x.id, x.name);
+    state.names.set("command", "指挥中心");
     const p = list.find((x) => x.id === state.precinct);
     $("#who").textContent = p ? `${p.district_name} · ${p.name}（${p.id}）` : state.precinct;
   }).catch(() => { $("#who").textContent = state.precinct; });
@@ -300,17 +313,11 @@ async function main() {
   state.map = new DispatchMap($("#map"), { focus: state.precinct, onIncidentClick: select });
   const mapReady = state.map.load();
 
-  // Current state first, then the feed keeps it live (the backlog replays anything newer).
-  try {
-    const data = await api(`/v1/incidents?precinct=${encodeURIComponent(state.precinct)}&limit=200`);
-    for (const inc of data.items || []) upsert(inc);
-  } catch (err) {
-    toast(`加载警情失败：${explain(err)}`, "error");
-  }
-  renderList();
+  // The feed first; its first hello loads the current list (see Feed.sync).
   state.feed = new Feed(state.precinct, {
     onEvent,
     onAckResult,
+    onSync: loadAssignments,
     onState: (s, detail) => showConnection(conn, s, detail),
   });
   state.feed.start();

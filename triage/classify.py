@@ -8,8 +8,10 @@ that must be P1/P2 is never ``consultation``/``non_police``; priorities are only
 from __future__ import annotations
 
 import math
+import re
 
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
+from triage.context import without_reported
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
@@ -26,6 +28,9 @@ RULE_WEIGHT = 1.0
 SELF_HARM_STRONG = 3.5
 _MAX_CATEGORY_CUES = 6
 _DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
+_WEAPON_TURNS_VIOLENT = ("dispute", "public_order", "property_crime", "traffic")
+# Robbery is theft by force (taxonomy: violent_crime).
+_FORCE = re.compile(r"按在地上|搜身|逼着|逼我|威胁|掐|打了我|打我|把我打|勒住|捂住|持刀|拿刀")
 
 
 def classify(text: str, channel: str = "call") -> Triage:
@@ -64,12 +69,15 @@ def classify(text: str, channel: str = "call") -> Triage:
         rule_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
     extracted = extract_all(found.text, original)
     flags, flag_cues = decide_flags(found, category, extracted)
-    if "weapon" in flags and category in ("dispute", "public_order"):
-        # Taxonomy: a threat or fight with a weapon is violent crime, not a quarrel.
+    if category in _WEAPON_TURNS_VIOLENT and (
+        "weapon" in flags or (category == "property_crime" and _FORCE.search(found.text))
+    ):
+        # Taxonomy: a fight, quarrel or theft with a weapon or force is violent crime.
         category = "violent_crime"
-        rule_cues.append(Cue("rule:weapon_makes_violent", None, "category:violent_crime"))
+        rule_cues.append(Cue("rule:weapon_or_force", None, "category:violent_crime"))
         flags, flag_cues = decide_flags(found, category, extracted)
-    priority, priority_cues = decide_priority(category, flags, found.text, extracted, self_harm_risk)
+    rule_text = without_reported(found.text, found.context)
+    priority, priority_cues = decide_priority(category, flags, rule_text, extracted, self_harm_risk)
     confidence = _softmax(logits)[category] if original.strip() else 0.0
     if category != max(CATEGORIES, key=lambda c: logits[c]):
         confidence = max(confidence, 0.5)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from triage.normalize import clause_bounds
+from triage.lexicon import PAST_MARKERS
+from triage.normalize import clause_bounds, mask
 
 _HYPERBOLE_HEADS = (
     "热冷累饿笑吓气烦困忙渴闷馋急挤吵丑美帅香甜辣咸臭晒冻乐愁穷懒疼痛痒酸难"
@@ -33,7 +34,9 @@ IDIOM_PATTERN = re.compile(
             r"死缠烂打|死皮赖脸|死记硬背|死机了|作死",
             # Bargaining and games: 杀价, 砍一刀, 狼人杀 ...
             r"杀价|砍价|讲价|秒杀|杀毒|杀青|杀时间|杀手锏|杀熟|杀鸡|杀鱼|杀猪(?!盘)|剧本杀|"
-            r"狼人杀|三国杀|杀菌|消杀|杀虫|砍一刀|帮我砍|帮忙砍|砍树|砍柴|砍掉|砍预算|自杀式袭击",
+            r"狼人杀|三国杀|杀菌|消杀|杀虫|砍一刀|帮我砍|帮忙砍|砍树|砍柴|砍掉|砍预算|自杀式袭击|"
+            r"(?<=价)[^，。,]{0,2}[砍杀]了?(?:半天|好久|很久|一会儿?)|[砍杀]到\d|[砍杀]不下来|[砍杀]下来|"
+            r"喊杀|杀杀杀|杀怪|被杀了?(?=[^，。,]{0,4}(?:游戏|局))",
             # Sales slang and sports.
             r"跳楼价|跳楼大?甩卖|跳楼大?促销|跳楼清仓|跳槽|跳舞|跳绳|广场舞|跳水|跳高|跳远|"
             r"跳伞|跳蚤|跳广场|心跳|跳动|眼皮跳|跳过|跳转|蹦跳|跳闸",
@@ -128,3 +131,24 @@ def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:
 def is_feared(text: str, start: int) -> bool:
     """Return True when the cue at ``start`` is only feared or guarded against (``怕划伤``)."""
     return _FEAR.search(text[max(0, start - 5) : start]) is not None
+
+
+_PAST_DATE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:初|中旬|底|份|\d{1,2}[日号])")
+
+
+def is_past(text: str) -> bool:
+    """True when the text dates its events in the past (``昨天``, ``上周``, ``三月初``)."""
+    return any(m in text for m in PAST_MARKERS) or _PAST_DATE.search(text) is not None
+
+
+def counted_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` that is not negated (``没有着火`` does not count)."""
+    for m in pattern.finditer(text):
+        if not is_negated(text, m.start()):
+            return m
+    return None
+
+
+def without_reported(text: str, context: Context) -> str:
+    """``text`` with every media/fiction/hypothetical span masked (for the priority rules)."""
+    return mask(text, list(context.reported))

@@ -16,7 +16,7 @@ from triage.numerals import NUMERAL_CHARS, parse_number
 _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
 _AGE = re.compile(
-    rf"(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
+    rf"(?<![老第])(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
     rf"(?P<about>左右|上下|多)?|(?P<dec>[一二三四五六七八九]十|[1-9]0)(?:多岁|来岁|出头|多了|好几)"
 )
 _AGE_WORDS: tuple[tuple[str, int, int], ...] = (
@@ -58,9 +58,11 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
      "糊涂了|脑萎缩", "dementia"),
     ("精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|精神障碍|双相|神经病", "mental_illness"),
     ("抑郁", "depression"),
-    ("吃药|服药|降压药|胰岛素|没带药|断药|药没带|心脏病|糖尿病|高血压|癫痫", "medication"),
+    ("吃药|服药|降压药|胰岛素|没带药|断药|药没带|心脏病|糖尿病|高血压|癫痫|手术|刚出院|病重|"
+     "身体不好", "medication"),
     ("自杀|轻生|不想活|想死|跳楼|遗书|寻死|割腕|想不开|活着没意思|结束生命", "suicidal"),
-    ("残疾|聋哑|智力障碍|智障|智力低下|自闭症|脑瘫|坐轮椅|盲人|看不见|听不见|不会说话", "disability"),
+    ("残疾|聋哑|智力障碍|智障|智力低下|自闭症|脑瘫|坐轮椅|盲人|看不见|听不见|不会说话|腿脚不好|"
+     "走路不稳|走路都不太稳|行动不便|拄拐", "disability"),
 )
 _CONDITION_RES = tuple((re.compile(p), code) for p, code in _CONDITIONS)
 _CONDITION_NEGATED = re.compile(r"(?:无|没有|没|否认|不是)[^，。,]{0,2}$")

@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from triage.codes import NON_DISPATCH
-from triage.context import is_negated
+from triage.context import is_negated, is_past
 from triage.cues import Hit, Scan
 from triage.extract import reporter_at
-from triage.lexicon import FAMILY_TERMS, PAST_MARKERS, VIOLENCE_TERMS
+from triage.lexicon import FAMILY_TERMS, VIOLENCE_TERMS
 from triage.numerals import NUMERAL_CHARS
 from triage.result import Cue
 
@@ -20,7 +20,8 @@ LIVE = re.compile(
     r"着火了|起火了|烧起来了|冒烟了|打起来了|动起手来|要打起来|开始(?:打|扔|砸|动手)|拿着(?:刀|棍|枪|斧|锤|砖|铁|钢|扳手|菜刀)|"
     r"拿出(?:了)?(?:刀|菜刀|扳手|棍|枪|斧)|拿了菜刀|追着|此刻|这会儿|眼下|正.{0,4}(?:驶离|逃|跑|开)|"
     r"在[^，。,!！？?]{0,6}(?:翻东西|偷东西|撬门|撬锁|砸门|砸车|打人|砍人|打架|闹事)|"
-    r"(?:在|正)(?:打|砸|闹|撬|追|烧|冒烟|喊|踹|翻|拽|拖|抢|偷|扭打|推搡)|打得很[凶狠]|往死里打|"
+    r"(?:在|正)(?:打|砸|闹|撬|追|烧|冒烟|喊|踹|翻|拽|拖|抢|偷|扭打|推搡|拆|剪|卸|搬|拉)|打得很[凶狠]|"
+    r"往死里打|推起来|"
     r"(?:站|坐)在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|要跳|往下跳|"
     r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|火势|浓烟滚滚|冒出|冒着|在冒|被困在|困在|"
     r"喘不上气|出不来|摇摆行驶|在后面跟着|开得飞快|在跟我(?:说话|通话|视频)|还在通话|别挂电话|"
@@ -106,7 +107,7 @@ def _in_progress(scan: Scan, keep: Keep, strong_only: bool) -> None:
     """``in_progress`` from live patterns; weak ones yield to a past or just-happened marker
     (and never count for a missing person, whose absence is ongoing by definition)."""
     text = scan.text
-    past = any(m in text for m in PAST_MARKERS) or _JUST_PAST.search(text) is not None
+    past = is_past(text) or _JUST_PAST.search(text) is not None
     for m in LIVE.finditer(text):
         if scan.context.is_reported(m.start()) or is_negated(text, m.start()):
             continue

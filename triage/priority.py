@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.codes import NON_DISPATCH, priority_rank
-from triage.lexicon import PAST_MARKERS
+from triage.context import counted_match, is_past
 from triage.result import Cue
 
 BASELINE: dict[str, str] = {
@@ -32,8 +32,12 @@ BASELINE: dict[str, str] = {
 _FIRE_LIFE = re.compile(
     r"着火|起火|失火|火灾|烧起来|燃起来|火很大|浓烟|黑烟|爆炸|爆了|坍塌|倒塌|塌了|泄漏|中毒|一氧化碳|"
     r"被困|困在|里面[^，。,]{0,6}(?:人|老人|孩子|老太太)|还有人|人在里面|没出来|出不来|下不去|"
-    r"昏迷|晕倒|泥石流|洪水|冲走|被淹|在喊|喊救命|孩子一个人在家|喘不上气"
+    r"昏迷|晕倒|泥石流|洪水|冲走|被淹|在喊|喊救命|孩子一个人在家|喘不上气|烧着|火往上|还在里面|"
+    r"没下来|里头有人|起不来|中煤气"
 )
+# Nobody is in danger: ``人没事``, ``人都出来了`` (unless someone is also said to be trapped).
+_NO_PEOPLE = re.compile(r"人没事|人都没事|没人受伤|人都出来了|都跑出来了|已经疏散|没有人在|附近没人|周围没人|没有住家")
+_TRAPPED = re.compile(r"被困|困在|里面[^，。,]{0,6}人|还在里面|没出来|没下来|出不来")
 _LIFT = re.compile(r"电梯")
 _SMOKE = re.compile(r"烟|火|爆")
 _HAZARD_ONLY = re.compile(r"隐患|存在.{0,4}危险|建议|整改")
@@ -41,11 +45,12 @@ _FIGHT = re.compile(
     r"打架|斗殴|打起来|群殴|互殴|扭打|动手|动起手|撕扯|推|砸|闹|踢|踹|酒疯|扔|掀|揪"
 )
 _DANGEROUS_DRIVING = re.compile(
-    r"酒驾|醉驾|喝酒开车|喝多了?开|喝了酒|醉醺醺|画龙|摇摆|逆行|飙车|开得飞快|连闯|闯了好几个|高速上?倒车"
+    r"酒驾|醉驾|喝酒开车|喝多了?开|喝了酒|醉醺醺|画龙|摇摆|逆行|飙车|开得飞快|连闯|闯了好几个|高速上?倒车|"
+    r"应急车道|别车|别人|开得(?:特别|很|非常)?(?:猛|快|野)|横冲直撞|乱窜|蛇形"
 )
 _TRAFFIC_LIFE = re.compile(
     r"被困|卡在车里|困在车里|出不来|死亡|身亡|没气|没有呼吸|昏迷|不省人事|多人受伤|碾压|"
-    r"车门打不开|一动不动|没反应|不动了|压在车底|着火|起火|爆炸"
+    r"车门打不开|一动不动|没反应|不动了|压在车底|着火|起火|爆炸|满头是血|卡在座位|卡在里面"
 )
 _RECENT = re.compile(
     r"刚才|刚刚|刚(?!开始|买|来|毕业|出生|满|好|需要)|马上|正在|还在|要我转|让我转|准备转|要转|转账中|"
@@ -59,6 +64,7 @@ _HABITUAL = re.compile(r"经常|每天|天天|每晚|总是|老是|长期|一直
 _RECENT_HOURS = re.compile(r"(?:一|两|1|2|半)个?多?小时(?:之?前)")
 _KIDNAP = re.compile(
     r"绑架|绑走|劫持|拐走|抱走|抱上[^，。,]{0,3}车|拖上[^，。,]{0,3}车|拽上[^，。,]{0,3}车|拖进|强行带走|"
+    r"往[^，。,]{0,4}车上?(?:拽|拖|拉|抱|塞)|"
     r"关在.{0,8}(?:屋|房|家|车)里?.{0,10}不让(?:我|她|他)?(?:出|走|离开)"
 )
 _GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制|逃窜|离开了")
@@ -86,7 +92,7 @@ def decide_priority(
     Args:
         category: the decided category.
         flags: the decided flags.
-        text: folded text with idioms masked.
+        text: folded text with idioms and reported (media/fiction/hypothetical) spans masked.
         extracted: facts from :func:`triage.extract.extract_all`.
         self_harm_risk: a counted self-harm cue is present (whatever the category).
 
@@ -97,7 +103,7 @@ def decide_priority(
     priority = BASELINE[category]
     cues: list[Cue] = []
     live = "in_progress" in flags
-    past = any(m in text for m in PAST_MARKERS) and not live
+    past = is_past(text) and not live
 
     def raise_to(level: str, why: str) -> None:
         nonlocal priority
@@ -122,7 +128,7 @@ def decide_priority(
         raise_to("P2" if gone and not live else "P1", "rule:weapon")
     if live and category == "violent_crime":
         raise_to("P1", "rule:violence_in_progress")
-    if _KIDNAP.search(text) and not past and (category == "violent_crime" or "minor" in flags):
+    if counted_match(_KIDNAP, text) and not past and (category == "violent_crime" or "minor" in flags):
         raise_to("P1", "rule:abduction")
     if "injury" in flags and not past:
         raise_to("P2", "rule:injury")
@@ -158,10 +164,11 @@ def _category_rules(
     elif category == "fire_disaster":
         lift_only = _LIFT.search(text) is not None and _SMOKE.search(text) is None
         hazard_only = _HAZARD_ONLY.search(text) is not None and not live
-        if _FIRE_LIFE.search(text) and not (past or lift_only or hazard_only):
+        nobody = _NO_PEOPLE.search(text) is not None and not counted_match(_TRAPPED, text)
+        if counted_match(_FIRE_LIFE, text) and not (past or lift_only or hazard_only or nobody):
             raise_to("P1", "rule:fire_life_risk")
     elif category == "traffic":
-        if _TRAFFIC_LIFE.search(text) and not past:
+        if counted_match(_TRAFFIC_LIFE, text) and not past:
             raise_to("P1", "rule:traffic_life_risk")
         elif _DANGEROUS_DRIVING.search(text) and not (past or _HABITUAL.search(text)):
             raise_to("P2", "rule:dangerous_driving")

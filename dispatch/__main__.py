@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="start Redis (embedded unless REDIS_URL), API, workers, scheduler")
     sub.add_parser("worker", help="run one pipeline worker (triage, geo, assignment)")
     sub.add_parser("scheduler", help="run the deadline scheduler (escalations)")
+    sub.add_parser("reactors", help="run the event-driven workflows (missing persons, forum, hand-offs)")
     sub.add_parser("rq-worker", help="run an RQ worker for webhook and simulation jobs")
     tok = sub.add_parser("token", help="print a signed token for a role")
     tok.add_argument("--role", required=True,
@@ -62,7 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "scheduler":
         from dispatch.scheduler import DeadlineScheduler
 
-        DeadlineScheduler(store, SystemClock(), cfg.escalation_step_s).run(stop)
+        from dispatch import registry
+
+        clock = SystemClock()
+        DeadlineScheduler(store, clock, cfg.escalation_step_s,
+                          handlers=registry.deadline_handlers(store, clock, cfg)).run(stop)
+    elif args.command == "reactors":
+        from dispatch import reactors, registry
+
+        clock = SystemClock()
+        reactors.run_all(store, registry.reactors(store, clock, cfg), stop)
     elif args.command == "rq-worker":
         from rq import Queue, Worker
         from rq.serializers import JSONSerializer

@@ -80,6 +80,7 @@ class Supervisor:
             self.spawn(f"worker-{i}", [py, "-m", "dispatch", "worker"], env)
         self.spawn("rq-worker", [py, "-m", "dispatch", "rq-worker"], env)
         self.spawn("scheduler", [py, "-m", "dispatch", "scheduler"], env)
+        self.spawn("reactors", [py, "-m", "dispatch", "reactors"], env)
         self.wait_for_api(f"http://{s.host}:{s.port}/openapi.json")
         return url
 

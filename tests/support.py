@@ -134,9 +134,13 @@ class Service:
     def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen[bytes]:
         return self.spawn(name, [sys.executable, "-m", "dispatch", "scheduler"])
 
+    def start_reactors(self, name: str = "reactors") -> subprocess.Popen[bytes]:
+        return self.spawn(name, [sys.executable, "-m", "dispatch", "reactors"])
+
     def start_all(self) -> Service:
         self.start_worker()
         self.start_scheduler()
+        self.start_reactors()
         self.start_api()
         return self
 

@@ -22,6 +22,13 @@ class EventType(str, Enum):
     ESCALATED = "incident.escalated"
     STATUS_CHANGED = "incident.status_changed"
     PROCESSING_FAILED = "incident.processing_failed"
+    # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
+    # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no
+    # status by themselves: a status move is always ``incident.status_changed``.
+    HANDOFF = "incident.handoff"
+    FORUM = "incident.forum"
+    MISSING = "incident.missing"
+    NOTED = "incident.noted"
 
 
 SYSTEM = "system"

@@ -85,6 +85,9 @@ class CloseDeadline:
 Effect = Publish | OpenDeadline | CloseDeadline
 
 
+_ANNOTATIONS = frozenset({EventType.HANDOFF, EventType.FORUM, EventType.MISSING, EventType.NOTED})
+
+
 def ack_deadline_key(incident_id: str) -> str:
     """The deadline that escalates an unacknowledged assignment."""
     return f"ack|{incident_id}"
@@ -239,6 +242,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         new = replace(incident, status=status, **common)
         if not new.is_open or status is Status.EN_ROUTE:
             effects = (CloseDeadline(ack_deadline_key(incident.id)),)
+    elif t in _ANNOTATIONS:
+        new = replace(incident, **common)
     elif t is EventType.PROCESSING_FAILED:
         new = replace(incident, status=_move(incident, Status.FAILED), **common)
     else:

@@ -141,3 +141,12 @@ def test_state_round_trips_through_json() -> None:
 
 def test_wire_timestamps_are_utc_iso() -> None:
     assert iso(T0) == "2026-11-26T08:00:00.000Z"
+
+
+def test_workflow_annotations_keep_the_status_and_reach_the_feeds() -> None:
+    incident = received()
+    state, _ = fold(incident, decisions.process_report(incident, TRIAGE, INSIDE, T0, TIMEOUTS))
+    note = Event(EventType.HANDOFF, "I-1", T0, data={"stage": "sent", "agency": "x"})
+    after, effects = apply(state, note)
+    assert after.status is state.status and after.version == state.version + 1
+    assert Publish(COMMAND_FEED) in effects and Publish("150203004") in effects

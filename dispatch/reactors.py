@@ -1,0 +1,117 @@
+"""Reactors: workflows that follow the event stream (missing persons, forum, hand-offs).
+
+Each reactor is its own Redis consumer group on the command feed, which carries every
+event of every incident. A reactor therefore sees each event at least once, resumes where
+it stopped after a crash (pending entries are reclaimed), and never slows the pipeline
+that assigns incidents. Reactors must be idempotent: an entry may be delivered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import redis
+
+from dispatch.adapters.redis_store import RedisStore, feed_message
+from dispatch.domain.incident import COMMAND_FEED
+
+log = logging.getLogger("dispatch.reactors")
+
+MAX_ATTEMPTS = 5
+
+
+class Reactor(Protocol):
+    """A workflow driven by feed events."""
+
+    name: str
+
+    def react(self, message: Mapping[str, Any]) -> None:
+        """Handle one feed message (see ``feed_message``); raise to have it retried."""
+
+
+class ReactorRunner:
+    """Runs one reactor as a consumer group on the command feed.
+
+    Args:
+        store: the incident store.
+        reactor: the workflow.
+        start_id: where a new group starts: ``$`` (only new events) or ``0`` (everything).
+    """
+
+    def __init__(self, store: RedisStore, reactor: Reactor, start_id: str = "$",
+                 claim_idle_ms: int = 5000, consumer: str | None = None) -> None:
+        self.store = store
+        self.r = store.r
+        self.reactor = reactor
+        self.stream = store.keys.feed(COMMAND_FEED)
+        self.group = f"reactor:{reactor.name}"
+        self.start_id = start_id
+        self.claim_idle_ms = claim_idle_ms
+        self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
+
+    def ensure_group(self) -> None:
+        try:
+            self.r.xgroup_create(self.stream, self.group, id=self.start_id, mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def step(self, block_ms: int = 0) -> int:
+        """Handle reclaimed and new entries once; returns how many."""
+        handled = 0
+        _next, claimed, *_ = self.r.xautoclaim(self.stream, self.group, self.consumer,
+                                               self.claim_idle_ms, "0-0", count=100)
+        for entry_id, fields in claimed:
+            if fields:
+                self._handle(entry_id, fields)
+                handled += 1
+        reply = self.r.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=100,
+                                  block=block_ms or None)
+        for _stream, entries in reply or []:
+            for entry_id, fields in entries:
+                self._handle(entry_id, fields)
+                handled += 1
+        return handled
+
+    def _handle(self, entry_id: str, fields: Mapping[str, str]) -> None:
+        attempts_key = f"{self.stream}:{self.group}:attempts"
+        try:
+            self.reactor.react(feed_message(entry_id, fields))
+        except Exception:  # noqa: BLE001 - the job boundary: record, retry, then give up loudly
+            attempts = int(self.r.hincrby(attempts_key, entry_id, 1))
+            log.error("%s failed on %s (attempt %d):\n%s", self.group, entry_id, attempts,
+                      traceback.format_exc())
+            self.r.hincrby(self.store.keys.metrics, "job_failures", 1)
+            if attempts < MAX_ATTEMPTS:
+                return
+            self.r.xadd(f"{self.stream}:{self.group}:dead", {"entry_id": entry_id})
+        self.r.xack(self.stream, self.group, entry_id)
+        self.r.hdel(attempts_key, entry_id)
+
+    def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
+        self.ensure_group()
+        while not stop.is_set():
+            self.step(block_ms)
+
+
+def run_all(store: RedisStore, reactors: Sequence[Reactor], stop: threading.Event) -> None:
+    """Run every reactor in its own thread until ``stop`` is set."""
+    threads = []
+    for reactor in reactors:
+        runner = ReactorRunner(store, reactor)
+        runner.ensure_group()
+        t = threading.Thread(target=runner.run, args=(stop,), name=reactor.name, daemon=True)
+        t.start()
+        threads.append(t)
+    while not stop.is_set():
+        store.r.set(store.keys.heartbeat("reactors", socket.gethostname() + str(os.getpid())),
+                    "1", ex=10)
+        stop.wait(2)
+    for t in threads:
+        t.join(timeout=5)

@@ -31,7 +31,8 @@ from geo.resolve import Estimate, resolve
 from geo.settings import get_settings
 
 _UNKNOWN_ACCURACY_M = 300.0
-_COARSE_RADIUS_M = 2000.0  # a fix without accuracy is treated as a typical urban cell fix
+_COARSE_RADIUS_M = 2000.0
+_MAX_ACCURACY_M = 50_000.0  # a coarser "fix" is a region, not a position  # a fix without accuracy is treated as a typical urban cell fix
 
 
 def _device_confidence(accuracy_m: float) -> float:
@@ -44,7 +45,9 @@ def _device_estimate(device: DevicePoint) -> tuple[Estimate | None, str | None]:
     except InvalidCoordinates as exc:
         return None, f"device coordinates rejected: {exc}"
     acc = device.accuracy_m
-    if acc is None or not math.isfinite(acc) or acc < 0:
+    if isinstance(acc, (int, float)) and acc > _MAX_ACCURACY_M:
+        return None, f"device accuracy {acc:.0f} m is too coarse to place the report"
+    if not isinstance(acc, (int, float)) or not math.isfinite(acc) or acc < 0:
         acc = _UNKNOWN_ACCURACY_M
     return Estimate((lat, lon), float(acc), _device_confidence(acc), matched=("device",)), None
 
@@ -53,7 +56,9 @@ def _activity_estimate(activity: Sequence[tuple[float, float, datetime]]) -> Est
     pts = []
     for item in activity:
         try:
-            pts.append((to_wgs84(item[0], item[1], "wgs84"), item[2]))
+            when = item[2]
+            if isinstance(when, datetime):  # naive times are read as local, like the clock
+                pts.append((to_wgs84(item[0], item[1], "wgs84"), when.timestamp()))
         except (InvalidCoordinates, IndexError, TypeError):
             continue
     if not pts:
@@ -111,7 +116,7 @@ def locate(
         warnings.append(dev_error)
     txt = None
     for source, value in (("address", address), ("text", text)):
-        if value and value.strip():
+        if isinstance(value, str) and value.strip():
             est = resolve(parse(value, gaz), gaz)
             if est.point is not None or est.out_of_area or txt is None:
                 txt, txt_source = est, source
@@ -131,7 +136,7 @@ def locate(
         warnings += list(txt.warnings)
     else:
         weak = _activity_estimate(activity)
-        hint = resolve(parse(region_hint, gaz), gaz) if region_hint else None
+        hint = resolve(parse(region_hint, gaz), gaz) if isinstance(region_hint, str) else None
         if weak is not None:
             est, source, matched = weak, "device", weak.matched
         elif hint is not None and (hint.point is not None or hint.out_of_area):

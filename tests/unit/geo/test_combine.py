@@ -93,3 +93,22 @@ def test_activity_trail_used_when_nothing_else() -> None:
 def test_nothing_given() -> None:
     loc = geo.locate()
     assert loc.lat is None and loc.reason == "no location signal given"
+
+
+def test_absurd_accuracy_is_rejected() -> None:
+    loc = geo.locate("土右旗萨拉齐镇", device=DevicePoint(*SEAT_SHAOXIAN, accuracy_m=5e8))
+    assert loc.source == "text" and any("too coarse" in w for w in loc.warnings)
+
+
+def test_activity_mixing_naive_and_aware_times() -> None:
+    lat, lon = SEAT_SALAQI
+    trail = [(lat, lon, datetime(2026, 11, 26, 12, 0)),
+             (lat, lon, datetime(2026, 11, 26, 12, 0, tzinfo=UTC)),
+             (lat, lon, "yesterday"), (lat,)]
+    loc = geo.locate(activity=trail)  # type: ignore[arg-type]
+    assert loc.precinct == "150221104"
+
+
+def test_non_string_inputs_do_not_raise() -> None:
+    loc = geo.locate(12345, address=["x"], region_hint=3.5)  # type: ignore[arg-type]
+    assert loc.lat is None and loc.reason

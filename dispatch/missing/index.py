@@ -2,12 +2,11 @@
 
 Matching one sighting must stay fast with 10,000 open cases and 10,000 found-person
 records. ``AnchorIndex`` keeps the anchors' attributes in numpy columns and computes, in
-one vectorised pass, an *upper bound* of every anchor's score: the exact gender, age,
-height and place/time components (distance by haversine, shrunk by 0.6 % so it never
-exceeds the geodesic distance the full scorer uses), a colour-overlap bound for clothing,
-and the best case (1.0) for features and conditions. Because the score is increasing in
-every component and the set of known components is computed exactly, no anchor whose
-bound is below the floor can score above it.
+one vectorised pass, an *upper bound* of every anchor's score. Every component is exact
+(gender, age, height, conditions, place/time on the same sphere as the scorer, clothing
+through a precomputed garment-similarity table) except features, bounded by 1.0. The
+score is increasing in every component and the set of known components is computed
+exactly, so no anchor can score above its bound.
 
 ``best`` then runs the full ``matching.score`` on the survivors in decreasing bound order
 and stops as soon as the bound falls below the k-th best score found so far (branch and
@@ -21,45 +20,48 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+from geopy.distance import EARTH_RADIUS
 
-from dispatch.missing.area import TRAVEL_SPEED_MPS, TRAVEL_START_M
-from dispatch.missing.clothing import COLOURS, colour_family
+from dispatch.missing.area import DEFAULT_PROFILES, TRAVEL_SPEED_MPS, TRAVEL_START_M
+from dispatch.missing.clothing import COLOURS, ITEMS, ClothingItem
 from dispatch.missing.matching import (
-    AGE_STEP_YEARS,
-    AGE_VETO_YEARS,
-    CANDIDATE_FLOOR,
-    DISTANCE_VETO_FACTOR,
-    EARLY_TOLERANCE,
-    FULL_EVIDENCE,
-    HEIGHT_SPAN_CM,
-    HEIGHT_TOLERANCE_CM,
-    WEIGHTS,
-    Anchor,
-    MatchCandidate,
-    Observation,
-    score,
+    AGE_STEP_YEARS, AGE_VETO_YEARS, CANDIDATE_FLOOR, DISTANCE_VETO_FACTOR, EARLY_TOLERANCE,
+    FULL_EVIDENCE, HEIGHT_SPAN_CM, HEIGHT_TOLERANCE_CM, UNLISTED_CONDITION, WEIGHTS, Anchor,
+    PARTICLES, CandidateKind, MatchCandidate, Observation, garment_similarity, score,
 )
-from dispatch.missing.person import Gender, Person
+from dispatch.missing.person import Condition, Gender, Person
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
+_Adder = Callable[[str, Bools, "Floats | float"], None]
 
-EARTH_RADIUS_M = 6_371_008.8
-HAVERSINE_SHRINK = 0.994  # haversine vs WGS-84 geodesic differ by < 0.56 %
-_BIT = {colour: 1 << i for i, colour in enumerate(sorted(COLOURS))}
+_SLACK = 1e-6  # float noise between numpy and the scalar scorer; scores are rounded to 1e-6
 _GENDER_CODE = {Gender.UNKNOWN: 0, Gender.MALE: 1, Gender.FEMALE: 2}
-_SLACK = 1e-6  # the full score is rounded to 6 decimals
-_Adder = Callable[[str, "Bools", "Floats | float"], None]
+_CONDITION_BIT = {c: 1 << i for i, c in enumerate(Condition)}
+_COLOUR_CODES: list[str | None] = [*sorted(COLOURS), None]
+_ITEM_CODES: list[str | None] = [*sorted(ITEMS), None]
+_GARMENTS = [ClothingItem(c, i) for c in _COLOUR_CODES for i in _ITEM_CODES]
+_GARMENT_CODE = {(g.colour, g.item): n for n, g in enumerate(_GARMENTS)}
+# _TABLE[x, y]: similarity of observed garment x against listed garment y
+_TABLE = np.array([[garment_similarity(x, y) for y in _GARMENTS] for x in _GARMENTS])
 
 
-def _colour_mask(person: Person, *, with_neighbours: bool) -> int:
+def _char_mask(texts: Iterable[str]) -> int:
+    """64-bit signature of the characters in ``texts`` (particles and spaces left out).
+
+    Two features with no character in common score exactly 0 (no shared character and so
+    no shared bigram), and then their signatures never intersect.
+    """
     mask = 0
-    for item in person.clothing:
-        if item.colour:
-            family = colour_family(item.colour) if with_neighbours else {item.colour}
-            for colour in family:
-                mask |= _BIT[colour]
+    for text in texts:
+        for ch in text.lower():
+            if not ch.isspace() and ch not in PARTICLES:
+                mask |= 1 << (ord(ch) % 64)
     return mask
+
+
+def _informative(person: Person) -> list[int]:
+    return [_GARMENT_CODE[(c.colour, c.item)] for c in person.clothing if c.colour or c.item]
 
 
 def _rank_key(c: MatchCandidate) -> tuple[float, str, str]:
@@ -69,32 +71,42 @@ def _rank_key(c: MatchCandidate) -> tuple[float, str, str]:
 class AnchorIndex:
     """Columnar pre-filter over a fixed set of anchors (rebuild when the set changes).
 
-    Building 10,000 anchors takes a few tens of milliseconds; the service rebuilds when a
-    case opens or closes, or keeps one index per day of found records.
+    Building 10,000 anchors takes a few hundred milliseconds; the service rebuilds when a
+    case opens or closes (or keeps the index and rebuilds in the background).
     """
 
     def __init__(self, anchors: Sequence[Anchor]) -> None:
         """Index ``anchors``; the sequence is kept, not copied."""
         self.anchors = anchors
+        n = len(anchors)
         people = [a.person for a in anchors]
         self._gender = np.array([_GENDER_CODE[p.gender] for p in people], dtype=np.int8)
         self._age = self._ranges([(p.age.min, p.age.max) if p.age else None for p in people])
         self._height = self._ranges(
             [(p.height.min, p.height.max) if p.height else None for p in people]
         )
-        self._has_clothing = np.array(
-            [any(c.colour or c.item for c in p.clothing) for p in people], dtype=np.bool_
-        )
-        self._colours = np.array(
-            [_colour_mask(p, with_neighbours=True) for p in people], dtype=np.int64
+        self._conditions = np.array(
+            [sum(_CONDITION_BIT[c] for c in p.conditions) for p in people], dtype=np.int64
         )
         self._has_features = np.array([bool(p.features) for p in people], dtype=np.bool_)
+        self._features = np.array(
+            [_char_mask(p.features) for p in people], dtype=np.uint64
+        )
+        # best garment similarity of every possible observed garment against each anchor
+        self._clothing = np.zeros((n, len(_GARMENTS)))
+        codes = [_informative(p) for p in people]
+        self._has_clothing = np.array([bool(c) for c in codes], dtype=np.bool_)
+        for row, garment_codes in enumerate(codes):
+            if garment_codes:
+                self._clothing[row] = _TABLE[:, garment_codes].max(axis=1)
         nan = float("nan")
         self._lat = np.radians(np.array([a.lat if a.lat is not None else nan for a in anchors]))
         self._lon = np.radians(np.array([a.lon if a.lon is not None else nan for a in anchors]))
+        self._cos_lat = np.cos(self._lat)
         self._ts = np.array([a.at.timestamp() for a in anchors], dtype=np.float64)
         self._start = np.array([TRAVEL_START_M[a.profile] for a in anchors], dtype=np.float64)
         self._speed = np.array([TRAVEL_SPEED_MPS[a.profile] for a in anchors], dtype=np.float64)
+        self._cap = np.array([DEFAULT_PROFILES[a.profile].max_m for a in anchors], dtype=np.float64)
         self._symmetric = np.array([a.symmetric for a in anchors], dtype=np.bool_)
 
     @staticmethod
@@ -109,10 +121,17 @@ class AnchorIndex:
     def upper_bounds(self, obs: Observation) -> Floats:
         """An upper bound of ``score(anchor, obs)`` for every anchor (0 where vetoed)."""
         n = len(self.anchors)
-        known = np.zeros(n)
-        total = np.zeros(n)
-        veto = np.zeros(n, dtype=np.bool_)
         p = obs.person
+        # Cheap vetoes on every anchor first; everything else only for the survivors.
+        veto = np.zeros(n, dtype=np.bool_)
+        if p.gender is not Gender.UNKNOWN:
+            veto |= (self._gender > 0) & (self._gender != _GENDER_CODE[p.gender])
+        if p.age is not None:
+            age_gap, age_known = self._gap(self._age, p.age.min, p.age.max, None)
+            veto |= age_known & (age_gap > AGE_VETO_YEARS)
+        sel = np.flatnonzero(~veto)
+        m = len(sel)
+        known, total = np.zeros(m), np.zeros(m)
 
         def add(name: str, mask: Bools, sim: Floats | float) -> None:
             w = WEIGHTS[name] * mask
@@ -120,52 +139,70 @@ class AnchorIndex:
             np.add(total, w * sim, out=total)
 
         if p.gender is not Gender.UNKNOWN:
-            g = self._gender
-            mask = g > 0
-            veto |= mask & (g != _GENDER_CODE[p.gender])
-            add("gender", mask, 1.0)
+            add("gender", self._gender[sel] > 0, 1.0)
         if p.age is not None:
-            lo, hi = self._age
-            mask = ~np.isnan(lo)
-            gap = np.nan_to_num(np.maximum(np.maximum(lo - p.age.max, p.age.min - hi), 0.0))
-            veto |= mask & (gap > AGE_VETO_YEARS)
+            gap, mask = self._gap(self._age, p.age.min, p.age.max, sel)
             add("age", mask, np.clip(1.0 - gap / AGE_STEP_YEARS, 0.0, 1.0))
         if p.height is not None:
-            lo, hi = self._height
-            mask = ~np.isnan(lo)
-            gap = np.nan_to_num(np.maximum(np.maximum(lo - p.height.max, p.height.min - hi), 0.0))
+            gap, mask = self._gap(self._height, p.height.min, p.height.max, sel)
             gap = np.maximum(gap - HEIGHT_TOLERANCE_CM, 0.0)
             add("height", mask, np.clip(1.0 - gap / HEIGHT_SPAN_CM, 0.0, 1.0))
-        if any(c.colour or c.item for c in p.clothing):
-            overlap = (self._colours & _colour_mask(p, with_neighbours=False)) != 0
-            add("clothing", self._has_clothing, np.where(overlap, 1.0, 0.4))
+        seen = _informative(p)
+        if seen:
+            sims = np.zeros(m)
+            for code in seen:
+                sims += self._clothing[sel, code]
+            add("clothing", self._has_clothing[sel], sims / len(seen))
         if p.features:
-            add("features", self._has_features, 1.0)
+            # an observed feature sharing no character with the anchor's scores 0
+            possible = np.zeros(m)
+            signatures = self._features[sel]
+            for feature in p.features:
+                possible += (signatures & np.uint64(_char_mask([feature]))) != 0
+            add("features", self._has_features[sel], possible / len(p.features))
         if p.conditions:
-            add("conditions", np.ones(n, dtype=np.bool_), 1.0)
+            wanted = sum(_CONDITION_BIT[c] for c in p.conditions)
+            add("conditions", np.ones(m, dtype=np.bool_),
+                np.where(self._conditions[sel] & wanted, 1.0, UNLISTED_CONDITION))
+        late_veto = np.zeros(m, dtype=np.bool_)
         if obs.lat is not None and obs.lon is not None:
-            veto |= self._place_time(obs, add)
+            late_veto = self._place_time(obs, sel, add)
         with np.errstate(invalid="ignore", divide="ignore"):
-            bound = np.where(known > 0, total / known * np.minimum(1.0, known / FULL_EVIDENCE), 0.0)
-        bound[veto] = 0.0
+            part = np.where(known > 0, total / known * np.minimum(1.0, known / FULL_EVIDENCE), 0.0)
+        part[late_veto] = 0.0
+        bound = np.zeros(n)
+        bound[sel] = part
         return bound
 
-    def _place_time(self, obs: Observation, add: _Adder) -> Bools:
+    @staticmethod
+    def _gap(
+        ranges: tuple[Floats, Floats], lo: int, hi: int, sel: npt.NDArray[np.intp] | None
+    ) -> tuple[Floats, Bools]:
+        a_lo, a_hi = ranges
+        if sel is not None:
+            a_lo, a_hi = a_lo[sel], a_hi[sel]
+        mask = ~np.isnan(a_lo)
+        gap = np.nan_to_num(np.maximum(np.maximum(a_lo - hi, lo - a_hi), 0.0))
+        return gap, mask
+
+    def _place_time(self, obs: Observation, sel: npt.NDArray[np.intp], add: _Adder) -> Bools:
         assert obs.lat is not None and obs.lon is not None
-        mask = ~np.isnan(self._lat)
-        elapsed = obs.at.timestamp() - self._ts
-        elapsed = np.where(self._symmetric, np.abs(elapsed), elapsed)
-        early = ~self._symmetric & (elapsed < -EARLY_TOLERANCE.total_seconds())
-        reach = self._start + self._speed * np.maximum(elapsed, 0.0)
+        a_lat, a_lon, a_cos = self._lat[sel], self._lon[sel], self._cos_lat[sel]
+        symmetric = self._symmetric[sel]
+        mask = ~np.isnan(a_lat)
+        elapsed = obs.at.timestamp() - self._ts[sel]
+        elapsed = np.where(symmetric, np.abs(elapsed), elapsed)
+        early = ~symmetric & (elapsed < -EARLY_TOLERANCE.total_seconds())
+        reach = self._start[sel] + self._speed[sel] * np.maximum(elapsed, 0.0)
+        scale = np.minimum(reach, self._cap[sel])
         lat, lon = np.radians(obs.lat), np.radians(obs.lon)
-        h = (np.sin((self._lat - lat) / 2) ** 2
-             + np.cos(lat) * np.cos(self._lat) * np.sin((self._lon - lon) / 2) ** 2)
-        dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) * HAVERSINE_SHRINK
-        dist = np.nan_to_num(dist)
-        far = dist > DISTANCE_VETO_FACTOR * reach
-        inside = 1.0 - 0.3 * dist / reach
-        beyond = 0.7 * (1.0 - (dist - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach))
-        sim = np.where(dist <= reach, inside, np.maximum(beyond, 0.0))
+        h = np.sin((a_lat - lat) / 2) ** 2 + np.cos(lat) * a_cos * np.sin((a_lon - lon) / 2) ** 2
+        dist = 2 * EARTH_RADIUS * 1000 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        dist = np.nan_to_num(dist) * (1 - _SLACK)  # never above the scorer's distance
+        far = dist > DISTANCE_VETO_FACTOR * reach * (1 + _SLACK)
+        near = 1.0 - 0.5 * np.sqrt(np.minimum(dist, scale) / scale)
+        beyond = 0.5 * (1.0 - (dist - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach))
+        sim = np.where(dist <= scale, near, np.where(dist <= reach, 0.5, np.maximum(beyond, 0.0)))
         add("place_time", mask, sim)
         return mask & (early | far)
 
@@ -179,28 +216,31 @@ class AnchorIndex:
         """
         if not self.anchors:
             return []
-        bounds = self.upper_bounds(obs)
-        survivors = np.flatnonzero(bounds >= floor - _SLACK)
+        bounds = self.upper_bounds(obs) + _SLACK
+        survivors = np.flatnonzero(bounds >= floor)
         order = survivors[np.argsort(-bounds[survivors], kind="stable")]
         top: list[float] = []  # min-heap of the k best scores so far
         found: list[MatchCandidate] = []
+        by_id: dict[tuple[CandidateKind, str], Anchor] = {}
         for i in order.tolist():
-            if len(top) == k and bounds[i] + _SLACK < top[0]:
+            if len(top) == k and bounds[i] < top[0]:
                 break  # no remaining anchor can enter (or tie into) the top k
-            cand = score(self.anchors[i], obs)
+            cand = score(self.anchors[i], obs, explain=False)
             if cand.score < floor:
                 continue
             found.append(cand)
+            by_id[(cand.kind, cand.id)] = self.anchors[i]
             if len(top) < k:
                 heapq.heappush(top, cand.score)
             elif cand.score > top[0]:
                 heapq.heapreplace(top, cand.score)
-        return sorted(found, key=_rank_key)[:k]
+        winners = sorted(found, key=_rank_key)[:k]
+        return [score(by_id[(c.kind, c.id)], obs) for c in winners]
 
 
 def naive_best(
     anchors: Iterable[Anchor], obs: Observation, *, k: int = 10, floor: float = CANDIDATE_FLOOR
 ) -> list[MatchCandidate]:
     """Reference: fully score every anchor, keep those at or above ``floor``, best ``k``."""
-    scored = [c for c in (score(a, obs) for a in anchors) if c.score >= floor]
-    return sorted(scored, key=_rank_key)[:k]
+    scored = [(c, a) for a in anchors if (c := score(a, obs, explain=False)).score >= floor]
+    return [score(a, obs) for _, a in sorted(scored, key=lambda pair: _rank_key(pair[0]))[:k]]

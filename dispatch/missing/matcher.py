@@ -28,6 +28,9 @@ from dispatch.missing.matching import (
 from dispatch.missing.sighting import FoundPerson, Sighting
 
 FOUND_LOOKBACK = timedelta(days=7)  # found people are usually identified within days
+# The best case is linked automatically only when it leads the runner-up by this much;
+# otherwise the description fits several cases and the call-taker picks from the list.
+LINK_MARGIN = 0.05
 
 
 def case_anchor(case: Case) -> Anchor:
@@ -76,8 +79,20 @@ class SightingMatches:
 
     @property
     def to_link(self) -> tuple[MatchCandidate, ...]:
-        """Cases to link automatically (score ≥ ``AUTO_LINK``)."""
-        return tuple(c for c in self.cases if c.score >= AUTO_LINK)
+        """The case to link automatically: the best, if it scores at least ``AUTO_LINK``
+        and leads the runner-up by ``LINK_MARGIN``; else nothing."""
+        if not self.cases or self.cases[0].score < AUTO_LINK or self.is_ambiguous:
+            return ()
+        return self.cases[:1]
+
+    @property
+    def is_ambiguous(self) -> bool:
+        """The best is strong but another case is within ``LINK_MARGIN`` of it."""
+        return (
+            len(self.cases) > 1
+            and self.cases[0].score >= AUTO_LINK
+            and self.cases[0].score - self.cases[1].score < LINK_MARGIN
+        )
 
 
 def match_sighting(

@@ -118,3 +118,15 @@ def test_symmetric_anchor_accepts_earlier_observations() -> None:
                     symmetric=True)
     cand = score(record, seen(PASSER_BY, at=SUMMER))
     assert cand.veto is None and cand.score >= AUTO_LINK
+
+
+def test_sphere_distance_agrees_with_geopy() -> None:
+    from geopy.distance import geodesic, great_circle
+
+    from dispatch.missing.matching import sphere_distance_m
+
+    for metres, bearing in ((0.0, 0.0), (1_200.0, 45.0), (35_000.0, 200.0), (400_000.0, 300.0)):
+        other = point_at(KUNDULUN, metres, bearing)
+        ours = sphere_distance_m(*KUNDULUN, *other)
+        assert abs(ours - great_circle(KUNDULUN, other).meters) < 1e-6 * max(metres, 1.0)
+        assert abs(ours - geodesic(KUNDULUN, other).meters) <= 0.005 * metres + 1e-6

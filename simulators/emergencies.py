@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 
-from simulators.grammar import cn_number, number
+from simulators.grammar import number
 from simulators.lexicon import CAR_BRANDS, CAR_TYPES, ago, appearance, clock_phrase, plate
-from simulators.situation import NIGHT, Draft, Incident, builder
+from simulators.situation import Draft, Incident, builder
 
 _FEMALE_WORDS = ("老太太", "老大娘", "老奶奶", "女孩", "闺女", "女的", "女子", "姑娘")
 _FEMALE_RELATIONS = ("我妈", "我姥姥", "我奶奶", "我闺女", "我媳妇", "我姐")
@@ -305,11 +305,3 @@ def self_injury(rng: random.Random, hour: int) -> Incident:
     if "刀" in d.clauses[-1]:
         d.flags.add("weapon")
     return d.done("P1")
-
-
-def hours_phrase(rng: random.Random, hours: int) -> str:
-    """``三个多小时`` / ``3个小时``, for how long someone has been gone."""
-    return (cn_number(hours) if rng.random() < 0.6 else str(hours)) + rng.choice(("个小时", "个多小时", "小时"))
-
-
-__all__ = ["missing_report", "sighting", "hours_phrase", "NIGHT"]

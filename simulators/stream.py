@@ -19,7 +19,7 @@ from typing import Any, Final, Iterator, Mapping
 from simulators.addressing import sample_where
 from simulators.arrivals import SHANGHAI, local, thinned_arrivals
 from simulators.config import CHANNELS, Config, load_config
-from simulators.emergencies import missing_report, sighting
+from simulators.emergencies import sighting
 from simulators.errors import ConfigError
 from simulators.places import Place, is_in_baotou, nearest_anchor, offset
 from simulators.reports import assemble

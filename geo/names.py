@@ -12,7 +12,7 @@ from typing import Final
 # adcode -> colloquial forms (the official name is added by the build).
 DISTRICT_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "150202": ("东河",),
-    "150203": ("昆区", "昆都仑"),
+    "150203": ("昆区", "昆都仑", "昆都伦区", "昆都伦"),  # 伦 for 仑 is a common slip
     "150204": ("青山",),
     "150205": ("石拐",),
     "150206": ("白云矿区", "白云鄂博", "白云区", "白云鄂博区", "白云"),
@@ -73,6 +73,9 @@ def community_forms(name: str) -> list[str]:
     elif core != name:
         forms.append(core)
     bare = core.removesuffix("社区")
+    if kind and kind.group(1) == "社区居委会" and len(bare) >= 2 and not bare.endswith(
+            ("小区", "街坊", "路", "街", "村", "第一", "第二", "第三", "一", "二", "三")):
+        forms.append(bare + "小区")  # 佳园社区 serves 佳园小区
     if "街坊" in bare:
         head = bare[: bare.index("街坊") + 2]  # 少先二十二街坊花园小区 -> 少先二十二街坊
         for f in (bare, head):

@@ -25,6 +25,8 @@ INNER_MONGOLIA = "内蒙古自治区"
 # Entry kind -> confidence of a point resolved at that level (before penalties).
 _CONFIDENCE = {"poi": 0.9, "community": 0.85, "hint": 0.75, "town": 0.8, "landmark": 0.45,
                "road": 0.4, "district": 0.5, "city": 0.2, "outside": 0.8, "province": 0.7}
+_PLACE_LEAD = "在到去从回住于是自，,。:： "
+_ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _WIDE_RELATIONS = ("附近", "周边", "一带")
 # The 稀土高新区 streets sit inside 九原区 and reach into 昆区/青山区 (SOURCES caveats 1-2).
@@ -82,9 +84,12 @@ def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
     names_baotou = any(e.kind == "city" for _, e in kinds)
     foreign = [(m, e) for m, e in kinds if e.kind == "outside" or
                (e.kind == "province" and e.province != INNER_MONGOLIA)]
-    # Two-character stems (乌海, 常熟, 江苏) only count at the start of the text.
-    foreign = [(m, e) for m, e in foreign if len(m.form) >= 3 or m.start == 0 or
-               any(x.end == m.start for x, _ in foreign)]
+    # Two-character stems (乌海, 江苏, 河北) count only where a place name can start
+    # (text start, after 在/到/去 … or punctuation) and not as the head of a road name.
+    foreign = [(m, e) for m, e in foreign if len(m.form) >= 3 or (
+        (m.start == 0 or addr.text[m.start - 1] in _PLACE_LEAD or
+         any(x.end == m.start for x, _ in foreign))
+        and not addr.text[m.end:m.end + 2].startswith(_ROAD_HEADS))]
     if not (foreign or addr.foreign_city):
         return None
     # A Baotou unit named on its own (not as the tail of "<other city><unit>") wins:

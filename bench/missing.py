@@ -16,7 +16,6 @@ import argparse
 import gc
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,12 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
 
-from dispatch.missing.case import Case, apply  # noqa: E402
+from dispatch.missing.case import Case, apply
 from dispatch.missing.clothing import parse_clothing
 from dispatch.missing.commands import open_case
-from dispatch.missing.index import AnchorIndex, naive_best
+from dispatch.missing.index import naive_best
 from dispatch.missing.matcher import (
-    build_case_index, build_found_index, case_anchor, found_anchor, match_sighting,
+    build_case_index,
+    build_found_index,
+    case_anchor,
+    found_anchor,
+    match_sighting,
     sighting_observation,
 )
 from dispatch.missing.person import AgeRange, Condition, Gender, HeightRange, LastSeen, Person
@@ -38,10 +41,35 @@ from dispatch.missing.sighting import FoundPerson, Sighting
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 CENTRE = (40.62, 109.95)  # between Kundulun, Qingshan and Donghe
-COLOURS = ["黑色", "白色", "灰色", "红色", "蓝色", "藏青色", "绿色", "黄色", "棕色", "粉色", "紫色", "卡其色"]
+COLOURS = [
+    "黑色",
+    "白色",
+    "灰色",
+    "红色",
+    "蓝色",
+    "藏青色",
+    "绿色",
+    "黄色",
+    "棕色",
+    "粉色",
+    "紫色",
+    "卡其色",
+]
 ITEMS = ["夹克", "羽绒服", "棉袄", "大衣", "毛衣", "卫衣", "衬衫", "裤子", "裙子", "帽子"]
-FEATURES = ["拄拐杖", "戴眼镜", "左脸有痣", "光头", "驼背", "跛脚", "戴助听器", "白发",
-            "背双肩包", "说方言", "手上有疤", "戴口罩"]
+FEATURES = [
+    "拄拐杖",
+    "戴眼镜",
+    "左脸有痣",
+    "光头",
+    "驼背",
+    "跛脚",
+    "戴助听器",
+    "白发",
+    "背双肩包",
+    "说方言",
+    "手上有疤",
+    "戴口罩",
+]
 
 
 def no_precincts(lat: float, lon: float, radius_m: float) -> tuple[str, ...]:
@@ -55,20 +83,30 @@ def random_point(rng: random.Random) -> tuple[float, float]:
 
 def random_person(rng: random.Random) -> Person:
     band = rng.random()
-    age = rng.randint(2, 13) if band < 0.15 else rng.randint(65, 92) if band < 0.5 else rng.randint(14, 64)
+    age = (
+        rng.randint(2, 13)
+        if band < 0.15
+        else rng.randint(65, 92)
+        if band < 0.5
+        else rng.randint(14, 64)
+    )
     conditions: set[Condition] = set()
     if age >= 65 and rng.random() < 0.6:
         conditions.add(Condition.DEMENTIA)
     elif 14 <= age < 65 and rng.random() < 0.2:
-        conditions.add(rng.choice([Condition.DEPRESSION, Condition.MENTAL_ILLNESS, Condition.SUICIDAL]))
+        conditions.add(
+            rng.choice([Condition.DEPRESSION, Condition.MENTAL_ILLNESS, Condition.SUICIDAL])
+        )
     exact = rng.random() < 0.7
     tall = rng.randint(150, 182)
     return Person(
         gender=rng.choice([Gender.MALE, Gender.FEMALE]),
         age=AgeRange.exact(age) if exact else AgeRange(max(0, age - 5), age + 5),
         height=None if age < 14 or rng.random() < 0.3 else HeightRange(tall, tall + 5),
-        clothing=tuple(parse_clothing(rng.choice(COLOURS) + rng.choice(ITEMS))
-                       for _ in range(rng.randint(1, 3))),
+        clothing=tuple(
+            parse_clothing(rng.choice(COLOURS) + rng.choice(ITEMS))
+            for _ in range(rng.randint(1, 3))
+        ),
         features=tuple(rng.sample(FEATURES, rng.randint(0, 2))),
         conditions=frozenset(conditions),
     )
@@ -81,9 +119,13 @@ def build_cases(rng: random.Random, n: int) -> list[Case]:
         seen_at = NOW - timedelta(minutes=rng.uniform(5, 7 * 24 * 60))
         case: Case | None = None
         for event in open_case(
-            case_id=f"m-{i}", person=random_person(rng), owner="bench",
-            last_seen=LastSeen(at=seen_at, lat=lat, lon=lon), now=seen_at + timedelta(minutes=20),
-            lookup=no_precincts, circumstances=Circumstances(vehicle=rng.random() < 0.05),
+            case_id=f"m-{i}",
+            person=random_person(rng),
+            owner="bench",
+            last_seen=LastSeen(at=seen_at, lat=lat, lon=lon),
+            now=seen_at + timedelta(minutes=20),
+            lookup=no_precincts,
+            circumstances=Circumstances(vehicle=rng.random() < 0.05),
         ):
             case, _ = apply(case, event)
         assert case is not None
@@ -93,8 +135,12 @@ def build_cases(rng: random.Random, n: int) -> list[Case]:
 
 def build_found(rng: random.Random, n: int) -> list[FoundPerson]:
     return [
-        FoundPerson(f"f-{i}", NOW - timedelta(minutes=rng.uniform(0, 7 * 24 * 60)),
-                    random_person(rng), *random_point(rng))
+        FoundPerson(
+            f"f-{i}",
+            NOW - timedelta(minutes=rng.uniform(0, 7 * 24 * 60)),
+            random_person(rng),
+            *random_point(rng),
+        )
         for i in range(n)
     ]
 
@@ -115,8 +161,11 @@ def build_sightings(
             sources[i] = case.id
             p = case.person
             assert p.age is not None and case.last_seen.point is not None
-            person = Person(gender=p.gender, age=AgeRange(max(0, p.age.min - 8), min(120, p.age.max + 8)),
-                            clothing=p.clothing[:1])
+            person = Person(
+                gender=p.gender,
+                age=AgeRange(max(0, p.age.min - 8), min(120, p.age.max + 8)),
+                clothing=p.clothing[:1],
+            )
             lat, lon = case.last_seen.point
             lat, lon = lat + rng.gauss(0, 0.01), lon + rng.gauss(0, 0.01)
         else:
@@ -172,24 +221,35 @@ def main() -> None:
         slow = (naive_best(case_anchors, obs), naive_best(found_anchors, obs))
         naive.append((time.perf_counter() - t) * 1000)
         fast = (case_index.best(obs), found_index.best(obs))
-        identical &= all([(c.id, c.score) for c in a] == [(c.id, c.score) for c in b]
-                         for a, b in zip(fast, slow))
+        identical &= all(
+            [(c.id, c.score) for c in a] == [(c.id, c.score) for c in b] for a, b in zip(fast, slow)
+        )
 
     p50, p99 = percentile(indexed, 0.5), percentile(indexed, 0.99)
     c50, c99 = percentile(cpu, 0.5), percentile(cpu, 0.99)
     b50, b99 = percentile(naive, 0.5), percentile(naive, 0.99)
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at the end of the run")
-    print(f"records: {len(case_index)} open cases + {len(found_index)} found-person records "
-          f"(index build {build_ms:.0f} ms)")
-    print(f"indexed : p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  (CPU time p50 {c50:.2f} ms, "
-          f"p99 {c99:.2f} ms) over {len(indexed)} sightings")
-    print(f"baseline: p50 {b50:7.2f} ms  p99 {b99:7.2f} ms  (naive full score of every record, "
-          f"{len(naive)} sightings)")
-    print(f"speed-up: p50 {b50 / p50:.0f}x  p99 {b99 / p99:.0f}x; identical results: "
-          f"{'yes' if identical else 'NO'}; target p99 < 20 ms: {'met' if p99 < 20 else 'MISSED'}")
-    print(f"quality : described case ranked first {source_first}/{derived}; auto-linked "
-          f"{linked}/{len(sightings)}; ambiguous (not linked) {ambiguous}")
+    print(
+        f"records: {len(case_index)} open cases + {len(found_index)} found-person records "
+        f"(index build {build_ms:.0f} ms)"
+    )
+    print(
+        f"indexed : p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  (CPU time p50 {c50:.2f} ms, "
+        f"p99 {c99:.2f} ms) over {len(indexed)} sightings"
+    )
+    print(
+        f"baseline: p50 {b50:7.2f} ms  p99 {b99:7.2f} ms  (naive full score of every record, "
+        f"{len(naive)} sightings)"
+    )
+    print(
+        f"speed-up: p50 {b50 / p50:.0f}x  p99 {b99 / p99:.0f}x; identical results: "
+        f"{'yes' if identical else 'NO'}; target p99 < 20 ms: {'met' if p99 < 20 else 'MISSED'}"
+    )
+    print(
+        f"quality : described case ranked first {source_first}/{derived}; auto-linked "
+        f"{linked}/{len(sightings)}; ambiguous (not linked) {ambiguous}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
-from dispatch.missing.person import Condition, Person
+from dispatch.missing.person import Person
 from dispatch.missing.risk import Circumstances
 
 
@@ -189,7 +189,11 @@ def widen(
     spec = (profiles or DEFAULT_PROFILES)[profile]
     radius = radius_m(now - last_seen_at, profile, profiles)
     grown = radius - current_radius_m
-    if current_radius_m > 0 and grown < MIN_GROWTH_M - 1.0 and not (0 < grown and radius >= spec.max_m):
+    if (
+        current_radius_m > 0
+        and grown < MIN_GROWTH_M - 1.0
+        and not (0 < grown and radius >= spec.max_m)
+    ):
         return None
     already = set(notified)
     covered = lookup(lat, lon, radius)

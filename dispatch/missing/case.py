@@ -22,14 +22,33 @@ from typing import Any
 
 from dispatch.missing.area import AreaProfile
 from dispatch.missing.effects import (
-    WIDEN_DEADLINE, AlertCommandConsole, CloseDeadline, DispatchVerification, Effect,
-    FileCriminalCase, HandOffOutOfArea, MatchAgainstFound, NotifyOwner, NotifyPrecincts,
-    OpenDeadline, deadline_key,
+    WIDEN_DEADLINE,
+    AlertCommandConsole,
+    CloseDeadline,
+    DispatchVerification,
+    Effect,
+    FileCriminalCase,
+    HandOffOutOfArea,
+    MatchAgainstFound,
+    NotifyOwner,
+    NotifyPrecincts,
+    OpenDeadline,
+    deadline_key,
 )
 from dispatch.missing.errors import InvalidCaseTransition, UnknownTarget
 from dispatch.missing.events import (
-    AreaWidened, CaseClosed, CaseEvent, CaseOpened, FoundRegistered, Outcome, RiskAssessed,
-    RiskOverridden, SightingDismissed, SightingLinked, TargetBreached, TargetMet,
+    AreaWidened,
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    FoundRegistered,
+    Outcome,
+    RiskAssessed,
+    RiskOverridden,
+    SightingDismissed,
+    SightingLinked,
+    TargetBreached,
+    TargetMet,
 )
 from dispatch.missing.person import LastSeen, Person, Reporter, describe_person
 from dispatch.missing.risk import Circumstances, RiskAssessment
@@ -141,8 +160,11 @@ def apply(case: Case | None, event: CaseEvent) -> tuple[Case, tuple[Effect, ...]
         return _opened(event), (MatchAgainstFound(event.case_id),)
     assert case is not None  # TRANSITIONS admits only missing.opened without a case
     if event.case_id != case.id:
-        raise InvalidCaseTransition(status.value if status else None, event.type,
-                                    f"event for case {event.case_id} applied to {case.id}")
+        raise InvalidCaseTransition(
+            status.value if status else None,
+            event.type,
+            f"event for case {event.case_id} applied to {case.id}",
+        )
     updated, effects = _HANDLERS[type(event)](case, event)
     return replace(updated, status=new_status, version=case.version + 1), effects
 
@@ -163,9 +185,17 @@ def fold(events: list[CaseEvent] | tuple[CaseEvent, ...]) -> Case:
 
 def _opened(e: CaseOpened) -> Case:
     return Case(
-        id=e.case_id, status=CaseStatus.OPEN, opened_at=e.at, person=e.person,
-        last_seen=e.last_seen, circumstances=e.circumstances, profile=e.profile,
-        owner=e.owner, reporter=e.reporter, report_id=e.report_id, version=1,
+        id=e.case_id,
+        status=CaseStatus.OPEN,
+        opened_at=e.at,
+        person=e.person,
+        last_seen=e.last_seen,
+        circumstances=e.circumstances,
+        profile=e.profile,
+        owner=e.owner,
+        reporter=e.reporter,
+        report_id=e.report_id,
+        version=1,
     )
 
 
@@ -242,7 +272,9 @@ def _area_widened(case: Case, e: AreaWidened) -> tuple[Case, tuple[Effect, ...]]
     if e.next_at is not None:
         effects.append(OpenDeadline(deadline_key(case.id, WIDEN_DEADLINE), e.next_at))
     updated = replace(
-        case, targets=targets, area_radius_m=e.radius_m,
+        case,
+        targets=targets,
+        area_radius_m=e.radius_m,
         notified=case.notified | frozenset(e.new_precincts),
         handed_off=case.handed_off or e.handoff,
     )
@@ -255,10 +287,12 @@ def _sighting_linked(case: Case, e: SightingLinked) -> tuple[Case, tuple[Effect,
     linked = LinkedSighting(e.incident_id, e.at, e.score, e.reasons, e.precinct, e.auto)
     effects: list[Effect] = []
     if e.precinct:
-        effects.append(DispatchVerification(case.id, e.precinct, e.incident_id,
-                                            describe_person(case.person)))
-    effects.append(NotifyOwner(case.id, case.owner,
-                               f"疑似线索 {e.incident_id} 已关联（匹配度 {e.score:.2f}）"))
+        effects.append(
+            DispatchVerification(case.id, e.precinct, e.incident_id, describe_person(case.person))
+        )
+    effects.append(
+        NotifyOwner(case.id, case.owner, f"疑似线索 {e.incident_id} 已关联（匹配度 {e.score:.2f}）")
+    )
     return replace(case, sightings=case.sightings + (linked,)), tuple(effects)
 
 
@@ -266,8 +300,7 @@ def _sighting_dismissed(case: Case, e: SightingDismissed) -> tuple[Case, tuple[E
     if not any(s.incident_id == e.incident_id and not s.dismissed for s in case.sightings):
         raise InvalidCaseTransition(case.status.value, e.type, f"{e.incident_id} not linked")
     sightings = tuple(
-        replace(s, dismissed=True) if s.incident_id == e.incident_id else s
-        for s in case.sightings
+        replace(s, dismissed=True) if s.incident_id == e.incident_id else s for s in case.sightings
     )
     message = f"线索 {e.incident_id} 核实不符：{e.note}"
     return replace(case, sightings=sightings), (NotifyOwner(case.id, case.owner, message),)
@@ -297,8 +330,13 @@ def _closed(case: Case, e: CaseClosed) -> tuple[Case, tuple[Effect, ...]]:
     if case.notified:
         effects.append(NotifyPrecincts(case.id, tuple(sorted(case.notified)), "closed"))
     effects.append(NotifyOwner(case.id, case.owner, f"案件已结案：{e.outcome.value}"))
-    updated = replace(case, targets=tuple(closed_targets), located_at=located_at,
-                      closed_at=e.at, outcome=e.outcome)
+    updated = replace(
+        case,
+        targets=tuple(closed_targets),
+        located_at=located_at,
+        closed_at=e.at,
+        outcome=e.outcome,
+    )
     return updated, tuple(effects)
 
 

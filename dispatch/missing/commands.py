@@ -10,21 +10,41 @@ from __future__ import annotations
 from datetime import datetime
 
 from dispatch.missing.area import (
-    AreaProfile, PrecinctLookup, ProfileSpec, choose_profile, next_widening_at, widen,
+    AreaProfile,
+    PrecinctLookup,
+    ProfileSpec,
+    choose_profile,
+    next_widening_at,
+    widen,
 )
 from dispatch.missing.case import Case, CaseStatus
 from dispatch.missing.effects import WIDEN_DEADLINE, parse_deadline_key
 from dispatch.missing.errors import InvalidCaseTransition, InvalidOverride, InvalidSighting
 from dispatch.missing.events import (
-    AreaWidened, CaseClosed, CaseEvent, CaseOpened, FoundRegistered, Outcome, RiskAssessed,
-    RiskOverridden, SightingDismissed, SightingLinked, TargetBreached, TargetMet,
+    AreaWidened,
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    FoundRegistered,
+    Outcome,
+    RiskAssessed,
+    RiskOverridden,
+    SightingDismissed,
+    SightingLinked,
+    TargetBreached,
+    TargetMet,
 )
 from dispatch.missing.matching import CANDIDATE_FLOOR, MatchCandidate
 from dispatch.missing.person import LastSeen, Person, Reporter, check_last_seen
 from dispatch.missing.risk import Circumstances, RiskGrade, assess_risk
 from dispatch.missing.sighting import Sighting
 from dispatch.missing.targets import (
-    DEFAULT_POLICY, TargetPolicy, initial_targets, mark_met, next_recurrence, regrade_targets,
+    DEFAULT_POLICY,
+    TargetPolicy,
+    initial_targets,
+    mark_met,
+    next_recurrence,
+    regrade_targets,
 )
 
 
@@ -67,8 +87,14 @@ def open_case(
     check_last_seen(last_seen, now)
     facts = circumstances or Circumstances()
     opened = CaseOpened(
-        case_id=case_id, at=now, person=person, last_seen=last_seen, circumstances=facts,
-        profile=choose_profile(person, facts), owner=owner, reporter=reporter,
+        case_id=case_id,
+        at=now,
+        person=person,
+        last_seen=last_seen,
+        circumstances=facts,
+        profile=choose_profile(person, facts),
+        owner=owner,
+        reporter=reporter,
         report_id=report_id,
     )
     assessment = assess_risk(person, facts, now)
@@ -95,27 +121,54 @@ def widen_area(
     """
     if case.status is not CaseStatus.OPEN or case.last_seen.point is None:
         return None
-    return _widening(case.id, case.last_seen, case.profile, case.area_radius_m,
-                     case.notified, lookup, now, profiles)
+    return _widening(
+        case.id,
+        case.last_seen,
+        case.profile,
+        case.area_radius_m,
+        case.notified,
+        lookup,
+        now,
+        profiles,
+    )
 
 
 def _widening(
-    case_id: str, last_seen: LastSeen, profile: AreaProfile, current: float,
-    notified: frozenset[str] | tuple[str, ...], lookup: PrecinctLookup, now: datetime,
+    case_id: str,
+    last_seen: LastSeen,
+    profile: AreaProfile,
+    current: float,
+    notified: frozenset[str] | tuple[str, ...],
+    lookup: PrecinctLookup,
+    now: datetime,
     profiles: dict[AreaProfile, ProfileSpec] | None,
 ) -> AreaWidened | None:
     assert last_seen.lat is not None and last_seen.lon is not None
-    grown = widen(lat=last_seen.lat, lon=last_seen.lon, last_seen_at=last_seen.at,
-                  profile=profile, current_radius_m=current, notified=notified,
-                  lookup=lookup, now=now, profiles=profiles)
+    grown = widen(
+        lat=last_seen.lat,
+        lon=last_seen.lon,
+        last_seen_at=last_seen.at,
+        profile=profile,
+        current_radius_m=current,
+        notified=notified,
+        lookup=lookup,
+        now=now,
+        profiles=profiles,
+    )
     if grown is None:
         return None
-    return AreaWidened(case_id, now, grown.radius_m, grown.new_precincts, grown.handoff,
-                       grown.next_at)
+    return AreaWidened(
+        case_id, now, grown.radius_m, grown.new_precincts, grown.handoff, grown.next_at
+    )
 
 
 def override_risk(
-    case: Case, grade: RiskGrade, *, by: str, reason: str, now: datetime,
+    case: Case,
+    grade: RiskGrade,
+    *,
+    by: str,
+    reason: str,
+    now: datetime,
     policy: TargetPolicy = DEFAULT_POLICY,
 ) -> RiskOverridden:
     """A supervisor sets the grade; open targets are re-derived for it.
@@ -132,7 +185,11 @@ def override_risk(
 
 
 def meet_target(
-    case: Case, name: str, *, now: datetime, by: str | None = None,
+    case: Case,
+    name: str,
+    *,
+    now: datetime,
+    by: str | None = None,
     policy: TargetPolicy = DEFAULT_POLICY,
 ) -> TargetMet:
     """Record that a target was met (e.g. ``precinct_dispatched``, ``risk_review``).
@@ -153,11 +210,14 @@ def meet_target(
         raise InvalidCaseTransition(case.status.value, TargetMet.type, f"{name} is not open")
     grade = case.risk.grade if case.risk else RiskGrade.LOW
     met = mark_met(target, now)
-    return TargetMet(case.id, now, target.key, by, next_recurrence(policy, grade, case.targets, met))
+    return TargetMet(
+        case.id, now, target.key, by, next_recurrence(policy, grade, case.targets, met)
+    )
 
 
-def on_deadline(case: Case, key: str, now: datetime,
-                lookup: PrecinctLookup) -> tuple[CaseEvent, ...]:
+def on_deadline(
+    case: Case, key: str, now: datetime, lookup: PrecinctLookup
+) -> tuple[CaseEvent, ...]:
     """Handle a fired deadline key: a target breach or the widening tick.
 
     Returns:
@@ -186,7 +246,11 @@ def breach_target(case: Case, key: str, now: datetime) -> TargetBreached | None:
 
 
 def link_sighting(
-    case: Case, candidate: MatchCandidate, sighting: Sighting, *, now: datetime,
+    case: Case,
+    candidate: MatchCandidate,
+    sighting: Sighting,
+    *,
+    now: datetime,
     auto: bool = True,
 ) -> SightingLinked:
     """Link a scored sighting to the case; the apply step dispatches its precinct.
@@ -198,19 +262,32 @@ def link_sighting(
     _require_open(case, SightingLinked.type)
     if candidate.id != case.id or candidate.score < CANDIDATE_FLOOR:
         raise InvalidSighting(f"candidate {candidate.id} ({candidate.score:.2f}) cannot link")
-    return SightingLinked(case.id, now, sighting.incident_id, candidate.score,
-                          candidate.reasons, sighting.precinct, auto)
+    return SightingLinked(
+        case.id,
+        now,
+        sighting.incident_id,
+        candidate.score,
+        candidate.reasons,
+        sighting.precinct,
+        auto,
+    )
 
 
-def dismiss_sighting(case: Case, incident_id: str, *, now: datetime, by: str | None = None,
-                     note: str = "") -> SightingDismissed:
+def dismiss_sighting(
+    case: Case, incident_id: str, *, now: datetime, by: str | None = None, note: str = ""
+) -> SightingDismissed:
     """The verifying officer reports the sighting was someone else."""
     return SightingDismissed(case.id, now, incident_id, by, note)
 
 
 def register_found(
-    case: Case, *, now: datetime, found_at: datetime | None = None,
-    incident_id: str | None = None, found_record_id: str | None = None, by: str | None = None,
+    case: Case,
+    *,
+    now: datetime,
+    found_at: datetime | None = None,
+    incident_id: str | None = None,
+    found_record_id: str | None = None,
+    by: str | None = None,
 ) -> FoundRegistered:
     """The person is located (verified sighting or matched found-person record).
 
@@ -221,13 +298,17 @@ def register_found(
     _require_open(case, FoundRegistered.type)
     when = found_at or now
     if when > now or when < case.last_seen.at:
-        raise InvalidCaseTransition(case.status.value, FoundRegistered.type,
-                                    f"found_at {when.isoformat()} outside last seen .. now")
+        raise InvalidCaseTransition(
+            case.status.value,
+            FoundRegistered.type,
+            f"found_at {when.isoformat()} outside last seen .. now",
+        )
     return FoundRegistered(case.id, now, when, incident_id, found_record_id, by)
 
 
-def close_case(case: Case, outcome: Outcome, *, now: datetime,
-               found_at: datetime | None = None, note: str = "") -> CaseClosed:
+def close_case(
+    case: Case, outcome: Outcome, *, now: datetime, found_at: datetime | None = None, note: str = ""
+) -> CaseClosed:
     """Close the case with its outcome (``found_at`` defaults to located time or ``now``).
 
     Raises:

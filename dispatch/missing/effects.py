@@ -108,6 +108,13 @@ class MatchAgainstFound:
 
 
 Effect = (
-    NotifyPrecincts | DispatchVerification | OpenDeadline | CloseDeadline | NotifyOwner
-    | AlertCommandConsole | FileCriminalCase | HandOffOutOfArea | MatchAgainstFound
+    NotifyPrecincts
+    | DispatchVerification
+    | OpenDeadline
+    | CloseDeadline
+    | NotifyOwner
+    | AlertCommandConsole
+    | FileCriminalCase
+    | HandOffOutOfArea
+    | MatchAgainstFound
 )

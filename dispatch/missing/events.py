@@ -161,14 +161,30 @@ class CaseClosed:
 
 
 CaseEvent = (
-    CaseOpened | RiskAssessed | RiskOverridden | TargetMet | TargetBreached | AreaWidened
-    | SightingLinked | SightingDismissed | FoundRegistered | CaseClosed
+    CaseOpened
+    | RiskAssessed
+    | RiskOverridden
+    | TargetMet
+    | TargetBreached
+    | AreaWidened
+    | SightingLinked
+    | SightingDismissed
+    | FoundRegistered
+    | CaseClosed
 )
 
 EVENT_TYPES: dict[str, type[CaseEvent]] = {
     cls.type: cls
     for cls in (
-        CaseOpened, RiskAssessed, RiskOverridden, TargetMet, TargetBreached, AreaWidened,
-        SightingLinked, SightingDismissed, FoundRegistered, CaseClosed,
+        CaseOpened,
+        RiskAssessed,
+        RiskOverridden,
+        TargetMet,
+        TargetBreached,
+        AreaWidened,
+        SightingLinked,
+        SightingDismissed,
+        FoundRegistered,
+        CaseClosed,
     )
 }

@@ -20,14 +20,28 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from geopy.distance import EARTH_RADIUS
 
 from dispatch.missing.area import DEFAULT_PROFILES, TRAVEL_SPEED_MPS, TRAVEL_START_M
 from dispatch.missing.clothing import COLOURS, ITEMS, ClothingItem
 from dispatch.missing.matching import (
-    AGE_STEP_YEARS, AGE_VETO_YEARS, CANDIDATE_FLOOR, DISTANCE_VETO_FACTOR, EARLY_TOLERANCE,
-    FULL_EVIDENCE, HEIGHT_SPAN_CM, HEIGHT_TOLERANCE_CM, UNLISTED_CONDITION, WEIGHTS, Anchor,
-    PARTICLES, CandidateKind, MatchCandidate, Observation, garment_similarity, score,
+    AGE_STEP_YEARS,
+    AGE_VETO_YEARS,
+    CANDIDATE_FLOOR,
+    DISTANCE_VETO_FACTOR,
+    EARLY_TOLERANCE,
+    EARTH_RADIUS_M,
+    FULL_EVIDENCE,
+    HEIGHT_SPAN_CM,
+    HEIGHT_TOLERANCE_CM,
+    PARTICLES,
+    UNLISTED_CONDITION,
+    WEIGHTS,
+    Anchor,
+    CandidateKind,
+    MatchCandidate,
+    Observation,
+    garment_similarity,
+    score,
 )
 from dispatch.missing.person import Condition, Gender, Person
 
@@ -89,9 +103,7 @@ class AnchorIndex:
             [sum(_CONDITION_BIT[c] for c in p.conditions) for p in people], dtype=np.int64
         )
         self._has_features = np.array([bool(p.features) for p in people], dtype=np.bool_)
-        self._features = np.array(
-            [_char_mask(p.features) for p in people], dtype=np.uint64
-        )
+        self._features = np.array([_char_mask(p.features) for p in people], dtype=np.uint64)
         # best garment similarity of every possible observed garment against each anchor
         self._clothing = np.zeros((n, len(_GARMENTS)))
         codes = [_informative(p) for p in people]
@@ -162,8 +174,11 @@ class AnchorIndex:
             add("features", self._has_features[sel], possible / len(p.features))
         if p.conditions:
             wanted = sum(_CONDITION_BIT[c] for c in p.conditions)
-            add("conditions", np.ones(m, dtype=np.bool_),
-                np.where(self._conditions[sel] & wanted, 1.0, UNLISTED_CONDITION))
+            add(
+                "conditions",
+                np.ones(m, dtype=np.bool_),
+                np.where(self._conditions[sel] & wanted, 1.0, UNLISTED_CONDITION),
+            )
         late_veto = np.zeros(m, dtype=np.bool_)
         if obs.lat is not None and obs.lon is not None:
             late_veto = self._place_time(obs, sel, add)
@@ -197,14 +212,15 @@ class AnchorIndex:
         scale = np.minimum(reach, self._cap[sel])
         lat, lon = np.radians(obs.lat), np.radians(obs.lon)
         h = np.sin((a_lat - lat) / 2) ** 2 + np.cos(lat) * a_cos * np.sin((a_lon - lon) / 2) ** 2
-        dist = 2 * EARTH_RADIUS * 1000 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
         dist = np.nan_to_num(dist) * (1 - _SLACK)  # never above the scorer's distance
         far = dist > DISTANCE_VETO_FACTOR * reach * (1 + _SLACK)
         near = 1.0 - 0.5 * np.sqrt(np.minimum(dist, scale) / scale)
         beyond = 0.5 * (1.0 - (dist - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach))
         sim = np.where(dist <= scale, near, np.where(dist <= reach, 0.5, np.maximum(beyond, 0.0)))
         add("place_time", mask, sim)
-        return mask & (early | far)
+        vetoed: Bools = mask & (early | far)
+        return vetoed
 
     def best(
         self, obs: Observation, *, k: int = 10, floor: float = CANDIDATE_FLOOR

@@ -15,6 +15,7 @@ Triage's ``extracted`` shape::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,13 @@ from datetime import datetime
 from dispatch.missing.clothing import ClothingItem, parse_clothing
 from dispatch.missing.errors import InvalidPerson
 from dispatch.missing.person import (
-    AgeRange, Build, Condition, HeightRange, Person, parse_conditions, parse_gender,
+    AgeRange,
+    Build,
+    Condition,
+    HeightRange,
+    Person,
+    parse_conditions,
+    parse_gender,
 )
 from dispatch.missing.sighting import Sighting
 
@@ -33,9 +40,9 @@ _VULNERABLE_FLAGS = frozenset({"elderly", "minor"})
 def _number(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidPerson(f"{what} must be a number, not {value!r}")
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise InvalidPerson(f"{what} must be finite")
-    return int(round(value))
+    return round(value)
 
 
 def _bounds(value: object, what: str) -> tuple[int, int] | None:
@@ -166,7 +173,9 @@ def person_from_request(body: object) -> Person:
     )
 
 
-def is_sighting_report(category: str, flags: tuple[str, ...] | list[str], extracted: object) -> bool:
+def is_sighting_report(
+    category: str, flags: tuple[str, ...] | list[str], extracted: object
+) -> bool:
     """Whether a triaged report describes a found or wandering person to match.
 
     ``missing_person`` with ``sighting: true``, or ``assistance`` flagged elderly/minor.
@@ -177,8 +186,14 @@ def is_sighting_report(category: str, flags: tuple[str, ...] | list[str], extrac
 
 
 def sighting_from_report(
-    *, incident_id: str, at: datetime, extracted: object, lat: float | None = None,
-    lon: float | None = None, precinct: str | None = None, text: str = "",
+    *,
+    incident_id: str,
+    at: datetime,
+    extracted: object,
+    lat: float | None = None,
+    lon: float | None = None,
+    precinct: str | None = None,
+    text: str = "",
 ) -> Sighting:
     """Build the ``Sighting`` of a triaged report (point and precinct from geo).
 

@@ -66,7 +66,9 @@ def _kpi(grade: RiskGrade, cases: list[Case], now: datetime) -> GradeKpi:
         cases=len(cases),
         closed=sum(1 for c in cases if c.status is CaseStatus.CLOSED),
         found=len(times),
-        median_time_to_found=median(times) if times else None,
+        median_time_to_found=(
+            timedelta(seconds=median(t.total_seconds() for t in times)) if times else None
+        ),
         targets_met=met,
         targets_decided=met + breached,
     )

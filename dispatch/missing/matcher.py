@@ -41,8 +41,16 @@ def case_anchor(case: Case) -> Anchor:
 
 def found_anchor(record: FoundPerson) -> Anchor:
     """A found-person record as an anchor for sightings (time may run either way)."""
-    return Anchor(CandidateKind.FOUND, record.id, record.person, record.lat, record.lon,
-                  record.found_at, AreaProfile.ON_FOOT, symmetric=True)
+    return Anchor(
+        CandidateKind.FOUND,
+        record.id,
+        record.person,
+        record.lat,
+        record.lon,
+        record.found_at,
+        AreaProfile.ON_FOOT,
+        symmetric=True,
+    )
 
 
 def sighting_observation(sighting: Sighting) -> Observation:

@@ -31,23 +31,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import lru_cache
 
-from geopy.distance import EARTH_RADIUS
+from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped]
 
 from dispatch.missing.area import DEFAULT_PROFILES, AreaProfile, reach_m
 from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity
 from dispatch.missing.person import Gender, Person
 
 WEIGHTS: dict[str, float] = {
-    "gender": 2.0, "age": 2.0, "height": 1.0, "clothing": 2.0,
-    "features": 1.5, "conditions": 1.0, "place_time": 2.0,
+    "gender": 2.0,
+    "age": 2.0,
+    "height": 1.0,
+    "clothing": 2.0,
+    "features": 1.5,
+    "conditions": 1.0,
+    "place_time": 2.0,
 }
 FULL_EVIDENCE = 6.0
 CANDIDATE_FLOOR = 0.5
 AUTO_LINK = 0.85
+EARTH_RADIUS_M: float = float(EARTH_RADIUS) * 1000.0  # geopy's mean radius
 AGE_VETO_YEARS = 15
 AGE_STEP_YEARS = 10.0
 HEIGHT_TOLERANCE_CM = 5
@@ -166,8 +172,9 @@ def combine(parts: list[ScoreComponent], veto: str | None) -> float:
     return round(mean * min(1.0, known / FULL_EVIDENCE), 6)
 
 
-def _add(parts: list[ScoreComponent], name: str, similarity: float,
-         reason: Callable[[], str] | None) -> None:
+def _add(
+    parts: list[ScoreComponent], name: str, similarity: float, reason: Callable[[], str] | None
+) -> None:
     parts.append(ScoreComponent(name, similarity, WEIGHTS[name], reason() if reason else ""))
 
 
@@ -181,29 +188,58 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
         gap = aa.gap(oa)
         if gap > AGE_VETO_YEARS:
             return f"age {oa.min}-{oa.max} vs {aa.min}-{aa.max}"
-        _add(parts, "age", max(0.0, 1.0 - gap / AGE_STEP_YEARS),
-             (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart)") if explain else None)
+        _add(
+            parts,
+            "age",
+            max(0.0, 1.0 - gap / AGE_STEP_YEARS),
+            (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart)")
+            if explain
+            else None,
+        )
     if a.height is not None and o.height is not None:
         ah, oh = a.height, o.height
         gap_cm = max(0, ah.gap(oh) - HEIGHT_TOLERANCE_CM)
-        _add(parts, "height", max(0.0, 1.0 - gap_cm / HEIGHT_SPAN_CM),
-             (lambda: f"{oh.min}-{oh.max} vs {ah.min}-{ah.max} cm") if explain else None)
+        _add(
+            parts,
+            "height",
+            max(0.0, 1.0 - gap_cm / HEIGHT_SPAN_CM),
+            (lambda: f"{oh.min}-{oh.max} vs {ah.min}-{ah.max} cm") if explain else None,
+        )
     seen = [c for c in o.clothing if c.colour or c.item]
     listed = [c for c in a.clothing if c.colour or c.item]
     if seen and listed:
         best = [max(((garment_similarity(x, y), y) for y in listed), key=_first) for x in seen]
-        _add(parts, "clothing", sum(s for s, _ in best) / len(best),
-             (lambda: "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}"
-                                for x, (s, y) in zip(seen, best))) if explain else None)
+        _add(
+            parts,
+            "clothing",
+            sum(s for s, _ in best) / len(best),
+            (lambda: "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}" for x, (s, y) in zip(seen, best)))
+            if explain
+            else None,
+        )
     if o.features and a.features:
         sims = [max(feature_similarity(f, g) for g in a.features) for f in o.features]
-        _add(parts, "features", sum(sims) / len(sims),
-             (lambda: ", ".join(o.features)) if explain else None)
+        _add(
+            parts,
+            "features",
+            sum(sims) / len(sims),
+            (lambda: ", ".join(o.features)) if explain else None,
+        )
     if o.conditions:
         shared = o.conditions & a.conditions
-        _add(parts, "conditions", 1.0 if shared else UNLISTED_CONDITION,
-             (lambda: ",".join(sorted(c.value for c in o.conditions))
-              + (" on record" if shared else " not on record")) if explain else None)
+        _add(
+            parts,
+            "conditions",
+            1.0 if shared else UNLISTED_CONDITION,
+            (
+                lambda: (
+                    ",".join(sorted(c.value for c in o.conditions))
+                    + (" on record" if shared else " not on record")
+                )
+            )
+            if explain
+            else None,
+        )
     return None
 
 
@@ -255,9 +291,11 @@ def sphere_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
     the cost, and the same formula as the index's vectorised bound.
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS * 1000 * math.asin(math.sqrt(min(1.0, max(0.0, h))))
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, h))))
 
 
 def place_time_similarity(distance_m: float, reach: float, scale: float) -> float:
@@ -295,7 +333,17 @@ def _place_time(
         return f"{distance / 1000:.1f} km away, reach {reach / 1000:.1f} km"
     minutes = max(elapsed.total_seconds(), 0.0) / 60
     similarity = place_time_similarity(distance, reach, place_scale_m(reach, anchor.profile))
-    _add(parts, "place_time", similarity,
-         (lambda: f"{distance / 1000:.1f} km in {minutes:.0f} min "
-                  f"(reach {reach / 1000:.1f} km, {anchor.profile.value})") if explain else None)
+    _add(
+        parts,
+        "place_time",
+        similarity,
+        (
+            lambda: (
+                f"{distance / 1000:.1f} km in {minutes:.0f} min "
+                f"(reach {reach / 1000:.1f} km, {anchor.profile.value})"
+            )
+        )
+        if explain
+        else None,
+    )
     return None

@@ -194,9 +194,12 @@ class LastSeen:
             raise InvalidLastSeen("last-seen time must be timezone-aware")
         if (self.lat is None) != (self.lon is None):
             raise InvalidLastSeen("give both lat and lon, or neither")
-        if self.lat is not None and self.lon is not None:
-            if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
-                raise InvalidLastSeen(f"coordinates off the globe: {self.lat}, {self.lon}")
+        if (
+            self.lat is not None
+            and self.lon is not None
+            and not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0)
+        ):
+            raise InvalidLastSeen(f"coordinates off the globe: {self.lat}, {self.lon}")
         if self.lat is None and not self.address:
             raise InvalidLastSeen("last seen needs an address or a location")
 
@@ -229,8 +232,11 @@ class Reporter:
 
 _GENDER_ZH = {Gender.MALE: "男", Gender.FEMALE: "女", Gender.UNKNOWN: "性别不详"}
 _CONDITION_ZH = {
-    Condition.DEMENTIA: "认知障碍", Condition.MENTAL_ILLNESS: "精神疾病",
-    Condition.DEPRESSION: "抑郁", Condition.MEDICATION: "需服药", Condition.SUICIDAL: "有轻生倾向",
+    Condition.DEMENTIA: "认知障碍",
+    Condition.MENTAL_ILLNESS: "精神疾病",
+    Condition.DEPRESSION: "抑郁",
+    Condition.MEDICATION: "需服药",
+    Condition.SUICIDAL: "有轻生倾向",
 }
 
 

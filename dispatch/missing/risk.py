@@ -152,8 +152,10 @@ def _circumstance_reasons(
     if circumstances.suspected_crime:
         out.append(RiskReason("suspected_crime", RiskGrade.HIGH, "疑似被拐/被侵害"))
     if is_extreme_cold(circumstances.temperature_c, now):
-        vulnerable = bool(person.conditions) or person.is_child or (
-            person.age is not None and person.age.min >= ELDERLY_AGE
+        vulnerable = (
+            bool(person.conditions)
+            or person.is_child
+            or (person.age is not None and person.age.min >= ELDERLY_AGE)
         )
         grade = RiskGrade.HIGH if vulnerable else RiskGrade.MEDIUM
         out.append(RiskReason("extreme_cold", grade, "严寒夜间户外暴露风险"))

@@ -105,7 +105,9 @@ class Target:
         if self.breached_at is not None:
             return TargetState.BREACHED
         if self.cancelled_at is not None:  # frozen at closure: later time does not matter
-            return TargetState.BREACHED if self.cancelled_at > self.due_at else TargetState.CANCELLED
+            return (
+                TargetState.BREACHED if self.cancelled_at > self.due_at else TargetState.CANCELLED
+            )
         return TargetState.BREACHED if now > self.due_at else TargetState.PENDING
 
     @property
@@ -149,7 +151,9 @@ def _spec(name: str, value: object) -> TargetSpec:
 DEFAULT_POLICY: TargetPolicy = load_target_policy(DEFAULT_TARGETS)
 
 
-def initial_targets(policy: TargetPolicy, grade: RiskGrade, opened_at: datetime) -> tuple[Target, ...]:
+def initial_targets(
+    policy: TargetPolicy, grade: RiskGrade, opened_at: datetime
+) -> tuple[Target, ...]:
     """The targets a case of ``grade`` carries, all measured from ``opened_at``."""
     return tuple(
         Target(key=_first_key(spec), name=spec.name, due_at=opened_at + spec.within)
@@ -237,15 +241,23 @@ class TargetView:
     remaining: timedelta | None
 
 
-def target_views(targets: tuple[Target, ...], opened_at: datetime, now: datetime) -> tuple[TargetView, ...]:
+def target_views(
+    targets: tuple[Target, ...], opened_at: datetime, now: datetime
+) -> tuple[TargetView, ...]:
     """Every target with its state at ``now``, ordered by due time."""
     views = []
     for t in sorted(targets, key=lambda t: (t.due_at, t.key)):
         state = t.state(now)
-        views.append(TargetView(
-            key=t.key, name=t.name, due_at=t.due_at, state=state, met_at=t.met_at,
-            allowed=t.due_at - opened_at,
-            took=None if t.met_at is None else t.met_at - opened_at,
-            remaining=t.due_at - now if t.is_open and t.breached_at is None else None,
-        ))
+        views.append(
+            TargetView(
+                key=t.key,
+                name=t.name,
+                due_at=t.due_at,
+                state=state,
+                met_at=t.met_at,
+                allowed=t.due_at - opened_at,
+                took=None if t.met_at is None else t.met_at - opened_at,
+                remaining=t.due_at - now if t.is_open and t.breached_at is None else None,
+            )
+        )
     return tuple(views)

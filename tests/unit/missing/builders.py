@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from geopy.distance import geodesic, great_circle
+from geopy.distance import geodesic, great_circle  # type: ignore[import-untyped]
 
 from dispatch.missing.clothing import parse_clothing
 from dispatch.missing.person import AgeRange, Condition, Gender, HeightRange, LastSeen, Person
@@ -17,7 +17,9 @@ KUNDULUN = (40.6571, 109.8404)
 GRID_STEP_M = 2_000.0
 
 
-def point_at(origin: tuple[float, float], distance_m: float, bearing: float = 90.0) -> tuple[float, float]:
+def point_at(
+    origin: tuple[float, float], distance_m: float, bearing: float = 90.0
+) -> tuple[float, float]:
     """The WGS-84 point ``distance_m`` from ``origin`` on ``bearing`` degrees."""
     p = geodesic(meters=distance_m).destination(origin, bearing)
     return (p.latitude, p.longitude)
@@ -55,15 +57,15 @@ class GridPrecincts:
 
 def old_man(**overrides: object) -> Person:
     """The 78-year-old man with dementia in a grey jacket, about 170 cm."""
-    fields: dict[str, object] = dict(
-        gender=Gender.MALE,
-        age=AgeRange.exact(78),
-        height=HeightRange(168, 172),
-        name="王某某",
-        clothing=(parse_clothing("灰色夹克"), parse_clothing("黑色裤子")),
-        features=("拄拐杖",),
-        conditions=frozenset({Condition.DEMENTIA}),
-    )
+    fields: dict[str, object] = {
+        "gender": Gender.MALE,
+        "age": AgeRange.exact(78),
+        "height": HeightRange(168, 172),
+        "name": "王某某",
+        "clothing": (parse_clothing("灰色夹克"), parse_clothing("黑色裤子")),
+        "features": ("拄拐杖",),
+        "conditions": frozenset({Condition.DEMENTIA}),
+    }
     fields.update(overrides)
     return Person(**fields)  # type: ignore[arg-type]
 

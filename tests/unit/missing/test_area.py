@@ -9,6 +9,7 @@ from dispatch.missing.area import (
     MIN_GROWTH_M,
     WIDEN_EVERY,
     AreaProfile,
+    Widening,
     choose_profile,
     next_widening_at,
     radius_m,
@@ -30,10 +31,21 @@ def test_on_foot_starts_at_1_km_and_grows_at_walking_pace() -> None:
 
 @pytest.mark.parametrize(
     ("elapsed", "km"),
-    [(minutes(0), 10), (minutes(30), 10), (H, 10), (H + minutes(1), 20), (2 * H, 20),
-     (2 * H + minutes(30), 30), (3 * H, 30), (3 * H + minutes(1), 50), (48 * H, 50)],
+    [
+        (minutes(0), 10),
+        (minutes(30), 10),
+        (H, 10),
+        (H + minutes(1), 20),
+        (2 * H, 20),
+        (2 * H + minutes(30), 30),
+        (3 * H, 30),
+        (3 * H + minutes(1), 50),
+        (48 * H, 50),
+    ],
 )
-def test_child_follows_the_national_platform_shape_scaled_to_a_city(elapsed: timedelta, km: int) -> None:
+def test_child_follows_the_national_platform_shape_scaled_to_a_city(
+    elapsed: timedelta, km: int
+) -> None:
     assert radius_m(elapsed, AreaProfile.CHILD) == km * 1_000.0
 
 
@@ -61,13 +73,28 @@ def test_choose_profile() -> None:
 
 def test_widening_notifies_only_newly_covered_precincts() -> None:
     lookup = GridPrecincts()
-    first = widen(lat=KUNDULUN[0], lon=KUNDULUN[1], last_seen_at=SUMMER, profile=AreaProfile.ON_FOOT,
-                  current_radius_m=0.0, notified=(), lookup=lookup, now=SUMMER)
+    first = widen(
+        lat=KUNDULUN[0],
+        lon=KUNDULUN[1],
+        last_seen_at=SUMMER,
+        profile=AreaProfile.ON_FOOT,
+        current_radius_m=0.0,
+        notified=(),
+        lookup=lookup,
+        now=SUMMER,
+    )
     assert first is not None and first.radius_m == 1_000.0 and first.new_precincts
     later = SUMMER + H
-    second = widen(lat=KUNDULUN[0], lon=KUNDULUN[1], last_seen_at=SUMMER, profile=AreaProfile.ON_FOOT,
-                   current_radius_m=first.radius_m, notified=first.new_precincts, lookup=lookup,
-                   now=later)
+    second = widen(
+        lat=KUNDULUN[0],
+        lon=KUNDULUN[1],
+        last_seen_at=SUMMER,
+        profile=AreaProfile.ON_FOOT,
+        current_radius_m=first.radius_m,
+        notified=first.new_precincts,
+        lookup=lookup,
+        now=later,
+    )
     assert second is not None
     assert second.new_precincts and not set(second.new_precincts) & set(first.new_precincts)
     covered = set(lookup(KUNDULUN[0], KUNDULUN[1], second.radius_m))
@@ -76,9 +103,19 @@ def test_widening_notifies_only_newly_covered_precincts() -> None:
 
 def test_small_growth_is_not_a_widening() -> None:
     lookup = GridPrecincts()
-    assert widen(lat=KUNDULUN[0], lon=KUNDULUN[1], last_seen_at=SUMMER, profile=AreaProfile.ON_FOOT,
-                 current_radius_m=1_000.0, notified=(), lookup=lookup,
-                 now=SUMMER + minutes(5)) is None
+    assert (
+        widen(
+            lat=KUNDULUN[0],
+            lon=KUNDULUN[1],
+            last_seen_at=SUMMER,
+            profile=AreaProfile.ON_FOOT,
+            current_radius_m=1_000.0,
+            notified=(),
+            lookup=lookup,
+            now=SUMMER + minutes(5),
+        )
+        is None
+    )
     assert lookup.calls == []
 
 
@@ -94,9 +131,20 @@ def test_next_widening_is_when_the_radius_has_grown_enough() -> None:
 
 def test_vehicle_hands_off_once_when_crossing_50_km() -> None:
     lookup = GridPrecincts(half_width=8)
-    kwargs = dict(lat=KUNDULUN[0], lon=KUNDULUN[1], last_seen_at=SUMMER,
-                  profile=AreaProfile.VEHICLE, notified=(), lookup=lookup)
-    crossing = widen(current_radius_m=45_000.0, now=SUMMER + 75 * minutes(1), **kwargs)  # type: ignore[arg-type]
+
+    def widen_vehicle(current: float, at_minute: int) -> Widening | None:
+        return widen(
+            lat=KUNDULUN[0],
+            lon=KUNDULUN[1],
+            last_seen_at=SUMMER,
+            profile=AreaProfile.VEHICLE,
+            current_radius_m=current,
+            notified=(),
+            lookup=lookup,
+            now=SUMMER + minutes(at_minute),
+        )
+
+    crossing = widen_vehicle(45_000.0, 75)
     assert crossing is not None and crossing.handoff
-    beyond = widen(current_radius_m=crossing.radius_m, now=SUMMER + 90 * minutes(1), **kwargs)  # type: ignore[arg-type]
+    beyond = widen_vehicle(crossing.radius_m, 90)
     assert beyond is not None and not beyond.handoff

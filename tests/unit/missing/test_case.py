@@ -41,16 +41,29 @@ from tests.unit.missing.builders import SUMMER, GridPrecincts, last_seen, minute
 T0 = SUMMER
 
 
-def opened(person: Person | None = None, circumstances: Circumstances | None = None,
-           seen: LastSeen | None = None) -> tuple[Case, list[Effect], list[CaseEvent]]:
-    events = list(open_case(case_id="m-1", person=person or old_man(),
-                            last_seen=seen or last_seen(T0 - minutes(30)), owner="officer-7",
-                            now=T0, lookup=GridPrecincts(), circumstances=circumstances))
+def opened(
+    person: Person | None = None,
+    circumstances: Circumstances | None = None,
+    seen: LastSeen | None = None,
+) -> tuple[Case, list[Effect], list[CaseEvent]]:
+    events = list(
+        open_case(
+            case_id="m-1",
+            person=person or old_man(),
+            last_seen=seen or last_seen(T0 - minutes(30)),
+            owner="officer-7",
+            now=T0,
+            lookup=GridPrecincts(),
+            circumstances=circumstances,
+        )
+    )
     case, effects = run(None, events)
     return case, effects, events
 
 
-def run(case: Case | None, events: list[CaseEvent] | tuple[CaseEvent, ...]) -> tuple[Case, list[Effect]]:
+def run(
+    case: Case | None, events: list[CaseEvent] | tuple[CaseEvent, ...]
+) -> tuple[Case, list[Effect]]:
     effects: list[Effect] = []
     for event in events:
         case, out = apply(case, event)
@@ -61,7 +74,11 @@ def run(case: Case | None, events: list[CaseEvent] | tuple[CaseEvent, ...]) -> t
 
 def test_open_case_grades_arms_deadlines_and_broadcasts() -> None:
     case, effects, events = opened()
-    assert [e.type for e in events] == ["missing.opened", "missing.risk_assessed", "missing.area_widened"]
+    assert [e.type for e in events] == [
+        "missing.opened",
+        "missing.risk_assessed",
+        "missing.area_widened",
+    ]
     assert case.status is CaseStatus.OPEN and case.risk is not None
     assert case.risk.grade is RiskGrade.HIGH
     assert effects[0] == MatchAgainstFound("m-1")
@@ -87,7 +104,7 @@ def test_child_case_files_a_criminal_case_once() -> None:
 
 
 def test_case_without_a_point_opens_without_an_area() -> None:
-    case, effects, events = opened(seen=LastSeen(at=T0 - minutes(5), address="阿尔丁大街"))
+    case, _, events = opened(seen=LastSeen(at=T0 - minutes(5), address="阿尔丁大街"))
     assert len(events) == 2 and case.area_radius_m == 0.0
     assert widen_area(case, T0 + minutes(60), GridPrecincts()) is None
 
@@ -128,7 +145,16 @@ def test_deadline_breach_lights_up_the_command_console() -> None:
     case, _, _ = opened()
     key = deadline_key("m-1", "search_centre_activated")
     assert on_deadline(case, key, T0 + minutes(9), GridPrecincts()) == ()  # fired early: stale
-    (event,) = on_deadline(case, key, T0 + minutes(10, ) + minutes(0.1), GridPrecincts())
+    (event,) = on_deadline(
+        case,
+        key,
+        T0
+        + minutes(
+            10,
+        )
+        + minutes(0.1),
+        GridPrecincts(),
+    )
     assert isinstance(event, TargetBreached)
     case, effects = apply(case, event)
     assert effects == (AlertCommandConsole("m-1", "search_centre_activated", T0 + minutes(10)),)
@@ -162,8 +188,9 @@ def test_override_needs_reason_and_rederives_targets() -> None:
     assert case.risk is not None and case.risk.grade is RiskGrade.LOW
     with pytest.raises(InvalidOverride):
         override_risk(case, RiskGrade.HIGH, by="sup-1", reason="  ", now=T0)
-    event = override_risk(case, RiskGrade.HIGH, by="sup-1", reason="家属称其有心脏病未带药",
-                          now=T0 + minutes(3))
+    event = override_risk(
+        case, RiskGrade.HIGH, by="sup-1", reason="家属称其有心脏病未带药", now=T0 + minutes(3)
+    )
     case, effects = apply(case, event)
     assert case.risk is not None
     assert (case.risk.grade, case.risk.overridden_by) == (RiskGrade.HIGH, "sup-1")
@@ -190,7 +217,9 @@ def test_found_and_closed_with_time_to_found() -> None:
         close_case(case, Outcome.FOUND_SAFE, now=T0 + minutes(56))
     with pytest.raises(InvalidCaseTransition):
         register_found(case, now=T0 + minutes(56))
-    assert on_deadline(case, deadline_key("m-1", "located"), T0 + minutes(999), GridPrecincts()) == ()
+    assert (
+        on_deadline(case, deadline_key("m-1", "located"), T0 + minutes(999), GridPrecincts()) == ()
+    )
 
 
 def test_close_directly_cancels_targets_not_yet_due() -> None:
@@ -199,7 +228,9 @@ def test_close_directly_cancels_targets_not_yet_due() -> None:
     assert case.time_to_found == minutes(20)
     assert case.target("risk_review#1").state(T0 + minutes(999)) is TargetState.CANCELLED
     false_case, _, _ = opened()
-    false_case, _ = apply(false_case, close_case(false_case, Outcome.FALSE_REPORT, now=T0 + minutes(20)))
+    false_case, _ = apply(
+        false_case, close_case(false_case, Outcome.FALSE_REPORT, now=T0 + minutes(20))
+    )
     assert false_case.time_to_found is None
 
 

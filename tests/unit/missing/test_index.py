@@ -5,7 +5,7 @@ import random
 import numpy as np
 
 from dispatch.missing.area import AreaProfile
-from dispatch.missing.clothing import ClothingItem, COLOURS, ITEMS
+from dispatch.missing.clothing import COLOURS, ITEMS, ClothingItem
 from dispatch.missing.index import AnchorIndex, naive_best
 from dispatch.missing.matching import AUTO_LINK, Anchor, CandidateKind, Observation, score
 from dispatch.missing.person import AgeRange, Condition, Gender, HeightRange, Person
@@ -33,20 +33,29 @@ def random_anchors(rng: random.Random, n: int) -> list[Anchor]:
     out = []
     for i in range(n):
         has_point = rng.random() > 0.1
-        out.append(Anchor(
-            rng.choice(list(CandidateKind)), f"a-{i}", random_person(rng),
-            KUNDULUN[0] + rng.uniform(-0.15, 0.15) if has_point else None,
-            KUNDULUN[1] + rng.uniform(-0.2, 0.2) if has_point else None,
-            SUMMER - minutes(rng.uniform(0, 600)), rng.choice(list(AreaProfile)),
-            symmetric=rng.random() < 0.3,
-        ))
+        out.append(
+            Anchor(
+                rng.choice(list(CandidateKind)),
+                f"a-{i}",
+                random_person(rng),
+                KUNDULUN[0] + rng.uniform(-0.15, 0.15) if has_point else None,
+                KUNDULUN[1] + rng.uniform(-0.2, 0.2) if has_point else None,
+                SUMMER - minutes(rng.uniform(0, 600)),
+                rng.choice(list(AreaProfile)),
+                symmetric=rng.random() < 0.3,
+            )
+        )
     return out
 
 
 def observations(rng: random.Random, n: int) -> list[Observation]:
     return [
-        Observation(random_person(rng), SUMMER + minutes(rng.uniform(-60, 120)),
-                    KUNDULUN[0] + rng.uniform(-0.1, 0.1), KUNDULUN[1] + rng.uniform(-0.1, 0.1))
+        Observation(
+            random_person(rng),
+            SUMMER + minutes(rng.uniform(-60, 120)),
+            KUNDULUN[0] + rng.uniform(-0.1, 0.1),
+            KUNDULUN[1] + rng.uniform(-0.1, 0.1),
+        )
         for _ in range(n)
     ]
 
@@ -77,9 +86,14 @@ def test_index_finds_the_story_case_among_distractors() -> None:
     anchors = random_anchors(rng, 300)
     story = Anchor(CandidateKind.CASE, "story", old_man(), KUNDULUN[0], KUNDULUN[1], SUMMER)
     index = AnchorIndex([*anchors, story])
-    obs = Observation(Person(gender=Gender.MALE, age=AgeRange(65, 85),
-                             clothing=(ClothingItem("grey", "jacket"),)),
-                      SUMMER + minutes(40), KUNDULUN[0] + 0.008, KUNDULUN[1] + 0.008)
+    obs = Observation(
+        Person(
+            gender=Gender.MALE, age=AgeRange(65, 85), clothing=(ClothingItem("grey", "jacket"),)
+        ),
+        SUMMER + minutes(40),
+        KUNDULUN[0] + 0.008,
+        KUNDULUN[1] + 0.008,
+    )
     best = {c.id: c for c in index.best(obs)}
     assert best["story"].score >= AUTO_LINK
     # every candidate ranked above the story case agrees with the sighting on every

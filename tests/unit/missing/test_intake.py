@@ -82,26 +82,44 @@ def test_impossible_extraction_raises_invalid_person(bad: object) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-500, 500) | st.floats(allow_nan=True) | st.text(max_size=6),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-500, 500)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
     max_leaves=12,
 )
 extracted_like = st.fixed_dictionaries(
     {},
     optional={
-        "ages": st.lists(st.fixed_dictionaries({}, optional={"text": st.text(max_size=4),
-                         "min": json_values, "max": json_values}) | json_values, max_size=3) | json_values,
+        "ages": st.lists(
+            st.fixed_dictionaries(
+                {}, optional={"text": st.text(max_size=4), "min": json_values, "max": json_values}
+            )
+            | json_values,
+            max_size=3,
+        )
+        | json_values,
         "gender": st.sampled_from(["male", "female", "男", None, "x"]) | json_values,
-        "height_cm": st.fixed_dictionaries({}, optional={"min": json_values, "max": json_values}) | json_values,
-        "clothing": json_values, "features": json_values, "conditions": json_values,
-        "places": json_values, "sighting": json_values,
+        "height_cm": st.fixed_dictionaries({}, optional={"min": json_values, "max": json_values})
+        | json_values,
+        "clothing": json_values,
+        "features": json_values,
+        "conditions": json_values,
+        "places": json_values,
+        "sighting": json_values,
     },
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(extracted_like)
-def test_extraction_parser_returns_a_person_or_raises_invalid_person(extracted: dict[str, object]) -> None:
+def test_extraction_parser_returns_a_person_or_raises_invalid_person(
+    extracted: dict[str, object],
+) -> None:
     try:
         person = person_from_extracted(extracted)
     except InvalidPerson:
@@ -111,17 +129,35 @@ def test_extraction_parser_returns_a_person_or_raises_invalid_person(extracted: 
 
 
 def test_request_body_person() -> None:
-    p = person_from_request({"name": "王某某", "gender": "male", "age_range": [75, 80],
-                             "height_cm": 170, "build": "slim", "clothing": ["grey jacket"],
-                             "conditions": ["dementia"], "phone": "13800000000"})
+    p = person_from_request(
+        {
+            "name": "王某某",
+            "gender": "male",
+            "age_range": [75, 80],
+            "height_cm": 170,
+            "build": "slim",
+            "clothing": ["grey jacket"],
+            "conditions": ["dementia"],
+            "phone": "13800000000",
+        }
+    )
     assert (p.age, p.height, p.build) == (AgeRange(75, 80), HeightRange(170, 170), Build.SLIM)
     assert person_from_request({"age": 9, "age_range": [1, 2]}).age == AgeRange.exact(9)
 
 
 @pytest.mark.parametrize(
     "bad",
-    [{"age": 130}, {"age_range": [20, 10]}, {"age_range": [1, 2, 3]}, {"height_cm": 12},
-     {"gender": "unknown-ish"}, {"conditions": ["flu"]}, {"build": "giant"}, {"name": 5}, "x"],
+    [
+        {"age": 130},
+        {"age_range": [20, 10]},
+        {"age_range": [1, 2, 3]},
+        {"height_cm": 12},
+        {"gender": "unknown-ish"},
+        {"conditions": ["flu"]},
+        {"build": "giant"},
+        {"name": 5},
+        "x",
+    ],
 )
 def test_bad_request_person_raises(bad: object) -> None:
     with pytest.raises(InvalidPerson):

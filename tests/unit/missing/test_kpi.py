@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dispatch.missing.case import Case, apply
+from dispatch.missing.clothing import parse_clothing
 from dispatch.missing.commands import close_case, meet_target, open_case
 from dispatch.missing.events import CaseEvent, Outcome
 from dispatch.missing.kpi import kpis_by_grade
@@ -8,7 +9,6 @@ from dispatch.missing.matcher import match_case_against_found
 from dispatch.missing.person import AgeRange, Gender, Person
 from dispatch.missing.risk import RiskGrade
 from dispatch.missing.sighting import FoundPerson
-from dispatch.missing.clothing import parse_clothing
 from tests.unit.missing.builders import KUNDULUN, SUMMER, last_seen, minutes, old_man, point_at
 
 T0 = SUMMER
@@ -20,8 +20,14 @@ def no_precincts(lat: float, lon: float, radius_m: float) -> tuple[str, ...]:
 
 def opened(case_id: str, person: Person) -> Case:
     case: Case | None = None
-    for e in open_case(case_id=case_id, person=person, last_seen=last_seen(T0 - minutes(10)),
-                       owner="o", now=T0, lookup=no_precincts):
+    for e in open_case(
+        case_id=case_id,
+        person=person,
+        last_seen=last_seen(T0 - minutes(10)),
+        owner="o",
+        now=T0,
+        lookup=no_precincts,
+    ):
         case, _ = apply(case, e)
     assert case is not None
     return case
@@ -36,7 +42,9 @@ def test_median_time_to_found_and_share_of_targets_met_per_grade() -> None:
     for i, found_after in enumerate((10, 20, 90)):
         case = opened(f"h-{i}", old_man())
         case = play(case, meet_target(case, "precinct_dispatched", now=T0 + minutes(4 + i)))
-        cases.append(play(case, close_case(case, Outcome.FOUND_SAFE, now=T0 + minutes(found_after))))
+        cases.append(
+            play(case, close_case(case, Outcome.FOUND_SAFE, now=T0 + minutes(found_after)))
+        )
     low = opened("l-1", Person(gender=Gender.MALE, age=AgeRange.exact(30)))
     cases.append(play(low, close_case(low, Outcome.FALSE_REPORT, now=T0 + minutes(5))))
 
@@ -58,12 +66,27 @@ def test_new_case_is_matched_against_recent_found_records() -> None:
     case = opened("m-1", old_man())
     near = point_at(KUNDULUN, 800.0)
     records = [
-        FoundPerson("f-him", T0 - minutes(5), Person(gender=Gender.MALE, age=AgeRange(70, 85),
-                    clothing=(parse_clothing("灰色夹克"),)), *near, held_at="钢铁大街派出所"),
-        FoundPerson("f-woman", T0 - minutes(5), Person(gender=Gender.FEMALE, age=AgeRange(70, 85),
-                    clothing=(parse_clothing("灰色夹克"),)), *near),
+        FoundPerson(
+            "f-him",
+            T0 - minutes(5),
+            Person(
+                gender=Gender.MALE, age=AgeRange(70, 85), clothing=(parse_clothing("灰色夹克"),)
+            ),
+            *near,
+            held_at="钢铁大街派出所",
+        ),
+        FoundPerson(
+            "f-woman",
+            T0 - minutes(5),
+            Person(
+                gender=Gender.FEMALE, age=AgeRange(70, 85), clothing=(parse_clothing("灰色夹克"),)
+            ),
+            *near,
+        ),
         FoundPerson("f-last-month", T0 - minutes(60 * 24 * 30), old_man(), *near),
-        FoundPerson("f-before", T0 - minutes(120), old_man(), *near),  # found before he went missing
+        FoundPerson(
+            "f-before", T0 - minutes(120), old_man(), *near
+        ),  # found before he went missing
     ]
     found = match_case_against_found(case, records, T0)
     assert [c.id for c in found] == ["f-him"]

@@ -18,11 +18,14 @@ NEAR = point_at(KUNDULUN, 1_200.0, 60.0)
 
 
 def anchor(person: Person | None = None, profile: AreaProfile = AreaProfile.ON_FOOT) -> Anchor:
-    return Anchor(CandidateKind.CASE, "c-1", person or old_man(), KUNDULUN[0], KUNDULUN[1],
-                  SUMMER, profile)
+    return Anchor(
+        CandidateKind.CASE, "c-1", person or old_man(), KUNDULUN[0], KUNDULUN[1], SUMMER, profile
+    )
 
 
-def seen(person: Person, at: object = SEEN_AT, point: tuple[float, float] | None = NEAR) -> Observation:
+def seen(
+    person: Person, at: object = SEEN_AT, point: tuple[float, float] | None = NEAR
+) -> Observation:
     lat, lon = point if point else (None, None)
     return Observation(person, at, lat, lon)  # type: ignore[arg-type]
 
@@ -39,8 +42,12 @@ def test_story_sighting_scores_above_auto_link_with_reasons() -> None:
 
 
 def test_near_miss_woman_same_age_grey_jacket_does_not_match() -> None:
-    woman = Person(gender=Gender.FEMALE, age=AgeRange.exact(78), height=HeightRange(168, 172),
-                   clothing=(parse_clothing("灰色夹克"),))
+    woman = Person(
+        gender=Gender.FEMALE,
+        age=AgeRange.exact(78),
+        height=HeightRange(168, 172),
+        clothing=(parse_clothing("灰色夹克"),),
+    )
     cand = score(anchor(), seen(woman))
     assert cand.score == 0.0
     assert cand.veto is not None and "gender" in cand.veto
@@ -80,7 +87,9 @@ def test_thin_evidence_cannot_auto_link() -> None:
 def test_clothing_colour_and_item_grades() -> None:
     def clothing_sim(text: str) -> float:
         p = Person(gender=Gender.MALE, age=AgeRange(70, 85), clothing=(parse_clothing(text),))
-        return next(c.similarity for c in score(anchor(), seen(p)).components if c.name == "clothing")
+        return next(
+            c.similarity for c in score(anchor(), seen(p)).components if c.name == "clothing"
+        )
 
     assert clothing_sim("灰色夹克") == 1.0
     assert 0.5 < clothing_sim("灰色大衣") < 1.0  # same colour, same body zone
@@ -92,12 +101,18 @@ def test_clothing_colour_and_item_grades() -> None:
 
 
 def test_height_features_and_conditions_count_when_known() -> None:
-    full = Person(gender=Gender.MALE, age=AgeRange(70, 85), height=HeightRange(165, 175),
-                  clothing=(parse_clothing("灰色夹克"),), features=("拄着拐杖",),
-                  conditions=frozenset({Condition.DEMENTIA}))
+    full = Person(
+        gender=Gender.MALE,
+        age=AgeRange(70, 85),
+        height=HeightRange(165, 175),
+        clothing=(parse_clothing("灰色夹克"),),
+        features=("拄着拐杖",),
+        conditions=frozenset({Condition.DEMENTIA}),
+    )
     cand = score(anchor(), seen(full))
     sims = {c.name: c.similarity for c in cand.components}
     assert sims["height"] == 1.0 and sims["conditions"] == 1.0 and sims["features"] > 0.3
+
     def height_sim(lo: int, hi: int) -> float:
         p = Person(gender=Gender.MALE, age=AgeRange(70, 85), height=HeightRange(lo, hi))
         return next(c.similarity for c in score(anchor(), seen(p)).components if c.name == "height")
@@ -108,20 +123,23 @@ def test_height_features_and_conditions_count_when_known() -> None:
 
 
 def test_condition_not_on_record_scores_low() -> None:
-    depressed = Person(gender=Gender.MALE, age=AgeRange(70, 85), conditions=frozenset({Condition.DEPRESSION}))
+    depressed = Person(
+        gender=Gender.MALE, age=AgeRange(70, 85), conditions=frozenset({Condition.DEPRESSION})
+    )
     sims = {c.name: c.similarity for c in score(anchor(), seen(depressed)).components}
     assert sims["conditions"] < 0.5
 
 
 def test_symmetric_anchor_accepts_earlier_observations() -> None:
-    record = Anchor(CandidateKind.FOUND, "f-1", old_man(), KUNDULUN[0], KUNDULUN[1], SEEN_AT,
-                    symmetric=True)
+    record = Anchor(
+        CandidateKind.FOUND, "f-1", old_man(), KUNDULUN[0], KUNDULUN[1], SEEN_AT, symmetric=True
+    )
     cand = score(record, seen(PASSER_BY, at=SUMMER))
     assert cand.veto is None and cand.score >= AUTO_LINK
 
 
 def test_sphere_distance_agrees_with_geopy() -> None:
-    from geopy.distance import geodesic, great_circle
+    from geopy.distance import geodesic, great_circle  # type: ignore[import-untyped]
 
     from dispatch.missing.matching import sphere_distance_m
 

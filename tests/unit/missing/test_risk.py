@@ -23,14 +23,18 @@ def test_child_under_14_is_high_and_filed_as_criminal_case() -> None:
 
 
 def test_girl_14_to_17_is_high_and_filed_but_boy_is_medium_and_not() -> None:
-    girl = assess_risk(Person(gender=Gender.FEMALE, age=AgeRange.exact(16)), Circumstances(), SUMMER)
+    girl = assess_risk(
+        Person(gender=Gender.FEMALE, age=AgeRange.exact(16)), Circumstances(), SUMMER
+    )
     boy = assess_risk(Person(gender=Gender.MALE, age=AgeRange.exact(16)), Circumstances(), SUMMER)
     assert (girl.grade, girl.criminal_case) == (RiskGrade.HIGH, True)
     assert (boy.grade, boy.criminal_case) == (RiskGrade.MEDIUM, False)
 
 
 def test_woman_of_18_and_girl_of_unknown_age_are_not_filed() -> None:
-    adult = assess_risk(Person(gender=Gender.FEMALE, age=AgeRange.exact(18)), Circumstances(), SUMMER)
+    adult = assess_risk(
+        Person(gender=Gender.FEMALE, age=AgeRange.exact(18)), Circumstances(), SUMMER
+    )
     unknown = assess_risk(Person(gender=Gender.FEMALE), Circumstances(), SUMMER)
     assert not adult.criminal_case and not unknown.criminal_case
 
@@ -43,8 +47,11 @@ def test_age_range_straddling_14_counts_as_girl_not_child() -> None:
 
 @pytest.mark.parametrize(
     ("condition", "code"),
-    [(Condition.DEMENTIA, "dementia"), (Condition.SUICIDAL, "suicidal"),
-     (Condition.MEDICATION, "medical_need")],
+    [
+        (Condition.DEMENTIA, "dementia"),
+        (Condition.SUICIDAL, "suicidal"),
+        (Condition.MEDICATION, "medical_need"),
+    ],
 )
 def test_high_risk_conditions(condition: Condition, code: str) -> None:
     person = Person(gender=Gender.MALE, age=AgeRange.exact(40), conditions=frozenset({condition}))
@@ -81,8 +88,11 @@ def test_winter_night_exposure_is_medium_alone_and_high_for_the_vulnerable() -> 
     assert assess_risk(ADULT, Circumstances(), WINTER_NIGHT).grade is RiskGrade.MEDIUM
     assert "extreme_cold" in codes(ADULT, now=WINTER_NIGHT)
     elderly = Person(gender=Gender.MALE, age=AgeRange.exact(72))
-    cold = [r for r in assess_risk(elderly, Circumstances(), WINTER_NIGHT).reasons
-            if r.code == "extreme_cold"]
+    cold = [
+        r
+        for r in assess_risk(elderly, Circumstances(), WINTER_NIGHT).reasons
+        if r.code == "extreme_cold"
+    ]
     assert cold[0].grade is RiskGrade.HIGH
 
 

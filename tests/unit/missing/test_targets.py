@@ -34,7 +34,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("grade", "name", "within"), CASES)
-def test_each_default_target_falls_due_at_its_configured_minute(grade: str, name: str, within: int) -> None:
+def test_each_default_target_falls_due_at_its_configured_minute(
+    grade: str, name: str, within: int
+) -> None:
     targets = {t.name: t for t in initial_targets(DEFAULT_POLICY, RiskGrade(grade), T0)}
     target = targets[name]
     assert target.due_at == T0 + minutes(within)
@@ -55,8 +57,9 @@ def test_high_grade_matches_the_issue_numbers() -> None:
 
 def test_grades_get_looser() -> None:
     def located(grade: RiskGrade) -> timedelta:
-        return next(t.due_at - T0 for t in initial_targets(DEFAULT_POLICY, grade, T0)
-                    if t.name == "located")
+        return next(
+            t.due_at - T0 for t in initial_targets(DEFAULT_POLICY, grade, T0) if t.name == "located"
+        )
 
     assert located(RiskGrade.HIGH) < located(RiskGrade.MEDIUM) < located(RiskGrade.LOW)
 
@@ -65,9 +68,14 @@ def test_states() -> None:
     t = Target("located", "located", T0 + minutes(10))
     assert t.state(T0) is TargetState.PENDING
     assert t.state(T0 + minutes(11)) is TargetState.BREACHED
-    assert Target("x", "x", t.due_at, met_at=T0 + minutes(3)).state(T0 + minutes(60)) is TargetState.MET
+    assert (
+        Target("x", "x", t.due_at, met_at=T0 + minutes(3)).state(T0 + minutes(60))
+        is TargetState.MET
+    )
     assert Target("x", "x", t.due_at, met_at=T0 + minutes(12)).state(T0) is TargetState.BREACHED
-    assert Target("x", "x", t.due_at, breached_at=T0 + minutes(10)).state(T0) is TargetState.BREACHED
+    assert (
+        Target("x", "x", t.due_at, breached_at=T0 + minutes(10)).state(T0) is TargetState.BREACHED
+    )
     cancelled = Target("x", "x", t.due_at, cancelled_at=T0 + minutes(5))
     assert cancelled.state(T0 + minutes(99)) is TargetState.CANCELLED
     late_cancel = Target("x", "x", t.due_at, cancelled_at=T0 + minutes(15))
@@ -75,7 +83,9 @@ def test_states() -> None:
 
 
 def test_load_policy_from_toml_shaped_table() -> None:
-    policy = load_target_policy({"high": {"located": 60, "risk_review": {"minutes": 20, "recurring": True}}})
+    policy = load_target_policy(
+        {"high": {"located": 60, "risk_review": {"minutes": 20, "recurring": True}}}
+    )
     specs = {s.name: s for s in policy[RiskGrade.HIGH]}
     assert specs["located"].within == minutes(60) and not specs["located"].recurring
     assert specs["risk_review"].recurring
@@ -84,8 +94,14 @@ def test_load_policy_from_toml_shaped_table() -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [{"urgent": {"located": 5}}, {"high": {"located": 0}}, {"high": {"located": -3}},
-     {"high": {"located": True}}, {"high": {"located": "5"}}, {"high": {"located": {"recurring": True}}}],
+    [
+        {"urgent": {"located": 5}},
+        {"high": {"located": 0}},
+        {"high": {"located": -3}},
+        {"high": {"located": True}},
+        {"high": {"located": "5"}},
+        {"high": {"located": {"recurring": True}}},
+    ],
 )
 def test_bad_policy_raises(config: dict[str, dict[str, object]]) -> None:
     with pytest.raises(InvalidTargetConfig):
@@ -106,7 +122,9 @@ def test_recurring_review_next_instance() -> None:
 def test_regrade_keeps_met_targets_and_re_derives_open_ones() -> None:
     targets = initial_targets(DEFAULT_POLICY, RiskGrade.MEDIUM, T0)
     targets = tuple(
-        Target(t.key, t.name, t.due_at, met_at=T0 + minutes(4)) if t.name == "precinct_dispatched" else t
+        Target(t.key, t.name, t.due_at, met_at=T0 + minutes(4))
+        if t.name == "precinct_dispatched"
+        else t
         for t in targets
     )
     now = T0 + minutes(20)
@@ -122,7 +140,9 @@ def test_regrade_keeps_met_targets_and_re_derives_open_ones() -> None:
 def test_views_show_allowed_took_and_remaining() -> None:
     targets = initial_targets(DEFAULT_POLICY, RiskGrade.HIGH, T0)
     targets = tuple(
-        Target(t.key, t.name, t.due_at, met_at=T0 + minutes(3)) if t.name == "precinct_dispatched" else t
+        Target(t.key, t.name, t.due_at, met_at=T0 + minutes(3))
+        if t.name == "precinct_dispatched"
+        else t
         for t in targets
     )
     views = {v.key: v for v in target_views(targets, T0, T0 + minutes(12))}

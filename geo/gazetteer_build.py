@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from geopy.distance import geodesic
+
 from geo.names import DISTRICT_ALIASES, community_forms, town_short_forms
 from geo.seats import HIGH_TECH_ZONE, Seat
 from geo.sources import Place, Town, Village, read_areacity, read_features
@@ -122,13 +124,18 @@ def _hint_entries(by_name: dict[str, str], places: Sequence[Place]) -> list[dict
     """Curated hints for landmarks that have a documented setting but no point.
 
     A hint names either the precinct (``town``) the landmark is documented to lie in,
-    or a place with a point that the sources say stands at the landmark (``point_from``).
+    or a place with a point that the sources say stands at (or at a stated distance and
+    bearing from) the landmark (``point_from``, ``distance_m``, ``bearing_deg``).
     """
     points = {p.name: p.point for p in places if p.point is not None}
     out = []
     with HINTS_FILE.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
             point = points.get(r["point_from"]) if r["point_from"] else None
+            if point is not None and r["distance_m"]:  # "2.7 km southwest of …" style evidence
+                dest = geodesic(meters=float(r["distance_m"])).destination(
+                    point, bearing=float(r["bearing_deg"]))
+                point = (round(dest.latitude, 6), round(dest.longitude, 6))
             out.append(_entry("hint", r["name"], [], town=r["town"] or None,
                               district=by_name.get(r["district"]), evidence=r["evidence"],
                               point=list(point) if point else None,

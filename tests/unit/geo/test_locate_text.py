@@ -132,3 +132,11 @@ def test_mixed_cities(text: str, inside: bool | None) -> None:
 def test_named_town_needs_no_boundary_prompt() -> None:
     loc = geo.locate("土右旗萨拉齐镇")
     assert loc.precinct == "150221104" and loc.candidates == ()
+
+
+def test_east_station_from_documented_bearing_to_the_airport() -> None:
+    loc = geo.locate("包头东站广场")
+    airport = (40.560001373291016, 109.99700164794922)
+    assert loc.lat is not None and loc.lon is not None
+    assert abs(geo.distance_m(airport, (loc.lat, loc.lon)) - 2400) < 5
+    assert loc.precinct == "150202006"  # lands in 东站街道, the street named after it

@@ -220,6 +220,8 @@ def generate(
         name, at = _scenario_start(scenario, t0, end, None)
         lines += scenario_reports(name, seed, at, cfg, index=0)
     else:
+        picker = random.Random(f"{seed}:mix")  # resolve the mix first: bad names fail fast
+        starts = [_scenario_start(spec, t0, end, picker) for spec in tuple(cfg.mix) + tuple(mix)]
         bg = _Background(seed, cfg)
         arrivals = []
         for channel in CHANNELS:
@@ -230,9 +232,7 @@ def generate(
         for serial, (at, _, channel) in enumerate(sorted(arrivals), start=1):
             bg.add(serial, at, channel)
         lines += bg.lines
-        picker = random.Random(f"{seed}:mix")
-        for index, spec in enumerate(tuple(cfg.mix) + tuple(mix)):
-            name, at = _scenario_start(spec, t0, end, picker)
+        for index, (name, at) in enumerate(starts):
             lines += scenario_reports(name, seed, at, cfg, index=index)
     lines.sort(key=lambda ln: (ln["at"], ln["source_id"]))
     for line in lines:

@@ -21,8 +21,8 @@ from triage.normalize import fold
 from triage.priority import decide_priority
 from triage.result import Cue, Triage
 
-# Texts longer than this are triaged on their head and tail: the facts that matter
-# come first in a call record, and a runaway paste must not slow the console down.
+# Texts longer than this are triaged on their head: the facts that matter come first in
+# a call record, and a runaway paste must not slow the console down.
 MAX_CHARS = 2000
 RULE_WEIGHT = 1.0
 SELF_HARM_STRONG = 3.5
@@ -112,10 +112,8 @@ def _scrub(text: str) -> str:
 
 
 def _clip(text: str) -> str:
-    """Keep the head (and a little tail) of an over-long text."""
-    if len(text) <= MAX_CHARS:
-        return text
-    return text[: MAX_CHARS - 200] + text[-200:]
+    """Keep the head of an over-long text (spans stay valid offsets into the original)."""
+    return text[:MAX_CHARS]
 
 
 def _rule_scores(found: Scan) -> dict[str, float]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from triage.lexicon import PAST_MARKERS
-from triage.normalize import clause_bounds, mask
+from triage.normalize import CLAUSE_BREAKS, clause_bounds, mask
 
 _HYPERBOLE_HEADS = (
     "热冷累饿笑吓气烦困忙渴闷馋急挤吵丑美帅香甜辣咸臭晒冻乐愁穷懒疼痛痒酸难"
@@ -120,8 +120,9 @@ def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:
         still_counts: when True, ``还没``/``尚未`` does *not* negate (used for self-harm:
             ``他还没跳`` means the danger is still ahead).
     """
-    clause_start, _ = clause_bounds(text, start)
-    window = text[max(clause_start, start - 6) : start]
+    window = text[max(0, start - 6) : start]
+    cut = max(window.rfind(ch) for ch in CLAUSE_BREAKS)
+    window = window[cut + 1 :]
     m = _NEGATION.search(window)
     if m is None:
         return False

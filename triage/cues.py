@@ -101,14 +101,14 @@ def scan(folded: str) -> Scan:
         for entry in entries:
             if text.startswith(entry[0], i) and _on_word_boundary(text, i, entry[0]):
                 raw.append((i, entry))
-    covered: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    covered: dict[tuple[str, str], set[int]] = {}
     hits: list[Hit] = []
     for start, (phrase, kind, code, weight) in sorted(raw, key=lambda r: (-len(r[1][0]), r[0])):
         end = start + len(phrase)
-        spans = covered.setdefault((kind, code), [])
-        if any(s < end and start < e for s, e in spans):
+        taken = covered.setdefault((kind, code), set())
+        if any(i in taken for i in range(start, end)):
             continue
-        spans.append((start, end))
+        taken.update(range(start, end))
         still = code in ("self_harm", "missing_person")
         hits.append(
             Hit(

@@ -29,8 +29,8 @@ _NOISE = re.compile(r"[^0-9a-z?\u3400-\u9fff]+")
 _DIGIT = re.compile(r"[0-9]")
 
 
-def ngrams(text: str, channel: str) -> Counter[str]:
-    """Count the n-gram features of a folded, idiom-masked text.
+def gram_list(text: str, channel: str) -> list[str]:
+    """List the n-gram features of a folded, masked text, with repeats, in text order.
 
     Args:
         text: folded text with idioms and reported cues masked (``Scan.model_text``); the
@@ -38,16 +38,23 @@ def ngrams(text: str, channel: str) -> Counter[str]:
         channel: the report channel; added as one ``<channel>`` feature.
 
     Returns:
-        Feature -> count.
+        Every character 1-, 2- and 3-gram of every run of letters/digits/CJK, then the
+        channel token.
     """
-    clean = _DIGIT.sub("0", _NOISE.sub(" ", text)).strip()
-    grams: Counter[str] = Counter()
-    for piece in clean.split():
-        size = len(piece)
-        for n in range(1, NGRAM_MAX + 1):
-            grams.update(piece[i : i + n] for i in range(size - n + 1))
-    grams[f"<{channel}>"] += 1
+    clean = _DIGIT.sub("0", _NOISE.sub(" ", text))
+    grams = [
+        piece[i : i + n]
+        for piece in clean.split()
+        for n in range(1, NGRAM_MAX + 1)
+        for i in range(len(piece) - n + 1)
+    ]
+    grams.append(f"<{channel}>")
     return grams
+
+
+def ngrams(text: str, channel: str) -> Counter[str]:
+    """Count the n-gram features of a text (see :func:`gram_list`)."""
+    return Counter(gram_list(text, channel))
 
 
 @dataclass(frozen=True)
@@ -70,23 +77,16 @@ class LinearModel:
         Returns:
             A probability for every category code (they sum to 1).
         """
-        rows: list[int] = []
-        tfs: list[float] = []
-        vocab = self.vocab
-        for gram, count in ngrams(text, channel).items():
-            row = vocab.get(gram)
-            if row is not None:
-                rows.append(row)
-                tfs.append(1.0 + math.log(count))
+        found = [r for r in map(self.vocab.get, gram_list(text, channel)) if r is not None]
         logits = self.intercept.copy()
-        if rows:
-            x = np.asarray(tfs) * self.idf[rows]
-            norm = float(np.sqrt(x @ x))
-            logits += (x / norm) @ self.weights[rows]
+        if found:
+            rows, counts = np.unique(np.asarray(found), return_counts=True)
+            x = (1.0 + np.log(counts)) * self.idf[rows]
+            logits += (x / math.sqrt(float(x @ x))) @ self.weights[rows]
         logits -= logits.max()
         probs = np.exp(logits)
         probs /= probs.sum()
-        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
+        return dict(zip(self.classes, probs.tolist(), strict=True))
 
 
 def model_from_json(raw: str) -> LinearModel:

@@ -71,15 +71,11 @@ def mask(text: str, spans: list[tuple[int, int]], filler: str = "\u25a1") -> str
     return "".join(chars)
 
 
-_CLAUSE_BREAKS = frozenset("，。！？；,.!?;\n\r…~～")
+CLAUSE_BREAKS = frozenset("，。！？；,.!?;\n\r…~～")
 
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """Return the ``(start, end)`` of the clause (between punctuation) containing ``pos``."""
-    start = pos
-    while start > 0 and text[start - 1] not in _CLAUSE_BREAKS:
-        start -= 1
-    end = pos
-    while end < len(text) and text[end] not in _CLAUSE_BREAKS:
-        end += 1
-    return start, end
+    start = max(text.rfind(ch, 0, pos) for ch in CLAUSE_BREAKS) + 1
+    ends = [i for i in (text.find(ch, pos) for ch in CLAUSE_BREAKS) if i >= 0]
+    return start, min(ends, default=len(text))

@@ -158,6 +158,19 @@ def add_fillers(rng: random.Random, text: str, rate: float = 0.35) -> str:
     return "，".join(out)
 
 
+# Baotou speech is Jin (晋语) coloured: 咋 for 怎么, 甚/啥 for 什么, 不晓得 for 不知道.
+_DIALECT: Final = (("怎么办", "咋办"), ("怎么", "咋"), ("什么", "甚"), ("什么", "啥"),
+                   ("不知道", "不晓得"), ("这里", "这搭"), ("那里", "那搭"), ("没有", "没"))
+
+
+def add_dialect(rng: random.Random, text: str, rate: float = 0.5) -> str:
+    """Replace some standard words with local spoken forms (call transcripts only)."""
+    for a, b in _DIALECT:
+        if a in text and rng.random() < rate:
+            text = text.replace(a, b)
+    return text
+
+
 def stutter(rng: random.Random, text: str) -> str:
     """Repeat a short leading phrase, as agitated callers do (``快快快，``)."""
     lead = rng.choice(("快", "喂", "警察", "你们快", "快点"))

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from simulators.addressing import Where
-from simulators.grammar import add_fillers, add_slip, choose, clean, expand, stutter, third_person
+from simulators.grammar import (
+    add_dialect, add_fillers, add_slip, choose, clean, expand, stutter, third_person,
+)
 from simulators.lexicon import SURNAMES, honorific, phone
 from simulators.situation import Incident
 
@@ -75,6 +77,8 @@ def transcript(rng: random.Random, inc: Incident, where: Where) -> str:
     """A spoken 110 call (what a speech-to-text record of the call shows)."""
     body = _where_first(rng, where.spoken, _join(rng, inc.clauses))
     text = add_fillers(rng, choose(rng, _OPEN[inc.urgency]) + body, 0.4 if inc.urgency != "info" else 0.2)
+    if rng.random() < 0.3:
+        text = add_dialect(rng, text)
     if inc.urgency == "urgent" and rng.random() < 0.25:
         text = stutter(rng, text)
     return clean(text + "，" + choose(rng, _PLEA[inc.urgency]))

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from simulators.config import CATEGORIES
-from simulators.grammar import add_slip, clean, cn_number, expand, third_person
+from simulators.grammar import add_dialect, add_slip, clean, cn_number, expand, third_person
 from simulators.lexicon import appearance, clothing
 from simulators.situation import draw, kinds
 
@@ -46,6 +46,11 @@ def test_slips_change_exactly_one_spot() -> None:
     slipped = add_slip(rng, text)
     assert slipped != text and len(slipped) == len(text)
     assert add_slip(rng, "无可替换") == "无可替换"
+
+
+def test_dialect_uses_local_forms() -> None:
+    text = add_dialect(random.Random(1), "我也不知道怎么办，他说什么", rate=1.0)
+    assert "不晓得" in text and "咋办" in text and "什么" not in text
 
 
 def test_clean_tidies_punctuation() -> None:

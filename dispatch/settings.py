@@ -18,6 +18,13 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 # Ack deadlines by priority (seconds). P4 matters are answered, not dispatched: no ack clock.
 DEFAULT_ACK_TIMEOUTS: Mapping[str, float | None] = {"P1": 30.0, "P2": 60.0, "P3": 300.0, "P4": None}
 
+# Forum reply/completion and hand-off targets (seconds); see docs/forum.md, docs/handoff.md.
+DEFAULT_WORKFLOW_TARGETS: Mapping[str, float] = {
+    "FORUM_REPLY_P1_S": 300.0, "FORUM_REPLY_P2_S": 1800.0, "FORUM_REPLY_S": 7200.0,
+    "FORUM_COMPLETE_S": 259200.0, "HANDOFF_ACK_P1_S": 600.0, "HANDOFF_ACK_S": 1800.0,
+    "HANDOFF_LOCATE_S": 7200.0, "WEBHOOK_BACKOFF_S": 2.0,
+}
+
 
 class ConfigError(ValueError):
     """An environment variable has a value the service cannot use."""
@@ -71,6 +78,9 @@ class Settings:
     max_body_bytes: int
     secret: Secret
     namespace: str
+    targets: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WORKFLOW_TARGETS))
+    agencies_path: Path | None = None
+    webhook_retries: int = 5
 
     def ack_timeout(self, priority: str) -> float | None:
         """Seconds a precinct has to acknowledge an assignment of this priority (None: no clock)."""
@@ -119,4 +129,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),
         secret=_secret(env, var_dir),
         namespace=env.get("REDIS_NAMESPACE", "d"),
+        targets={k: _float(env, k, v) or v for k, v in DEFAULT_WORKFLOW_TARGETS.items()},
+        agencies_path=Path(env["HANDOFF_AGENCIES_PATH"]) if env.get("HANDOFF_AGENCIES_PATH") else None,
+        webhook_retries=max(0, _int(env, "WEBHOOK_RETRIES", 5)),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import geo
 import triage
+from dispatch.forum import whereabouts
 
 
 def classify(text: str, channel: str) -> dict[str, Any]:
@@ -19,14 +20,16 @@ def classify(text: str, channel: str) -> dict[str, Any]:
 def locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> dict[str, Any]:
     """Place a report from its device location, address, text and the places triage found."""
     device = None
-    loc = report.get("location")
+    forum = report.get("forum") or {}
+    loc = report.get("location") or forum.get("location")  # the author's consented location
     if loc:
         device = geo.DevicePoint(lat=loc["lat"], lon=loc["lon"], crs=loc.get("crs", "wgs84"),
                                  accuracy_m=loc.get("accuracy_m"))
-    forum = report.get("forum") or {}
     places = [p for p in extracted.get("places", []) if isinstance(p, str)]
     text = report.get("text", "")
     address = report.get("address") or (places[0] if places else None)
+    if forum and device is None:  # a post without coordinates: weigh the weak signals
+        return whereabouts.locate_post(text, address, forum)
     result = geo.locate(text, address=address, device=device,
                         region_hint=forum.get("region_hint"))
     return result.to_dict()

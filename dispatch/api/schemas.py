@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 MAX_TEXT = 5000
 
@@ -67,12 +67,28 @@ class DeviceLocation(Strict):
             raise ValueError("coordinates must be numbers")
 
 
+class ActivityPoint(Strict):
+    """One point of the author's recent activity, as the forum platform supplies it."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    crs: Crs = Crs.wgs84
+    at: AwareDatetime
+
+
 class ForumPost(Strict):
+    """The forum platform's fields of a post (``channel: "forum"`` only)."""
+
     post_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")]
     author: ShortText | None = None
     posted_at: AwareDatetime | None = None
     region_hint: ShortText | None = None
-    thread_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    thread_url: Annotated[str, StringConstraints(max_length=2000,
+                                                 pattern=r"^https?://[^\s]+$")] | None = None
+    location: DeviceLocation | None = Field(
+        default=None, description="the author's device location, sent only with their consent")
+    activity: list[ActivityPoint] | None = Field(
+        default=None, max_length=200, description="recent activity points with times (weak signal)")
 
 
 class ReportCreate(Strict):
@@ -87,6 +103,17 @@ class ReportCreate(Strict):
     source_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")] | None = None
     forum: ForumPost | None = None
     case_number: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")] | None = None
+
+    @model_validator(mode="after")
+    def _forum_post_is_idempotent(self) -> ReportCreate:
+        # A forum object belongs to a forum post only; re-posting the same post_id returns
+        # the same incident (the post id is the idempotency key unless source_id is given).
+        if self.forum is not None:
+            if self.channel is not Channel.forum:
+                raise ValueError("forum is only allowed with channel 'forum'")
+            if self.source_id is None:
+                self.source_id = f"forum:{self.forum.post_id}"[:128]
+        return self
 
 
 class ReportAccepted(BaseModel):

@@ -19,6 +19,12 @@ from simulators.scenarios import scenarios
 from simulators.stream import DEFAULT_START, generate
 
 __all__ = [
-    "Config", "ConfigError", "DEFAULT_START", "SimulatorError", "UnknownScenario",
-    "generate", "load_config", "scenarios",
+    "DEFAULT_START",
+    "Config",
+    "ConfigError",
+    "SimulatorError",
+    "UnknownScenario",
+    "generate",
+    "load_config",
+    "scenarios",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from simulators.config import load_config, with_overrides
 from simulators.errors import SimulatorError

@@ -21,7 +21,14 @@ from geo import from_wgs84
 from simulators.config import Config
 from simulators.grammar import expand, number
 from simulators.places import (
-    DISTRICT_SHORT, Place, offset, pick_anchor, pick_district, pick_outside, pick_street, scatter,
+    DISTRICT_SHORT,
+    Place,
+    offset,
+    pick_anchor,
+    pick_district,
+    pick_outside,
+    pick_street,
+    scatter,
 )
 
 _POIS = ("加油站", "大超市", "小学", "医院", "公交站", "银行", "菜市场", "烧烤店", "网吧", "药店", "幼儿园", "宾馆")

@@ -13,8 +13,9 @@ processes by thinning"). Hours and weekdays are read in Asia/Shanghai time.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
-from typing import Final, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Final
 
 SHANGHAI: Final = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 
@@ -53,7 +54,7 @@ def expected_count(
 
     Tests use it for statistical bounds; the generator does not need it.
     """
-    steps = max(1, int(round(hours * 60)))
+    steps = max(1, round(hours * 60))
     width = hours / steps
     return sum(
         rate_per_hour(start + timedelta(hours=(i + 0.5) * width), per_day, hour_profile,
@@ -91,5 +92,5 @@ def thinned_arrivals(
         if t >= end:
             break
         if rng.random() * peak < rate_per_hour(t, per_day, hour_profile, weekday_factor):
-            out.append(t.astimezone(timezone.utc).replace(microsecond=0))
+            out.append(t.astimezone(UTC).replace(microsecond=0))
     return out

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Final, Mapping
+from typing import Any, Final
 
 from simulators.errors import ConfigError
 

@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Callable, Final, Mapping, Sequence, Union
+from typing import Final
 
-Slot = Union[str, Sequence[str], Callable[[random.Random], str]]
+Slot = str | Sequence[str] | Callable[[random.Random], str]
 
 _DIGITS: Final = "零一二三四五六七八九"
 
 
 @lru_cache(maxsize=4096)
 def _split_alternatives(body: str) -> tuple[str, ...]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in body:
         if ch in "[{":
             depth += 1

@@ -14,7 +14,14 @@ from typing import Any
 
 from simulators.addressing import Where
 from simulators.grammar import (
-    add_dialect, add_fillers, add_slip, choose, clean, expand, stutter, third_person,
+    add_dialect,
+    add_fillers,
+    add_slip,
+    choose,
+    clean,
+    expand,
+    stutter,
+    third_person,
 )
 from simulators.lexicon import SURNAMES, honorific, phone
 from simulators.situation import Incident

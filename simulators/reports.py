@@ -7,7 +7,7 @@ Times on the wire are UTC ISO-8601 with a ``Z`` suffix (architecture.md, "Time")
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simulators.addressing import Where
@@ -20,7 +20,7 @@ FORUM_BASE_URL = "https://forum.example.org/thread/"
 
 def iso(t: datetime) -> str:
     """UTC ISO-8601 with whole seconds and a ``Z`` suffix."""
-    return t.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _province_hint(where: Where) -> str:

@@ -8,9 +8,10 @@ registry, the stage and the public listing.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from simulators.addressing import Where, sample_where
 from simulators.arrivals import local

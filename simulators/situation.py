@@ -14,8 +14,9 @@ urgent/injury/vulnerable, P3 routine, P4 no dispatch).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Final
+from typing import Final
 
 from simulators.config import CATEGORIES, FLAGS
 from simulators.grammar import expand
@@ -70,7 +71,7 @@ class Draft:
     minutes_ago: int = 0
     person: str | None = None
 
-    def say(self, template: str, *flags: str, **slots: str) -> "Draft":
+    def say(self, template: str, *flags: str, **slots: str) -> Draft:
         """Expand ``template`` (see :func:`simulators.grammar.expand`) as the next clause.
 
         Args:
@@ -109,8 +110,8 @@ def draw(rng: random.Random, category: str, hour: int) -> Incident:
     Raises:
         KeyError: if no builder is registered for ``category``.
     """
-    import simulators.civil  # noqa: F401  (registration side effect)
-    import simulators.crimes  # noqa: F401
+    import simulators.civil
+    import simulators.crimes
     import simulators.emergencies  # noqa: F401
 
     options = _REGISTRY[category]
@@ -123,8 +124,8 @@ def draw(rng: random.Random, category: str, hour: int) -> Incident:
 def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
     """Draw another telling from the builder named ``kind`` (any builder of ``category``
     if none has that name): a second caller describing the same event differently."""
-    import simulators.civil  # noqa: F401
-    import simulators.crimes  # noqa: F401
+    import simulators.civil
+    import simulators.crimes
     import simulators.emergencies  # noqa: F401
 
     for fn, _ in _REGISTRY[category]:
@@ -135,8 +136,8 @@ def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
 
 def kinds() -> dict[str, list[str]]:
     """Builder names per category (for documentation and tests)."""
-    import simulators.civil  # noqa: F401
-    import simulators.crimes  # noqa: F401
+    import simulators.civil
+    import simulators.crimes
     import simulators.emergencies  # noqa: F401
 
     return {c: [f.__name__ for f, _ in v] for c, v in _REGISTRY.items()}

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from simulators.emergencies import missing_report
 from simulators.lexicon import APPS, appearance, phone
-from simulators.places import gazetteer, is_in_baotou, nearest_anchor, offset, pick_anchor, pick_district, scatter
+from simulators.places import (
+    gazetteer,
+    is_in_baotou,
+    nearest_anchor,
+    offset,
+    pick_anchor,
+    pick_district,
+    scatter,
+)
 from simulators.scenarios import Stage, home_point, scenario, urban_community
 from simulators.situation import Draft
 

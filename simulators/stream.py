@@ -11,10 +11,11 @@ exactly Poisson with the configured means. Named scenarios are added on top.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, Iterator, Mapping
+from typing import Any, Final
 
 from simulators.addressing import sample_where
 from simulators.arrivals import SHANGHAI, local, thinned_arrivals

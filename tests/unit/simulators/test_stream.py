@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from shapely.geometry import Point, shape
@@ -21,7 +22,7 @@ from tests.unit.simulators.stream_cache import HOURS, SEED, day, dumps
 RAW = Path(geo.__file__).with_name("data") / "raw"
 
 
-def _districts() -> dict[str, object]:
+def _districts() -> dict[str, Any]:
     data = json.loads((RAW / "baotou_districts_datav2026_gcj02.geojson").read_text("utf-8"))
     return {f["properties"]["name"]: shape(f["geometry"]).buffer(0) for f in data["features"]}
 
@@ -173,7 +174,7 @@ def test_a_small_share_is_out_of_area() -> None:
 
 
 def test_duplicate_groups_share_an_event_told_differently() -> None:
-    groups: dict[str, list[dict[str, object]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for line in day():
         if line["truth"]["duplicate_group"]:
             groups.setdefault(line["truth"]["duplicate_group"], []).append(line)
@@ -191,7 +192,7 @@ def test_duplicate_groups_share_an_event_told_differently() -> None:
 
 
 def test_missing_person_cases_are_followed_by_sightings() -> None:
-    cases: dict[str, list[dict[str, object]]] = {}
+    cases: dict[str, list[dict[str, Any]]] = {}
     for line in day(SEED):
         if line["truth"]["missing_case"] and line["truth"]["scenario"] is None:
             cases.setdefault(line["truth"]["missing_case"], []).append(line)

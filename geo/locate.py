@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -74,6 +75,9 @@ def _fuse(dev: Estimate, txt: Estimate) -> tuple[Estimate, str, list[str]]:
     good = dev.radius_m <= get_settings().good_accuracy_m
     agree = gap <= dev.radius_m + txt.radius_m + 200.0
     warn = [] if agree else [f"text places the report {gap:.0f} m from the device fix"]
+    # The text's district goes along: a fix within its radius of that district's edge is
+    # reported there, with a warning (district edges are only good to ~300 m).
+    dev = replace(dev, district=txt.district) if agree else dev
     if good:
         return dev, "device", warn
     if not agree:

@@ -37,7 +37,7 @@ PROVINCE_NAMES: Final = ("内蒙古自治区", "内蒙古", "内蒙")
 PROVINCE_SHORT_SUFFIX: Final = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 
 _TOWN_SUFFIX: Final = re.compile(r"(街道办事处|街道|办事处|镇|乡|苏木|生态管理区)$")
-_COMMUNITY_SUFFIX: Final = re.compile(r"(社区居委会|居民委员会|居委会|村民委员会|村委会)$")
+_COMMUNITY_SUFFIX: Final = re.compile(r"(社区居委会|居民委员会|居委会|村民委员会|村委会|村委|居委)$")
 
 _DIGITS: Final = "零一二三四五六七八九"
 
@@ -66,7 +66,7 @@ def community_forms(name: str) -> list[str]:
     kind = _COMMUNITY_SUFFIX.search(name)
     if kind and kind.group(1) == "社区居委会":
         forms.append(core + "社区")
-    elif kind and kind.group(1) in ("村委会", "村民委员会"):
+    elif kind and kind.group(1) in ("村委会", "村民委员会", "村委"):
         forms.append(core if core.endswith(("村", "嘎查")) else core + "村")
         if core.endswith("嘎查村"):
             forms.append(core.removesuffix("村"))

@@ -25,6 +25,7 @@ INNER_MONGOLIA = "内蒙古自治区"
 # Entry kind -> confidence of a point resolved at that level (before penalties).
 _CONFIDENCE = {"poi": 0.9, "community": 0.85, "hint": 0.75, "town": 0.8, "landmark": 0.45,
                "road": 0.4, "district": 0.5, "city": 0.2, "outside": 0.8, "province": 0.7}
+_SPECIFIC = ("poi", "community", "hint", "town")
 _PLACE_LEAD = "在到去从回住于是自，,。:： "
 _ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -62,6 +63,20 @@ def _fits(entry: Entry, named: set[str]) -> bool:
         if own & own_named:
             return True
     return False
+
+
+def _shorter_fit(match: Match, named: set[str], gaz: Gazetteer) -> Match | None:
+    """A shorter reading of a match that fits the named district.
+
+    ``土默特右旗和平村村委会``: the longest form 和平村村委会 is 昆都仑区's committee, the
+    shorter 和平村 is 土右旗's 和平村委会.
+    """
+    for k in range(len(match.form) - 1, 1, -1):
+        entries = gaz.forms.get(match.form[:k])
+        if entries and any(_fits(e, named) and e.districts and e.kind in _SPECIFIC
+                           for e in entries):
+            return Match(match.start, match.start + k, match.form[:k], entries)
+    return None
 
 
 def _choose(match: Match, named: set[str]) -> tuple[Entry, bool, bool]:
@@ -138,14 +153,24 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     penalty = 0.0
     for m in matches:
         entry, fits, ambiguous = _choose(m, named)
+        if not fits:
+            shorter = _shorter_fit(m, named, gaz)
+            if shorter is not None:
+                m = shorter
+                entry, fits, ambiguous = _choose(m, named)
         if entry.kind in ("outside", "province"):
+            continue
+        if not fits and entry.kind == "community":  # names repeat: the named district wins
+            warnings.append(f"{m.form} is not in the district named in the text; ignored")
+            penalty += 0.1
             continue
         if not fits:
             warnings.append(f"{m.form} is not in the district named in the text")
             penalty += 0.15
         if ambiguous:
+            spread = {e.district for e in m.entries if e.rank == entry.rank}
             warnings.append(f"{m.form} names more than one place; took {entry.name}")
-            penalty += 0.1
+            penalty += 0.3 if len(spread) > 1 else 0.1  # another district: a coin toss
         chosen.append(entry)
     if "150204" in named and not any(e.kind == "city" for e in chosen):
         warnings.append("青山区 also exists in 武汉市; assumed Baotou")

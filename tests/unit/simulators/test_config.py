@@ -67,3 +67,12 @@ def test_unreadable_or_malformed_files_are_refused(tmp_path: Path) -> None:
     bad.write_text("calls_per_day = = 3", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_config(bad)
+
+
+def test_the_documented_example_config_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "simulators.md").read_text("utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "whatif.toml"
+    path.write_text(block, encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.calls_per_day == 2200 and cfg.mix == ("snowstorm-pileup", "fire-surge@21:15")

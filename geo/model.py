@@ -7,10 +7,7 @@ they can be cached, shared between threads and compared in tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
-
-# Sources of a Location, from the most to the least direct evidence.
-SOURCES: Final = ("device", "combined", "address", "text", "region_hint", "none")
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +53,9 @@ class Precinct:
 @dataclass(frozen=True, slots=True)
 class Location:
     """The answer of :func:`geo.locate`: a point, its uncertainty and its jurisdiction.
+
+    ``source`` is ``device``, ``combined``, ``address``, ``text``, ``region_hint`` or
+    ``none`` (from the most to the least direct evidence).
 
     ``lat``/``lon`` are None when nothing could be placed; ``reason`` then says why.
     ``candidates`` lists ``(precinct id, share)`` when the uncertainty circle crosses a

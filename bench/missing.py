@@ -40,6 +40,7 @@ from dispatch.missing.risk import Circumstances
 from dispatch.missing.sighting import FoundPerson, Sighting
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+K = 5  # candidates of each kind shown to the call-taker
 CENTRE = (40.62, 109.95)  # between Kundulun, Qingshan and Donghe
 COLOURS = [
     "黑色",
@@ -202,7 +203,7 @@ def main() -> None:
     linked = ambiguous = source_first = derived = 0
     for n, s in enumerate(sightings):
         t, c = time.perf_counter(), time.thread_time()
-        matches = match_sighting(s, case_index, found_index)
+        matches = match_sighting(s, case_index, found_index, k=K)
         cpu.append((time.thread_time() - c) * 1000)
         indexed.append((time.perf_counter() - t) * 1000)
         linked += bool(matches.to_link)
@@ -218,11 +219,13 @@ def main() -> None:
     for s in sightings[: args.baseline_queries]:
         obs = sighting_observation(s)
         t = time.perf_counter()
-        slow = (naive_best(case_anchors, obs), naive_best(found_anchors, obs))
+        slow = (naive_best(case_anchors, obs, k=K), naive_best(found_anchors, obs, k=K))
         naive.append((time.perf_counter() - t) * 1000)
-        fast = (case_index.best(obs), found_index.best(obs))
+        matches = match_sighting(s, case_index, found_index, k=K)
+        fast = (list(matches.cases), list(matches.found))
         identical &= all(
-            [(c.id, c.score) for c in a] == [(c.id, c.score) for c in b] for a, b in zip(fast, slow)
+            [(c.id, c.score, c.reasons) for c in a] == [(c.id, c.score, c.reasons) for c in b]
+            for a, b in zip(fast, slow, strict=True)
         )
 
     p50, p99 = percentile(indexed, 0.5), percentile(indexed, 0.99)

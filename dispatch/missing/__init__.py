@@ -8,6 +8,7 @@ records. See ``docs/missing.md`` for the rules, targets, alert-area profiles and
 from dispatch.missing.area import AreaProfile, PrecinctLookup, choose_profile, radius_m
 from dispatch.missing.case import TRANSITIONS, Case, CaseStatus, LinkedSighting, apply, fold
 from dispatch.missing.clothing import ClothingItem, parse_clothing
+from dispatch.missing.codec import event_from_dict, event_to_dict
 from dispatch.missing.commands import (
     breach_target,
     close_case,
@@ -36,6 +37,7 @@ from dispatch.missing.effects import (
 )
 from dispatch.missing.errors import (
     InvalidCaseTransition,
+    InvalidEvent,
     InvalidLastSeen,
     InvalidOverride,
     InvalidPerson,
@@ -131,6 +133,7 @@ __all__ = [
     "HandOffOutOfArea",
     "HeightRange",
     "InvalidCaseTransition",
+    "InvalidEvent",
     "InvalidLastSeen",
     "InvalidOverride",
     "InvalidPerson",
@@ -173,6 +176,8 @@ __all__ = [
     "close_case",
     "deadline_key",
     "dismiss_sighting",
+    "event_from_dict",
+    "event_to_dict",
     "fold",
     "is_sighting_report",
     "kpis_by_grade",

@@ -9,6 +9,7 @@ Exception tree::
     ├── InvalidOverride          supervisor override without a reason or to an unknown grade
     ├── InvalidSighting          sighting or found-person record that cannot be scored
     ├── UnknownTarget            a target name the case does not carry
+    ├── InvalidEvent             a stored or received event that cannot be decoded
     └── InvalidCaseTransition    an event the case's current status does not allow
 
 The HTTP adapter maps every ``MissingError`` to a 4xx (``InvalidCaseTransition`` to 409,
@@ -45,6 +46,10 @@ class InvalidSighting(MissingError):
 
 class UnknownTarget(MissingError):
     """The case carries no target of that name."""
+
+
+class InvalidEvent(MissingError):
+    """An event dict does not decode (unknown type, missing or ill-typed field)."""
 
 
 class InvalidCaseTransition(MissingError):

@@ -104,7 +104,7 @@ class SightingMatches:
 
 
 def match_sighting(
-    sighting: Sighting, cases: AnchorIndex, found: AnchorIndex, *, k: int = 10
+    sighting: Sighting, cases: AnchorIndex, found: AnchorIndex, *, k: int = 5
 ) -> SightingMatches:
     """Compare a sighting with every open case and found-person record.
 

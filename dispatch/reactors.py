@@ -1,7 +1,7 @@
 """Reactors: workflows that follow the event stream (missing persons, forum, hand-offs).
 
-Each reactor is its own Redis consumer group on the command feed, which carries every
-event of every incident. A reactor therefore sees each event at least once, resumes where
+Each reactor is its own Redis consumer group on the global ``events`` stream, which
+carries every event of every incident (each entry with the incident's summary). A reactor therefore sees each event at least once, resumes where
 it stopped after a crash (pending entries are reclaimed), and never slows the pipeline
 that assigns incidents. Reactors must be idempotent: an entry may be delivered twice.
 """
@@ -19,7 +19,6 @@ from typing import Any, Protocol
 import redis
 
 from dispatch.adapters.redis_store import RedisStore, feed_message
-from dispatch.domain.incident import COMMAND_FEED
 
 log = logging.getLogger("dispatch.reactors")
 
@@ -36,7 +35,7 @@ class Reactor(Protocol):
 
 
 class ReactorRunner:
-    """Runs one reactor as a consumer group on the command feed.
+    """Runs one reactor as a consumer group on the global events stream.
 
     Args:
         store: the incident store.
@@ -49,7 +48,7 @@ class ReactorRunner:
         self.store = store
         self.r = store.r
         self.reactor = reactor
-        self.stream = store.keys.feed(COMMAND_FEED)
+        self.stream = store.keys.events
         self.group = f"reactor:{reactor.name}"
         self.start_id = start_id
         self.claim_idle_ms = claim_idle_ms

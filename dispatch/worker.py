@@ -16,13 +16,14 @@ import socket
 import threading
 import traceback
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import redis
 
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock
-from dispatch.domain import decisions
+from dispatch.domain import decisions, duplicates
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
@@ -146,9 +147,34 @@ class PipelineWorker:
             return
         triage = self.classify(incident.text, incident.channel)
         location = self.locate(report_of(incident), triage.get("extracted", {}))
-        events = decisions.process_report(incident, triage, location, self.clock.now(),
-                                          self.ack_timeouts)
+        now = self.clock.now()
+        events = decisions.process_report(incident, triage, location, now, self.ack_timeouts)
+        candidates = self._duplicates(incident, triage, location)
+        if candidates and duplicates.should_merge(candidates[0], triage.get("category")):
+            best = candidates[0]
+            parent = self.store.load(best.incident_id)
+            child_events, parent_events = decisions.merge(
+                incident, parent, now, "system", {"score": best.score,
+                                                  "reasons": list(best.reasons)})
+            self.store.commit_many([(incident, [*events[:2], *child_events]),
+                                    (parent, parent_events)], ack_report=entry_id, group=GROUP)
+            return
+        if candidates:
+            assigned = events[-1]
+            events[-1] = replace(assigned, data={
+                **assigned.data, "duplicate_candidates": [c.to_dict() for c in candidates[:5]]})
         self.store.commit(incident, events, ack_report=entry_id, group=GROUP)
+
+    def _duplicates(self, incident: Incident, triage: Mapping[str, Any],
+                    location: Mapping[str, Any]) -> list[duplicates.Candidate]:
+        lat, lon = location.get("lat"), location.get("lon")
+        if lat is None or lon is None:
+            return []
+        radius = float(location.get("radius_m") or 0)
+        near = [o for o in self.store.open_near(lat, lon, duplicates.search_radius_m(radius))
+                if o.id != incident.id]
+        return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
+                               incident.received_at, near)
 
     def _dead_letter(self, entry_id: str, incident_id: str, error: str) -> None:
         """Stop retrying: park the entry and put the incident before a human."""

@@ -7,10 +7,12 @@ key                      type        holds
 ``{ns}:reports:dead``    stream      reports that failed processing repeatedly
 ``{ns}:inc:{id}``        hash        ``state`` (JSON projection) and ``version``
 ``{ns}:tl:{id}``         stream      the incident's timeline (every event)
+``{ns}:events``          stream      every event of every incident (reactors follow it)
 ``{ns}:feed:{feed}``     stream      a console feed: a precinct id or ``command``
 ``{ns}:idem:{source}``   string      incident id for an idempotency key
 ``{ns}:deadlines``       zset        deadline keys scored by due time (epoch seconds)
 ``{ns}:idx:…``           zset        incident ids by received time, per filter value
+``{ns}:geo:open``        geo zset    open, located incidents (duplicate search)
 ``{ns}:metrics``         hash        counters and histogram buckets shared by processes
 ``{ns}:hb:{role}:{name}``string      liveness heartbeats (expire)
 =======================  ==========  ==============================================
@@ -38,6 +40,14 @@ class Keys:
     @property
     def deadlines(self) -> str:
         return f"{self.ns}:deadlines"
+
+    @property
+    def events(self) -> str:
+        return f"{self.ns}:events"
+
+    @property
+    def geo_open(self) -> str:
+        return f"{self.ns}:geo:open"
 
     @property
     def metrics(self) -> str:

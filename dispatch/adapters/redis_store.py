@@ -25,6 +25,7 @@ from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import CloseDeadline, Incident, OpenDeadline, Publish
 
 FEED_MAXLEN = 500_000  # per feed: weeks of a city's events; trimmed approximately
+EVENTS_MAXLEN = 2_000_000  # the global events stream that reactors follow
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 _SCRIPT = resources.files("dispatch.adapters").joinpath("commit.lua").read_text(encoding="utf-8")
@@ -87,7 +88,9 @@ class RedisStore:
                 batch.guards.append(["idem", self.keys.idem(source_id)])
                 batch.op("SET", self.keys.idem(source_id), incident_id)
             batch.op("XADD", self.keys.reports, "*", "incident_id", incident_id)
-            self._append(batch, state, event, effects, previous=None)
+            # report.received is on the timeline and the events stream; consoles hear of
+            # the incident when it is assigned (a few ms later), with everything known.
+            self._append(batch, None, [(event, state, ())])
             batch.op("HINCRBY", self.keys.metrics, f"reports_received|{report['channel']}", 1)
             result = self._run(batch)
             if result[0] == "exists":
@@ -100,7 +103,8 @@ class RedisStore:
     def commit(self, before: Incident, events: Sequence[Event], *,
                ack_report: str | None = None, group: str | None = None,
                require_deadline: str | None = None,
-               extra_ops: Iterable[Sequence[object]] = ()) -> Incident:
+               extra_ops: Iterable[Sequence[object]] = (),
+               extra_guards: Iterable[Sequence[str]] = ()) -> Incident:
         """Append ``events`` to the incident, atomically, if nobody changed it since ``before``.
 
         Args:
@@ -111,6 +115,7 @@ class RedisStore:
             require_deadline: commit only if this deadline key is still pending (the
                 scheduler uses it so that two schedulers never both escalate).
             extra_ops: further Redis commands to run in the same transaction.
+            extra_guards: further guards (see ``commit.lua``), e.g. a unit's version.
 
         Returns:
             The incident after the events.
@@ -119,46 +124,82 @@ class RedisStore:
             Conflict: the incident changed since ``before`` (or the deadline was taken).
             InvalidTransition: an event is not allowed in the incident's status.
         """
+        return self.commit_many([(before, events)], ack_report=ack_report, group=group,
+                                require_deadline=require_deadline, extra_ops=extra_ops,
+                                extra_guards=extra_guards)[0]
+
+    def commit_many(self, changes: Sequence[tuple[Incident, Sequence[Event]]], *,
+                    ack_report: str | None = None, group: str | None = None,
+                    require_deadline: str | None = None,
+                    extra_ops: Iterable[Sequence[object]] = (),
+                    extra_guards: Iterable[Sequence[str]] = ()) -> list[Incident]:
+        """Like :meth:`commit` for several incidents in one transaction (a merge)."""
         batch = _Batch()
-        batch.guards.append(["version", self.keys.incident(before.id), str(before.version)])
+        batch.guards.extend([list(g) for g in extra_guards])
         if require_deadline:
             batch.guards.append(["zmember", self.keys.deadlines, require_deadline])
-        state = before
-        for event in events:
-            previous = state
-            state, effects = inc.apply(state, event)
-            self._append(batch, state, event, effects, previous=previous)
+        after = []
+        for before, events in changes:
+            batch.guards.append(["version", self.keys.incident(before.id), str(before.version)])
+            state = before
+            steps = []
+            for event in events:
+                state, effects = inc.apply(state, event)
+                steps.append((event, state, effects))
+            self._append(batch, before, steps)
+            after.append(state)
         for op in extra_ops:
             batch.op(*op)
         if ack_report and group:
             batch.op("XACK", self.keys.reports, group, ack_report)
         result = self._run(batch)
         if result[0] != "ok":
-            raise Conflict(f"incident {before.id} changed concurrently ({result[0]})")
-        return state
+            ids = ", ".join(b.id for b, _ in changes)
+            raise Conflict(f"incident {ids} changed concurrently ({result[0]})")
+        return after
 
-    def _append(self, batch: _Batch, state: Incident, event: Event,
-                effects: Iterable[inc.Effect], previous: Incident | None) -> None:
+    def _append(self, batch: _Batch, before: Incident | None,
+                steps: Sequence[tuple[Event, Incident, Iterable[inc.Effect]]]) -> None:
+        """Queue the writes of one incident's events (already folded into ``steps``).
+
+        Every event goes to the incident's timeline and to the global ``events`` stream
+        (what reactors follow). Console feeds get one entry per commit: the last event,
+        with the incident summary, on every feed any of the events named. The projection
+        and the indexes are written once, from the final state.
+        """
         k = self.keys
-        fields = event.to_fields()
-        flat = [x for pair in fields.items() for x in pair]
-        batch.op("XADD", k.timeline(state.id), "*", *flat)
-        summary = ["incident", json.dumps(summarize(state), ensure_ascii=False)]
+        feeds: dict[str, None] = {}
+        state = before
+        for event, state, effects in steps:
+            flat = [x for pair in event.to_fields().items() for x in pair]
+            batch.op("XADD", k.timeline(state.id), "*", *flat)
+            summary = json.dumps(summarize(state), ensure_ascii=False)
+            batch.op("XADD", k.events, "MAXLEN", "~", EVENTS_MAXLEN, "*", *flat,
+                     "incident", summary)
+            for effect in effects:
+                if isinstance(effect, Publish):
+                    feeds[effect.feed] = None
+                elif isinstance(effect, OpenDeadline):
+                    batch.op("ZADD", k.deadlines, effect.due.timestamp(), effect.key)
+                elif isinstance(effect, CloseDeadline):
+                    batch.op("ZREM", k.deadlines, effect.key)
+            first_assignment = before is None or before.assigned_at is None
+            if event.type is EventType.ASSIGNED and first_assignment:
+                self._observe_latency(batch, (event.at - state.received_at).total_seconds())
+            elif event.type is EventType.ESCALATED:
+                batch.op("HINCRBY", k.metrics, "escalations", 1)
+        assert state is not None
         batch.op("HSET", k.incident(state.id), "state",
                  json.dumps(state.to_dict(), ensure_ascii=False), "version", state.version)
-        for effect in effects:
-            if isinstance(effect, Publish):
-                batch.op("XADD", k.feed(effect.feed), "MAXLEN", "~", FEED_MAXLEN, "*", *flat,
-                         *summary)
-            elif isinstance(effect, OpenDeadline):
-                batch.op("ZADD", k.deadlines, effect.due.timestamp(), effect.key)
-            elif isinstance(effect, CloseDeadline):
-                batch.op("ZREM", k.deadlines, effect.key)
-        self._index(batch, state, previous)
-        if event.type is EventType.ASSIGNED:
-            self._observe_latency(batch, (event.at - state.received_at).total_seconds())
-        elif event.type is EventType.ESCALATED:
-            batch.op("HINCRBY", k.metrics, "escalations", 1)
+        self._index(batch, state, before)
+        self._geo_index(batch, state, before)
+        if feeds and steps:
+            last = steps[-1][0]
+            flat = [x for pair in last.to_fields().items() for x in pair]
+            summary = json.dumps(summarize(state), ensure_ascii=False)
+            for feed in feeds:
+                batch.op("XADD", k.feed(feed), "MAXLEN", "~", FEED_MAXLEN, "*", *flat,
+                         "incident", summary)
 
     def _index(self, batch: _Batch, state: Incident, previous: Incident | None) -> None:
         score = state.received_at.timestamp()
@@ -176,6 +217,28 @@ class RedisStore:
                 batch.op("ZREM", self.keys.index(name, str(old[name])), state.id)
             if value:
                 batch.op("ZADD", self.keys.index(name, value), score, state.id)
+
+    def _geo_index(self, batch: _Batch, state: Incident, previous: Incident | None) -> None:
+        """Keep ``{ns}:geo:open`` = the located, open incidents (duplicate search)."""
+        loc = state.location or {}
+        point = (loc.get("lat"), loc.get("lon"))
+        was = previous is not None and previous.is_open and bool((previous.location or {}).get("lat"))
+        now_in = state.is_open and point[0] is not None and point[1] is not None
+        if now_in and (not was or previous is None or previous.location != state.location):
+            batch.op("GEOADD", self.keys.geo_open, point[1], point[0], state.id)
+        elif was and not now_in:
+            batch.op("ZREM", self.keys.geo_open, state.id)
+
+    def open_near(self, lat: float, lon: float, radius_m: float, limit: int = 50) -> list[Incident]:
+        """Open, located incidents within ``radius_m`` of a point, nearest first."""
+        ids = self.r.geosearch(self.keys.geo_open, longitude=lon, latitude=lat, radius=radius_m,
+                               unit="m", sort="ASC", count=limit)
+        if not ids:
+            return []
+        pipe = self.r.pipeline(transaction=False)
+        for i in ids:
+            pipe.hget(self.keys.incident(i), "state")
+        return [Incident.from_dict(json.loads(raw)) for raw in pipe.execute() if raw]
 
     def _observe_latency(self, batch: _Batch, seconds: float) -> None:
         m = self.keys.metrics
@@ -257,6 +320,8 @@ def summarize(state: Incident) -> dict[str, Any]:
         "ack_due_at": iso(state.ack_due_at) if state.ack_due_at else None,
         "escalation_level": state.escalation_level,
         "address": state.address,
+        "callers": state.callers, "units": list(state.units), "merged_into": state.merged_into,
+        "arrival_due_at": iso(state.arrival_due_at) if state.arrival_due_at else None,
         "location": {k: location.get(k) for k in (
             "lat", "lon", "radius_m", "district_name", "precinct", "precinct_name",
             "in_jurisdiction", "candidates") if k in location},

@@ -53,8 +53,10 @@ class ConsoleSession:
         self.now = now
         self.principal = principal
         self.last: tuple[int, int] = (0, 0)
+        self.last_sent = 0.0
 
     async def send(self, kind: str, payload: dict[str, Any], event_id: str | None = None) -> None:
+        self.last_sent = asyncio.get_running_loop().time()
         await self.ws.send_text(json.dumps({"type": kind, "event_id": event_id,
                                             "at": iso(self.now()), "payload": payload},
                                            ensure_ascii=False))
@@ -71,8 +73,9 @@ class ConsoleSession:
                 self.last = stream_id(head)
             receiver = asyncio.create_task(self._receive())
             sender = asyncio.create_task(self._live(sub.queue))
+            pinger = asyncio.create_task(self._ping())
             slow = asyncio.create_task(sub.overflowed.wait())
-            done, pending = await asyncio.wait({receiver, sender, slow},
+            done, pending = await asyncio.wait({receiver, sender, slow, pinger},
                                                return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
@@ -101,18 +104,24 @@ class ConsoleSession:
                 return
             start = "(" + entries[-1][0]
 
-    async def _live(self, queue: asyncio.Queue[tuple[str, str]]) -> None:
+    async def _ping(self) -> None:
+        """Say something after PING_S of silence, so consoles can tell a dead link."""
+        loop = asyncio.get_running_loop()
         while True:
-            try:
-                entry_id, text = await asyncio.wait_for(queue.get(), PING_S)
-            except TimeoutError:
+            await asyncio.sleep(max(0.5, self.last_sent + PING_S - loop.time()))
+            if loop.time() - self.last_sent >= PING_S:
                 await self.send("ping", {}, event_id=None)
-                continue
+
+    async def _live(self, queue: asyncio.Queue[tuple[str, str]]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            entry_id, text = await queue.get()
             sid = stream_id(entry_id)
             if sid <= self.last:
                 continue  # already sent in the backlog
             self.last = sid
             await self.ws.send_text(text)
+            self.last_sent = loop.time()
 
     async def _receive(self) -> None:
         while True:

@@ -18,6 +18,21 @@ from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
 # P1 only, the duty chief (值班局领导).
 ESCALATION_CHAIN = ("precinct", "command", "duty_chief")
 
+# On-scene targets (seconds) by priority: (urban districts 区, banners and counties 旗/县).
+# P1 follows the issue's defaults (10 / 20 min); P2 is three times as loose.
+ARRIVAL_TARGETS_S: Mapping[str, tuple[float, float]] = {"P1": (600.0, 1200.0),
+                                                       "P2": (1800.0, 3600.0)}
+# 土默特右旗, 固阳县, 达尔罕茂明安联合旗: large, thinly populated, long drives.
+RURAL_DISTRICTS = frozenset({"150221", "150222", "150223"})
+
+
+def arrival_due(priority: str, district: str | None, at: datetime) -> datetime | None:
+    """When a unit must be on scene for an incident of this priority in this district."""
+    target = ARRIVAL_TARGETS_S.get(priority)
+    if target is None:
+        return None
+    return at + timedelta(seconds=target[1] if district in RURAL_DISTRICTS else target[0])
+
 
 def route(location: Mapping[str, Any]) -> str:
     """The feed that owns an incident at ``location``.
@@ -57,12 +72,16 @@ def process_report(
     priority = str(triage["priority"])
     feed = route(location)
     due = ack_due(now, ack_timeouts.get(priority))
+    arrive = arrival_due(priority, location.get("district"), incident.received_at) \
+        if feed != COMMAND_FEED else None
     return [
         Event(EventType.TRIAGED, incident.id, now, data=dict(triage)),
         Event(EventType.LOCATED, incident.id, now, data=dict(location)),
         Event(EventType.ASSIGNED, incident.id, now, data={
             "precinct": feed,
             "ack_due_at": iso(due) if due else None,
+            "arrival_due_at": iso(arrive) if arrive else None,
+            "priority": priority,
             "reason": "precinct containing the location" if feed != COMMAND_FEED
             else "no precinct in jurisdiction: command centre confirms",
         }),
@@ -114,3 +133,61 @@ def escalate(incident: Incident, now: datetime, step_s: float) -> list[Event]:
 
 def _seconds(start: datetime | None, end: datetime) -> float | None:
     return None if start is None else round((end - start).total_seconds(), 3)
+
+
+def merge(child: Incident, parent: Incident, now: datetime, actor: str,
+          detail: Mapping[str, Any]) -> tuple[list[Event], list[Event]]:
+    """Fold a duplicate report into the incident it duplicates.
+
+    Returns:
+        ``(child_events, parent_events)``: the child becomes ``merged``; the parent counts
+        one more caller, keeps the caller's text in its timeline and, when the new caller
+        reports something more urgent, takes the higher priority.
+
+    Raises:
+        InvalidTransition: either incident is no longer open, or they are the same.
+    """
+    if child.id == parent.id:
+        raise InvalidTransition(child.status.value, "merged", ())
+    if not parent.is_open:
+        raise InvalidTransition(parent.status.value, "caller_added",
+                                ("received", "triaged", "assigned", "acknowledged", "en_route",
+                                 "on_scene"))
+    child_events = [Event(EventType.MERGED, child.id, now, actor=actor,
+                          data={"into": parent.id, **detail})]
+    parent_events = [Event(EventType.CALLER_ADDED, parent.id, now, actor=actor, data={
+        "incident_id": child.id, "channel": child.channel, "text": child.text,
+        "caller": dict(child.caller) if child.caller else None,
+        "received_at": iso(child.received_at), **detail})]
+    if child.priority and parent.priority and child.priority < parent.priority:
+        parent_events.append(Event(EventType.RETRIAGED, parent.id, now, actor=actor, data={
+            "category": parent.category, "priority": child.priority,
+            "flags": sorted(set(parent.flags) | set(child.flags)),
+            "confidence": parent.confidence, "cues": list(parent.cues),
+            "reason": f"a later caller ({child.id}) reports something more urgent",
+            "previous": {"priority": parent.priority}}))
+    return child_events, parent_events
+
+
+def retriage(incident: Incident, category: str, priority: str, flags: list[str], reason: str,
+             actor: str, now: datetime,
+             ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """A call-taker's override of the automatic triage, with who and why.
+
+    When the priority changes on an assigned incident, the assignment is renewed so the
+    precinct sees the new priority and the ack clock restarts at the new priority's length.
+    """
+    events = [Event(EventType.RETRIAGED, incident.id, now, actor=actor, data={
+        "category": category, "priority": priority, "flags": sorted(set(flags)),
+        "confidence": 1.0, "cues": [{"phrase": reason, "span": None,
+                                     "effect": f"override by {actor}"}],
+        "reason": reason,
+        "previous": {"category": incident.category, "priority": incident.priority,
+                     "flags": list(incident.flags)}})]
+    if priority != incident.priority and incident.status in (Status.ASSIGNED,
+                                                             Status.ACKNOWLEDGED):
+        due = ack_due(now, ack_timeouts.get(priority))
+        events.append(Event(EventType.ASSIGNED, incident.id, now, actor=actor, data={
+            "precinct": incident.precinct, "ack_due_at": iso(due) if due else None,
+            "priority": priority, "reason": f"re-routed: priority {incident.priority} → {priority}"}))
+    return events

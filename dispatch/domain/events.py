@@ -22,6 +22,11 @@ class EventType(str, Enum):
     ESCALATED = "incident.escalated"
     STATUS_CHANGED = "incident.status_changed"
     PROCESSING_FAILED = "incident.processing_failed"
+    MERGED = "incident.merged"
+    CALLER_ADDED = "incident.caller_added"
+    UNIT_ASSIGNED = "incident.unit_assigned"
+    CALLBACK = "incident.callback"
+    TARGET_BREACHED = "incident.target_breached"
     # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
     # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no
     # status by themselves: a status move is always ``incident.status_changed``.

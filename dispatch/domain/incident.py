@@ -93,6 +93,11 @@ def ack_deadline_key(incident_id: str) -> str:
     return f"ack|{incident_id}"
 
 
+def arrival_deadline_key(incident_id: str) -> str:
+    """The deadline by which a unit must be on scene."""
+    return f"arrive|{incident_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     """The current state of one incident, as folded from its events."""
@@ -122,6 +127,14 @@ class Incident:
     acknowledged_by: str | None = None
     escalation_level: int = 0
     escalated_at: datetime | None = None
+    callers: int = 1
+    merged_into: str | None = None
+    units: tuple[str, ...] = ()
+    arrival_due_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    resolved_at: datetime | None = None
+    callback: Mapping[str, Any] | None = None
+    breaches: tuple[str, ...] = ()
     updated_at: datetime | None = None
     version: int = 0
 
@@ -149,12 +162,15 @@ class Incident:
         """Rebuild from :meth:`to_dict` output."""
         kwargs = dict(data)
         for name in ("received_at", "assigned_at", "ack_due_at", "acknowledged_at",
-                     "escalated_at", "updated_at"):
+                     "escalated_at", "updated_at", "arrival_due_at", "on_scene_at",
+                     "resolved_at"):
             if kwargs.get(name):
                 kwargs[name] = parse_iso(kwargs[name])
         kwargs["status"] = Status(kwargs["status"])
         kwargs["flags"] = tuple(kwargs.get("flags") or ())
         kwargs["cues"] = tuple(kwargs.get("cues") or ())
+        kwargs["units"] = tuple(kwargs.get("units") or ())
+        kwargs["breaches"] = tuple(kwargs.get("breaches") or ())
         return cls(**{k: v for k, v in kwargs.items() if k in cls.__dataclass_fields__})
 
 
@@ -221,11 +237,16 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
     elif t is EventType.ASSIGNED:
         status = _move(incident, Status.ASSIGNED)
         due = parse_iso(d["ack_due_at"]) if d.get("ack_due_at") else None
+        arrive = parse_iso(d["arrival_due_at"]) if d.get("arrival_due_at") else None
+        if incident.arrival_due_at is not None and incident.status is not Status.TRIAGED:
+            arrive = incident.arrival_due_at  # a re-assignment keeps the caller's clock
         new = replace(incident, status=status, precinct=d["precinct"], assigned_at=event.at,
                       ack_due_at=due, acknowledged_at=None, acknowledged_by=None,
-                      escalation_level=0, **common)
+                      escalation_level=0, arrival_due_at=arrive, **common)
         key = ack_deadline_key(incident.id)
         effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
+        if arrive is not None:
+            effects += (OpenDeadline(arrival_deadline_key(incident.id), arrive),)
     elif t is EventType.ACKNOWLEDGED:
         status = _move(incident, Status.ACKNOWLEDGED)
         new = replace(incident, status=status, acknowledged_at=event.at,
@@ -237,11 +258,37 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
                       ack_due_at=due or incident.ack_due_at, **common)
         key = ack_deadline_key(incident.id)
         effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
-    elif t is EventType.STATUS_CHANGED:
-        status = _move(incident, Status(d["status"]))
-        new = replace(incident, status=status, **common)
-        if not new.is_open or status is Status.EN_ROUTE:
-            effects = (CloseDeadline(ack_deadline_key(incident.id)),)
+    elif t is EventType.STATUS_CHANGED or t is EventType.MERGED:
+        status = _move(incident, Status.MERGED if t is EventType.MERGED else Status(d["status"]))
+        stamps: dict[str, Any] = {}
+        if status is Status.ON_SCENE:
+            stamps["on_scene_at"] = event.at
+        elif status is Status.RESOLVED:
+            stamps["resolved_at"] = event.at
+        if t is EventType.MERGED:
+            stamps["merged_into"] = d["into"]
+        new = replace(incident, status=status, **stamps, **common)
+        closing: list[Effect] = []
+        if not new.is_open or status in (Status.EN_ROUTE, Status.ON_SCENE, Status.RESOLVED):
+            closing.append(CloseDeadline(ack_deadline_key(incident.id)))
+        if not new.is_open or status in (Status.ON_SCENE, Status.RESOLVED):
+            closing.append(CloseDeadline(arrival_deadline_key(incident.id)))
+        effects = tuple(closing)
+    elif t is EventType.CALLER_ADDED:
+        new = replace(incident, callers=incident.callers + 1, **common)
+    elif t is EventType.UNIT_ASSIGNED:
+        if not incident.is_open:
+            raise InvalidTransition(incident.status.value, "unit_assigned",
+                                    (s.value for s in OPEN_STATUSES))
+        units = incident.units if d["unit_id"] in incident.units else (*incident.units, d["unit_id"])
+        new = replace(incident, units=units, **common)
+    elif t is EventType.CALLBACK:
+        if incident.status not in (Status.RESOLVED, Status.CLOSED):
+            raise InvalidTransition(incident.status.value, "callback",
+                                    (Status.RESOLVED.value, Status.CLOSED.value))
+        new = replace(incident, callback=dict(d), **common)
+    elif t is EventType.TARGET_BREACHED:
+        new = replace(incident, breaches=(*incident.breaches, str(d["target"])), **common)
     elif t in _ANNOTATIONS:
         new = replace(incident, **common)
     elif t is EventType.PROCESSING_FAILED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 
@@ -14,11 +15,24 @@ from tests.support import RedisServer, Service, types, wait_until
 
 # 包头站 area in 昆都仑区 (WGS-84): a point well inside the city.
 POINT = {"lat": 40.6467, "lon": 109.8246}
+# Reports of different kinds at one place are different incidents (the duplicate-call
+# detector merges same-kind reports from the same spot, as it should).
+KINDS = ["钢铁大街有个男的拿着刀在追人，已经砍伤一个了，快来！",
+         "我的电动车刚在楼下被人偷了，锁都撬坏了",
+         "两辆车在路口撞了，有个司机头上流血",
+         "我家老人走丢了，七十多岁，有老年痴呆",
+         "有个女的站在楼顶边上说要跳下去"]
+_spread = itertools.count()
 
 
-def knife_report(**extra: object) -> dict[str, object]:
-    return {"channel": "call", "text": "钢铁大街有个男的拿着刀在追人，已经砍伤一个了，快来！",
-            "location": {**POINT, "crs": "wgs84", "accuracy_m": 15}, **extra}
+def knife_report(kind: int = 0, *, spread: bool = True, **extra: object) -> dict[str, object]:
+    """A report; ``spread`` puts it at a fresh point ~2 km from every other test's."""
+    point = dict(POINT)
+    if spread:
+        i = next(_spread)
+        point = {"lat": 40.58 + 0.018 * (i % 7), "lon": 109.74 + 0.024 * (i // 7 % 14)}
+    return {"channel": "call", "text": KINDS[kind],
+            "location": {**point, "crs": "wgs84", "accuracy_m": 15}, **extra}
 
 
 def precinct_of(lat: float, lon: float) -> str:
@@ -34,7 +48,7 @@ async def test_report_reaches_the_precinct_console_within_2s_and_the_ack_is_reco
     hello = await console.next()
     assert hello["type"] == "hello" and hello["payload"]["feed"] == precinct
     started = time.monotonic()
-    r = service.post_report(knife_report())
+    r = service.post_report(knife_report(0, spread=False))
     assert r.status_code == 202, r.text
     body = r.json()
     assert body["status"] == "received" and body["id"] and body["received_at"].endswith("Z")
@@ -62,18 +76,20 @@ async def test_reconnect_with_since_gets_exactly_the_missed_events(service: Serv
     precinct = precinct_of(**POINT)
     console = await Console.open(service.ws_url(precinct, "precinct", precinct))
     await console.next()  # hello
-    first = service.post_report(knife_report()).json()["id"]
+    first = service.post_report(knife_report(1, spread=False)).json()["id"]
     seen = await console.wait_for(lambda m: m.get("incident_id") == first
                                   and m["type"] == "incident.assigned")
     await console.close()
-    missed_ids = [service.post_report(knife_report()).json()["id"] for _ in range(3)]
+    missed_ids = [service.post_report(knife_report(k, spread=False)).json()["id"]
+                  for k in (2, 3, 4)]
     for incident_id in missed_ids:
         service.wait_status(incident_id, "assigned")
     back = await Console.open(service.ws_url(precinct, "precinct", precinct,
                                             since=seen["event_id"]))
     hello = await back.next()
     assert hello["type"] == "hello" and hello["payload"]["since"] == seen["event_id"]
-    live_id = service.post_report(knife_report()).json()["id"]
+    # missing persons are never merged automatically: a sure-fresh incident here
+    live_id = service.post_report(knife_report(3, spread=False)).json()["id"]
     await back.wait_for(lambda m: m.get("incident_id") == live_id and m["type"] == "incident.assigned")
     got = [m for m in back.messages[1:] if m["type"].startswith(("incident.", "report."))]
     ids = [m["event_id"] for m in got]
@@ -158,7 +174,8 @@ def test_worker_killed_mid_batch_loses_nothing_and_assigns_once(own_redis: Redis
     svc = Service(own_redis.url, ACK_TIMEOUT_S="600")
     try:
         svc.start_api()
-        ids = [svc.post_report(knife_report(text=f"第{i}个报警：有人打架，一个人头破血流"))
+        # missing-person reports are never merged automatically, so 300 stay 300
+        ids = [svc.post_report(knife_report(3, text=f"第{i}个报警：我家老人走丢了，七十多岁"))
                .json()["id"] for i in range(300)]
         client = own_redis.client()
         svc.start_worker("worker-a")

@@ -26,6 +26,7 @@ _AGE_WORDS: tuple[tuple[str, int, int], ...] = (
     ("老人", 60, 100), ("老太太", 65, 100), ("老大爷", 60, 100), ("老爷子", 65, 100),
     ("老奶奶", 65, 100), ("老爷爷", 65, 100), ("老头", 60, 100), ("老太", 65, 100),
 )
+_WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
 _REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
 
 _MALE = ("男孩", "男子", "男性", "男的", "小伙", "儿子", "老头", "大爷", "爷爷", "姥爷", "外公",
@@ -50,7 +51,7 @@ _CLOTHING = re.compile(
     rf"(?P<item>{'|'.join(_ITEMS)})"
 )
 _FEATURES = ("戴眼镜", "眼镜", "光头", "秃顶", "长发", "短发", "卷发", "马尾", "胖", "偏瘦", "很瘦",
-             "驼背", "拄拐", "拐杖", "轮椅", "刀疤", "伤疤", "胎记", "纹身", "口音", "说话不清",
+             "驼背", "拄拐杖", "拄着拐杖", "拄拐", "拐杖", "轮椅", "刀疤", "伤疤", "胎记", "纹身", "口音", "说话不清",
              "口齿不清", "聋哑", "瘸", "戴口罩", "白头发", "头发花白", "胡子", "痣", "拄着拐")
 _FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
 _CONDITIONS: tuple[tuple[str, str], ...] = (
@@ -115,7 +116,11 @@ def reporter_at(text: str, start: int) -> bool:
 
 
 def extract_ages(text: str) -> list[dict[str, Any]]:
-    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``."""
+    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``.
+
+    Numeric ages come first, then age words (``老人`` = 60-100), each in text order; the
+    reporter's own role (``我是他奶奶``) is skipped.
+    """
     found: list[tuple[int, dict[str, Any]]] = []
     for m in _AGE.finditer(text):
         if reporter_at(text, m.start()):
@@ -147,7 +152,8 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
             continue
         taken.append((idx, end))
         found.append((idx, {"text": word, "min": low, "max": high}))
-    return [age for _, age in sorted(found, key=lambda pair: pair[0])]
+    # Numbers first (the subject's age is usually the number), then words, each in text order.
+    return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
 
 
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")

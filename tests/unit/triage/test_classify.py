@@ -1,0 +1,121 @@
+"""The public interface: shapes, codes, JSON output and the bad inputs of issue 3."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import triage
+from triage import CATEGORIES, CHANNELS, FLAGS, PRIORITIES, Cue, Triage, classify
+
+
+def _assert_valid(result: Triage, text: str) -> None:
+    assert result.category in CATEGORIES
+    assert result.priority in PRIORITIES
+    assert list(result.flags) == sorted(set(result.flags))
+    assert set(result.flags) <= set(FLAGS)
+    assert 0.0 <= result.confidence <= 1.0
+    for cue in result.cues:
+        assert isinstance(cue, Cue)
+        if cue.span is not None:
+            start, end = cue.span
+            assert 0 <= start < end <= len(text)
+    json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def test_public_names_are_exported() -> None:
+    for name in ("classify", "Triage", "Cue", "TriageError", "CATEGORIES", "PRIORITIES",
+                 "FLAGS", "CHANNELS"):
+        assert hasattr(triage, name)
+    assert CHANNELS == ("call", "forum", "transfer_12345")
+    assert len(CATEGORIES) == 12 and PRIORITIES == ("P1", "P2", "P3", "P4")
+    assert issubclass(triage.TriageError, ValueError)
+
+
+def test_to_dict_is_json_ready_with_the_contract_keys() -> None:
+    result = classify("有人拿刀在小区门口砍人，快来！", "call")
+    data = result.to_dict()
+    assert set(data) == {"category", "priority", "flags", "confidence", "cues", "extracted"}
+    assert isinstance(data["flags"], list)
+    cue = data["cues"][0]
+    assert set(cue) == {"phrase", "span", "effect"}
+    assert cue["span"] is None or (isinstance(cue["span"], list) and len(cue["span"]) == 2)
+    assert set(data["extracted"]) == {
+        "ages", "gender", "height_cm", "clothing", "features", "conditions", "phones",
+        "money", "times", "places", "sighting",
+    }
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_a_text_cue_points_at_the_typed_words() -> None:
+    text = "喂，我们楼下有人拿着菜刀砍人"
+    result = classify(text)
+    spans = [c for c in result.cues if c.span and c.effect == "flag:weapon"]
+    assert spans
+    start, end = spans[0].span  # type: ignore[misc]
+    assert text[start:end] == spans[0].phrase
+
+
+def test_knife_attack_now_is_violent_p1_with_weapon() -> None:
+    result = classify("快来人，超市门口有个男的拿着刀在砍人，已经有人倒在地上了")
+    assert (result.category, result.priority) == ("violent_crime", "P1")
+    assert {"weapon", "in_progress"} <= set(result.flags)
+
+
+def test_model_cue_is_always_reported() -> None:
+    result = classify("小区停水两天了，物业也不管")
+    assert any(c.effect.startswith("model:") for c in result.cues)
+    assert result.category == "non_police" and result.priority == "P4"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t  ",
+        "有人打架" * 1250,
+        "😀😭🔥🔪🚓",
+        "help!!! 有人 fighting 在 the mall 快来",
+        "我們樓下著火了，好大的煙，快點來",
+        "wo jia lou xia you ren na dao kan ren, kuai lai",
+        "\x00\x01\x02\ufffd\udcff\x7f garbage \x1b[31m",
+        "ＡＢＣ１２３　全角文字",
+    ],
+    ids=["empty", "whitespace", "5000-chars", "emoji", "mixed-script", "traditional",
+         "pinyin", "binary-garbage", "full-width"],
+)
+def test_bad_input_gives_a_valid_result(text: str) -> None:
+    _assert_valid(classify(text, "call"), text)
+
+
+def test_empty_text_has_zero_confidence() -> None:
+    assert classify("").confidence == 0.0
+
+
+def test_traditional_and_pinyin_still_carry_danger() -> None:
+    assert classify("我朋友說他要跳樓，他現在在頂樓").category == "self_harm"
+    assert classify("wo jia lou xia you ren na dao kan ren, kuai lai").priority == "P1"
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes", ["list"]])
+def test_non_string_text_raises_invalid_text(bad: object) -> None:
+    with pytest.raises(triage.InvalidText):
+        classify(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("channel", ["fax", "", "CALL", None])
+def test_unknown_channel_raises_unknown_channel(channel: object) -> None:
+    with pytest.raises(triage.UnknownChannel):
+        classify("有人打架", channel)  # type: ignore[arg-type]
+
+
+def test_errors_share_one_root() -> None:
+    for exc in (triage.InvalidText, triage.UnknownChannel, triage.ArtifactError,
+                triage.CorpusError):
+        assert issubclass(exc, triage.TriageError)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_every_channel_is_accepted(channel: str) -> None:
+    _assert_valid(classify("电动车电瓶被偷了", channel), "电动车电瓶被偷了")

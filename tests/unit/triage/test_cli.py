@@ -1,0 +1,82 @@
+"""``python -m triage``: classify, eval, train and --help, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "triage", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_classify_streams_results_in_order_and_survives_bad_lines() -> None:
+    lines = [
+        json.dumps({"id": "a", "channel": "call", "text": "有人拿刀砍人，快来"}, ensure_ascii=False),
+        "this is not json",
+        json.dumps({"id": "c", "channel": "fax", "text": "有人打架"}),
+        json.dumps({"id": "d", "channel": "forum", "text": 5}),
+        json.dumps({"id": "e", "channel": "call"}),
+        json.dumps([1, 2]),
+        "",
+        json.dumps({"id": 7, "channel": "transfer_12345", "text": "小区停水了"}, ensure_ascii=False),
+    ]
+    proc = _run("classify", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", None, "c", "d", "e", None, 7]
+    first = out[0]
+    assert set(first) == {"id", "category", "priority", "flags", "confidence", "cues"}
+    assert (first["category"], first["priority"]) == ("violent_crime", "P1")
+    assert all(set(o) == {"id", "error"} for o in out[1:6])
+    assert out[6]["category"] == "non_police" and out[6]["priority"] == "P4"
+
+
+def test_eval_prints_every_figure(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "1", "channel": "call", "text": "我不想活了，我在楼顶", "category": "self_harm",
+         "priority": "P1", "flags": ["in_progress"]},
+        {"id": "2", "channel": "call", "text": "笑死了，楼下停水了", "category": "non_police",
+         "priority": "P4", "flags": [], "kind": "idiom"},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    proc = _run("eval", str(gold), "--errors")
+    assert proc.returncode == 0, proc.stderr
+    for label in ("macro-F1", "confusion", "priority accuracy", "flag F1", "P1 recall",
+                  "self_harm recall", "idiom cases classified self_harm: 0 of 1"):
+        assert label in proc.stdout
+
+
+def test_eval_of_a_malformed_file_fails_cleanly(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "category": "nope", "priority": "P1"}\n', encoding="utf-8")
+    proc = _run("eval", str(bad))
+    assert proc.returncode == 2 and "error" in proc.stderr
+    assert _run("eval", str(tmp_path / "missing.jsonl")).returncode == 2
+
+
+def test_train_check_confirms_the_committed_artifact(tmp_path: Path) -> None:
+    proc = _run("train", "--check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = tmp_path / "model.json"
+    assert _run("train", "--output", str(out)).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == 1
+
+
+@pytest.mark.parametrize("args", [(), ("classify",), ("eval",), ("train",)])
+def test_help(args: tuple[str, ...]) -> None:
+    proc = _run(*args, "--help")
+    assert proc.returncode == 0 and "usage:" in proc.stdout

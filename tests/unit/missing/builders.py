@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from geopy.distance import geodesic, great_circle  # type: ignore[import-untyped]
 
@@ -32,15 +33,20 @@ class GridPrecincts:
     radius plus half a diagonal. Ids look like NBS town codes (``150203`` + 3 digits).
     """
 
+    _grids: ClassVar[dict[int, dict[str, tuple[float, float]]]] = {}  # built once per size
+
     def __init__(self, half_width: int = 40) -> None:
-        self.centres: dict[str, tuple[float, float]] = {}
-        n = 0
-        for i in range(-half_width, half_width + 1, 4):
-            for j in range(-half_width, half_width + 1, 4):
-                north = point_at(KUNDULUN, abs(i) * 500.0, 0.0 if i >= 0 else 180.0)
-                centre = point_at(north, abs(j) * 500.0, 90.0 if j >= 0 else 270.0)
-                self.centres[f"150203{n:03d}"] = centre
-                n += 1
+        if half_width not in self._grids:
+            centres: dict[str, tuple[float, float]] = {}
+            n = 0
+            for i in range(-half_width, half_width + 1, 4):
+                for j in range(-half_width, half_width + 1, 4):
+                    north = point_at(KUNDULUN, abs(i) * 500.0, 0.0 if i >= 0 else 180.0)
+                    centre = point_at(north, abs(j) * 500.0, 90.0 if j >= 0 else 270.0)
+                    centres[f"150203{n:03d}"] = centre
+                    n += 1
+            self._grids[half_width] = centres
+        self.centres = self._grids[half_width]
         self.calls: list[tuple[float, float, float]] = []
 
     def __call__(self, lat: float, lon: float, radius_m: float) -> tuple[str, ...]:

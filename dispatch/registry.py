@@ -22,17 +22,30 @@ DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
 
 def routers() -> list[APIRouter]:
     """Every HTTP router of the API process, in the order they are mounted."""
-    from dispatch.api import consoles, incidents
+    from dispatch.api import consoles, forum, handoffs, incidents
 
-    return [incidents.router, consoles.router]
+    return [incidents.router, consoles.router, forum.router, handoffs.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:
     """The workflows that follow the event stream (run by ``python -m dispatch reactors``)."""
-    return []
+    from dispatch.forum.reactor import ForumReactor
+    from dispatch.forum.targets import ForumTargets
+    from dispatch.handoff.delivery import Outbox, registry_for
+    from dispatch.handoff.handoff import Targets
+    from dispatch.handoff.reactor import HandoffReactor
+
+    return [ForumReactor(store, clock, ForumTargets.from_settings(settings.targets)),
+            HandoffReactor(store, clock, registry_for(settings.agencies_path),
+                           Targets.from_settings(settings.targets), Outbox(store.r, settings))]
 
 
 def deadline_handlers(store: RedisStore, clock: Clock,
                       settings: Settings) -> dict[str, DeadlineHandler]:
     """Deadline kinds beyond ack timeouts (the part of a deadline key before ``|``)."""
-    return {}
+    from dispatch.forum.reactor import ForumDeadlines
+    from dispatch.handoff.reactor import HandoffDeadlines
+
+    forum, handoff = ForumDeadlines(store, clock), HandoffDeadlines(store, clock)
+    return {"forum_reply": forum.reply, "forum_complete": forum.complete,
+            "handoff_ack": handoff.ack, "handoff_locate": handoff.locate}

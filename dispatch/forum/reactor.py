@@ -48,10 +48,30 @@ class ForumReactor:
         if summary.get("channel") != "forum":
             return
         kind = message.get("type")
+        payload = message.get("payload") or {}
         if kind == "incident.triaged":
             self._open(str(message["incident_id"]))
         elif kind == "incident.retriaged":
             self._retriage(str(message["incident_id"]))
+        elif kind == "incident.handoff" and payload.get("stage") == "caller_told" \
+                and payload.get("via") == "forum_reply" and isinstance(payload.get("text"), str):
+            self._tell(str(message["incident_id"]), payload["text"])
+
+    def _tell(self, incident_id: str, text: str) -> None:
+        """Post the transfer notice as a reply, so the author is told on the forum."""
+        incident = self.store.load(incident_id)
+        post_id = str(forum_fields(incident)["post_id"])
+        if self.posts.get(post_id) is None:
+            return
+        now = self.clock.now()
+
+        def decide(post: core.Post) -> core.Change | None:
+            if post.status is core.PostStatus.completed or \
+                    any(r.get("text") == text for r in post.replies):
+                return None
+            return core.reply(post, text, "system", now)
+
+        self.posts.update(post_id, decide)
 
     def _open(self, incident_id: str) -> None:
         for _ in range(8):

@@ -1,0 +1,170 @@
+"""Hand-offs over HTTP: the list, and the receiving agency's acknowledgment and outcome.
+
+An agency answers with a request signed with its shared secret (see
+``dispatch.handoff.signing`` and docs/handoff.md): ``X-Agency-Id``, ``X-Agency-Timestamp``,
+``X-Agency-Signature``. A bad or missing signature is 401; a valid signature from another
+agency than the hand-off's is 403. Without agency headers, a ``command`` (or ``admin``)
+token may record an acknowledgment or outcome the agency gave by phone (``via: phone``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import StringConstraints, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.schemas import Strict
+from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
+from dispatch.handoff import handoff as core
+from dispatch.handoff import signing
+from dispatch.handoff.delivery import registry_for
+from dispatch.handoff.records import HandoffRecords
+
+router = APIRouter(tags=["handoffs"])
+
+HandoffId = Annotated[str, StringConstraints(pattern=r"^H[XT]-[A-Za-z0-9\-]{1,64}$")]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid token or agency signature"},
+    403: {"description": "another agency's hand-off, or a role that may not do this"},
+    404: {"description": "unknown hand-off"},
+}
+_SIGNED = {"parameters": [
+    {"name": n, "in": "header", "required": False, "schema": {"type": "string"}}
+    for n in ("X-Agency-Id", "X-Agency-Timestamp", "X-Agency-Signature")]}
+
+
+class Result(str, Enum):
+    """What the receiving agency reports."""
+
+    located = "located"
+    resolved = "resolved"
+    not_found = "not_found"
+    declined = "declined"
+    transferred = "transferred"
+
+
+class AckBody(Strict):
+    """The receiving agency's acknowledgment."""
+
+    reference: Annotated[str, StringConstraints(max_length=64)] | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class OutcomeBody(Strict):
+    """The receiving agency's result."""
+
+    result: Result
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class HandoffStatusFilter(str, Enum):
+    """Hand-off statuses, for filtering."""
+
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    acknowledged = "acknowledged"
+    completed = "completed"
+
+
+class KindFilter(str, Enum):
+    """Hand-off kinds, for filtering."""
+
+    cross_jurisdiction = "cross_jurisdiction"
+    to_12345 = "to_12345"
+
+
+def _parse(model: type[Strict], raw: bytes) -> Any:
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+
+
+def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> tuple[str, str]:
+    """Who speaks for the request: ``(actor, via)``.
+
+    Raises:
+        Unauthenticated: no valid signature or token.
+        PermissionDenied: another agency's hand-off, or a role other than command.
+    """
+    agency_id = request.headers.get("X-Agency-Id")
+    if agency_id is not None or request.headers.get("X-Agency-Signature") is not None:
+        registry = registry_for(request.app.state.settings.agencies_path)
+        agency = registry.get(agency_id or "")
+        if agency is None or not agency.secret:
+            raise Unauthenticated(f"agency {agency_id!r} has no shared secret registered")
+        problem = signing.check(agency.secret, request.headers.get("X-Agency-Timestamp"), h.id,
+                                raw, request.headers.get("X-Agency-Signature"), now_s)
+        if problem:
+            raise Unauthenticated(problem)
+        if agency.id != h.agency:
+            raise PermissionDenied(f"hand-off {h.id} was sent to {h.agency}, not {agency.id}")
+        return f"agency:{agency.id}", "signed"
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else None
+    who: Principal = verify(request.app.state.settings.secret.value, token)
+    require(who, Role.command)
+    return who.actor, "phone"
+
+
+@router.get("/v1/handoffs", responses=_ERRORS)
+def list_handoffs(store: StoreDep, who: PrincipalDep,
+                  incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
+                  status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
+                  limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
+    """Hand-offs (id, incident_id, agency, kind, status, packet …), newest first."""
+    require(who, Role.command, Role.call_taker, Role.analyst)
+    items = HandoffRecords(store).list(incident_id, status.value if status else None,
+                                       kind.value if kind else None, limit)
+    return {"items": [h.to_dict() for h in items], "count": len(items)}
+
+
+@router.get("/v1/handoffs/{handoff_id}", responses=_ERRORS)
+def get_handoff(handoff_id: HandoffId, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+    """One hand-off with its packet and its steps (each with elapsed time)."""
+    require(who, Role.command, Role.call_taker, Role.analyst)
+    return HandoffRecords(store).load(handoff_id).to_dict()
+
+
+@router.post("/v1/handoffs/{handoff_id}/ack", responses=_ERRORS, openapi_extra={
+    **_SIGNED, "requestBody": {"required": False, "content": {"application/json": {
+        "schema": AckBody.model_json_schema()}}}})
+async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
+                      clock: ClockDep) -> dict[str, Any]:
+    """The receiving agency acknowledges the hand-off (idempotent)."""
+    raw = await request.body()
+    records = HandoffRecords(store)
+    h = await run_in_threadpool(records.load, handoff_id)
+    now = clock.now()
+    actor, via = _authorise(request, raw, h, now.timestamp())
+    _parse(AckBody, raw)
+    done = await run_in_threadpool(records.update, handoff_id,
+                                   lambda x, inc: core.acknowledge(x, inc, actor, via, now))
+    return done.to_dict()
+
+
+@router.post("/v1/handoffs/{handoff_id}/outcome", responses={
+    **_ERRORS, 409: {"description": "the outcome is recorded already"}}, openapi_extra={
+    **_SIGNED, "requestBody": {"required": True, "content": {"application/json": {
+        "schema": OutcomeBody.model_json_schema()}}}})
+async def outcome_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
+                          clock: ClockDep) -> dict[str, Any]:
+    """The receiving agency's result; closes the hand-off and its targets."""
+    raw = await request.body()
+    records = HandoffRecords(store)
+    h = await run_in_threadpool(records.load, handoff_id)
+    now = clock.now()
+    actor, via = _authorise(request, raw, h, now.timestamp())
+    body = _parse(OutcomeBody, raw)
+    done = await run_in_threadpool(records.update, handoff_id, lambda x, inc: core.record_outcome(
+        x, inc, body.result.value, body.note, actor, via, now))
+    return done.to_dict()
+
+
+__all__ = ["router"]

@@ -18,6 +18,7 @@ from dispatch.missing.commands import (
     on_deadline,
     open_case,
     override_risk,
+    reassess_risk,
     register_found,
     widen_area,
 )
@@ -196,6 +197,7 @@ __all__ = [
     "person_from_request",
     "propose_case",
     "radius_m",
+    "reassess_risk",
     "register_found",
     "score",
     "sighting_from_report",

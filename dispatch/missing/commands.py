@@ -184,6 +184,29 @@ def override_risk(
     return RiskOverridden(case.id, now, grade, by, reason.strip(), targets)
 
 
+def reassess_risk(
+    case: Case, *, now: datetime, policy: TargetPolicy = DEFAULT_POLICY
+) -> RiskAssessed | None:
+    """Re-run the risk rules at ``now`` (night falls, a review is due).
+
+    Returns:
+        ``missing.risk_assessed`` when the reasons changed, else ``None``. A supervisor's
+        override is only ever raised by the rules, never lowered.
+    """
+    if case.status is not CaseStatus.OPEN or case.risk is None:
+        return None
+    fresh = assess_risk(case.person, case.circumstances, now)
+    current = case.risk
+    if fresh.reasons == current.reasons and fresh.grade is current.grade:
+        return None
+    if current.overridden_by is not None and fresh.grade.rank <= current.grade.rank:
+        return None
+    targets = case.targets
+    if fresh.grade is not current.grade:
+        targets = regrade_targets(case.targets, policy, fresh.grade, case.opened_at, now)
+    return RiskAssessed(case.id, now, fresh, targets)
+
+
 def meet_target(
     case: Case,
     name: str,

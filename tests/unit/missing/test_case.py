@@ -261,3 +261,34 @@ def test_deadline_keys_round_trip() -> None:
     assert parse_deadline_key(deadline_key("m:1", "risk_review#2")) == ("m:1", "risk_review#2")
     with pytest.raises(ValueError):
         parse_deadline_key("incident:5:ack")
+
+
+def test_reassessment_when_night_falls_in_a_baotou_winter() -> None:
+    from datetime import UTC, datetime
+
+    from dispatch.missing.commands import reassess_risk
+
+    afternoon = datetime(2026, 1, 15, 7, 0, tzinfo=UTC)  # 15:00 Beijing
+    adult = Person(gender=Gender.MALE, age=AgeRange.exact(40))
+    case: Case | None = None
+    for e in open_case(
+        case_id="m-9",
+        person=adult,
+        last_seen=last_seen(afternoon - minutes(30)),
+        owner="o",
+        now=afternoon,
+        lookup=GridPrecincts(half_width=8),
+    ):
+        case, _ = apply(case, e)
+    assert case is not None and case.risk is not None
+    assert case.risk.grade is RiskGrade.LOW
+    assert reassess_risk(case, now=afternoon + minutes(60)) is None  # still daylight
+    night = datetime(2026, 1, 15, 11, 0, tzinfo=UTC)  # 19:00 Beijing
+    event = reassess_risk(case, now=night)
+    assert event is not None and event.assessment.grade is RiskGrade.MEDIUM
+    case, effects = apply(case, event)
+    assert case.target("located").due_at == case.opened_at + minutes(720)
+    assert any(isinstance(e, OpenDeadline) for e in effects)
+    # a supervisor's higher grade is not lowered by the rules
+    case, _ = apply(case, override_risk(case, RiskGrade.HIGH, by="sup", reason="x", now=night))
+    assert reassess_risk(case, now=night + minutes(5)) is None

@@ -128,7 +128,7 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Pat
     centers[seat_rules.HIGH_TECH_ZONE] = [round(rp.y, 6), round(rp.x, 6)]
     gazetteer = build_gazetteer(towns, villages, places, names, seats, town_radius,
                                 district_radius, centers)
-    written.append(_write(out_dir, "gazetteer.json", gazetteer))
+    written.append(_write(out_dir, "gazetteer.json", _round_coords(gazetteer)))
     return written
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
+import numpy as np
 from geopy.distance import geodesic
 
 from geo.errors import InvalidCoordinates
@@ -112,6 +113,45 @@ def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
         elat, elon = glat - lat, glon - lon
         wlat, wlon = wlat - elat, wlon - elon
         if abs(elat) < 1e-10 and abs(elon) < 1e-10:
+            break
+    return wlat, wlon
+
+
+def _delta_array(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`_delta` (same formula, numpy)."""
+    x, y = lon - 105.0, lat - 35.0
+    common = (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+    dlat = dlat + common
+    dlat = dlat + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+    dlat = dlat + (160.0 * np.sin(y / 12.0 * np.pi)
+                   + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    dlon = dlon + common
+    dlon = dlon + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+    dlon = dlon + (150.0 * np.sin(x / 12.0 * np.pi)
+                   + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * np.pi
+    magic = 1 - _EE * np.sin(rad) ** 2
+    sqrt_magic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * np.pi)
+    dlon = (dlon * 180.0) / (_A / sqrt_magic * np.cos(rad) * np.pi)
+    return dlat, dlon
+
+
+def gcj02_to_wgs84_array(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised GCJ-02 -> WGS-84 for many points (build-time polygon conversion).
+
+    Points outside China are returned unchanged, as in :func:`gcj02_to_wgs84`.
+    """
+    inside = (lon >= 72.004) & (lon <= 137.8347) & (lat >= 0.8293) & (lat <= 55.8271)
+    wlat, wlon = lat.astype(float).copy(), lon.astype(float).copy()
+    for _ in range(30):
+        dlat, dlon = _delta_array(wlat, wlon)
+        elat = np.where(inside, wlat + dlat - lat, 0.0)
+        elon = np.where(inside, wlon + dlon - lon, 0.0)
+        wlat, wlon = wlat - elat, wlon - elon
+        if np.all(np.abs(elat) < 1e-10) and np.all(np.abs(elon) < 1e-10):
             break
     return wlat, wlon
 

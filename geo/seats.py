@@ -21,7 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from shapely import MultiPoint, Point, points
+import numpy as np
+import shapely
+from shapely import MultiPoint, points
 from shapely.geometry.base import BaseGeometry
 
 from geo.sources import Place, Town, Village
@@ -63,26 +65,27 @@ def community_towns(places: Iterable[Place], villages: Sequence[Village]) -> dic
 
 
 def _maximin(region: BaseGeometry, taken: list[tuple[float, float]]) -> tuple[float, float]:
-    """The grid point inside ``region`` farthest from every point in ``taken``."""
+    """The grid point inside ``region`` farthest from every point in ``taken``.
+
+    Distances are in locally scaled degrees (longitude times cos(latitude)); a point
+    is also kept away from the region's edge so its Voronoi cell is not a sliver.
+    """
     minx, miny, maxx, maxy = region.bounds
     k = math.cos(math.radians((miny + maxy) / 2))
-    best, best_d = None, -1.0
-    steps = 60
-    for i in range(steps + 1):
-        for j in range(steps + 1):
-            lon = minx + (maxx - minx) * i / steps
-            lat = miny + (maxy - miny) * j / steps
-            if not region.contains(Point(lon, lat)):
-                continue
-            d = min((math.hypot(lat - a, (lon - b) * k) for a, b in taken), default=1e9)
-            # Stay off the region's edge so the Voronoi cell is not a sliver.
-            d = min(d, 2 * region.boundary.distance(Point(lon, lat)))
-            if d > best_d:
-                best, best_d = (lat, lon), d
-    if best is None:  # degenerate region: fall back to a point surely inside it
+    steps = 61
+    lons, lats = np.meshgrid(np.linspace(minx, maxx, steps), np.linspace(miny, maxy, steps),
+                             indexing="ij")
+    lons, lats = lons.ravel(), lats.ravel()
+    keep = shapely.contains_xy(region, lons, lats)
+    if not keep.any():  # degenerate region: fall back to a point surely inside it
         rp = region.representative_point()
         return rp.y, rp.x
-    return best
+    lons, lats = lons[keep], lats[keep]
+    score = 2 * shapely.distance(region.boundary, shapely.points(lons, lats))
+    for a, b in taken:
+        score = np.minimum(score, np.hypot(lats - a, (lons - b) * k))
+    best = int(np.argmax(score))  # first maximum: deterministic
+    return float(lats[best]), float(lons[best])
 
 
 def build_seats(

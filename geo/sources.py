@@ -20,7 +20,7 @@ from shapely import make_valid
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_wgs84
+from geo.crs import gcj02_to_wgs84_array, to_wgs84
 
 RAW_DIR = Path(__file__).resolve().parent / "data" / "raw"
 
@@ -108,11 +108,8 @@ def read_places() -> list[Place]:
 
 def _gcj_geometry_to_wgs(geom: BaseGeometry) -> BaseGeometry:
     def convert(xy: np.ndarray) -> np.ndarray:
-        out = np.empty_like(xy)
-        for i, (lon, lat) in enumerate(xy):
-            wlat, wlon = to_wgs84(float(lat), float(lon), "gcj02")
-            out[i] = (wlon, wlat)
-        return out
+        wlat, wlon = gcj02_to_wgs84_array(xy[:, 1], xy[:, 0])
+        return np.column_stack([wlon, wlat])
 
     return make_valid(shapely.transform(geom, convert))
 

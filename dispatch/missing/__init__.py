@@ -76,6 +76,7 @@ from dispatch.missing.matcher import (
     SightingMatches,
     build_case_index,
     build_found_index,
+    found_record_from_sighting,
     match_case_against_found,
     match_sighting,
 )
@@ -180,6 +181,7 @@ __all__ = [
     "event_from_dict",
     "event_to_dict",
     "fold",
+    "found_record_from_sighting",
     "is_sighting_report",
     "kpis_by_grade",
     "link_sighting",

@@ -63,6 +63,22 @@ def found_observation(record: FoundPerson) -> Observation:
     return Observation(record.person, record.found_at, record.lat, record.lon)
 
 
+def found_record_from_sighting(
+    sighting: Sighting, record_id: str, *, held_at: str | None = None
+) -> FoundPerson:
+    """Register a found person who matched no open case, for reverse matching later."""
+    return FoundPerson(
+        id=record_id,
+        found_at=sighting.at,
+        person=sighting.person,
+        lat=sighting.lat,
+        lon=sighting.lon,
+        precinct=sighting.precinct,
+        incident_id=sighting.incident_id,
+        held_at=held_at,
+    )
+
+
 def build_case_index(cases: Iterable[Case]) -> AnchorIndex:
     """Index the open cases (closed and located cases are left out)."""
     return AnchorIndex([case_anchor(c) for c in cases if c.status is CaseStatus.OPEN])

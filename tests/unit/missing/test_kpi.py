@@ -91,3 +91,22 @@ def test_new_case_is_matched_against_recent_found_records() -> None:
     found = match_case_against_found(case, records, T0)
     assert [c.id for c in found] == ["f-him"]
     assert found[0].kind.value == "found"
+
+
+def test_unmatched_sighting_becomes_a_found_record_that_a_new_case_finds() -> None:
+    from dispatch.missing.matcher import found_record_from_sighting
+    from dispatch.missing.sighting import Sighting
+
+    near = point_at(KUNDULUN, 500.0)
+    seen = Sighting(
+        "r-7",
+        T0 - minutes(5),
+        Person(gender=Gender.MALE, age=AgeRange(70, 85), clothing=(parse_clothing("灰色夹克"),)),
+        *near,
+        precinct="150203003",
+    )
+    record = found_record_from_sighting(seen, "f-7", held_at="派出所")
+    assert (record.incident_id, record.precinct, record.found_at) == ("r-7", "150203003", seen.at)
+    assert [c.id for c in match_case_against_found(opened("m-3", old_man()), [record], T0)] == [
+        "f-7"
+    ]

@@ -22,6 +22,7 @@ from dispatch import registry
 from dispatch import settings as settings_mod
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
 from dispatch.api.ws import (CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED,
@@ -29,14 +30,14 @@ from dispatch.api.ws import (CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHENT
 from dispatch.auth import AuthError, PermissionDenied, Unauthenticated, require_feed, verify
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.errors import (Conflict, DispatchError, Forbidden, InvalidTransition,
-                                    NotAssigned, UnknownIncident)
+                                    NotAssigned, UnknownIncident, UnknownUnit)
 from dispatch.domain.incident import COMMAND_FEED
 from dispatch.metrics import DispatchCollector
 
 log = logging.getLogger("dispatch.api")
 
 _STATUS_FOR: dict[type[Exception], int] = {
-    UnknownIncident: 404, InvalidTransition: 409, Conflict: 409, NotAssigned: 403, Forbidden: 403,
+    UnknownIncident: 404, UnknownUnit: 404, InvalidTransition: 409, Conflict: 409, NotAssigned: 403, Forbidden: 403,
     Unauthenticated: 401, PermissionDenied: 403,
 }
 
@@ -74,6 +75,9 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         hub = FeedHub(aclient, keys)
         app.state.store = RedisStore(client, keys)
         app.state.hub = hub
+        roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
+                              cfg.units_per_precinct, clk.now())
+        UnitStore(app.state.store).seed(roster, clk.now())
         metrics = CollectorRegistry()
         metrics.register(DispatchCollector(client, keys, lambda: hub.connected))
         app.state.metrics = metrics

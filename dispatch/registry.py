@@ -22,9 +22,10 @@ DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
 
 def routers() -> list[APIRouter]:
     """Every HTTP router of the API process, in the order they are mounted."""
-    from dispatch.api import consoles, forum, handoffs, incidents
+    from dispatch.api import consoles, forum, handoffs, incidents, lifecycle, units
 
-    return [incidents.router, consoles.router, forum.router, handoffs.router]
+    return [incidents.router, lifecycle.router, units.router, consoles.router, forum.router,
+            handoffs.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

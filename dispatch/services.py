@@ -8,6 +8,8 @@ from datetime import datetime
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.domain import decisions
 from dispatch.domain.errors import Conflict
+
+__all__ = ["Conflict", "acknowledge", "decide_and_commit"]
 from dispatch.domain.events import Event
 from dispatch.domain.incident import Incident
 

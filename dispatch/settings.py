@@ -75,6 +75,7 @@ class Settings:
     ack_timeouts: Mapping[str, float | None]
     escalation_step_s: float
     workers: int
+    units_per_precinct: int
     max_body_bytes: int
     secret: Secret
     namespace: str
@@ -126,6 +127,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         ack_timeouts=timeouts,
         escalation_step_s=_float(env, "ESCALATION_STEP_S", 60.0) or 60.0,
         workers=max(1, _int(env, "PIPELINE_WORKERS", 1)),
+        units_per_precinct=max(0, _int(env, "UNITS_PER_PRECINCT", 2)),
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),
         secret=_secret(env, var_dir),
         namespace=env.get("REDIS_NAMESPACE", "d"),

@@ -7,17 +7,25 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from dispatch.adapters.redis_store import FEED_MAXLEN, RedisStore
-from dispatch.domain.errors import Conflict, DispatchError
+from dispatch.domain.errors import Conflict, UnknownUnit
 from dispatch.domain.events import iso
 from dispatch.domain.incident import COMMAND_FEED
 from dispatch.domain.units import Unit
 
 
-class UnknownUnit(DispatchError):
-    """No unit has that id."""
+def patrol_units(precincts: Iterable[tuple[str, str, float, float]], per_precinct: int,
+                 at: datetime) -> list[Unit]:
+    """The default roster: ``per_precinct`` patrol units parked at each precinct's seat.
 
-    def __init__(self, unit_id: str) -> None:
-        super().__init__(f"unknown unit {unit_id!r}")
+    Args:
+        precincts: ``(id, name, lat, lon)`` of each precinct (WGS-84 seat).
+    """
+    units = []
+    for pid, name, lat, lon in precincts:
+        for n in range(1, per_precinct + 1):
+            units.append(Unit(id=f"U{pid}-{n:02d}", precinct=pid, name=f"{name}巡{n}",
+                              lat=lat + 0.001 * (n - 1), lon=lon, updated_at=at))
+    return units
 
 
 class UnitStore:

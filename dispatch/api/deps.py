@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.auth import Principal, verify
 from dispatch.clock import Clock
+from dispatch.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="a token from `python -m dispatch token`")
 
@@ -23,6 +23,10 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
 
 
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
 def get_principal(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
                   ) -> Principal:
@@ -33,7 +37,4 @@ def get_principal(request: Request,
 StoreDep = Annotated[RedisStore, Depends(get_store)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
-
-
-def now(clock: Clock) -> datetime:
-    return clock.now()
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -133,3 +133,53 @@ class Precinct(BaseModel):
 class ErrorBody(BaseModel):
     detail: Any
     message: str
+
+
+Reason = Annotated[str, StringConstraints(min_length=2, max_length=500), AfterValidator(_not_blank)]
+
+
+class StatusChange(Strict):
+    status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class TriageOverride(Strict):
+    category: str
+    priority: str
+    flags: list[str] = Field(default_factory=list, max_length=7)
+    reason: Reason
+
+
+class TriagePreview(Strict):
+    text: Text
+    channel: Channel = Channel.call
+
+
+class MergeRequest(Strict):
+    into: Annotated[str, StringConstraints(pattern=r"^[0-9]{8}-[0-9A-Z]{8}$")]
+    reason: Reason
+
+
+class Satisfaction(str, Enum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+
+class CallbackCreate(Strict):
+    satisfaction: Satisfaction
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class UnitAssign(Strict):
+    unit_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
+
+
+class UnitStatusChange(Strict):
+    status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
+
+
+class Position(Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    crs: Crs = Crs.wgs84

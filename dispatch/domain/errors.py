@@ -3,7 +3,8 @@
 ::
 
     DispatchError
-     ├── UnknownIncident          no incident has that id
+     ├── UnknownIncident          no incident has that id (HTTP 404)
+     ├── UnknownUnit              no unit has that id (HTTP 404)
      ├── InvalidTransition        the status machine forbids the move (HTTP 409)
      ├── NotAssigned              an ack for an incident that is not assigned to the actor
      ├── Forbidden                the actor's role may not do this (HTTP 403)
@@ -25,6 +26,13 @@ class UnknownIncident(DispatchError):
     def __init__(self, incident_id: str) -> None:
         super().__init__(f"unknown incident {incident_id!r}")
         self.incident_id = incident_id
+
+
+class UnknownUnit(DispatchError):
+    """No unit has the given id."""
+
+    def __init__(self, unit_id: str) -> None:
+        super().__init__(f"unknown unit {unit_id!r}")
 
 
 class InvalidTransition(DispatchError):

@@ -57,7 +57,9 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = {
     Status.FAILED: frozenset({Status.TRIAGED}),
 }
 
-OPEN_STATUSES = frozenset(s for s in Status if TRANSITIONS[s] and s is not Status.FAILED)
+# Someone still has to act: from intake until the police leave the scene.
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.ACKNOWLEDGED,
+                           Status.EN_ROUTE, Status.ON_SCENE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,152 @@
+"""Working an incident: status, triage override, duplicates, callbacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+
+import triage
+from dispatch import services
+from dispatch.adapters.unit_store import UnitStore
+from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.schemas import (CallbackCreate, MergeRequest, StatusChange, TriageOverride,
+                                  TriagePreview)
+from dispatch.auth import Role, require, require_precinct_of
+from dispatch.domain import decisions, duplicates
+from dispatch.domain.events import Event, EventType
+from dispatch.domain.incident import Incident, Status
+from dispatch.domain.units import UnitStatus, move
+
+router = APIRouter(tags=["lifecycle"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing, invalid or expired token"},
+    403: {"description": "the role or precinct may not do this"},
+    404: {"description": "unknown incident"},
+    409: {"description": "not allowed in the incident's status"},
+}
+
+
+def _invalid(loc: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", loc), "msg": message, "type": "value_error"}])
+
+
+def _status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise _invalid("status", f"unknown status {value!r}; one of "
+                                 f"{', '.join(s.value for s in Status)}") from None
+
+
+def _check_codes(body: TriageOverride) -> None:
+    if body.category not in triage.CATEGORIES:
+        raise _invalid("category", f"unknown category {body.category!r}")
+    if body.priority not in triage.PRIORITIES:
+        raise _invalid("priority", f"unknown priority {body.priority!r}")
+    unknown = [f for f in body.flags if f not in triage.FLAGS]
+    if unknown:
+        raise _invalid("flags", f"unknown flags {unknown}")
+    # Taxonomy safety rule: urgent matters are never answered as consultations or transfers.
+    if body.priority in ("P1", "P2") and body.category in ("non_police", "consultation"):
+        raise _invalid("priority", f"a {body.priority} incident cannot be {body.category}")
+
+
+def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
+    if incident.is_open or not incident.units:
+        return
+    units = UnitStore(store)
+    for unit_id in incident.units:
+        unit = units.load(unit_id)
+        if unit.incident_id == incident.id and unit.status is not UnitStatus.available:
+            units.save(unit, move(unit, UnitStatus.available, at), "status", at, actor)
+
+
+@router.post("/v1/incidents/{incident_id}/status", responses=ERRORS)
+def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: ClockDep,
+                  who: PrincipalDep) -> dict[str, Any]:
+    """Move the incident through its lifecycle (409 names the allowed moves)."""
+    require(who, Role.call_taker, Role.precinct, Role.command)
+    wanted = _status(body.status)
+    require_precinct_of(who, store.load(incident_id).precinct)
+
+    def decide(incident: Incident) -> list[Event]:
+        return [Event(EventType.STATUS_CHANGED, incident.id, clock.now(), actor=who.actor,
+                      data={"status": wanted.value, "reason": body.reason,
+                            "previous": incident.status.value})]
+
+    state = services.decide_and_commit(store, incident_id, decide)
+    _release_units(store, state, clock.now(), who.actor)
+    return state.to_dict()
+
+
+@router.post("/v1/incidents/{incident_id}/triage", responses=ERRORS)
+def override_triage(incident_id: str, body: TriageOverride, store: StoreDep, clock: ClockDep,
+                    cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """A call-taker's override of the automatic triage, recorded with who and why; the
+    assignment is renewed (and the ack clock restarted) when the priority changes."""
+    require(who, Role.call_taker, Role.command)
+    _check_codes(body)
+    return services.decide_and_commit(store, incident_id, lambda inc: decisions.retriage(
+        inc, body.category, body.priority, body.flags, body.reason, who.actor, clock.now(),
+        cfg.ack_timeouts)).to_dict()
+
+
+@router.post("/v1/triage/preview", tags=["triage"],
+             responses={401: ERRORS[401], 403: ERRORS[403]})
+async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
+    """The triage of a text without creating anything (the intake console's live preview)."""
+    require(who, Role.call_taker, Role.command, Role.analyst)
+    result = await run_in_threadpool(triage.classify, body.text, body.channel.value)
+    return result.to_dict()
+
+
+@router.get("/v1/incidents/{incident_id}/duplicates", responses=ERRORS)
+def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+    """Open incidents this one may duplicate, best first, with the reasons."""
+    incident = store.load(incident_id)
+    loc = incident.location or {}
+    if loc.get("lat") is None or loc.get("lon") is None:
+        return {"items": [], "reason": "the incident has no location yet"}
+    radius = float(loc.get("radius_m") or 0)
+    near = [o for o in store.open_near(loc["lat"], loc["lon"], duplicates.search_radius_m(radius))
+            if o.id != incident.id]
+    ranked = duplicates.rank(incident.text, incident.category, (loc["lat"], loc["lon"]), radius,
+                             incident.received_at, near)
+    return {"items": [c.to_dict() for c in ranked]}
+
+
+@router.post("/v1/incidents/{incident_id}/merge", responses=ERRORS)
+def merge(incident_id: str, body: MergeRequest, store: StoreDep, clock: ClockDep,
+          who: PrincipalDep) -> dict[str, Any]:
+    """Merge this incident into ``into`` as one more caller; returns the parent."""
+    require(who, Role.call_taker, Role.command)
+    for _ in range(8):
+        child, parent = store.load(incident_id), store.load(body.into)
+        child_events, parent_events = decisions.merge(
+            child, parent, clock.now(), who.actor, {"reason": body.reason})
+        try:
+            _, after = store.commit_many([(child, child_events), (parent, parent_events)])
+        except services.Conflict:
+            continue
+        return after.to_dict()
+    raise services.Conflict(f"incidents {incident_id} and {body.into} are changing too fast")
+
+
+@router.post("/v1/incidents/{incident_id}/callback", responses=ERRORS)
+def callback(incident_id: str, body: CallbackCreate, store: StoreDep, clock: ClockDep,
+             who: PrincipalDep) -> dict[str, Any]:
+    """Record the caller's satisfaction (回访); a dissatisfied callback goes to the
+    precinct's supervisor."""
+    require(who, Role.call_taker, Role.precinct, Role.command)
+    require_precinct_of(who, store.load(incident_id).precinct)
+
+    def decide(incident: Incident) -> list[Event]:
+        data = {"satisfaction": body.satisfaction.value, "comment": body.comment}
+        if body.satisfaction.value == "dissatisfied":
+            data["route_to"] = f"supervisor:{incident.precinct}"
+        return [Event(EventType.CALLBACK, incident.id, clock.now(), actor=who.actor, data=data)]
+
+    return services.decide_and_commit(store, incident_id, decide).to_dict()

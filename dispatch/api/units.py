@@ -1,0 +1,117 @@
+"""Units: positions, status, recommendations and assignment to incidents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+
+import geo
+from dispatch import services
+from dispatch.adapters.unit_store import UnitStore
+from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.lifecycle import ERRORS
+from dispatch.api.schemas import Position, UnitAssign, UnitStatusChange
+from dispatch.auth import Principal, Role, require, require_precinct_of
+from dispatch.domain.errors import Conflict, InvalidTransition
+from dispatch.domain.events import Event, EventType
+from dispatch.domain.incident import Incident
+from dispatch.domain.units import TravelModel, Unit, UnitStatus, move, recommend, reposition
+
+router = APIRouter(tags=["units"])
+MODEL = TravelModel()
+
+
+def _own_unit(who: Principal, unit: Unit) -> None:
+    require(who, Role.precinct, Role.command)
+    require_precinct_of(who, unit.precinct)
+
+
+@router.get("/v1/units", responses=ERRORS)
+def list_units(store: StoreDep, who: PrincipalDep,
+               precinct: str | None = Query(None, max_length=32)) -> dict[str, Any]:
+    """Units with status and position."""
+    units = UnitStore(store).all(precinct)
+    return {"items": [u.to_dict() for u in units], "count": len(units)}
+
+
+@router.post("/v1/units/{unit_id}/position", responses=ERRORS)
+def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockDep,
+                    who: PrincipalDep) -> dict[str, Any]:
+    """A unit's new position, in WGS-84, GCJ-02 or BD-09 (stored as WGS-84)."""
+    units = UnitStore(store)
+    unit = units.load(unit_id)
+    _own_unit(who, unit)
+    try:
+        lat, lon = geo.to_wgs84(body.lat, body.lon, body.crs.value)
+    except geo.GeoError as exc:
+        raise RequestValidationError([{"loc": ("body", "lat"), "msg": str(exc),
+                                       "type": "value_error"}]) from None
+    at = clock.now()
+    return units.save(unit, reposition(unit, lat, lon, at), "position", at, who.actor).to_dict()
+
+
+@router.post("/v1/units/{unit_id}/status", responses=ERRORS)
+def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, clock: ClockDep,
+                       who: PrincipalDep) -> dict[str, Any]:
+    """A unit's new status (``dispatched`` only through an assignment)."""
+    units = UnitStore(store)
+    unit = units.load(unit_id)
+    _own_unit(who, unit)
+    try:
+        wanted = UnitStatus(body.status)
+    except ValueError:
+        raise RequestValidationError([{"loc": ("body", "status"), "type": "value_error",
+                                       "msg": f"unknown unit status {body.status!r}"}]) from None
+    if wanted is UnitStatus.dispatched:
+        raise InvalidTransition(unit.status.value, "dispatched",
+                                ["use POST /v1/incidents/{id}/units"])
+    at = clock.now()
+    return units.save(unit, move(unit, wanted, at), "status", at, who.actor).to_dict()
+
+
+@router.get("/v1/incidents/{incident_id}/recommendations", responses=ERRORS)
+def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+    """Available units ranked by estimated arrival (neighbouring precincts included)."""
+    incident = store.load(incident_id)
+    loc = incident.location or {}
+    if loc.get("lat") is None or loc.get("lon") is None:
+        return {"items": [], "reason": "the incident has no location yet"}
+    ranked = recommend((loc["lat"], loc["lon"]), loc.get("district"), UnitStore(store).all(),
+                       MODEL)
+    return {"items": [r.to_dict() for r in ranked], "model": {
+        "urban_kmh": MODEL.urban_kmh, "rural_kmh": MODEL.rural_kmh,
+        "urban_detour": MODEL.urban_detour, "rural_detour": MODEL.rural_detour,
+        "turnout_s": MODEL.turnout_s}}
+
+
+@router.post("/v1/incidents/{incident_id}/units", responses=ERRORS)
+def assign_unit(incident_id: str, body: UnitAssign, store: StoreDep, clock: ClockDep,
+                who: PrincipalDep) -> dict[str, Any]:
+    """Send a unit: the unit goes ``dispatched`` and the incident records it, atomically."""
+    require(who, Role.precinct, Role.command)
+    units = UnitStore(store)
+    for _ in range(8):
+        incident: Incident = store.load(incident_id)
+        require_precinct_of(who, incident.precinct)
+        unit = units.load(body.unit_id)
+        if unit.status is not UnitStatus.available:
+            raise InvalidTransition(unit.status.value, "dispatched", ["available"])
+        at = clock.now()
+        moved = move(unit, UnitStatus.dispatched, at, incident_id=incident.id)
+        loc = incident.location or {}
+        eta = None
+        if unit.lat is not None and loc.get("lat") is not None:
+            best = recommend((loc["lat"], loc["lon"]), loc.get("district"), [unit], MODEL)
+            eta = best[0].eta_s if best else None
+        event = Event(EventType.UNIT_ASSIGNED, incident.id, at, actor=who.actor,
+                      data={"unit_id": unit.id, "unit_precinct": unit.precinct,
+                            "eta_s": round(eta) if eta else None})
+        try:
+            state = store.commit(incident, [event], extra_guards=[units.guard(unit)],
+                                 extra_ops=units.write_ops(moved, "status", at, who.actor))
+        except Conflict:
+            continue
+        return state.to_dict()
+    raise services.Conflict(f"incident {incident_id} is changing too fast; try again")

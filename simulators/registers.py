@@ -1,6 +1,7 @@
 """Registers: the same incident told as a call, a call-taker record, a post, a hand-over.
 
 * ``transcript`` — a 110 call as spoken (openings, fillers, repetition, pleas);
+* ``dialogue`` — the same call as turns between call-taker and caller;
 * ``record`` — the call-taker's shorthand (报警人称…，请求出警);
 * ``post`` — a written forum post with a title;
 * ``handover`` — a 12345 work order handed to 110 (市民来电反映…，转110处置).
@@ -91,6 +92,45 @@ def transcript(rng: random.Random, inc: Incident, where: Where) -> str:
     return clean(text + "，" + choose(rng, _PLEA[inc.urgency]))
 
 
+_TAKER_OPEN = ("110，请讲。", "您好，110。", "110报警服务台，请讲。", "您好，这里是110。")
+_TAKER_WHERE = ("地址在哪？", "具体位置在哪儿？", "您现在在什么位置？", "在哪个小区？", "说一下地址。")
+_TAKER_MORE = ("然后呢？", "现在什么情况？", "您慢慢说。", "还有吗？", "嗯，您说。")
+_TAKER_HURT = ("有人受伤吗？", "有没有人受伤？", "需要救护车吗？")
+_NOT_HURT = ("没有。", "没有没有。", "应该没有。", "没看见有人受伤。", "好像没有。")
+_TAKER_CLOSE = {
+    "urgent": ("好，民警马上到，保持电话畅通。", "我们马上派人，注意安全。", "好的，已经派警了。"),
+    "normal": ("好的，我们通知辖区民警过去。", "好，民警一会儿联系您。", "知道了，马上安排。"),
+    "info": ("这个您可以拨打12345咨询。", "您可以到辖区派出所窗口咨询。", "好的，我给您说一下流程。"),
+}
+
+
+def dialogue(rng: random.Random, inc: Incident, where: Where) -> str:
+    """A 110 call as a turn-by-turn transcript (接警员/报警人).
+
+    The call-taker's questions use words such as 受伤 that the answer may deny, which
+    keeps keyword triage honest.
+    """
+    clauses = [c for c in inc.clauses if c]
+    cut = 1 if len(clauses) < 3 else rng.randrange(1, 3)
+    turns = [("接警员", choose(rng, _TAKER_OPEN)),
+             ("报警人", choose(rng, _OPEN[inc.urgency]) + "，".join(clauses[:cut]))]
+    if where.spoken:
+        turns += [("接警员", choose(rng, _TAKER_WHERE)), ("报警人", where.spoken)]
+    if clauses[cut:]:
+        turns += [("接警员", choose(rng, _TAKER_MORE)), ("报警人", "，".join(clauses[cut:]))]
+    if inc.urgency != "info" and "injury" not in inc.flags and rng.random() < 0.5:
+        turns += [("接警员", choose(rng, _TAKER_HURT)), ("报警人", choose(rng, _NOT_HURT))]
+    turns.append(("接警员", choose(rng, _TAKER_CLOSE[inc.urgency])))
+    lines = []
+    for who, said in turns:
+        said = add_fillers(rng, said, 0.3) if who == "报警人" else said
+        said = clean(said)
+        if not said.endswith(("。", "！", "？", "…")):
+            said += "。"
+        lines.append(f"{who}：{said}")
+    return "\n".join(lines)
+
+
 def record(rng: random.Random, inc: Incident, where: Where, when: datetime, name: str | None = None) -> str:
     """The call-taker's shorthand record of a 110 call (``name``: the caller's, if given)."""
     heads = _RECORD_HEAD if name else tuple(h for h in _RECORD_HEAD if "{h}" not in h)
@@ -150,7 +190,7 @@ def render(
         when: Local (Asia/Shanghai) send time.
         serial: A per-stream number for post ids and work-order ids.
         typo_rate: Chance of one typing slip or homophone.
-        register: Force ``transcript`` or ``record`` for calls (drawn if None).
+        register: Force ``transcript``, ``dialogue`` or ``record`` for calls (drawn if None).
 
     Returns:
         ``{"text", "register"}`` plus ``caller`` (calls, hand-overs) or ``author``
@@ -158,13 +198,17 @@ def render(
     """
     out: dict[str, Any] = {}
     if channel == "call":
-        register = register or rng.choice(("transcript", "record"))
+        register = register or rng.choices(("transcript", "record", "dialogue"), weights=(4, 4, 2))[0]
         caller: dict[str, Any] = {"phone": phone(rng)}
         if rng.random() < 0.4:
             caller["name"] = honorific(rng)
         out["caller"] = caller
-        text = (transcript(rng, inc, where) if register == "transcript"
-                else record(rng, inc, where, when, caller.get("name")))
+        if register == "transcript":
+            text = transcript(rng, inc, where)
+        elif register == "dialogue":
+            text = dialogue(rng, inc, where)
+        else:
+            text = record(rng, inc, where, when, caller.get("name"))
     elif channel == "forum":
         register = "post"
         text = post(rng, inc, where)

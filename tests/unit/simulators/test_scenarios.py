@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +125,10 @@ def test_unknown_scenario_is_refused() -> None:
         list(generate(1, 1, scenario="no-such-story"))
     with pytest.raises(UnknownScenario):
         list(generate(1, 1, mix=("no-such-story",)))
+
+
+def test_the_documented_example_line_is_what_the_generator_writes() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "simulators.md").read_text("utf-8")
+    example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    k = int(example["source_id"].rsplit("-", 1)[1])
+    assert list(generate(24, 7, scenario="fire-surge"))[k - 1] == example

@@ -220,6 +220,6 @@ def test_texts_vary() -> None:
     texts = [ln["text"] for ln in lines]
     assert len(set(texts)) == len(texts)
     registers = Counter(ln["truth"]["register"] for ln in lines)
-    assert set(registers) == {"transcript", "record", "post", "handover"}
+    assert set(registers) == {"transcript", "dialogue", "record", "post", "handover"}
     openings = Counter(t[:4] for t in texts)
     assert len(openings) > 150

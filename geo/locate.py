@@ -69,6 +69,16 @@ def _activity_estimate(activity: Sequence[tuple[float, float, datetime]]) -> Est
     return Estimate((lat, lon), max(300.0, spread), 0.35, matched=("activity",))
 
 
+def _hint_estimate(region_hint: str | None) -> Estimate | None:
+    """A region hint (IP/carrier region) as a weak estimate: confidence at most 0.3."""
+    if not isinstance(region_hint, str) or not region_hint.strip():
+        return None
+    gaz = gazetteer()
+    hint = resolve(parse(region_hint, gaz), gaz)
+    return replace(hint, confidence=min(hint.confidence, 0.3), town=None,
+                   matched=tuple(f"hint:{m}" for m in hint.matched), warnings=())
+
+
 def _fuse(dev: Estimate, txt: Estimate) -> tuple[Estimate, str, list[str]]:
     assert dev.point and txt.point and dev.radius_m and txt.radius_m
     gap = distance_m(dev.point, txt.point)
@@ -138,15 +148,22 @@ def locate(
     elif txt is not None and (txt.point is not None or txt.out_of_area):
         est, source, matched = txt, txt_source, txt.matched
         warnings += list(txt.warnings)
+        hint = _hint_estimate(region_hint)
+        if hint is not None and hint.point is not None and not txt.out_of_area:
+            if hint.out_of_area:
+                warnings.append(f"region hint is {hint.province or ''}{hint.city or ''}, "
+                                "outside Baotou")
+            elif txt.level == "city" and hint.level not in (None, "city"):
+                # "包头市…" plus an IP region 青山区: the weak signals narrow each other.
+                est = replace(hint, confidence=min(0.45, txt.confidence + hint.confidence / 2))
+                source, matched = "combined", txt.matched + hint.matched
     else:
         weak = _activity_estimate(activity)
-        hint = resolve(parse(region_hint, gaz), gaz) if isinstance(region_hint, str) else None
+        hint = _hint_estimate(region_hint)
         if weak is not None:
             est, source, matched = weak, "device", weak.matched
         elif hint is not None and (hint.point is not None or hint.out_of_area):
             est, source, matched = hint, "region_hint", hint.matched
-            est = Estimate(hint.point, hint.radius_m, min(hint.confidence, 0.3), hint.district,
-                           None, hint.out_of_area, hint.city, hint.province)
         else:
             parts = [dev_error, txt.reason if txt else None]
             reason = "; ".join(p for p in parts if p) or "no location signal given"

@@ -112,3 +112,16 @@ def test_activity_mixing_naive_and_aware_times() -> None:
 def test_non_string_inputs_do_not_raise() -> None:
     loc = geo.locate(12345, address=["x"], region_hint=3.5)  # type: ignore[arg-type]
     assert loc.lat is None and loc.reason
+
+
+def test_city_text_and_district_hint_narrow_each_other() -> None:
+    loc = geo.locate("包头市有人打架", region_hint="内蒙古包头市青山区")
+    assert loc.source == "combined" and loc.district == "150204"
+    assert 0.2 < loc.confidence <= 0.45
+    assert "hint:district:青山区" in loc.matched
+
+
+def test_out_of_area_hint_warns_but_text_decides() -> None:
+    loc = geo.locate("土右旗萨拉齐镇", region_hint="江苏省苏州市")
+    assert loc.precinct == "150221104"
+    assert any("outside Baotou" in w for w in loc.warnings)

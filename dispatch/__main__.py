@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         return _token(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from dispatch import logmask
+
+    logmask.install()
     from dispatch import settings as settings_mod
 
     cfg = settings_mod.load()

@@ -18,7 +18,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import geo
-from dispatch import registry
+from dispatch import logmask, registry
 from dispatch import settings as settings_mod
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
@@ -70,6 +70,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logmask.install()
         client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
         aclient = aioredis.Redis.from_url(url, decode_responses=True)
         hub = FeedHub(aclient, keys)

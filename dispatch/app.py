@@ -73,7 +73,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         logmask.install()
         client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
         aclient = aioredis.Redis.from_url(url, decode_responses=True)
-        hub = FeedHub(aclient, keys)
+        hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
         app.state.store = RedisStore(client, keys)
         app.state.hub = hub
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),

@@ -75,6 +75,7 @@ class Settings:
     ack_timeouts: Mapping[str, float | None]
     escalation_step_s: float
     workers: int
+    console_queue: int
     units_per_precinct: int
     max_body_bytes: int
     secret: Secret
@@ -127,6 +128,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         ack_timeouts=timeouts,
         escalation_step_s=_float(env, "ESCALATION_STEP_S", 60.0) or 60.0,
         workers=max(1, _int(env, "PIPELINE_WORKERS", 1)),
+        console_queue=max(8, _int(env, "CONSOLE_QUEUE", 256)),
         units_per_precinct=max(0, _int(env, "UNITS_PER_PRECINCT", 2)),
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),
         secret=_secret(env, var_dir),

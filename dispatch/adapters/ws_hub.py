@@ -55,7 +55,7 @@ class FeedHub:
         queue_size: messages a console may fall behind before it is disconnected.
     """
 
-    def __init__(self, client: aioredis.Redis, keys: Keys, queue_size: int = 2000) -> None:
+    def __init__(self, client: aioredis.Redis, keys: Keys, queue_size: int = 256) -> None:
         self.r = client
         self.keys = keys
         self.queue_size = queue_size

@@ -23,9 +23,11 @@ def collision(rng: random.Random, hour: int) -> Incident:
     d = Draft(rng, "traffic", "collision")
     a, b = rng.choice(CAR_TYPES), rng.choice(CAR_TYPES)
     d.headline = rng.choice(("交通事故", "两车相撞", "车祸", "追尾"))
-    d.say("{spot}[一辆{a}和一辆{b}撞了|{a}跟{b}撞一块了|{a}追尾了|{a}把{b}给刮了|出车祸了]",
-          spot=rng.choice(ROAD_SPOTS), a=rng.choice(CAR_BRANDS) + a if rng.random() < 0.4 else a, b=b)
     hurt = rng.random() < 0.35
+    crash = "[一辆{a}和一辆{b}撞了|{a}跟{b}撞一块了|{a}把{b}撞翻了|出车祸了|撞得挺厉害]"
+    scrape = "[一辆{a}和一辆{b}撞了|{a}跟{b}撞一块了|{a}追尾了|{a}把{b}给刮了|剐蹭了]"
+    d.say("{spot}" + (crash if hurt else scrape), spot=rng.choice(ROAD_SPOTS),
+          a=rng.choice(CAR_BRANDS) + a if rng.random() < 0.4 else a, b=b)
     if hurt:
         d.say("[有人受伤了|司机头上流血了|骑电动车的人躺地上起不来|有个人腿压住了|人卡在车里出不来]", "injury")
         if rng.random() < 0.25:

@@ -12,9 +12,13 @@ SEED = 7
 HOURS = 24.0
 
 
-@lru_cache(maxsize=4)
 def day(seed: int = SEED, mix: tuple[str, ...] = ()) -> tuple[dict[str, Any], ...]:
     """The default 24 h stream for ``seed`` (cached; callers must not mutate it)."""
+    return _day(seed, mix)
+
+
+@lru_cache(maxsize=4)
+def _day(seed: int, mix: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
     return tuple(generate(HOURS, seed, mix=mix))
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from simulators import generate
 from simulators.__main__ import main
+from tests.unit.simulators.stream_cache import dumps
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -20,21 +22,14 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, encoding="utf-8", timeout=60)
 
 
-def test_generate_writes_deterministic_jsonl() -> None:
-    first = _run("generate", "--hours", "2", "--seed", "7", "--calls-per-day", "600")
-    second = _run("generate", "--hours", "2", "--seed", "7", "--calls-per-day", "600")
-    assert first.returncode == 0, first.stderr
-    assert first.stdout == second.stdout
-    lines = [json.loads(ln) for ln in first.stdout.splitlines()]
+def test_generate_writes_the_api_stream_as_jsonl() -> None:
+    out = _run("generate", "--hours", "2", "--seed", "7", "--calls-per-day", "600")
+    assert out.returncode == 0, out.stderr
+    expected = list(generate(2, 7, config={"calls_per_day": 600}))
+    assert out.stdout.encode("utf-8") == dumps(expected)
+    lines = [json.loads(ln) for ln in out.stdout.splitlines()]
     assert 10 < len(lines) < 150
     assert all({"at", "channel", "text", "source_id", "truth"} <= set(ln) for ln in lines)
-
-
-def test_generate_a_scenario_alone() -> None:
-    out = _run("generate", "--scenario", "fire-surge", "--seed", "3")
-    assert out.returncode == 0, out.stderr
-    lines = [json.loads(ln) for ln in out.stdout.splitlines()]
-    assert {ln["truth"]["scenario"] for ln in lines} == {"fire-surge"}
 
 
 def test_scenarios_lists_names_and_descriptions() -> None:
@@ -44,16 +39,19 @@ def test_scenarios_lists_names_and_descriptions() -> None:
         assert any(line.startswith(name + " ") and len(line.split()) >= 2 for line in out.stdout.splitlines())
 
 
-def test_generate_help_runs_as_a_module() -> None:
-    out = _run("generate", "--help")
-    assert out.returncode == 0 and "--calls-per-day" in out.stdout
+def test_generate_a_scenario_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--scenario", "fire-surge", "--seed", "3"]) == 0
+    lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert len(lines) >= 40
+    assert {ln["truth"]["scenario"] for ln in lines} == {"fire-surge"}
 
 
-def test_top_level_help(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("args", [["--help"], ["generate", "--help"], ["scenarios", "--help"]])
+def test_help(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["--help"])
+        main(args)
     assert exit_info.value.code == 0
-    assert "generate" in capsys.readouterr().out
+    assert "usage: python -m simulators" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args", [

@@ -11,7 +11,6 @@ import pytest
 
 import geo
 from simulators import UnknownScenario, generate, scenarios
-from tests.unit.simulators.stream_cache import day
 
 REQUIRED = ("elderly-wanderer", "forum-crisis-out-of-province", "fire-surge", "telecom-fraud-wave")
 
@@ -111,11 +110,14 @@ def test_missing_child_is_found_within_the_hour() -> None:
 
 
 def test_scenario_mixed_into_a_day_keeps_background_traffic() -> None:
-    lines = day(7, ("fire-surge@21:15", "elderly-wanderer"))
+    quiet = {"calls_per_day": 200, "forum_per_day": 10, "transfers_per_day": 5}
+    lines = list(generate(24, 7, config=quiet, mix=("fire-surge@21:15", "elderly-wanderer")))
     by_scenario = Counter(ln["truth"]["scenario"] for ln in lines)
     assert by_scenario["fire-surge"] >= 40
     assert by_scenario["elderly-wanderer"] == 3
-    assert by_scenario[None] > 1500
+    assert by_scenario[None] > 150
+    background = [ln for ln in lines if ln["truth"]["scenario"] is None]
+    assert background == list(generate(24, 7, config=quiet))  # mixing leaves the day as it was
     fire = [ln for ln in lines if ln["truth"]["scenario"] == "fire-surge"]
     assert fire[0]["at"] == "2026-01-12T13:15:00Z"  # 21:15 in Baotou
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from dispatch.handoff.errors import RegistryError
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 POLICE = "police"
 HOTLINE_12345 = "hotline_12345"
@@ -39,7 +39,7 @@ class Agency:
     kind: str = POLICE
     cities: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
-    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+    region: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     webhook_url: str | None = field(default=None, repr=False)
     secret: str | None = field(default=None, repr=False)
     phone: str | None = None
@@ -50,12 +50,39 @@ class Agency:
                 "webhook": bool(self.webhook_url), "signed_acks": bool(self.secret)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Registry:
-    """The sender and the agencies it may hand over to."""
+    """The sender and the agencies it may hand over to.
+
+    Polygons are built on first use (shapely loads in ~1 s), so the webhook jobs, which
+    never choose an agency, stay quick to start.
+    """
 
     sender: Agency
     agencies: tuple[Agency, ...]
+
+    @cached_property
+    def shapes(self) -> dict[str, BaseGeometry]:
+        """The agencies' polygons by agency id.
+
+        Raises:
+            RegistryError: a polygon is not a valid GeoJSON Polygon or MultiPolygon.
+        """
+        from shapely.geometry import shape
+
+        out = {}
+        for a in self.agencies:
+            if a.region is None:
+                continue
+            try:
+                geometry = shape(a.region)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise RegistryError(f"agency {a.id}: polygon is not GeoJSON: {exc}") from exc
+            if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
+                raise RegistryError(f"agency {a.id}: polygon must be a valid Polygon or "
+                                    "MultiPolygon")
+            out[a.id] = geometry
+        return out
 
     def get(self, agency_id: str) -> Agency | None:
         """The agency with that id, if registered."""
@@ -75,10 +102,13 @@ class Registry:
         police = [a for a in self.agencies if a.kind == POLICE]
         lat, lon = location.get("lat"), location.get("lon")
         if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
+            import shapely
+
             point = shapely.Point(float(lon), float(lat))
-            inside = [a for a in police if a.geometry is not None and a.geometry.covers(point)]
+            shapes = self.shapes
+            inside = [a for a in police if a.id in shapes and shapes[a.id].covers(point)]
             if inside:
-                return min(inside, key=lambda a: a.geometry.area if a.geometry else 0.0)
+                return min(inside, key=lambda a: shapes[a.id].area)
         city = location.get("city")
         if city:
             found = next((a for a in police if city in a.cities), None)
@@ -110,14 +140,9 @@ def _agency(entry: Any, env: Mapping[str, str], where: str) -> Agency:
     kind = entry.get("kind", POLICE)
     if kind not in KINDS:
         raise RegistryError(f"{where}: kind must be one of {', '.join(KINDS)}")
-    geometry = None
-    if entry.get("polygon") is not None:
-        try:
-            geometry = shape(entry["polygon"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise RegistryError(f"{where}: polygon is not a GeoJSON geometry: {exc}") from exc
-        if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
-            raise RegistryError(f"{where}: polygon must be a valid Polygon or MultiPolygon")
+    region = entry.get("polygon")
+    if region is not None and not isinstance(region, Mapping):
+        raise RegistryError(f"{where}: polygon must be a GeoJSON geometry object")
     url = entry.get("webhook_url") or (env.get(entry["webhook_url_env"])
                                        if entry.get("webhook_url_env") else None)
     if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
@@ -126,7 +151,7 @@ def _agency(entry: Any, env: Mapping[str, str], where: str) -> Agency:
                                      if entry.get("secret_env") else None)
     return Agency(id=_text(entry, "id", where), name=_text(entry, "name", where), kind=kind,
                   cities=_names(entry, "cities", where),
-                  provinces=_names(entry, "provinces", where), geometry=geometry,
+                  provinces=_names(entry, "provinces", where), region=region,
                   webhook_url=url or None, secret=secret or None,
                   phone=entry.get("phone") if isinstance(entry.get("phone"), str) else None)
 

@@ -185,8 +185,9 @@ def deliver(namespace: str, handoff_id: str) -> str:
         undeliverable = agency is None or not agency.webhook_url
         log.warning("hand-off %s delivery attempt %d failed: %s", handoff_id, attempt, exc)
         if last or undeliverable:
+            error = str(exc)
             ctx.records.update(handoff_id, lambda x, inc: core.delivery_failed(
-                x, ctx.clock.now(), inc.received_at, attempt, str(exc)))
+                x, ctx.clock.now(), inc.received_at, attempt, error))
             return "failed"
         raise
     ctx.records.update(handoff_id, lambda x, inc: core.delivered(

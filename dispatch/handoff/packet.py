@@ -85,7 +85,10 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
     reporter_id = _urn("personid", f"{incident.id}-reporter", s)
     at_risk_id = _urn("personid", f"{incident.id}-at-risk", s)
     agent = incident.extra.get("intake_actor") if isinstance(incident.extra.get("intake_actor"), str) else None
-    p = lambda cid: _prologue(cid, now, sender)  # noqa: E731 - one-line helper
+
+    def p(cid: str) -> dict[str, Any]:
+        return _prologue(cid, now, sender)
+
     loc = incident.location or {}
     common, internal = INCIDENT_TYPES.get(incident.category or "", ("Law Enforcement", "未分类"))
     packet: dict[str, Any] = {

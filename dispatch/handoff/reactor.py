@@ -50,6 +50,7 @@ class HandoffReactor:
         self.records = HandoffRecords(store)
         self.clock = clock
         self.registry = registry
+        registry.shapes  # noqa: B018 - build (and check) the polygons now, not on the first case
         self.targets = targets
         self.outbox = outbox
 
@@ -61,9 +62,9 @@ class HandoffReactor:
         if kind == "incident.assigned" and summary.get("channel") != "transfer_12345":
             self._on_assigned(incident_id)
         elif kind == "incident.status_changed" and summary.get("channel") == "transfer_12345" \
-                and (message.get("payload") or {}).get("status") in RETURN_ON:
-            if not self.records.marked(incident_id, "returned"):
-                self.outbox.return_outcome(self.store.keys.ns, incident_id)
+                and (message.get("payload") or {}).get("status") in RETURN_ON \
+                and not self.records.marked(incident_id, "returned"):
+            self.outbox.return_outcome(self.store.keys.ns, incident_id)
 
     def _on_assigned(self, incident_id: str) -> None:
         try:

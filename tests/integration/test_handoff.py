@@ -1,0 +1,251 @@
+"""Cross-jurisdiction hand-offs on a real Redis, a real server, reactors, scheduler and an
+RQ worker delivering to a local test webhook; the forum story end to end."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import redis
+
+from dispatch.adapters.redis_keys import Keys
+from dispatch.adapters.redis_store import RedisStore
+from dispatch.clock import SystemClock, VirtualClock
+from dispatch.domain.events import parse_iso
+from dispatch.handoff.reactor import HandoffDeadlines
+from dispatch.handoff.signing import sign
+from tests.integration.conftest import Console
+from tests.integration.webhook import Agencies, secret, shared_world, signed_post
+from tests.support import Service, wait_until
+
+NS = "agencies"
+
+
+@pytest.fixture(scope="module")
+def world(request: pytest.FixtureRequest) -> tuple[Service, Agencies]:
+    shared = shared_world(request)
+    return shared.service, shared.agencies
+
+
+def handoff_of(svc: Service, incident_id: str, status: str | None = None) -> dict[str, Any]:
+    def probe() -> dict[str, Any] | None:
+        items = svc.get("/v1/handoffs", params={"incident_id": incident_id}).json()["items"]
+        return next((h for h in items if status is None or h["status"] == status), None)
+    return wait_until(probe, 10, what=f"a {status or ''} hand-off of {incident_id}")
+
+
+def stages(incident: dict[str, Any], kind: str = "incident.handoff") -> list[str]:
+    return [e["payload"]["stage"] for e in incident["timeline"] if e["type"] == kind]
+
+
+def report(svc: Service, text: str) -> str:
+    r = svc.post_report({"channel": "call", "text": text, "source_id": uuid.uuid4().hex})
+    assert r.status_code == 202, r.text
+    return str(r.json()["id"])
+
+
+async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
+    """心理抑郁,看不到希望: P1 on the command feed, located in another province's city by
+    the author's recent activity, handed off, acknowledged and closed by that city's police."""
+    svc, agents = world
+    console = await Console.open(svc.ws_url("command"))
+    assert (await console.next())["type"] == "hello"
+    now = datetime.now(UTC)
+    post = {"channel": "forum", "text": "心理抑郁,看不到希望，活着没意思，不想活了",
+            "forum": {"post_id": f"story-{uuid.uuid4().hex[:8]}", "author": "夜里的鱼",
+                      "posted_at": now.isoformat(), "region_hint": "内蒙古包头市",
+                      "thread_url": "https://forum.example.org/thread/1",
+                      "activity": [
+                          {"lat": 31.8755, "lon": 120.5560, "at": (now - timedelta(minutes=20)).isoformat()},
+                          {"lat": 31.8712, "lon": 120.5493, "at": (now - timedelta(hours=2)).isoformat()},
+                          {"lat": 40.6573, "lon": 109.8401, "at": (now - timedelta(days=2)).isoformat()}]}}
+    started = time.monotonic()
+    r = svc.post_report(post)
+    assert r.status_code == 202, r.text
+    incident_id = r.json()["id"]
+    assigned = await console.wait_for(lambda m: m.get("incident_id") == incident_id
+                                      and m["type"] == "incident.assigned", timeout=2)
+    to_command_s = time.monotonic() - started
+    assert to_command_s < 2.0
+    assert assigned["incident"]["priority"] == "P1" and assigned["incident"]["category"] == "self_harm"
+
+    # The location: recent activity in 张家港 outweighs the two-day-old Baotou point and the IP.
+    incident = svc.incident(incident_id)
+    located = next(e["payload"] for e in incident["timeline"] if e["type"] == "incident.located")
+    assert located["in_jurisdiction"] is False and located["source"] == "activity"
+    assert located["city"] == "张家港市" and located["province"] == "江苏省"
+    assert 300 <= located["radius_m"] <= 5000
+    assert "out_of_area" in incident["flags"]
+
+    # The packet reaches the other city's webhook, signed, EIDO-shaped.
+    delivery = agents.received("police.zhangjiagang")
+    headers = {k.lower(): v for k, v in delivery.headers.items()}
+    h = handoff_of(svc, incident_id)
+    assert headers["x-dispatch-signature"] == sign(
+        secret("police.zhangjiagang"), int(headers["x-dispatch-timestamp"]), h["id"], delivery.raw)
+    packet = delivery.body
+    assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "police.baotou"
+    inc = packet["incidentComponent"]
+    assert inc["internalIncidentId"] == incident_id and inc["incidentPriorityInternalText"] == "P1"
+    assert inc["incidentTypeInternalCode"] == "self_harm"
+    roles = [p["personIncidentRoleRegistryText"] for p in packet["personComponent"]]
+    assert ["Caller"] in roles and ["AtRisk"] in roles
+    where = packet["locationComponent"][0]
+    assert "<gml:pos>31.87" in where["locationByValue"] and "Derived" in where["locationByValue"]
+    assert any(post["text"] in n["notesActionComments"] for n in packet["notesComponent"])
+    assert [a["$id"] for a in packet["agencyComponent"]] == ["police.baotou", "police.zhangjiagang"]
+    assert all("$id" in c and "lastUpdateTimeStamp" in c and "updatedByAgencyReference" in c
+               for key in ("personComponent", "locationComponent", "notesComponent")
+               for c in packet[key])
+
+    # A moderator answers the author within the 5-minute P1 target.
+    post_id = post["forum"]["post_id"]
+    wait_until(lambda: svc.get(f"/v1/forum/posts/{post_id}").status_code == 200, 5,
+               what="the forum post to open")
+    replied = svc.post(f"/v1/forum/posts/{post_id}/replies",
+                       {"text": "我们看到了你的留言，民警正在联系你，请保持电话畅通。"}, role="call_taker")
+    assert replied.status_code == 201, replied.text
+    first = replied.json()
+    assert first["status"] == "replied" and first["first_reply_at"] <= first["reply_due_at"]
+
+    # The other city's police acknowledge, then report that they found the person.
+    handoff_of(svc, incident_id, "sent")
+    ack = signed_post(svc, h["id"], "ack", {"reference": "ZJG-110-0001"}, "police.zhangjiagang")
+    assert ack.status_code == 200, ack.text
+    assert ack.json()["status"] == "acknowledged"
+    svc.wait_status(incident_id, "handed_off")
+    done = signed_post(svc, h["id"], "outcome",
+                       {"result": "located", "note": "已找到当事人，情绪稳定，已联系家属"},
+                       "police.zhangjiagang")
+    assert done.status_code == 200, done.text
+    closed = done.json()
+    assert closed["status"] == "completed" and closed["outcome"]["locate_target_met"] is True
+    assert 0 < closed["elapsed_s"] < 7200
+    await console.wait_for(lambda m: m.get("incident_id") == incident_id
+                           and m["type"] == "incident.handoff"
+                           and m["payload"]["stage"] == "outcome", timeout=5)
+    await console.close()
+
+    # The timeline shows every step, in order, each with its elapsed time.
+    incident = svc.incident(incident_id)
+    timeline = incident["timeline"]
+    received = parse_iso(incident["received_at"])
+    kinds = [e["type"] for e in timeline]
+    assert kinds[:4] == ["report.received", "incident.triaged", "incident.located",
+                         "incident.assigned"]
+    assert stages(incident) == ["created", "sent", "acknowledged", "outcome"]
+    assert stages(incident, "incident.forum") == ["opened", "replied"]
+    moved = [e["payload"]["status"] for e in timeline if e["type"] == "incident.status_changed"]
+    assert moved == ["handed_off"]
+    ats = [parse_iso(e["at"]) for e in timeline]
+    assert ats == sorted(ats)
+    for e in timeline:
+        if e["type"] in ("incident.handoff", "incident.forum"):
+            elapsed = (parse_iso(e["at"]) - received).total_seconds()
+            assert e["payload"]["elapsed_s"] == pytest.approx(elapsed, abs=0.002)
+    steps = [(s["stage"], s["elapsed_s"]) for s in closed["steps"]]
+    assert [s for s, _ in steps] == ["created", "sent", "acknowledged", "outcome"]
+    assert [e for _, e in steps] == sorted(e for _, e in steps)
+    listed = ", ".join(f"{s} {e:.3f}" for s, e in steps)
+    print(f"\nforum story: P1 on the command feed after {to_command_s:.3f} s; "
+          f"steps (s since the post was received): {listed}")
+
+
+def test_forged_or_misdirected_acks_are_refused(world: tuple[Service, Agencies]) -> None:
+    svc, _ = world
+    incident_id = report(svc, "我在张家港市杨舍镇，电动车昨天晚上被人偷了")
+    h = handoff_of(svc, incident_id, "sent")
+    assert h["agency"] == "police.zhangjiagang" and h["kind"] == "cross_jurisdiction"
+    hid = h["id"]
+    forged = signed_post(svc, hid, "ack", {}, "police.zhangjiagang", key="guessed-secret")
+    assert forged.status_code == 401 and "signature" in forged.json()["message"]
+    other = signed_post(svc, hid, "ack", {}, "police.hohhot")  # a real agency, not this one's
+    assert other.status_code == 403
+    stale = signed_post(svc, hid, "ack", {}, "police.zhangjiagang", at=time.time() - 3600)
+    assert stale.status_code == 401
+    stranger = signed_post(svc, hid, "ack", {}, "police.atlantis")
+    assert stranger.status_code == 401
+    raw = b"{}"
+    ts = int(time.time())
+    replayed = svc.http.post(f"{svc.base}/v1/handoffs/{hid}/ack", content=raw, headers={
+        "X-Agency-Id": "police.zhangjiagang", "X-Agency-Timestamp": str(ts),
+        "X-Agency-Signature": sign(secret("police.zhangjiagang"), ts, "HX-other", raw)})
+    assert replayed.status_code == 401
+    assert svc.post(f"/v1/handoffs/{hid}/ack", {}, role="call_taker").status_code == 403
+    assert svc.http.post(f"{svc.base}/v1/handoffs/{hid}/ack", json={}).status_code == 401
+    assert svc.get(f"/v1/handoffs/{hid}").json()["status"] == "sent"  # nothing was recorded
+    # The command centre records an acknowledgment the agency gave by phone.
+    by_phone = svc.post(f"/v1/handoffs/{hid}/ack", {"note": "张家港指挥中心电话确认"})
+    assert by_phone.status_code == 200 and by_phone.json()["acknowledged_by"] == "command:test-command"
+    again = signed_post(svc, hid, "ack", {}, "police.zhangjiagang")
+    assert again.status_code == 200 and again.json()["acknowledged_by"] == "command:test-command"
+    bad = signed_post(svc, hid, "outcome", {"result": "teleported"}, "police.zhangjiagang")
+    assert bad.status_code == 422
+    ok = signed_post(svc, hid, "outcome", {"result": "resolved"}, "police.zhangjiagang")
+    assert ok.status_code == 200
+    twice = signed_post(svc, hid, "outcome", {"result": "resolved"}, "police.zhangjiagang")
+    assert twice.status_code == 409
+    assert svc.post("/v1/handoffs/HX-20260101-NOSUCH00/ack", {}).status_code == 404
+    assert svc.get("/v1/handoffs", params={"status": "lost"}).status_code == 422
+    assert svc.get("/v1/handoffs", params={"status": "completed"}).json()["count"] >= 1
+    assert all(x["status"] == "completed"
+               for x in svc.get("/v1/handoffs", params={"status": "completed"}).json()["items"])
+    assert svc.get("/v1/handoffs", role="precinct", precinct="150203001").status_code == 403
+
+
+async def test_unacknowledged_handoff_escalates_on_the_command_feed(
+        world: tuple[Service, Agencies]) -> None:
+    svc, _ = world
+    console = await Console.open(svc.ws_url("command"))
+    await console.next()
+    incident_id = report(svc, "呼和浩特市新城区有人把我的电动车偷了，昨天发现的")
+    h = handoff_of(svc, incident_id)
+    assert h["agency"] == "police.hohhot" and h["priority"] != "P1"
+    assert (parse_iso(h["ack_due_at"]) - parse_iso(h["created_at"])).total_seconds() == 2
+    message = await console.wait_for(lambda m: m.get("incident_id") == incident_id
+                                     and m["type"] == "incident.handoff"
+                                     and m["payload"]["stage"] == "ack_overdue", timeout=6)
+    assert message["payload"]["escalated_to"] == "command" and message["payload"]["overdue_s"] >= 0
+    await console.close()
+    assert "ack" in svc.get(f"/v1/handoffs/{h['id']}").json()["escalations"]
+
+
+def test_webhook_retries_with_backoff_then_gives_up_loudly(world: tuple[Service, Agencies]) -> None:
+    svc, agents = world
+    agents.failures["/police.ordos"] = 1
+    flaky = report(svc, "鄂尔多斯市东胜区我的电动车被偷了")
+    sent = handoff_of(svc, flaky, "sent")
+    assert sent["attempts"] == 2 and sent["agency"] == "police.ordos"
+    gone = report(svc, "巴彦淖尔市临河区我家电动车被人偷走了")
+    failed = handoff_of(svc, gone, "failed")
+    assert failed["attempts"] == 3 and "police.bayannur" in failed["last_error"]
+    assert "delivery" in failed["escalations"]
+    incident = svc.incident(gone)
+    escalation = [e["payload"] for e in incident["timeline"]
+                  if e["type"] == "incident.handoff" and e["payload"]["stage"] == "delivery_failed"]
+    assert escalation and escalation[0]["escalated_to"] == "command"
+
+
+def test_locate_target_escalates_under_a_virtual_clock(world: tuple[Service, Agencies]) -> None:
+    svc, _ = world
+    incident_id = report(svc, "我在苏州市姑苏区，手机被偷了")
+    h = handoff_of(svc, incident_id)
+    assert h["agency"] == "police.suzhou"
+    store = RedisStore(redis.Redis.from_url(svc.env["REDIS_URL"], decode_responses=True), Keys(NS))
+    key = f"handoff_locate|{h['id']}"
+    deadlines = HandoffDeadlines(store, SystemClock())
+    deadlines.locate(key, h["id"])  # not due yet: nothing happens, the deadline stays
+    assert store.r.zscore(store.keys.deadlines, key) is not None
+    assert "locate_overdue" not in stages(svc.incident(incident_id))
+    late = VirtualClock(parse_iso(h["created_at"]) + timedelta(hours=2, seconds=1))
+    HandoffDeadlines(store, late).locate(key, h["id"])
+    HandoffDeadlines(store, late).locate(key, h["id"])  # a second scheduler: no second escalation
+    incident = svc.incident(incident_id)
+    overdue = [e["payload"] for e in incident["timeline"] if e["type"] == "incident.handoff"
+               and e["payload"]["stage"] == "locate_overdue"]
+    assert len(overdue) == 1 and overdue[0]["overdue_s"] == pytest.approx(1, abs=0.01)
+    assert store.r.zscore(store.keys.deadlines, key) is None
+    store.r.close()

@@ -84,8 +84,15 @@ def voronoi_cells(
     return out
 
 
-def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Path]:
-    """Build every layer into ``out_dir`` (default ``geo/data``) and return the paths."""
+def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005, *,
+          with_outside: bool = True) -> list[Path]:
+    """Build every layer into ``out_dir`` (default ``geo/data``) and return the paths.
+
+    Args:
+        out_dir: Folder to write to.
+        simplify_outside: Simplification tolerance (degrees) of the out-of-area layer.
+        with_outside: Also rebuild ``outside.geojson`` (the slowest step).
+    """
     towns = read_towns()
     places = read_places()
     villages = read_villages()
@@ -120,7 +127,8 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005) -> list[Pat
             town_radius[code] = equivalent_radius_m(cell)
     collection = {"type": "FeatureCollection", "features": features}
     written.append(_write(out_dir, "precincts.geojson", collection))
-    written.append(_write(out_dir, "outside.geojson", _outside_layer(simplify_outside)))
+    if with_outside:
+        written.append(_write(out_dir, "outside.geojson", _outside_layer(simplify_outside)))
     district_radius = {c: equivalent_radius_m(g) for c, g in districts.items()}
     district_radius[seat_rules.HIGH_TECH_ZONE] = equivalent_radius_m(lobe)
     centers = {c: props_center(dist_feats, c) for c in districts}

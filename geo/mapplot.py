@@ -7,8 +7,13 @@ from pathlib import Path
 from geo import layers
 
 
-def render_map(out: Path, *, urban_only: bool = False) -> Path:
-    """Draw precinct cells, district outlines and seats; colour seats by provenance."""
+def render_map(out: Path, *, dpi: int = 90) -> Path:
+    """Draw precinct cells, district outlines and seats; colour seats by provenance.
+
+    Args:
+        out: PNG path to write.
+        dpi: Resolution (the docs use 90).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -51,6 +56,6 @@ def render_map(out: Path, *, urban_only: bool = False) -> Path:
     axes[0].legend(handles=handles, loc="lower left", fontsize=8)
     fig.suptitle("synthetic: true — replace with the agency's layer via GEO_PRECINCTS_PATH")
     fig.tight_layout()
-    fig.savefig(out, dpi=90)
+    fig.savefig(out, dpi=dpi)
     plt.close(fig)
     return out

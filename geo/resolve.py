@@ -25,6 +25,7 @@ INNER_MONGOLIA = "内蒙古自治区"
 # Entry kind -> confidence of a point resolved at that level (before penalties).
 _CONFIDENCE = {"poi": 0.9, "community": 0.85, "hint": 0.75, "town": 0.8, "landmark": 0.45,
                "road": 0.4, "district": 0.5, "city": 0.2, "outside": 0.8, "province": 0.7}
+_OWN_UNITS = ("city", "district", "town", "community", "poi", "hint")
 _SPECIFIC = ("poi", "community", "hint", "town")
 _PLACE_LEAD = "在到去从回住于是自，,。:： "
 _ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同")
@@ -112,10 +113,10 @@ def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
     ends = {m.end for m, _ in foreign}
     if addr.foreign_city:  # "武汉市青山区": the unit is qualified by the other city
         stem = addr.foreign_city.removesuffix("市")
-        ends |= {m.start for m in matches if addr.text[:m.start].endswith((addr.foreign_city, stem))}
-    strong = [m for m, e in kinds if e.kind in ("city", "district", "town", "community", "poi",
-                                                 "hint") and (len(m.form) >= 3 or e.kind == "city" or m.form.endswith(("区", "旗", "县")))
-              and m.start not in ends]
+        ends |= {m.start for m in matches
+                 if addr.text[:m.start].endswith((addr.foreign_city, stem))}
+    strong = [m for m, e in kinds if e.kind in _OWN_UNITS and m.start not in ends and (
+        len(m.form) >= 3 or e.kind == "city" or m.form.endswith(("区", "旗", "县")))]
     if names_baotou or strong:
         return None
     matched = tuple(f"{e.kind}:{e.name}" for _, e in foreign)
@@ -144,34 +145,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     away = _outside(addr, matches)
     if away is not None:
         return away
-    for m in matches:
-        e = m.entries[0]
-        if e.kind == "outside" or (e.kind == "province" and e.province != INNER_MONGOLIA):
-            warnings.append(f"text also names {e.name} outside Baotou; placed in Baotou")
     named = {e.district for m in matches for e in m.entries if e.kind == "district" and e.district}
-    chosen: list[Entry] = []
-    penalty = 0.0
-    for m in matches:
-        entry, fits, ambiguous = _choose(m, named)
-        if not fits:
-            shorter = _shorter_fit(m, named, gaz)
-            if shorter is not None:
-                m = shorter
-                entry, fits, ambiguous = _choose(m, named)
-        if entry.kind in ("outside", "province"):
-            continue
-        if not fits and entry.kind == "community":  # names repeat: the named district wins
-            warnings.append(f"{m.form} is not in the district named in the text; ignored")
-            penalty += 0.1
-            continue
-        if not fits:
-            warnings.append(f"{m.form} is not in the district named in the text")
-            penalty += 0.15
-        if ambiguous:
-            spread = {e.district for e in m.entries if e.rank == entry.rank}
-            warnings.append(f"{m.form} names more than one place; took {entry.name}")
-            penalty += 0.3 if len(spread) > 1 else 0.1  # another district: a coin toss
-        chosen.append(entry)
+    chosen, penalty = _read_matches(matches, named, gaz, warnings)
     if "150204" in named and not any(e.kind == "city" for e in chosen):
         warnings.append("青山区 also exists in 武汉市; assumed Baotou")
     if not chosen:
@@ -188,33 +163,62 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
             chosen.append(town)
             best = town
             penalty += 0.2
-    if best.point is None:  # road/landmark without a point: fall back to its district
-        district = best.district or (next(iter(named)) if len(named) == 1 else None)
-        if len(named) == 1 and district not in named:  # 青山区钢铁大街: trust the named district
-            district = next(iter(named))
-            penalty -= 0.15  # the conflict below is about the road's extent, not the caller
+    if best.point is None:  # road/landmark without a point: its (or the named) district
+        # 青山区钢铁大街: a road's recorded district describes its extent, not the caller.
+        district = next(iter(named)) if len(named) == 1 else best.district
         holder = gaz.by_district.get(district) if district else None
         if holder is None:
             return Estimate(None, None, 0.0, matched=_labels(chosen), warnings=tuple(warnings),
                             reason=f"{best.name} has no coordinate and no single district")
         warnings.append(f"{best.name} has no coordinate; placed at district level")
-        best_point, radius, conf = holder.point, holder.radius_m, _CONFIDENCE[best.kind]
-        district_code: str | None = district
+        point, radius, level = holder.point, holder.radius_m, "district"
     else:
-        best_point, radius, conf = best.point, best.radius_m, _CONFIDENCE[best.kind]
-        district_code = best.district
-    for e in chosen:
-        if e.district and district_code and e.kind == "district" and not _fits(best, {e.district}):
-            warnings.append(f"text names {e.name} but {best.name} is elsewhere")
-            penalty += 0.15
+        point, radius, level, district = best.point, best.radius_m, best.kind, best.district
+        for e in chosen:
+            if e.kind == "district" and e.district and not _fits(best, {e.district}):
+                warnings.append(f"text names {e.name} but {best.name} is elsewhere")
+                penalty += 0.15
     radius = float(radius or 1000.0)
     if addr.relation:
         radius += 300.0 if addr.relation in _WIDE_RELATIONS else 150.0
-    return Estimate(best_point, radius, max(0.05, conf - penalty), district=district_code,
+    return Estimate(point, radius, max(0.05, _CONFIDENCE[best.kind] - penalty),
+                    district=district,
                     town=best.town if best.kind in ("town", "community", "hint") else None,
                     city=BAOTOU, province=INNER_MONGOLIA, matched=_labels(chosen),
-                    warnings=tuple(dict.fromkeys(warnings)),
-                    level="district" if best.point is None else best.kind)
+                    warnings=tuple(dict.fromkeys(warnings)), level=level)
+
+
+def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,
+                  warnings: list[str]) -> tuple[list[Entry], float]:
+    """Pick one entry per match; collect warnings and the confidence penalty."""
+    chosen: list[Entry] = []
+    penalty = 0.0
+    for m in matches:
+        entry, fits, ambiguous = _choose(m, named)
+        if not fits:
+            shorter = _shorter_fit(m, named, gaz)
+            if shorter is not None:
+                m = shorter
+                entry, fits, ambiguous = _choose(m, named)
+        if entry.kind == "outside" or (entry.kind == "province" and
+                                        entry.province != INNER_MONGOLIA):
+            warnings.append(f"text also names {entry.name} outside Baotou; placed in Baotou")
+            continue
+        if entry.kind == "province":
+            continue
+        if not fits and entry.kind == "community":  # names repeat: the named district wins
+            warnings.append(f"{m.form} is not in the district named in the text; ignored")
+            penalty += 0.1
+            continue
+        if not fits and entry.point is not None:
+            warnings.append(f"{m.form} is not in the district named in the text")
+            penalty += 0.15
+        if ambiguous:
+            spread = {e.district for e in m.entries if e.rank == entry.rank}
+            warnings.append(f"{m.form} names more than one place; took {entry.name}")
+            penalty += 0.3 if len(spread) > 1 else 0.1  # another district: a coin toss
+        chosen.append(entry)
+    return chosen, penalty
 
 
 def _labels(entries: list[Entry]) -> tuple[str, ...]:

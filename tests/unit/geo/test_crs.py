@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import InvalidCoordinates, distance_m, from_wgs84, to_wgs84
@@ -65,12 +65,14 @@ def test_outside_china_has_no_offset() -> None:
     assert to_wgs84(48.85, 2.35, "gcj02") == (48.85, 2.35)
 
 
+@settings(max_examples=60, deadline=None)
 @given(china_lat, china_lon)
 def test_gcj_round_trip(lat: float, lon: float) -> None:
     back = to_wgs84(*from_wgs84(lat, lon, "gcj02"), "gcj02")
     assert back == pytest.approx((lat, lon), abs=1e-7)
 
 
+@settings(max_examples=60, deadline=None)
 @given(china_lat, china_lon)
 def test_bd_round_trip(lat: float, lon: float) -> None:
     back = to_wgs84(*from_wgs84(lat, lon, "bd09"), "bd09")

@@ -122,8 +122,11 @@ class Case:
 
     @property
     def time_to_found(self) -> timedelta | None:
-        """From the report (case opened) to the person located, if they were."""
-        return None if self.located_at is None else self.located_at - self.opened_at
+        """From the report (case opened) to the person located, if they were; zero when
+        they were found before the report reached 110 (a found-person record)."""
+        if self.located_at is None:
+            return None
+        return max(self.located_at - self.opened_at, timedelta(0))
 
     def target(self, key: str) -> Target:
         """The target with this key.

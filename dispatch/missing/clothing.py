@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dispatch.missing.errors import InvalidPerson
+
 # Longest words first, so 藏青 wins over 青 and 短裤 over 裤.
 _COLOUR_WORDS: tuple[tuple[str, str], ...] = (
     ("藏青", "navy"),
@@ -145,6 +147,12 @@ class ClothingItem:
     colour: str | None
     item: str | None
     text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.colour is not None and self.colour not in COLOURS:
+            raise InvalidPerson(f"unknown colour code {self.colour!r}")
+        if self.item is not None and self.item not in ITEMS:
+            raise InvalidPerson(f"unknown garment code {self.item!r}")
 
 
 def normalise_colour(word: str | None) -> str | None:

@@ -335,10 +335,15 @@ def close_case(
     """Close the case with its outcome (``found_at`` defaults to located time or ``now``).
 
     Raises:
-        InvalidCaseTransition: the case is already closed.
+        InvalidCaseTransition: the case is already closed, or ``found_at`` lies outside
+            last seen .. ``now``.
     """
     if case.status is CaseStatus.CLOSED:
         raise InvalidCaseTransition(case.status.value, CaseClosed.type)
+    if found_at is not None and not case.last_seen.at <= found_at <= now:
+        raise InvalidCaseTransition(
+            case.status.value, CaseClosed.type, f"found_at {found_at.isoformat()} out of range"
+        )
     return CaseClosed(case.id, now, outcome, found_at, note)
 
 

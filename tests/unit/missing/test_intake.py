@@ -115,7 +115,7 @@ extracted_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(extracted_like)
 def test_extraction_parser_returns_a_person_or_raises_invalid_person(
     extracted: dict[str, object],

@@ -100,3 +100,23 @@ def test_more_person_rules() -> None:
     assert propose_case("r", {"places": [{"name": "包头站"}, 7, {"text": " "}]}).places == (
         "包头站",
     )
+
+
+def test_clothing_codes_are_checked() -> None:
+    from dispatch.missing.clothing import ClothingItem
+
+    with pytest.raises(InvalidPerson):
+        ClothingItem("magenta", None)
+    with pytest.raises(InvalidPerson):
+        ClothingItem(None, "cape")
+    assert ClothingItem("grey", "jacket").item == "jacket"
+
+
+def test_closing_with_a_found_time_out_of_range_is_refused() -> None:
+    case = opened()
+    with pytest.raises(InvalidCaseTransition):
+        close_case(case, Outcome.FOUND_SAFE, now=T0, found_at=T0 + minutes(1))
+    with pytest.raises(InvalidCaseTransition):
+        close_case(case, Outcome.FOUND_SAFE, now=T0, found_at=T0 - minutes(60))
+    closed, _ = apply(case, close_case(case, Outcome.FOUND_SAFE, now=T0, found_at=T0 - minutes(5)))
+    assert closed.time_to_found == minutes(0)  # found before the report reached 110

@@ -140,7 +140,7 @@ def test_the_17_minute_story() -> None:
         text="一位穿灰色夹克的老大爷在马路中间走",
     )
 
-    cases = build_case_index([case, woman_case, *distractors(2_000)])
+    cases = build_case_index([case, woman_case, *distractors(1_000)])
     found = build_found_index([FoundPerson("f-1", call_at - minutes(90), woman, *where)])
     started = time.perf_counter()
     matches = match_sighting(sighting, cases, found)

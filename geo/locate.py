@@ -31,9 +31,9 @@ from geo.model import DevicePoint, Location, Precinct, unplaced
 from geo.resolve import Estimate, resolve
 from geo.settings import get_settings
 
-_UNKNOWN_ACCURACY_M = 300.0
-_COARSE_RADIUS_M = 2000.0
-_MAX_ACCURACY_M = 50_000.0  # a coarser "fix" is a region, not a position  # a fix without accuracy is treated as a typical urban cell fix
+_UNKNOWN_ACCURACY_M = 300.0  # a fix without accuracy is treated as a typical urban cell fix
+_COARSE_RADIUS_M = 2000.0  # beyond this, a text estimate without a town names no precinct
+_MAX_ACCURACY_M = 50_000.0  # a coarser "fix" is a region, not a position
 
 
 def _device_confidence(accuracy_m: float) -> float:
@@ -66,7 +66,8 @@ def _activity_estimate(activity: Sequence[tuple[float, float, datetime]]) -> Est
         return None
     (lat, lon), _ = max(pts, key=lambda p: p[1])  # the latest point
     spread = max(distance_m((lat, lon), p) for p, _ in pts)
-    return Estimate((lat, lon), max(300.0, spread), 0.35, matched=("activity",))
+    radius = min(max(300.0, spread), _MAX_ACCURACY_M)
+    return Estimate((lat, lon), radius, 0.35, matched=("activity",))
 
 
 def _hint_estimate(region_hint: str | None) -> Estimate | None:
@@ -79,11 +80,14 @@ def _hint_estimate(region_hint: str | None) -> Estimate | None:
                    matched=tuple(f"hint:{m}" for m in hint.matched), warnings=())
 
 
-def _fuse(dev: Estimate, txt: Estimate) -> tuple[Estimate, str, list[str]]:
-    assert dev.point and txt.point and dev.radius_m and txt.radius_m
+def _fuse(dev: Estimate, txt: Estimate, txt_source: str) -> tuple[Estimate, str, list[str]]:
+    """Combine a device estimate with a placed text estimate (see the module rules)."""
+    if dev.point is None or txt.point is None:
+        return dev, "device", []
+    dev_r, txt_r = max(dev.radius_m or 0.0, 1.0), max(txt.radius_m or 0.0, 1.0)
     gap = distance_m(dev.point, txt.point)
-    good = dev.radius_m <= get_settings().good_accuracy_m
-    agree = gap <= dev.radius_m + txt.radius_m + 200.0
+    good = dev_r <= get_settings().good_accuracy_m
+    agree = gap <= dev_r + txt_r + 200.0
     warn = [] if agree else [f"text places the report {gap:.0f} m from the device fix"]
     # The text's district goes along: a fix within its radius of that district's edge is
     # reported there, with a warning (district edges are only good to ~300 m).
@@ -91,12 +95,12 @@ def _fuse(dev: Estimate, txt: Estimate) -> tuple[Estimate, str, list[str]]:
     if good:
         return dev, "device", warn
     if not agree:
-        pick = dev if dev.radius_m <= txt.radius_m else txt
-        return pick, ("device" if pick is dev else "address"), warn
-    wd, wt = 1.0 / dev.radius_m**2, 1.0 / txt.radius_m**2
+        pick = dev if dev_r <= txt_r else txt
+        return pick, ("device" if pick is dev else txt_source), warn
+    wd, wt = 1.0 / dev_r**2, 1.0 / txt_r**2
     lat = (dev.point[0] * wd + txt.point[0] * wt) / (wd + wt)
     lon = (dev.point[1] * wd + txt.point[1] * wt) / (wd + wt)
-    radius = max(min(dev.radius_m, txt.radius_m) * 0.8, 1.0 / math.sqrt(wd + wt))
+    radius = max(min(dev_r, txt_r) * 0.8, 1.0 / math.sqrt(wd + wt))
     conf = min(0.97, 1 - (1 - dev.confidence) * (1 - txt.confidence))
     fused = Estimate((lat, lon), radius, conf, txt.district, txt.town if wt > wd else None)
     return fused, "combined", warn
@@ -137,7 +141,7 @@ def locate(
             if est.point is not None:
                 break
     if dev is not None and txt is not None and txt.point is not None:
-        est, source, more = _fuse(dev, txt)
+        est, source, more = _fuse(dev, txt, txt_source)
         warnings += more
         warnings += list(txt.warnings)
         matched = dev.matched + txt.matched

@@ -125,3 +125,15 @@ def test_out_of_area_hint_warns_but_text_decides() -> None:
     loc = geo.locate("土右旗萨拉齐镇", region_hint="江苏省苏州市")
     assert loc.precinct == "150221104"
     assert any("outside Baotou" in w for w in loc.warnings)
+
+
+def test_zero_accuracy_fix_with_text() -> None:
+    loc = geo.locate("昆区少先路", device=DevicePoint(*SEAT_SHAOXIAN, accuracy_m=0))
+    assert loc.source == "device" and loc.precinct == "150203001"
+
+
+def test_conflicting_text_kept_reports_its_own_source() -> None:
+    loc = geo.locate("有人打架", address="达茂旗百灵庙镇",
+                     device=DevicePoint(*SEAT_SHAOXIAN, accuracy_m=45_000))
+    assert loc.source == "address" and loc.precinct == "150223104"
+    assert any("from the device fix" in w for w in loc.warnings)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import geo
 from geo import DevicePoint
 
@@ -137,3 +140,15 @@ def test_conflicting_text_kept_reports_its_own_source() -> None:
                      device=DevicePoint(*SEAT_SHAOXIAN, accuracy_m=45_000))
     assert loc.source == "address" and loc.precinct == "150223104"
     assert any("from the device fix" in w for w in loc.warnings)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.floats(), st.floats(), st.sampled_from(["wgs84", "gcj02", "bd09", "utm", ""]),
+       st.one_of(st.none(), st.floats()), st.sampled_from(["", "昆区少先路", "江苏省苏州市", "😀"]))
+def test_locate_never_raises_on_any_device(lat: float, lon: float, crs: str,
+                                           acc: float | None, text: str) -> None:
+    loc = geo.locate(text, device=DevicePoint(lat, lon, crs, acc))
+    assert isinstance(loc, geo.Location)
+    assert (loc.lat is None) == (loc.lon is None)
+    if loc.radius_m is not None:
+        assert math.isfinite(loc.radius_m) and loc.radius_m >= 0

@@ -86,7 +86,8 @@ def _choose(match: Match, named: set[str]) -> tuple[Entry, bool, bool]:
     if district is not None:  # 石拐 is the county first, not 石拐街道 or the GeoNames village
         return district, _fits(district, named), False
     fitting = [e for e in match.entries if _fits(e, named)]
-    pool = fitting or list(match.entries)
+    exact = [e for e in fitting if named & set(e.districts)]  # 稀土高新区 over 九原区
+    pool = exact or fitting or list(match.entries)
     towns = [e for e in pool if e.kind == "town"]
     if towns and any(e.kind == "hint" for e in pool):  # 五当召: the official town name first
         pool = towns

@@ -10,26 +10,28 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page, ViewportSize, sync_playwright
 
 import geo
-from tests.support import ROOT, RedisServer, Service, wait_until
+from tests.support import ROOT, RedisServer, Service, free_port, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-VIEWPORT = {"width": 1600, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1600, "height": 900}
 
 
 class Stack:
     """The service under test, its tokens, and helpers to open consoles on it."""
 
-    def __init__(self, service: Service, browser: Browser) -> None:
+    def __init__(self, service: Service, browser: Browser, second_api: str) -> None:
         self.service = service
         self.browser = browser
+        self.second_api = second_api  # another API process on the same Redis
         self._tokens: dict[tuple[str, str | None], str] = {}
+        self._errors: dict[int, list[str]] = {}
 
     def token(self, role: str, precinct: str | None = None) -> str:
         """A signed token from the real CLI, ``python -m dispatch token``.
@@ -65,22 +67,35 @@ class Stack:
         context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
                                            timezone_id="Asia/Shanghai")
         page = context.new_page()
-        page.errors = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+        errors = self._errors.setdefault(id(page), [])
+
+        def record(exc: Error) -> None:
+            errors.append(str(exc))
+
+        page.on("pageerror", record)
         url = f"{self.service.base}/console/{console}?token={self.token(role, precinct)}"
         page.goto(url)
         return page
 
-    def report(self, text: str, precinct_id: str) -> str:
+    def errors(self, page: Page) -> list[str]:
+        """Uncaught script errors of a page opened with :meth:`open`."""
+        return self._errors.get(id(page), [])
+
+    def report(self, text: str, precinct_id: str, base: str | None = None) -> str:
         """Post a report located at a precinct's seat over HTTP; return its incident id."""
         lat, lon = geo.precinct(precinct_id).seat
         body: dict[str, Any] = {"channel": "call", "text": text,
                                 "location": {"lat": lat, "lon": lon, "crs": "wgs84",
                                              "accuracy_m": 15}}
-        r = httpx.post(f"{self.service.base}/v1/reports", json=body, timeout=10,
+        r = httpx.post(f"{base or self.service.base}/v1/reports", json=body, timeout=10,
                        headers={"Authorization": f"Bearer {self.token('call_taker')}"})
         assert r.status_code == 202, r.text
         return str(r.json()["id"])
+
+    def call(self, method: str, path: str, base: str | None = None) -> httpx.Response:
+        """An HTTP request with a command token."""
+        return httpx.request(method, f"{base or self.service.base}{path}", timeout=10,
+                             headers={"Authorization": f"Bearer {self.token('command')}"})
 
 
 @pytest.fixture(scope="session")
@@ -92,13 +107,24 @@ def e2e_redis() -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="session")
 def e2e_service(e2e_redis: RedisServer) -> Iterator[Service]:
-    """API, worker and scheduler; P3 ack clock short so the board shows an escalation."""
+    """API (plus a second API process), worker and scheduler on one Redis; the P3 ack
+    clock is short so the command board shows an escalation."""
     svc = Service(e2e_redis.url, namespace="e2e", ACK_TIMEOUT_P1_S="120",
                   ACK_TIMEOUT_P2_S="120", ACK_TIMEOUT_P3_S="3")
+    second = free_port()
     try:
+        # The second API boots while start_all waits for the first.
+        svc.spawn("api2", [sys.executable, "-m", "uvicorn", "dispatch.app:create_app",
+                           "--factory", "--host", "127.0.0.1", "--port", str(second),
+                           "--log-level", "warning"])
         svc.start_all()
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{second}/healthz", timeout=1)
+                   .status_code in (200, 503), 30, what="the second API to serve")
+        svc.second_api = f"http://127.0.0.1:{second}"  # type: ignore[attr-defined]
         yield svc
     finally:
+        for name in list(svc.procs):
+            svc.kill(name)  # SIGKILL: nothing to flush, Redis holds the state
         svc.stop()
 
 
@@ -114,7 +140,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def stack(e2e_service: Service, browser: Browser) -> Stack:
-    s = Stack(e2e_service, browser)
+    s = Stack(e2e_service, browser, e2e_service.second_api)  # type: ignore[attr-defined]
     # Warm the worker (first triage loads its model) so timings measure the steady state.
     first = s.report("热身：咨询户籍办理时间", geo.precincts()[0].id)
     wait_until(lambda: e2e_service.incident(first)["status"] != "received", 30,

@@ -72,7 +72,7 @@ async function preview() {
   const text = $("#f-text").value;
   const seq = ++state.previewSeq;
   if (!text.trim()) { fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判")); return; }
-  if (Date.now() < state.previewOffUntil) return;
+  if (Date.now() < state.previewOffUntil) { previewUnavailable(); return; }
   try {
     const t = await api("/v1/triage/preview", { method: "POST", body: { text, channel: $("#f-channel").value } });
     if (seq === state.previewSeq) renderPreview(text, t);
@@ -80,11 +80,15 @@ async function preview() {
     if (seq !== state.previewSeq) return;
     if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
       state.previewOffUntil = Date.now() + 60000;  // not offered by this server: ask again later
-      fill($("#preview"), el("p", { class: "quiet" }, "研判预览暂未开放，提交后由系统研判"));
+      previewUnavailable();
     } else if (!(err instanceof ApiError && err.status === 422)) {
       fill($("#preview"), el("p", { class: "quiet" }, explain(err)));
     }
   }
+}
+
+function previewUnavailable() {
+  fill($("#preview"), el("p", { class: "quiet" }, "研判预览暂未开放，提交后由系统研判"));
 }
 
 let previewTimer = null;
@@ -150,7 +154,7 @@ async function follow(id) {
     }
     if (seq !== followSeq) return;
     renderCurrent(inc);
-    if (inc.status !== "received") { loadDuplicates(inc, seq); return; }
+    if (inc.status !== "received") { loadDuplicates(inc, seq); loadRecent(); return; }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -197,6 +201,20 @@ function renderCurrent(inc) {
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—")),
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
+}
+
+// Keep the followed incident's status current, without disturbing an override in progress.
+async function refreshCurrent() {
+  const box = $("#current");
+  if (!state.current || box.contains(document.activeElement) || ($("#o-reason") && $("#o-reason").value)) return;
+  try {
+    const inc = await api(`/v1/incidents/${encodeURIComponent(state.current)}`);
+    const head = box.querySelector(".preview-head");
+    if (head && inc.id === state.current) {
+      fill(head, prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)),
+        ...flagChips(inc.flags), statusChip(inc.status));
+    }
+  } catch { /* the next poll tries again */ }
 }
 
 async function loadDuplicates(inc, seq) {
@@ -270,6 +288,7 @@ async function main() {
   // The call-taker has no feed: the badge tracks whether the API answers.
   const poll = async () => {
     const ok = await loadRecent();
+    if (ok) refreshCurrent();
     showConnection(conn, ok ? "live" : "down", ok ? "" : "正在重试");
   };
   await poll();

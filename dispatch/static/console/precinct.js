@@ -166,7 +166,7 @@ function select(id) {
 function describeEvent(ev) {
   const p = ev.payload || {};
   const parts = [];
-  if (p.category || p.priority) parts.push(`${p.priority || ""} ${label(CATEGORY, p.category)}`.trim());
+  if (p.category || p.priority) parts.push([p.priority, p.category && label(CATEGORY, p.category)].filter(Boolean).join(" "));
   if (p.precinct) parts.push(`派出所 ${state.names.get(p.precinct) || p.precinct}`);
   if (p.status) parts.push(label(STATUS, p.status));
   if (p.level) parts.push(`升级至第 ${p.level} 级`);

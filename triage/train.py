@@ -17,8 +17,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from triage.codes import CATEGORIES, CHANNELS, PRIORITIES
 from triage.cues import scan
@@ -75,8 +73,13 @@ def parse_line(line: str, category: str, where: str) -> Example | None:
     return Example(text=rest.strip(), channel=channel, category=category, priority=head)
 
 
-def load_corpus(folder: Traversable | None = None) -> list[Example]:
-    """Read every ``<category>.txt`` in the corpus folder, in category order."""
+def load_corpus(folder: Traversable | Path | None = None) -> list[Example]:
+    """Read every ``<category>.txt`` in the corpus folder, in category order.
+
+    Raises:
+        CorpusError: a line is malformed.
+        OSError: a category file is missing.
+    """
     folder = folder or corpus_dir()
     examples: list[Example] = []
     for category in CATEGORIES:
@@ -95,6 +98,10 @@ def features_of(example: Example) -> dict[str, int]:
 
 def fit(examples: Sequence[Example]) -> dict[str, object]:
     """Fit the model and return the artifact as a JSON-ready dict."""
+    # Imported here: scikit-learn is a training-time dependency, not a triage-time one.
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
     docs = [features_of(e) for e in examples]
     df: dict[str, int] = {}
     for doc in docs:
@@ -114,7 +121,7 @@ def fit(examples: Sequence[Example]) -> dict[str, object]:
             vals.append(tf * idf[i] / norm)
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(total, len(vocab)))
     labels = np.array([CATEGORIES.index(e.category) for e in examples])
-    clf = LogisticRegression(C=C, max_iter=5000, tol=1e-6)
+    clf = LogisticRegression(C=C, solver="newton-cg", max_iter=500, tol=1e-6)
     clf.fit(matrix, labels)
     order = [list(clf.classes_).index(i) for i in range(len(CATEGORIES))]
     coef = clf.coef_[order].T
@@ -135,6 +142,31 @@ def fit(examples: Sequence[Example]) -> dict[str, object]:
 def render(artifact: dict[str, object]) -> str:
     """Serialise the artifact deterministically."""
     return json.dumps(artifact, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def artifacts_match(first: str, second: str, tolerance: float = 1.5 * 10**-DIGITS) -> bool:
+    """True when two artifact texts are equal byte for byte, or weight for weight.
+
+    BLAS libraries may round the last stored digit differently on another machine, so
+    weights may differ by one rounding unit, and a feature at the pruning threshold may
+    be kept by one build and pruned by the other.
+    """
+    if first == second:
+        return True
+    a, b = json.loads(first), json.loads(second)
+    if a["classes"] != b["classes"] or a.get("format") != b.get("format"):
+        return False
+    if not np.allclose(a["intercept"], b["intercept"], rtol=0.0, atol=tolerance):
+        return False
+    fa, fb = a["features"], b["features"]
+    for gram in fa.keys() | fb.keys():
+        if gram not in fa or gram not in fb:
+            only = fa.get(gram) or fb[gram]
+            if max(abs(w) for w in only[1:]) > PRUNE_BELOW + tolerance:
+                return False
+        elif not np.allclose(fa[gram], fb[gram], rtol=0.0, atol=tolerance):
+            return False
+    return True
 
 
 def build(examples: Iterable[Example] | None = None) -> str:

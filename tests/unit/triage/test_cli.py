@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from triage import CATEGORIES
+from triage.train import build, load_corpus
+
 
 def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -68,12 +71,21 @@ def test_eval_of_a_malformed_file_fails_cleanly(tmp_path: Path) -> None:
     assert _run("eval", str(tmp_path / "missing.jsonl")).returncode == 2
 
 
-def test_train_check_confirms_the_committed_artifact(tmp_path: Path) -> None:
-    proc = _run("train", "--check")
+def test_train_writes_a_deterministic_artifact_from_a_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for category in CATEGORIES:
+        lines = [f"P3 {category}的第{n}个例子，有人报警说{category}" for n in range(3)]
+        (corpus / f"{category}.txt").write_text("\n".join(lines), encoding="utf-8")
+    first = tmp_path / "a.json"
+    proc = _run("train", "--corpus", str(corpus), "--output", str(first))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = tmp_path / "model.json"
-    assert _run("train", "--output", str(out)).returncode == 0
-    assert json.loads(out.read_text(encoding="utf-8"))["format"] == 1
+    # The same corpus trained in this process gives the same bytes.
+    assert first.read_text(encoding="utf-8") == build(load_corpus(corpus))
+    assert json.loads(first.read_text(encoding="utf-8"))["classes"] == list(CATEGORIES)
+    (corpus / "fraud.txt").write_text("X1 bad line", encoding="utf-8")
+    proc = _run("train", "--corpus", str(corpus), "--output", str(first))
+    assert proc.returncode == 2 and "fraud.txt:1" in proc.stderr
 
 
 @pytest.mark.parametrize("args", [(), ("classify",), ("eval",), ("train",)])

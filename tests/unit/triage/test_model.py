@@ -9,12 +9,28 @@ import pytest
 
 from triage import ArtifactError, CATEGORIES, CorpusError
 from triage.model import gram_list, load_model, model_from_json, ngrams
-from triage.train import Example, build, fit, load_corpus, parse_line, render
+from triage.train import Example, artifacts_match, build, fit, load_corpus, parse_line, render
 
 
 def test_committed_artifact_matches_a_fresh_rebuild() -> None:
     committed = resources.files("triage.data").joinpath("model.json").read_text(encoding="utf-8")
-    assert build() == committed
+    assert artifacts_match(committed, build())
+
+
+def test_artifacts_match_tolerates_one_rounding_unit_only() -> None:
+    base = {"format": 1, "classes": ["a", "b"], "intercept": [0.1, -0.1],
+            "features": {"x": [1.0, 0.5, -0.5], "y": [2.0, 0.03, 0.0]}}
+    near = json.loads(json.dumps(base))
+    near["features"]["x"][1] = 0.5001
+    far = json.loads(json.dumps(base))
+    far["features"]["x"][1] = 0.51
+    pruned = json.loads(json.dumps(base))
+    del pruned["features"]["y"]
+    text = render(base)
+    assert artifacts_match(text, text)
+    assert artifacts_match(text, render(near))
+    assert not artifacts_match(text, render(far))
+    assert not artifacts_match(text, render(pruned))
 
 
 def test_artifact_is_small_and_covers_the_taxonomy() -> None:

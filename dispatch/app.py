@@ -128,7 +128,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
 
     @app.websocket("/v1/consoles/{feed}/ws")
     async def console(ws: WebSocket, feed: str, since: str | None = None,
-                      token: str | None = None) -> None:
+                      token: str | None = None, priorities: str | None = None) -> None:
         """A precinct's (or the command centre's) live feed; see dispatch.api.ws."""
         # Accept first: a refusal is then a websocket close code a console can act on,
         # not a bare HTTP 403 from the handshake.
@@ -149,7 +149,14 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         if not valid_since(since):
             await ws.close(CLOSE_BAD_REQUEST, "since must be a stream id like 1700000000000-0")
             return
-        session = ConsoleSession(ws, feed, ws.app.state.hub, ws.app.state.store, clk.now, who)
+        wanted = None
+        if priorities:
+            wanted = frozenset(p.strip() for p in priorities.split(","))
+            if not wanted <= {"P1", "P2", "P3", "P4"}:
+                await ws.close(CLOSE_BAD_REQUEST, "priorities must be a list like P1,P2")
+                return
+        session = ConsoleSession(ws, feed, ws.app.state.hub, ws.app.state.store, clk.now, who,
+                                 wanted)
         await session.run(since)
 
     @app.get("/healthz", tags=["operations"])

@@ -46,6 +46,7 @@ class Principal:
     role: Role
     name: str
     precinct: str | None = None
+    expires_at: datetime | None = None
 
     @property
     def actor(self) -> str:
@@ -98,7 +99,8 @@ def verify(secret: str, token: str | None) -> Principal:
     precinct = claims.get("precinct")
     if role is Role.precinct and not isinstance(precinct, str):
         raise Unauthenticated("a precinct token must name its precinct")
-    return Principal(role=role, name=str(claims["sub"]), precinct=precinct)
+    return Principal(role=role, name=str(claims["sub"]), precinct=precinct,
+                     expires_at=datetime.fromtimestamp(int(claims["exp"]), timezone.utc))
 
 
 def require(principal: Principal, *roles: Role) -> None:

@@ -8,7 +8,11 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
 * server → ``ping`` every ``PING_S`` seconds of silence (the websocket layer pings too);
 * client → ``{"type": "ack", "incident_id": ...}`` appends ``incident.acknowledged``; the
   server answers ``ack_result`` (``ok`` or an ``error``);
-* client → ``{"type": "ping"}`` is answered with ``pong``.
+* client → ``{"type": "ping"}`` is answered with ``pong``;
+* subscription filter (NENA-STA-024's subscribe with a filter): ``?priorities=P1,P2``
+  delivers only incident events of those priorities (escalations always pass);
+* expiry: when the token expires the server sends ``expired`` and closes with 4401; the
+  console reconnects with a fresh token and ``since``.
 
 Close codes: 4400 bad ``since``, 4401 bad token, 4403 not this console's feed, 4404 unknown feed, 4008 the console fell too far behind
 (reconnect with ``since``), 1011 server error.
@@ -45,13 +49,15 @@ class ConsoleSession:
     """One connected console: backlog, live events, acks."""
 
     def __init__(self, ws: WebSocket, feed: str, hub: FeedHub, store: RedisStore,
-                 now: Callable[[], Any], principal: Principal) -> None:
+                 now: Callable[[], Any], principal: Principal,
+                 priorities: frozenset[str] | None = None) -> None:
         self.ws = ws
         self.feed = feed
         self.hub = hub
         self.store = store
         self.now = now
         self.principal = principal
+        self.priorities = priorities
         self.last: tuple[int, int] = (0, 0)
         self.last_sent = 0.0
 
@@ -75,13 +81,16 @@ class ConsoleSession:
             sender = asyncio.create_task(self._live(sub.queue))
             pinger = asyncio.create_task(self._ping())
             slow = asyncio.create_task(sub.overflowed.wait())
-            done, pending = await asyncio.wait({receiver, sender, slow, pinger},
+            expiry = asyncio.create_task(self._expire())
+            done, pending = await asyncio.wait({receiver, sender, slow, pinger, expiry},
                                                return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             if slow in done:
                 await self.ws.close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
+            elif expiry in done:
+                await self.ws.close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a new one")
             for task in done:
                 if task is not slow and task.exception() and not isinstance(
                         task.exception(), WebSocketDisconnect):
@@ -95,14 +104,34 @@ class ConsoleSession:
         while True:
             entries = await self.hub.r.xrange(key, min=start, max="+", count=500)
             for entry_id, fields in entries:
-                await self.ws.send_text(json.dumps(feed_message(entry_id, fields),
-                                                   ensure_ascii=False))
+                text = json.dumps(feed_message(entry_id, fields), ensure_ascii=False)
+                if self._wanted(text):
+                    await self.ws.send_text(text)
                 self.last = stream_id(entry_id)
             if len(entries) < 500:
                 if self.last < stream_id(since):
                     self.last = stream_id(since)
                 return
             start = "(" + entries[-1][0]
+
+    async def _expire(self) -> None:
+        """Finish when the console's token expires (after telling it)."""
+        expires = self.principal.expires_at
+        if expires is None:
+            await asyncio.Event().wait()
+            return
+        await asyncio.sleep(max(0.0, (expires - self.now()).total_seconds()))
+        await self.send("expired", {"reason": "token expired"})
+
+    def _wanted(self, text: str) -> bool:
+        """Does a feed entry pass the console's priority filter?"""
+        if self.priorities is None:
+            return True
+        message = json.loads(text)
+        if message.get("type") == "incident.escalated":
+            return True
+        priority = (message.get("incident") or {}).get("priority")
+        return priority is None or priority in self.priorities
 
     async def _ping(self) -> None:
         """Say something after PING_S of silence, so consoles can tell a dead link."""
@@ -120,8 +149,9 @@ class ConsoleSession:
             if sid <= self.last:
                 continue  # already sent in the backlog
             self.last = sid
-            await self.ws.send_text(text)
-            self.last_sent = loop.time()
+            if self._wanted(text):
+                await self.ws.send_text(text)
+                self.last_sent = loop.time()
 
     async def _receive(self) -> None:
         while True:

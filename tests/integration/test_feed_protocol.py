@@ -1,0 +1,49 @@
+"""Subscription filters and token expiry on the console feed (NENA-STA-024-like)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from dispatch.auth import Role, issue
+from tests.integration.conftest import Console
+from tests.integration.test_lifecycle import fresh_point
+from tests.support import Service
+
+
+async def test_priority_filter_passes_only_the_wanted_incidents(service: Service) -> None:
+    console = await Console.open(service.ws_url("command") + "&priorities=P1")
+    await console.next()
+    routine = service.post_report({"channel": "call", "text": "楼上邻居装修太吵了，影响休息",
+                                   "location": fresh_point()}).json()["id"]
+    urgent = service.post_report({"channel": "call", "text": "有人拿刀捅人了，流了很多血",
+                                  "location": fresh_point()}).json()["id"]
+    service.wait_status(routine, "assigned")
+    got = await console.wait_for(lambda m: m.get("incident_id") == urgent
+                                 and m["type"] == "incident.assigned")
+    assert got["incident"]["priority"] == "P1"
+    assert routine not in {m.get("incident_id") for m in console.messages}
+    await console.close()
+
+
+async def test_an_expired_token_is_told_and_closed(service: Service) -> None:
+    token = issue(service.env["DISPATCH_SECRET"], Role.command, ttl=timedelta(seconds=2))
+    async with connect(f"{service.ws_base}/v1/consoles/command/ws?token={token}") as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        kinds = []
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                kinds.append(json.loads(await ws.recv())["type"])
+        assert "expired" in kinds
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_a_bad_filter_is_refused(service: Service) -> None:
+    with pytest.raises(ConnectionClosed) as closed:
+        async with connect(service.ws_url("command") + "&priorities=P1,urgent") as ws:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400

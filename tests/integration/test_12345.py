@@ -72,8 +72,11 @@ def test_non_police_forum_post_author_is_told_on_the_forum(world: World) -> None
                          "forum": {"post_id": post_id, "author": "夜归人"}})
     incident_id = r.json()["id"]
     h = transfer_of(world, incident_id)
-    post = wait_until(lambda: (lambda p: p if p.get("replies") else None)(
-        svc.get(f"/v1/forum/posts/{post_id}").json()), 10, what="the author to be told")
+    def told_on_forum() -> dict | None:
+        p = svc.get(f"/v1/forum/posts/{post_id}").json()
+        return p if p.get("replies") else None
+
+    post = wait_until(told_on_forum, 10, what="the author to be told")
     assert post["replies"][0]["by"] == "system" and h["id"] in post["replies"][0]["text"]
     assert post["status"] == "replied"
     incident = svc.incident(incident_id)

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import to_wgs84
 from geo.errors import LayerError
+from geo.grid import Grid, build_grid
 from geo.model import Precinct
 from geo.settings import get_settings
 
@@ -50,11 +51,20 @@ class Layer:
         return int(min(hits)) if len(hits) else None
 
     def indexes_at(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-        """Vectorised: area index per point (-1 where none)."""
-        pts = shapely.points(np.column_stack([lons, lats]))
-        pairs = self.tree.query(pts, predicate="within")
-        out = np.full(len(pts), -1, dtype=np.int64)
-        out[pairs[0][::-1]] = pairs[1][::-1]  # first hit wins, as in index_at
+        """Vectorised: area index per point (-1 where none).
+
+        Points in grid cells wholly inside (or outside) every polygon are answered from
+        the grid; the rest by one vectorised STRtree query.
+        """
+        lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+        out, undecided = _grid_of(self).lookup(lons, lats)
+        idx = np.nonzero(undecided)[0]
+        if len(idx):
+            pts = shapely.points(np.column_stack([lons[idx], lats[idx]]))
+            pairs = self.tree.query(pts, predicate="within")
+            exact = np.full(len(idx), -1, dtype=np.int64)
+            exact[pairs[0][::-1]] = pairs[1][::-1]  # first hit wins, as in index_at
+            out[idx] = exact
         return out
 
     def nearest(self, lat: float, lon: float) -> tuple[int, float]:
@@ -63,6 +73,18 @@ class Layer:
         idx = int(self.tree.nearest(pt))
         deg = self.areas[idx].geom.distance(pt)
         return idx, deg * _M_PER_DEG * math.cos(math.radians(lat))
+
+
+_GRIDS: dict[int, tuple[Layer, Grid]] = {}
+
+
+def _grid_of(layer: Layer) -> Grid:
+    """The lookup grid of a layer, built on first use (layers live for the process)."""
+    hit = _GRIDS.get(id(layer))
+    if hit is None or hit[0] is not layer:
+        hit = (layer, build_grid(layer.tree, [a.geom for a in layer.areas]))
+        _GRIDS[id(layer)] = hit
+    return hit[1]
 
 
 def _layer(areas: list[Area]) -> Layer:

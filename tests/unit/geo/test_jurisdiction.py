@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import shapely
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,3 +97,17 @@ def test_device_location_is_consistent(lat: float, lon: float, acc: float) -> No
         assert geo.precinct(loc.precinct).district == loc.district
     if loc.in_jurisdiction is False:
         assert loc.precinct is None and loc.district is None
+
+
+def test_grid_lookup_agrees_with_exact_query() -> None:
+    from geo import layers
+
+    rng = np.random.default_rng(3)
+    lats, lons = rng.uniform(40.2, 42.9, 20_000), rng.uniform(109.1, 111.6, 20_000)
+    layer, _ = layers.precinct_layer()
+    fast = layer.indexes_at(lats, lons)
+    pairs = layer.tree.query(shapely.points(np.column_stack([lons, lats])), predicate="within")
+    exact = np.full(len(lats), -1)
+    exact[pairs[0]] = pairs[1]
+    assert (fast == exact).all()
+    assert (fast >= 0).sum() > 5_000  # Baotou fills ~44 % of this box

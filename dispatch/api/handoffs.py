@@ -120,7 +120,7 @@ def list_handoffs(store: StoreDep, who: PrincipalDep,
                   limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     """Hand-offs (id, incident_id, agency, kind, status, packet …), newest first."""
     require(who, Role.command, Role.call_taker, Role.analyst)
-    items = HandoffRecords(store).list(incident_id, status.value if status else None,
+    items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
     return {"items": [h.to_dict() for h in items], "count": len(items)}
 

@@ -66,7 +66,7 @@ class PostStore:
 
     def by_due(self, limit: int, status: PostStatus | None = None) -> list[Post]:
         """Open posts, soonest target first."""
-        ids = self.r.zrange(self.due_key, 0, max(limit * 4, limit) - 1)
+        ids = [str(i) for i in self.r.zrange(self.due_key, 0, max(limit * 4, limit) - 1)]
         posts = self.many(ids)
         if status is not None:
             posts = [p for p in posts if p.status is status]
@@ -74,7 +74,8 @@ class PostStore:
 
     def received_between(self, start: datetime, end: datetime) -> list[Post]:
         """Every post received in ``[start, end)``."""
-        ids = self.r.zrangebyscore(self.recv_key, start.timestamp(), f"({end.timestamp()}")
+        ids = [str(i) for i in self.r.zrangebyscore(self.recv_key, start.timestamp(),
+                                                    f"({end.timestamp()}")]
         out: list[Post] = []
         for i in range(0, len(ids), 1000):
             out.extend(self.many(ids[i:i + 1000]))

@@ -75,7 +75,7 @@ def weight(age_s: float, half_life_s: float = HALF_LIFE_S) -> float:
     """
     if age_s > MAX_AGE_S:
         return 0.0
-    return 0.5 ** (max(0.0, age_s) / half_life_s)
+    return float(0.5 ** (max(0.0, age_s) / half_life_s))
 
 
 def estimate(points: Sequence[Trace], now: datetime) -> WeakFix | None:

@@ -245,7 +245,7 @@ def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
     new, event = _step(new, "acknowledged", now, incident.received_at, actor=actor, via=via,
                        latency_s=round((now - h.created_at).total_seconds(), 3),
                        on_time=now <= h.ack_due_at)
-    events = (event,)
+    events: tuple[Event, ...] = (event,)
     if h.kind == CROSS:
         events += _status_move(incident, Status.HANDED_OFF, now, actor,
                                f"accepted by {h.agency_name} ({h.id})")
@@ -282,6 +282,7 @@ def record_outcome(h: Handoff, incident: Incident, result: str, note: str | None
 
 def overdue(h: Handoff, kind: str, received_at: datetime, now: datetime) -> Change | None:
     """The escalation of a missed acknowledgment or locate target (None: nothing missed)."""
+    due: datetime | None
     if kind == "ack":
         pending, due = h.acknowledged_at is None, h.ack_due_at
         key, reason = ack_deadline_key(h.id), "the receiving agency has not acknowledged"

@@ -49,6 +49,11 @@ def _prologue(cid: str, now: datetime, sender: Agency, agent: str | None = None)
     return out
 
 
+def _priority_number(priority: str | None) -> int:
+    """P1 → 1 … P4 → 4; 9 when the incident is not triaged."""
+    return int(priority[1]) if priority and len(priority) == 2 and priority[1].isdigit() else 9
+
+
 def pidf_circle(entity: str, lat: float, lon: float, radius_m: float, method: str) -> str:
     """A PIDF-LO document with one GML circle (RFC 5491), values escaped."""
     return (
@@ -177,8 +182,7 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
         "incidentStatusCommonRegistryText": ["Transferred" if kind == "to_12345" else "Handoff"],
         "internalIncidentId": incident.id, "documentIdentification": [handoff_id],
         "incidentPriorityInternalText": incident.priority or "unknown",
-        "incidentCommonPriorityNumber": int(incident.priority[1]) if (
-            incident.priority or "").startswith("P") else 9,
+        "incidentCommonPriorityNumber": _priority_number(incident.priority),
         "locationReference": [{"$ref": loc_id}] if packet["locationComponent"] else [],
         "personReference": [{"$ref": x["$id"]} for x in persons],
         "notesReference": note_ids,

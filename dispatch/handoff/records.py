@@ -67,17 +67,17 @@ class HandoffRecords:
         return [Handoff.from_dict(json.loads(raw))
                 for raw in self.r.mget([self.key(i) for i in ids]) if raw is not None]
 
-    def list(self, incident_id: str | None = None, status: str | None = None,
+    def find(self, incident_id: str | None = None, status: str | None = None,
              kind: str | None = None, limit: int = 100) -> list[Handoff]:
         """Hand-offs matching every given filter, newest first."""
         if incident_id:
-            ids = sorted(self.r.smembers(f"{self.ns}:handoff:inc:{incident_id}"))
+            ids = sorted(str(i) for i in self.r.smembers(f"{self.ns}:handoff:inc:{incident_id}"))
             items = sorted(self._many(ids), key=lambda h: h.created_at, reverse=True)
         else:
             items = []
             start = 0
             while len(items) < limit:
-                ids = self.r.zrevrange(self.all_key, start, start + 499)
+                ids = [str(i) for i in self.r.zrevrange(self.all_key, start, start + 499)]
                 if not ids:
                     break
                 start += 500

@@ -102,7 +102,7 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
     expect(item).to_have_attribute("data-status", "acknowledged", timeout=seconds(5) * 1000)
 
     # The command centre's board shows it acknowledged.
-    row = command.locator("#board-table tr", has_text=marker)
+    row = command.locator("#board-table tbody tr", has_text=marker)
     expect(row).to_have_attribute("data-status", "acknowledged", timeout=seconds(5) * 1000)
     expect(row).to_contain_text("已签收")
     incident_id = row.get_attribute("data-id")
@@ -114,6 +114,19 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
 
     # The timeline on the precinct console now lists the ack too.
     expect(precinct.locator("#detail .timeline")).to_contain_text("签收", timeout=seconds(5) * 1000)
+
+    # The officer sends the fastest recommended unit, then sets out.
+    unit = precinct.locator("#recommendations [data-unit]").first
+    expect(unit).to_be_visible(timeout=seconds(5) * 1000)
+    unit_id = unit.get_attribute("data-unit")
+    assert unit_id
+    unit.click()
+    expect(precinct.locator("#detail-units")).to_contain_text(unit_id, timeout=seconds(5) * 1000)
+    precinct.locator("#detail [data-status='en_route']").click()
+    expect(item).to_have_attribute("data-status", "en_route", timeout=seconds(5) * 1000)
+    expect(row).to_have_attribute("data-status", "en_route", timeout=seconds(5) * 1000)
+    state = stack.service.incident(incident_id)
+    assert state["status"] == "en_route" and unit_id in state["units"]
     # Wait for the short P3 clock to escalate a seed, so the board shows an escalation.
     expect(command.locator("#escalations tr").first).to_be_visible(timeout=seconds(10) * 1000)
     intake.fill("#f-text", "昆区钢铁大街有人持刀抢劫，受伤流血，嫌疑人往南跑了")
@@ -122,6 +135,52 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
                        (command, "command.png")):
         save_screenshot(page, name)
         assert not stack.errors(page), stack.errors(page)
+
+
+def test_call_taker_preview_duplicate_merge_and_override(stack: Stack) -> None:
+    """Cues light up while typing; a second call about an open case is offered as a
+    duplicate and merged; the call-taker overrides the triage with a reason."""
+    where = _precinct("150207", 1)
+    first = stack.report("我家孩子在公园走丢了，男孩六岁，穿黄色上衣", where)
+    stack.service.wait_status(first, "assigned", timeout=10)
+    intake = stack.open("intake", "call_taker")
+
+    text = "公园门口看到一个小男孩在哭，说找不到妈妈了，穿黄色上衣，大概六岁"
+    intake.fill("#f-text", text)
+    preview = intake.locator("#preview")
+    expect(preview.locator(".preview-head")).to_contain_text("人员走失", timeout=seconds(5) * 1000)
+    marks = preview.locator("#preview-text mark")
+    expect(marks.first).to_be_visible()
+    assert all(m in text for m in marks.all_inner_texts())
+    assert intake.locator("#preview-text").inner_text() == text  # the text itself is intact
+
+    lat, lon = geo.precinct(where).seat
+    intake.fill("#f-lat", str(lat + 0.0005))  # about 55 m north of the first caller
+    intake.fill("#f-lon", str(lon))
+    intake.click("#submit")
+    suggestion = intake.locator(f"#duplicates tr[data-id='{first}']")
+    expect(suggestion).to_be_visible(timeout=seconds(6) * 1000)
+    child = intake.locator("#current dd.mono").first.inner_text()
+    suggestion.locator("[data-merge]").click()
+    # The console now follows the parent, which counts both callers and keeps both texts.
+    expect(intake.locator("#current dd.mono").first).to_have_text(first, timeout=seconds(5) * 1000)
+    parent = stack.service.incident(first)
+    assert stack.service.incident(child)["status"] == "merged"
+    assert parent["callers"] == 2
+    assert any(e["type"] == "incident.caller_added" and e["payload"].get("text") == text
+               for e in parent["timeline"])
+
+    intake.select_option("#o-priority", "P2")
+    intake.fill("#o-reason", "电话回拨核实：孩子已由商户照看，情况稳定")
+    intake.click("#o-send")
+    expect(intake.locator("#current .preview-head .prio")).to_have_text("P2",
+                                                                        timeout=seconds(5) * 1000)
+    retriaged = [e for e in stack.service.incident(first)["timeline"]
+                 if e["type"] == "incident.retriaged"]
+    assert retriaged and retriaged[-1]["payload"]["priority"] == "P2"
+    assert retriaged[-1]["actor"].startswith("call_taker:")
+    assert "商户照看" in retriaged[-1]["payload"]["reason"]
+    assert not stack.errors(intake), stack.errors(intake)
 
 
 XSS_TEXT = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
@@ -254,8 +313,8 @@ def looks_like_tofu(page: Page) -> tuple[bool, str]:
 
 def test_chinese_text_renders_with_a_cjk_font(stack: Stack, tmp_path: Path) -> None:
     """Chinese renders as real glyphs, not the empty boxes of a missing CJK font."""
-    page = stack.open("command", "command")
-    expect(page.locator(".topbar h1")).to_have_text("指挥中心态势台")
+    page = stack.open("intake", "call_taker")
+    expect(page.locator(".topbar h1")).to_have_text("110 接警台")
     boxes, detail = looks_like_tofu(page)
     assert not boxes, f"Chinese renders as empty boxes: install fonts-wqy-microhei ({detail})"
 

@@ -304,6 +304,9 @@ export const EVENT = {
   "incident.escalated": "升级", "incident.status_changed": "状态变更",
   "incident.merged": "合并重复警情", "incident.unit_assigned": "派车",
   "incident.callback": "回访", "incident.processing_failed": "处理失败",
+  "incident.caller_added": "新增报警人", "incident.target_breached": "超出时限",
+  "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
+  "incident.noted": "备注",
 };
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {

@@ -185,7 +185,7 @@ function overrideForm(inc) {
     el("div", { class: "section-title" }, "人工改判"),
     el("div", { class: "row" }, category, priority),
     el("div", { class: "actions" }, flags),
-    el("div", { class: "row" }, reason, el("button", { type: "button", class: "btn", style: "flex:none", onclick: send }, "改判")));
+    el("div", { class: "row" }, reason, el("button", { type: "button", class: "btn", id: "o-send", style: "flex:none", onclick: send }, "改判")));
 }
 
 function renderCurrent(inc) {
@@ -226,18 +226,24 @@ async function loadDuplicates(inc, seq) {
     const items = (data && data.items) || [];
     if (!items.length) { fill(box, el("p", { class: "quiet" }, "未发现疑似重复警情")); return; }
     fill(box, el("div", { class: "section-title" }, `疑似重复（${items.length}）`),
-      el("table", { class: "list" }, el("tbody", {}, items.slice(0, 5).map((d) => el("tr", {},
+      el("table", { class: "list" }, el("tbody", {}, items.slice(0, 5).map((d) => el("tr", { dataset: { id: d.incident_id } },
         el("td", { class: "mono" }, d.incident_id),
         el("td", { class: "mono" }, `${Math.round((d.score || 0) * 100)}%`),
         el("td", { class: "mono" }, d.distance_m != null ? `${Math.round(d.distance_m)} 米` : "—"),
         el("td", { class: "mono" }, d.minutes != null ? `${Math.round(d.minutes)} 分钟前` : "—"),
-        el("td", {}, (d.reasons || []).join("、")),
-        el("td", {}, el("button", { class: "btn small", onclick: () => merge(inc.id, d.incident_id) }, "合并")))))));
+        el("td", {}, sameKind(d.reasons)),
+        el("td", {}, el("button", { class: "btn small", dataset: { merge: d.incident_id }, onclick: () => merge(inc.id, d.incident_id) }, "合并")))))));
   } catch (err) {
     if (seq === followSeq) {
       fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "重复警情比对暂未开放" : explain(err)));
     }
   }
+}
+
+// The server's reasons are English phrases; the category one is what the call-taker needs.
+function sameKind(reasons) {
+  const text = (reasons || []).find((r) => r.includes("categor")) || "";
+  return text.startsWith("same") ? "同类警情" : text ? "相关类别" : "";
 }
 
 async function merge(id, into) {

@@ -172,7 +172,8 @@ function describeEvent(ev) {
   if (p.level) parts.push(`升级至第 ${p.level} 级`);
   if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
   if (p.reason) parts.push(`原因：${p.reason}`);
-  if (ev.type === "report.received" && p.text) parts.push(p.text);
+  if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
+  if (p.into) parts.push(`并入 ${p.into}`);
   if (p.satisfaction) parts.push(`满意度 ${p.satisfaction}`);
   return parts.join(" · ");
 }
@@ -208,7 +209,11 @@ async function showDetail(id) {
       el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
       el("dt", {}, "接警时间"), el("dd", { class: "mono" }, hms(inc.received_at)),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
-      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—")),
+      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
+      el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
+      el("dt", {}, "到场时限"), el("dd", { class: "mono" }, inc.arrival_due_at ? hms(inc.arrival_due_at) : "—",
+        (inc.breaches || []).length ? el("span", { class: "esc" }, ` 超时：${inc.breaches.join("、")}`) : null),
+      el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "detail-units" }, (inc.units || []).join("、") || "—")),
     el("div", { class: "actions" }, actions.length ? actions : el("span", { class: "quiet" }, "当前状态无需操作"),
       actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
     el("div", { class: "section-title" }, "推荐警力"),
@@ -233,11 +238,11 @@ async function loadRecommendations(inc, box, seq) {
       el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},
         el("td", { class: "mono" }, u.unit_id),
-        el("td", { class: "mono" }, u.precinct || ""),
+        el("td", {}, state.names.get(u.precinct) || u.precinct || ""),
         el("td", {}, label(UNIT_STATUS, u.status)),
         el("td", { class: "mono" }, u.distance_m != null ? `${(u.distance_m / 1000).toFixed(1)} km` : "—"),
         el("td", { class: "mono" }, u.eta_s != null ? `${Math.round(u.eta_s / 60)} 分` : "—"),
-        el("td", {}, el("button", { class: "btn small", onclick: () => assignUnit(inc.id, u.unit_id) }, "派遣")))))));
+        el("td", {}, el("button", { class: "btn small", dataset: { unit: u.unit_id }, onclick: () => assignUnit(inc.id, u.unit_id) }, "派遣")))))));
   } catch (err) {
     if (seq === detailSeq) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
   }

@@ -14,10 +14,10 @@ Outside China the offset is defined as zero.
 from __future__ import annotations
 
 import math
-from typing import Final
+from functools import cache
+from typing import Any, Final
 
 import numpy as np
-from geopy.distance import geodesic
 
 from geo.errors import InvalidCoordinates
 
@@ -218,4 +218,13 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
         InvalidCoordinates: if either point is invalid.
     """
     pa, pb = check_lat_lon(*a), check_lat_lon(*b)
-    return float(geodesic(pa, pb).meters)
+    return float(_geodesic()(pa, pb).meters)
+
+
+@cache
+def _geodesic() -> Any:
+    """geopy's geodesic, imported on first use (geopy's package import loads every
+    online geocoder and ``requests``; workers that never measure should not pay it)."""
+    from geopy.distance import geodesic
+
+    return geodesic

@@ -1,0 +1,442 @@
+"""The virtual-time what-if engine: the real dispatch core under a ``VirtualClock``.
+
+A discrete-event loop over a heap of ``(time, seq, kind, payload)``. Every decision is
+the service's own code: ``dispatch.stages.classify``/``locate`` (triage and geo),
+``decisions.process_report``/``acknowledge``/``escalate``/``merge``, ``incident.create``/
+``apply`` and their effects, ``duplicates.rank``/``should_merge``, ``units.recommend``/
+``move`` and the missing-person core. What the service's processes do around the core is
+redone here without Redis, in the same order as ``dispatch.worker`` and
+``dispatch.scheduler``:
+
+* ``OpenDeadline``/``CloseDeadline`` effects keep a table of armed deadlines (the
+  service's sorted set); a heap entry fires only if its deadline is still armed with that
+  due time, and an ``ack|…`` deadline calls ``decisions.escalate`` exactly as
+  ``DeadlineScheduler._ack`` does (re-arming when it is not yet due, dropping it when
+  nothing is to be done). Kinds without a handler in the live scheduler (``arrive|…``)
+  are dropped, as the live scheduler drops them.
+* People and vehicles are agents (``simulators.agents``): call-takers before intake,
+  officers who acknowledge after a sampled delay, the command centre, units that travel
+  at district speeds, stay on scene and become free again, forum moderators.
+
+No result is cached: every report is triaged and located afresh.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import geo
+from dispatch import stages
+from dispatch.clock import VirtualClock
+from dispatch.domain import decisions, duplicates
+from dispatch.domain.events import Event, EventType, parse_iso
+from dispatch.domain.incident import (
+    COMMAND_FEED,
+    CloseDeadline,
+    Incident,
+    OpenDeadline,
+    Status,
+    apply,
+    create,
+)
+from dispatch.forum.targets import ForumTargets
+from dispatch.worker import report_of
+from simulators.agents import DeskPool, Fleet, lognormal
+from simulators.missing_flow import MissingFlow
+from simulators.simconfig import SimConfig
+
+DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long
+_CELL = 0.03  # degrees: the duplicate search grid (≥ the 2.5 km search radius)
+_RANK = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
+Progress = Callable[[float], None]
+
+
+@dataclass
+class Record:
+    """One report's life in the simulation (seconds from the start of the window)."""
+
+    incident_id: str
+    source_id: str | None
+    channel: str
+    call_t: float
+    truth: Mapping[str, Any]
+    received_t: float | None = None
+    triaged_t: float | None = None
+    assigned_t: float | None = None
+    acked_t: float | None = None
+    dispatched_t: float | None = None
+    on_scene_t: float | None = None
+    resolved_t: float | None = None
+    arrival_due_t: float | None = None
+    category: str | None = None
+    priority: str | None = None
+    precinct: str | None = None
+    district: str | None = None
+    district_name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    merged_into: str | None = None
+    escalation: int = 0
+    unit: str | None = None
+    forum_reply_t: float | None = None
+    forum_target_s: float | None = None
+    escalations: list[tuple[float, int]] = field(default_factory=list)
+
+
+class Engine:
+    """Runs one configuration over one report stream.
+
+    Args:
+        config: the what-if knobs.
+        start: the start of the window (timezone-aware); time 0.
+        seed: seeds the agents' random draws (the stream has its own seed).
+        classify: the triage stage (default: the service's).
+        locate: the geo stage (default: the service's).
+    """
+
+    def __init__(self, config: SimConfig, start: datetime, seed: int,
+                 classify: Callable[[str, str], Mapping[str, Any]] = stages.classify,
+                 locate: Callable[..., Mapping[str, Any]] = stages.locate) -> None:
+        self.config = config
+        self.start = start
+        self.clock = VirtualClock(start)
+        self.rng = random.Random(f"agents-{seed}")
+        self.classify = classify
+        self.locate = locate
+        self.heap: list[tuple[float, int, str, Any]] = []
+        self.seq = 0
+        self.t = 0.0
+        self.incidents: dict[str, Incident] = {}
+        self.records: dict[str, Record] = {}
+        self.deadlines: dict[str, float] = {}
+        self.grid: dict[tuple[int, int], set[str]] = {}
+        self.waiting: list[tuple[int, float, int, str]] = []
+        self.calls = DeskPool(config.call_takers)
+        self.moderators = DeskPool(config.forum_moderators)
+        self.forum_targets = ForumTargets()
+        self.fleet = Fleet(((p.id, p.name, p.seat[0], p.seat[1]) for p in geo.precincts()),
+                           config.units_per_precinct, config.travel_model(), start)
+        self.missing = MissingFlow(self._schedule_at, config.search_centre_delay_s)
+        self.dropped_deadlines = 0
+        self.feed_messages: dict[str, int] = {}
+        self.end_t = 0.0
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def at(self, t: float) -> datetime:
+        """The wall time of simulation second ``t``."""
+        return self.start + timedelta(seconds=t)
+
+    def _push(self, t: float, kind: str, payload: Any) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (t, self.seq, kind, payload))
+
+    def _schedule_at(self, due: datetime, kind: str, payload: Any) -> None:
+        self._push(max(self.t, (due - self.start).total_seconds()), kind, payload)
+
+    def run(self, lines: Iterable[Mapping[str, Any]], hours: float,
+            progress: Progress | None = None) -> Engine:
+        """Feed the stream and run until the work is done (or the drain limit).
+
+        Args:
+            lines: stream lines (``generate`` output): body, ``at`` and ``truth``.
+            hours: the window's length; reports after it are ignored.
+            progress: called with the share of the window simulated, now and then.
+        """
+        end = hours * 3600.0
+        for line in lines:
+            t = (parse_iso(line["at"]) - self.start).total_seconds()
+            if 0 <= t <= end:
+                self._push(t, "call", line)
+        limit, step = end + DRAIN_S, max(1.0, end / 50)
+        next_report = step
+        handlers = self._handlers()
+        while self.heap and self.heap[0][0] <= limit:
+            t, _, kind, payload = heapq.heappop(self.heap)
+            self.t = t
+            self.clock.set(self.at(t))
+            handlers[kind](payload)
+            if progress and t >= next_report:
+                progress(min(1.0, t / end if end else 1.0))
+                next_report += step
+        self.end_t = max(end, self.t)
+        if progress:
+            progress(1.0)
+        return self
+
+    def _handlers(self) -> dict[str, Callable[[Any], None]]:
+        return {"call": self._call, "intake": self._intake, "process": self._process,
+                "deadline": self._deadline, "ack": self._ack, "on_scene": self._on_scene,
+                "clear": self._clear, "desk_done": self._desk_done,
+                "missing": self._missing_deadline, "missing_meet": self._missing_meet}
+
+    # -- committing events (the adapters' job in the service) -------------------------------
+
+    def _commit(self, incident: Incident | None, events: list[Event]) -> Incident:
+        for event in events:
+            if incident is None:
+                incident, effects = create(event)
+            else:
+                incident, effects = apply(incident, event)
+            for effect in effects:
+                if isinstance(effect, OpenDeadline):
+                    due = (effect.due - self.start).total_seconds()
+                    self.deadlines[effect.key] = due
+                    self._push(max(due, self.t), "deadline", (effect.key, due))
+                elif isinstance(effect, CloseDeadline):
+                    self.deadlines.pop(effect.key, None)
+                else:
+                    self.feed_messages[effect.feed] = self.feed_messages.get(effect.feed, 0) + 1
+            self.incidents[incident.id] = incident
+            self._observe(incident, event)
+        assert incident is not None
+        return incident
+
+    def _observe(self, incident: Incident, event: Event) -> None:
+        """Record timestamps and let the agents react to what the feeds show."""
+        rec, t, kind = self.records[incident.id], self.t, event.type
+        if kind is EventType.TRIAGED:
+            rec.triaged_t, rec.category, rec.priority = t, incident.category, incident.priority
+        elif kind is EventType.RETRIAGED:
+            rec.priority = incident.priority
+        elif kind is EventType.LOCATED:
+            loc = incident.location or {}
+            rec.lat, rec.lon, rec.district = loc.get("lat"), loc.get("lon"), loc.get("district")
+            rec.district_name = loc.get("district_name")
+        elif kind is EventType.ASSIGNED:
+            rec.assigned_t, rec.precinct = t, incident.precinct
+            if incident.arrival_due_at is not None:
+                rec.arrival_due_t = (incident.arrival_due_at - self.start).total_seconds()
+            self._officer_reacts(incident)
+            self._index(incident)
+        elif kind is EventType.ESCALATED:
+            rec.escalation = incident.escalation_level
+            rec.escalations.append((t, incident.escalation_level))
+            if incident.escalation_level == 1 and self.config.command_ack_s > 0:
+                self._push(t + self.config.command_ack_s, "ack", (incident.id, COMMAND_FEED))
+        elif kind is EventType.ACKNOWLEDGED:
+            rec.acked_t = t
+            self.missing.acknowledged(incident.id, self.clock.now())
+            self._respond(incident)
+        elif kind is EventType.MERGED:
+            rec.merged_into = incident.merged_into
+
+    # -- agents -----------------------------------------------------------------------------
+
+    def _call(self, line: Mapping[str, Any]) -> None:
+        """A report reaches the centre: calls queue for a call-taker, others go straight in."""
+        if line["channel"] == "call":
+            handling = lognormal(self.rng, self.config.call_handling_median_s,
+                                 self.config.call_handling_sigma)
+            _, done = self.calls.serve(self.t, handling)
+            self._push(done, "intake", (line, self.t))
+        else:
+            self._intake((line, self.t))
+
+    def _intake(self, payload: tuple[Mapping[str, Any], float]) -> None:
+        line, call_t = payload
+        incident_id = f"S{len(self.records) + 1:06d}"
+        body = {k: v for k, v in line.items() if k not in ("at", "truth") and v is not None}
+        self.records[incident_id] = Record(incident_id, line.get("source_id"), line["channel"],
+                                           call_t, line.get("truth") or {}, received_t=self.t)
+        self._commit(None, [Event(EventType.REPORT_RECEIVED, incident_id, self.clock.now(),
+                                  actor="call_taker:sim", data=body)])
+        self._push(self.t + self.config.pipeline_s, "process", incident_id)
+
+    def _process(self, incident_id: str) -> None:
+        """The pipeline worker's step: triage → geo → duplicates → merge or assign."""
+        incident = self.incidents[incident_id]
+        now = self.clock.now()
+        triage = self.classify(incident.text, incident.channel)
+        location = self.locate(report_of(incident), triage.get("extracted", {}))
+        events = decisions.process_report(incident, triage, location, now,
+                                          self.config.ack_timeouts)
+        candidates = self._duplicates(incident, triage, location)
+        rec = self.records[incident_id]
+        self.missing.on_report(incident_id, str(triage["category"]), tuple(triage["flags"]),
+                               triage.get("extracted", {}), location, incident.text, now,
+                               self.at(rec.call_t), rec.truth.get("scenario"))
+        if rec.channel == "forum":
+            self._forum_reply(rec, triage)
+        if candidates and duplicates.should_merge(candidates[0], triage.get("category")):
+            best = candidates[0]
+            parent = self.incidents[best.incident_id]
+            child_events, parent_events = decisions.merge(
+                incident, parent, now, "system", {"score": best.score,
+                                                  "reasons": list(best.reasons)})
+            self._commit(incident, [*events[:2], *child_events])
+            self._commit(parent, parent_events)
+            self.missing.redirect(incident_id, parent.id)
+            return
+        if candidates:
+            assigned = events[-1]
+            events[-1] = replace(assigned, data={
+                **assigned.data, "duplicate_candidates": [c.to_dict() for c in candidates[:5]]})
+        self._commit(incident, events)
+
+    def _duplicates(self, incident: Incident, triage: Mapping[str, Any],
+                    location: Mapping[str, Any]) -> list[duplicates.Candidate]:
+        lat, lon = location.get("lat"), location.get("lon")
+        if lat is None or lon is None:
+            return []
+        radius = float(location.get("radius_m") or 0)
+        reach = duplicates.search_radius_m(radius)
+        near = []
+        ci, cj = int(lat // _CELL), int(lon // _CELL)
+        coslat = math.cos(math.radians(lat))
+        for i in (ci - 1, ci, ci + 1):
+            for j in (cj - 1, cj, cj + 1):
+                for other_id in self.grid.get((i, j), ()):
+                    other = self.incidents[other_id]
+                    loc = other.location or {}
+                    if not other.is_open or other_id == incident.id:
+                        continue
+                    dy = (loc["lat"] - lat) * 111_195.0
+                    dx = (loc["lon"] - lon) * 111_195.0 * coslat
+                    if dx * dx + dy * dy <= (reach * 1.01) ** 2:
+                        near.append(other)
+        near.sort(key=lambda o: o.id)
+        return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
+                               incident.received_at, near)
+
+    def _index(self, incident: Incident) -> None:
+        loc = incident.location or {}
+        if loc.get("lat") is not None and loc.get("lon") is not None:
+            cell = (int(loc["lat"] // _CELL), int(loc["lon"] // _CELL))
+            self.grid.setdefault(cell, set()).add(incident.id)
+
+    def _forum_reply(self, rec: Record, triage: Mapping[str, Any]) -> None:
+        handling = lognormal(self.rng, self.config.forum_reply_median_s,
+                             self.config.forum_reply_sigma)
+        _, done = self.moderators.serve(self.t, handling)
+        rec.forum_reply_t = done
+        rec.forum_target_s = self.forum_targets.reply_s(triage.get("category"),
+                                                        triage.get("priority"))
+
+    def _officer_reacts(self, incident: Incident) -> None:
+        """Whoever watches the feed the assignment went to acknowledges it, later."""
+        feed = incident.precinct or COMMAND_FEED
+        if feed == COMMAND_FEED:
+            if self.config.command_ack_s > 0:
+                self._push(self.t + self.config.command_ack_s, "ack", (incident.id, feed))
+            return
+        if self.rng.random() >= self.config.officer_ack_probability:
+            return
+        median = self.config.officer_ack_median_s.get(incident.priority or "P4", 60.0)
+        delay = lognormal(self.rng, median, self.config.officer_ack_sigma)
+        self._push(self.t + delay, "ack", (incident.id, feed))
+
+    def _ack(self, payload: tuple[str, str]) -> None:
+        incident_id, feed = payload
+        incident = self.incidents[incident_id]
+        if incident.status is not Status.ASSIGNED:
+            return
+        actor = f"precinct:{feed}" if feed != COMMAND_FEED else "command:sim"
+        self._commit(incident, decisions.acknowledge(incident, feed, actor, self.clock.now()))
+
+    def _respond(self, incident: Incident) -> None:
+        """After the ack: send a unit to P1–P3 in the city; answer the rest at the desk."""
+        loc = incident.location or {}
+        attend = (incident.priority in ("P1", "P2", "P3") and incident.precinct != COMMAND_FEED
+                  and loc.get("lat") is not None)
+        if attend:
+            self._dispatch(incident)
+        else:
+            self._push(self.t + self.config.desk_handling_min * 60, "desk_done", incident.id)
+
+    def _dispatch(self, incident: Incident) -> bool:
+        loc = incident.location or {}
+        best = self.fleet.nearest(loc["lat"], loc["lon"], loc.get("district"))
+        if best is None:
+            self.seq += 1
+            heapq.heappush(self.waiting, (_RANK.get(incident.priority or "P4", 3), self.t,
+                                          self.seq, incident.id))
+            return False
+        now = self.clock.now()
+        unit = best.unit
+        self.fleet.dispatch(unit.id, incident.id, now, self.t)
+        incident = self._commit(incident, [
+            Event(EventType.UNIT_ASSIGNED, incident.id, now, actor=f"precinct:{incident.precinct}",
+                  data={"unit_id": unit.id, "unit_precinct": unit.precinct,
+                        "eta_s": round(best.eta_s)}),
+            Event(EventType.STATUS_CHANGED, incident.id, now, actor=f"unit:{unit.id}",
+                  data={"status": Status.EN_ROUTE.value})])
+        rec = self.records[incident.id]
+        rec.dispatched_t, rec.unit = self.t, unit.id
+        self._push(self.t + best.eta_s, "on_scene", (incident.id, unit.id))
+        return True
+
+    def _on_scene(self, payload: tuple[str, str]) -> None:
+        incident_id, unit_id = payload
+        now = self.clock.now()
+        self.fleet.arrive(unit_id, now)
+        incident = self._commit(self.incidents[incident_id], [
+            Event(EventType.STATUS_CHANGED, incident_id, now, actor=f"unit:{unit_id}",
+                  data={"status": Status.ON_SCENE.value})])
+        self.records[incident_id].on_scene_t = self.t
+        self.missing.on_scene(incident_id, now)
+        median = self.config.scene_median_min.get(incident.priority or "P3", 20.0) * 60
+        self._push(self.t + lognormal(self.rng, median, self.config.scene_sigma), "clear",
+                   (incident_id, unit_id))
+
+    def _clear(self, payload: tuple[str, str]) -> None:
+        incident_id, unit_id = payload
+        now = self.clock.now()
+        incident = self._commit(self.incidents[incident_id], [
+            Event(EventType.STATUS_CHANGED, incident_id, now, actor=f"unit:{unit_id}",
+                  data={"status": Status.RESOLVED.value})])
+        self.records[incident_id].resolved_t = self.t
+        loc = incident.location or {}
+        self.fleet.clear(unit_id, loc["lat"], loc["lon"], now, self.t)
+        while self.waiting:
+            _, _, _, waiting_id = heapq.heappop(self.waiting)
+            waiting = self.incidents[waiting_id]
+            if waiting.status is Status.ACKNOWLEDGED:
+                self._dispatch(waiting)
+                break
+
+    def _desk_done(self, incident_id: str) -> None:
+        incident = self.incidents[incident_id]
+        if incident.status is Status.ACKNOWLEDGED:
+            self._commit(incident, [Event(EventType.STATUS_CHANGED, incident_id,
+                                          self.clock.now(), actor="desk:sim",
+                                          data={"status": Status.RESOLVED.value})])
+            self.records[incident_id].resolved_t = self.t
+
+    # -- deadlines (the scheduler's job in the service) -------------------------------------
+
+    def _deadline(self, payload: tuple[str, float]) -> None:
+        key, due = payload
+        if self.deadlines.get(key) != due:
+            return  # closed or re-armed since: a stale heap entry
+        del self.deadlines[key]
+        kind, _, incident_id = key.partition("|")
+        if kind != "ack":
+            self.dropped_deadlines += 1  # no handler in the live scheduler either
+            return
+        incident = self.incidents[incident_id]
+        now = self.clock.now()
+        events = decisions.escalate(incident, now, self.config.escalation_step_s)
+        if not events:
+            if incident.status is Status.ASSIGNED and incident.ack_due_at is not None \
+                    and incident.ack_due_at > now:
+                again = (incident.ack_due_at - self.start).total_seconds()
+                self.deadlines[key] = again
+                self._push(again, "deadline", (key, again))
+            return
+        self._commit(incident, events)
+
+    def _missing_deadline(self, key: str) -> None:
+        due = self.missing.deadlines.get(key)
+        if due is not None and due <= self.clock.now():
+            self.missing.fire(key, due, self.clock.now())
+
+    def _missing_meet(self, payload: tuple[str, str]) -> None:
+        case_id, name = payload
+        self.missing.meet(case_id, name, self.clock.now())

@@ -1,0 +1,179 @@
+"""KPIs of a finished simulation run, and the samples the report plots.
+
+Every duration is in seconds, measured on the virtual clock:
+
+* time-to-triage: the start of the call (the stream's ``at``) to ``incident.triaged``
+  (call-taker queue and handling, then the pipeline);
+* time-to-dispatch: the start of the call to a unit assigned;
+* time-to-ack: ``incident.assigned`` to ``incident.acknowledged`` (target: the ack clock
+  of the priority);
+* time-to-arrival: the report received to the unit on scene (target: the core's arrival
+  due time, ``decisions.arrival_due``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import timedelta, timezone
+from typing import Any
+
+from simulators.engine import Engine, Record
+
+LOCAL = timezone(timedelta(hours=8))  # Baotou (Asia/Shanghai, no daylight saving)
+PRIORITIES = ("P1", "P2", "P3", "P4")
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (0–100) by linear interpolation; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def distribution(values: Sequence[float], within: Sequence[bool] | None = None) -> dict[str, Any]:
+    """Count, mean and percentiles (rounded to 0.1 s), and the share meeting a target."""
+    out: dict[str, Any] = {"n": len(values)}
+    for name, q in (("p50", 50), ("p90", 90), ("p95", 95), ("max", 100)):
+        value = percentile(values, q)
+        out[name] = None if value is None else round(value, 1)
+    out["mean"] = round(sum(values) / len(values), 1) if values else None
+    if within is not None:
+        out["within_target"] = round(sum(within) / len(within), 4) if within else None
+    return out
+
+
+def _local_hour(engine: Engine, t: float) -> int:
+    return engine.at(t).astimezone(LOCAL).hour
+
+
+def samples(engine: Engine) -> dict[str, Any]:
+    """Per-incident durations (with their targets) for the plots and the KPIs."""
+    cfg = engine.config
+    out: dict[str, list[Any]] = defaultdict(list)
+    for rec in engine.records.values():
+        if rec.triaged_t is not None:
+            out["triage"].append((rec.triaged_t - rec.call_t, cfg.targets["triage_s"],
+                                  rec.priority))
+        if rec.merged_into is not None:
+            continue
+        dispatch_target = cfg.targets["dispatch_s"].get(rec.priority or "")
+        if rec.dispatched_t is not None:
+            out["dispatch"].append((rec.dispatched_t - rec.call_t, dispatch_target, rec.priority))
+        if rec.acked_t is not None and rec.assigned_t is not None:
+            out["ack"].append((rec.acked_t - rec.assigned_t,
+                               cfg.ack_timeouts.get(rec.priority or ""), rec.priority))
+        if rec.on_scene_t is not None and rec.received_t is not None:
+            target = rec.arrival_due_t - rec.received_t if rec.arrival_due_t is not None else None
+            out["arrival"].append((rec.on_scene_t - rec.received_t, target, rec.priority))
+    return dict(out)
+
+
+def _durations(rows: list[tuple[float, float | None, str | None]]) -> dict[str, Any]:
+    overall = distribution([r[0] for r in rows],
+                           [r[0] <= r[1] for r in rows if r[1] is not None])
+    overall["by_priority"] = {
+        p: distribution([r[0] for r in rows if r[2] == p],
+                        [r[0] <= r[1] for r in rows if r[2] == p and r[1] is not None])
+        for p in PRIORITIES if any(r[2] == p for r in rows)}
+    return overall
+
+
+def _accuracy(records: list[Record]) -> dict[str, Any]:
+    hits: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for rec in records:
+        truth = rec.truth
+        if not truth or rec.category is None:
+            continue
+        for key, mine in (("category", rec.category), ("priority", rec.priority)):
+            seen[key] += 1
+            hits[key] += mine == truth.get(key)
+        if truth.get("district") and not truth.get("out_of_area"):
+            seen["district"] += 1
+            hits["district"] += rec.district_name == truth["district"]
+    return {k: round(hits[k] / seen[k], 4) if seen[k] else None for k in ("category",
+                                                                          "priority", "district")}
+
+
+def compute(engine: Engine, hours: float) -> dict[str, Any]:
+    """Every KPI of the run (deterministic for a seed and configuration)."""
+    records = list(engine.records.values())
+    live = [r for r in records if r.merged_into is None]
+    rows = samples(engine)
+    span = hours * 3600.0
+    utilisation = engine.fleet.utilisation(min(engine.end_t, span), span)
+    per_precinct: dict[str, dict[str, Any]] = {}
+    for uid, unit in engine.fleet.units.items():
+        entry = per_precinct.setdefault(unit.precinct, {"incidents": 0, "escalations": 0,
+                                                        "units": 0, "utilisation": 0.0})
+        entry["units"] += 1
+        entry["utilisation"] += utilisation[uid]
+    for rec in live:
+        if rec.precinct:
+            entry = per_precinct.setdefault(rec.precinct, {"incidents": 0, "escalations": 0,
+                                                           "units": 0, "utilisation": 0.0})
+            entry["incidents"] += 1
+            entry["escalations"] += rec.escalation > 0
+    for entry in per_precinct.values():
+        entry["utilisation"] = round(entry["utilisation"] / entry["units"], 4) \
+            if entry["units"] else None
+    hourly = {h: {"reports": 0, "escalations": 0, "arrivals": []} for h in range(24)}
+    for rec in records:
+        hour = hourly[_local_hour(engine, rec.call_t)]
+        hour["reports"] += 1
+        if rec.merged_into is None:
+            hour["escalations"] += rec.escalation > 0
+            if rec.on_scene_t is not None and rec.received_t is not None:
+                hour["arrivals"].append(rec.on_scene_t - rec.received_t)
+    escalated = [r for r in live if r.escalation > 0]
+    forum = [r for r in records if r.forum_reply_t is not None and r.received_t is not None]
+    forum_ok = [r.forum_reply_t - r.received_t <= r.forum_target_s for r in forum  # type: ignore[operator]
+                if r.forum_target_s is not None]
+    values = list(utilisation.values())
+    return {
+        "reports": {"total": len(records), "by_channel": dict(sorted(Counter(
+            r.channel for r in records).items())), "incidents": len(live),
+            "merged": len(records) - len(live),
+            "by_priority": dict(sorted(Counter(r.priority for r in live if r.priority).items()))},
+        "time_to_triage_s": _durations(rows.get("triage", [])),
+        "time_to_dispatch_s": _durations(rows.get("dispatch", [])),
+        "time_to_ack_s": _durations(rows.get("ack", [])),
+        "time_to_arrival_s": _durations(rows.get("arrival", [])),
+        "escalations": {
+            "incidents": len(escalated),
+            "share_of_assigned": round(len(escalated) / max(1, sum(
+                1 for r in live if r.assigned_t is not None)), 4),
+            "by_level": dict(sorted(Counter(str(r.escalation) for r in escalated).items())),
+            "by_priority": dict(sorted(Counter(r.priority for r in escalated
+                                               if r.priority).items()))},
+        "units": {"count": len(values), "dispatches": sum(engine.fleet.dispatches.values()),
+                  "utilisation_mean": round(sum(values) / len(values), 4) if values else None,
+                  "utilisation_max": round(max(values), 4) if values else None,
+                  "waited_for_a_unit": sum(1 for r in live if r.dispatched_t is not None
+                                           and r.acked_t is not None
+                                           and r.dispatched_t - r.acked_t > 1e-6)},
+        "per_precinct": dict(sorted(per_precinct.items())),
+        "hourly": {str(h): {"reports": v["reports"], "escalations": v["escalations"],
+                            "arrival_p50_s": None if not v["arrivals"]
+                            else round(percentile(v["arrivals"], 50) or 0.0, 1)}
+                   for h, v in hourly.items()},
+        "missing_persons": engine.missing.kpis(engine.clock.now()),
+        "forum": {"posts": len(forum), "reply_within_target": round(
+            sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,
+            "reply_s": distribution([r.forum_reply_t - r.received_t for r in forum])},  # type: ignore[operator]
+        "accuracy": _accuracy(records),
+        "feeds": {"messages": sum(engine.feed_messages.values()),
+                  "deadlines_without_handler": engine.dropped_deadlines},
+    }
+
+
+def incident_points(engine: Engine) -> list[tuple[float, float, str]]:
+    """``(lat, lon, priority)`` of every incident that was located (for the map)."""
+    return [(r.lat, r.lon, r.priority or "P4") for r in engine.records.values()
+            if r.merged_into is None and r.lat is not None and r.lon is not None]
+

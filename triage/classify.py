@@ -28,6 +28,8 @@ RULE_WEIGHT = 1.0
 SELF_HARM_STRONG = 3.5
 _MAX_CATEGORY_CUES = 6
 _DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
+# Letters, digits or CJK: something a person could have meant.
+_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 _WEAPON_TURNS_VIOLENT = ("dispute", "public_order", "property_crime", "traffic")
 # Robbery is theft by force (taxonomy: violent_crime).
 _FORCE = re.compile(r"按在地上|搜身|逼着|逼我|威胁|掐|打了我|打我|把我打|勒住|捂住|持刀|拿刀")
@@ -54,6 +56,16 @@ def classify(text: str, channel: str = "call") -> Triage:
         raise UnknownChannel(f"unknown channel {channel!r}; expected one of {CHANNELS}")
     original = _clip(_scrub(text))
     folded = fold(original)
+    if _CONTENT.search(folded) is None:
+        # Nothing to read (empty, whitespace, emoji, symbols): a person must look at it.
+        return Triage(
+            category="assistance",
+            priority="P3",
+            flags=(),
+            confidence=0.0,
+            cues=(Cue("rule:no_content", None, "category:assistance"),),
+            extracted=extract_all(folded, original),
+        )
     found = scan(folded)
     scores = _rule_scores(found)
     probs = load_model().predict(found.model_text, channel)
@@ -78,11 +90,13 @@ def classify(text: str, channel: str = "call") -> Triage:
         flags, flag_cues = decide_flags(found, category, extracted)
     rule_text = without_reported(found.text, found.context)
     priority, priority_cues = decide_priority(category, flags, rule_text, extracted, self_harm_risk)
-    confidence = _softmax(logits)[category] if original.strip() else 0.0
-    if category != max(CATEGORIES, key=lambda c: logits[c]):
+    confidence = _softmax(logits)[category]
+    if rule_cues:
+        # A safety rule overrode the ranking: the rule, not the model, is the evidence.
         confidence = max(confidence, 0.5)
+    top = _top(probs)
     cues = _text_cues(found, category) + flag_cues + rule_cues + priority_cues
-    cues.append(Cue("model", None, f"model:{_top(probs)} {probs[_top(probs)]:.2f}"))
+    cues.append(Cue("model", None, f"model:{top} {probs[top]:.2f}"))
     return Triage(
         category=category,
         priority=priority,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from triage.lexicon import PAST_MARKERS
-from triage.normalize import CLAUSE_BREAKS, clause_bounds, mask
+from triage.normalize import after_last_break, clause_bounds, mask
 
 _HYPERBOLE_HEADS = (
     "热冷累饿笑吓气烦困忙渴闷馋急挤吵丑美帅香甜辣咸臭晒冻乐愁穷懒疼痛痒酸难"
@@ -120,9 +120,7 @@ def is_negated(text: str, start: int, *, still_counts: bool = False) -> bool:
         still_counts: when True, ``还没``/``尚未`` does *not* negate (used for self-harm:
             ``他还没跳`` means the danger is still ahead).
     """
-    window = text[max(0, start - 6) : start]
-    cut = max(window.rfind(ch) for ch in CLAUSE_BREAKS)
-    window = window[cut + 1 :]
+    window = after_last_break(text[max(0, start - 6) : start])
     m = _NEGATION.search(window)
     if m is None:
         return False
@@ -134,12 +132,15 @@ def is_feared(text: str, start: int) -> bool:
     return _FEAR.search(text[max(0, start - 5) : start]) is not None
 
 
-_PAST_DATE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:初|中旬|底|份|\d{1,2}[日号])")
+_PAST = re.compile(
+    "|".join(sorted(map(re.escape, PAST_MARKERS), key=len, reverse=True))
+    + r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:初|中旬|底|份|\d{1,2}[日号])"
+)
 
 
 def is_past(text: str) -> bool:
     """True when the text dates its events in the past (``昨天``, ``上周``, ``三月初``)."""
-    return any(m in text for m in PAST_MARKERS) or _PAST_DATE.search(text) is not None
+    return _PAST.search(text) is not None
 
 
 def counted_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

@@ -59,7 +59,8 @@ Entry = tuple[str, str, str, float]  # phrase, kind, code, weight
 
 @lru_cache(maxsize=1)
 def lexicon_index() -> dict[str, tuple[Entry, ...]]:
-    """Index lexicon entries by first character, longest phrase first."""
+    """Index lexicon entries by their first two characters (one for one-character
+    phrases), longest phrase first."""
     entries: list[Entry] = []
     for category, table in CATEGORY_CUES.items():
         entries += [(phrase, "category", category, weight) for phrase, weight in table.items()]
@@ -67,10 +68,10 @@ def lexicon_index() -> dict[str, tuple[Entry, ...]]:
         entries += [(phrase, "flag", flag, 1.0) for phrase in phrases]
     index: dict[str, list[Entry]] = {}
     for entry in entries:
-        index.setdefault(entry[0][0], []).append(entry)
+        index.setdefault(entry[0][:2], []).append(entry)
     return {
-        ch: tuple(sorted(items, key=lambda e: (-len(e[0]), e[0], e[1], e[2])))
-        for ch, items in index.items()
+        key: tuple(sorted(items, key=lambda e: (-len(e[0]), e[0], e[1], e[2])))
+        for key, items in index.items()
     }
 
 
@@ -94,13 +95,15 @@ def scan(folded: str) -> Scan:
     text = mask(folded, list(context.idioms))
     index = lexicon_index()
     raw: list[tuple[int, Entry]] = []
-    for i, ch in enumerate(text):
-        entries = index.get(ch)
-        if entries is None:
-            continue
-        for entry in entries:
-            if text.startswith(entry[0], i) and _on_word_boundary(text, i, entry[0]):
-                raw.append((i, entry))
+    get = index.get
+    for i in range(len(text)):
+        for key in (text[i : i + 2], text[i]):
+            entries = get(key)
+            if entries is None:
+                continue
+            for entry in entries:
+                if text.startswith(entry[0], i) and _on_word_boundary(text, i, entry[0]):
+                    raw.append((i, entry))
     covered: dict[tuple[str, str], set[int]] = {}
     hits: list[Hit] = []
     for start, (phrase, kind, code, weight) in sorted(raw, key=lambda r: (-len(r[1][0]), r[0])):

@@ -27,6 +27,8 @@ _AGE_WORDS: tuple[tuple[str, int, int], ...] = (
     ("老奶奶", 65, 100), ("老爷爷", 65, 100), ("老头", 60, 100), ("老太", 65, 100),
 )
 _WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
+_AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
+_AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
 _REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
 
 _MALE = ("男孩", "男子", "男性", "男的", "小伙", "儿子", "老头", "大爷", "爷爷", "姥爷", "外公",
@@ -144,14 +146,14 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
         found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
-    taken: list[tuple[int, int]] = []
-    for word, low, high in _AGE_WORDS:
-        idx = text.find(word)
-        end = idx + len(word)
-        if idx < 0 or reporter_at(text, idx) or any(s <= idx and end <= e for s, e in taken):
+    seen: set[str] = set()
+    for m in _AGE_WORD.finditer(text):
+        word = m.group(0)
+        if word in seen or reporter_at(text, m.start()):
             continue
-        taken.append((idx, end))
-        found.append((idx, {"text": word, "min": low, "max": high}))
+        seen.add(word)
+        low, high = _AGE_RANGE[word]
+        found.append((m.start(), {"text": word, "min": low, "max": high}))
     # Numbers first (the subject's age is usually the number), then words, each in text order.
     return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
 

@@ -42,6 +42,8 @@ SENSITIVE = re.compile(
 )
 _PLAN = re.compile(r"准备|打算|计划|要去|扬言要去")
 _DV_WINDOW = 24
+_FAMILY = re.compile("|".join(sorted(FAMILY_TERMS, key=len, reverse=True)))
+_VIOLENCE = re.compile("|".join(sorted(VIOLENCE_TERMS, key=len, reverse=True)))
 # The attacker is not family (``父亲被邻居殴打``).
 _OUTSIDER = re.compile(r"被(?:邻居|同事|陌生|路人|别人|几个|一个|保安|老师|同学|社会)")
 Keep = Callable[[str, list[Cue]], None]
@@ -147,16 +149,12 @@ def _domestic_violence(scan: Scan) -> Cue | None:
     text = scan.text
     if _OUTSIDER.search(text):
         return None
-    for term in FAMILY_TERMS:
-        idx = text.find(term)
-        while idx >= 0:
-            lo = max(0, idx - _DV_WINDOW)
-            window = text[lo : idx + len(term) + _DV_WINDOW]
-            for verb in VIOLENCE_TERMS:
-                pos = window.find(verb)
-                if pos >= 0 and _counted(scan, lo + pos):
-                    return Cue(f"{term}…{verb}", (idx, idx + len(term)), "flag:domestic_violence")
-            idx = text.find(term, idx + 1)
+    for family in _FAMILY.finditer(text):
+        lo = max(0, family.start() - _DV_WINDOW)
+        for verb in _VIOLENCE.finditer(text, lo, family.end() + _DV_WINDOW):
+            if _counted(scan, verb.start()):
+                return Cue(f"{family.group(0)}…{verb.group(0)}", family.span(),
+                           "flag:domestic_violence")
     return None
 
 

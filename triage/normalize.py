@@ -7,6 +7,7 @@ call-taker typed).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -72,10 +73,18 @@ def mask(text: str, spans: list[tuple[int, int]], filler: str = "\u25a1") -> str
 
 
 CLAUSE_BREAKS = frozenset("，。！？；,.!?;\n\r…~～")
+_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_BREAKS))) + "]")
 
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """Return the ``(start, end)`` of the clause (between punctuation) containing ``pos``."""
-    start = max(text.rfind(ch, 0, pos) for ch in CLAUSE_BREAKS) + 1
-    ends = [i for i in (text.find(ch, pos) for ch in CLAUSE_BREAKS) if i >= 0]
-    return start, min(ends, default=len(text))
+    start = 0
+    for m in _BREAK.finditer(text, max(0, pos - 200), pos):
+        start = m.end()
+    nxt = _BREAK.search(text, pos)
+    return start, (nxt.start() if nxt else len(text))
+
+
+def after_last_break(window: str) -> str:
+    """The part of ``window`` after its last clause break (all of it when there is none)."""
+    return _BREAK.split(window)[-1]

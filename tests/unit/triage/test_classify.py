@@ -89,8 +89,11 @@ def test_bad_input_gives_a_valid_result(text: str) -> None:
     _assert_valid(classify(text, "call"), text)
 
 
-def test_empty_text_has_zero_confidence() -> None:
-    assert classify("").confidence == 0.0
+@pytest.mark.parametrize("text", ["", "   ", "😀😀", "？？！！…"])
+def test_text_without_content_goes_to_a_person_with_zero_confidence(text: str) -> None:
+    result = classify(text)
+    assert (result.category, result.priority, result.confidence) == ("assistance", "P3", 0.0)
+    assert result.cues[0].effect == "category:assistance"
 
 
 def test_traditional_and_pinyin_still_carry_danger() -> None:

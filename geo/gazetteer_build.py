@@ -32,6 +32,8 @@ from geo.sources import Place, Town, Village, read_areacity, read_features
 
 HINTS_FILE = Path(__file__).resolve().parent / "data" / "curated" / "landmark_hints.csv"
 OUTSIDE_FILE = Path(__file__).resolve().parent / "data" / "curated" / "outside_units.csv"
+CITIES_FILE = Path(__file__).resolve().parent / "data" / "curated" / "other_cities.csv"
+ALIASES_FILE = Path(__file__).resolve().parent / "data" / "curated" / "place_aliases.csv"
 _DISTRICT_BY_NAME_EXTRA = {"稀土高新区": HIGH_TECH_ZONE}
 
 
@@ -99,11 +101,13 @@ def _place_entries(
 ) -> list[dict[str, Any]]:
     out = []
     village_names = {v.name for v in villages}
+    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
+        extra = {r["name"]: r["aliases"].split("|") for r in csv.DictReader(fh)}
     for p in places:
         if p.kind in ("subdistrict",) or (p.kind == "other" and p.name in village_names):
             continue
         districts = [by_name[d] for d in p.districts if d in by_name]
-        forms = list(p.aliases)
+        forms = list(p.aliases) + extra.get(p.name, [])
         name = p.name.split(" (")[0]
         if p.kind == "other" and p.nbs_2016:
             forms.extend(community_forms(name))
@@ -143,6 +147,11 @@ def _hint_entries(by_name: dict[str, str], places: Sequence[Place]) -> list[dict
     return out
 
 
+def _equivalent_radius_m(geom: Any) -> float:
+    area_km2 = geom.area * 111.0 * 111.0 * math.cos(math.radians(geom.centroid.y))
+    return float(round(math.sqrt(area_km2 / math.pi) * 1000.0))
+
+
 def _outside_entries() -> list[dict[str, Any]]:
     out = []
     for props, _ in read_features("inner_mongolia_cities_datav2026_gcj02.geojson"):
@@ -170,14 +179,21 @@ def _outside_entries() -> list[dict[str, Any]]:
             out.append(_entry("outside", r["name"], [], city=r["city"], province=r["province"],
                               point=city["point"], radius_m=city["radius_m"], adcode=city["adcode"],
                               evidence=r["evidence"]))
+    provinces = {str(p["name"]): (p, g) for p, g in
+                 read_features("china_provinces_datav2019_gcj02.json")}
+    with CITIES_FILE.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):  # cities without a polygon here: named, province point
+            props, geom = provinces[r["province"]]
+            out.append(_entry("outside", r["name"], [r["name"].removesuffix("市")],
+                              city=r["name"], province=r["province"], point=props["center"],
+                              radius_m=_equivalent_radius_m(geom), adcode=str(props["adcode"]),
+                              evidence=r["evidence"], point_is_province=True))
     for props, geom in read_features("china_provinces_datav2019_gcj02.json"):
         name = str(props["name"])
         stem = name
         for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"):
             stem = stem.removesuffix(suffix)
         forms = [stem] if len(stem) >= 2 and name != "内蒙古自治区" else []
-        area_km2 = geom.area * 111.0 * 111.0 * math.cos(math.radians(geom.centroid.y))
         out.append(_entry("province", name, forms, province=name, point=props["center"],
-                          radius_m=round(math.sqrt(area_km2 / math.pi) * 1000.0),
-                          adcode=str(props["adcode"])))
+                          radius_m=_equivalent_radius_m(geom), adcode=str(props["adcode"])))
     return out

@@ -140,3 +140,22 @@ def test_east_station_from_documented_bearing_to_the_airport() -> None:
     assert loc.lat is not None and loc.lon is not None
     assert abs(geo.distance_m(airport, (loc.lat, loc.lon)) - 2400) < 5
     assert loc.precinct == "150202006"  # lands in 东站街道, the street named after it
+
+
+@pytest.mark.parametrize("text,city,province", [
+    ("我在西安出差手机被偷", "西安市", "陕西省"),
+    ("到大同了", "大同市", "山西省"),
+])
+def test_other_cities_are_out_of_area(text: str, city: str, province: str) -> None:
+    loc = geo.locate(text)
+    assert (loc.in_jurisdiction, loc.city, loc.province) == (False, city, province)
+
+
+@pytest.mark.parametrize("text", ["南京路", "青山区大同路"])
+def test_city_named_roads_stay_in_baotou(text: str) -> None:
+    assert geo.locate(text).in_jurisdiction is not False
+
+
+def test_colloquial_place_names() -> None:
+    assert geo.locate("二里半机场").district == "150202"
+    assert geo.locate("铁道学院门口").lat is not None

@@ -392,14 +392,20 @@ export function showConnection(node, state, detail) {
 
 let audio = null;
 
-// Browsers start audio only after a user gesture: create the context on the first click.
+// Browsers start audio only after a user gesture: the first click anywhere (or on the
+// returned header button) enables the P1 beep; the button shows whether it is on.
 export function unlockAudio() {
-  document.addEventListener("click", () => {
+  const button = el("button", { class: "btn small", id: "sound", type: "button" }, "开启提示音");
+  const enable = () => {
     try {
       audio = audio || new AudioContext();
-      audio.resume();
-    } catch { /* no audio device: the visual alert still works */ }
-  }, { once: true });
+      audio.resume().then(() => { button.textContent = "提示音已开启"; button.disabled = true; })
+        .catch(() => { button.textContent = "无法播放提示音"; });
+    } catch { button.textContent = "无音频设备"; }  // the visual alert still works
+  };
+  document.addEventListener("click", enable, { once: true });
+  button.addEventListener("click", () => { enable(); beep(); });
+  return button;
 }
 
 // A short two-tone beep through WebAudio (browsers allow it after a user gesture).

@@ -304,7 +304,7 @@ async function choosePrecinct() {
 async function main() {
   token();
   const { conn } = header({ title: "派出所接处警台", who: "" });
-  unlockAudio();
+  $("#conn").before(unlockAudio());
   state.precinct = precinctId();
   if (!state.precinct) { choosePrecinct(); showConnection(conn, "down", "未选择派出所"); return; }
 

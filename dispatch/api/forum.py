@@ -152,7 +152,10 @@ def get_stats(store: StoreDep, clock: ClockDep, who: PrincipalDep,
     """Posts received in ``[from, to)`` (default: the last 365 days) and their figures."""
     require(who, Role.call_taker, Role.command, Role.analyst)
     end = end or clock.now()
-    start = start or end - timedelta(days=365)
+    try:
+        start = start or end - timedelta(days=365)
+    except OverflowError as exc:
+        raise HTTPException(422, "'to' is too early for a one-year default period") from exc
     if start >= end:
         raise HTTPException(422, "'from' must be earlier than 'to'")
     if end - start > timedelta(days=3660):

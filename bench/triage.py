@@ -21,23 +21,23 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from importlib import resources  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console
+from rich.table import Table
 
-from triage import classify  # noqa: E402
-from triage.cues import all_phrases  # noqa: E402
+from triage import classify
+from triage.cues import all_phrases
 
 out = Console()
 
@@ -63,8 +63,9 @@ def pin_to_one_core() -> str:
     return "not pinned (no sched_setaffinity)"
 
 
-def measure(run: Callable[[str, str], object], rows: Sequence[tuple[str, str]],
-            passes: int) -> Figures:
+def measure(
+    run: Callable[[str, str], object], rows: Sequence[tuple[str, str]], passes: int
+) -> Figures:
     """Time ``run`` on every row, ``passes`` times, after one warm-up pass."""
     for text, channel in rows:
         run(text, channel)
@@ -116,21 +117,53 @@ def main(argv: list[str]) -> int:
     table = Table(title=f"triage over {len(rows)} dev reports × {args.passes} passes ({pinned})")
     for col in ("measure", "classify()", "substring scan", "ratio", "target"):
         table.add_column(col)
-    table.add_row("texts/s (wall)", f"{stage.rate_wall:,.0f}", f"{scan.rate_wall:,.0f}",
-                  f"×{stage.rate_wall / scan.rate_wall:.2f}", "≥ 2,000")
-    table.add_row("texts/s (CPU)", f"{stage.rate_cpu:,.0f}", f"{scan.rate_cpu:,.0f}",
-                  f"×{stage.rate_cpu / scan.rate_cpu:.2f}", "")
-    table.add_row("p50 per text", f"{stage.p50_ms:.3f} ms", f"{scan.p50_ms:.3f} ms",
-                  f"×{stage.p50_ms / scan.p50_ms:.2f}", "")
-    table.add_row("p99 per text", f"{stage.p99_ms:.3f} ms", f"{scan.p99_ms:.3f} ms",
-                  f"×{stage.p99_ms / scan.p99_ms:.2f}", "< 5 ms")
-    table.add_row("CPU p50 per text", f"{stage.cpu_p50_ms:.3f} ms", f"{scan.cpu_p50_ms:.3f} ms",
-                  f"×{stage.cpu_p50_ms / scan.cpu_p50_ms:.2f}", "")
-    table.add_row("CPU p99 per text", f"{stage.cpu_p99_ms:.3f} ms", f"{scan.cpu_p99_ms:.3f} ms",
-                  f"×{stage.cpu_p99_ms / scan.cpu_p99_ms:.2f}", "")
+    table.add_row(
+        "texts/s (wall)",
+        f"{stage.rate_wall:,.0f}",
+        f"{scan.rate_wall:,.0f}",
+        f"×{stage.rate_wall / scan.rate_wall:.2f}",
+        "≥ 2,000",
+    )
+    table.add_row(
+        "texts/s (CPU)",
+        f"{stage.rate_cpu:,.0f}",
+        f"{scan.rate_cpu:,.0f}",
+        f"×{stage.rate_cpu / scan.rate_cpu:.2f}",
+        "",
+    )
+    table.add_row(
+        "p50 per text",
+        f"{stage.p50_ms:.3f} ms",
+        f"{scan.p50_ms:.3f} ms",
+        f"×{stage.p50_ms / scan.p50_ms:.2f}",
+        "",
+    )
+    table.add_row(
+        "p99 per text",
+        f"{stage.p99_ms:.3f} ms",
+        f"{scan.p99_ms:.3f} ms",
+        f"×{stage.p99_ms / scan.p99_ms:.2f}",
+        "< 5 ms",
+    )
+    table.add_row(
+        "CPU p50 per text",
+        f"{stage.cpu_p50_ms:.3f} ms",
+        f"{scan.cpu_p50_ms:.3f} ms",
+        f"×{stage.cpu_p50_ms / scan.cpu_p50_ms:.2f}",
+        "",
+    )
+    table.add_row(
+        "CPU p99 per text",
+        f"{stage.cpu_p99_ms:.3f} ms",
+        f"{scan.cpu_p99_ms:.3f} ms",
+        f"×{stage.cpu_p99_ms / scan.cpu_p99_ms:.2f}",
+        "",
+    )
     out.print(table)
-    out.print(f"lexicon: {len(phrases)} phrases; one {len(long_text)}-char text: {long_ms:.1f} ms;"
-              f" load average {os.getloadavg()[0]:.1f}")
+    out.print(
+        f"lexicon: {len(phrases)} phrases; one {len(long_text)}-char text: {long_ms:.1f} ms;"
+        f" load average {os.getloadavg()[0]:.1f}"
+    )
     ok = stage.rate_wall >= 2000 and stage.p99_ms < 5
     out.print("targets met" if ok else "targets NOT met on this run")
     return 0

@@ -38,19 +38,36 @@ def build_parser() -> argparse.ArgumentParser:
         description='Read {"id","channel","text"} JSON lines on stdin; write one result line '
         'each ({"id","category","priority","flags","confidence","cues"}), or {"id","error"}.',
     )
-    ev = sub.add_parser("eval", help="evaluate against a gold JSONL file",
-                        description="Print per-category P/R/F1, macro-F1, confusion matrix, "
-                        "priority accuracy, flag F1, P1 recall and self_harm recall.")
+    ev = sub.add_parser(
+        "eval",
+        help="evaluate against a gold JSONL file",
+        description="Print per-category P/R/F1, macro-F1, confusion matrix, "
+        "priority accuracy, flag F1, P1 recall and self_harm recall.",
+    )
     ev.add_argument("file", type=Path, help="JSONL with text, channel, category, priority, flags")
     ev.add_argument("--errors", action="store_true", help="also list the misclassified reports")
-    tr = sub.add_parser("train", help="rebuild the model artifact from the committed corpus",
-                        description="Deterministically retrain data/model.json.")
-    tr.add_argument("--output", type=Path, default=None,
-                    help="where to write the artifact (default: the packaged data/model.json)")
-    tr.add_argument("--corpus", type=Path, default=None,
-                    help="train on this folder of <category>.txt files instead of the committed corpus")
-    tr.add_argument("--check", action="store_true",
-                    help="do not write; exit 1 if the committed artifact differs from a rebuild")
+    tr = sub.add_parser(
+        "train",
+        help="rebuild the model artifact from the committed corpus",
+        description="Deterministically retrain data/model.json.",
+    )
+    tr.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="where to write the artifact (default: the packaged data/model.json)",
+    )
+    tr.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="train on this folder of <category>.txt files instead of the committed corpus",
+    )
+    tr.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the committed artifact differs from a rebuild",
+    )
     return parser
 
 
@@ -119,8 +136,11 @@ def render_report(report: Report, show_errors: bool = False) -> str:
     ]
     if show_errors:
         out += ["", "errors (gold -> predicted):"]
-        for g, t in report.errors:
-            out.append(f"{g.id}: {g.category}/{g.priority} -> {t.category}/{t.priority}  {g.text}")
+        for gold, got in report.errors:
+            out.append(
+                f"{gold.id}: {gold.category}/{gold.priority} -> {got.category}/{got.priority}"
+                f"  {gold.text}"
+            )
     return "\n".join(out)
 
 

@@ -1,4 +1,4 @@
-"""The fixed taxonomy codes (see the shared taxonomy spec); tests and simulators use them verbatim."""
+"""The fixed taxonomy codes (shared taxonomy spec); tests and simulators use them verbatim."""
 
 from __future__ import annotations
 

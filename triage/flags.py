@@ -153,8 +153,9 @@ def _domestic_violence(scan: Scan) -> Cue | None:
         lo = max(0, family.start() - _DV_WINDOW)
         for verb in _VIOLENCE.finditer(text, lo, family.end() + _DV_WINDOW):
             if _counted(scan, verb.start()):
-                return Cue(f"{family.group(0)}…{verb.group(0)}", family.span(),
-                           "flag:domestic_violence")
+                return Cue(
+                    f"{family.group(0)}…{verb.group(0)}", family.span(), "flag:domestic_violence"
+                )
     return None
 
 

@@ -36,7 +36,9 @@ _FIRE_LIFE = re.compile(
     r"没下来|里头有人|起不来|中煤气"
 )
 # Nobody is in danger: ``人没事``, ``人都出来了`` (unless someone is also said to be trapped).
-_NO_PEOPLE = re.compile(r"人没事|人都没事|没人受伤|人都出来了|都跑出来了|已经疏散|没有人在|附近没人|周围没人|没有住家")
+_NO_PEOPLE = re.compile(
+    r"人没事|人都没事|没人受伤|人都出来了|都跑出来了|已经疏散|没有人在|附近没人|周围没人|没有住家"
+)
 _TRAPPED = re.compile(r"被困|困在|里面[^，。,]{0,6}人|还在里面|没出来|没下来|出不来")
 _LIFT = re.compile(r"电梯")
 _SMOKE = re.compile(r"烟|火|爆")
@@ -130,7 +132,11 @@ def decide_priority(
         raise_to("P2" if gone and not live else "P1", "rule:weapon")
     if live and category == "violent_crime":
         raise_to("P1", "rule:violence_in_progress")
-    if counted_match(_KIDNAP, text) and not past and (category == "violent_crime" or "minor" in flags):
+    if (
+        counted_match(_KIDNAP, text)
+        and not past
+        and (category == "violent_crime" or "minor" in flags)
+    ):
         raise_to("P1", "rule:abduction")
     if "injury" in flags and not past:
         raise_to("P2", "rule:injury")

@@ -25,8 +25,16 @@ def _assert_valid(result: Triage, text: str) -> None:
 
 
 def test_public_names_are_exported() -> None:
-    for name in ("classify", "Triage", "Cue", "TriageError", "CATEGORIES", "PRIORITIES",
-                 "FLAGS", "CHANNELS"):
+    for name in (
+        "classify",
+        "Triage",
+        "Cue",
+        "TriageError",
+        "CATEGORIES",
+        "PRIORITIES",
+        "FLAGS",
+        "CHANNELS",
+    ):
         assert hasattr(triage, name)
     assert CHANNELS == ("call", "forum", "transfer_12345")
     assert len(CATEGORIES) == 12 and PRIORITIES == ("P1", "P2", "P3", "P4")
@@ -42,8 +50,17 @@ def test_to_dict_is_json_ready_with_the_contract_keys() -> None:
     assert set(cue) == {"phrase", "span", "effect"}
     assert cue["span"] is None or (isinstance(cue["span"], list) and len(cue["span"]) == 2)
     assert set(data["extracted"]) == {
-        "ages", "gender", "height_cm", "clothing", "features", "conditions", "phones",
-        "money", "times", "places", "sighting",
+        "ages",
+        "gender",
+        "height_cm",
+        "clothing",
+        "features",
+        "conditions",
+        "phones",
+        "money",
+        "times",
+        "places",
+        "sighting",
     }
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 
@@ -82,8 +99,17 @@ def test_model_cue_is_always_reported() -> None:
         "\x00\x01\x02\ufffd\udcff\x7f garbage \x1b[31m",
         "ＡＢＣ１２３　全角文字",
     ],
-    ids=["empty", "whitespace", "5000-chars", "emoji", "mixed-script", "traditional",
-         "pinyin", "binary-garbage", "full-width"],
+    ids=[
+        "empty",
+        "whitespace",
+        "5000-chars",
+        "emoji",
+        "mixed-script",
+        "traditional",
+        "pinyin",
+        "binary-garbage",
+        "full-width",
+    ],
 )
 def test_bad_input_gives_a_valid_result(text: str) -> None:
     _assert_valid(classify(text, "call"), text)
@@ -114,8 +140,12 @@ def test_unknown_channel_raises_unknown_channel(channel: object) -> None:
 
 
 def test_errors_share_one_root() -> None:
-    for exc in (triage.InvalidText, triage.UnknownChannel, triage.ArtifactError,
-                triage.CorpusError):
+    for exc in (
+        triage.InvalidText,
+        triage.UnknownChannel,
+        triage.ArtifactError,
+        triage.CorpusError,
+    ):
         assert issubclass(exc, triage.TriageError)
 
 

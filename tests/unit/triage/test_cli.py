@@ -27,14 +27,18 @@ def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 def test_classify_streams_results_in_order_and_survives_bad_lines() -> None:
     lines = [
-        json.dumps({"id": "a", "channel": "call", "text": "有人拿刀砍人，快来"}, ensure_ascii=False),
+        json.dumps(
+            {"id": "a", "channel": "call", "text": "有人拿刀砍人，快来"}, ensure_ascii=False
+        ),
         "this is not json",
         json.dumps({"id": "c", "channel": "fax", "text": "有人打架"}),
         json.dumps({"id": "d", "channel": "forum", "text": 5}),
         json.dumps({"id": "e", "channel": "call"}),
         json.dumps([1, 2]),
         "",
-        json.dumps({"id": 7, "channel": "transfer_12345", "text": "小区停水了"}, ensure_ascii=False),
+        json.dumps(
+            {"id": 7, "channel": "transfer_12345", "text": "小区停水了"}, ensure_ascii=False
+        ),
     ]
     proc = _run("classify", stdin="\n".join(lines) + "\n")
     assert proc.returncode == 0, proc.stderr
@@ -50,16 +54,36 @@ def test_classify_streams_results_in_order_and_survives_bad_lines() -> None:
 def test_eval_prints_every_figure(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     rows = [
-        {"id": "1", "channel": "call", "text": "我不想活了，我在楼顶", "category": "self_harm",
-         "priority": "P1", "flags": ["in_progress"]},
-        {"id": "2", "channel": "call", "text": "笑死了，楼下停水了", "category": "non_police",
-         "priority": "P4", "flags": [], "kind": "idiom"},
+        {
+            "id": "1",
+            "channel": "call",
+            "text": "我不想活了，我在楼顶",
+            "category": "self_harm",
+            "priority": "P1",
+            "flags": ["in_progress"],
+        },
+        {
+            "id": "2",
+            "channel": "call",
+            "text": "笑死了，楼下停水了",
+            "category": "non_police",
+            "priority": "P4",
+            "flags": [],
+            "kind": "idiom",
+        },
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     proc = _run("eval", str(gold), "--errors")
     assert proc.returncode == 0, proc.stderr
-    for label in ("macro-F1", "confusion", "priority accuracy", "flag F1", "P1 recall",
-                  "self_harm recall", "idiom cases classified self_harm: 0 of 1"):
+    for label in (
+        "macro-F1",
+        "confusion",
+        "priority accuracy",
+        "flag F1",
+        "P1 recall",
+        "self_harm recall",
+        "idiom cases classified self_harm: 0 of 1",
+    ):
         assert label in proc.stdout
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from triage.context import counted_match, find_context, is_feared, is_negated, is_past
 from triage.normalize import clause_bounds, fold, mask
 from triage.numerals import parse_number
-
-import re
 
 
 @pytest.mark.parametrize(
@@ -79,8 +79,17 @@ def test_fold_keeps_length_and_simplifies() -> None:
 
 @pytest.mark.parametrize(
     ("token", "value"),
-    [("35", 35), ("1.5万", 15000), ("七十", 70), ("两千五", 2500), ("三万八千", 38000),
-     ("十二", 12), ("一百二十", 120), ("abc", None), ("", None)],
+    [
+        ("35", 35),
+        ("1.5万", 15000),
+        ("七十", 70),
+        ("两千五", 2500),
+        ("三万八千", 38000),
+        ("十二", 12),
+        ("一百二十", 120),
+        ("abc", None),
+        ("", None),
+    ],
 )
 def test_numerals(token: str, value: float | None) -> None:
     assert parse_number(token) == value

@@ -11,8 +11,12 @@ from triage.evaluate import GoldReport, evaluate, parse_gold
 
 
 def test_parse_gold_rejects_unknown_codes_and_bad_json() -> None:
-    for line in ['{"text": "x", "category": "violent", "priority": "P1"}', "{", '{"text": 1}',
-                 '{"text": "x", "category": "fraud", "priority": "P1", "flags": ["nope"]}']:
+    for line in [
+        '{"text": "x", "category": "violent", "priority": "P1"}',
+        "{",
+        '{"text": 1}',
+        '{"text": "x", "category": "fraud", "priority": "P1", "flags": ["nope"]}',
+    ]:
         with pytest.raises(CorpusError):
             parse_gold([line])
     gold = parse_gold(['{"text": "x", "category": "fraud", "priority": "P3"}', ""])
@@ -23,8 +27,9 @@ def test_figures_on_a_tiny_set() -> None:
     gold = [
         GoldReport("1", "call", "我不想活了，药都买好了", "self_harm", "P1", frozenset()),
         GoldReport("2", "call", "小区停电了，物业不管", "non_police", "P4", frozenset()),
-        GoldReport("3", "call", "热死了，想问问身份证怎么补办", "consultation", "P4", frozenset(),
-                   "idiom"),
+        GoldReport(
+            "3", "call", "热死了，想问问身份证怎么补办", "consultation", "P4", frozenset(), "idiom"
+        ),
     ]
     report = evaluate(gold)
     assert report.total == 3 and report.macro_f1 == 1.0

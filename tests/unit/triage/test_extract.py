@@ -84,7 +84,9 @@ def test_clothing_and_features() -> None:
 
 def test_conditions_and_their_negation() -> None:
     assert extract_conditions("有老年痴呆，还有抑郁症，要吃降压药") == [
-        "dementia", "depression", "medication",
+        "dementia",
+        "depression",
+        "medication",
     ]
     assert extract_conditions("无精神疾病史") == []
     assert "disability" in extract_conditions("他走路都不太稳，腿脚不好")

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from triage import ArtifactError, CATEGORIES, CorpusError
+from triage import CATEGORIES, ArtifactError, CorpusError
 from triage.model import gram_list, load_model, model_from_json, ngrams
 from triage.train import Example, artifacts_match, build, fit, load_corpus, parse_line, render
 
@@ -18,8 +18,12 @@ def test_committed_artifact_matches_a_fresh_rebuild() -> None:
 
 
 def test_artifacts_match_tolerates_one_rounding_unit_only() -> None:
-    base = {"format": 1, "classes": ["a", "b"], "intercept": [0.1, -0.1],
-            "features": {"x": [1.0, 0.5, -0.5], "y": [2.0, 0.03, 0.0]}}
+    base = {
+        "format": 1,
+        "classes": ["a", "b"],
+        "intercept": [0.1, -0.1],
+        "features": {"x": [1.0, 0.5, -0.5], "y": [2.0, 0.03, 0.0]},
+    }
     near = json.loads(json.dumps(base))
     near["features"]["x"][1] = 0.5001
     far = json.loads(json.dumps(base))

@@ -12,8 +12,25 @@ from triage.codes import NON_DISPATCH
 from triage.normalize import fold
 
 _CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=60)
-_DANGER = st.sampled_from(["跳楼", "拿刀", "着火", "走丢", "被骗", "打架", "没有受伤", "新闻里说",
-                           "我想死你了", "砍价", "刚才", "正在", "七十多岁", "孩子", "老人"])
+_DANGER = st.sampled_from(
+    [
+        "跳楼",
+        "拿刀",
+        "着火",
+        "走丢",
+        "被骗",
+        "打架",
+        "没有受伤",
+        "新闻里说",
+        "我想死你了",
+        "砍价",
+        "刚才",
+        "正在",
+        "七十多岁",
+        "孩子",
+        "老人",
+    ]
+)
 _MIXED = st.lists(st.one_of(_CJK, _DANGER, st.text(max_size=20)), max_size=8).map("".join)
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulators generate|scenarios`` (``--help`` on each)."""
+"""Command line: ``python -m simulators generate|scenarios|simulate|replay`` (``--help`` on each)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,19 @@ def _parser() -> argparse.ArgumentParser:
                      help=f"start of the window, ISO-8601 (default {DEFAULT_START.isoformat()})")
     sub.add_parser("scenarios", help="list the named scenarios",
                    description="List the named scenarios with a one-line description each.")
+    from simulators.cli import add_subcommands
+
+    add_subcommands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (2 for invalid input)."""
     args = _parser().parse_args(argv)
+    if args.command in ("simulate", "replay"):
+        from simulators.cli import run_subcommand
+
+        return run_subcommand(args)
     if args.command == "scenarios":
         for name, description in scenarios().items():
             print(f"{name:32} {description}")

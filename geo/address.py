@@ -65,10 +65,11 @@ class Address:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), drop whitespace and controls."""
+    """NFKC (full-width digits and letters to ASCII), drop whitespace and controls,
+    lower-case Latin letters."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    return _SPACE_RE.sub("", text)
+    return _SPACE_RE.sub("", text).lower()  # Latin names (Baotou Airport) match any case
 
 
 def parse(text: str | None, gaz: Gazetteer) -> Address:

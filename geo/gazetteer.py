@@ -117,8 +117,8 @@ def gazetteer() -> Gazetteer:
             by_town[entry.town] = entry
         if entry.kind == "district" and entry.district:
             by_district[entry.district] = entry
-        for form in raw["forms"]:
-            forms.setdefault(form, []).append(entry)
+        for form in raw["forms"]:  # spaces dropped and lower-cased, as the parser does
+            forms.setdefault(form.replace(" ", "").lower(), []).append(entry)
     for name, hint in hints.items():  # a hint refines a landmark that has no point
         town = by_town.get(hint.town or "")
         if hint.point is not None:

@@ -160,3 +160,8 @@ def test_city_named_roads_stay_in_baotou(text: str) -> None:
 def test_colloquial_place_names() -> None:
     assert geo.locate("二里半机场").district == "150202"
     assert geo.locate("铁道学院门口").lat is not None
+
+
+def test_latin_names_any_case() -> None:
+    assert geo.locate("BAOTOU airport").district == "150202"
+    assert geo.locate("Ｂａｏｔｏｕ　Ａｉｒｐｏｒｔ").district == "150202"  # full-width

@@ -1,6 +1,6 @@
 """Geo benchmark: address locates/s and point-in-precinct lookups/s, each with a baseline.
 
-Run: ``python bench/geo.py [--points 100000] [--repeat 3]``. Prints figures and ratios;
+Run: ``python bench/geo.py [--points 100000] [--repeat 3] [--simulated]``. Prints figures and ratios;
 not part of the test suite. Baselines run in the same process on the same inputs:
 
 * addresses: ``locate()`` (form index, STRtree, cached jurisdiction) against a naive
@@ -128,12 +128,53 @@ def bench_points(n: int, seed: int = 7) -> dict[str, float]:
             "per_polygon_vectorised_per_s": per_polygon, "agreement": agree}
 
 
+def simulator_check(per_mode: int = 800, seed: int = 2026) -> None:
+    """Score ``locate`` on the simulator's reports (independent phrasing and truth)."""
+    import random
+    import statistics
+
+    from simulators.addressing import sample_where
+    from simulators.config import Config
+
+    config = Config()
+    names = {a.name: a.code for a in layers.districts().areas}
+    for mode in ("address", "both", "coords", "vague"):
+        rng = random.Random(seed)
+        n_in = ok = placed = n_out = out_ok = false_out = 0
+        errors: list[float] = []
+        for _ in range(per_mode):
+            w = sample_where(rng, config, rng.choice(["call", "forum", "transfer_12345"]),
+                             mode=mode)
+            device = geo.DevicePoint(**w.location) if w.location else None
+            loc = geo.locate(w.spoken, address=w.address, device=device)
+            if w.district is None:
+                n_out += 1
+                out_ok += loc.in_jurisdiction is False
+                continue
+            n_in += 1
+            false_out += loc.in_jurisdiction is False
+            ok += loc.district == names.get(w.district)
+            if loc.lat is not None and loc.lon is not None:
+                placed += 1
+                errors.append(geo.distance_m((w.lat, w.lon), (loc.lat, loc.lon)))
+        errors.sort()
+        med = statistics.median(errors) if errors else float("nan")
+        p90 = errors[int(0.9 * len(errors)) - 1] if errors else float("nan")
+        print(f"simulated {mode:8s}: district {ok}/{n_in} ({100 * ok / n_in:.1f}%), placed "
+              f"{placed}, median {med:,.0f} m, p90 {p90:,.0f} m, out of area {out_ok}/{n_out}, "
+              f"Baotou called out of area {false_out}")
+
+
 def main() -> None:
     """Run both benchmarks and print figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--simulated", action="store_true",
+                        help="also score locate() on the simulator's reports")
     args = parser.parse_args()
+    if args.simulated:
+        simulator_check()
     a = bench_addresses(args.repeat)
     print(f"address locates/s: cold {a['cold_per_s']:,.0f}, warm {a['warm_per_s']:,.0f} "
           f"({a['strings']} dev-set strings); naive baseline {a['naive_per_s']:,.0f}/s "

@@ -22,10 +22,10 @@ DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
 
 def routers() -> list[APIRouter]:
     """Every HTTP router of the API process, in the order they are mounted."""
-    from dispatch.api import consoles, forum, handoffs, incidents, lifecycle, units
+    from dispatch.api import analyst, consoles, forum, handoffs, incidents, lifecycle, units
 
     return [incidents.router, lifecycle.router, units.router, consoles.router, forum.router,
-            handoffs.router]
+            handoffs.router, analyst.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

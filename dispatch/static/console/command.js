@@ -192,6 +192,30 @@ function elapsed(iso) {
   return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
 }
 
+const RISK = { high: ["高风险", "P1"], medium: ["中风险", "P2"], low: ["低风险", "P3"], absent: ["未达走失", "P4"] };
+
+function riskChip(risk) {
+  const grade = risk && typeof risk === "object" ? risk.grade : risk;
+  const [text, cls] = RISK[grade] || [grade || "—", ""];
+  return el("span", { class: `prio ${cls}` }, text);
+}
+
+function describePerson(person) {
+  if (!person || typeof person !== "object") return "—";
+  const gender = { male: "男", female: "女" }[person.gender] || "";
+  const age = person.age && typeof person.age === "object"
+    ? `${person.age.low ?? person.age.min ?? ""}${person.age.high && person.age.high !== person.age.low ? `–${person.age.high}` : ""}岁`
+    : (person.age != null ? `${person.age}岁` : "");
+  return [person.name, gender, age].filter(Boolean).join(" ") || "—";
+}
+
+// The earliest target still running (not met, breached or cancelled).
+function nextTarget(c) {
+  const open = (c.targets || []).filter((t) => t.due_at && !t.met_at && !t.cancelled_at && !t.breached_at);
+  open.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
+  return open[0] || (c.next_deadline_at ? { due_at: c.next_deadline_at } : null);
+}
+
 async function loadMissing() {
   let data;
   try {
@@ -206,15 +230,21 @@ async function loadMissing() {
   $("#missing-panel").hidden = false;
   $("#missing-count").textContent = `${items.length} 起`;
   if (!items.length) { fill($("#missing"), el("p", { class: "quiet" }, "暂无在办走失案件")); return true; }
-  fill($("#missing"), el("table", { class: "list" },
-    el("thead", {}, el("tr", {}, ["案件", "风险", "状态", "立案", "已历时", "下一时限"].map((h) => el("th", {}, h)))),
-    el("tbody", {}, items.map((c) => el("tr", {},
-      el("td", { class: "mono" }, c.id || c.case_id || ""),
-      el("td", {}, String(c.risk || c.risk_level || c.priority || "—")),
-      el("td", {}, String(c.status || "—")),
-      el("td", { class: "mono" }, hms(c.opened_at || c.created_at || c.reported_at)),
-      el("td", {}, elapsed(c.opened_at || c.created_at || c.reported_at)),
-      el("td", { class: "mono" }, c.next_deadline_at ? countdown(c.next_deadline_at).text : "—"))))));
+  fill($("#missing"), el("table", { class: "list", id: "missing-table" },
+    el("thead", {}, el("tr", {}, ["案件", "风险", "走失人员", "最后出现", "立案", "已历时", "下一时限"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, items.map((c) => {
+      const opened = c.opened_at || c.created_at || c.reported_at;
+      const next = nextTarget(c);
+      return el("tr", { dataset: { id: c.id || c.case_id || "" } },
+        el("td", { class: "mono" }, c.id || c.case_id || ""),
+        el("td", {}, riskChip(c.risk)),
+        el("td", {}, describePerson(c.person)),
+        el("td", {}, (c.last_seen && (c.last_seen.address || precinctName(c.last_seen.precinct))) || "—"),
+        el("td", { class: "mono" }, hms(opened)),
+        el("td", {}, elapsed(opened)),
+        el("td", {}, next ? el("span", { class: "countdown", dataset: { due: next.due_at } }, countdown(next.due_at).text) : "—",
+          next && next.name ? ` ${next.name}` : ""));
+    }))));
   return true;
 }
 

@@ -26,6 +26,8 @@ from triage.result import Cue, Triage
 MAX_CHARS = 2000
 RULE_WEIGHT = 1.0
 SELF_HARM_STRONG = 3.5
+# Below this model probability an alarm category (self-harm, violence, fire) needs a cue.
+EVIDENCE_P = 0.45
 _MAX_CATEGORY_CUES = 6
 _DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
 # Letters, digits or CJK: something a person could have meant.
@@ -72,6 +74,13 @@ def classify(text: str, channel: str = "call") -> Triage:
     logits = {c: math.log(max(probs[c], 1e-9)) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
     category = max(CATEGORIES, key=lambda c: (logits[c], -CATEGORIES.index(c)))
     rule_cues: list[Cue] = []
+    if _unsupported(category, scores, probs, found):
+        # A costly alarm needs a cue or a confident model: otherwise take the next best.
+        category = max(
+            (c for c in CATEGORIES if not _unsupported(c, scores, probs, found)),
+            key=lambda c: (logits[c], -CATEGORIES.index(c)),
+        )
+        rule_cues.append(Cue("rule:alarm_needs_evidence", None, f"category:{category}"))
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
     if self_harm_risk and category not in ("self_harm", "violent_crime"):
         category = "self_harm"
@@ -105,6 +114,17 @@ def classify(text: str, channel: str = "call") -> Triage:
         cues=tuple(cues),
         extracted=extracted,
     )
+
+
+def _unsupported(category: str, scores: dict[str, float], probs: dict[str, float],
+                 found: Scan) -> bool:
+    """True for an alarm category with no counted cue and a model below ``EVIDENCE_P``."""
+    if category not in _DANGER_CATEGORIES or scores[category] > 0 or probs[category] >= EVIDENCE_P:
+        return False
+    if category == "violent_crime":
+        return not any(h.kind == "flag" and h.code in ("weapon", "injury") and h.counts
+                       for h in found.hits)
+    return True
 
 
 def _has_danger(found: Scan, scores: dict[str, float]) -> bool:

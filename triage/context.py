@@ -80,11 +80,19 @@ _NEGATION = re.compile(
 )
 
 
+# In a dialogue transcript the call-taker's lines are questions and scripts, not facts
+# (``接警员：有没有人受伤？``): they are masked like idioms, and so are addresses.
+_STAFF_LINE = re.compile(r"(?m)^[ \t]*(?:接警员|接线员|话务员|值班员|民警|警察|110)[:：][^\n]*")
+# Addresses and road numbers (``地址：…``, ``110国道``) name places, not events.
+_ADDRESS = re.compile(r"地址[:：是为]?[^，。,；;!！？?\n]*|\d+(?:国道|省道|县道)|(?:国道|省道)\d+")
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Where idioms and reported sentences lie in a (folded) text."""
+    """Where idioms, call-taker lines and reported sentences lie in a (folded) text."""
 
     idioms: tuple[tuple[int, int], ...]
+    staff: tuple[tuple[int, int], ...]
     reported: tuple[tuple[int, int], ...]
     reported_markers: tuple[tuple[int, int], ...]
 
@@ -103,6 +111,8 @@ def find_context(text: str) -> Context:
         A :class:`Context` with spans into ``text``.
     """
     idioms = tuple(m.span() for m in IDIOM_PATTERN.finditer(text))
+    staff = tuple(m.span() for m in _STAFF_LINE.finditer(text))
+    staff += tuple(m.span() for m in _ADDRESS.finditer(text))
     markers: list[tuple[int, int]] = []
     reported: list[tuple[int, int]] = []
     for m in REPORTED_PATTERN.finditer(text):
@@ -110,7 +120,12 @@ def find_context(text: str) -> Context:
             continue
         markers.append(m.span())
         reported.append(_reported_span(text, m.start(), m.end()))
-    return Context(idioms=idioms, reported=tuple(reported), reported_markers=tuple(markers))
+    return Context(
+        idioms=idioms,
+        staff=staff,
+        reported=tuple(reported),
+        reported_markers=tuple(markers),
+    )
 
 
 def _reported_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -92,7 +92,7 @@ def scan(folded: str) -> Scan:
         it is not counted twice.
     """
     context = find_context(folded)
-    text = mask(folded, list(context.idioms))
+    text = mask(folded, list(context.idioms) + list(context.staff))
     index = lexicon_index()
     raw: list[tuple[int, Entry]] = []
     get = index.get

@@ -51,13 +51,13 @@ def _check(text: str, channel: str) -> None:
     json.dumps(result.to_dict())
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(), st.sampled_from(CHANNELS))
 def test_arbitrary_unicode_gives_a_valid_result(text: str, channel: str) -> None:
     _check(text, channel)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_MIXED, st.sampled_from(CHANNELS))
 def test_cue_laden_text_gives_a_valid_result(text: str, channel: str) -> None:
     _check(text, channel)
@@ -73,7 +73,7 @@ def test_anything_else_raises_only_triage_errors(text: object, channel: str) -> 
     raise AssertionError("a non-str text must raise a TriageError")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_fold_preserves_length(text: str) -> None:
     assert len(fold(text)) == len(text)

@@ -63,17 +63,20 @@ def build_gazetteer(
     anchor = next(p for p in places if p.kind == "government" and p.name == "包头市人民政府")
     entries.append(_entry("city", "包头市", ["包头", "鹿城"], point=list(anchor.point or ()),
                           radius_m=15000.0, city="包头市", province="内蒙古自治区"))
-    short = {r["ext_name"]: r["name"] for r in read_areacity() if r["deep"] == "3"}
-    renamed = {r["name"]: r for r in read_areacity() if r["deep"] == "3"}
+    nbs_names = {t.name for t in towns}
+    area_city: dict[str, list[str]] = {}
+    for r in read_areacity():
+        if r["deep"] != "3":
+            continue
+        if r["ext_name"] in nbs_names:  # same unit: AreaCity's short name
+            area_city.setdefault(r["ext_name"], []).append(r["name"])
+        else:  # same code, other name (二里半街道 for 天骄街道, SOURCES.md): an older name
+            area_city.setdefault(r["id"], []).extend([r["ext_name"], r["name"]])
     for t in towns:
-        forms = town_short_forms(t.name)
-        if t.name in short:
-            forms.append(short[t.name])
+        forms = town_short_forms(t.name) + area_city.get(t.name, []) + area_city.get(t.code, [])
         for place in places:
             if place.kind == "subdistrict" and place.nbs_2023 == t.code:
                 forms.extend(place.aliases)
-        if t.code == "150202008" and "二里半" in renamed:  # AreaCity's older name (SOURCES.md)
-            forms.extend(["二里半街道", "二里半"])
         forms = [f for f in forms if len(f) >= 2]
         entries.append(_entry("town", t.name, forms, district=t.district,
                               town=t.code, point=list(seats[t.code].point),

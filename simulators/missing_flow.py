@@ -11,7 +11,10 @@ the verification: when its unit arrives on scene the person is found
 Simulated people: the precinct's acknowledgement of the report meets
 ``precinct_dispatched``; the command centre activates the search centre
 ``search_centre_delay_s`` after opening. Risk reviews are not simulated (they breach and
-are counted). Sightings that match no case are not kept as found-person records.
+are counted). A second report describing a person already in the register (a forum
+repost, another relative) is scored the same way and, at ``AUTO_LINK`` or above, joins the
+case instead of opening another. Sightings that match no case are not kept as
+found-person records.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class MissingFlow:
         self.by_report: dict[str, str] = {}
         self.verifications: dict[str, str] = {}  # incident id → case id
         self.errors = 0
+        self.repeats = 0
 
     def _commit(self, events: tuple[Any, ...] | list[Any]) -> None:
         for event in events:
@@ -98,6 +102,9 @@ class MissingFlow:
               lon: float | None, precinct: str | None, now: datetime,
               scenario: str | None) -> None:
         proposed = missing.propose_case(incident_id, extracted)
+        if self._repeat(incident_id, extracted, lat, lon, precinct, now):
+            self.repeats += 1
+            return
         case_id = f"M{len(self.records) + 1:05d}"
         point = (lat, lon) if lat is not None and lon is not None else (None, None)
         last_seen = missing.LastSeen(at=now, lat=point[0], lon=point[1], precinct=precinct,
@@ -114,6 +121,23 @@ class MissingFlow:
                 t.name == "search_centre_activated" for t in case.targets):
             due = datetime.fromtimestamp(now.timestamp() + self.search_centre_delay_s, now.tzinfo)
             self.schedule(due, "missing_meet", (case_id, "search_centre_activated"))
+
+    def _repeat(self, incident_id: str, extracted: Mapping[str, Any], lat: float | None,
+                lon: float | None, precinct: str | None, now: datetime) -> bool:
+        """Is this a second report of a person already missing (a relative's repost)?
+
+        The call-taker checks the register before opening a case: the description is
+        scored like a sighting and a match at ``AUTO_LINK`` or above is the same case.
+        """
+        open_cases = [c for c in self.cases.values() if c.status is missing.CaseStatus.OPEN]
+        if not open_cases:
+            return False
+        probe = missing.sighting_from_report(incident_id=incident_id, at=now,
+                                             extracted=extracted, lat=lat, lon=lon,
+                                             precinct=precinct)
+        found = missing.match_sighting(probe, missing.build_case_index(open_cases),
+                                       missing.build_found_index(()))
+        return bool(found.cases) and found.cases[0].score >= missing.AUTO_LINK
 
     def _sighting(self, incident_id: str, extracted: Mapping[str, Any], lat: float | None,
                   lon: float | None, precinct: str | None, text: str, now: datetime,
@@ -192,4 +216,5 @@ class MissingFlow:
                             if k.median_time_to_found is not None else None,
                             "share_targets_met": k.share_targets_met}
                   for g, k in by_grade.items()}
-        return {"cases": cases, "by_grade": grades, "description_errors": self.errors}
+        return {"cases": cases, "by_grade": grades, "repeat_reports": self.repeats,
+                "description_errors": self.errors}

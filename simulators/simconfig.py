@@ -177,7 +177,10 @@ def with_sim_overrides(config: SimConfig, data: Mapping[str, Any]) -> SimConfig:
             if not isinstance(value, Mapping):
                 raise SimConfigError("stream must be a table of generator overrides")
             merged = {**current, **value}
-            load_config(merged)  # validate now, with the generator's own rules
+            try:
+                load_config(merged)  # validate now, with the generator's own rules
+            except ConfigError as exc:
+                raise SimConfigError(f"stream: {exc}") from exc
             changes[key] = merged
         elif key in _PRIORITY_TABLES:
             changes[key] = _table(key, current, value, set(PRIORITIES),

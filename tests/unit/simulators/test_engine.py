@@ -1,0 +1,119 @@
+"""The virtual-time engine: determinism, deadlines as the scheduler fires them, agents."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import lru_cache
+
+import pytest
+
+from dispatch.domain.incident import Status
+from simulators import generate
+from simulators.engine import Engine
+from simulators.simconfig import SimConfig, load_sim_config
+from simulators.simulate import Run, simulate
+from simulators.stream import DEFAULT_START
+
+HOURS = 2.0
+
+
+@lru_cache(maxsize=8)
+def _run(seed: int, overrides: str = "{}") -> Run:
+    return simulate(HOURS, seed, json.loads(overrides), start=DEFAULT_START + timedelta(hours=17))
+
+
+def test_same_seed_gives_the_same_stream_and_the_same_kpis() -> None:
+    start = DEFAULT_START + timedelta(hours=17)
+    assert list(generate(HOURS, 11, start=start)) == list(generate(HOURS, 11, start=start))
+    first = simulate(HOURS, 11, start=start)
+    second = simulate(HOURS, 11, start=start)
+    assert first.kpis["reports"]["total"] > 30
+    assert json.dumps(first.kpis, sort_keys=True) == json.dumps(second.kpis, sort_keys=True)
+    assert first.samples == second.samples and first.points == second.points
+
+
+def test_another_seed_gives_another_day() -> None:
+    assert _run(3).kpis != _run(4).kpis
+
+
+def _engine(overrides: dict[str, object], scenario: str = "night-brawl") -> Engine:
+    cfg = load_sim_config(overrides)
+    lines = list(generate(24, 5, scenario=scenario))
+    return Engine(cfg, DEFAULT_START, 5).run(lines, 24)
+
+
+def test_nobody_acknowledges_so_every_clocked_assignment_escalates_and_p1_reaches_the_chief() -> None:
+    engine = _engine({"officer_ack_probability": 0, "command_ack_s": 0})
+    live = [r for r in engine.records.values() if r.merged_into is None]
+    assert live and all(r.assigned_t is not None for r in live)
+    for rec in live:
+        incident = engine.incidents[rec.incident_id]
+        assert incident.status is Status.ASSIGNED
+        timeout = engine.config.ack_timeouts.get(rec.priority or "")
+        if timeout is None:
+            assert rec.escalation == 0
+            continue
+        expected = 2 if rec.priority == "P1" else 1
+        assert rec.escalation == expected, rec
+        first_t, level = rec.escalations[0]
+        assert level == 1 and first_t == pytest.approx(rec.assigned_t + timeout, abs=1e-3)  # due times travel as ms ISO
+        if expected == 2:
+            assert rec.escalations[1][0] == pytest.approx(
+                first_t + engine.config.escalation_step_s, abs=1e-3)  # due times travel as ms ISO
+    assert not any(k.startswith("ack|") for k in engine.deadlines)  # nothing left armed
+
+
+def test_a_prompt_officer_closes_the_deadline_and_nothing_escalates() -> None:
+    engine = _engine({"officer_ack_median_s": {"P1": 1, "P2": 1, "P3": 1, "P4": 1},
+                      "officer_ack_sigma": 0, "command_ack_s": 1})
+    live = [r for r in engine.records.values() if r.merged_into is None]
+    assert all(r.escalation == 0 for r in live)
+    assert all(r.acked_t is not None and r.acked_t - r.assigned_t == pytest.approx(1.0)
+               for r in live if r.precinct != "command")
+
+
+def test_duplicate_callers_merge_into_one_incident_as_the_worker_would() -> None:
+    engine = _engine({}, scenario="fire-surge")
+    merged = [r for r in engine.records.values() if r.merged_into]
+    assert len(merged) >= 20
+    for rec in merged:
+        parent = engine.incidents[rec.merged_into]
+        assert engine.incidents[rec.incident_id].status is Status.MERGED
+        assert parent.callers > 1
+
+
+def test_units_travel_serve_and_come_free() -> None:
+    run = _run(3)
+    k = run.kpis
+    assert k["units"]["dispatches"] == k["time_to_arrival_s"]["n"] > 0
+    assert 0 < k["units"]["utilisation_mean"] < 1
+    for _, target, priority in run.samples["arrival"]:
+        assert (target is None) == (priority not in ("P1", "P2"))
+
+
+def test_fewer_units_mean_longer_arrivals() -> None:
+    base = _run(3).kpis["time_to_arrival_s"]["p50"]
+    thin = _run(3, json.dumps({"units_per_precinct": 1})).kpis["time_to_arrival_s"]["p50"]
+    assert thin > base
+
+
+def test_no_call_takers_means_no_queue_and_more_call_takers_never_slow_triage() -> None:
+    one = _run(3, json.dumps({"call_takers": 1})).kpis["time_to_triage_s"]["p90"]
+    six = _run(3).kpis["time_to_triage_s"]["p90"]
+    assert one > six
+
+
+def test_the_engine_uses_the_stages_it_is_given() -> None:
+    seen: list[str] = []
+
+    def classify(text: str, channel: str) -> dict[str, object]:
+        seen.append(text)
+        return {"category": "consultation", "priority": "P4", "flags": [], "confidence": 1.0,
+                "cues": [], "extracted": {}}
+
+    lines = list(generate(24, 5, scenario="night-brawl"))
+    engine = Engine(SimConfig(), DEFAULT_START, 5, classify=classify).run(lines, 24)
+    assert sorted(seen) == sorted(line["text"] for line in lines)
+    assert {r.priority for r in engine.records.values()} == {"P4"}
+    assert all(r.escalation == 0 for r in engine.records.values())

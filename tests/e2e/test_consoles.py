@@ -129,6 +129,12 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
     assert state["status"] == "en_route" and unit_id in state["units"]
     # Wait for the short P3 clock to escalate a seed, so the board shows an escalation.
     expect(command.locator("#escalations tr").first).to_be_visible(timeout=seconds(10) * 1000)
+    # The duty officer acknowledges an escalated report in the precinct's stead.
+    escalated = command.locator("#board-table tbody tr", has_text="两车追尾")
+    escalated.locator("[data-ack]").click(timeout=seconds(10) * 1000)
+    expect(escalated).to_have_attribute("data-status", "acknowledged", timeout=seconds(5) * 1000)
+    assert stack.service.incident(escalated.get_attribute("data-id") or "")[
+        "acknowledged_by"].startswith("command:")
     intake.fill("#f-text", "昆区钢铁大街有人持刀抢劫，受伤流血，嫌疑人往南跑了")
     intake.wait_for_timeout(800)
     for page, name in ((intake, "intake.png"), (precinct, "precinct.png"),

@@ -14,6 +14,7 @@ const state = {
   precincts: new Map(),     // id → {name, district_name}
   selected: null,
   map: null,
+  feed: null,
 };
 
 function precinctName(id) {
@@ -35,7 +36,14 @@ function ordered() {
 function ackCell(inc) {
   if (inc.status === "assigned" && inc.ack_due_at) {
     const c = countdown(inc.ack_due_at);
-    return el("span", { class: `countdown ${c.overdue ? "overdue" : ""}`, dataset: { due: inc.ack_due_at } }, c.text);
+    // Once escalated to the centre, the duty officer may acknowledge in the precinct's stead.
+    const ack = inc.escalation_level > 0 && state.feed
+      ? el("button", { class: "btn ack small", dataset: { ack: inc.id }, onclick: (e) => {
+        e.stopPropagation();
+        if (!state.feed.send({ type: "ack", incident_id: inc.id })) toast("连接中断，稍后重试", "error");
+      } }, "代签收")
+      : null;
+    return [el("span", { class: `countdown ${c.overdue ? "overdue" : ""}`, dataset: { due: inc.ack_due_at } }, c.text), " ", ack];
   }
   if (inc.acknowledged_at) return el("span", { class: "mono" }, hms(inc.acknowledged_at));
   return "—";
@@ -53,7 +61,7 @@ function row(inc) {
   el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
   el("td", {}, precinctName(inc.precinct)),
   el("td", {}, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
-  el("td", {}, ackCell(inc)));
+  el("td", {}, ...[ackCell(inc)].flat()));
 }
 
 function renderBoard() {
@@ -261,7 +269,13 @@ async function main() {
   state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
   const mapReady = state.map.load();
   // The feed first; its first hello loads the board (see Feed.sync).
-  new Feed("command", { onEvent, onSync: loadBoard, onState: (s, d) => showConnection(conn, s, d) }).start();
+  state.feed = new Feed("command", {
+    onEvent,
+    onSync: loadBoard,
+    onState: (s, d) => showConnection(conn, s, d),
+    onAckResult: (r) => toast(r.ok ? `已代签收 ${r.incident_id}` : `签收失败：${r.error || ""}`, r.ok ? "ok" : "error"),
+  });
+  state.feed.start();
   setInterval(tick, 250);
   mapReady.then(() => { renderLoad(); for (const inc of state.incidents.values()) state.map.setIncident(inc); });
   loadMissing();

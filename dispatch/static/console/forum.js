@@ -8,6 +8,7 @@ import {
 const POST_STATUS = { open: "待回复", replied: "已回复待办结", completed: "已办结" };
 const MAX_REPLY = 2000;
 const POLL_MS = 5000;
+const GAP = "display: flex; gap: 12px; flex-wrap: wrap;";
 
 const state = { posts: [], selected: null, draft: new Map(), busy: false };
 
@@ -33,9 +34,19 @@ async function loadStats() {
 // ---------------------------------------------------------------------------------------
 // List
 
+// "04:59" under an hour, "1时59分" under a day, "2天23时" beyond; "超时 …" once overdue.
+function dueText(dueIso) {
+  const c = countdown(dueIso);
+  const s = Math.floor(Math.abs(new Date(dueIso).getTime() - Date.now()) / 1000);
+  let text = c.text.replace("超时 ", "");
+  if (s >= 86400) text = `${Math.floor(s / 86400)}天${Math.floor((s % 86400) / 3600)}时`;
+  else if (s >= 3600) text = `${Math.floor(s / 3600)}时${Math.floor((s % 3600) / 60)}分`;
+  return { overdue: c.overdue, text: c.overdue ? `超时 ${text}` : text };
+}
+
 function dueLabel(post) {
   if (!post.next_due_at) return null;
-  const c = countdown(post.next_due_at);
+  const c = dueText(post.next_due_at);
   const what = post.status === "open" ? "回复" : "办结";
   return el("span", { class: `countdown ${c.overdue ? "overdue" : ""}`, dataset: { due: post.next_due_at, what } },
     `${what} ${c.text}`);
@@ -97,6 +108,7 @@ function detail(post) {
   const inc = post.incident || {};
   const box = el("textarea", {
     id: "reply-text", rows: 5, maxlength: String(MAX_REPLY), placeholder: "回复网友（最多 2000 字）",
+    style: "width: 100%; box-sizing: border-box;",
     value: state.draft.get(post.post_id) || "",
   });
   const counter = el("span", { class: "quiet" }, `${box.value.length}/${MAX_REPLY}`);
@@ -114,11 +126,12 @@ function detail(post) {
         ? el("span", { class: "confidence" }, `置信度 ${Number(inc.confidence).toFixed(2)}`) : null),
     markedText(inc.text || "", inc.cues),
     el("div", { class: "section-title" }, "时限"),
-    el("div", { class: "meta" },
+    el("div", { class: "meta", style: GAP },
       el("span", {}, `首次回复时限 ${hms(post.reply_due_at)}`), el("span", {}, `办结时限 ${shortDate(post.complete_due_at)}`),
-      dueLabel(post)),
+      dueLabel(post),
+      post.escalations && post.escalations.length ? el("span", { class: "esc" }, "已超时升级") : null),
     el("div", { class: "section-title" }, "网友与位置"),
-    el("div", { class: "meta" }, el("span", {}, `作者 ${post.author || "匿名"}`),
+    el("div", { class: "meta", style: GAP }, el("span", {}, `作者 ${post.author || "匿名"}`),
       el("span", {}, `位置 ${where(inc.location)}`),
       post.thread_url ? el("span", { class: "mono" }, post.thread_url) : null),
     el("div", { class: "section-title" }, `回复（${(post.replies || []).length}）`),
@@ -159,6 +172,7 @@ async function send(post, box) {
     box.blur();
     toast("已回复");
     await refresh();
+    loadStats();
   } catch (err) {
     toast(explain(err), "error");
   } finally {
@@ -172,6 +186,7 @@ async function complete(post) {
     toast("已办结");
     state.selected = null;
     await refresh();
+    loadStats();
   } catch (err) {
     toast(explain(err), "error");
   }
@@ -189,7 +204,7 @@ async function refresh() {
 
 function tick() {
   document.querySelectorAll(".countdown[data-due]").forEach((node) => {
-    const c = countdown(node.dataset.due);
+    const c = dueText(node.dataset.due);
     node.textContent = `${node.dataset.what || ""} ${c.text}`;
     node.classList.toggle("overdue", c.overdue);
   });

@@ -11,14 +11,14 @@ import math
 import re
 
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
-from triage.context import without_reported
+from triage.context import counted_match, without_reported
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
 from triage.flags import LIVE, decide_flags
 from triage.model import load_model
 from triage.normalize import fold
-from triage.priority import decide_priority
+from triage.priority import KIDNAP, decide_priority
 from triage.result import Cue, Triage
 
 # Texts longer than this are triaged on their head: the facts that matter come first in
@@ -33,6 +33,7 @@ _DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
 # Letters, digits or CJK: something a person could have meant.
 _CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 _WEAPON_TURNS_VIOLENT = ("dispute", "public_order", "property_crime", "traffic")
+_ABDUCTION_NOT = ("traffic", "property_crime", "public_order", "dispute", "assistance")
 # Robbery is theft by force (taxonomy: violent_crime).
 _FORCE = re.compile(r"按在地上|搜身|逼着|逼我|威胁|掐|打了我|打我|把我打|勒住|捂住|持刀|拿刀")
 
@@ -96,6 +97,11 @@ def classify(text: str, channel: str = "call") -> Triage:
         # Taxonomy: a fight, quarrel or theft with a weapon or force is violent crime.
         category = "violent_crime"
         rule_cues.append(Cue("rule:weapon_or_force", None, "category:violent_crime"))
+        flags, flag_cues = decide_flags(found, category, extracted)
+    if category in _ABDUCTION_NOT and counted_match(KIDNAP, found.text):
+        # Someone dragged into a car is an abduction, whatever the car words suggest.
+        category = "violent_crime"
+        rule_cues.append(Cue("rule:abduction", None, "category:violent_crime"))
         flags, flag_cues = decide_flags(found, category, extracted)
     rule_text = without_reported(found.text, found.context)
     priority, priority_cues = decide_priority(category, flags, rule_text, extracted, self_harm_risk)

@@ -66,8 +66,8 @@ _FRAUD_LIVE = re.compile(
 )
 _HABITUAL = re.compile(r"经常|每天|天天|每晚|总是|老是|长期|一直有|多次|频繁")
 _RECENT_HOURS = re.compile(r"(?:一|两|1|2|半)个?多?小时(?:之?前)")
-_KIDNAP = re.compile(
-    r"绑架|绑走|劫持|拐走|抱走|抱上[^，。,]{0,3}车|拖上[^，。,]{0,3}车|拽上[^，。,]{0,3}车|拖进|强行带走|"
+KIDNAP = re.compile(
+    r"绑架|绑走|劫持|拐走|抱走|(?:抱|拖|拽|拉|塞)(?:上|进)[^，。,]{0,8}车|拖进|强行带走|"
     r"往[^，。,]{0,4}车上?(?:拽|拖|拉|抱|塞)|"
     r"关在.{0,8}(?:屋|房|家|车)里?.{0,10}不让(?:我|她|他)?(?:出|走|离开)"
 )
@@ -133,7 +133,7 @@ def decide_priority(
     if live and category == "violent_crime":
         raise_to("P1", "rule:violence_in_progress")
     if (
-        counted_match(_KIDNAP, text)
+        counted_match(KIDNAP, text)
         and not past
         and (category == "violent_crime" or "minor" in flags)
     ):

@@ -41,12 +41,9 @@ def _urn(kind: str, local: str, agency: str) -> str:
     return f"urn:emergency:uid:{kind}:{local}:{agency}"
 
 
-def _prologue(cid: str, now: datetime, sender: Agency, agent: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"$id": cid, "lastUpdateTimeStamp": iso(now),
-                           "updatedByAgencyReference": {"$ref": sender.id}}
-    if agent:
-        out["updatedByAgentReference"] = {"$ref": agent}
-    return out
+def _prologue(cid: str, now: datetime, sender: Agency) -> dict[str, Any]:
+    return {"$id": cid, "lastUpdateTimeStamp": iso(now),
+            "updatedByAgencyReference": {"$ref": sender.id}}
 
 
 def _priority_number(priority: str | None) -> int:
@@ -71,7 +68,7 @@ def pidf_circle(entity: str, lat: float, lon: float, radius_m: float, method: st
 
 
 def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiver: Agency,
-          now: datetime, notes: Sequence[str] = ()) -> dict[str, Any]:
+          now: datetime, notes: Sequence[str] = (), agent: str | None = None) -> dict[str, Any]:
     """The EIDO-modelled packet for handing ``incident`` to ``receiver``.
 
     Args:
@@ -82,6 +79,7 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
         receiver: the agency taking it over.
         now: the packet's timestamp.
         notes: further notes for the receiver (the hand-off reason, cues …).
+        agent: who took the report (``call_taker:<name>``), when known.
     """
     s = sender.id
     inc_id = _urn("incidentid", incident.id, s)
@@ -89,7 +87,6 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
     loc_id = _urn("locationid", incident.id, s)
     reporter_id = _urn("personid", f"{incident.id}-reporter", s)
     at_risk_id = _urn("personid", f"{incident.id}-at-risk", s)
-    agent = incident.extra.get("intake_actor") if isinstance(incident.extra.get("intake_actor"), str) else None
 
     def p(cid: str) -> dict[str, Any]:
         return _prologue(cid, now, sender)

@@ -15,6 +15,7 @@ Hand-off ids are derived from the incident, so a redelivered entry creates nothi
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -110,7 +111,7 @@ class HandoffReactor:
             incident = self.store.load(incident_id)
             now = self.clock.now()
             packet = packets.build(incident, hid, kind, self.registry.sender, agency, now,
-                                   notes=[reason])
+                                   notes=[reason], agent=self._intake_actor(incident_id))
             change = core.create(incident, kind, agency.id, agency.name, self.targets, now,
                                  packet)
             try:
@@ -121,6 +122,16 @@ class HandoffReactor:
             self.outbox.send_handoff(self.store.keys.ns, hid)
             return
         raise Conflict(f"could not create hand-off {hid}")
+
+    def _intake_actor(self, incident_id: str) -> str | None:
+        """Who took the report, from its ``report.received`` event."""
+        first = self.store.r.xrange(self.store.keys.timeline(incident_id), count=1)
+        if not first:
+            return None
+        fields = first[0][1] or {}
+        data = json.loads(str(fields.get("data") or "{}"))
+        actor = data.get("intake_actor")
+        return actor if isinstance(actor, str) else None
 
     def _ensure_queued(self, h: core.Handoff) -> None:
         """Re-queue a pending delivery whose job was lost (a crash after the commit)."""

@@ -88,6 +88,7 @@ async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
         secret("police.zhangjiagang"), int(headers["x-dispatch-timestamp"]), h["id"], delivery.raw)
     packet = delivery.body
     assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "police.baotou"
+    assert packet["updatedByAgentReference"] == {"$ref": "call_taker:test-call_taker@police.baotou"}
     inc = packet["incidentComponent"]
     assert inc["internalIncidentId"] == incident_id and inc["incidentPriorityInternalText"] == "P1"
     assert inc["incidentTypeInternalCode"] == "self_harm"

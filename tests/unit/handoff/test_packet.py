@@ -36,9 +36,10 @@ def refs(node: Any) -> list[str]:
 
 
 def test_forum_crisis_packet() -> None:
-    inc = incident(forum={"post_id": "p1", "author": "网友", "thread_url": "https://f/1"},
-                   intake_actor="call_taker:forum-platform")
-    p = packet.build(inc, "HX-INC-1", "cross_jurisdiction", SENDER, ZJG, NOW, notes=["超出本市管辖"])
+    inc = incident(forum={"post_id": "p1", "author": "网友", "thread_url": "https://f/1"})
+    p = packet.build(inc, "HX-INC-1", "cross_jurisdiction", SENDER, ZJG, NOW, notes=["超出本市管辖"],
+                     agent="call_taker:forum-platform")
+    assert p["updatedByAgentReference"] == {"$ref": "call_taker:forum-platform@police.baotou"}
     assert p["$id"] == "urn:emergency:uid:incidentid:INC-1:police.baotou"
     assert p["eidoVersion"] == "1.0" and p["issuingElementIdentification"] == "police.baotou"
     for c in components(p):

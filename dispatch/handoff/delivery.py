@@ -70,7 +70,7 @@ def registry_for(path: Path | None) -> Registry:
     return load_registry(path)
 
 
-def raw_client(client: redis.Redis[Any]) -> redis.Redis[bytes]:
+def raw_client(client: redis.Redis) -> redis.Redis:
     """A bytes client on the same server as ``client`` (RQ needs undecoded replies)."""
     pool = client.connection_pool
     kwargs = {**pool.connection_kwargs, "decode_responses": False}
@@ -81,7 +81,7 @@ def raw_client(client: redis.Redis[Any]) -> redis.Redis[bytes]:
 class Outbox:
     """Enqueues webhook jobs on the ``dispatch`` RQ queue."""
 
-    def __init__(self, client: redis.Redis[Any], settings: Settings) -> None:
+    def __init__(self, client: redis.Redis, settings: Settings) -> None:
         self.queue = Queue(QUEUE, connection=raw_client(client), serializer=JSONSerializer)
         self.settings = settings
 

@@ -135,7 +135,9 @@ async def floor_run(redis_url: str, port: int, consoles: int, rate: float, secon
     async def fire(i: int) -> None:
         key = f"m{i}"
         run.sent[key] = time.perf_counter()
-        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key})})
+        # the same size as the service's incident.assigned message (~0.9 KB with its summary)
+        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key,
+                                                     "pad": "x" * 900})})
 
     def key(m: dict) -> str | None:
         return m.get("k")
@@ -159,7 +161,7 @@ def main() -> None:
     p.add_argument("--consoles", type=int, default=100)
     p.add_argument("--step-s", type=float, default=10)
     p.add_argument("--sustain-s", type=float, default=60)
-    p.add_argument("--rates", default="10,25,50,100,150,200,300")
+    p.add_argument("--rates", default="10,25,50,100,150,200,300,500")
     p.add_argument("--bound-ms", type=float, default=250)
     a = p.parse_args()
     rates = [float(x) for x in a.rates.split(",")]

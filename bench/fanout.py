@@ -138,7 +138,8 @@ def main() -> None:
     async def fire_floor(j: int, sent: dict[str, float]) -> None:
         key = f"m{time.perf_counter_ns()}-{j}"
         sent[key] = time.perf_counter()
-        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key})})
+        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key,
+                                                     "pad": "x" * 900})})
 
     def svc_key(m: dict) -> str | None:
         return m.get("incident_id") if m.get("type") == "incident.assigned" else None

@@ -266,13 +266,17 @@ async function main() {
   } catch (err) {
     toast(`加载派出所失败：${explain(err)}`, "error");
   }
+  renderTiles();
   state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
   const mapReady = state.map.load();
   // The feed first; its first hello loads the board (see Feed.sync).
   state.feed = new Feed("command", {
     onEvent,
     onSync: loadBoard,
-    onState: (s, d) => showConnection(conn, s, d),
+    onState: (s, d) => {
+      showConnection(conn, s, d);
+      if (s === "denied") fill($("#board"), el("p", { class: "quiet error-line" }, `${d}：请用有效令牌重新打开本页`));
+    },
     onAckResult: (r) => toast(r.ok ? `已代签收 ${r.incident_id}` : `签收失败：${r.error || ""}`, r.ok ? "ok" : "error"),
   });
   state.feed.start();

@@ -290,12 +290,14 @@ async function choosePrecinct() {
     const list = await api("/v1/precincts");
     const select = el("select", {}, el("option", { value: "" }, "选择派出所…"),
       list.map((p) => el("option", { value: p.id }, `${p.district_name} ${p.name}`)));
-    select.addEventListener("change", () => {
-      if (!select.value) return;
-      sessionStorage.setItem("dispatch.precinct", select.value);
-      window.location.search = `?precinct=${encodeURIComponent(select.value)}`;
-    });
-    fill(box, el("label", { class: "field" }, el("span", {}, "派出所"), select));
+    const open = (id) => {
+      sessionStorage.setItem("dispatch.precinct", id);
+      window.location.search = `?precinct=${encodeURIComponent(id)}`;
+    };
+    select.addEventListener("change", () => { if (select.value) open(select.value); });
+    fill(box, el("label", { class: "field" }, el("span", {}, "派出所"), select),
+      el("p", { class: "quiet" }, "或在右侧地图上点击辖区"));
+    new DispatchMap($("#map"), { onPrecinctClick: open }).load();
   } catch (err) {
     fill(box, el("p", { class: "quiet error-line" }, explain(err)));
   }
@@ -323,7 +325,10 @@ async function main() {
     onEvent,
     onAckResult,
     onSync: loadAssignments,
-    onState: (s, detail) => showConnection(conn, s, detail),
+    onState: (s, detail) => {
+      showConnection(conn, s, detail);
+      if (s === "denied") fill($("#assignments"), el("p", { class: "quiet error-line" }, `${detail}：请用本所有效令牌重新打开本页`));
+    },
   });
   state.feed.start();
   setInterval(tick, 250);

@@ -5,7 +5,8 @@ by then):
 
 * located outside the jurisdiction and a police matter → a ``cross_jurisdiction``
   hand-off to the agency the registry picks (none registered: a note for the command
-  centre to arrange it by phone);
+  centre to arrange it by phone; placed by the IP region alone and not P1/P2: a ``held``
+  note asking the command centre to confirm the location first);
 * ``non_police`` inside the jurisdiction → a ``to_12345`` transfer, unless the priority
   is P1/P2 (never transferred automatically: a ``transfer_withheld`` note instead);
 * a ``transfer_12345`` incident that closes → its outcome goes back to 12345.
@@ -37,6 +38,7 @@ log = logging.getLogger("dispatch.handoff")
 
 NOT_POLICE_ACTION = frozenset({"non_police", "consultation"})
 NEVER_AUTO_TRANSFER = frozenset({"P1", "P2"})
+URGENT = frozenset({"P1", "P2"})  # handed over even on the IP region alone
 RETURN_ON = frozenset({"closed", "cancelled"})
 
 
@@ -90,6 +92,14 @@ class HandoffReactor:
                          "非警务事项，转12345政务服务便民热线办理")
         elif location.get("in_jurisdiction") is False and \
                 incident.category not in NOT_POLICE_ACTION:
+            if location.get("source") == "region_hint" and incident.priority not in URGENT:
+                # An IP region alone is too weak to send a routine case to another city.
+                self._note_once(incident_id, "held", EventType.HANDOFF, {
+                    "stage": "held", "kind": core.CROSS, "escalated_to": "command",
+                    "province": location.get("province"), "city": location.get("city"),
+                    "reason": "only the IP region places it outside the city: confirm the "
+                              "location with the reporter before handing it over"})
+                return
             agency = self.registry.choose(location)
             if agency is None:
                 self._note_once(incident_id, "unrouted", EventType.HANDOFF, {

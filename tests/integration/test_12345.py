@@ -144,3 +144,20 @@ def test_a_12345_case_keeps_its_number_and_its_outcome_goes_back(world: World) -
                           what="the return to be recorded")
     assert len(returned) == 1 and returned[0]["case_number"] == case
     assert not svc.get("/v1/handoffs", params={"incident_id": incident_id}).json()["items"]
+
+
+def test_a_routine_case_placed_only_by_its_ip_region_is_held_not_sent(world: World) -> None:
+    svc = world.service
+    r = svc.post_report({"channel": "forum", "text": "我的电动车昨天被偷了，怎么办",
+                         "forum": {"post_id": f"ip-{uuid.uuid4().hex[:8]}", "region_hint": "江苏省"}})
+    incident_id = r.json()["id"]
+
+    def held() -> list[dict]:
+        return [e["payload"] for e in svc.incident(incident_id)["timeline"]
+                if e["type"] == "incident.handoff"]
+
+    notes = wait_until(held, 10, what="the hand-off decision")
+    incident = svc.incident(incident_id)
+    assert incident["location"]["source"] == "region_hint" and incident["priority"] in ("P3", "P4")
+    assert [n["stage"] for n in notes] == ["held"] and notes[0]["province"] == "江苏省"
+    assert not svc.get("/v1/handoffs", params={"incident_id": incident_id}).json()["items"]

@@ -155,11 +155,16 @@ export class Feed {
     switch (msg.type) {
       case "hello": {
         this.attempt = 0;
-        // Without a stored position, start at the feed's head ("0-0" for an empty feed)
-        // so a reconnect later resumes exactly where this connection began.
-        if (!this.since) this.since = msg.payload && msg.payload.head ? msg.payload.head : "0-0";
-        const behind = msg.payload && msg.payload.head && compareIds(msg.payload.head, this.since) > 0;
-        this.caughtUpAt = behind ? msg.payload.head : null;
+        const head = (msg.payload && msg.payload.head) || "0-0";  // "0-0": an empty feed
+        // Without a stored position, start at the feed's head so a reconnect later resumes
+        // exactly where this connection began. A position beyond the head means the feed
+        // was reset under us (a new store): start again from its head and reload the state.
+        if (!this.since || compareIds(head, this.since) < 0) {
+          if (this.since) this.needSync = Boolean(this.onSync);
+          this.since = head;
+        }
+        const behind = compareIds(head, this.since) > 0;
+        this.caughtUpAt = behind ? head : null;
         this.onState(behind ? "backlog" : "live", "");
         if (this.needSync) this.sync();
         return;

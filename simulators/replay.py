@@ -44,6 +44,7 @@ class ReplayResult:
     merged_seen: int = 0
     acks_sent: int = 0
     acks_ok: int = 0
+    ack_errors: list[str] = field(default_factory=list)
     latencies_s: list[float] = field(default_factory=list)
     escalated: dict[str, int] = field(default_factory=dict)  # incident id → highest level
     accuracy: dict[str, float | None] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class ReplayResult:
                 "delivered": self.assigned_seen + self.merged_seen,
                 "assigned_seen": self.assigned_seen, "merged_seen": self.merged_seen,
                 "acks_sent": self.acks_sent,
-                "acks_ok": self.acks_ok,
+                "acks_ok": self.acks_ok, "ack_errors": self.ack_errors[:20],
                 "latency_ms": {k: None if not lat else round(1000 * (percentile(lat, q) or 0), 1)
                                for k, q in (("p50", 50), ("p90", 90), ("p99", 99),
                                             ("max", 100))},
@@ -263,8 +264,11 @@ class Replay:
                 level = int(message["payload"].get("level", 1))
                 self.result.escalated[incident_id] = max(level,
                                                          self.result.escalated.get(incident_id, 0))
-            elif kind == "ack_result" and message["payload"].get("ok"):
-                self.result.acks_ok += 1
+            elif kind == "ack_result":
+                if message["payload"].get("ok"):
+                    self.result.acks_ok += 1
+                else:
+                    self.result.ack_errors.append(str(message["payload"].get("error")))
 
     async def _ack_later(self, ws: ClientConnection, incident_id: str, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -276,7 +280,9 @@ class Replay:
         deadline = time.monotonic() + self.settle_s
         while time.monotonic() < deadline:
             settled = len(self.assigned_at) + len(self.merged)
-            if settled >= self.result.accepted and not self._ack_tasks:
+            answered = self.result.acks_ok + len(self.result.ack_errors)
+            if settled >= self.result.accepted and not self._ack_tasks \
+                    and answered >= self.result.acks_sent:
                 await asyncio.sleep(0.3)  # let the last ack results arrive
                 return
             await asyncio.sleep(0.05)

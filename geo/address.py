@@ -40,6 +40,7 @@ _NOT_CITY_TAIL: Final = ("超", "门", "菜", "夜", "集", "城", "股", "上",
 _INNER_CITY_RE: Final = re.compile(r"(?:^|[在到去从于住是的，,。:：\s])([\u4e00-\u9fff]{2,4}?)市"
                                    r"(?=[\u4e00-\u9fff]{1,5}?(?:区|县|旗))")
 _SPACE_RE: Final = re.compile(r"\s+")
+_CONTENT_RE: Final = re.compile(r"[^\W_]")  # a letter, digit or CJK character
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,16 @@ class Address:
     @property
     def has_content(self) -> bool:
         """True when the text has at least one CJK character, letter or digit."""
-        return any(ch.isalnum() for ch in self.text)
+        return _CONTENT_RE.search(self.text) is not None
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), drop whitespace and controls,
     lower-case Latin letters."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():  # rare: only then pay for the per-character check
+        text = "".join(ch for ch in text
+                       if ch.isspace() or unicodedata.category(ch)[0] != "C")
     return _SPACE_RE.sub("", text).lower()  # Latin names (Baotou Airport) match any case
 
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import redis
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
 
 log = logging.getLogger("dispatch.reactors")
@@ -64,15 +65,15 @@ class ReactorRunner:
     def step(self, block_ms: int = 0) -> int:
         """Handle reclaimed and new entries once; returns how many."""
         handled = 0
-        _next, claimed, *_ = self.r.xautoclaim(self.stream, self.group, self.consumer,
-                                               self.claim_idle_ms, "0-0", count=100)
+        _next, claimed = replies.autoclaim(self.r.xautoclaim(
+            self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0", count=100))
         for entry_id, fields in claimed:
             if fields:
                 self._handle(entry_id, fields)
                 handled += 1
-        reply = self.r.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=100,
-                                  block=block_ms or None)
-        for _stream, entries in reply or []:
+        reply = replies.streams(self.r.xreadgroup(self.group, self.consumer, {self.stream: ">"},
+                                                  count=100, block=block_ms or None))
+        for _stream, entries in reply:
             for entry_id, fields in entries:
                 self._handle(entry_id, fields)
                 handled += 1

@@ -21,6 +21,7 @@ from typing import Any
 
 import redis
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock
 from dispatch.domain import decisions, duplicates
@@ -94,10 +95,10 @@ class PipelineWorker:
 
     def step(self, block_ms: int = 0) -> int:
         """Read and process one batch of new entries; returns how many were handled."""
-        reply = self.r.xreadgroup(GROUP, self.name, {self.keys.reports: ">"},
-                                  count=self.batch, block=block_ms or None)
+        reply = replies.streams(self.r.xreadgroup(GROUP, self.name, {self.keys.reports: ">"},
+                                                  count=self.batch, block=block_ms or None))
         handled = 0
-        for _stream, entries in reply or []:
+        for _stream, entries in reply:
             for entry_id, fields in entries:
                 self.handle(entry_id, fields)
                 handled += 1
@@ -108,8 +109,8 @@ class PipelineWorker:
         handled = 0
         start = "0-0"
         while True:
-            next_start, entries, *_ = self.r.xautoclaim(
-                self.keys.reports, GROUP, self.name, self.claim_idle_ms, start, count=self.batch)
+            next_start, entries = replies.autoclaim(self.r.xautoclaim(
+                self.keys.reports, GROUP, self.name, self.claim_idle_ms, start, count=self.batch))
             for entry_id, fields in entries:
                 if fields:  # a trimmed entry comes back empty
                     self.handle(entry_id, fields)

@@ -18,6 +18,7 @@ from typing import Any
 
 import redis
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_keys import Keys
 from dispatch.domain import incident as inc
 from dispatch.domain.errors import Conflict, UnknownIncident
@@ -231,8 +232,9 @@ class RedisStore:
 
     def open_near(self, lat: float, lon: float, radius_m: float, limit: int = 50) -> list[Incident]:
         """Open, located incidents within ``radius_m`` of a point, nearest first."""
-        ids = self.r.geosearch(self.keys.geo_open, longitude=lon, latitude=lat, radius=radius_m,
-                               unit="m", sort="ASC", count=limit)
+        ids = replies.strings(self.r.geosearch(self.keys.geo_open, longitude=lon, latitude=lat,
+                                               radius=radius_m, unit="m", sort="ASC",
+                                               count=limit))
         if not ids:
             return []
         pipe = self.r.pipeline(transaction=False)
@@ -263,10 +265,10 @@ class RedisStore:
 
     def timeline(self, incident_id: str) -> list[dict[str, Any]]:
         """Every event of the incident, oldest first, as JSON-ready dicts."""
-        return [feed_message(entry_id, fields)
-                for entry_id, fields in self.r.xrange(self.keys.timeline(incident_id))]
+        return [feed_message(entry_id, fields) for entry_id, fields
+                in replies.entries(self.r.xrange(self.keys.timeline(incident_id)))]
 
-    def list(self, *, precinct: str | None = None, status: str | None = None,
+    def query(self, *, precinct: str | None = None, status: str | None = None,
              category: str | None = None, limit: int = 50) -> list[Incident]:
         """The newest incidents matching every given filter."""
         filters = [(n, v) for n, v in (("precinct", precinct), ("status", status),
@@ -276,7 +278,7 @@ class RedisStore:
         start = 0
         page = max(limit * 2, 100)
         while len(found) < limit:
-            ids = self.r.zrevrange(index, start, start + page - 1)
+            ids = replies.strings(self.r.zrevrange(index, start, start + page - 1))
             if not ids:
                 break
             start += page
@@ -297,8 +299,8 @@ class RedisStore:
 
     def due_deadlines(self, now: datetime, limit: int = 100) -> list[str]:
         """Deadline keys whose time has come."""
-        return list(self.r.zrangebyscore(self.keys.deadlines, "-inf", now.timestamp(),
-                                         start=0, num=limit))
+        return replies.strings(self.r.zrangebyscore(self.keys.deadlines, "-inf",
+                                                    now.timestamp(), start=0, num=limit))
 
     def drop_deadline(self, key: str) -> None:
         """Forget a deadline that no longer applies."""

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_store import FEED_MAXLEN, RedisStore
 from dispatch.domain.errors import Conflict, UnknownUnit
 from dispatch.domain.events import iso
@@ -49,7 +50,7 @@ class UnitStore:
         return Unit.from_dict(json.loads(raw))
 
     def all(self, precinct: str | None = None) -> list[Unit]:
-        ids = sorted(self.r.smembers(self.index))
+        ids = sorted(replies.strings(self.r.smembers(self.index)))
         pipe = self.r.pipeline(transaction=False)
         for i in ids:
             pipe.hget(self.key(i), "state")

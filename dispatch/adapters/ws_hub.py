@@ -14,9 +14,11 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import redis.asyncio as aioredis
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import feed_message
 
@@ -88,7 +90,7 @@ class FeedHub:
 
     async def last_id(self, feed: str) -> str:
         """The id of the newest entry on a feed ("0-0" if empty)."""
-        entries = await self.r.xrevrange(self.keys.feed(feed), count=1)
+        entries = replies.entries(await self.r.xrevrange(self.keys.feed(feed), count=1))
         return entries[0][0] if entries else "0-0"
 
     async def subscribe(self, feed: str) -> Subscriber:
@@ -132,10 +134,10 @@ class FeedHub:
                 self._reader = None
 
     async def _read_once(self) -> None:
-        streams = dict(self.positions)
-        reply = await self.r.xread(streams, count=500, block=5000)
+        positions: dict[Any, Any] = dict(self.positions)
+        reply = replies.streams(await self.r.xread(positions, count=500, block=5000))
         prefix = len(self.keys.feed(""))
-        for key, entries in reply or []:
+        for key, entries in reply:
             feed = key[prefix:]
             subs = self.subscribers.get(feed, ())
             for entry_id, fields in entries:

@@ -51,7 +51,7 @@ def list_incidents(store: StoreDep, who: PrincipalDep,
                    category: str | None = Query(None, pattern=r"^[a-z_0-9]{1,32}$"),
                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     """The newest incidents matching every given filter."""
-    items = store.list(precinct=precinct, status=status.value if status else None,
+    items = store.query(precinct=precinct, status=status.value if status else None,
                        category=category, limit=limit)
     return {"items": [i.to_dict() for i in items], "count": len(items)}
 

@@ -29,6 +29,7 @@ from typing import Any
 from fastapi import WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ws_hub import FeedHub, stream_id
 from dispatch.domain.errors import DispatchError
@@ -102,7 +103,7 @@ class ConsoleSession:
         key = self.store.keys.feed(self.feed)
         start = "(" + since
         while True:
-            entries = await self.hub.r.xrange(key, min=start, max="+", count=500)
+            entries = replies.entries(await self.hub.r.xrange(key, min=start, max="+", count=500))
             for entry_id, fields in entries:
                 text = json.dumps(feed_message(entry_id, fields), ensure_ascii=False)
                 if self._wanted(text):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from dispatch.domain.errors import NotAssigned
+from dispatch.domain.errors import InvalidTransition, NotAssigned
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
 

@@ -71,3 +71,17 @@ def test_merge_counts_callers_and_raises_the_priority() -> None:
     assert after.callers == 2 and after.priority == "P1"
     assert [e.type for e in parent_events] == [EventType.CALLER_ADDED, EventType.RETRIAGED]
     assert low["priority"] == "P2"
+
+
+def test_merging_into_itself_or_into_a_closed_incident_is_refused() -> None:
+    import pytest
+
+    from dispatch.domain.errors import InvalidTransition
+
+    parent = open_fire()
+    with pytest.raises(InvalidTransition):
+        decisions.merge(parent, parent, T0, "system", {})
+    closed = replace(parent, status=Status.CLOSED)
+    child = replace(received("又一个电话"), id="I-3")
+    with pytest.raises(InvalidTransition):
+        decisions.merge(child, closed, T0, "system", {})

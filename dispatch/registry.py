@@ -22,10 +22,11 @@ DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
 
 def routers() -> list[APIRouter]:
     """Every HTTP router of the API process, in the order they are mounted."""
-    from dispatch.api import analyst, consoles, forum, handoffs, incidents, lifecycle, units
+    from dispatch.api import (analyst, consoles, forum, handoffs, incidents, lifecycle, missing,
+                              units)
 
     return [incidents.router, lifecycle.router, units.router, consoles.router, forum.router,
-            handoffs.router, analyst.router]
+            handoffs.router, analyst.router, missing.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:
@@ -35,10 +36,13 @@ def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reacto
     from dispatch.handoff.delivery import Outbox, registry_for
     from dispatch.handoff.handoff import Targets
     from dispatch.handoff.reactor import HandoffReactor
+    from dispatch.missing_reactor import MissingReactor
+    from dispatch.missing_service import target_policy
 
     return [ForumReactor(store, clock, ForumTargets.from_settings(settings.targets)),
             HandoffReactor(store, clock, registry_for(settings.agencies_path),
-                           Targets.from_settings(settings.targets), Outbox(store.r, settings))]
+                           Targets.from_settings(settings.targets), Outbox(store.r, settings)),
+            MissingReactor(store, clock, target_policy(settings), settings.missing_widen_s)]
 
 
 def deadline_handlers(store: RedisStore, clock: Clock,
@@ -46,7 +50,9 @@ def deadline_handlers(store: RedisStore, clock: Clock,
     """Deadline kinds beyond ack timeouts (the part of a deadline key before ``|``)."""
     from dispatch.forum.reactor import ForumDeadlines
     from dispatch.handoff.reactor import HandoffDeadlines
+    from dispatch.missing_service import MissingDeadlines
 
     forum, handoff = ForumDeadlines(store, clock), HandoffDeadlines(store, clock)
     return {"forum_reply": forum.reply, "forum_complete": forum.complete,
-            "handoff_ack": handoff.ack, "handoff_locate": handoff.locate}
+            "handoff_ack": handoff.ack, "handoff_locate": handoff.locate,
+            "missing": MissingDeadlines(store, clock, settings).fire}

@@ -83,6 +83,8 @@ class Settings:
     targets: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WORKFLOW_TARGETS))
     agencies_path: Path | None = None
     webhook_retries: int = 5
+    missing_targets_path: Path | None = None  # TOML overriding the missing-person targets
+    missing_widen_s: float | None = None  # re-evaluate alert circles at least this often
 
     def ack_timeout(self, priority: str) -> float | None:
         """Seconds a precinct has to acknowledge an assignment of this priority (None: no clock)."""
@@ -136,4 +138,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         targets={k: _float(env, k, v) or v for k, v in DEFAULT_WORKFLOW_TARGETS.items()},
         agencies_path=Path(env["HANDOFF_AGENCIES_PATH"]) if env.get("HANDOFF_AGENCIES_PATH") else None,
         webhook_retries=max(0, _int(env, "WEBHOOK_RETRIES", 5)),
+        missing_targets_path=Path(env["MISSING_TARGETS_PATH"]) if env.get("MISSING_TARGETS_PATH") else None,
+        missing_widen_s=_float(env, "MISSING_WIDEN_S", None),
     )

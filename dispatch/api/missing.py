@@ -1,0 +1,412 @@
+"""Missing-person cases over HTTP: open, list, read, override the risk, verify, close.
+
+Call-takers and the command centre open cases (from a triaged report with ``report_id``
+or directly); only the command centre (the supervisor) overrides a risk grade; a precinct
+answers only the verification it was sent (confirm or dismiss a linked sighting).
+Domain errors map to 4xx: an unknown case is 404, a move the case's status does not allow
+409, an impossible value 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+import geo
+from dispatch.adapters.missing_store import CaseStore, UnknownCase, new_id
+from dispatch.adapters.redis_store import RedisStore
+from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.schemas import AwareDatetime, DeviceLocation, Reason
+from dispatch.auth import PermissionDenied, Principal, Role, require
+from dispatch.domain.errors import Conflict, UnknownIncident
+from dispatch.domain.events import Event, EventType
+from dispatch.missing import (
+    Case,
+    InvalidCaseTransition,
+    InvalidLastSeen,
+    InvalidPerson,
+    LastSeen,
+    MissingError,
+    Outcome,
+    Reporter,
+    RiskGrade,
+    close_case,
+    dismiss_sighting,
+    kpis_by_grade,
+    meet_target,
+    open_case,
+    override_risk,
+    person_from_request,
+    register_found,
+)
+from dispatch.missing.person import CLOCK_SKEW
+from dispatch.missing.risk import Circumstances
+from dispatch.missing_service import lookup, target_policy, update
+from dispatch.missing_views import case_view, kpi_view, list_item
+
+router = APIRouter(tags=["missing persons"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing, invalid or expired token"},
+    403: {"description": "the role or precinct may not do this"},
+    404: {"description": "unknown case (or sighting not linked to it)"},
+    409: {"description": "not allowed in the case's status"},
+    422: {"description": "an impossible value; the message names the field"},
+}
+IncidentId = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}-[0-9A-Z]{8}$")]
+Name = Annotated[str, StringConstraints(max_length=100)]
+READERS = (Role.call_taker, Role.command, Role.precinct, Role.analyst)
+
+
+class Open(BaseModel):
+    """Extra fields are welcome (kept out of the case, never an error)."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+
+class PersonIn(Open):
+    name: Name | None = None
+    gender: Annotated[str, StringConstraints(pattern=r"^(male|female|unknown)$")] | None = None
+    age: int | None = Field(default=None, ge=0, le=120)
+    age_range: tuple[int, int] | None = None
+    height_cm: float | tuple[float, float] | None = None
+    build: str | None = None
+    clothing: list[str | dict[str, Any]] | None = Field(default=None, max_length=20)
+    features: list[Annotated[str, StringConstraints(max_length=200)]] | None = Field(
+        default=None, max_length=20)
+    conditions: list[str] | None = Field(default=None, max_length=10)
+    photo_ref: Name | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{2,19}$")] | None = None
+
+    @field_validator("age_range")
+    @classmethod
+    def _age_range(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and not 0 <= v[0] <= v[1] <= 120:
+            raise ValueError("needs 0 <= low <= high <= 120 years")
+        return v
+
+    @field_validator("height_cm")
+    @classmethod
+    def _height(cls, v: float | tuple[float, float] | None) -> float | tuple[float, float] | None:
+        values = v if isinstance(v, tuple) else (v,) if v is not None else ()
+        if any(not 40 <= h <= 250 for h in values) or (isinstance(v, tuple) and v[0] > v[1]):
+            raise ValueError("a height must lie between 40 and 250 cm (low <= high)")
+        return v
+
+
+class LastSeenIn(Open):
+    at: AwareDatetime
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    location: DeviceLocation | None = None
+
+
+class ReporterIn(Open):
+    name: Name | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{2,19}$")] | None = None
+    relation: Name | None = None
+
+
+class CircumstancesIn(Open):
+    out_of_character: bool = False
+    vehicle: bool = False
+    suspected_crime: bool = False
+    temperature_c: float | None = Field(default=None, ge=-60, le=60)
+    no_apparent_risk: bool = False
+
+
+class CaseCreate(Open):
+    """``POST /v1/missing``."""
+
+    person: PersonIn
+    last_seen: LastSeenIn
+    reporter: ReporterIn | None = None
+    circumstances: CircumstancesIn | None = None
+    report_id: IncidentId | None = None
+
+
+class Grade(str, Enum):
+    absent = "absent"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class RiskOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grade: Grade
+    reason: Reason
+
+
+class CloseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Outcome
+    found_at: AwareDatetime | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class Verification(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    found_at: AwareDatetime | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    close_as: Outcome | None = None
+
+
+class StatusFilter(str, Enum):
+    open = "open"
+    closed = "closed"
+    all = "all"
+
+
+def _invalid(loc: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", *loc.split(".")), "msg": message,
+                                    "type": "value_error"}])
+
+
+@contextmanager
+def _domain(case_id: str | None = None) -> Iterator[None]:
+    try:
+        yield
+    except UnknownCase:
+        raise HTTPException(404, f"unknown missing-person case {case_id!r}") from None
+    except InvalidCaseTransition as exc:
+        raise HTTPException(409, str(exc)) from None
+    except MissingError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _cases(store: RedisStore, settings: Any) -> CaseStore:
+    return CaseStore(store, settings.missing_widen_s)
+
+
+def _view(cases: CaseStore, case: Case, now: datetime) -> dict[str, Any]:
+    return case_view(case, now, cases.timeline(case.id), cases.found_candidates(case.id))
+
+
+def _last_seen(body: LastSeenIn, report_location: dict[str, Any] | None) -> LastSeen:
+    loc = body.location
+    device = geo.DevicePoint(lat=loc.lat, lon=loc.lon, crs=loc.crs.value,
+                             accuracy_m=loc.accuracy_m) if loc else None
+    lat = lon = precinct = None
+    if device is not None or body.address:
+        placed = geo.locate(body.address or "", address=body.address, device=device).to_dict()
+        lat, lon, precinct = placed.get("lat"), placed.get("lon"), placed.get("precinct")
+    elif report_location and report_location.get("lat") is not None:
+        lat, lon = report_location["lat"], report_location["lon"]
+        precinct = report_location.get("precinct")
+    try:
+        return LastSeen(at=body.at, lat=lat, lon=lon, precinct=precinct, address=body.address)
+    except InvalidLastSeen as exc:
+        raise _invalid("last_seen", str(exc)) from None
+
+
+@router.post("/v1/missing", status_code=201, responses=ERRORS)
+def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: SettingsDep,
+                who: PrincipalDep) -> Any:
+    """Open a case at once (no waiting period); 200 with the existing case if the report
+    was opened already."""
+    require(who, Role.call_taker, Role.command)
+    now = clock.now()
+    if body.last_seen.at > now + CLOCK_SKEW:
+        raise _invalid("last_seen.at", "the last-seen time is in the future")
+    try:
+        person = person_from_request(body.person.model_dump(exclude_none=True))
+    except InvalidPerson as exc:
+        raise _invalid("person", str(exc)) from None
+    cases = _cases(store, settings)
+    report_location = None
+    if body.report_id:
+        existing = cases.case_for_report(body.report_id)
+        if existing:
+            return JSONResponse(_view(cases, cases.load(existing), now), status_code=200)
+        try:
+            report_location = dict(store.load(body.report_id).location or {})
+        except UnknownIncident:
+            raise _invalid("report_id", f"unknown report {body.report_id}") from None
+    last_seen = _last_seen(body.last_seen, report_location)
+    reporter = Reporter(**body.reporter.model_dump(include={"name", "phone", "relation"})) \
+        if body.reporter else None
+    facts = Circumstances(**body.circumstances.model_dump(include=set(
+        Circumstances.__dataclass_fields__))) if body.circumstances else Circumstances()
+    for _ in range(8):
+        case_id = new_id("MP", now)
+        with _domain(case_id):
+            events = open_case(case_id=case_id, person=person, last_seen=last_seen,
+                               owner=who.actor, now=now, lookup=lookup, circumstances=facts,
+                               reporter=reporter, report_id=body.report_id,
+                               policy=target_policy(settings))
+        guards: list[list[str]] = []
+        ops: list[list[object]] = []
+        notes: dict[str, list[Event]] = {}
+        if body.report_id:
+            guards.append(["idem", cases.report_key(body.report_id)])
+            ops.append(["SET", cases.report_key(body.report_id), case_id])
+            notes[body.report_id] = [Event(EventType.MISSING, body.report_id, now,
+                                           actor=who.actor,
+                                           data={"stage": "case_opened", "case_id": case_id})]
+        try:
+            case = cases.commit(None, events, actor=who.actor, now=now, incident_events=notes,
+                                extra_ops=ops, extra_guards=guards)
+        except Conflict as exc:
+            if str(exc).startswith("exists") and body.report_id:
+                return JSONResponse(_view(cases, cases.load(
+                    str(cases.case_for_report(body.report_id))), now), status_code=200)
+            now = clock.now()
+            continue
+        return _view(cases, case, now)
+    raise Conflict("could not open the case; try again")
+
+
+@router.get("/v1/missing", responses=ERRORS)
+def list_cases(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
+               status: StatusFilter = StatusFilter.open,
+               limit: int = Query(200, ge=1, le=1000)) -> dict[str, Any]:
+    """Cases, newest first: ``open`` (not closed: open or located), ``closed`` or ``all``."""
+    require(who, *READERS)
+    cases = _cases(store, settings)
+    now = clock.now()
+    if status is StatusFilter.open:
+        found = cases.open_cases()[::-1][:limit]
+    else:
+        ids = [str(i) for i in store.r.zrevrange(cases.all_key, 0, max(limit * 4, 200) - 1)]
+        found = [c for c in cases.many(ids)
+                 if status is StatusFilter.all or c.status.value == "closed"][:limit]
+    items = [list_item(c, now) for c in found]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/v1/missing/kpis", responses=ERRORS)
+def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
+             days: int = Query(365, ge=1, le=3660)) -> dict[str, Any]:
+    """Per risk grade over cases opened in the last ``days``: cases, closed, found,
+    median time to found, share of decided targets met."""
+    require(who, Role.command, Role.analyst)
+    now = clock.now()
+    found = _cases(store, settings).cases_between(now - timedelta(days=days), now)
+    return {"days": days, **kpi_view(kpis_by_grade(found, now), found)}
+
+
+@router.get("/v1/missing/{case_id}", responses=ERRORS)
+def get_case(case_id: str, store: StoreDep, clock: ClockDep, settings: SettingsDep,
+             who: PrincipalDep) -> dict[str, Any]:
+    """The case, risk and reasons, every target, linked reports, sightings, timeline."""
+    require(who, *READERS)
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        return _view(cases, cases.load(case_id), clock.now())
+
+
+@router.post("/v1/missing/{case_id}/risk", responses=ERRORS)
+def override(case_id: str, body: RiskOverride, store: StoreDep, clock: ClockDep,
+             settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """A supervisor sets the risk grade with a reason; open targets follow the new grade."""
+    require(who, Role.command)
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        case, _ = update(cases, case_id, lambda c: override_risk(
+            c, RiskGrade(body.grade.value), by=who.actor, reason=body.reason, now=clock.now(),
+            policy=target_policy(settings)), actor=who.actor, clock=clock)
+    return _view(cases, case, clock.now())
+
+
+@router.post("/v1/missing/{case_id}/targets/{name}/meet", responses=ERRORS)
+def meet(case_id: str, name: Annotated[str, StringConstraints(max_length=64)],
+         store: StoreDep, clock: ClockDep, settings: SettingsDep,
+         who: PrincipalDep) -> dict[str, Any]:
+    """Record a target met (search centre activated, a risk review, precinct dispatched)."""
+    require(who, Role.call_taker, Role.command)
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        case, _ = update(cases, case_id, lambda c: meet_target(
+            c, name, now=clock.now(), by=who.actor, policy=target_policy(settings)),
+            actor=who.actor, clock=clock)
+    return _view(cases, case, clock.now())
+
+
+def _annotate(case_id: str, incident_id: str | None, stage: str, actor: str, now: datetime,
+              **data: Any) -> dict[str, list[Event]]:
+    if not incident_id:
+        return {}
+    return {incident_id: [Event(EventType.MISSING, incident_id, now, actor=actor,
+                                data={"stage": stage, "case_id": case_id, **data})]}
+
+
+@router.post("/v1/missing/{case_id}/close", responses=ERRORS)
+def close(case_id: str, body: CloseRequest, store: StoreDep, clock: ClockDep,
+          settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """Close with an outcome; ``found_at`` (default: when located, or now) sets time to found."""
+    require(who, Role.call_taker, Role.command, Role.precinct)
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        current = cases.load(case_id)
+        if who.role is Role.precinct and who.precinct not in (
+                {current.last_seen.precinct} | {s.precinct for s in current.sightings}):
+            raise PermissionDenied(f"{who.actor} is not working case {case_id}")
+        case, _ = update(
+            cases, case_id, lambda c: close_case(c, body.outcome, now=clock.now(),
+                                                 found_at=body.found_at, note=body.note),
+            actor=who.actor, clock=clock,
+            incident_events=lambda c, _e: _annotate(c.id, c.report_id, "case_closed",
+                                                    who.actor, clock.now(),
+                                                    outcome=body.outcome.value))
+    return _view(cases, case, clock.now())
+
+
+def _verifier(who: Principal, case: Case, incident_id: str) -> None:
+    linked = next((s for s in case.sightings if s.incident_id == incident_id), None)
+    if linked is None:
+        raise HTTPException(404, f"sighting {incident_id} is not linked to case {case.id}")
+    if who.role is Role.precinct and who.precinct != linked.precinct:
+        raise PermissionDenied(f"{who.actor} was not sent to verify {incident_id}")
+
+
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/confirm", responses=ERRORS)
+def confirm(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
+            settings: SettingsDep, who: PrincipalDep,
+            body: Verification | None = None) -> dict[str, Any]:
+    """The verifying officer found the person: the case is located (and closed if
+    ``close_as`` is given)."""
+    require(who, Role.precinct, Role.command)
+    body = body or Verification()
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        _verifier(who, cases.load(case_id), incident_id)
+
+        def decide(c: Case) -> list[Any]:
+            now = clock.now()
+            events: list[Any] = [register_found(c, now=now, found_at=body.found_at,
+                                                incident_id=incident_id, by=who.actor)]
+            if body.close_as is not None:
+                events.append(close_case(c, body.close_as, now=now, found_at=body.found_at,
+                                         note=body.note))
+            return events
+
+        case, _ = update(cases, case_id, decide, actor=who.actor, clock=clock,
+                         incident_events=lambda c, _e: _annotate(
+                             c.id, incident_id, "verified", who.actor, clock.now(),
+                             note=body.note))
+    return _view(cases, case, clock.now())
+
+
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/dismiss", responses=ERRORS)
+def dismiss(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
+            settings: SettingsDep, who: PrincipalDep,
+            body: Verification | None = None) -> dict[str, Any]:
+    """The verifying officer found someone else: the sighting is dismissed."""
+    require(who, Role.precinct, Role.command)
+    note = body.note if body else ""
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        _verifier(who, cases.load(case_id), incident_id)
+        case, _ = update(cases, case_id, lambda c: dismiss_sighting(
+            c, incident_id, now=clock.now(), by=who.actor, note=note),
+            actor=who.actor, clock=clock,
+            incident_events=lambda c, _e: _annotate(c.id, incident_id, "dismissed",
+                                                    who.actor, clock.now(), note=note))
+    return _view(cases, case, clock.now())

@@ -57,7 +57,7 @@ class Figures:
 def pin_to_one_core() -> str:
     """Pin this process to one CPU when the OS allows it; say which."""
     if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
+        cpu = max(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
         return f"pinned to CPU {cpu}"
     return "not pinned (no sched_setaffinity)"
@@ -164,8 +164,13 @@ def main(argv: list[str]) -> int:
         f"lexicon: {len(phrases)} phrases; one {len(long_text)}-char text: {long_ms:.1f} ms;"
         f" load average {os.getloadavg()[0]:.1f}"
     )
-    ok = stage.rate_wall >= 2000 and stage.p99_ms < 5
-    out.print("targets met" if ok else "targets NOT met on this run")
+    for clock, rate, p99 in (("wall", stage.rate_wall, stage.p99_ms),
+                             ("CPU", stage.rate_cpu, stage.cpu_p99_ms)):
+        met = rate >= 2000 and p99 < 5
+        out.print(f"targets (≥ 2,000 texts/s, p99 < 5 ms) by {clock} time: "
+                  f"{'met' if met else 'NOT met'}")
+    if stage.rate_cpu > 1.5 * stage.rate_wall:
+        out.print("wall time is well above CPU time: the core was shared with other work")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from triage.codes import CATEGORIES
 from triage.errors import ArtifactError
 
 ARTIFACT = "model.json"
-NGRAM_MAX = 3
 _NOISE = re.compile(r"[^0-9a-z?\u3400-\u9fff]+")
 _DIGIT = re.compile(r"[0-9]")
 
@@ -38,16 +38,15 @@ def gram_list(text: str, channel: str) -> list[str]:
         channel: the report channel; added as one ``<channel>`` feature.
 
     Returns:
-        Every character 1-, 2- and 3-gram of every run of letters/digits/CJK, then the
-        channel token.
+        Every character 1-, 2- and 3-gram of every run of letters/digits/CJK (by length,
+        then position), then the channel token.
     """
     clean = _DIGIT.sub("0", _NOISE.sub(" ", text))
-    grams = [
-        piece[i : i + n]
-        for piece in clean.split()
-        for n in range(1, NGRAM_MAX + 1)
-        for i in range(len(piece) - n + 1)
-    ]
+    grams: list[str] = []
+    for piece in clean.split():
+        grams.extend(piece)
+        grams.extend(map(operator.add, piece, piece[1:]))
+        grams.extend(map("".join, zip(piece, piece[1:], piece[2:], strict=False)))
     grams.append(f"<{channel}>")
     return grams
 
@@ -66,6 +65,8 @@ class LinearModel:
     idf: npt.NDArray[np.float64]
     weights: npt.NDArray[np.float64]  # (features, classes)
     intercept: npt.NDArray[np.float64]
+    idf_weights: npt.NDArray[np.float64]  # idf * weights, precomputed for speed
+    idf_squared: npt.NDArray[np.float64]
 
     def predict(self, text: str, channel: str) -> dict[str, float]:
         """Return category -> probability for a folded, idiom-masked text.
@@ -77,12 +78,14 @@ class LinearModel:
         Returns:
             A probability for every category code (they sum to 1).
         """
-        found = [r for r in map(self.vocab.get, gram_list(text, channel)) if r is not None]
+        get = self.vocab.get
+        counts = Counter([r for r in map(get, gram_list(text, channel)) if r is not None])
         logits = self.intercept.copy()
-        if found:
-            rows, counts = np.unique(np.asarray(found), return_counts=True)
-            x = (1.0 + np.log(counts)) * self.idf[rows]
-            logits += (x / math.sqrt(float(x @ x))) @ self.weights[rows]
+        if counts:
+            rows = np.fromiter(counts.keys(), np.intp, len(counts))
+            tf = np.log(np.fromiter(counts.values(), np.float64, len(counts))) + 1.0
+            norm = math.sqrt(float((tf * tf) @ self.idf_squared[rows]))
+            logits += (tf @ self.idf_weights[rows]) / norm
         logits -= logits.max()
         probs = np.exp(logits)
         probs /= probs.sum()
@@ -105,12 +108,16 @@ def model_from_json(raw: str) -> LinearModel:
     if set(classes) != set(CATEGORIES) or intercept.shape != (len(classes),):
         raise ArtifactError("model artifact classes do not match the taxonomy")
     table = np.asarray(list(features.values()), dtype=np.float64).reshape(-1, len(classes) + 1)
+    idf = np.ascontiguousarray(table[:, 0])
+    weights = np.ascontiguousarray(table[:, 1:])
     return LinearModel(
         classes=classes,
         vocab={gram: i for i, gram in enumerate(features)},
-        idf=np.ascontiguousarray(table[:, 0]),
-        weights=np.ascontiguousarray(table[:, 1:]),
+        idf=idf,
+        weights=weights,
         intercept=intercept,
+        idf_weights=np.ascontiguousarray(weights * idf[:, None]),
+        idf_squared=idf * idf,
     )
 
 

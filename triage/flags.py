@@ -25,6 +25,7 @@ LIVE = re.compile(
     r"(?:站|坐)在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|要跳|往下跳|"
     r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|火势|浓烟滚滚|冒出|冒着|在冒|被困在|困在|"
     r"喘不上气|出不来|摇摆行驶|在后面跟着|开得飞快|在跟我(?:说话|通话|视频)|还在通话|别挂电话|"
+    r"淹到|(?:抛锚|坏|停)在(?:路中间|快车道|路口|马路上)|挡着|堵着|在路上(?:飙车|逆行)|"
     r"(?:我|我们)(?:现在)?(?:就)?在(?:旁边|远处|楼下|现场|对面|门外)|help|jiu ming|kuai lai"
 )
 # Weak live words that do not survive a past or just-happened marker.
@@ -40,6 +41,7 @@ SENSITIVE = re.compile(
     r"(?:几十|数十|上百|数百|一百多|好几十|几百|三四十|三十余|三十多|四五十)(?:个|名|位|多)?"
     r"(?:人|业主|工人|村民|学生|农民工|家长|群众)"
 )
+_PLACE_AFTER = re.compile(r"[^，。,]{0,1}(?:附近|门口|旁边|对面|那边|那块)")
 _PLAN = re.compile(r"准备|打算|计划|要去|扬言要去")
 _DV_WINDOW = 24
 _FAMILY = re.compile("|".join(sorted(FAMILY_TERMS, key=len, reverse=True)))
@@ -70,8 +72,11 @@ def decide_flags(
         if hit.kind == "flag" and hit.counts:
             if hit.code in ("minor", "elderly") and reporter_at(text, hit.start):
                 continue
-            if hit.code == "minor" and text[max(0, hit.start - 1) : hit.start] == "大":
-                continue  # 大学生 is an adult
+            if hit.code == "minor" and (
+                text[max(0, hit.start - 1) : hit.start] == "大"  # 大学生 is an adult
+                or _PLACE_AFTER.match(text, hit.end)  # 幼儿园附近 is a place
+            ):
+                continue
             flag_hits.setdefault(hit.code, []).append(hit)
     flags: set[str] = set()
     cues: list[Cue] = []

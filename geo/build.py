@@ -56,8 +56,9 @@ def _round_coords(obj: Any) -> Any:
     return obj
 
 
-def _feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
-    return {"type": "Feature", "properties": props, "geometry": _round_coords(mapping(geom))}
+def _feature(props: dict[str, Any], geom: BaseGeometry, digits: int = 6) -> dict[str, Any]:
+    geometry = mapping(shapely.set_precision(geom, 10.0**-digits) if digits < 6 else geom)
+    return {"type": "Feature", "properties": props, "geometry": _round_coords(geometry)}
 
 
 def _write(out_dir: Path, name: str, payload: dict[str, Any]) -> Path:
@@ -160,14 +161,15 @@ def _outside_layer(tolerance: float) -> dict[str, Any]:
         feats.append(_feature({"kind": "city", "adcode": str(props["adcode"]),
                                "name": props["name"],
                                "province": "内蒙古自治区", "center": props["center"]},
-                              geom.simplify(tolerance / 2)))
+                              geom.simplify(tolerance / 2), digits=4))
     for props, geom in read_features("suzhou_districts_datav2026_gcj02.geojson"):
         city = props["name"] if str(props["adcode"]) == "320582" else "苏州市"
         feats.append(_feature({"kind": "city", "adcode": str(props["adcode"]), "name": city,
                                "district_name": props["name"], "province": "江苏省",
-                               "center": props["center"]}, geom.simplify(tolerance / 5)))
+                               "center": props["center"]}, geom.simplify(tolerance / 5),
+                              digits=4))
     for props, geom in read_features("china_provinces_datav2019_gcj02.json"):
         feats.append(_feature({"kind": "province", "adcode": str(props["adcode"]),
                                "name": props["name"], "center": props["center"]},
-                              unary_union(geom).simplify(tolerance * 2)))
+                              unary_union(geom).simplify(tolerance * 2), digits=4))
     return {"type": "FeatureCollection", "features": feats}

@@ -1,10 +1,11 @@
-"""Command line: ``python -m geo {build,locate,eval}``.
+"""Command line: ``python -m geo {build,locate,eval,devset,map}``.
 
 * ``build`` rebuilds the WGS-84 layers under ``geo/data`` from ``geo/data/raw``.
 * ``locate`` reads JSON lines ``{"id", "text", "location"?}`` on stdin and writes one
   JSON line per input: ``id, lat, lon, crs, radius_m, confidence, district, precinct,
   precinct_name, in_jurisdiction, city, matched`` (+ ``reason``, ``warnings`` …).
 * ``devset`` regenerates the development set under ``geo/data/eval``.
+* ``map OUT.png`` draws the active precinct layer (for the docs).
 * ``eval FILE.jsonl`` scores against gold ``district``/``precinct``/``lat``,``lon``/
   ``out_of_area`` and prints the figures (``--json`` for machine output).
 """

@@ -11,14 +11,14 @@ import math
 import re
 
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
-from triage.context import counted_match, without_reported
+from triage.context import without_reported
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
 from triage.flags import LIVE, decide_flags
 from triage.model import load_model
 from triage.normalize import fold
-from triage.priority import KIDNAP, decide_priority
+from triage.priority import decide_priority, is_abduction
 from triage.result import Cue, Triage
 
 # Texts longer than this are triaged on their head: the facts that matter come first in
@@ -98,7 +98,7 @@ def classify(text: str, channel: str = "call") -> Triage:
         category = "violent_crime"
         rule_cues.append(Cue("rule:weapon_or_force", None, "category:violent_crime"))
         flags, flag_cues = decide_flags(found, category, extracted)
-    if category in _ABDUCTION_NOT and counted_match(KIDNAP, found.text):
+    if category in _ABDUCTION_NOT and is_abduction(found.text):
         # Someone dragged into a car is an abduction, whatever the car words suggest.
         category = "violent_crime"
         rule_cues.append(Cue("rule:abduction", None, "category:violent_crime"))

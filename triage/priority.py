@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.codes import NON_DISPATCH, priority_rank
-from triage.context import counted_match, is_past
+from triage.context import counted_match, is_negated, is_past
 from triage.result import Cue
 
 BASELINE: dict[str, str] = {
@@ -73,6 +73,19 @@ KIDNAP = re.compile(
     r"往[^，。,]{0,4}车上?(?:拽|拖|拉|抱|塞)|"
     r"关在.{0,8}(?:屋|房|家|车)里?.{0,10}不让(?:我|她|他)?(?:出|走|离开)"
 )
+_ANIMAL = re.compile(r"狗|猫|羊|鸡|鸭|鸟|鹦鹉|宠物|萨摩耶|金毛|泰迪|兔子|牛|马")
+
+
+def is_abduction(text: str) -> bool:
+    """A person taken by force (``把孩子拖上车``); an animal carried off is theft."""
+    for m in KIDNAP.finditer(text):
+        if is_negated(text, m.start()):
+            continue
+        if _ANIMAL.search(text, max(0, m.start() - 12), m.start()) is None:
+            return True
+    return False
+
+
 _GONE = re.compile(r"跑了|走了|逃了|已经离开|溜了|逃跑|跑掉|人没了|已经被抓|被控制|逃窜|离开了")
 _SAFE_NOW = re.compile(
     r"已经?送医|已经?脱离危险|已经?没事|抢救过来|已经?被救|已经?劝下|出院|包好了|没有想自杀"

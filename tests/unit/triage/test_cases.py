@@ -161,3 +161,17 @@ def test_fire_with_people_inside_is_p1_and_a_hazard_report_is_not() -> None:
     hazard = classify("楼道里堆满了纸箱，存在火灾隐患，建议物业清理")
     assert (live.category, live.priority) == ("fire_disaster", "P1")
     assert hazard.priority != "P1"
+
+
+def test_dragging_a_person_into_a_car_is_abduction_but_a_dog_is_theft() -> None:
+    person = classify("亲眼看见两个男的把一个女孩塞进了一辆面包车，车往北开了")
+    dog = classify("我家的狗被偷了，监控拍到一个人抱走了")
+    assert (person.category, person.priority) == ("violent_crime", "P1")
+    assert dog.category == "property_crime" and dog.priority != "P1"
+
+
+def test_call_taker_lines_are_not_the_callers_facts() -> None:
+    text = "接警员：有没有人受伤？有没有人拿刀？\n报警人：没有，就是两辆车蹭了一下，对方不肯走保险。"
+    result = classify(text)
+    assert result.category == "traffic" and result.priority == "P3"
+    assert "weapon" not in result.flags and "injury" not in result.flags

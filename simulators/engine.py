@@ -287,6 +287,7 @@ class Engine:
             return []
         radius = float(location.get("radius_m") or 0)
         reach = duplicates.search_radius_m(radius)
+        oldest = incident.received_at - timedelta(seconds=duplicates.WINDOW_S)
         near = []
         ci, cj = int(lat // _CELL), int(lon // _CELL)
         coslat = math.cos(math.radians(lat))
@@ -295,11 +296,16 @@ class Engine:
                 for other_id in self.grid.get((i, j), ()):
                     other = self.incidents[other_id]
                     loc = other.location or {}
-                    if not other.is_open or other_id == incident.id:
-                        continue
+                    if not other.is_open or other_id == incident.id \
+                            or other.received_at <= oldest:
+                        continue  # duplicates.score gives None past the time window
+                    # the pair's own reach (as in duplicates.score), 2 % wider than a flat
+                    # distance can err here; only those get the core's geodesic score
+                    pair = min(duplicates.MAX_RADIUS_M, duplicates.RADIUS_M
+                               + max(radius, float(loc.get("radius_m") or 0)))
                     dy = (loc["lat"] - lat) * 111_195.0
                     dx = (loc["lon"] - lon) * 111_195.0 * coslat
-                    if dx * dx + dy * dy <= (reach * 1.01) ** 2:
+                    if dx * dx + dy * dy <= (min(reach, pair) * 1.02) ** 2:
                         near.append(other)
         near.sort(key=lambda o: o.id)
         return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,

@@ -24,9 +24,14 @@ Defaults and where they come from:
 * ``call_takers`` (6) and ``call_handling_median_s`` (75 s, lognormal σ 0.4): assumption.
   At the default volume the evening peak brings about two calls a minute; six seats keep
   the queue short. 110 call handling (answer, ask, type) commonly takes one to two minutes.
+* ``pipeline_s`` (0.2 s): assumption, intake to assignment in the service (triage and
+  geo take milliseconds; the rest is the stream hop and the commit).
+* ``officer_ack_probability`` (1.0), ``command_ack_s`` (60 s): every assignment is
+  acknowledged by its precinct; the command centre checks what is routed or escalated to
+  it within a minute (assumption).
 * ``officer_ack_median_s`` (P1 12 s, P2 20 s, P3 45 s, P4 90 s; σ 0.6): assumption, a
   console operator who watches the board; with the default 30 s P1 clock about one P1 in
-  eight escalates.
+  sixteen escalates.
 * ``scene_median_min`` (P1 45, P2 30, P3 20; σ 0.5): assumption, time a unit stays busy
   on scene (statements, first aid, handing over).
 * ``desk_handling_min`` (10): a P4 matter or an out-of-area case is answered by phone

@@ -11,7 +11,7 @@ import copy
 import logging
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,12 @@ from dispatch.missing import (
     Case,
     CaseEvent,
     CaseStatus,
+    InvalidTargetConfig,
+    assess_risk,
     load_target_policy,
     on_deadline,
     parse_deadline_key,
+    reassess_risk,
     widen_area,
 )
 from dispatch.missing.area import next_widening_at
@@ -55,7 +58,7 @@ def _policy_from(path: Path | None) -> TargetPolicy:
             overrides = tomllib.load(fh)
         for grade, targets in overrides.items():
             if not isinstance(targets, Mapping):
-                raise ValueError(f"{path}: [{grade}] must be a table of targets")
+                raise InvalidTargetConfig(f"{path}: [{grade}] must be a table of targets")
             table.setdefault(grade, {}).update(targets)
     return load_target_policy(table)
 
@@ -94,9 +97,12 @@ def update(cases: CaseStore, case_id: str, decide: Decision, *, actor: str, cloc
     for _ in range(attempts):
         case = cases.load(case_id)
         decided = decide(case)
-        events: tuple[CaseEvent, ...] = (
-            () if decided is None else tuple(decided) if isinstance(decided, (list, tuple))
-            else (decided,))  # type: ignore[arg-type]
+        if decided is None:
+            events: tuple[CaseEvent, ...] = ()
+        elif isinstance(decided, (list, tuple)):
+            events = tuple(decided)
+        else:
+            events = (decided,)  # type: ignore[assignment]
         if not events:
             return case, ()
         extra = incident_events(case, events) if incident_events else None
@@ -120,6 +126,7 @@ class MissingDeadlines:
         self.cases = CaseStore(store, settings.missing_widen_s)
         self.clock = clock
         self.widen_s = settings.missing_widen_s
+        self.policy = target_policy(settings)
 
     def fire(self, key: str, subject: str) -> None:
         """One deadline fell due (the scheduler's handler for kind ``missing``)."""
@@ -138,12 +145,15 @@ class MissingDeadlines:
                 self.store.drop_deadline(key)
                 return
             now = self.clock.now()
+            widened = None
             if name == WIDEN_DEADLINE:
+                # The tick also re-runs the risk rules: night falls, the cold sets in.
                 widened = widen_area(case, now, lookup)
-                if widened is None:
+                regraded = self._reassess(case, now)
+                events: tuple[CaseEvent, ...] = tuple(e for e in (widened, regraded) if e)
+                if not events:
                     self._rearm(key, case)
                     return
-                events: tuple[CaseEvent, ...] = (widened,)
                 extra: list[list[object]] = []
             else:
                 events = on_deadline(case, ckey, now, lookup)
@@ -152,13 +162,25 @@ class MissingDeadlines:
                     return
                 extra = [["ZREM", self.store.keys.deadlines, key]]
             try:
-                self.cases.commit(case, events, actor="system", now=now, extra_ops=extra,
-                                  require_deadline=key)
-                if name != WIDEN_DEADLINE:
+                after = self.cases.commit(case, events, actor="system", now=now,
+                                          extra_ops=extra, require_deadline=key)
+                if name == WIDEN_DEADLINE and widened is None:
+                    self._rearm(key, after)
+                elif name != WIDEN_DEADLINE:
                     log.warning("missing-person case %s missed its %s target", case_id, name)
                 return
             except Conflict:
                 continue
+
+    def _reassess(self, case: Case, now: datetime) -> CaseEvent | None:
+        """Re-run the risk rules only when their reasons changed (night fell, the cold set
+        in): a supervisor's override made on the same facts stands."""
+        if case.risk is None:
+            return None
+        fresh = assess_risk(case.person, case.circumstances, now)
+        if fresh.reasons == case.risk.reasons:
+            return None
+        return reassess_risk(case, now=now, policy=self.policy)
 
     def _rearm(self, key: str, case: Case) -> None:
         """No growth yet: look again when the core says (or sooner, if configured)."""

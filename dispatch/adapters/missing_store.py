@@ -156,7 +156,7 @@ class CaseStore:
 
     def get(self, case_id: str) -> Case | None:
         """The case folded from its stream, or None."""
-        entries = self.r.xrange(self.stream(case_id))
+        entries: Any = self.r.xrange(self.stream(case_id))
         return _fold_entries(entries) if entries else None
 
     def load(self, case_id: str) -> Case:
@@ -192,7 +192,8 @@ class CaseStore:
     def timeline(self, case_id: str) -> list[dict[str, Any]]:
         """The case's events as JSON-ready dicts with their stream ids, oldest first."""
         out = []
-        for entry_id, fields in self.r.xrange(self.stream(case_id)):
+        entries: Any = self.r.xrange(self.stream(case_id))
+        for entry_id, fields in entries:
             out.append({"event_id": entry_id, "type": fields["type"], "at": fields["at"],
                         "actor": fields.get("actor"), "data": json.loads(fields["data"])})
         return out
@@ -323,8 +324,9 @@ class CaseStore:
             except Conflict as exc:
                 # commit_many hides which guard failed; an idem mark is told apart here.
                 for g in guards:
-                    if g[0] == "idem" and self.r.exists(g[1]):
-                        raise Conflict(f"exists {self.r.get(g[1])}") from exc
+                    value: Any = self.r.get(g[1]) if g[0] == "idem" else None
+                    if value is not None:
+                        raise Conflict(f"exists {value}") from exc
                 raise
             return
         spec = {"guards": guards, "ops": [[str(a) for a in op] for op in ops]}
@@ -347,6 +349,7 @@ class CaseStore:
         """The Redis commands (and incident events) that carry out one effect."""
         summary = case_summary(case)
         deadlines = self.store.keys.deadlines
+        payload: dict[str, Any]
         if isinstance(effect, OpenDeadline):
             due = effect.due_at
             _, name = parse_deadline_key(effect.key)
@@ -398,7 +401,7 @@ class CaseStore:
         if not found:
             return []
         by_id = {r.id: r for r in records}
-        items = [{"record_id": c.id, "score": round(c.score, 3), "reasons": list(c.reasons),
+        items: list[dict[str, Any]] = [{"record_id": c.id, "score": round(c.score, 3), "reasons": list(c.reasons),
                   "incident_id": by_id[c.id].incident_id, "held_at": by_id[c.id].held_at,
                   "found_at": iso(by_id[c.id].found_at)} for c in found]
         payload = {"case_id": case.id, "candidates": items, "case": case_summary(case)}

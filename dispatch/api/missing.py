@@ -12,19 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import StringConstraints
 
 import geo
 from dispatch.adapters.missing_store import CaseStore, UnknownCase, new_id
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.schemas import AwareDatetime, DeviceLocation, Reason
+from dispatch.api.missing_schemas import (
+    CaseCreate,
+    CloseRequest,
+    IncidentId,
+    LastSeenIn,
+    RiskOverride,
+    StatusFilter,
+    Verification,
+)
 from dispatch.auth import PermissionDenied, Principal, Role, require
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
@@ -35,20 +42,25 @@ from dispatch.missing import (
     InvalidPerson,
     LastSeen,
     MissingError,
-    Outcome,
     Reporter,
     RiskGrade,
+    SightingLinked,
     close_case,
     dismiss_sighting,
     kpis_by_grade,
+    link_sighting,
     meet_target,
     open_case,
     override_risk,
     person_from_request,
     register_found,
+    score,
+    sighting_from_report,
 )
+from dispatch.missing.matcher import case_anchor, sighting_observation
 from dispatch.missing.person import CLOCK_SKEW
 from dispatch.missing.risk import Circumstances
+from dispatch.missing.targets import PRECINCT_DISPATCHED
 from dispatch.missing_service import lookup, target_policy, update
 from dispatch.missing_views import case_view, kpi_view, list_item
 
@@ -60,108 +72,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "not allowed in the case's status"},
     422: {"description": "an impossible value; the message names the field"},
 }
-IncidentId = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}-[0-9A-Z]{8}$")]
-Name = Annotated[str, StringConstraints(max_length=100)]
 READERS = (Role.call_taker, Role.command, Role.precinct, Role.analyst)
-
-
-class Open(BaseModel):
-    """Extra fields are welcome (kept out of the case, never an error)."""
-
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
-
-
-class PersonIn(Open):
-    name: Name | None = None
-    gender: Annotated[str, StringConstraints(pattern=r"^(male|female|unknown)$")] | None = None
-    age: int | None = Field(default=None, ge=0, le=120)
-    age_range: tuple[int, int] | None = None
-    height_cm: float | tuple[float, float] | None = None
-    build: str | None = None
-    clothing: list[str | dict[str, Any]] | None = Field(default=None, max_length=20)
-    features: list[Annotated[str, StringConstraints(max_length=200)]] | None = Field(
-        default=None, max_length=20)
-    conditions: list[str] | None = Field(default=None, max_length=10)
-    photo_ref: Name | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{2,19}$")] | None = None
-
-    @field_validator("age_range")
-    @classmethod
-    def _age_range(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
-        if v is not None and not 0 <= v[0] <= v[1] <= 120:
-            raise ValueError("needs 0 <= low <= high <= 120 years")
-        return v
-
-    @field_validator("height_cm")
-    @classmethod
-    def _height(cls, v: float | tuple[float, float] | None) -> float | tuple[float, float] | None:
-        values = v if isinstance(v, tuple) else (v,) if v is not None else ()
-        if any(not 40 <= h <= 250 for h in values) or (isinstance(v, tuple) and v[0] > v[1]):
-            raise ValueError("a height must lie between 40 and 250 cm (low <= high)")
-        return v
-
-
-class LastSeenIn(Open):
-    at: AwareDatetime
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
-    location: DeviceLocation | None = None
-
-
-class ReporterIn(Open):
-    name: Name | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{2,19}$")] | None = None
-    relation: Name | None = None
-
-
-class CircumstancesIn(Open):
-    out_of_character: bool = False
-    vehicle: bool = False
-    suspected_crime: bool = False
-    temperature_c: float | None = Field(default=None, ge=-60, le=60)
-    no_apparent_risk: bool = False
-
-
-class CaseCreate(Open):
-    """``POST /v1/missing``."""
-
-    person: PersonIn
-    last_seen: LastSeenIn
-    reporter: ReporterIn | None = None
-    circumstances: CircumstancesIn | None = None
-    report_id: IncidentId | None = None
-
-
-class Grade(str, Enum):
-    absent = "absent"
-    low = "low"
-    medium = "medium"
-    high = "high"
-
-
-class RiskOverride(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    grade: Grade
-    reason: Reason
-
-
-class CloseRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    outcome: Outcome
-    found_at: AwareDatetime | None = None
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
-
-
-class Verification(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    found_at: AwareDatetime | None = None
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
-    close_as: Outcome | None = None
-
-
-class StatusFilter(str, Enum):
-    open = "open"
-    closed = "closed"
-    all = "all"
 
 
 def _invalid(loc: str, message: str) -> RequestValidationError:
@@ -409,4 +320,42 @@ def dismiss(case_id: str, incident_id: IncidentId, store: StoreDep, clock: Clock
             actor=who.actor, clock=clock,
             incident_events=lambda c, _e: _annotate(c.id, incident_id, "dismissed",
                                                     who.actor, clock.now(), note=note))
+    return _view(cases, case, clock.now())
+
+
+def _linked(event: object) -> dict[str, Any]:
+    assert isinstance(event, SightingLinked)
+    return {"score": round(event.score, 3), "reasons": list(event.reasons), "auto": event.auto}
+
+
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/link", responses={
+    **ERRORS, 422: {"description": "the report cannot be scored, or scores below 0.5"}})
+def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
+         settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """Link a report the matcher did not link by itself (ambiguous, or below the automatic
+    threshold but at least a candidate); its precinct is sent to verify."""
+    require(who, Role.call_taker, Role.command)
+    incident = store.load(incident_id)
+    location = incident.location or {}
+    cases = _cases(store, settings)
+    with _domain(case_id):
+        sighting = sighting_from_report(
+            incident_id=incident.id, at=incident.received_at, extracted=incident.extracted,
+            lat=location.get("lat"), lon=location.get("lon"),
+            precinct=incident.precinct or location.get("precinct"), text=incident.text)
+
+        def decide(c: Case) -> list[Any]:
+            now = clock.now()
+            candidate = score(case_anchor(c), sighting_observation(sighting))
+            events: list[Any] = [link_sighting(c, candidate, sighting, now=now, auto=False)]
+            if sighting.precinct and any(t.name == PRECINCT_DISPATCHED and t.is_open
+                                         for t in c.targets):
+                events.append(meet_target(c, PRECINCT_DISPATCHED, now=now, by=who.actor,
+                                          policy=target_policy(settings)))
+            return events
+
+        case, _ = update(cases, case_id, decide, actor=who.actor, clock=clock,
+                         incident_events=lambda c, e: _annotate(
+                             c.id, incident_id, "sighting_matched", who.actor, clock.now(),
+                             **_linked(e[0])))
     return _view(cases, case, clock.now())

@@ -17,7 +17,12 @@ from typing import Any
 import pytest
 
 import geo
+from dispatch.adapters.redis_keys import Keys
+from dispatch.adapters.redis_store import RedisStore
+from dispatch.clock import SystemClock
 from dispatch.domain.events import parse_iso
+from dispatch.missing import DEFAULT_POLICY
+from dispatch.missing_reactor import MissingReactor
 from tests.integration.conftest import Console
 from tests.support import RedisServer, Service, wait_until
 
@@ -311,3 +316,41 @@ async def test_the_alert_circle_widens_to_new_precincts(svc: Service) -> None:
     svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "found_safe"}).raise_for_status()
     await far.close()
     await command.close()
+
+
+def test_a_thin_description_is_offered_then_linked_by_hand_and_dismissed(
+        svc: Service, redis_server: RedisServer) -> None:
+    point = (ELSEWHERE[0] - 0.07, ELSEWHERE[1] + 0.07)
+    opened = open_case(svc, {"gender": "male", "age": 78, "clothing": ["灰色夹克"],
+                             "conditions": ["dementia"]}, minutes_ago=40, point=point)
+    call = report(svc, "有个老人在路边坐着，好像迷路了", (point[0] + 1500 / 111_320, point[1]))
+    wait_until(lambda: missing_stages(svc, call["id"]), 5, what="the sighting to be matched")
+    offered = next(e["payload"] for e in svc.incident(call["id"])["timeline"]
+                   if e["type"] == "incident.missing")
+    assert offered["stage"] == "sighting_candidates"
+    assert offered["cases"][0]["id"] == opened["id"] and 0.5 <= offered["cases"][0]["score"] < 0.85
+
+    # A redelivered triage event changes nothing (the reactor is idempotent).
+    reactor = MissingReactor(RedisStore(redis_server.client(), Keys("missing")), SystemClock(),
+                             DEFAULT_POLICY)
+    records = redis_server.client().zcard("missing:mp:found")
+    for _ in range(2):
+        reactor.react({"type": "incident.triaged", "incident_id": call["id"],
+                       "incident": {"category": "missing_person"}})
+    assert missing_stages(svc, call["id"]) == ["sighting_candidates"]
+    assert redis_server.client().zcard("missing:mp:found") == records
+
+    r = svc.post(f"/v1/missing/{opened['id']}/sightings/{call['id']}/link", role="call_taker")
+    assert r.status_code == 200, r.text
+    sighting = r.json()["sightings"][0]
+    assert sighting["auto"] is False and sighting["state"] == "verifying"
+    again = svc.post(f"/v1/missing/{opened['id']}/sightings/{call['id']}/link", role="call_taker")
+    assert again.status_code == 409
+    verifier = sighting["precinct"]
+    r = svc.post(f"/v1/missing/{opened['id']}/sightings/{call['id']}/dismiss",
+                 {"note": "核实为附近居民"}, role="precinct", precinct=verifier)
+    assert r.status_code == 200, r.text
+    assert r.json()["sightings"][0]["state"] == "dismissed" and r.json()["status"] == "open"
+    assert missing_stages(svc, call["id"]) == ["sighting_candidates", "sighting_matched",
+                                               "verification_requested", "dismissed"]
+    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()

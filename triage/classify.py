@@ -122,14 +122,16 @@ def classify(text: str, channel: str = "call") -> Triage:
     )
 
 
-def _unsupported(category: str, scores: dict[str, float], probs: dict[str, float],
-                 found: Scan) -> bool:
+def _unsupported(
+    category: str, scores: dict[str, float], probs: dict[str, float], found: Scan
+) -> bool:
     """True for an alarm category with no counted cue and a model below ``EVIDENCE_P``."""
     if category not in _DANGER_CATEGORIES or scores[category] > 0 or probs[category] >= EVIDENCE_P:
         return False
     if category == "violent_crime":
-        return not any(h.kind == "flag" and h.code in ("weapon", "injury") and h.counts
-                       for h in found.hits)
+        return not any(
+            h.kind == "flag" and h.code in ("weapon", "injury") and h.counts for h in found.hits
+        )
     return True
 
 

@@ -171,7 +171,9 @@ def test_dragging_a_person_into_a_car_is_abduction_but_a_dog_is_theft() -> None:
 
 
 def test_call_taker_lines_are_not_the_callers_facts() -> None:
-    text = "接警员：有没有人受伤？有没有人拿刀？\n报警人：没有，就是两辆车蹭了一下，对方不肯走保险。"
+    text = (
+        "接警员：有没有人受伤？有没有人拿刀？\n报警人：没有，就是两辆车蹭了一下，对方不肯走保险。"
+    )
     result = classify(text)
     assert result.category == "traffic" and result.priority == "P3"
     assert "weapon" not in result.flags and "injury" not in result.flags

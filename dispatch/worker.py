@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Mapping
 from dataclasses import replace
@@ -86,11 +87,18 @@ class PipelineWorker:
         self.r.set(self.keys.heartbeat("worker", self.name), self.clock.now().isoformat(), ex=10)
 
     def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
-        """Process reports until ``stop`` is set."""
+        """Process reports until ``stop`` is set.
+
+        New entries are handled as they arrive; the heartbeat and the search for entries a
+        crashed consumer left behind run at most once a second, off the hot path.
+        """
         self.ensure_group()
+        housekeeping = 0.0
         while not stop.is_set():
-            self.beat()
-            self.reclaim()
+            if time.monotonic() >= housekeeping:
+                self.beat()
+                self.reclaim()
+                housekeeping = time.monotonic() + 1.0
             self.step(block_ms)
 
     def step(self, block_ms: int = 0) -> int:
@@ -113,24 +121,35 @@ class PipelineWorker:
                 self.keys.reports, GROUP, self.name, self.claim_idle_ms, start, count=self.batch))
             for entry_id, fields in entries:
                 if fields:  # a trimmed entry comes back empty
-                    self.handle(entry_id, fields)
+                    self.handle(entry_id, fields, self._deliveries(entry_id))
                     handled += 1
             if next_start in ("0-0", start) or not entries:
                 return handled
             start = next_start
 
-    def handle(self, entry_id: str, fields: Mapping[str, str]) -> None:
-        """Process one report entry; exceptions are recorded, the entry stays pending."""
+    def _deliveries(self, entry_id: str) -> int:
+        """How many times the group has delivered this entry (a crash counts too)."""
+        pending = self.r.xpending_range(self.keys.reports, GROUP, min=entry_id, max=entry_id,
+                                        count=1)
+        return int(pending[0]["times_delivered"]) if pending else 1
+
+    def handle(self, entry_id: str, fields: Mapping[str, str], attempts: int = 1) -> None:
+        """Process one report entry (its ``attempts``-th delivery).
+
+        A failure is logged and counted and the entry stays pending: it is delivered again
+        after ``claim_idle_ms``. On the ``MAX_ATTEMPTS``-th delivery, even one whose earlier
+        attempts killed the process, the entry is parked and the incident goes to a human.
+        """
         incident_id = fields.get("incident_id", "")
-        attempts = int(self.r.hincrby(f"{self.keys.reports}:attempts", entry_id, 1))
         try:
+            if attempts > MAX_ATTEMPTS:
+                raise RuntimeError(f"delivered {attempts} times without completing")
             for _ in range(5):
                 try:
                     self._process(entry_id, incident_id)
                     break
                 except Conflict:
                     continue  # someone else changed the incident (a call-taker): decide again
-            self.r.hdel(f"{self.keys.reports}:attempts", entry_id)
         except UnknownIncident:
             log.error("report entry %s names unknown incident %s", entry_id, incident_id)
             self.r.xack(self.keys.reports, GROUP, entry_id)

@@ -28,12 +28,12 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dispatch import stages  # noqa: E402
-from simulators import generate  # noqa: E402
-from simulators.engine import Engine  # noqa: E402
-from simulators.simconfig import SimConfig  # noqa: E402
-from simulators.simulate import simulate  # noqa: E402
-from simulators.stream import DEFAULT_START  # noqa: E402
+from dispatch import stages
+from simulators import generate
+from simulators.engine import Engine
+from simulators.simconfig import SimConfig
+from simulators.simulate import simulate
+from simulators.stream import DEFAULT_START
 
 TARGET = 10_000.0  # the target, simulated s per wall s
 

@@ -122,14 +122,15 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
     for entry in per_precinct.values():
         entry["utilisation"] = round(entry["utilisation"] / entry["units"], 4) \
             if entry["units"] else None
-    hourly = {h: {"reports": 0, "escalations": 0, "arrivals": []} for h in range(24)}
+    reports_h, escalations_h = [0] * 24, [0] * 24
+    arrivals_h: list[list[float]] = [[] for _ in range(24)]
     for rec in records:
-        hour = hourly[_local_hour(engine, rec.call_t)]
-        hour["reports"] += 1
+        h = _local_hour(engine, rec.call_t)
+        reports_h[h] += 1
         if rec.merged_into is None:
-            hour["escalations"] += rec.escalation > 0
+            escalations_h[h] += rec.escalation > 0
             if rec.on_scene_t is not None and rec.received_t is not None:
-                hour["arrivals"].append(rec.on_scene_t - rec.received_t)
+                arrivals_h[h].append(rec.on_scene_t - rec.received_t)
     escalated = [r for r in live if r.escalation > 0]
     forum = [r for r in records if r.forum_reply_t is not None and r.received_t is not None]
     forum_ok = [r.forum_reply_t - r.received_t <= r.forum_target_s for r in forum  # type: ignore[operator]
@@ -158,10 +159,10 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
                                            and r.acked_t is not None
                                            and r.dispatched_t - r.acked_t > 1e-6)},
         "per_precinct": dict(sorted(per_precinct.items())),
-        "hourly": {str(h): {"reports": v["reports"], "escalations": v["escalations"],
-                            "arrival_p50_s": None if not v["arrivals"]
-                            else round(percentile(v["arrivals"], 50) or 0.0, 1)}
-                   for h, v in hourly.items()},
+        "hourly": {str(h): {"reports": reports_h[h], "escalations": escalations_h[h],
+                            "arrival_p50_s": None if not arrivals_h[h]
+                            else round(percentile(arrivals_h[h], 50) or 0.0, 1)}
+                   for h in range(24)},
         "missing_persons": engine.missing.kpis(engine.clock.now()),
         "forum": {"posts": len(forum), "reply_within_target": round(
             sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,

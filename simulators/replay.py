@@ -44,6 +44,7 @@ class ReplayResult:
     merged_seen: int = 0
     acks_sent: int = 0
     acks_ok: int = 0
+    acked: set[str] = field(default_factory=set)  # incidents whose ack was confirmed
     ack_errors: list[str] = field(default_factory=list)
     latencies_s: list[float] = field(default_factory=list)
     escalated: dict[str, int] = field(default_factory=dict)  # incident id → highest level
@@ -267,6 +268,7 @@ class Replay:
             elif kind == "ack_result":
                 if message["payload"].get("ok"):
                     self.result.acks_ok += 1
+                    self.result.acked.add(str(message["payload"].get("incident_id")))
                 else:
                     self.result.ack_errors.append(str(message["payload"].get("error")))
 

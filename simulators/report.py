@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import geo  # noqa: E402
+import geo
 
 if TYPE_CHECKING:
     from simulators.simulate import Run

@@ -99,7 +99,10 @@ class SimConfig:
 
     def travel_model(self) -> TravelModel:
         """The units' travel model with this configuration's speeds."""
-        return TravelModel(**{k: float(v) for k, v in self.travel.items()})
+        t = {k: float(v) for k, v in self.travel.items()}
+        return TravelModel(urban_kmh=t["urban_kmh"], rural_kmh=t["rural_kmh"],
+                           urban_detour=t["urban_detour"], rural_detour=t["rural_detour"],
+                           turnout_s=t["turnout_s"])
 
     def stream_config(self) -> Config:
         """The generator configuration: ``[stream]`` overrides with volumes × ``surge``.

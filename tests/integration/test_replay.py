@@ -40,9 +40,12 @@ async def test_replay_posts_everything_officers_ack_and_accuracy_is_scored(servi
     accuracy = summary["accuracy"]
     assert accuracy["category"] is not None and accuracy["category"] >= 0.5
     assert accuracy["district"] is not None and accuracy["precinct"] is not None
-    states = [service.incident(i) for i in result.ids.values()]
-    acked = [s for s in states if s["acknowledged_at"]]
-    assert len(acked) == summary["acks_ok"], [(s["status"], s["precinct"], s["acknowledged_by"]) for s in states]
+    states = {i: service.incident(i) for i in result.ids.values()}
+    acknowledged = {i for i, s in states.items() if s["acknowledged_at"]}
+    assert acknowledged == result.acked, {i: (states[i]["status"], states[i]["timeline"][-1])
+                                          for i in acknowledged ^ result.acked if i in states}
+    assert all(states[i]["acknowledged_by"] == f"precinct:{states[i]['precinct']}"
+               for i in acknowledged)
 
 
 def test_replay_cli_prints_a_summary_and_writes_json(service: Service, tmp_path: Path) -> None:
@@ -54,12 +57,13 @@ def test_replay_cli_prints_a_summary_and_writes_json(service: Service, tmp_path:
     proc = subprocess.run(
         [sys.executable, "-m", "simulators", "replay", str(stream), "--url", service.base,
          "--speed", "2000", "--consoles", "3", "--secret-from-env", "--json", str(out)],
-        cwd=ROOT, env=service.env, capture_output=True, text=True, timeout=seconds(60))
+        cwd=ROOT, env=service.env, capture_output=True, text=True, timeout=seconds(60),
+        check=False)
     assert proc.returncode == 0, proc.stderr
     assert "intake→console p50" in proc.stdout
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["accepted"] == len(lines) == summary["delivered"]
     bad = subprocess.run([sys.executable, "-m", "simulators", "replay", str(stream), "--url",
                           service.base, "--consoles", "nope"], cwd=ROOT, env=service.env,
-                         capture_output=True, text=True, timeout=seconds(60))
+                         capture_output=True, text=True, timeout=seconds(60), check=False)
     assert bad.returncode == 2 and bad.stderr.startswith("error:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
 from triage.context import without_reported
@@ -72,14 +73,13 @@ def classify(text: str, channel: str = "call") -> Triage:
     found = scan(folded)
     scores = _rule_scores(found)
     probs = load_model().predict(found.model_text, channel)
-    logits = {c: math.log(max(probs[c], 1e-9)) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
-    category = max(CATEGORIES, key=lambda c: (logits[c], -CATEGORIES.index(c)))
+    logits = {c: math.log(max(1e-09, probs[c])) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
+    category = _best(logits, CATEGORIES)
     rule_cues: list[Cue] = []
     if _unsupported(category, scores, probs, found):
         # A costly alarm needs a cue or a confident model: otherwise take the next best.
-        category = max(
-            (c for c in CATEGORIES if not _unsupported(c, scores, probs, found)),
-            key=lambda c: (logits[c], -CATEGORIES.index(c)),
+        category = _best(
+            logits, [c for c in CATEGORIES if not _unsupported(c, scores, probs, found)]
         )
         rule_cues.append(Cue("rule:alarm_needs_evidence", None, f"category:{category}"))
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
@@ -169,8 +169,16 @@ def _rule_scores(found: Scan) -> dict[str, float]:
 
 def _best_police_category(logits: dict[str, float]) -> str:
     """The best category that dispatches a unit."""
-    police = [c for c in CATEGORIES if c not in NON_DISPATCH]
-    return max(police, key=lambda c: (logits[c], -CATEGORIES.index(c)))
+    return _best(logits, [c for c in CATEGORIES if c not in NON_DISPATCH])
+
+
+def _best(logits: dict[str, float], candidates: Sequence[str]) -> str:
+    """The candidate with the highest logit (the first in taxonomy order on a tie)."""
+    best = candidates[0]
+    for c in candidates[1:]:
+        if logits[c] > logits[best]:
+            best = c
+    return best
 
 
 def _softmax(logits: dict[str, float]) -> dict[str, float]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from triage.context import Context, find_context, is_feared, is_negated
 from triage.lexicon import CATEGORY_CUES, FLAG_CUES
 from triage.normalize import mask
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One lexicon phrase found in the text.
+class Hit(NamedTuple):
+    """One lexicon phrase found in the text (a named tuple: cheap to build, immutable).
 
     Attributes:
         phrase: the lexicon phrase.

@@ -79,6 +79,24 @@ class KindFilter(str, Enum):
     to_12345 = "to_12345"
 
 
+def _inline(model: type[Strict]) -> dict[str, Any]:
+    """The model's JSON schema with its ``$defs`` substituted, for ``openapi_extra``."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return dict(walk(schema))
+
+
 def _parse(model: type[Strict], raw: bytes) -> Any:
     try:
         return model.model_validate_json(raw or b"{}")
@@ -134,7 +152,7 @@ def get_handoff(handoff_id: HandoffId, store: StoreDep, who: PrincipalDep) -> di
 
 @router.post("/v1/handoffs/{handoff_id}/ack", responses=_ERRORS, openapi_extra={
     **_SIGNED, "requestBody": {"required": False, "content": {"application/json": {
-        "schema": AckBody.model_json_schema()}}}})
+        "schema": _inline(AckBody)}}}})
 async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
                       clock: ClockDep) -> dict[str, Any]:
     """The receiving agency acknowledges the hand-off (idempotent)."""
@@ -152,7 +170,7 @@ async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
 @router.post("/v1/handoffs/{handoff_id}/outcome", responses={
     **_ERRORS, 409: {"description": "the outcome is recorded already"}}, openapi_extra={
     **_SIGNED, "requestBody": {"required": True, "content": {"application/json": {
-        "schema": OutcomeBody.model_json_schema()}}}})
+        "schema": _inline(OutcomeBody)}}}})
 async def outcome_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
                           clock: ClockDep) -> dict[str, Any]:
     """The receiving agency's result; closes the hand-off and its targets."""

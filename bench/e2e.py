@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,6 +41,7 @@ out = Console()
 TEXTS = ["钢铁大街有人打架，有一个人头上流血了", "我的电动车在小区楼下被偷了，刚发现",
          "家里老人走丢了，七十多岁，有老年痴呆", "阿尔丁大街和钢铁大街路口两车追尾，有人受伤"]
 POINT = {"lat": 40.6467, "lon": 109.8246, "crs": "wgs84", "accuracy_m": 20}
+spread = itertools.count()
 
 
 @dataclass
@@ -117,13 +120,19 @@ async def service_run(svc: Service, consoles: int, rate: float, seconds: float) 
                                  headers=svc.headers("call_taker")) as client:
         async def fire(i: int) -> None:
             t0 = time.perf_counter()
+            # Distinct places: the same kind of report at one spot would (rightly) be merged
+            # into one incident and never assigned on its own.
+            j = next(spread)
+            point = {**POINT, "lat": 40.55 + 0.006 * (j % 30), "lon": 109.70 + 0.008 * (j // 30 % 50)}
             r = await client.post("/v1/reports", json={
-                "channel": "call", "text": TEXTS[i % len(TEXTS)], "location": POINT})
+                "channel": "call", "text": TEXTS[i % len(TEXTS)], "location": point})
             r.raise_for_status()
             run.sent[r.json()["id"]] = t0
 
         def key(m: dict) -> str | None:
-            return m.get("incident_id") if m.get("type") == "incident.assigned" else None
+            # an incident reaches the consoles assigned, or merged into an earlier one
+            kinds = ("incident.assigned", "incident.merged")
+            return m.get("incident_id") if m.get("type") in kinds else None
 
         return await collect([ws] * consoles, key, run, lambda: paced(rate, seconds, fire))
 
@@ -156,6 +165,8 @@ def summary(run: Run) -> dict[str, float]:
 
 
 def main() -> None:
+    # a TERM (e.g. a CI time limit) still runs the clean-up below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--trials", type=int, default=3)
     p.add_argument("--consoles", type=int, default=100)

@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import redis.asyncio as aioredis
@@ -109,6 +111,8 @@ async def run_trial(urls: list[str], fire, n: int, rate: float, key_of,  # type:
 
 
 def main() -> None:
+    # a TERM (e.g. a CI time limit) still runs the clean-up below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--consoles", type=int, default=500)
     ap.add_argument("--rate", type=float, default=10)
@@ -123,14 +127,28 @@ def main() -> None:
     fport = free_port()
     floor = subprocess.Popen([sys.executable, str(ROOT / "bench" / "floor.py"), "--redis", srv.url,
                               "--port", str(fport)])
-    http = httpx.AsyncClient(base_url=svc.base, headers=svc.headers("call_taker"), timeout=30)
-    r = aioredis.Redis.from_url(srv.url, decode_responses=True)
     point = iter(range(10**6))
+    clients: dict[str, Any] = {}  # made inside each trial's event loop
+
+    def http() -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if clients.get("http_loop") is not loop:
+            clients["http"] = httpx.AsyncClient(base_url=svc.base, timeout=30,
+                                                headers=svc.headers("call_taker"))
+            clients["http_loop"] = loop
+        return clients["http"]  # type: ignore[no-any-return]
+
+    def redis_client() -> aioredis.Redis:
+        loop = asyncio.get_running_loop()
+        if clients.get("redis_loop") is not loop:
+            clients["redis"] = aioredis.Redis.from_url(srv.url, decode_responses=True)
+            clients["redis_loop"] = loop
+        return clients["redis"]  # type: ignore[no-any-return]
 
     async def fire_service(j: int, sent: dict[str, float]) -> None:
         i = next(point)
         t = time.perf_counter()
-        resp = await http.post("/v1/reports", json={
+        resp = await http().post("/v1/reports", json={
             "channel": "call", "text": TEXTS[j % len(TEXTS)],
             "location": {"lat": 40.56 + 0.02 * (i % 8), "lon": 109.70 + 0.025 * (i // 8 % 16)}})
         sent[resp.json()["id"]] = t
@@ -138,11 +156,12 @@ def main() -> None:
     async def fire_floor(j: int, sent: dict[str, float]) -> None:
         key = f"m{time.perf_counter_ns()}-{j}"
         sent[key] = time.perf_counter()
-        await r.xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key,
+        await redis_client().xadd("floor:feed", {"m": json.dumps({"type": "incident.assigned", "k": key,
                                                      "pad": "x" * 900})})
 
     def svc_key(m: dict) -> str | None:
-        return m.get("incident_id") if m.get("type") == "incident.assigned" else None
+        kinds = ("incident.assigned", "incident.merged")
+        return m.get("incident_id") if m.get("type") in kinds else None
 
     try:
         wait_until(lambda: httpx.get(svc.base + "/healthz").status_code == 200, 30)

@@ -62,7 +62,10 @@ test-integration: setup redis
 	$(PY) -m pytest tests/integration
 
 style: setup
-	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
+	$(PY) -m ruff check --fix dispatch triage geo simulators tests bench
+
+types: setup
+	$(PY) -m mypy --strict --ignore-missing-imports dispatch triage geo simulators
 
 check: test
 

@@ -136,7 +136,7 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
     assert stack.service.incident(escalated.get_attribute("data-id") or "")[
         "acknowledged_by"].startswith("command:")
     intake.fill("#f-text", "昆区钢铁大街有人持刀抢劫，受伤流血，嫌疑人往南跑了")
-    intake.wait_for_timeout(800)
+    expect(intake.locator("#preview-text mark").first).to_be_visible(timeout=seconds(5) * 1000)
     for page, name in ((intake, "intake.png"), (precinct, "precinct.png"),
                        (command, "command.png")):
         save_screenshot(page, name)

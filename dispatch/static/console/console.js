@@ -241,8 +241,8 @@ export class Feed {
       sessionStorage.removeItem(this.sinceKey);
       this.needSync = Boolean(this.onSync);
     }
-    // Backoff 0.5 s, 1 s, 2 s … capped at 5 s, with jitter so consoles do not stampede.
-    const delay = Math.min(5000, 500 * 2 ** Math.min(this.attempt, 4)) * (0.8 + Math.random() * 0.4);
+    // Backoff 0.5 s, 1 s, 2 s, then every 3 s, with jitter so consoles do not stampede.
+    const delay = Math.min(3000, 500 * 2 ** Math.min(this.attempt, 3)) * (0.8 + Math.random() * 0.4);
     this.attempt += 1;
     this.onState("down", CLOSE_REASON[event.code] || "连接中断，正在重连");
     setTimeout(() => this.connect(), event.code === 4008 ? 0 : delay);

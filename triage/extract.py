@@ -1,9 +1,8 @@
-"""Facts for downstream stages: ages, gender, height, clothing, conditions, phones,
-money, times, places and whether the report is a sighting of a wandering person.
+"""Facts for downstream stages: the person at risk (see ``person.py``), phones, money,
+times, places and whether the report is a sighting of a wandering person.
 
 Every extractor reads folded text (same length as the original) and returns plain
-JSON-ready values. The reporter is not the person at risk: ``我是他奶奶`` does not make
-the missing child elderly or female.
+JSON-ready values.
 """
 
 from __future__ import annotations
@@ -12,232 +11,34 @@ import re
 from typing import Any
 
 from triage.numerals import NUMERAL_CHARS, parse_number
+from triage.person import (
+    extract_ages,
+    extract_clothing,
+    extract_conditions,
+    extract_features,
+    extract_gender,
+    extract_height,
+    reporter_at,
+)
+
+__all__ = [
+    "extract_ages",
+    "extract_all",
+    "extract_clothing",
+    "extract_conditions",
+    "extract_features",
+    "extract_gender",
+    "extract_height",
+    "extract_money",
+    "extract_phones",
+    "extract_places",
+    "extract_times",
+    "is_sighting",
+    "reporter_at",
+]
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
-_AGE = re.compile(
-    rf"(?<![老第])(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
-    rf"(?P<about>左右|上下|多)?|(?P<dec>[一二三四五六七八九]十|[1-9]0)(?:多岁|来岁|出头|多了|好几)"
-)
-_AGE_WORDS: tuple[tuple[str, int, int], ...] = (
-    ("婴儿", 0, 1),
-    ("宝宝", 0, 3),
-    ("幼儿", 1, 6),
-    ("小朋友", 3, 12),
-    ("小学生", 6, 12),
-    ("初中生", 12, 15),
-    ("中学生", 12, 18),
-    ("高中生", 15, 18),
-    ("未成年", 0, 17),
-    ("小男孩", 3, 12),
-    ("小女孩", 3, 12),
-    ("小孩", 0, 14),
-    ("儿童", 0, 14),
-    ("老人", 60, 100),
-    ("老太太", 65, 100),
-    ("老大爷", 60, 100),
-    ("老爷子", 65, 100),
-    ("老奶奶", 65, 100),
-    ("老爷爷", 65, 100),
-    ("老头", 60, 100),
-    ("老太", 65, 100),
-)
-_WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
-_AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
-_AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
-_REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
-
-_MALE = (
-    "男孩",
-    "男子",
-    "男性",
-    "男的",
-    "小伙",
-    "儿子",
-    "老头",
-    "大爷",
-    "爷爷",
-    "姥爷",
-    "外公",
-    "丈夫",
-    "老公",
-    "我爸",
-    "父亲",
-    "老爷子",
-    "男人",
-    "弟弟",
-    "哥哥",
-    "男生",
-    "大叔",
-    "孙子",
-)
-_FEMALE = (
-    "女孩",
-    "女子",
-    "女性",
-    "女的",
-    "姑娘",
-    "女儿",
-    "老太",
-    "大妈",
-    "奶奶",
-    "姥姥",
-    "外婆",
-    "妻子",
-    "老婆",
-    "媳妇",
-    "我妈",
-    "母亲",
-    "女人",
-    "妹妹",
-    "姐姐",
-    "女生",
-    "大娘",
-    "孙女",
-    "闺女",
-    "阿姨",
-)
-_GENDER = re.compile("|".join(sorted(_MALE + _FEMALE, key=len, reverse=True)))
-
-_HEIGHT = re.compile(
-    rf"(?:身高|个子|个头|大约|大概|约)?(?:(?P<m>[一1])(?:米|m)(?P<cm>[{NUMERAL_CHARS}\d]{{1,2}})?"
-    rf"|(?P<dec>1\.\d{{1,2}})(?:米|m)|(?P<abs>1\d\d)(?:厘米|公分|cm))(?:左右|上下)?"
-)
-_COLOURS = (
-    "深蓝",
-    "浅蓝",
-    "藏青",
-    "藏蓝",
-    "咖啡",
-    "卡其",
-    "军绿",
-    "墨绿",
-    "酒红",
-    "天蓝",
-    "红",
-    "白",
-    "黑",
-    "蓝",
-    "绿",
-    "黄",
-    "灰",
-    "紫",
-    "粉",
-    "棕",
-    "橙",
-    "米",
-    "花",
-    "褐",
-)
-_ITEMS = (
-    "羽绒服",
-    "棉袄",
-    "大衣",
-    "外套",
-    "上衣",
-    "衬衫",
-    "衬衣",
-    "t恤",
-    "卫衣",
-    "毛衣",
-    "夹克",
-    "冲锋衣",
-    "棉服",
-    "马甲",
-    "背心",
-    "短袖",
-    "长袖",
-    "校服",
-    "西装",
-    "睡衣",
-    "牛仔裤",
-    "裤子",
-    "运动裤",
-    "短裤",
-    "裙子",
-    "连衣裙",
-    "运动鞋",
-    "拖鞋",
-    "皮鞋",
-    "布鞋",
-    "鞋",
-    "帽子",
-    "毛线帽",
-    "围巾",
-    "书包",
-    "背包",
-    "口罩",
-    "手套",
-    "衣服",
-    "裤",
-)
-_CLOTHING = re.compile(
-    rf"(?P<colour>{'|'.join(_COLOURS)})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
-    rf"(?P<item>{'|'.join(_ITEMS)})"
-)
-_FEATURES = (
-    "戴眼镜",
-    "眼镜",
-    "光头",
-    "秃顶",
-    "长发",
-    "短发",
-    "卷发",
-    "马尾",
-    "胖",
-    "偏瘦",
-    "很瘦",
-    "驼背",
-    "拄拐杖",
-    "拄着拐杖",
-    "拄拐",
-    "拐杖",
-    "轮椅",
-    "刀疤",
-    "伤疤",
-    "胎记",
-    "纹身",
-    "口音",
-    "说话不清",
-    "口齿不清",
-    "聋哑",
-    "瘸",
-    "戴口罩",
-    "白头发",
-    "头发花白",
-    "胡子",
-    "痣",
-    "拄着拐",
-)
-_FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
-_CONDITIONS: tuple[tuple[str, str], ...] = (
-    (
-        (
-            "老年痴呆|痴呆|阿尔茨海默|老糊涂|认不得人|认不出人|失智|记忆力不好|记性不好|"
-            "脑子不清楚|糊涂了|脑萎缩|认知障碍|脑子有点糊涂|有点糊涂|脑子糊涂|脑子不好使"
-        ),
-        "dementia",
-    ),
-    ("精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|精神障碍|双相|神经病", "mental_illness"),
-    ("抑郁", "depression"),
-    (
-        (
-            "吃药|服药|降压药|胰岛素|没带药|断药|药没带|心脏病|糖尿病|高血压|癫痫|手术|刚出院|"
-            "病重|身体不好"
-        ),
-        "medication",
-    ),
-    ("自杀|轻生|不想活|想死|跳楼|遗书|寻死|割腕|想不开|活着没意思|结束生命", "suicidal"),
-    (
-        (
-            "残疾|聋哑|智力障碍|智障|智力低下|自闭症|脑瘫|坐轮椅|盲人|看不见|听不见|不会说话|"
-            "腿脚不好|走路不稳|走路都不太稳|行动不便|拄拐"
-        ),
-        "disability",
-    ),
-)
-_CONDITION_RES = tuple((re.compile(p), code) for p, code in _CONDITIONS)
-_CONDITION_NEGATED = re.compile(r"(?:无|没有|没|否认|不是)[^，。,]{0,2}$")
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)")
 _MONEY = re.compile(
     rf"(?P<n>{_NUM}(?:[万千百]{_NUM}?)?)(?P<more>多|来|余)?(?P<unit>万|千)?"
@@ -245,6 +46,8 @@ _MONEY = re.compile(
     rf"|(?P<n2>\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)(?P<unit2>万|千)(?:多|余)?"
     rf"(?=[，。,!！ 被转给了没\s]|$)"
 )
+_LONG_DIGITS = re.compile(r"\d{3}")
+_MONEY_HINT = re.compile(r"[元块万千]|rmb")
 _TIMES: tuple[tuple[str, int | None, bool], ...] = (
     ("刚才", 5, False),
     ("刚刚", 5, False),
@@ -299,143 +102,18 @@ _OWN_MISSING = re.compile(
 )
 
 
-def reporter_at(text: str, start: int) -> bool:
-    """Return True when the word at ``start`` describes the reporter (``我是他奶奶``)."""
-    return _REPORTER.search(text[max(0, start - 6) : start]) is not None
-
-
-def extract_ages(text: str) -> list[dict[str, Any]]:
-    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``.
-
-    Numeric ages come first, then age words (``老人`` = 60-100), each in text order; the
-    reporter's own role (``我是他奶奶``) is skipped.
-    """
-    found: list[tuple[int, dict[str, Any]]] = []
-    for m in _AGE.finditer(text):
-        if reporter_at(text, m.start()):
-            continue
-        if m.group("dec"):
-            low = parse_number(m.group("dec"))
-            if low is not None:
-                found.append(
-                    (m.start(), {"text": m.group(0), "min": int(low), "max": int(low) + 9})
-                )
-            continue
-        pair = _numeral_range(m.group("a"))
-        if pair is not None:
-            found.append((m.start(), {"text": m.group(0), "min": pair[0], "max": pair[1]}))
-            continue
-        a = parse_number(m.group("a"))
-        if a is None or a > 120:
-            continue
-        b = parse_number(m.group("b")) if m.group("b") else None
-        low, high = int(a), int(b if b is not None else a)
-        if m.group("more") or m.group("about") == "多":
-            high = low + (9 if low % 10 == 0 and low >= 10 else 1)
-        elif m.group("about"):
-            low, high = max(0, low - 2), high + 2
-        found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
-    seen: set[str] = set()
-    for m in _AGE_WORD.finditer(text):
-        word = m.group(0)
-        if word in seen or reporter_at(text, m.start()):
-            continue
-        seen.add(word)
-        low, high = _AGE_RANGE[word]
-        found.append((m.start(), {"text": word, "min": low, "max": high}))
-    # Numbers first (the subject's age is usually the number), then words, each in text order.
-    return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
-
-
-_PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
-_PAIR_UNITS = re.compile(
-    r"^((?:[二三四五六七八九]?十)?)([一二三四五六七八九])([一二三四五六七八九])$"
-)
-_CN_DIGIT = "一二三四五六七八九"
-
-
-def _numeral_range(token: str) -> tuple[int, int] | None:
-    """Approximate ages written as two adjacent numerals: 七八十 -> 70-89, 十二三 -> 12-13."""
-    m = _PAIR_TENS.match(token)
-    if m:
-        a, b = _CN_DIGIT.index(m.group(1)) + 1, _CN_DIGIT.index(m.group(2)) + 1
-        return (a * 10, b * 10 + 9) if b == a + 1 else None
-    m = _PAIR_UNITS.match(token)
-    if m:
-        a, b = _CN_DIGIT.index(m.group(2)) + 1, _CN_DIGIT.index(m.group(3)) + 1
-        base = int(parse_number(m.group(1)) or 0) if m.group(1) else 0
-        return (base + a, base + b) if b == a + 1 else None
-    return None
-
-
-def extract_gender(text: str) -> str | None:
-    """``"male"``/``"female"`` for the first person at risk mentioned, else ``None``."""
-    for m in _GENDER.finditer(text):
-        if reporter_at(text, m.start()):
-            continue
-        return "male" if m.group(0) in _MALE else "female"
-    return None
-
-
-def extract_height(text: str) -> dict[str, int] | None:
-    """Height such as ``一米七``, ``1米75``, ``1.7米``, ``170厘米`` as ``{min, max}`` cm."""
-    m = _HEIGHT.search(text)
-    if m is None:
-        return None
-    if m.group("abs"):
-        cm = int(m.group("abs"))
-    elif m.group("dec"):
-        cm = round(float(m.group("dec")) * 100)
-    else:
-        rest = m.group("cm")
-        extra = parse_number(rest) if rest else 0.0
-        if extra is None:
-            return None
-        cm = 100 + int(extra * 10 if extra < 10 and rest and len(rest) == 1 else extra)
-    if not 50 <= cm <= 230:
-        return None
-    if "左右" in m.group(0) or "上下" in m.group(0):
-        return {"min": cm - 3, "max": cm + 3}
-    return {"min": cm, "max": cm}
-
-
-def extract_clothing(text: str) -> list[dict[str, str]]:
-    """Colour + item pairs: ``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``."""
-    return [
-        {"text": m.group(0), "colour": m.group("colour"), "item": m.group("item")}
-        for m in _CLOTHING.finditer(text)
-    ]
-
-
-def extract_features(text: str) -> list[str]:
-    """Distinguishing features (glasses, scars, walking stick …) in text order, unique."""
-    seen: list[str] = []
-    for m in _FEATURE.finditer(text):
-        if m.group(0) not in seen:
-            seen.append(m.group(0))
-    return seen
-
-
-def extract_conditions(text: str) -> list[str]:
-    """Condition codes among dementia, mental_illness, depression, medication, suicidal,
-    disability."""
-    codes: list[str] = []
-    for pattern, code in _CONDITION_RES:
-        for m in pattern.finditer(text):
-            if not _CONDITION_NEGATED.search(text[max(0, m.start() - 4) : m.start()]):
-                codes.append(code)
-                break
-    return codes
-
-
 def extract_phones(text: str) -> list[str]:
     """Mobile and landline numbers with separators removed."""
+    if not _LONG_DIGITS.search(text):
+        return []
     return [re.sub(r"[\s-]", "", m.group(0)) for m in _PHONE.finditer(text)]
 
 
 def extract_money(text: str) -> list[dict[str, Any]]:
     """Amounts such as ``3000元``, ``两万多块``, ``5万`` -> ``{"text", "yuan"}``."""
     found: list[dict[str, Any]] = []
+    if not _MONEY_HINT.search(text):
+        return found
     for m in _MONEY.finditer(text):
         if m.group("n") is not None:
             value = parse_number(m.group("n"))
@@ -453,7 +131,7 @@ def extract_money(text: str) -> list[dict[str, Any]]:
 def extract_times(text: str) -> list[dict[str, Any]]:
     """Time expressions with minutes ago (``None`` when not relative) and in-progress."""
     found: list[tuple[int, dict[str, Any]]] = []
-    for m in _TIME_AGO.finditer(text):
+    for m in _TIME_AGO.finditer(text) if "前" in text else ():
         n = parse_number(m.group("n"))
         if n is None:
             continue

@@ -1,8 +1,8 @@
 """Deterministic training: corpus -> ``data/model.json``.
 
 The corpus is ``data/corpus/<category>.txt``: one report per line, ``P2 text`` or
-``P2 @forum text`` (priority, optional channel, text). Blank lines and ``#`` comments are
-skipped. The same corpus always yields the same bytes: features are sorted, the solver
+``P2 @forum text`` (priority, optional channel, text; ``\\n`` stands for a line break in a
+dialogue transcript). Blank lines and ``#`` comments are skipped. The same corpus always yields the same bytes: features are sorted, the solver
 is deterministic (lbfgs) and weights are rounded.
 """
 
@@ -70,7 +70,8 @@ def parse_line(line: str, category: str, where: str) -> Example | None:
             raise CorpusError(f"{where}: unknown channel {channel!r}")
     if not rest.strip():
         raise CorpusError(f"{where}: empty text")
-    return Example(text=rest.strip(), channel=channel, category=category, priority=head)
+    text = rest.strip().replace("\\n", "\n")  # a transcript's line breaks, written as \n
+    return Example(text=text, channel=channel, category=category, priority=head)
 
 
 def load_corpus(folder: Traversable | Path | None = None) -> list[Example]:

@@ -83,11 +83,20 @@ def classify(text: str, channel: str = "call") -> Triage:
         )
         rule_cues.append(Cue("rule:alarm_needs_evidence", None, f"category:{category}"))
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
-    if self_harm_risk and category not in ("self_harm", "violent_crime"):
+    # Self-harm wins unless the violence cues outweigh it (a threat to kill, then oneself).
+    outweighed = category == "violent_crime" and scores["violent_crime"] >= scores["self_harm"]
+    if self_harm_risk and category != "self_harm" and not outweighed:
         category = "self_harm"
         rule_cues.append(Cue("rule:self_harm_risk", None, "category:self_harm"))
     if category in NON_DISPATCH and (self_harm_risk or _has_danger(found, scores)):
-        category = _best_police_category(logits)
+        category = _best(
+            logits,
+            [
+                c
+                for c in CATEGORIES
+                if c not in NON_DISPATCH and not _unsupported(c, scores, probs, found)
+            ],
+        )
         rule_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
     extracted = extract_all(found.text, original)
     flags, flag_cues = decide_flags(found, category, extracted)
@@ -165,11 +174,6 @@ def _rule_scores(found: Scan) -> dict[str, float]:
         if hit.kind == "category" and hit.counts:
             scores[hit.code] += hit.weight
     return scores
-
-
-def _best_police_category(logits: dict[str, float]) -> str:
-    """The best category that dispatches a unit."""
-    return _best(logits, [c for c in CATEGORIES if c not in NON_DISPATCH])
 
 
 def _best(logits: dict[str, float], candidates: Sequence[str]) -> str:

@@ -74,43 +74,14 @@ def classify(text: str, channel: str = "call") -> Triage:
     scores = _rule_scores(found)
     probs = load_model().predict(found.model_text, channel)
     logits = {c: math.log(max(1e-09, probs[c])) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
-    category = _best(logits, CATEGORIES)
-    rule_cues: list[Cue] = []
-    if _unsupported(category, scores, probs, found):
-        # A costly alarm needs a cue or a confident model: otherwise take the next best.
-        category = _best(
-            logits, [c for c in CATEGORIES if not _unsupported(c, scores, probs, found)]
-        )
-        rule_cues.append(Cue("rule:alarm_needs_evidence", None, f"category:{category}"))
+    category, rule_cues = _choose_category(found, scores, probs, logits)
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
-    # Self-harm wins unless the violence cues outweigh it (a threat to kill, then oneself).
-    outweighed = category == "violent_crime" and scores["violent_crime"] >= scores["self_harm"]
-    if self_harm_risk and category != "self_harm" and not outweighed:
-        category = "self_harm"
-        rule_cues.append(Cue("rule:self_harm_risk", None, "category:self_harm"))
-    if category in NON_DISPATCH and (self_harm_risk or _has_danger(found, scores)):
-        category = _best(
-            logits,
-            [
-                c
-                for c in CATEGORIES
-                if c not in NON_DISPATCH and not _unsupported(c, scores, probs, found)
-            ],
-        )
-        rule_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
     extracted = extract_all(found.text, original)
     flags, flag_cues = decide_flags(found, category, extracted)
-    if category in _WEAPON_TURNS_VIOLENT and (
-        "weapon" in flags or (category == "property_crime" and _FORCE.search(found.text))
-    ):
-        # Taxonomy: a fight, quarrel or theft with a weapon or force is violent crime.
+    turned = _taxonomy_override(category, flags, found)
+    if turned is not None:
         category = "violent_crime"
-        rule_cues.append(Cue("rule:weapon_or_force", None, "category:violent_crime"))
-        flags, flag_cues = decide_flags(found, category, extracted)
-    if category in _ABDUCTION_NOT and is_abduction(found.text):
-        # Someone dragged into a car is an abduction, whatever the car words suggest.
-        category = "violent_crime"
-        rule_cues.append(Cue("rule:abduction", None, "category:violent_crime"))
+        rule_cues.append(Cue(turned, None, "category:violent_crime"))
         flags, flag_cues = decide_flags(found, category, extracted)
     rule_text = without_reported(found.text, found.context)
     priority, priority_cues = decide_priority(category, flags, rule_text, extracted, self_harm_risk)
@@ -129,6 +100,47 @@ def classify(text: str, channel: str = "call") -> Triage:
         cues=tuple(cues),
         extracted=extracted,
     )
+
+
+def _choose_category(
+    found: Scan, scores: dict[str, float], probs: dict[str, float], logits: dict[str, float]
+) -> tuple[str, list[Cue]]:
+    """The best-scoring category, corrected by the safety rules; with the rule cues."""
+    cues: list[Cue] = []
+
+    def allowed(category: str) -> bool:
+        return not _unsupported(category, scores, probs, found)
+
+    category = _best(logits, CATEGORIES)
+    if not allowed(category):
+        # A costly alarm needs a cue or a confident model: otherwise take the next best.
+        category = _best(logits, [c for c in CATEGORIES if allowed(c)])
+        cues.append(Cue("rule:alarm_needs_evidence", None, f"category:{category}"))
+    self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
+    # Self-harm wins unless the violence cues outweigh it (a threat to kill, then oneself).
+    outweighed = category == "violent_crime" and scores["violent_crime"] >= scores["self_harm"]
+    if self_harm_risk and category != "self_harm" and not outweighed:
+        category = "self_harm"
+        cues.append(Cue("rule:self_harm_risk", None, "category:self_harm"))
+    if category in NON_DISPATCH and (self_harm_risk or _has_danger(found, scores)):
+        category = _best(logits, [c for c in CATEGORIES if c not in NON_DISPATCH and allowed(c)])
+        cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
+    return category, cues
+
+
+def _taxonomy_override(category: str, flags: tuple[str, ...], found: Scan) -> str | None:
+    """The rule that makes a report violent crime despite its scene, if one applies.
+
+    Taxonomy: a fight, quarrel or theft with a weapon or force is violent crime, and so
+    is someone dragged into a car, whatever the car words suggest.
+    """
+    if category in _WEAPON_TURNS_VIOLENT and (
+        "weapon" in flags or (category == "property_crime" and _FORCE.search(found.text))
+    ):
+        return "rule:weapon_or_force"
+    if category in _ABDUCTION_NOT and is_abduction(found.text):
+        return "rule:abduction"
+    return None
 
 
 def _unsupported(

@@ -29,6 +29,9 @@ QUEUE = "dispatch"
 JOB = "simulators.jobs.run_simulation"
 MAX_HOURS = 72.0
 JOB_TIMEOUT_S = 1800
+# Simulations share the RQ worker with webhook deliveries: never let more than this many
+# wait, so a burst of what-if runs cannot hold hand-offs back for long (429 beyond).
+MAX_WAITING = 4
 SimId = Annotated[str, StringConstraints(pattern=r"^sim-[0-9a-f]{32}$")]
 REPORT_FILES = re.compile(r"^(index\.html|kpis\.json|[a-z]{2,16}\.png)$")
 _MEDIA = {".html": "text/html; charset=utf-8", ".json": "application/json",
@@ -44,6 +47,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "missing, invalid or expired token"},
     403: {"description": "the role may not do this"},
     404: {"description": "unknown simulation or report file"},
+    429: {"description": "too many simulations waiting"},
 }
 
 
@@ -123,9 +127,12 @@ def create_simulation(body: SimulationCreate, request: Request, who: PrincipalDe
                       settings: SettingsDep) -> dict[str, Any]:
     """Queue the simulation; answer with its id at once."""
     require(who, Role.analyst, Role.command)
+    queue = _queue(request)
+    if sum(1 for job_id in queue.get_job_ids() if job_id.startswith("sim-")) >= MAX_WAITING:
+        raise HTTPException(429, f"{MAX_WAITING} simulations are already waiting; try later")
     sim_id = f"sim-{uuid.uuid4().hex}"
     folder = _folder(settings, sim_id)
-    _queue(request).enqueue(
+    queue.enqueue(
         JOB, str(folder), body.hours, body.seed, body.config, body.compare, body.mix,
         body.scenario, job_id=sim_id, job_timeout=JOB_TIMEOUT_S, result_ttl=7 * 86400,
         failure_ttl=7 * 86400, meta={"progress": 0.0, "stage": "queued", "by": who.actor,

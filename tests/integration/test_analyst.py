@@ -85,3 +85,19 @@ def test_roles_ids_and_file_names(analyst_service: Service) -> None:
     assert "blob:" in page.headers["content-security-policy"]
     script = httpx.get(f"{svc.base}/console/static/console/analyst.js")
     assert script.status_code == 200 and "innerHTML" not in script.text
+
+
+def test_a_burst_of_simulations_is_held_back() -> None:
+    """With no worker to take them, at most ``MAX_WAITING`` simulations wait; then 429."""
+    from dispatch.api.analyst import MAX_WAITING
+
+    server = RedisServer().start()
+    svc = Service(server.url, namespace=f"aq{uuid.uuid4().hex[:6]}")
+    try:
+        svc.start_api()
+        codes = [svc.post("/v1/simulations", {"hours": 1, "seed": n}, role="analyst").status_code
+                 for n in range(MAX_WAITING + 1)]
+    finally:
+        svc.stop()
+        server.cleanup()
+    assert codes == [202] * MAX_WAITING + [429]

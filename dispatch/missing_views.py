@@ -36,7 +36,7 @@ def targets(case: Case, now: datetime) -> list[dict[str, Any]]:
             "met_at": _t(v.met_at), "breached_at": _t(t.breached_at),
             "cancelled_at": _t(t.cancelled_at), "allowed_s": _s(v.allowed),
             "took_s": _s(v.took), "remaining_s": _s(v.remaining),
-            "elapsed_s": _s(min(elapsed(case, now), v.allowed) if v.took is None else v.took),
+            "elapsed_s": _s(elapsed(case, now) if v.took is None else v.took),
         })
     return out
 

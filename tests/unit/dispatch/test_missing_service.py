@@ -95,6 +95,8 @@ def test_the_list_item_carries_what_the_command_panel_reads() -> None:
     assert item["last_seen"]["precinct"] == "150203003"
     states = {t["name"]: t["state"] for t in item["targets"]}
     assert states["precinct_dispatched"] == "breached"  # 5 minutes allowed, 7 elapsed
+    overdue = next(t for t in item["targets"] if t["name"] == "precinct_dispatched")
+    assert overdue["elapsed_s"] == 420.0 and overdue["remaining_s"] == -120.0
     assert states["registered_broadcast"] == "met"  # the first broadcast is the register entry
     assert item["next_deadline_at"] is not None and item["elapsed_s"] == 420.0
 

@@ -8,10 +8,10 @@ hand-off, the 2-hour locate target for the whole loop. A missed target escalates
 command feed once.
 
 Pure functions returning a :class:`Change` (the new record, timeline events, deadlines),
-like the forum core. Incident status moves: a ``to_12345`` transfer makes the incident
-``transferred`` at once (the centre's decision, told to the caller); a cross-jurisdiction
-incident becomes ``handed_off`` when the receiving agency acknowledges it — until then
-the command centre owns it.
+like the forum core. Incident status moves when the receiving side accepts: a
+cross-jurisdiction incident becomes ``handed_off`` and a ``to_12345`` one ``transferred``
+when the agency acknowledges it (until then the centre still owns it, and its own ack
+clock runs); the caller or author is told of a 12345 transfer as soon as it is made.
 """
 
 from __future__ import annotations
@@ -176,8 +176,8 @@ def create(incident: Incident, kind: str, agency_id: str, agency_name: str,
            targets: Targets, now: datetime, packet: Mapping[str, Any]) -> Change:
     """Open a hand-off of ``incident`` to an agency.
 
-    For ``to_12345`` the incident becomes ``transferred`` and the caller or author is told
-    (a ``caller_told`` step with the notice text; the forum workflow posts it as a reply).
+    For ``to_12345`` the caller or author is told at once (a ``caller_told`` step with the
+    notice text; the forum workflow posts it as a reply).
     """
     hid = handoff_id(incident.id, kind)
     ack_s = targets.ack_p1_s if incident.priority == "P1" else targets.ack_s
@@ -195,8 +195,6 @@ def create(incident: Incident, kind: str, agency_id: str, agency_name: str,
     if h.locate_due_at is not None:
         opened.append((locate_deadline_key(hid), h.locate_due_at))
     if kind == TO_12345:
-        events += _status_move(incident, Status.TRANSFERRED, now, "system",
-                               f"non-police matter transferred to {agency_name} ({hid})")
         forum = incident.extra.get("forum")
         via = "forum_reply" if incident.channel == "forum" else (
             "sms" if (incident.caller or {}).get("phone") else "call_taker")
@@ -236,7 +234,8 @@ def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
                 now: datetime) -> Change | None:
     """The agency confirmed receipt (None when it had already).
 
-    A cross-jurisdiction incident becomes ``handed_off`` (if its status allows).
+    The incident becomes ``handed_off`` (cross-jurisdiction) or ``transferred`` (12345), if
+    its status allows.
     """
     if h.acknowledged_at is not None:
         return None
@@ -245,10 +244,9 @@ def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
     new, event = _step(new, "acknowledged", now, incident.received_at, actor=actor, via=via,
                        latency_s=round((now - h.created_at).total_seconds(), 3),
                        on_time=now <= h.ack_due_at)
-    events: tuple[Event, ...] = (event,)
-    if h.kind == CROSS:
-        events += _status_move(incident, Status.HANDED_OFF, now, actor,
-                               f"accepted by {h.agency_name} ({h.id})")
+    moved = Status.HANDED_OFF if h.kind == CROSS else Status.TRANSFERRED
+    events = (event, *_status_move(incident, moved, now, actor,
+                                   f"accepted by {h.agency_name} ({h.id})"))
     return Change(new, events, close=(ack_deadline_key(h.id),))
 
 

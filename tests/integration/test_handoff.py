@@ -30,11 +30,12 @@ def world(request: pytest.FixtureRequest) -> tuple[Service, Agencies]:
     return shared.service, shared.agencies
 
 
-def handoff_of(svc: Service, incident_id: str, status: str | None = None) -> dict[str, Any]:
+def handoff_of(svc: Service, incident_id: str, status: str | None = None,
+               timeout: float = 10) -> dict[str, Any]:
     def probe() -> dict[str, Any] | None:
         items = svc.get("/v1/handoffs", params={"incident_id": incident_id}).json()["items"]
         return next((h for h in items if status is None or h["status"] == status), None)
-    return wait_until(probe, 10, what=f"a {status or ''} hand-off of {incident_id}")
+    return wait_until(probe, timeout, what=f"a {status or ''} hand-off of {incident_id}")
 
 
 def stages(incident: dict[str, Any], kind: str = "incident.handoff") -> list[str]:
@@ -218,10 +219,10 @@ def test_webhook_retries_with_backoff_then_gives_up_loudly(world: tuple[Service,
     svc, agents = world
     agents.failures["/police.ordos"] = 1
     flaky = report(svc, "鄂尔多斯市东胜区我的电动车被偷了")
-    sent = handoff_of(svc, flaky, "sent")
+    sent = handoff_of(svc, flaky, "sent", timeout=20)  # each RQ attempt forks a work horse
     assert sent["attempts"] == 2 and sent["agency"] == "police.ordos"
     gone = report(svc, "巴彦淖尔市临河区我家电动车被人偷走了")
-    failed = handoff_of(svc, gone, "failed")
+    failed = handoff_of(svc, gone, "failed", timeout=25)
     assert failed["attempts"] == 3 and "police.bayannur" in failed["last_error"]
     assert "delivery" in failed["escalations"]
     incident = svc.incident(gone)

@@ -81,7 +81,7 @@ def is_abduction(text: str) -> bool:
     for m in KIDNAP.finditer(text):
         if is_negated(text, m.start()):
             continue
-        if _ANIMAL.search(text, max(0, m.start() - 12), m.start()) is None:
+        if _ANIMAL.search(text, max(0, m.start() - 24), m.start()) is None:
             return True
     return False
 

@@ -24,7 +24,6 @@ No result is cached: every report is triaged and located afresh.
 from __future__ import annotations
 
 import heapq
-import math
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -49,10 +48,10 @@ from dispatch.forum.targets import ForumTargets
 from dispatch.worker import report_of
 from simulators.agents import DeskPool, Fleet, lognormal
 from simulators.missing_flow import MissingFlow
+from simulators.nearby import OpenIndex
 from simulators.simconfig import SimConfig
 
 DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long
-_CELL = 0.03  # degrees: the duplicate search grid (≥ the 2.5 km search radius)
 _RANK = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
 Progress = Callable[[float], None]
 
@@ -115,7 +114,7 @@ class Engine:
         self.incidents: dict[str, Incident] = {}
         self.records: dict[str, Record] = {}
         self.deadlines: dict[str, float] = {}
-        self.grid: dict[tuple[int, int], set[str]] = {}
+        self.open_index = OpenIndex(self.incidents.__getitem__)
         self.waiting: list[tuple[int, float, int, str]] = []
         self.calls = DeskPool(config.call_takers)
         self.moderators = DeskPool(config.forum_moderators)
@@ -214,7 +213,7 @@ class Engine:
             if incident.arrival_due_at is not None:
                 rec.arrival_due_t = (incident.arrival_due_at - self.start).total_seconds()
             self._officer_reacts(incident)
-            self._index(incident)
+            self.open_index.add(incident)
         elif kind is EventType.ESCALATED:
             rec.escalation = incident.escalation_level
             rec.escalations.append((t, incident.escalation_level))
@@ -286,36 +285,9 @@ class Engine:
         if lat is None or lon is None:
             return []
         radius = float(location.get("radius_m") or 0)
-        reach = duplicates.search_radius_m(radius)
-        oldest = incident.received_at - timedelta(seconds=duplicates.WINDOW_S)
-        near = []
-        ci, cj = int(lat // _CELL), int(lon // _CELL)
-        coslat = math.cos(math.radians(lat))
-        for i in (ci - 1, ci, ci + 1):
-            for j in (cj - 1, cj, cj + 1):
-                for other_id in self.grid.get((i, j), ()):
-                    other = self.incidents[other_id]
-                    loc = other.location or {}
-                    if not other.is_open or other_id == incident.id \
-                            or other.received_at <= oldest:
-                        continue  # duplicates.score gives None past the time window
-                    # the pair's own reach (as in duplicates.score), 2 % wider than a flat
-                    # distance can err here; only those get the core's geodesic score
-                    pair = min(duplicates.MAX_RADIUS_M, duplicates.RADIUS_M
-                               + max(radius, float(loc.get("radius_m") or 0)))
-                    dy = (loc["lat"] - lat) * 111_195.0
-                    dx = (loc["lon"] - lon) * 111_195.0 * coslat
-                    if dx * dx + dy * dy <= (min(reach, pair) * 1.02) ** 2:
-                        near.append(other)
-        near.sort(key=lambda o: o.id)
+        near = self.open_index.near(incident, lat, lon, radius, incident.received_at)
         return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
                                incident.received_at, near)
-
-    def _index(self, incident: Incident) -> None:
-        loc = incident.location or {}
-        if loc.get("lat") is not None and loc.get("lon") is not None:
-            cell = (int(loc["lat"] // _CELL), int(loc["lon"] // _CELL))
-            self.grid.setdefault(cell, set()).add(incident.id)
 
     def _forum_reply(self, rec: Record, triage: Mapping[str, Any]) -> None:
         handling = lognormal(self.rng, self.config.forum_reply_median_s,

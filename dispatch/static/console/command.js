@@ -159,6 +159,10 @@ function onEvent(msg) {
     msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
   }
   if (msg.incident) upsert(msg.incident);
+  if (typeof msg.type === "string" && msg.type.startsWith("missing.")) {
+    clearTimeout(missingTimer);  // a case changed: refresh the missing-person panel soon
+    missingTimer = setTimeout(loadMissing, 300);
+  }
   if (msg.type === "incident.escalated") {
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
       level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
@@ -212,7 +216,7 @@ function describePerson(person) {
   if (!person || typeof person !== "object") return "—";
   const gender = { male: "男", female: "女" }[person.gender] || "";
   const age = person.age && typeof person.age === "object"
-    ? `${person.age.low ?? person.age.min ?? ""}${person.age.high && person.age.high !== person.age.low ? `–${person.age.high}` : ""}岁`
+    ? `${person.age.low ?? person.age.min ?? ""}${(person.age.high ?? person.age.max) != null && (person.age.high ?? person.age.max) !== (person.age.low ?? person.age.min) ? `–${person.age.high ?? person.age.max}` : ""}岁`
     : (person.age != null ? `${person.age}岁` : "");
   return [person.name, gender, age].filter(Boolean).join(" ") || "—";
 }
@@ -223,6 +227,13 @@ function nextTarget(c) {
   open.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
   return open[0] || (c.next_deadline_at ? { due_at: c.next_deadline_at } : null);
 }
+
+// Targets that passed unmet (missing.target_breached): they light the row up.
+function breached(c) {
+  return (c.targets || []).filter((t) => t.state === "breached").length;
+}
+
+let missingTimer = null;
 
 async function loadMissing() {
   let data;
@@ -251,7 +262,8 @@ async function loadMissing() {
         el("td", { class: "mono" }, hms(opened)),
         el("td", {}, elapsed(opened)),
         el("td", {}, next ? el("span", { class: "countdown", dataset: { due: next.due_at } }, countdown(next.due_at).text) : "—",
-          next && next.name ? ` ${next.name}` : ""));
+          next && next.name ? ` ${next.name}` : "",
+          breached(c) ? el("span", { class: "prio P1", title: "已超时的时限" }, ` 超时 ${breached(c)}`) : ""));
     }))));
   return true;
 }

@@ -112,6 +112,8 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
   call-taker  {base}/console/intake?token={tokens['call_taker']}
   precinct    {base}/console/precinct?token={tokens['precinct']}
   command     {base}/console/command?token={tokens['command']}
+  forum       {base}/console/forum?token={tokens['command']}
+  analyst     {base}/console/analyst?token={tokens['analyst']}
 """, flush=True)
 
 

@@ -9,20 +9,24 @@ breach shows within seconds, and re-evaluates alert circles every second
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import geo
+from dispatch import settings as settings_mod
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.clock import SystemClock
+from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.missing import DEFAULT_POLICY
 from dispatch.missing_reactor import MissingReactor
+from dispatch.missing_service import MissingDeadlines
 from tests.integration.conftest import Console
 from tests.support import RedisServer, Service, wait_until
 
@@ -356,4 +360,34 @@ def test_a_thin_description_is_offered_then_linked_by_hand_and_dismissed(
     assert r.json()["sightings"][0]["state"] == "dismissed" and r.json()["status"] == "open"
     assert missing_stages(svc, call["id"]) == ["sighting_candidates", "sighting_matched",
                                                "verification_requested", "dismissed"]
+    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()
+
+
+def test_two_schedulers_record_a_missed_target_once(svc: Service, redis_server: RedisServer,
+                                                    tmp_path: Path) -> None:
+    opened = open_case(svc, {"gender": "male", "age": 40}, minutes_ago=5,
+                       point=(ELSEWHERE[0] + 0.08, ELSEWHERE[1] + 0.08))
+    key = f"missing|{opened['id']}:located"
+    client = redis_server.client()
+    assert client.zscore("missing:deadlines", key) is not None
+    cfg = settings_mod.load({"DISPATCH_VAR": str(tmp_path), "DISPATCH_SECRET": "x" * 32,
+                             "REDIS_NAMESPACE": "missing"})
+    late = VirtualClock(datetime.now(UTC) + timedelta(days=3))  # past every grade's target
+    schedulers = [MissingDeadlines(RedisStore(redis_server.client(), Keys("missing")), late, cfg)
+                  for _ in range(4)]
+    start = threading.Barrier(len(schedulers))
+
+    def fire(s: MissingDeadlines) -> None:
+        start.wait()
+        s.fire(key, key.partition("|")[2])
+
+    threads = [threading.Thread(target=fire, args=(s,)) for s in schedulers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    breaches = [e for e in case(svc, opened["id"])["timeline"]
+                if e["type"] == "missing.target_breached"]
+    assert [b["data"]["key"] for b in breaches] == ["located"]
+    assert client.zscore("missing:deadlines", key) is None
     svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()

@@ -38,6 +38,7 @@ from dispatch.missing import (
     AnchorIndex,
     CaseStatus,
     InvalidCaseTransition,
+    MatchCandidate,
     MissingError,
     Sighting,
     SightingMatches,
@@ -248,5 +249,5 @@ class MissingReactor:
         update(self.cases, case_id, decide, actor=actor, clock=self.clock)
 
 
-def _candidate(c: Any) -> dict[str, Any]:
+def _candidate(c: MatchCandidate) -> dict[str, Any]:
     return {"id": c.id, "score": round(c.score, 3), "reasons": list(c.reasons)}

@@ -45,14 +45,14 @@ def run_simulation(out_dir: str, hours: float, seed: int, config: dict[str, Any]
         last[0] = now
         job.meta["progress"] = round(share, 3)
         job.meta["stage"] = "report" if share >= 0.9 else "simulating"
-        job.save_meta()
+        job.save_meta()  # type: ignore[no-untyped-call]
 
     runs = run_and_report(hours, seed, out_dir, config=config or {},
                           compare=compare, mix=tuple(mix or ()), scenario=scenario,
                           progress=progress)
     if job is not None:
         job.meta.update({"progress": 1.0, "stage": "done"})
-        job.save_meta()
+        job.save_meta()  # type: ignore[no-untyped-call]
     return {"files": sorted(p.name for p in Path(out_dir).iterdir()),
             "runs": [{"label": r.label, "reports": r.reports, "speed": round(r.speed)}
                      for r in runs]}

@@ -85,7 +85,7 @@ async def paced(rate: float, seconds: float, fire: Callable[[int], Awaitable[Non
 async def collect(urls: list[str], key_of: Callable[[dict], str | None], run: Run,
                   body: Callable[[], Awaitable[None]], settle_s: float = 2.0) -> Run:
     received: list[dict[str, float]] = [dict() for _ in urls]
-    conns = [await connect(u, max_size=2**22, open_timeout=30) for u in urls]
+    conns = [await connect(u, max_size=2**22, open_timeout=30, compression=None) for u in urls]
 
     async def reader(i: int, ws) -> None:  # type: ignore[no-untyped-def]
         async for raw in ws:

@@ -56,7 +56,8 @@ def pct(values: list[float], q: float) -> float:
 
 async def run_trial(urls: list[str], fire, n: int, rate: float, key_of,  # type: ignore[no-untyped-def]
                     stall: int | None = None, stall_s: float = 0) -> dict[str, object]:
-    conns = [await connect(u, max_size=2**22, open_timeout=60, max_queue=16) for u in urls]
+    conns = [await connect(u, max_size=2**22, open_timeout=60, max_queue=16, compression=None)
+             for u in urls]
     got: list[dict[str, float]] = [dict() for _ in conns]
     last_id: list[str | None] = [None for _ in conns]
     closed: dict[int, int | None] = {}

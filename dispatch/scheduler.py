@@ -40,7 +40,7 @@ class DeadlineScheduler:
         self.store = store
         self.clock = clock
         self.step_s = escalation_step_s
-        self.handlers: dict[str, Handler] = {"ack": self._ack}
+        self.handlers: dict[str, Handler] = {"ack": self._ack, "arrive": self._arrive}
         self.handlers.update(handlers or {})
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
 
@@ -64,6 +64,25 @@ class DeadlineScheduler:
                 continue
             handler(key, subject)
         return len(keys)
+
+    def _arrive(self, key: str, incident_id: str) -> None:
+        """The on-scene target passed: record the breach (once) for command and precinct."""
+        for _ in range(5):
+            try:
+                incident = self.store.load(incident_id)
+            except UnknownIncident:
+                self.store.drop_deadline(key)
+                return
+            events = decisions.arrival_breach(incident, self.clock.now())
+            if not events:
+                self.store.drop_deadline(key)
+                return
+            try:
+                self.store.commit(incident, events, require_deadline=key,
+                                  extra_ops=[("ZREM", self.store.keys.deadlines, key)])
+                return
+            except Conflict:
+                continue
 
     def _ack(self, key: str, incident_id: str) -> None:
         for _ in range(5):

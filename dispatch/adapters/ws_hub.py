@@ -135,7 +135,8 @@ class FeedHub:
 
     async def _read_once(self) -> None:
         positions: dict[Any, Any] = dict(self.positions)
-        reply = replies.streams(await self.r.xread(positions, count=500, block=5000))
+        # block well inside redis-py's default 5 s socket timeout
+        reply = replies.streams(await self.r.xread(positions, count=500, block=1000))
         prefix = len(self.keys.feed(""))
         for key, entries in reply:
             feed = key[prefix:]

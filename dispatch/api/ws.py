@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +37,8 @@ from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import iso
 from dispatch.auth import Principal
 from dispatch.services import acknowledge
+
+log = logging.getLogger("dispatch.ws")
 
 PING_S = 15.0
 _SINCE = re.compile(r"^\d{1,20}(-\d{1,20})?$")
@@ -89,15 +92,29 @@ class ConsoleSession:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             if slow in done:
-                await self.ws.close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
+                await self._close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
             elif expiry in done:
-                await self.ws.close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a new one")
+                await self._close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a new one")
             for task in done:
                 if task is not slow and task.exception() and not isinstance(
                         task.exception(), WebSocketDisconnect):
                     raise task.exception()  # type: ignore[misc]
         finally:
             self.hub.unsubscribe(sub)
+
+    async def _close(self, code: int, reason: str) -> None:
+        """Close, but never wait on a console that has stopped reading.
+
+        Behind a stalled reader the socket's buffers are full and even the close frame
+        cannot be written; after a second we give up on it and return, and the server
+        closes the connection once what is buffered has gone (the console then sees 1006
+        and resumes with ``since``).
+        """
+        try:
+            await asyncio.wait_for(self.ws.close(code, reason), timeout=1.0)
+        except TimeoutError:
+            log.warning("console on %s did not take its close frame (%d); dropping it",
+                        self.feed, code)
 
     async def _backlog(self, since: str) -> None:
         key = self.store.keys.feed(self.feed)

@@ -191,3 +191,16 @@ def retriage(incident: Incident, category: str, priority: str, flags: list[str],
             "precinct": incident.precinct, "ack_due_at": iso(due) if due else None,
             "priority": priority, "reason": f"re-routed: priority {incident.priority} → {priority}"}))
     return events
+
+
+def arrival_breach(incident: Incident, now: datetime) -> list[Event]:
+    """The breach of the on-scene target, if the incident is still waiting for a unit."""
+    waiting = incident.status in (Status.ASSIGNED, Status.ACKNOWLEDGED, Status.EN_ROUTE)
+    due = incident.arrival_due_at
+    if not waiting or due is None or due > now or "arrival" in incident.breaches:
+        return []
+    return [Event(EventType.TARGET_BREACHED, incident.id, now, data={
+        "target": "arrival", "due_at": iso(due), "overdue_s": _seconds(due, now),
+        "priority": incident.priority, "precinct": incident.precinct,
+        "units": list(incident.units),
+        "reason": "no unit on scene within the arrival target"})]

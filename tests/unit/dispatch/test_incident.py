@@ -150,3 +150,28 @@ def test_workflow_annotations_keep_the_status_and_reach_the_feeds() -> None:
     after, effects = apply(state, note)
     assert after.status is state.status and after.version == state.version + 1
     assert Publish(COMMAND_FEED) in effects and Publish("150203004") in effects
+
+
+def test_p1_arrival_target_is_breached_once_unless_a_unit_is_on_scene() -> None:
+    incident = received()
+    state, effects = fold(incident, decisions.process_report(incident, TRIAGE, INSIDE, T0, TIMEOUTS))
+    due = T0 + timedelta(minutes=10)  # urban P1
+    assert state.arrival_due_at == due
+    assert OpenDeadline("arrive|I-1", due) in effects
+    assert decisions.arrival_breach(state, due - timedelta(seconds=1)) == []
+    (breach,) = decisions.arrival_breach(state, due)
+    assert breach.type is EventType.TARGET_BREACHED and breach.data["target"] == "arrival"
+    breached, _ = fold(state, [breach])
+    assert breached.breaches == ("arrival",)
+    assert decisions.arrival_breach(breached, due + timedelta(minutes=5)) == []
+    on_scene = Event(EventType.STATUS_CHANGED, "I-1", due, data={"status": "on_scene"})
+    acked, _ = fold(state, decisions.acknowledge(state, "150203004", "p", T0))
+    there, effects = fold(acked, [on_scene])
+    assert CloseDeadline("arrive|I-1") in effects
+    assert decisions.arrival_breach(there, due) == []
+
+
+def test_rural_districts_get_the_longer_arrival_target() -> None:
+    assert decisions.arrival_due("P1", "150223", T0) == T0 + timedelta(minutes=20)
+    assert decisions.arrival_due("P1", "150203", T0) == T0 + timedelta(minutes=10)
+    assert decisions.arrival_due("P3", "150203", T0) is None

@@ -12,8 +12,8 @@ redone here without Redis, in the same order as ``dispatch.worker`` and
   service's sorted set); a heap entry fires only if its deadline is still armed with that
   due time, and an ``ack|…`` deadline calls ``decisions.escalate`` exactly as
   ``DeadlineScheduler._ack`` does (re-arming when it is not yet due, dropping it when
-  nothing is to be done). Kinds without a handler in the live scheduler (``arrive|…``)
-  are dropped, as the live scheduler drops them.
+  nothing is to be done), and an ``arrive|…`` deadline records the on-scene target's
+  breach with ``decisions.arrival_breach`` as ``DeadlineScheduler._arrive`` does.
 * People and vehicles are agents (``simulators.agents``): call-takers before intake,
   officers who acknowledge after a sampled delay, the command centre, units that travel
   at district speeds, stay on scene and become free again, forum moderators.
@@ -395,6 +395,11 @@ class Engine:
             return  # closed or re-armed since: a stale heap entry
         del self.deadlines[key]
         kind, _, incident_id = key.partition("|")
+        if kind == "arrive":  # as DeadlineScheduler._arrive: record the breach once
+            breach = decisions.arrival_breach(self.incidents[incident_id], self.clock.now())
+            if breach:
+                self._commit(self.incidents[incident_id], breach)
+            return
         if kind != "ack":
             self.dropped_deadlines += 1  # no handler in the live scheduler either
             return

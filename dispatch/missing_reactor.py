@@ -93,6 +93,7 @@ class MissingReactor:
     """Proposes cases, links sightings, registers found people."""
 
     name = "missing"
+    types = TRIAGE_EVENTS | {"incident.acknowledged"}
 
     def __init__(self, store: RedisStore, clock: Clock, policy: TargetPolicy,
                  widen_s: float | None = None) -> None:

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -54,6 +55,10 @@ class ReactorRunner:
         self.start_id = start_id
         self.claim_idle_ms = claim_idle_ms
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
+        # The event types the reactor follows (None: all); others are acknowledged unread.
+        self.types: frozenset[str] | None = getattr(reactor, "types", None)
+        self._next_claim = 0.0
+        self._failed: set[str] = set()
 
     def ensure_group(self) -> None:
         try:
@@ -63,36 +68,46 @@ class ReactorRunner:
                 raise
 
     def step(self, block_ms: int = 0) -> int:
-        """Handle reclaimed and new entries once; returns how many."""
-        handled = 0
-        _next, claimed = replies.autoclaim(self.r.xautoclaim(
-            self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0", count=100))
-        for entry_id, fields in claimed:
-            if fields:
-                self._handle(entry_id, fields)
-                handled += 1
-        reply = replies.streams(self.r.xreadgroup(self.group, self.consumer, {self.stream: ">"},
-                                                  count=100, block=block_ms or None))
-        for _stream, entries in reply:
-            for entry_id, fields in entries:
-                self._handle(entry_id, fields)
-                handled += 1
-        return handled
+        """Handle new entries (and, at most once a second, reclaimed ones); returns how many.
 
-    def _handle(self, entry_id: str, fields: Mapping[str, str]) -> None:
+        Entries of types the reactor does not follow are acknowledged unread; the rest are
+        handed to the reactor; successes are acknowledged together, in one XACK.
+        """
+        batch: list[replies.Entry] = []
+        if time.monotonic() >= self._next_claim:
+            _next, claimed = replies.autoclaim(self.r.xautoclaim(
+                self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0", count=100))
+            batch.extend(e for e in claimed if e[1])  # a trimmed entry comes back empty
+            self._next_claim = time.monotonic() + 1.0
+        for _stream, entries in replies.streams(self.r.xreadgroup(
+                self.group, self.consumer, {self.stream: ">"}, count=100,
+                block=block_ms or None)):
+            batch.extend(entries)
+        done = [entry_id for entry_id, fields in batch if self._handle(entry_id, fields)]
+        if done:
+            self.r.xack(self.stream, self.group, *done)
+        return len(batch)
+
+    def _handle(self, entry_id: str, fields: Mapping[str, str]) -> bool:
+        """React to one entry; True when it is finished with (handled, skipped or dead)."""
+        if self.types is not None and fields.get("type") not in self.types:
+            return True
         attempts_key = f"{self.stream}:{self.group}:attempts"
         try:
             self.reactor.react(feed_message(entry_id, fields))
         except Exception:  # noqa: BLE001 - the job boundary: record, retry, then give up loudly
             attempts = int(self.r.hincrby(attempts_key, entry_id, 1))
+            self._failed.add(entry_id)
             log.error("%s failed on %s (attempt %d):\n%s", self.group, entry_id, attempts,
                       traceback.format_exc())
             self.r.hincrby(self.store.keys.metrics, "job_failures", 1)
             if attempts < MAX_ATTEMPTS:
-                return
+                return False
             self.r.xadd(f"{self.stream}:{self.group}:dead", {"entry_id": entry_id})
-        self.r.xack(self.stream, self.group, entry_id)
-        self.r.hdel(attempts_key, entry_id)
+        if entry_id in self._failed:
+            self._failed.discard(entry_id)
+            self.r.hdel(attempts_key, entry_id)
+        return True
 
     def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
         self.ensure_group()

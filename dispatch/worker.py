@@ -191,10 +191,11 @@ class PipelineWorker:
         if lat is None or lon is None:
             return []
         radius = float(location.get("radius_m") or 0)
-        near = [o for o in self.store.open_near(lat, lon, duplicates.search_radius_m(radius))
-                if o.id != incident.id]
+        near = {o.id: (o, d) for o, d in self.store.open_near(
+            lat, lon, duplicates.search_radius_m(radius)) if o.id != incident.id}
         return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
-                               incident.received_at, near)
+                               incident.received_at, [o for o, _ in near.values()],
+                               {i: d for i, (_, d) in near.items()})
 
     def _dead_letter(self, entry_id: str, incident_id: str, error: str) -> None:
         """Stop retrying: park the entry and put the incident before a human."""

@@ -111,10 +111,12 @@ def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
     if loc.get("lat") is None or loc.get("lon") is None:
         return {"items": [], "reason": "the incident has no location yet"}
     radius = float(loc.get("radius_m") or 0)
-    near = [o for o in store.open_near(loc["lat"], loc["lon"], duplicates.search_radius_m(radius))
+    near = [(o, d) for o, d in store.open_near(loc["lat"], loc["lon"],
+                                               duplicates.search_radius_m(radius))
             if o.id != incident.id]
     ranked = duplicates.rank(incident.text, incident.category, (loc["lat"], loc["lon"]), radius,
-                             incident.received_at, near)
+                             incident.received_at, [o for o, _ in near],
+                             {o.id: d for o, d in near})
     return {"items": [c.to_dict() for c in ranked]}
 
 

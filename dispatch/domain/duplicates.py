@@ -75,18 +75,25 @@ def text_overlap(a: str, b: str) -> float:
 
 
 def score(text: str, category: str | None, point: tuple[float, float], radius_m: float,
-          at: datetime, other: Incident) -> Candidate | None:
-    """How likely the new report is about ``other`` (None if it cannot be)."""
+          at: datetime, other: Incident, distance_m: float | None = None) -> Candidate | None:
+    """How likely the new report is about ``other`` (None if it cannot be).
+
+    ``distance_m`` may be given when the caller already knows it (the store's GEO search
+    measures it); otherwise it is the geodesic distance. The cheap tests come first.
+    """
     loc: Mapping[str, Any] = other.location or {}
     if not other.is_open or loc.get("lat") is None or loc.get("lon") is None:
         return None
     minutes = abs((at - other.received_at).total_seconds()) / 60
     t = 1 - minutes * 60 / WINDOW_S
-    reach = min(MAX_RADIUS_M, RADIUS_M + max(radius_m, float(loc.get("radius_m") or 0)))
-    distance = geodesic(point, (loc["lat"], loc["lon"])).meters
-    s = 1 - distance / reach
     c = _category_match(category, other.category)
-    if t <= 0 or s <= 0 or c <= 0:
+    if t <= 0 or c <= 0:
+        return None
+    reach = min(MAX_RADIUS_M, RADIUS_M + max(radius_m, float(loc.get("radius_m") or 0)))
+    distance = distance_m if distance_m is not None else \
+        geodesic(point, (loc["lat"], loc["lon"])).meters
+    s = 1 - distance / reach
+    if s <= 0:
         return None
     j = text_overlap(text, other.text)
     value = round(0.35 * s + 0.25 * t + 0.25 * c + 0.15 * j, 3)
@@ -97,10 +104,14 @@ def score(text: str, category: str | None, point: tuple[float, float], radius_m:
 
 
 def rank(text: str, category: str | None, point: tuple[float, float], radius_m: float,
-         at: datetime, open_incidents: Iterable[Incident]) -> list[Candidate]:
-    """Candidates scoring at least ``SUGGEST``, best first."""
+         at: datetime, open_incidents: Iterable[Incident],
+         distances: Mapping[str, float] | None = None) -> list[Candidate]:
+    """Candidates scoring at least ``SUGGEST``, best first (``distances`` by incident id,
+    when known)."""
+    known = distances or {}
     found = [c for o in open_incidents
-             if (c := score(text, category, point, radius_m, at, o)) and c.score >= SUGGEST]
+             if (c := score(text, category, point, radius_m, at, o, known.get(o.id)))
+             and c.score >= SUGGEST]
     return sorted(found, key=lambda c: -c.score)
 
 

@@ -35,6 +35,7 @@ class ForumReactor:
     """Opens and re-targets forum posts as their incidents are triaged."""
 
     name = "forum"
+    types = frozenset({"incident.triaged", "incident.retriaged", "incident.handoff"})
 
     def __init__(self, store: RedisStore, clock: Clock, targets: ForumTargets) -> None:
         self.store = store

@@ -46,6 +46,7 @@ class HandoffReactor:
     """Creates hand-offs and 12345 transfers, and returns 12345 outcomes."""
 
     name = "handoff"
+    types = frozenset({"incident.assigned", "incident.status_changed"})
 
     def __init__(self, store: RedisStore, clock: Clock, registry: Registry,
                  targets: core.Targets, outbox: Outbox) -> None:
@@ -62,8 +63,10 @@ class HandoffReactor:
         kind = message.get("type")
         incident_id = str(message.get("incident_id") or "")
         summary = message.get("incident") or {}
-        if kind == "incident.assigned" and summary.get("channel") != "transfer_12345":
-            self._on_assigned(incident_id)
+        if kind == "incident.assigned" and summary.get("channel") != "transfer_12345" \
+                and (summary.get("category") == "non_police"
+                     or (summary.get("location") or {}).get("in_jurisdiction") is not True):
+            self._on_assigned(incident_id)  # only these can need a hand-off
         elif kind == "incident.status_changed" and summary.get("channel") == "transfer_12345" \
                 and (message.get("payload") or {}).get("status") in RETURN_ON \
                 and not self.records.marked(incident_id, "returned"):

@@ -139,7 +139,8 @@ async def service_run(svc: Service, consoles: int, rate: float, seconds: float) 
 
 async def floor_run(redis_url: str, port: int, consoles: int, rate: float, seconds: float) -> Run:
     run = Run(rate, seconds)
-    r = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    # many XADDs may be in flight at high rates: a pool as large as the backlog can get
+    r = aioredis.Redis.from_url(redis_url, decode_responses=True, max_connections=5000)
 
     async def fire(i: int) -> None:
         key = f"m{i}"

@@ -142,7 +142,8 @@ def main() -> None:
     def redis_client() -> aioredis.Redis:
         loop = asyncio.get_running_loop()
         if clients.get("redis_loop") is not loop:
-            clients["redis"] = aioredis.Redis.from_url(srv.url, decode_responses=True)
+            clients["redis"] = aioredis.Redis.from_url(srv.url, decode_responses=True,
+                                                       max_connections=5000)
             clients["redis_loop"] = loop
         return clients["redis"]  # type: ignore[no-any-return]
 

@@ -75,9 +75,13 @@ class ConsoleSession:
         sub = await self.hub.subscribe(self.feed)
         try:
             head = await self.hub.last_id(self.feed)
+            # A ``since`` beyond the newest entry comes from another store (a reset or a
+            # restored Redis): resuming from it would hide every new event, so the console
+            # is told and starts from the head.
+            reset = since is not None and stream_id(since) > stream_id(head)
             await self.send("hello", {"feed": self.feed, "since": since, "head": head,
-                                      "ping_s": PING_S}, event_id=head)
-            if since is not None:
+                                      "ping_s": PING_S, "reset": reset}, event_id=head)
+            if since is not None and not reset:
                 await self._backlog(since)
             else:
                 self.last = stream_id(head)

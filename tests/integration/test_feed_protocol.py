@@ -47,3 +47,14 @@ async def test_a_bad_filter_is_refused(service: Service) -> None:
         async with connect(service.ws_url("command") + "&priorities=P1,urgent") as ws:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+async def test_a_since_from_another_store_starts_from_the_head(service: Service) -> None:
+    console = await Console.open(service.ws_url("command", since="99999999999999-0"))
+    hello = await console.next()
+    assert hello["type"] == "hello" and hello["payload"]["reset"] is True
+    incident_id = service.post_report({"channel": "call", "text": "有人在商场里抢手机",
+                                       "location": fresh_point()}).json()["id"]
+    await console.wait_for(lambda m: m.get("incident_id") == incident_id
+                           and m["type"] == "incident.assigned")
+    await console.close()

@@ -87,7 +87,7 @@ def generate(seed: int = 20261126) -> list[dict[str, Any]]:
     for t in towns:  # every town, once or twice
         forms = [f for f in town_short_forms(t.name) if len(f) >= 2]
         for _ in range(2 if t.code in town_point else 1):
-            line = {"text": _phrase(rng, _district_forms(t.district, dnames[t.district]),
+            line: dict[str, Any] = {"text": _phrase(rng, _district_forms(t.district, dnames[t.district]),
                                     _pick(rng, forms)),
                     "district": t.district, "precinct": t.code, "kind": "town"}
             if t.code in town_point:

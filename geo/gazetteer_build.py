@@ -178,9 +178,9 @@ def _outside_entries() -> list[dict[str, Any]]:
     centers = {e["name"]: e for e in out}
     with OUTSIDE_FILE.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):  # county-level units of neighbouring cities, 张家港 towns
-            city = centers[r["city"]]
+            seat = centers[r["city"]]
             out.append(_entry("outside", r["name"], [], city=r["city"], province=r["province"],
-                              point=city["point"], radius_m=city["radius_m"], adcode=city["adcode"],
+                              point=seat["point"], radius_m=seat["radius_m"], adcode=seat["adcode"],
                               evidence=r["evidence"]))
     provinces = {str(p["name"]): (p, g) for p, g in
                  read_features("china_provinces_datav2019_gcj02.json")}

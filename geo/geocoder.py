@@ -37,7 +37,7 @@ def _address_of(loc: Location) -> str:
     return "".join(p for p in parts if p)
 
 
-class OfflineGazetteer(Geocoder):
+class OfflineGazetteer(Geocoder):  # type: ignore[misc]  # geopy is untyped
     """geopy-compatible geocoder over the offline Baotou gazetteer (no network)."""
 
     def __init__(self, *, min_confidence: float = 0.0) -> None:

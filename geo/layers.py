@@ -116,7 +116,8 @@ def districts() -> Layer:
 def outside() -> tuple[Layer, Layer]:
     """``(cities, provinces)`` used to name out-of-area points."""
     data = _read(get_settings().data_dir / "outside.geojson")
-    cities, provinces = [], []
+    cities: list[Any] = []
+    provinces: list[Any] = []
     for f in data["features"]:
         p = f["properties"]
         area = Area(p["adcode"], p["name"], shapely.make_valid(shape(f["geometry"])), p)

@@ -97,6 +97,7 @@ def _fuse(dev: Estimate, txt: Estimate, txt_source: str) -> tuple[Estimate, str,
     if not agree:
         pick = dev if dev_r <= txt_r else txt
         return pick, ("device" if pick is dev else txt_source), warn
+    assert dev.point is not None and txt.point is not None  # both placed to agree
     wd, wt = 1.0 / dev_r**2, 1.0 / txt_r**2
     lat = (dev.point[0] * wd + txt.point[0] * wt) / (wd + wt)
     lon = (dev.point[1] * wd + txt.point[1] * wt) / (wd + wt)

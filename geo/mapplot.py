@@ -19,6 +19,7 @@ def render_map(out: Path, *, dpi: int = 90) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.font_manager import fontManager
+    from matplotlib.lines import Line2D
 
     cjk = [f.name for f in fontManager.ttflist if any(k in f.name for k in
                                                        ("Noto Sans CJK", "WenQuanYi", "SimHei"))]
@@ -51,7 +52,7 @@ def render_map(out: Path, *, dpi: int = 90) -> Path:
         ax.set_aspect(1.0 / 0.758)  # cos(40.65°): metric aspect
         ax.set_xlabel("longitude (WGS-84)")
         ax.set_ylabel("latitude (WGS-84)")
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=f"seat: {k}")
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=f"seat: {k}")
                for k, c in colours.items()]
     axes[0].legend(handles=handles, loc="lower left", fontsize=8)
     fig.suptitle("synthetic: true — replace with the agency's layer via GEO_PRECINCTS_PATH")

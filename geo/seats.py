@@ -75,7 +75,7 @@ def _maximin(region: BaseGeometry, taken: list[tuple[float, float]]) -> tuple[fl
     steps = 61
     lons, lats = np.meshgrid(np.linspace(minx, maxx, steps), np.linspace(miny, maxy, steps),
                              indexing="ij")
-    lons, lats = lons.ravel(), lats.ravel()
+    lons, lats = lons.ravel(), lats.ravel()  # type: ignore[assignment]  # 2-D grid → 1-D
     keep = shapely.contains_xy(region, lons, lats)
     if not keep.any():  # degenerate region: fall back to a point surely inside it
         rp = region.representative_point()

@@ -100,8 +100,8 @@ def features_of(example: Example) -> dict[str, int]:
 def fit(examples: Sequence[Example]) -> dict[str, object]:
     """Fit the model and return the artifact as a JSON-ready dict."""
     # Imported here: scikit-learn is a training-time dependency, not a triage-time one.
-    from scipy import sparse  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from scipy import sparse  # type: ignore[import-untyped,unused-ignore]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
 
     docs = [features_of(e) for e in examples]
     df: dict[str, int] = {}

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import lru_cache
 
-from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped]
+from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped,unused-ignore]
 
 from dispatch.missing.area import DEFAULT_PROFILES, AreaProfile, reach_m
 from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity

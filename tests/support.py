@@ -3,6 +3,7 @@ uvicorn, pipeline workers and the scheduler, each a subprocess we can kill."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -27,6 +28,21 @@ T = TypeVar("T")
 def seconds(s: float) -> float:
     """A test timeout, scaled for slow machines."""
     return s * FACTOR
+
+
+_points = itertools.count()
+
+
+def fresh_point() -> dict[str, float]:
+    """A WGS-84 point in urban Baotou ~2 km from every point handed out before it.
+
+    Reports of one kind at one place are merged as duplicate calls, as they should be;
+    tests that want separate incidents give each its own point. One grid for the whole
+    session (98 points), so no two test modules can hand out the same place.
+    """
+    i = next(_points)
+    return {"lat": 40.58 + 0.018 * (i % 7), "lon": 109.74 + 0.024 * (i // 7 % 14),
+            "accuracy_m": 20}
 
 
 def free_port() -> int:

@@ -11,8 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from dispatch.auth import Role, issue
 from tests.integration.conftest import Console
-from tests.integration.test_lifecycle import fresh_point
-from tests.support import Service
+from tests.support import Service, fresh_point
 
 
 async def test_priority_filter_passes_only_the_wanted_incidents(service: Service) -> None:

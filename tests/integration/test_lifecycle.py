@@ -4,24 +4,14 @@ and the roles that may do each."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Console
-from tests.support import Service, types, wait_until
-
-_points = itertools.count()
+from tests.support import Service, fresh_point, types, wait_until
 FIRE_TEXTS = ["楼上着火了，好大的烟", "快来，隔壁单元冒黑烟，有火光", "着火了着火了，在五楼",
               "我看见对面楼有明火，烟很大", "小区里一栋楼起火了，有人在喊救命"]
-
-
-def fresh_point() -> dict[str, float]:
-    """A point ~2 km from every other test's points (different incidents never merge)."""
-    i = next(_points)
-    return {"lat": 40.60 + 0.02 * (i % 5), "lon": 109.95 + 0.026 * (i // 5 % 6),
-            "accuracy_m": 20}
 
 
 def assigned(service: Service, text: str, point: dict[str, float] | None = None) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 import uuid
 
@@ -11,7 +10,7 @@ import pytest
 
 import geo
 from tests.integration.conftest import Console
-from tests.support import RedisServer, Service, types, wait_until
+from tests.support import RedisServer, Service, fresh_point, types, wait_until
 
 # 包头站 area in 昆都仑区 (WGS-84): a point well inside the city.
 POINT = {"lat": 40.6467, "lon": 109.8246}
@@ -22,15 +21,11 @@ KINDS = ["钢铁大街有个男的拿着刀在追人，已经砍伤一个了，�
          "两辆车在路口撞了，有个司机头上流血",
          "我家老人走丢了，七十多岁，有老年痴呆",
          "有个女的站在楼顶边上说要跳下去"]
-_spread = itertools.count()
 
 
 def knife_report(kind: int = 0, *, spread: bool = True, **extra: object) -> dict[str, object]:
     """A report; ``spread`` puts it at a fresh point ~2 km from every other test's."""
-    point = dict(POINT)
-    if spread:
-        i = next(_spread)
-        point = {"lat": 40.58 + 0.018 * (i % 7), "lon": 109.74 + 0.024 * (i // 7 % 14)}
+    point = fresh_point() if spread else dict(POINT)
     return {"channel": "call", "text": KINDS[kind],
             "location": {**point, "crs": "wgs84", "accuracy_m": 15}, **extra}
 

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH
+from triage import lifenet
+from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH, priority_rank
 from triage.context import without_reported
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
 from triage.flags import LIVE, decide_flags
-from triage.model import load_model
+from triage.lifenet import Danger
+from triage.model import LinearModel, load_model
 from triage.normalize import fold
-from triage.priority import decide_priority, is_abduction
+from triage.priority import BASELINE, decide_priority, is_abduction
+from triage.questions import check_answers, effect_of, is_answered_by_text, load_protocol
 from triage.result import Cue, Triage
+from triage.review import Calibration, Verdict, judge, load_calibration
 
 # Texts longer than this are triaged on their head: the facts that matter come first in
 # a call record, and a runaway paste must not slow the console down.
@@ -34,64 +40,134 @@ _DANGER_CATEGORIES = ("violent_crime", "fire_disaster", "self_harm")
 # Letters, digits or CJK: something a person could have meant.
 _CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 _WEAPON_TURNS_VIOLENT = ("dispute", "public_order", "property_crime", "traffic")
+# A suicide risk inside these stays their matter (a threat to kill, then oneself; a
+# missing person at risk of suicide): the risk raises the priority instead.
+_SELF_HARM_KEEPS = ("self_harm", "violent_crime", "missing_person")
 _ABDUCTION_NOT = ("traffic", "property_crime", "public_order", "dispute", "assistance")
 # Robbery is theft by force (taxonomy: violent_crime).
 _FORCE = re.compile(r"按在地上|搜身|逼着|逼我|威胁|掐|打了我|打我|把我打|勒住|捂住|持刀|拿刀")
 
 
-def classify(text: str, channel: str = "call") -> Triage:
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Which parts decide (all on in service; switched off one by one for the ablation)."""
+
+    rules: bool = True  # lexicon scores and the category safety rules
+    net: bool = True  # the life-risk net
+    review: bool = True  # abstention to a person
+    model: LinearModel | None = None  # default: the committed artifact
+    calibration: Calibration | None = None  # default: the committed curve
+    # When given, each call appends its internals (for calibration and the ablation).
+    trace: list[dict[str, Any]] | None = None
+
+
+DEFAULT = Options()
+
+
+def classify(text: str, channel: str = "call",
+             answers: Mapping[str, Any] | None = None, options: Options = DEFAULT) -> Triage:
     """Triage one report.
 
     Args:
         text: the report as typed or transcribed (any script; may be empty).
         channel: ``"call"``, ``"forum"`` or ``"transfer_12345"``.
+        answers: the call-taker's answers to key questions (code -> answer, see
+            ``data/questions.toml``); they only ever raise the result.
+        options: which parts decide (the ablation switches them off).
 
     Returns:
         A :class:`Triage`. Empty or meaningless text yields a valid low-confidence result
-        (``assistance``/P3, so that a person looks at it) rather than an error.
+        (``assistance``/P3, needing review) rather than an error.
 
     Raises:
         InvalidText: ``text`` is not a ``str``.
         UnknownChannel: ``channel`` is not one of ``CHANNELS``.
+        InvalidAnswer: an answer names an unknown question or has the wrong kind.
     """
     if not isinstance(text, str):
         raise InvalidText(f"text must be str, not {type(text).__name__}")
     if channel not in CHANNELS:
         raise UnknownChannel(f"unknown channel {channel!r}; expected one of {CHANNELS}")
+    given = check_answers(answers or {})
     original = _clip(_scrub(text))
     folded = fold(original)
     if _CONTENT.search(folded) is None:
         # Nothing to read (empty, whitespace, emoji, symbols): a person must look at it.
+        extracted = extract_all(folded, original)
         return Triage(
-            category="assistance",
-            priority="P3",
-            flags=(),
-            confidence=0.0,
+            category="assistance", priority="P3", flags=(), confidence=0.0,
             cues=(Cue("rule:no_content", None, "category:assistance"),),
-            extracted=extract_all(folded, original),
-        )
+            extracted=extracted, needs_review=True, candidates=("assistance",),
+            questions=_open_questions("assistance", folded, (), (), extracted, given),
+            answered=_answered_list("assistance", folded, (), (), extracted, given))
     found = scan(folded)
-    scores = _rule_scores(found)
-    probs = load_model().predict(found.model_text, channel)
+    scores = _rule_scores(found) if options.rules else dict.fromkeys(CATEGORIES, 0.0)
+    model = options.model or load_model()
+    probs = model.predict(found.model_text, channel)
     logits = {c: math.log(max(1e-09, probs[c])) + RULE_WEIGHT * scores[c] for c in CATEGORIES}
-    category, rule_cues = _choose_category(found, scores, probs, logits)
+    if options.rules:
+        category, rule_cues = _choose_category(found, scores, probs, logits)
+    else:
+        category, rule_cues = _best(logits, CATEGORIES), []
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
     extracted = extract_all(found.text, original)
-    flags, flag_cues = decide_flags(found, category, extracted)
-    turned = _taxonomy_override(category, flags, found)
+    facts = _facts_from_answers(given)
+    flags, flag_cues = _flags(found, category, extracted, facts)
+    turned = _taxonomy_override(category, flags, found) if options.rules else None
     if turned is not None:
         category = "violent_crime"
         rule_cues.append(Cue(turned, None, "category:violent_crime"))
-        flags, flag_cues = decide_flags(found, category, extracted)
+        flags, flag_cues = _flags(found, category, extracted, facts)
     rule_text = without_reported(found.text, found.context)
-    priority, priority_cues = decide_priority(category, flags, rule_text, extracted, self_harm_risk)
-    confidence = _softmax(logits)[category]
-    if rule_cues:
-        # A safety rule overrode the ranking: the rule, not the model, is the evidence.
-        confidence = max(confidence, 0.5)
+    dangers = lifenet.assess(rule_text) if options.net else ()
+    dangers = _with_answer_dangers(dangers, facts)
+    net_cues: list[Cue] = []
+    if dangers:
+        category, moved = _category_for_danger(category, dangers, logits)
+        if moved:
+            net_cues.append(Cue(f"net:{dangers[0].kind}", None, f"category:{category}"))
+            flags, flag_cues = _flags(found, category, extracted, facts)
+    if facts.conditions:
+        extracted = {**extracted, "conditions": sorted({*extracted.get("conditions", []),
+                                                        *facts.conditions})}
+    priority, priority_cues = _priority(category, flags, rule_text, extracted, self_harm_risk,
+                                        dangers, facts.floor, net_cues)
+    softmax = _softmax(logits)
+    cal = options.calibration or load_calibration()
+    confidence = cal.calibrate(softmax[category])
+    forced = bool(rule_cues or net_cues)
+    verdict = judge(category, softmax, probs, confidence, cal, forced) if options.review \
+        else Verdict(False, (category,), ())
+    needs_review = verdict.needs_review or facts.review
+    candidates = verdict.candidates
+    base_priority = priority
+    review_cues: list[Cue] = []
+    if needs_review:
+        review_cues.append(Cue("review:" + ",".join(verdict.reasons or ("answer",)), None,
+                               "needs_review"))
+        priority, raised_by = _most_urgent(found, candidates, rule_text, extracted,
+                                           self_harm_risk, dangers, facts, priority)
+        if raised_by:
+            review_cues.append(Cue(f"review:candidate:{raised_by}", None, f"priority:{priority}"))
+    if category in NON_DISPATCH and (priority != "P4" or flags):
+        # Someone must go (a candidate's priority, an answer): never a no-dispatch category.
+        police = [c for c in candidates if c not in NON_DISPATCH]
+        category = police[0] if police else _best(
+            logits, [c for c in CATEGORIES if c not in NON_DISPATCH])
+        review_cues.append(Cue("rule:urgent_is_police", None, f"category:{category}"))
+        if priority == "P4":
+            priority = BASELINE[category]
+    if options.trace is not None:
+        options.trace.append({"softmax": softmax, "model": probs, "forced": forced,
+                              "raw": softmax[category], "base_priority": base_priority,
+                              "review_priority": _review_priority(
+                                  found, category, softmax, probs, rule_text, extracted,
+                                  self_harm_risk, dangers, facts, base_priority, forced)})
     top = _top(probs)
-    cues = _text_cues(found, category) + flag_cues + rule_cues + priority_cues
+    cues = _text_cues(found, category) + flag_cues + rule_cues + _danger_cues(dangers) \
+        + net_cues + priority_cues + review_cues
     cues.append(Cue("model", None, f"model:{top} {probs[top]:.2f}"))
+    kinds = tuple(d.kind for d in dangers)
     return Triage(
         category=category,
         priority=priority,
@@ -99,7 +175,149 @@ def classify(text: str, channel: str = "call") -> Triage:
         confidence=round(confidence, 3),
         cues=tuple(cues),
         extracted=extracted,
+        needs_review=needs_review,
+        candidates=candidates,
+        questions=_open_questions(category, rule_text, flags, kinds, extracted, given),
+        answered=_answered_list(category, rule_text, flags, kinds, extracted, given),
+        life_risk=tuple({"kind": d.kind, "level": d.level} for d in dangers),
     )
+
+
+def _most_urgent(found: Scan, candidates: Sequence[str], text: str,
+                 extracted: Mapping[str, Any], self_harm_risk: bool, dangers: Sequence[Danger],
+                 facts: _Facts, priority: str) -> tuple[str, str | None]:
+    """The most urgent priority among the candidates (and the candidate that set it)."""
+    raised_by = None
+    for other in candidates[1:]:
+        other_flags, _ = _flags(found, other, extracted, facts)
+        p, _ = _priority(other, other_flags, text, extracted, self_harm_risk, dangers,
+                         facts.floor, [])
+        if priority_rank(p) < priority_rank(priority):
+            priority, raised_by = p, other
+    return priority, raised_by
+
+
+def _review_priority(found: Scan, category: str, softmax: Mapping[str, float],
+                     probs: Mapping[str, float], text: str, extracted: Mapping[str, Any],
+                     self_harm_risk: bool, dangers: Sequence[Danger], facts: _Facts,
+                     priority: str, forced: bool) -> str:
+    """The priority this report would get if it went to review (for calibration)."""
+    always = Calibration(review_below=2.0, margin=2.0, disagree_p=0.0)
+    verdict = judge(category, softmax, probs, 0.0, always, False)
+    return _most_urgent(found, verdict.candidates, text, extracted, self_harm_risk, dangers,
+                        facts, priority)[0]
+
+
+def _flags(found: Scan, category: str, extracted: Mapping[str, Any],
+           facts: _Facts) -> tuple[tuple[str, ...], list[Cue]]:
+    """The text's flags for ``category`` plus those the call-taker's answers establish."""
+    flags, cues = decide_flags(found, category, extracted)
+    if facts.flags - set(flags):
+        flags = tuple(sorted({*flags, *facts.flags}))
+    return flags, cues
+
+
+def _priority(category: str, flags: tuple[str, ...], text: str, extracted: Mapping[str, Any],
+              self_harm_risk: bool, dangers: Sequence[Danger], floor: str | None,
+              net_cues: list[Cue]) -> tuple[str, list[Cue]]:
+    """The rules' priority, raised to the net's and the answers' floors."""
+    priority, cues = decide_priority(category, flags, text, extracted, self_harm_risk)
+    floors = [(d.level, f"net:{d.kind}") for d in dangers]
+    if floor is not None:
+        floors.append((floor, "answer"))
+    for level, why in floors:
+        if priority_rank(level) < priority_rank(priority):
+            priority = level
+            cues.append(Cue(why, None, f"priority:{level}"))
+    return priority, cues
+
+
+def _category_for_danger(category: str, dangers: Sequence[Danger],
+                         logits: Mapping[str, float]) -> tuple[str, bool]:
+    """A report with a danger to life is never answered without sending someone.
+
+    A consultation or non-police report goes to the police category the model ranks
+    best among the dangers' categories (the first danger's when none is close); a
+    self-harm danger in a report read as help, a dispute or disorder is self-harm.
+    """
+    if category in NON_DISPATCH:
+        options = [d.category for d in dangers]
+        best = max(options, key=lambda c: logits[c])
+        return best, True
+    if any(d.kind == "self_harm" and d.level == "P1" for d in dangers) and \
+            category not in _SELF_HARM_KEEPS:
+        return "self_harm", True
+    return category, False
+
+
+def _danger_cues(dangers: Sequence[Danger]) -> list[Cue]:
+    return [Cue(phrase, span, f"life_risk:{d.kind}") for d in dangers for phrase, span in
+            d.phrases]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    flags: frozenset[str] = frozenset()
+    floor: str | None = None
+    conditions: frozenset[str] = frozenset()
+    dangers: tuple[str, ...] = ()
+    review: bool = False
+
+
+def _facts_from_answers(answers: Mapping[str, Any]) -> _Facts:
+    """What the call-taker's answers add, folded into one set of facts."""
+    flags: set[str] = set()
+    conditions: set[str] = set()
+    dangers: list[str] = []
+    floor: str | None = None
+    review = False
+    for code, value in sorted(answers.items()):
+        effect = effect_of(code, value)
+        flags |= set(effect.flags)
+        conditions |= set(effect.conditions)
+        if effect.danger:
+            dangers.append(effect.danger)
+        if effect.floor and (floor is None or priority_rank(effect.floor) < priority_rank(floor)):
+            floor = effect.floor
+        review = review or effect.review
+    return _Facts(frozenset(flags), floor, frozenset(conditions), tuple(dangers), review)
+
+
+def _with_answer_dangers(dangers: tuple[Danger, ...], facts: _Facts) -> tuple[Danger, ...]:
+    """The net's dangers plus those the answers establish (a trapped person: yes)."""
+    have = {d.kind for d in dangers}
+    by_kind = {k.kind: k for k in lifenet.load_net().kinds}
+    added = tuple(Danger(k, by_kind[k].level, by_kind[k].category, ()) for k in facts.dangers
+                  if k not in have and k in by_kind)
+    return tuple(sorted((*dangers, *added), key=lambda d: d.level))
+
+
+def _open_questions(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
+                    extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
+                        Mapping[str, Any], ...]:
+    protocol = load_protocol()
+    out = []
+    for code in protocol.by_category[category]:
+        q = protocol.questions[code]
+        if code in given or is_answered_by_text(q, text, frozenset(flags), frozenset(dangers),
+                                                extracted):
+            continue
+        out.append(q.to_dict())
+    return tuple(out)
+
+
+def _answered_list(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
+                   extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
+                       Mapping[str, Any], ...]:
+    protocol = load_protocol()
+    out: list[Mapping[str, Any]] = [{"code": c, "answer": v, "source": "caller"}
+                                    for c, v in sorted(given.items())]
+    for code in protocol.by_category[category]:
+        q = protocol.questions[code]
+        if code not in given and is_answered_by_text(q, text, frozenset(flags),
+                                                     frozenset(dangers), extracted):
+            out.append({"code": code, "answer": None, "source": "text"})
+    return tuple(out)
 
 
 def _choose_category(

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from triage.classify import classify
-from triage.codes import CATEGORIES, FLAGS
+from triage import costs
+from triage.codes import CATEGORIES, FLAGS, PRIORITIES
 from triage.errors import TriageError
 from triage.evaluate import Report, evaluate, parse_gold
 
@@ -36,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         "classify",
         help="classify JSON lines from stdin",
         description='Read {"id","channel","text"} JSON lines on stdin; write one result line '
-        'each ({"id","category","priority","flags","confidence","cues"}), or {"id","error"}.',
+        'each ({"id","category","priority","flags","confidence","cues","needs_review",'
+        '"candidates","questions","life_risk"}), or {"id","error"}.',
     )
     ev = sub.add_parser(
         "eval",
@@ -46,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("file", type=Path, help="JSONL with text, channel, category, priority, flags")
     ev.add_argument("--errors", action="store_true", help="also list the misclassified reports")
+    cal = sub.add_parser(
+        "calibrate",
+        help="rebuild the confidence curve and review thresholds (data/calibration.json)",
+        description="Five-fold cross-validation over the corpus: an isotonic confidence "
+        "curve and the least-cost review thresholds (triage/costs.py).",
+    )
+    cal.add_argument("--check", action="store_true",
+                     help="do not write; exit 1 if the committed file differs from a rebuild")
     tr = sub.add_parser(
         "train",
         help="rebuild the model artifact from the committed corpus",
@@ -107,6 +117,10 @@ def _classify_line(line: str) -> dict[str, Any]:
         "flags": data["flags"],
         "confidence": data["confidence"],
         "cues": data["cues"],
+        "needs_review": data["needs_review"],
+        "candidates": data["candidates"],
+        "questions": data["questions"],
+        "life_risk": data["life_risk"],
     }
 
 
@@ -133,13 +147,27 @@ def render_report(report: Report, show_errors: bool = False) -> str:
         f"self_harm precision: {report.self_harm_precision:.3f}",
         f"P1/P2 classified non_police/consultation: {report.urgent_as_non_police}",
         f"idiom cases classified self_harm: {report.idiom_as_self_harm} of {report.idiom_total}",
+        f"life-risk reports at P3/P4: {report.life_risk_low} of {report.life_risk_total}",
+        f"life-risk reports sent to non_police/consultation: {report.life_risk_to_12345}",
+        f"over-triage (gold P3/P4 decided P1): {report.over_triage:.3f}",
+        f"needs_review share: {report.review_share:.3f}",
+        "",
+        "priority matrix, count and cost (rows gold, columns decided; costs: triage/costs.py):",
+        " " * 6 + "".join(f"{p:>14}" for p in PRIORITIES),
     ]
+    weighted = costs.weighted(report.priority_matrix)
+    for g in PRIORITIES:
+        out.append(f"{g:<6}" + "".join(
+            f"{report.priority_matrix[g][p]:>6} ({weighted[g][p]:>5.0f})" for p in PRIORITIES))
+    out.append(f"total cost (with review {costs.REVIEW_COST}/report and wrong category "
+               f"{costs.WRONG_CATEGORY_COST}): {report.total_cost:.1f}")
     if show_errors:
         out += ["", "errors (gold -> predicted):"]
         for gold, got in report.errors:
+            review = " [review: " + ",".join(got.candidates) + "]" if got.needs_review else ""
             out.append(
                 f"{gold.id}: {gold.category}/{gold.priority} -> {got.category}/{got.priority}"
-                f"  {gold.text}"
+                f"{review}  {gold.text}"
             )
     return "\n".join(out)
 
@@ -158,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(render_report(evaluate(gold), args.errors))
         return 0
+    if args.command == "calibrate":
+        return _calibrate(args.check)
     from triage.train import artifact_path, artifacts_match, build, load_corpus
 
     try:
@@ -172,4 +202,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if same else 1
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.name}: {len(text.encode('utf-8'))} bytes")
+    return 0
+
+
+def _calibrate(check: bool) -> int:
+    from triage import calibrate
+
+    text = calibrate.build()
+    target = calibrate.artifact_path()
+    if check:
+        same = target.exists() and target.read_text(encoding="utf-8") == text
+        print("calibration matches a fresh rebuild" if same else "calibration differs")
+        return 0 if same else 1
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.name}")
     return 0

@@ -7,7 +7,8 @@
           ├── InvalidText         the text is not a ``str``
           ├── UnknownChannel      the channel is not one of ``CHANNELS``
           ├── ArtifactError       the committed model artifact is missing or malformed
-          └── CorpusError         a corpus/eval line is malformed (training and eval tools)
+          ├── CorpusError         a corpus/eval line is malformed (training and eval tools)
+          └── InvalidAnswer       an answer to a key question is unknown or of the wrong kind
 
 Only input that cannot be triaged raises; odd but valid text (empty, emoji, pinyin,
 garbage) yields a low-confidence result instead.
@@ -34,3 +35,7 @@ class ArtifactError(TriageError):
 
 class CorpusError(TriageError):
     """A corpus or evaluation line is malformed."""
+
+
+class InvalidAnswer(TriageError):
+    """An answer names an unknown key question or has the wrong kind of value."""

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage.classify import classify
+from triage import costs
+from triage.classify import DEFAULT, Options, classify
 from triage.codes import CATEGORIES, CHANNELS, FLAGS, NON_DISPATCH, PRIORITIES
 from triage.errors import CorpusError
 from triage.result import Triage
@@ -28,6 +29,7 @@ class GoldReport:
     priority: str
     flags: frozenset[str]
     kind: str = ""
+    life_risk: bool | None = None  # gold: a danger to life (None when not labelled)
 
 
 @dataclass
@@ -48,6 +50,13 @@ class Report:
     idiom_as_self_harm: int = 0
     idiom_total: int = 0
     errors: list[tuple[GoldReport, Triage]] = field(default_factory=list)
+    life_risk_total: int = 0
+    life_risk_low: int = 0  # gold life-risk decided P3/P4
+    life_risk_to_12345: int = 0  # gold life-risk decided consultation/non_police
+    over_triage: float = 0.0  # share of gold P3/P4 decided P1
+    review_share: float = 0.0
+    priority_matrix: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_cost: float = 0.0
 
 
 def parse_gold(lines: Iterable[str]) -> list[GoldReport]:
@@ -70,6 +79,8 @@ def parse_gold(lines: Iterable[str]) -> list[GoldReport]:
                 priority=str(row["priority"]),
                 flags=frozenset(row.get("flags", [])),
                 kind=str(row.get("kind", "")),
+                life_risk=(bool(row["life_risk"]) if row.get("life_risk") is not None
+                           else None),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"line {n}: {exc}") from exc
@@ -91,11 +102,19 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(gold: Sequence[GoldReport]) -> Report:
-    """Classify every gold report and compute the figures of issue 3."""
+def evaluate(gold: Sequence[GoldReport], options: Options = DEFAULT,
+             answers: Sequence[dict[str, Any]] | None = None) -> Report:
+    """Classify every gold report and compute the figures of issues 3 and 22.
+
+    Args:
+        gold: the labelled reports.
+        options: which parts decide (the ablation switches them off).
+        answers: per report, the answers a call-taker would get (``None``: none asked).
+    """
     report = Report(total=len(gold))
     report.confusion = {g: dict.fromkeys(CATEGORIES, 0) for g in CATEGORIES}
-    predictions = [classify(g.text, g.channel) for g in gold]
+    predictions = [classify(g.text, g.channel, answers[i] if answers else None, options)
+                   for i, g in enumerate(gold)]
     for g, t in zip(gold, predictions, strict=True):
         report.confusion[g.category][t.category] += 1
         if g.category != t.category or g.priority != t.priority:
@@ -124,6 +143,17 @@ def evaluate(gold: Sequence[GoldReport]) -> Report:
     report.urgent_as_non_police = sum(
         g.priority in ("P1", "P2") and t.category in NON_DISPATCH for g, t in pairs
     )
+    risky = [t for g, t in pairs if g.life_risk]
+    report.life_risk_total = len(risky)
+    report.life_risk_low = sum(t.priority in ("P3", "P4") for t in risky)
+    report.life_risk_to_12345 = sum(t.category in NON_DISPATCH for t in risky)
+    low = [t for g, t in pairs if g.priority in ("P3", "P4")]
+    report.over_triage = sum(t.priority == "P1" for t in low) / max(1, len(low))
+    report.review_share = sum(t.needs_review for _, t in pairs) / max(1, len(pairs))
+    report.priority_matrix = costs.matrix((g.priority, t.priority) for g, t in pairs)
+    report.total_cost = sum(costs.cost(g.priority, t.priority, reviewed=t.needs_review,
+                                       right_category=g.category == t.category)
+                            for g, t in pairs)
     idioms = [t for g, t in pairs if g.kind == "idiom"]
     report.idiom_total = len(idioms)
     report.idiom_as_self_harm = sum(

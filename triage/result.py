@@ -43,6 +43,13 @@ class Triage:
         confidence: 0..1, how sure the stage is of ``category``.
         cues: the words and rules that decided it, in text order then rules.
         extracted: facts for downstream stages (ages, gender, clothing, places …).
+        needs_review: the decision is uncertain: a person decides (待人工研判); the
+            report is routed at the most urgent priority among ``candidates`` and never
+            transferred to 12345 automatically.
+        candidates: the categories a person should choose between, decided one first.
+        questions: the key questions the text leaves open (code, question, kind, options).
+        answered: the key questions settled, by the caller's answers or by the text.
+        life_risk: the life-risk net's dangers (kind, level), most urgent first.
     """
 
     category: str
@@ -51,6 +58,11 @@ class Triage:
     confidence: float
     cues: tuple[Cue, ...]
     extracted: Mapping[str, Any]
+    needs_review: bool = False
+    candidates: tuple[str, ...] = ()
+    questions: tuple[Mapping[str, Any], ...] = ()
+    answered: tuple[Mapping[str, Any], ...] = ()
+    life_risk: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the whole result (lists, not tuples)."""
@@ -61,6 +73,11 @@ class Triage:
             "confidence": self.confidence,
             "cues": [cue.to_dict() for cue in self.cues],
             "extracted": _plain(self.extracted),
+            "needs_review": self.needs_review,
+            "candidates": list(self.candidates or (self.category,)),
+            "questions": _plain(self.questions),
+            "answered": _plain(self.answered),
+            "life_risk": _plain(self.life_risk),
         }
 
 

@@ -44,7 +44,8 @@ def test_public_names_are_exported() -> None:
 def test_to_dict_is_json_ready_with_the_contract_keys() -> None:
     result = classify("有人拿刀在小区门口砍人，快来！", "call")
     data = result.to_dict()
-    assert set(data) == {"category", "priority", "flags", "confidence", "cues", "extracted"}
+    assert set(data) == {"category", "priority", "flags", "confidence", "cues", "extracted",
+                         "needs_review", "candidates", "questions", "answered", "life_risk"}
     assert isinstance(data["flags"], list)
     cue = data["cues"][0]
     assert set(cue) == {"phrase", "span", "effect"}

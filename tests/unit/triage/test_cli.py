@@ -46,7 +46,8 @@ def test_classify_streams_results_in_order_and_survives_bad_lines() -> None:
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", None, "c", "d", "e", None, 7]
     first = out[0]
-    assert set(first) == {"id", "category", "priority", "flags", "confidence", "cues"}
+    assert set(first) == {"id", "category", "priority", "flags", "confidence", "cues",
+                          "needs_review", "candidates", "questions", "life_risk"}
     assert (first["category"], first["priority"]) == ("violent_crime", "P1")
     assert all(set(o) == {"id", "error"} for o in out[1:6])
     assert out[6]["category"] == "non_police" and out[6]["priority"] == "P4"

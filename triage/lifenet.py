@@ -1,0 +1,203 @@
+"""The life-risk net: danger to life, detected independently of the category model.
+
+The category model and the lexicon answer "what kind of matter is this?"; the net answers
+one narrower question — "could someone die if nobody goes?" — from data
+(``data/lifenet.toml``: vocabularies of concepts and, per danger kind, direct phrases and
+situations that combine concepts). A hit sets a priority floor and forbids the answers
+that send no one (``consultation``, ``non_police``). It is deliberately generous: a
+false hit costs a patrol's time, a miss can cost a life.
+
+Pure: compiled once, lazily; no I/O after the first call.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from triage.context import is_negated, is_past
+from triage.errors import ArtifactError
+
+DATA = "lifenet.toml"
+# Everyone is out or safe: a danger that was real is no longer immediate (floor P2).
+_SAFE_NOW = re.compile(
+    r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|"
+    r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
+    r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人|附近没人|已经疏散|已经?处理好了"
+)
+_LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
+
+
+@dataclass(frozen=True, slots=True)
+class Danger:
+    """One kind of danger to life found in a text.
+
+    Attributes:
+        kind: the danger code (``trapped``, ``unconscious``, ``self_harm`` …).
+        level: the priority floor it sets (``P1`` or ``P2``).
+        category: where a report that would send no one goes instead.
+        phrases: the matched words, with their ``(start, end)`` spans, in text order.
+    """
+
+    kind: str
+    level: str
+    category: str
+    phrases: tuple[tuple[str, tuple[int, int]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    kind: str
+    level: str
+    category: str
+    direct: re.Pattern[str] | None
+    situations: tuple[tuple[str, ...], ...]
+    weak: tuple[str, ...]
+    unless: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Net:
+    """The compiled net (see :func:`load_net`)."""
+
+    window: int
+    concepts: Mapping[str, re.Pattern[str]]
+    kinds: tuple[_Kind, ...]
+
+    @property
+    def kind_codes(self) -> tuple[str, ...]:
+        """Every danger kind, in data order."""
+        return tuple(k.kind for k in self.kinds)
+
+
+def _alternation(fragments: Sequence[str]) -> re.Pattern[str] | None:
+    if not fragments:
+        return None
+    return re.compile("|".join(f"(?:{f})" for f in sorted(fragments, key=len, reverse=True)))
+
+
+def build_net(data: Mapping[str, object]) -> Net:
+    """Compile the net from its parsed TOML data.
+
+    Raises:
+        ArtifactError: a danger names an unknown concept, a bad level or an invalid pattern.
+    """
+    try:
+        raw_concepts = data["concepts"]
+        assert isinstance(raw_concepts, dict)
+        concepts = {name: _alternation(list(frags)) for name, frags in raw_concepts.items()}
+        kinds: list[_Kind] = []
+        raw_kinds = data["danger"]
+        assert isinstance(raw_kinds, list)
+        for entry in raw_kinds:
+            situations = tuple(tuple(s) for s in entry.get("situations", []))
+            weak = tuple(entry.get("weak", []))
+            for name in {n for s in situations for n in s} | set(weak):
+                if concepts.get(name) is None:
+                    raise ArtifactError(f"danger {entry['kind']!r} names unknown concept {name!r}")
+            if entry["level"] not in ("P1", "P2"):
+                raise ArtifactError(f"danger {entry['kind']!r}: level must be P1 or P2")
+            kinds.append(_Kind(str(entry["kind"]), str(entry["level"]), str(entry["category"]),
+                               _alternation(entry.get("direct", [])), situations, weak,
+                               _alternation(entry.get("unless", []))))
+        window = int(data.get("window", 40))  # type: ignore[call-overload]
+    except (KeyError, TypeError, AssertionError, re.error) as exc:
+        raise ArtifactError(f"malformed life-risk net: {exc}") from exc
+    return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds))
+
+
+@lru_cache(maxsize=1)
+def load_net() -> Net:
+    """The committed net, compiled once on first use."""
+    raw = resources.files("triage.data").joinpath(DATA).read_text(encoding="utf-8")
+    return build_net(tomllib.loads(raw))
+
+
+Match = tuple[str, int, int]  # phrase, start, end
+Finder = Callable[[str], list[Match]]  # concept name -> its counted matches
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[Match]:
+    """Every counted (not negated) match of ``pattern``; ``还没`` still counts (还没跳)."""
+    out: list[Match] = []
+    for m in pattern.finditer(text):
+        if m.end() > m.start() and not is_negated(text, m.start(), still_counts=True):
+            out.append((m.group(0), m.start(), m.end()))
+    return out
+
+
+def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
+    """The dangers to life in a folded text whose idioms and reported clauses are masked.
+
+    Args:
+        text: ``without_reported(scan.text, scan.context)``.
+        net: a compiled net (default: the committed one).
+
+    Returns:
+        One :class:`Danger` per kind found, most urgent first (P1 before P2, then data
+        order). A danger that the text says is over (人都出来了, 已经脱离危险) or that is
+        dated in the past with nothing live is lowered to P2.
+    """
+    net = net or load_net()
+    found: dict[str, list[Match]] = {}
+
+    def concept(name: str) -> list[Match]:
+        if name not in found:
+            found[name] = _matches(net.concepts[name], text)
+        return found[name]
+
+    dangers: list[Danger] = []
+    over = _SAFE_NOW.search(text) is not None or (is_past(text) and _LIVE.search(text) is None)
+    live = _LIVE.search(text) is not None
+    for kind in net.kinds:
+        if kind.unless is not None and not live and kind.unless.search(text):
+            continue
+        phrases = _direct(kind, text) or _situation(kind, concept, net.window) \
+            or _weak_pair(kind, concept)
+        if not phrases:
+            continue
+        level = "P2" if over else kind.level
+        dangers.append(Danger(kind.kind, level, kind.category,
+                              tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1]))))
+    dangers.sort(key=lambda d: d.level)
+    return tuple(dangers)
+
+
+def _direct(kind: _Kind, text: str) -> list[Match]:
+    if kind.direct is None:
+        return []
+    hits = _matches(kind.direct, text)
+    return hits[:1]
+
+
+def _situation(kind: _Kind, concept: Finder, window: int) -> list[Match]:
+    """The matches of the first situation whose concepts all lie near each other."""
+    for names in kind.situations:
+        anchors = concept(names[0])
+        for anchor in anchors:
+            chosen = [anchor]
+            lo, hi = anchor[1] - window, anchor[2] + window
+            for name in names[1:]:
+                near = [m for m in concept(name)
+                        if m[1] < hi and m[2] > lo and (m[1], m[2]) != (anchor[1], anchor[2])]
+                if not near:
+                    break
+                chosen.append(near[0])
+            else:
+                return chosen
+    return []
+
+
+def _weak_pair(kind: _Kind, concept: Finder) -> list[Match]:
+    """Two different weak phrases (a burden and no hope) count as one situation."""
+    seen: dict[str, Match] = {}
+    for name in kind.weak:
+        for m in concept(name):
+            seen.setdefault(m[0], m)
+    if len(seen) >= 2:
+        return list(seen.values())[:2]
+    return []

@@ -75,7 +75,7 @@ def choose(points: Sequence[Point]) -> Calibration:
         for p in points:
             t = p.trace
             verdict = judge(p.category, t["softmax"], t["model"], curve.calibrate(t["raw"]),
-                            cal, t["forced"])
+                            cal, t["forced"], t["supported"])
             priority = t["review_priority"] if verdict.needs_review else t["base_priority"]
             reviewed += verdict.needs_review
             total += costs.cost(p.gold_priority, priority, reviewed=verdict.needs_review,

@@ -136,7 +136,10 @@ def classify(text: str, channel: str = "call",
     cal = options.calibration or load_calibration()
     confidence = cal.calibrate(softmax[category])
     forced = bool(rule_cues or net_cues)
-    verdict = judge(category, softmax, probs, confidence, cal, forced) if options.review \
+    supported = frozenset({category, *(c for c in CATEGORIES if scores[c] > 0),
+                           *(d.category for d in dangers)})
+    verdict = judge(category, softmax, probs, confidence, cal, forced, supported) \
+        if options.review \
         else Verdict(False, (category,), ())
     needs_review = verdict.needs_review or facts.review
     candidates = verdict.candidates
@@ -159,10 +162,11 @@ def classify(text: str, channel: str = "call",
             priority = BASELINE[category]
     if options.trace is not None:
         options.trace.append({"softmax": softmax, "model": probs, "forced": forced,
+                              "supported": supported,
                               "raw": softmax[category], "base_priority": base_priority,
                               "review_priority": _review_priority(
                                   found, category, softmax, probs, rule_text, extracted,
-                                  self_harm_risk, dangers, facts, base_priority, forced)})
+                                  self_harm_risk, dangers, facts, base_priority, supported)})
     top = _top(probs)
     cues = _text_cues(found, category) + flag_cues + rule_cues + _danger_cues(dangers) \
         + net_cues + priority_cues + review_cues
@@ -200,10 +204,10 @@ def _most_urgent(found: Scan, candidates: Sequence[str], text: str,
 def _review_priority(found: Scan, category: str, softmax: Mapping[str, float],
                      probs: Mapping[str, float], text: str, extracted: Mapping[str, Any],
                      self_harm_risk: bool, dangers: Sequence[Danger], facts: _Facts,
-                     priority: str, forced: bool) -> str:
+                     priority: str, supported: frozenset[str]) -> str:
     """The priority this report would get if it went to review (for calibration)."""
     always = Calibration(review_below=2.0, margin=2.0, disagree_p=0.0)
-    verdict = judge(category, softmax, probs, 0.0, always, False)
+    verdict = judge(category, softmax, probs, 0.0, always, False, supported)
     return _most_urgent(found, verdict.candidates, text, extracted, self_harm_risk, dangers,
                         facts, priority)[0]
 
@@ -234,20 +238,21 @@ def _priority(category: str, flags: tuple[str, ...], text: str, extracted: Mappi
 
 def _category_for_danger(category: str, dangers: Sequence[Danger],
                          logits: Mapping[str, float]) -> tuple[str, bool]:
-    """A report with a danger to life is never answered without sending someone.
+    """The category that covers a danger to life (taxonomy: people trapped, smoke and gas
+    are fire_disaster; a helpless person is assistance; intent is self_harm).
 
-    A consultation or non-police report goes to the police category the model ranks
-    best among the dangers' categories (the first danger's when none is close); a
-    self-harm danger in a report read as help, a dispute or disorder is self-harm.
+    A category that also covers the most urgent danger keeps the report (a crash with a
+    driver trapped stays traffic); otherwise the report moves to the category of the
+    danger the ranking prefers among the most urgent ones. A consultation or non-police
+    report always moves: someone must go.
     """
-    if category in NON_DISPATCH:
-        options = [d.category for d in dangers]
-        best = max(options, key=lambda c: logits[c])
-        return best, True
-    if any(d.kind == "self_harm" and d.level == "P1" for d in dangers) and \
-            category not in _SELF_HARM_KEEPS:
-        return "self_harm", True
-    return category, False
+    urgent = [d for d in dangers if d.level == dangers[0].level]
+    if category not in NON_DISPATCH and any(category in d.keeps for d in urgent):
+        return category, False
+    if category not in NON_DISPATCH and dangers[0].level != "P1":
+        return category, False
+    best = max((d.category for d in urgent), key=lambda c: logits[c])
+    return best, best != category
 
 
 def _danger_cues(dangers: Sequence[Danger]) -> list[Cue]:

@@ -27,7 +27,8 @@ DATA = "lifenet.toml"
 _SAFE_NOW = re.compile(
     r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|"
     r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
-    r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人|附近没人|已经疏散|已经?处理好了"
+    r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人|附近没人|已经疏散|已经?处理好了|"
+    r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救)回来了|情绪稳定|都撤(?:到|出)"
 )
 _LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
@@ -47,6 +48,7 @@ class Danger:
     level: str
     category: str
     phrases: tuple[tuple[str, tuple[int, int]], ...]
+    keeps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class _Kind:
     situations: tuple[tuple[str, ...], ...]
     weak: tuple[str, ...]
     unless: re.Pattern[str] | None
+    keeps: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class Net:
     window: int
     concepts: Mapping[str, re.Pattern[str]]
     kinds: tuple[_Kind, ...]
+    idioms: re.Pattern[str] | None = None
 
     @property
     def kind_codes(self) -> tuple[str, ...]:
@@ -103,11 +107,14 @@ def build_net(data: Mapping[str, object]) -> Net:
                 raise ArtifactError(f"danger {entry['kind']!r}: level must be P1 or P2")
             kinds.append(_Kind(str(entry["kind"]), str(entry["level"]), str(entry["category"]),
                                _alternation(entry.get("direct", [])), situations, weak,
-                               _alternation(entry.get("unless", []))))
+                               _alternation(entry.get("unless", [])),
+                               frozenset(entry.get("keeps", [entry["category"]]))))
         window = int(data.get("window", 40))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
-    return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds))
+    idioms = _alternation(list(data.get("idioms", [])))  # type: ignore[call-overload]
+    return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
+               idioms)
 
 
 @lru_cache(maxsize=1)
@@ -143,26 +150,39 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
         dated in the past with nothing live is lowered to P2.
     """
     net = net or load_net()
+    if net.idioms is not None:
+        text = net.idioms.sub(lambda m: " " * len(m.group(0)), text)
     found: dict[str, list[Match]] = {}
 
     def concept(name: str) -> list[Match]:
         if name not in found:
-            found[name] = _matches(net.concepts[name], text)
+            pattern = net.concepts.get(name)
+            found[name] = _matches(pattern, text) if pattern is not None else []
         return found[name]
 
-    dangers: list[Danger] = []
-    over = _SAFE_NOW.search(text) is not None or (is_past(text) and _LIVE.search(text) is None)
     live = _LIVE.search(text) is not None
+    # Everyone is out or safe: the danger is over (a self-harm crisis talked down still
+    # needs someone: P2).
+    safe = _SAFE_NOW.search(text) is not None
+    past = is_past(text) and not live
+    # A question about what to do *if* (要是楼道里着火了，往哪跑？) is a consultation —
+    # unless the writer is acting it out (farewell behaviour is never hypothetical).
+    asking = bool(concept("hypothetical")) and bool(concept("asking")) and not live \
+        and not concept("farewell")
+    dangers: list[Danger] = []
     for kind in net.kinds:
         if kind.unless is not None and not live and kind.unless.search(text):
+            continue
+        if asking or (safe and kind.kind != "self_harm"):
             continue
         phrases = _direct(kind, text) or _situation(kind, concept, net.window) \
             or _weak_pair(kind, concept)
         if not phrases:
             continue
-        level = "P2" if over else kind.level
+        level = "P2" if (safe or past) else kind.level
         dangers.append(Danger(kind.kind, level, kind.category,
-                              tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1]))))
+                              tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1])),
+                              kind.keeps))
     dangers.sort(key=lambda d: d.level)
     return tuple(dangers)
 

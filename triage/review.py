@@ -29,6 +29,7 @@ from triage.codes import CATEGORIES
 DATA = "calibration.json"
 MAX_CANDIDATES = 3
 CANDIDATE_MIN_P = 0.08
+SUPPORT_P = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,8 @@ class Verdict:
 
 
 def judge(category: str, softmax: Mapping[str, float], model: Mapping[str, float],
-          calibrated: float, cal: Calibration, forced: bool) -> Verdict:
+          calibrated: float, cal: Calibration, forced: bool,
+          supported: frozenset[str] | None = None) -> Verdict:
     """Decide whether ``category`` is sure enough to act on without a person.
 
     Args:
@@ -95,6 +97,9 @@ def judge(category: str, softmax: Mapping[str, float], model: Mapping[str, float
         cal: the thresholds.
         forced: a safety rule or the life-risk net chose the category (its evidence is
             a cue, not the ranking): only the model's strong disagreement counts then.
+        supported: categories with evidence in the text (a cue or a danger). A candidate
+            without evidence needs ``SUPPORT_P`` of the combined probability: an
+            unsupported alarm category must not raise the routing on its own.
 
     Returns:
         A :class:`Verdict`; ``candidates`` lists ``category`` first, then the close ones.
@@ -113,11 +118,13 @@ def judge(category: str, softmax: Mapping[str, float], model: Mapping[str, float
         return Verdict(False, (category,), ())
     pool: list[str] = [category]
     for c in (*((top,) if top != category else ()), *ranked):
-        if c not in pool and (softmax[c] >= CANDIDATE_MIN_P or c == top):
+        evidenced = supported is None or c in supported or softmax[c] >= SUPPORT_P
+        if c not in pool and evidenced and (softmax[c] >= CANDIDATE_MIN_P or c == top):
             pool.append(c)
         if len(pool) == MAX_CANDIDATES:
             break
-    if len(pool) == 1:
+    if len(pool) == 1 and (supported is None or runner in supported or
+                           softmax[runner] >= SUPPORT_P):
         pool.append(runner)
     return Verdict(True, tuple(pool), tuple(reasons))
 

@@ -10,11 +10,13 @@ import triage
 from dispatch.forum import whereabouts
 
 
-def classify(text: str, channel: str) -> dict[str, Any]:
-    """Triage a report's text (see :func:`triage.classify`)."""
-    result = triage.classify(text, channel).to_dict()
+def classify(text: str, channel: str,
+             answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Triage a report's text, with any answers to key questions (see :func:`triage.classify`)."""
+    result = triage.classify(text, channel, answers).to_dict()
     return {k: result[k] for k in ("category", "priority", "flags", "confidence", "cues",
-                                   "extracted")}
+                                   "extracted", "needs_review", "candidates", "questions",
+                                   "answered", "life_risk")}
 
 
 def locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from triage.classify import classify
 from triage.codes import CATEGORIES, CHANNELS, FLAGS, PRIORITIES
-from triage.errors import ArtifactError, CorpusError, InvalidText, TriageError, UnknownChannel
+from triage import questions
+from triage.errors import (ArtifactError, CorpusError, InvalidAnswer, InvalidText, TriageError,
+                           UnknownChannel)
 from triage.result import Cue, Triage
 
 __all__ = [
@@ -24,9 +26,11 @@ __all__ = [
     "ArtifactError",
     "CorpusError",
     "Cue",
+    "InvalidAnswer",
     "InvalidText",
     "Triage",
     "TriageError",
     "UnknownChannel",
     "classify",
+    "questions",
 ]

@@ -9,11 +9,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import triage
-from dispatch import services
+from dispatch import services, stages
+from triage.errors import InvalidAnswer
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.schemas import (CallbackCreate, MergeRequest, StatusChange, TriageOverride,
-                                  TriagePreview)
+from dispatch.api.schemas import (AnswersCreate, CallbackCreate, MergeRequest, StatusChange,
+                                  TriageOverride, TriagePreview)
 from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain import decisions, duplicates
 from dispatch.domain.events import Event, EventType
@@ -99,8 +100,34 @@ def override_triage(incident_id: str, body: TriageOverride, store: StoreDep, clo
 async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
     """The triage of a text without creating anything (the intake console's live preview)."""
     require(who, Role.call_taker, Role.command, Role.analyst)
-    result = await run_in_threadpool(triage.classify, body.text, body.channel.value)
+    try:
+        result = await run_in_threadpool(triage.classify, body.text, body.channel.value,
+                                         body.answers)
+    except InvalidAnswer as exc:
+        raise _invalid("answers", str(exc)) from None
     return result.to_dict()
+
+
+@router.post("/v1/incidents/{incident_id}/answers", tags=["triage"], responses={
+    **ERRORS, 422: {"description": "an unknown question or an answer of the wrong kind"}})
+def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clock: ClockDep,
+                     cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """The caller's answers to key questions (要素追问): recorded with who answered, the
+    incident re-triaged deterministically from its text and every answer so far, and
+    re-routed (new ack clock) when the priority rose. Answers never lower a priority."""
+    require(who, Role.call_taker, Role.command, Role.precinct)
+    require_precinct_of(who, store.load(incident_id).precinct)
+    try:
+        given = triage.questions.check_answers(body.answers)
+    except InvalidAnswer as exc:
+        raise _invalid("answers", str(exc)) from None
+
+    def decide(incident: Incident) -> list[Event]:
+        result = stages.classify(incident.text, incident.channel, {**incident.answers, **given})
+        return decisions.answer(incident, given, result, who.actor, clock.now(),
+                                cfg.ack_timeouts)
+
+    return services.decide_and_commit(store, incident_id, decide).to_dict()
 
 
 @router.get("/v1/incidents/{incident_id}/duplicates", responses=ERRORS)

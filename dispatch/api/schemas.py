@@ -150,9 +150,23 @@ class TriageOverride(Strict):
     reason: Reason
 
 
+Answer = Annotated[str, StringConstraints(min_length=1, max_length=200)] | Annotated[
+    int, Field(strict=True, ge=0, le=120)]
+AnswerMap = Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")], Answer],
+                      Field(max_length=20)]
+
+
 class TriagePreview(Strict):
     text: Text
     channel: Channel = Channel.call
+    # Answers to key questions before submitting (question code -> answer).
+    answers: AnswerMap | None = None
+
+
+class AnswersCreate(Strict):
+    """``POST /v1/incidents/{id}/answers``: question code -> answer (see ``questions``)."""
+
+    answers: Annotated[AnswerMap, Field(min_length=1)]
 
 
 class MergeRequest(Strict):

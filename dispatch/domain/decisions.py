@@ -164,6 +164,10 @@ def merge(child: Incident, parent: Incident, now: datetime, actor: str,
             "category": parent.category, "priority": child.priority,
             "flags": sorted(set(parent.flags) | set(child.flags)),
             "confidence": parent.confidence, "cues": list(parent.cues),
+            "needs_review": parent.needs_review, "candidates": list(parent.candidates),
+            "questions": list(parent.questions), "answered": list(parent.answered),
+            "life_risk": [*parent.life_risk, *(r for r in child.life_risk
+                                               if r not in parent.life_risk)],
             "reason": f"a later caller ({child.id}) reports something more urgent",
             "previous": {"priority": parent.priority}}))
     return child_events, parent_events
@@ -182,14 +186,69 @@ def retriage(incident: Incident, category: str, priority: str, flags: list[str],
         "confidence": 1.0, "cues": [{"phrase": reason, "span": None,
                                      "effect": f"override by {actor}"}],
         "reason": reason,
+        # A person decided: no longer waiting for review; the open questions stay.
+        "needs_review": False, "candidates": [category],
+        "questions": list(incident.questions), "answered": list(incident.answered),
+        "life_risk": list(incident.life_risk),
         "previous": {"category": incident.category, "priority": incident.priority,
                      "flags": list(incident.flags)}})]
-    if priority != incident.priority and incident.status in (Status.ASSIGNED,
-                                                             Status.ACKNOWLEDGED):
-        due = ack_due(now, ack_timeouts.get(priority))
-        events.append(Event(EventType.ASSIGNED, incident.id, now, actor=actor, data={
-            "precinct": incident.precinct, "ack_due_at": iso(due) if due else None,
-            "priority": priority, "reason": f"re-routed: priority {incident.priority} → {priority}"}))
+    events += _reroute(incident, priority, actor, now, ack_timeouts)
+    return events
+
+
+def _reroute(incident: Incident, priority: str, actor: str, now: datetime,
+             ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """A renewed assignment when the priority of an assigned incident changed."""
+    if priority == incident.priority or incident.status not in (Status.ASSIGNED,
+                                                                 Status.ACKNOWLEDGED):
+        return []
+    due = ack_due(now, ack_timeouts.get(priority))
+    return [Event(EventType.ASSIGNED, incident.id, now, actor=actor, data={
+        "precinct": incident.precinct, "ack_due_at": iso(due) if due else None,
+        "priority": priority, "reason": f"re-routed: priority {incident.priority} → {priority}"})]
+
+
+_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+
+
+def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, Any],
+           actor: str, now: datetime,
+           ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """A call-taker's answers to key questions and the re-triage they lead to.
+
+    Args:
+        incident: the incident answered about.
+        answers: the new answers (question code -> answer), already validated.
+        triage: the deterministic re-triage of the incident's text with all its answers.
+        actor: who answered.
+        now: when.
+        ack_timeouts: seconds to acknowledge, by priority.
+
+    Returns:
+        ``incident.answered`` (who answered what), then — when the answers raise the
+        priority or change the open questions — ``incident.retriaged`` with
+        ``reason: answers``, and a renewed assignment when the priority rose. Answers
+        never lower a priority: a person lowers it with a triage override.
+    """
+    if not incident.is_open:
+        raise InvalidTransition(incident.status.value, "answered", ("open",))
+    events = [Event(EventType.ANSWERED, incident.id, now, actor=actor,
+                    data={"answers": dict(answers)})]
+    current = incident.priority or "P4"
+    raised = _RANK[str(triage["priority"])] < _RANK[current]
+    data = dict(triage) if raised else {
+        **triage, "category": incident.category, "priority": current,
+        "needs_review": incident.needs_review and bool(triage.get("needs_review")),
+        "candidates": list(incident.candidates)}
+    data["flags"] = sorted({*incident.flags, *data.get("flags", ())})
+    data["reason"] = "answers"
+    data["previous"] = {"category": incident.category, "priority": incident.priority,
+                        "flags": list(incident.flags)}
+    changed = raised or list(incident.questions) != list(data.get("questions", [])) \
+        or sorted(incident.flags) != data["flags"]
+    if changed:
+        events.append(Event(EventType.RETRIAGED, incident.id, now, actor=actor, data=data))
+        events += _reroute(incident, str(data["priority"]), actor, now, ack_timeouts)
     return events
 
 

@@ -26,6 +26,7 @@ class EventType(str, Enum):
     CALLER_ADDED = "incident.caller_added"
     UNIT_ASSIGNED = "incident.unit_assigned"
     CALLBACK = "incident.callback"
+    ANSWERED = "incident.answered"  # a call-taker's answers to key questions (要素追问)
     TARGET_BREACHED = "incident.target_breached"
     # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
     # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no

@@ -121,6 +121,14 @@ class Incident:
     confidence: float | None = None
     cues: tuple[Mapping[str, Any], ...] = ()
     extracted: Mapping[str, Any] = field(default_factory=dict)
+    # Triage's doubt and the key questions (issue 22): a report that needs review waits
+    # for a person (待人工研判) and is never transferred to 12345 automatically.
+    needs_review: bool = False
+    candidates: tuple[str, ...] = ()
+    questions: tuple[Mapping[str, Any], ...] = ()
+    answered: tuple[Mapping[str, Any], ...] = ()
+    life_risk: tuple[Mapping[str, Any], ...] = ()
+    answers: Mapping[str, Any] = field(default_factory=dict)
     location: Mapping[str, Any] | None = None
     precinct: str | None = None
     assigned_at: datetime | None = None
@@ -173,6 +181,9 @@ class Incident:
         kwargs["cues"] = tuple(kwargs.get("cues") or ())
         kwargs["units"] = tuple(kwargs.get("units") or ())
         kwargs["breaches"] = tuple(kwargs.get("breaches") or ())
+        for name in ("candidates", "questions", "answered", "life_risk"):
+            kwargs[name] = tuple(kwargs.get(name) or ())
+        kwargs["answers"] = dict(kwargs.get("answers") or {})
         return cls(**{k: v for k, v in kwargs.items() if k in cls.__dataclass_fields__})
 
 
@@ -230,7 +241,12 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         new = replace(incident, status=status, category=d["category"], priority=d["priority"],
                       flags=tuple(d.get("flags", ())), confidence=d.get("confidence"),
                       cues=tuple(d.get("cues", ())),
-                      extracted=d.get("extracted", incident.extracted), **common)
+                      extracted=d.get("extracted", incident.extracted),
+                      needs_review=bool(d.get("needs_review", False)),
+                      candidates=tuple(d.get("candidates", ())),
+                      questions=tuple(d.get("questions", ())),
+                      answered=tuple(d.get("answered", ())),
+                      life_risk=tuple(d.get("life_risk", ())), **common)
     elif t is EventType.LOCATED:
         flags = incident.flags
         if d.get("in_jurisdiction") is False and "out_of_area" not in flags:
@@ -289,6 +305,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
             raise InvalidTransition(incident.status.value, "callback",
                                     (Status.RESOLVED.value, Status.CLOSED.value))
         new = replace(incident, callback=dict(d), **common)
+    elif t is EventType.ANSWERED:
+        new = replace(incident, answers={**incident.answers, **d["answers"]}, **common)
     elif t is EventType.TARGET_BREACHED:
         new = replace(incident, breaches=(*incident.breaches, str(d["target"])), **common)
     elif t in _ANNOTATIONS:

@@ -79,6 +79,12 @@ class HandoffReactor:
             return
         location = incident.location or {}
         if incident.category == "non_police" and location.get("in_jurisdiction") is not False:
+            if incident.needs_review:
+                self._note_once(incident_id, "withheld", EventType.NOTED, {
+                    "stage": "transfer_withheld",
+                    "reason": "triage is unsure (待人工研判): a person decides before any "
+                              "transfer to 12345"})
+                return
             if incident.priority in NEVER_AUTO_TRANSFER:
                 self._note_once(incident_id, "withheld", EventType.NOTED, {
                     "stage": "transfer_withheld",

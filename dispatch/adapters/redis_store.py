@@ -325,6 +325,8 @@ def summarize(state: Incident) -> dict[str, Any]:
         "received_at": iso(state.received_at),
         "ack_due_at": iso(state.ack_due_at) if state.ack_due_at else None,
         "escalation_level": state.escalation_level,
+        "needs_review": state.needs_review, "candidates": list(state.candidates),
+        "life_risk": [r.get("kind") for r in state.life_risk],
         "address": state.address,
         "callers": state.callers, "units": list(state.units), "merged_into": state.merged_into,
         "arrival_due_at": iso(state.arrival_due_at) if state.arrival_due_at else None,

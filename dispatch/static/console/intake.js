@@ -4,9 +4,12 @@ import {
   $, api, ApiError, CATEGORY, CHANNEL, claims, el, explain, fill, FLAG, flagChips, header, hms,
   label, prioChip, showConnection, statusChip, toast, token,
 } from "./console.js";
+import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
 
 const PREVIEW_DELAY_MS = 300;
-const state = { current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0 };
+// answers: the caller's answers to key questions given before submitting (sent with the
+// preview, then recorded on the incident once it exists); pending: by incident id.
+const state = { current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0, answers: {}, pending: new Map() };
 
 function precinctName(id) {
   if (id === "command") return "指挥中心（未能定位到派出所）";
@@ -64,6 +67,8 @@ function renderPreview(text, t) {
     el("div", { class: "preview-head" }, prioChip(t.priority), el("strong", {}, label(CATEGORY, t.category)),
       ...flagChips(t.flags),
       t.confidence != null ? el("span", { class: "confidence" }, `置信度 ${(t.confidence * 100).toFixed(0)}%`) : null),
+    lifeRiskBanner(t), reviewBanner(t),
+    questionsPanel(t, (code, value) => { state.answers = { ...state.answers, [code]: value }; preview(); }, state.answers),
     el("div", { class: "preview-text", id: "preview-text" }, highlight(text, t.cues)),
     el("ul", { class: "cues" }, (t.cues || []).slice(0, 12).map((c) => el("li", {}, describeCue(c)))));
 }
@@ -74,7 +79,9 @@ async function preview() {
   if (!text.trim()) { fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判")); return; }
   if (Date.now() < state.previewOffUntil) { previewUnavailable(); return; }
   try {
-    const t = await api("/v1/triage/preview", { method: "POST", body: { text, channel: $("#f-channel").value } });
+    const body = { text, channel: $("#f-channel").value };
+    if (Object.keys(state.answers).length) body.answers = state.answers;
+    const t = await api("/v1/triage/preview", { method: "POST", body });
     if (seq === state.previewSeq) renderPreview(text, t);
   } catch (err) {
     if (seq !== state.previewSeq) return;
@@ -123,6 +130,8 @@ async function submit(event) {
   $("#submit").disabled = true;
   try {
     const accepted = await api("/v1/reports", { method: "POST", body });
+    if (Object.keys(state.answers).length) state.pending.set(accepted.id, state.answers);
+    state.answers = {};
     toast(`已受理 ${accepted.id}`, "ok");
     $("#form-note").textContent = `已受理 ${accepted.id}`;
     $("#report-form").reset();
@@ -153,6 +162,11 @@ async function follow(id) {
       return;
     }
     if (seq !== followSeq) return;
+    if (inc.status !== "received" && state.pending.has(id)) {
+      const answers = state.pending.get(id);
+      state.pending.delete(id);
+      inc = (await sendAnswers(inc, answers)) || inc;
+    }
     renderCurrent(inc);
     if (inc.status !== "received") { loadDuplicates(inc, seq); loadRecent(); return; }
     await new Promise((r) => setTimeout(r, 500));
@@ -188,11 +202,31 @@ function overrideForm(inc) {
     el("div", { class: "row" }, reason, el("button", { type: "button", class: "btn", id: "o-send", style: "flex:none", onclick: send }, "改判")));
 }
 
+// Record answers on a submitted incident; returns the re-triaged incident (or null).
+async function sendAnswers(inc, answers) {
+  try {
+    const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/answers`, { method: "POST", body: { answers } });
+    if (updated.priority !== inc.priority) toast(`追问后级别 ${inc.priority} → ${updated.priority}`, "ok");
+    return updated;
+  } catch (err) {
+    toast(`追问记录失败：${explain(err)}`, "error");
+    return null;
+  }
+}
+
 function renderCurrent(inc) {
   const loc = inc.location;
+  const answer = async (code, value) => {
+    const updated = await sendAnswers(inc, { [code]: value });
+    if (updated) renderCurrent({ ...inc, ...updated });
+  };
   fill($("#current"),
     el("div", { class: "preview-head" }, prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)),
       ...flagChips(inc.flags), statusChip(inc.status)),
+    inc.status === "received" ? null : lifeRiskBanner(inc),
+    inc.status === "received" ? null : reviewBanner(inc),
+    inc.status === "received" || !inc.status || ["closed", "cancelled", "merged"].includes(inc.status)
+      ? null : questionsPanel(inc, answer, inc.answers),
     el("dl", { class: "kv" },
       el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
       el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),

@@ -49,6 +49,7 @@ from dispatch.worker import report_of
 from simulators.agents import DeskPool, Fleet, lognormal
 from simulators.missing_flow import MissingFlow
 from simulators.nearby import OpenIndex
+from simulators.questions import ask
 from simulators.simconfig import SimConfig
 
 DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long
@@ -86,6 +87,8 @@ class Record:
     forum_reply_t: float | None = None
     forum_target_s: float | None = None
     escalations: list[tuple[float, int]] = field(default_factory=list)
+    questions_asked: int = 0
+    raised_by_answers: bool = False
 
 
 class Engine:
@@ -100,7 +103,7 @@ class Engine:
     """
 
     def __init__(self, config: SimConfig, start: datetime, seed: int,
-                 classify: Callable[[str, str], Mapping[str, Any]] = stages.classify,
+                 classify: Callable[..., Mapping[str, Any]] = stages.classify,
                  locate: Callable[..., Mapping[str, Any]] = stages.locate) -> None:
         self.config = config
         self.start = start
@@ -123,6 +126,8 @@ class Engine:
                            config.units_per_precinct, config.travel_model(), start)
         self.missing = MissingFlow(self._schedule_at, config.search_centre_delay_s)
         self.dropped_deadlines = 0
+        # incident -> (answers given during the call, the console's preview triage)
+        self.answers: dict[str, tuple[dict[str, Any], Mapping[str, Any]]] = {}
         self.feed_messages: dict[str, int] = {}
         self.end_t = 0.0
 
@@ -233,6 +238,14 @@ class Engine:
         if line["channel"] == "call":
             handling = lognormal(self.rng, self.config.call_handling_median_s,
                                  self.config.call_handling_sigma)
+            if self.config.key_questions:
+                # The console's live preview shows the open key questions while the
+                # call-taker types; each one asked lengthens the call.
+                preview = self.classify(line["text"], "call")
+                answers, asked = ask(preview.get("questions", ()), line.get("truth") or {},
+                                     self.config.key_questions)
+                handling += asked * self.config.key_question_s
+                line = {**line, "_answers": answers, "_asked": asked, "_preview": preview}
             _, done = self.calls.serve(self.t, handling)
             self._push(done, "intake", (line, self.t))
         else:
@@ -241,9 +254,13 @@ class Engine:
     def _intake(self, payload: tuple[Mapping[str, Any], float]) -> None:
         line, call_t = payload
         incident_id = f"S{len(self.records) + 1:06d}"
-        body = {k: v for k, v in line.items() if k not in ("at", "truth") and v is not None}
+        body = {k: v for k, v in line.items()
+                if k not in ("at", "truth") and not k.startswith("_") and v is not None}
         self.records[incident_id] = Record(incident_id, line.get("source_id"), line["channel"],
-                                           call_t, line.get("truth") or {}, received_t=self.t)
+                                           call_t, line.get("truth") or {}, received_t=self.t,
+                                           questions_asked=int(line.get("_asked") or 0))
+        if line.get("_preview") is not None:
+            self.answers[incident_id] = (dict(line.get("_answers") or {}), line["_preview"])
         self._commit(None, [Event(EventType.REPORT_RECEIVED, incident_id, self.clock.now(),
                                   actor="call_taker:sim", data=body)])
         self._push(self.t + self.config.pipeline_s, "process", incident_id)
@@ -252,7 +269,15 @@ class Engine:
         """The pipeline worker's step: triage → geo → duplicates → merge or assign."""
         incident = self.incidents[incident_id]
         now = self.clock.now()
-        triage = self.classify(incident.text, incident.channel)
+        given = self.answers.pop(incident_id, None)
+        if given is None:
+            triage = self.classify(incident.text, incident.channel)
+        elif not given[0]:
+            triage = given[1]  # nothing was answered: the preview is the triage
+        else:
+            triage = self.classify(incident.text, incident.channel, given[0])
+            self.records[incident_id].raised_by_answers = \
+                _RANK.get(str(triage["priority"]), 9) < _RANK.get(str(given[1]["priority"]), 9)
         location = self.locate(report_of(incident), triage.get("extracted", {}))
         events = decisions.process_report(incident, triage, location, now,
                                           self.config.ack_timeouts)

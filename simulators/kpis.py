@@ -100,6 +100,22 @@ def _accuracy(records: list[Record]) -> dict[str, Any]:
                                                                           "priority", "district")}
 
 
+def _key_questions(engine: Engine, records: list[Record]) -> dict[str, Any]:
+    """What asking triage's open questions cost (talk time) and gained (priorities raised,
+    and how many of those were right by the truth)."""
+    calls = [r for r in records if r.channel == "call"]
+    asked = [r for r in calls if r.questions_asked]
+    raised = [r for r in asked if r.raised_by_answers]
+    return {
+        "calls": len(calls), "calls_asked": len(asked),
+        "questions_asked": sum(r.questions_asked for r in asked),
+        "talk_time_added_s": round(sum(r.questions_asked for r in asked)
+                                   * engine.config.key_question_s, 1),
+        "priority_raised": len(raised),
+        "raised_to_truth": sum(1 for r in raised if r.priority == r.truth.get("priority")),
+    }
+
+
 def compute(engine: Engine, hours: float) -> dict[str, Any]:
     """Every KPI of the run (deterministic for a seed and configuration)."""
     records = list(engine.records.values())
@@ -168,6 +184,7 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
             sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,
             "reply_s": distribution([r.forum_reply_t - r.received_t for r in forum])},  # type: ignore[operator]
         "accuracy": _accuracy(records),
+        "key_questions": _key_questions(engine, records),
         "feeds": {"messages": sum(engine.feed_messages.values()),
                   "deadlines_without_handler": engine.dropped_deadlines},
     }

@@ -40,6 +40,9 @@ Defaults and where they come from:
   reply targets are the forum workflow's (``dispatch.forum.targets.ForumTargets``).
 * ``search_centre_delay_s`` (300): assumption, the command centre activates the
   missing-person search centre five minutes after a case opens.
+* ``key_questions`` (3) and ``key_question_s`` (8 s): assumption; a call-taker asks up
+  to three of triage's open key questions (要素追问) during the call, each adding talk
+  time, and the caller answers from what they see (``simulators.questions``).
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
   start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s. Assumptions for the report's
   reference lines; the arrival targets are the core's (``decisions.ARRIVAL_TARGETS_S``).
@@ -90,6 +93,10 @@ class SimConfig:
     forum_reply_median_s: float = 240.0
     forum_reply_sigma: float = 0.6
     search_centre_delay_s: float = 300.0
+    # Key questions (要素追问): how many of triage's open questions a call-taker asks
+    # (0: none), and the talk time each adds (assumption: a short question and answer).
+    key_questions: int = 3
+    key_question_s: float = 8.0
     travel: Mapping[str, float] = field(default_factory=lambda: {
         "urban_kmh": 35.0, "rural_kmh": 60.0, "urban_detour": 1.3, "rural_detour": 1.4,
         "turnout_s": 60.0})
@@ -130,7 +137,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_INTS = {"units_per_precinct", "call_takers", "forum_moderators"}
+_INTS = {"units_per_precinct", "call_takers", "forum_moderators", "key_questions"}
 _PRIORITY_TABLES = {"ack_timeouts", "officer_ack_median_s", "scene_median_min"}
 _BOUNDS: dict[str, tuple[float, float]] = {
     "surge": (0.0, 20.0), "units_per_precinct": (0, 50), "escalation_step_s": (1.0, 86400.0),
@@ -141,6 +148,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "desk_handling_min": (0.0, 1440.0), "forum_moderators": (0, 200),
     "forum_reply_median_s": (0.0, 86400.0), "forum_reply_sigma": (0.0, 3.0),
     "search_centre_delay_s": (0.0, 86400.0),
+    "key_questions": (0, 20), "key_question_s": (0.0, 600.0),
 }
 
 

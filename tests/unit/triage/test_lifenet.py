@@ -1,0 +1,94 @@
+"""The life-risk net, one danger kind at a time: what fires it, what must not, and what it
+does to the decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage import classify
+from triage.errors import ArtifactError
+from triage.lifenet import assess, build_net, load_net
+from triage.normalize import fold
+
+
+def kinds(text: str) -> dict[str, str]:
+    return {d.kind: d.level for d in assess(fold(text))}
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("trapped", "地下车库进水了，我爸下去挪车半小时了还没上来"),
+    ("trapped", "孩子困电梯里了，卡在十二楼不动"),
+    ("trapped", "一个骑车的连人带车掉下去了，那个井挺深"),
+    ("trapped", "三轮车翻了，人压在车底下出不来"),
+    ("unconscious", "我妈倒在厨房，叫她也不答应，嘴唇发紫"),
+    ("unconscious", "公交站有人一头栽下去了，现在不动弹"),
+    ("bleeding", "他肚子上被扎了一刀，血止不住"),
+    ("bleeding", "摔了一跤，耳朵里往外淌血"),
+    ("fire_people", "楼道里全是烟，我们在九楼"),
+    ("fire_people", "对门屋里着火了，里面还住着个老太太"),
+    ("gas", "家里烧着煤炉子，一家人早上起来都头疼想吐"),
+    ("gas", "宿舍锅炉房冒黄烟，好几个人倒门口了"),
+    ("gas_leak", "单元门口的燃气管子被挖断了，嘶嘶往外冒气"),
+    ("water_ice", "有个小孩在冰面上玩，冰裂开了"),
+    ("water_ice", "河里有人在扑腾，喊救命"),
+    ("weapon", "他拿着菜刀在楼下追着人砍"),
+    ("weapon", "邻居扬言要泼汽油把我家点了"),
+    ("child_alone", "停车场一辆车里锁着个小孩，两三岁，车窗关着"),
+    ("child_alone", "对面楼有个小孩一个人爬到窗台上了"),
+    ("self_harm", "我觉得自己就是家里的累赘，不知道还能撑多久"),
+    ("self_harm", "他把银行卡密码都发给他妈了，说以后你们好好的"),
+    ("self_harm", "她站在天台边上，说不想活了"),
+    ("self_harm", "我吃了 一整瓶安眠药"),
+    ("exposure", "路边雪堆里趴着个人，零下二十度，扶他站不起来"),
+    ("vulnerable_missing", "我爷爷有老年痴呆，早上出门到现在没回来"),
+    ("vulnerable_missing", "我家孩子五岁，在超市门口走丢了"),
+    ("mass_casualty", "公交车和货车撞了，好多人受伤流血"),
+])
+def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
+    assert kind in kinds(text), (text, kinds(text))
+
+
+@pytest.mark.parametrize("text", [
+    "想问一下身份证过期了怎么补办",
+    "笑死我了，这个视频",
+    "房东押金不退，气得我想死的心都有了",
+    "楼道里堆满了纸箱，存在火灾隐患，建议物业清理",
+    "想问下要是楼道里着火了，是往楼顶跑还是往下跑？",
+    "烧烤店的烟道天天冲着我们家窗户，满屋子烟味",
+    "我奶奶的钥匙找不着了，想问问能不能开锁",
+    "楼下路灯坏了好几天了",
+])
+def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
+    assert not kinds(text), (text, kinds(text))
+
+
+def test_a_danger_that_is_over_is_no_longer_immediate() -> None:
+    assert kinds("同事刚才说要从楼上跳下去，被我们拉回来了，大家陪着他") == {"self_harm": "P2"}
+    # Everyone out and safe: the fire is no danger to life any more.
+    assert "fire_people" not in kinds("楼下饭店着火了，人都跑出来了，谁也没受伤")
+    # Dated in the past, nothing live: a floor of P2, not P1.
+    assert set(kinds("昨天晚上有人拿刀砍了我弟弟").values()) == {"P2"}
+
+
+def test_negated_phrases_do_not_count_but_still_ahead_does() -> None:
+    assert "unconscious" not in kinds("他没有昏迷，能说话")
+    assert "self_harm" in kinds("他站在楼顶，说还没想好要不要跳楼")
+
+
+def test_a_hit_sets_a_floor_and_forbids_answers_that_send_no_one() -> None:
+    result = classify("物业电话打不通，地下车库进水了，我老公下去挪车半小时了还没上来")
+    assert result.priority == "P1"
+    assert result.category not in ("non_police", "consultation")
+    assert any(c.effect.startswith("life_risk:") and c.span for c in result.cues)
+    assert {r["kind"] for r in result.life_risk} >= {"trapped"}
+
+
+def test_the_net_is_data_and_bad_data_is_refused() -> None:
+    net = load_net()
+    assert {"trapped", "unconscious", "self_harm", "weapon"} <= set(net.kind_codes)
+    with pytest.raises(ArtifactError):
+        build_net({"concepts": {"a": ["x"]}, "danger": [
+            {"kind": "k", "level": "P1", "category": "assistance", "situations": [["b"]]}]})
+    with pytest.raises(ArtifactError):
+        build_net({"concepts": {}, "danger": [{"kind": "k", "level": "P9",
+                                               "category": "assistance"}]})

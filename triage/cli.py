@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cal.add_argument("--check", action="store_true",
                      help="do not write; exit 1 if the committed file differs from a rebuild")
+    st = sub.add_parser(
+        "study",
+        help="ablation (net, abstention, rules, key questions) and learning curve on gold files",
+        description="Markdown tables for docs/triage.md: what each part contributes, and "
+        "(--curve) the score against corpus size. Retrains the model: slow.",
+    )
+    st.add_argument("files", type=Path, nargs="+", help="gold JSONL files, scored together")
+    st.add_argument("--curve", action="store_true", help="also the learning curve")
     tr = sub.add_parser(
         "train",
         help="rebuild the model artifact from the committed corpus",
@@ -188,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "calibrate":
         return _calibrate(args.check)
+    if args.command == "study":
+        return _study(args.files, args.curve)
     from triage.train import artifact_path, artifacts_match, build, load_corpus
 
     try:
@@ -216,4 +226,19 @@ def _calibrate(check: bool) -> int:
         return 0 if same else 1
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.name}")
+    return 0
+
+
+def _study(files: Sequence[Path], with_curve: bool) -> int:
+    from triage import study
+
+    try:
+        gold = [g for f in files for g in parse_gold(f.read_text(encoding="utf-8").splitlines())]
+    except (OSError, TriageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(study.table(study.ablation(gold), "stage"))
+    if with_curve:
+        print()
+        print(study.table(study.curve(gold), "corpus lines"))
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -176,3 +176,39 @@ def effect_of(code: str, value: Any) -> Effect:
         flags = ("minor",) if age < 18 else ("elderly",) if age >= 60 else ()
         return Effect(flags=flags)
     return question.effects.get(str(value), Effect())
+
+
+def answer_from_labels(code: str, category: str | None, priority: str | None,
+                       flags: Sequence[str]) -> Any:
+    """What a caller who knows the truth answers to ``code`` (None: a free-text question).
+
+    Used where labels stand in for the caller: the simulator's callers (the hidden truth)
+    and the evaluation of what asking gains (gold labels).
+    """
+    flagset = set(flags)
+    urgent = priority == "P1"
+    yes_no = {
+        "anyone_hurt": "injury" in flagset,
+        "still_happening": "in_progress" in flagset,
+        "weapon": "weapon" in flagset,
+        "trapped": urgent and category in ("fire_disaster", "traffic"),
+        "gas_source": urgent and category == "fire_disaster",
+        "plan_means": urgent and category == "self_harm",
+        "acted": category == "self_harm" and "injury" in flagset,
+        "still_in_contact": category == "fraud" and priority in ("P1", "P2"),
+        "danger": priority in ("P1", "P2"),
+        "alone": False,
+        "still_blocking": False,
+    }
+    if code in yes_no:
+        return "yes" if yes_no[code] else "no"
+    if code == "age":
+        return 8 if "minor" in flagset else 78 if "elderly" in flagset else None
+    if code == "conditions":
+        return "dementia" if urgent and category == "missing_person" and "minor" not in flagset \
+            else "none"
+    if code == "conscious":
+        return "unconscious" if urgent and category == "assistance" else "conscious"
+    if code == "money_sent":
+        return "within_hour" if category == "fraud" and priority == "P2" else "no"
+    return None

@@ -14,7 +14,7 @@ from triage.errors import InvalidAnswer
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.schemas import (AnswersCreate, CallbackCreate, MergeRequest, StatusChange,
-                                  TriageOverride, TriagePreview)
+                                  TriageOverride, TriagePreview, TriageRead)
 from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain import decisions, duplicates
 from dispatch.domain.events import Event, EventType
@@ -95,7 +95,7 @@ def override_triage(incident_id: str, body: TriageOverride, store: StoreDep, clo
         cfg.ack_timeouts)).to_dict()
 
 
-@router.post("/v1/triage/preview", tags=["triage"],
+@router.post("/v1/triage/preview", tags=["triage"], response_model=TriageRead,
              responses={401: ERRORS[401], 403: ERRORS[403]})
 async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
     """The triage of a text without creating anything (the intake console's live preview)."""

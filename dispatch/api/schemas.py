@@ -163,6 +163,47 @@ class TriagePreview(Strict):
     answers: AnswerMap | None = None
 
 
+class CueRead(BaseModel):
+    phrase: str
+    span: list[int] | None
+    effect: str
+
+
+class QuestionRead(BaseModel):
+    code: str
+    question: str = Field(description="the question to ask, in Chinese")
+    kind: str = Field(description="yes_no, choice, age or text")
+    options: list[str] | None = None
+
+
+class AnsweredRead(BaseModel):
+    code: str
+    answer: str | int | None
+    source: str = Field(description="caller (an answer given) or text (the report says it)")
+
+
+class LifeRiskRead(BaseModel):
+    kind: str
+    level: str
+
+
+class TriageRead(BaseModel):
+    """The triage of a report (``POST /v1/triage/preview``; also inside incidents)."""
+
+    model_config = ConfigDict(extra="allow")
+    category: str
+    priority: str
+    flags: list[str]
+    confidence: float = Field(description="calibrated probability that the category is right")
+    cues: list[CueRead]
+    extracted: dict[str, Any]
+    needs_review: bool = Field(description="待人工研判: a person decides between candidates")
+    candidates: list[str]
+    questions: list[QuestionRead] = Field(description="key questions the text leaves open")
+    answered: list[AnsweredRead]
+    life_risk: list[LifeRiskRead] = Field(description="the life-risk net's dangers")
+
+
 class AnswersCreate(Strict):
     """``POST /v1/incidents/{id}/answers``: question code -> answer (see ``questions``)."""
 

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "classify",
         help="classify JSON lines from stdin",
-        description='Read {"id","channel","text"} JSON lines on stdin; write one result line '
+        description='Read {"id","channel","text","answers"?} JSON lines on stdin; write one result line '
         'each ({"id","category","priority","flags","confidence","cues","needs_review",'
         '"candidates","questions","life_risk"}), or {"id","error"}.',
     )
@@ -114,7 +114,7 @@ def _classify_line(line: str) -> dict[str, Any]:
     if "text" not in row:
         return {"id": ident, "error": "missing field: text"}
     try:
-        result = classify(row["text"], row.get("channel", "call"))
+        result = classify(row["text"], row.get("channel", "call"), row.get("answers"))
     except TriageError as exc:
         return {"id": ident, "error": str(exc)}
     data = result.to_dict()

@@ -11,11 +11,17 @@ The core is pure: the model artifact is read lazily on the first call and cached
 
 from __future__ import annotations
 
+from triage import questions
 from triage.classify import classify
 from triage.codes import CATEGORIES, CHANNELS, FLAGS, PRIORITIES
-from triage import questions
-from triage.errors import (ArtifactError, CorpusError, InvalidAnswer, InvalidText, TriageError,
-                           UnknownChannel)
+from triage.errors import (
+                           ArtifactError,
+                           CorpusError,
+                           InvalidAnswer,
+                           InvalidText,
+                           TriageError,
+                           UnknownChannel,
+)
 from triage.result import Cue, Triage
 
 __all__ = [

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from triage.classify import classify
 from triage import costs
+from triage.classify import classify
 from triage.codes import CATEGORIES, FLAGS, PRIORITIES
 from triage.errors import TriageError
 from triage.evaluate import Report, evaluate, parse_gold

@@ -10,16 +10,23 @@ from starlette.concurrency import run_in_threadpool
 
 import triage
 from dispatch import services, stages
-from triage.errors import InvalidAnswer
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.schemas import (AnswersCreate, CallbackCreate, MergeRequest, StatusChange,
-                                  TriageOverride, TriagePreview, TriageRead)
+from dispatch.api.schemas import (
+    AnswersCreate,
+    CallbackCreate,
+    MergeRequest,
+    StatusChange,
+    TriageOverride,
+    TriagePreview,
+    TriageRead,
+)
 from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain import decisions, duplicates
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.domain.units import UnitStatus, move
+from triage.errors import InvalidAnswer
 
 router = APIRouter(tags=["lifecycle"])
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -31,7 +31,7 @@ def test_open_questions_answered_with_one_click_raise_the_preview_and_the_incide
     expect(preview.locator(".questions .answered")).to_contain_text("有无凶器：是")
     save_screenshot(intake, "intake-questions.png")
 
-    lat, lon = geo.precinct([p.id for p in geo.precincts() if p.district == "150205"][0]).seat
+    lat, lon = geo.precinct(next(p.id for p in geo.precincts() if p.district == "150205")).seat
     intake.fill("#f-lat", str(lat))
     intake.fill("#f-lon", str(lon))
     intake.click("#submit")

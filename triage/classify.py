@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage import lifenet
+from triage.answers import (
+    Facts,
+    answered_list,
+    facts_from_answers,
+    open_questions,
+    with_answer_dangers,
+)
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH, priority_rank
 from triage.context import without_reported
 from triage.cues import Scan, scan
@@ -24,7 +31,7 @@ from triage.lifenet import Danger
 from triage.model import LinearModel, load_model
 from triage.normalize import fold
 from triage.priority import BASELINE, decide_priority, is_abduction
-from triage.questions import check_answers, effect_of, is_answered_by_text, load_protocol
+from triage.questions import check_answers
 from triage.result import Cue, Triage
 from triage.review import Calibration, Verdict, judge, load_calibration
 
@@ -98,8 +105,8 @@ def classify(text: str, channel: str = "call",
             category="assistance", priority="P3", flags=(), confidence=0.0,
             cues=(Cue("rule:no_content", None, "category:assistance"),),
             extracted=extracted, needs_review=True, candidates=("assistance",),
-            questions=_open_questions("assistance", folded, (), (), extracted, given),
-            answered=_answered_list("assistance", folded, (), (), extracted, given))
+            questions=open_questions("assistance", folded, (), (), extracted, given),
+            answered=answered_list("assistance", folded, (), (), extracted, given))
     found = scan(folded)
     scores = _rule_scores(found) if options.rules else dict.fromkeys(CATEGORIES, 0.0)
     model = options.model or load_model()
@@ -111,7 +118,7 @@ def classify(text: str, channel: str = "call",
         category, rule_cues = _best(logits, CATEGORIES), []
     self_harm_risk = scores["self_harm"] >= SELF_HARM_STRONG
     extracted = extract_all(found.text, original)
-    facts = _facts_from_answers(given)
+    facts = facts_from_answers(given)
     flags, flag_cues = _flags(found, category, extracted, facts)
     turned = _taxonomy_override(category, flags, found) if options.rules else None
     if turned is not None:
@@ -120,7 +127,7 @@ def classify(text: str, channel: str = "call",
         flags, flag_cues = _flags(found, category, extracted, facts)
     rule_text = without_reported(found.text, found.context)
     dangers = lifenet.assess(rule_text) if options.net else ()
-    dangers = _with_answer_dangers(dangers, facts)
+    dangers = with_answer_dangers(dangers, facts)
     net_cues: list[Cue] = []
     if dangers:
         category, moved = _category_for_danger(category, dangers, logits)
@@ -181,15 +188,15 @@ def classify(text: str, channel: str = "call",
         extracted=extracted,
         needs_review=needs_review,
         candidates=candidates,
-        questions=_open_questions(category, rule_text, flags, kinds, extracted, given),
-        answered=_answered_list(category, rule_text, flags, kinds, extracted, given),
+        questions=open_questions(category, rule_text, flags, kinds, extracted, given),
+        answered=answered_list(category, rule_text, flags, kinds, extracted, given),
         life_risk=tuple({"kind": d.kind, "level": d.level} for d in dangers),
     )
 
 
 def _most_urgent(found: Scan, candidates: Sequence[str], text: str,
                  extracted: Mapping[str, Any], self_harm_risk: bool, dangers: Sequence[Danger],
-                 facts: _Facts, priority: str) -> tuple[str, str | None]:
+                 facts: Facts, priority: str) -> tuple[str, str | None]:
     """The most urgent priority among the candidates (and the candidate that set it)."""
     raised_by = None
     for other in candidates[1:]:
@@ -203,7 +210,7 @@ def _most_urgent(found: Scan, candidates: Sequence[str], text: str,
 
 def _review_priority(found: Scan, category: str, softmax: Mapping[str, float],
                      probs: Mapping[str, float], text: str, extracted: Mapping[str, Any],
-                     self_harm_risk: bool, dangers: Sequence[Danger], facts: _Facts,
+                     self_harm_risk: bool, dangers: Sequence[Danger], facts: Facts,
                      priority: str, supported: frozenset[str]) -> str:
     """The priority this report would get if it went to review (for calibration)."""
     always = Calibration(review_below=2.0, margin=2.0, disagree_p=0.0)
@@ -213,7 +220,7 @@ def _review_priority(found: Scan, category: str, softmax: Mapping[str, float],
 
 
 def _flags(found: Scan, category: str, extracted: Mapping[str, Any],
-           facts: _Facts) -> tuple[tuple[str, ...], list[Cue]]:
+           facts: Facts) -> tuple[tuple[str, ...], list[Cue]]:
     """The text's flags for ``category`` plus those the call-taker's answers establish."""
     flags, cues = decide_flags(found, category, extracted)
     if facts.flags - set(flags):
@@ -258,71 +265,6 @@ def _category_for_danger(category: str, dangers: Sequence[Danger],
 def _danger_cues(dangers: Sequence[Danger]) -> list[Cue]:
     return [Cue(phrase, span, f"life_risk:{d.kind}") for d in dangers for phrase, span in
             d.phrases]
-
-
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    flags: frozenset[str] = frozenset()
-    floor: str | None = None
-    conditions: frozenset[str] = frozenset()
-    dangers: tuple[str, ...] = ()
-    review: bool = False
-
-
-def _facts_from_answers(answers: Mapping[str, Any]) -> _Facts:
-    """What the call-taker's answers add, folded into one set of facts."""
-    flags: set[str] = set()
-    conditions: set[str] = set()
-    dangers: list[str] = []
-    floor: str | None = None
-    review = False
-    for code, value in sorted(answers.items()):
-        effect = effect_of(code, value)
-        flags |= set(effect.flags)
-        conditions |= set(effect.conditions)
-        if effect.danger:
-            dangers.append(effect.danger)
-        if effect.floor and (floor is None or priority_rank(effect.floor) < priority_rank(floor)):
-            floor = effect.floor
-        review = review or effect.review
-    return _Facts(frozenset(flags), floor, frozenset(conditions), tuple(dangers), review)
-
-
-def _with_answer_dangers(dangers: tuple[Danger, ...], facts: _Facts) -> tuple[Danger, ...]:
-    """The net's dangers plus those the answers establish (a trapped person: yes)."""
-    have = {d.kind for d in dangers}
-    by_kind = {k.kind: k for k in lifenet.load_net().kinds}
-    added = tuple(Danger(k, by_kind[k].level, by_kind[k].category, ()) for k in facts.dangers
-                  if k not in have and k in by_kind)
-    return tuple(sorted((*dangers, *added), key=lambda d: d.level))
-
-
-def _open_questions(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
-                    extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
-                        Mapping[str, Any], ...]:
-    protocol = load_protocol()
-    out = []
-    for code in protocol.by_category[category]:
-        q = protocol.questions[code]
-        if code in given or is_answered_by_text(q, text, frozenset(flags), frozenset(dangers),
-                                                extracted):
-            continue
-        out.append(q.to_dict())
-    return tuple(out)
-
-
-def _answered_list(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
-                   extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
-                       Mapping[str, Any], ...]:
-    protocol = load_protocol()
-    out: list[Mapping[str, Any]] = [{"code": c, "answer": v, "source": "caller"}
-                                    for c, v in sorted(given.items())]
-    for code in protocol.by_category[category]:
-        q = protocol.questions[code]
-        if code not in given and is_answered_by_text(q, text, frozenset(flags),
-                                                     frozenset(dangers), extracted):
-            out.append({"code": code, "answer": None, "source": "text"})
-    return tuple(out)
 
 
 def _choose_category(

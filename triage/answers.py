@@ -56,29 +56,25 @@ def with_answer_dangers(dangers: tuple[Danger, ...], facts: Facts) -> tuple[Dang
     return tuple(sorted((*dangers, *added), key=lambda d: d.level))
 
 
-def open_questions(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
-                    extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
-                        Mapping[str, Any], ...]:
+def questions_for(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
+                  extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
+                      tuple[Mapping[str, Any], ...], tuple[Mapping[str, Any], ...]]:
+    """The category's key questions split into ``(open, answered)``.
+
+    ``answered`` lists the caller's answers first (``source: caller``), then the
+    questions the report itself settles (``source: text``, ``answer`` None).
+    """
     protocol = load_protocol()
-    out = []
+    flagset, dangerset = frozenset(flags), frozenset(dangers)
+    open_: list[Mapping[str, Any]] = []
+    answered: list[Mapping[str, Any]] = [{"code": c, "answer": v, "source": "caller"}
+                                         for c, v in sorted(given.items())]
     for code in protocol.by_category[category]:
-        q = protocol.questions[code]
-        if code in given or is_answered_by_text(q, text, frozenset(flags), frozenset(dangers),
-                                                extracted):
+        if code in given:
             continue
-        out.append(q.to_dict())
-    return tuple(out)
-
-
-def answered_list(category: str, text: str, flags: Sequence[str], dangers: Sequence[str],
-                   extracted: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[
-                       Mapping[str, Any], ...]:
-    protocol = load_protocol()
-    out: list[Mapping[str, Any]] = [{"code": c, "answer": v, "source": "caller"}
-                                    for c, v in sorted(given.items())]
-    for code in protocol.by_category[category]:
         q = protocol.questions[code]
-        if code not in given and is_answered_by_text(q, text, frozenset(flags),
-                                                     frozenset(dangers), extracted):
-            out.append({"code": code, "answer": None, "source": "text"})
-    return tuple(out)
+        if is_answered_by_text(q, text, flagset, dangerset, extracted):
+            answered.append({"code": code, "answer": None, "source": "text"})
+        else:
+            open_.append(q.to_dict())
+    return tuple(open_), tuple(answered)

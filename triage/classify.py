@@ -14,13 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage import lifenet
-from triage.answers import (
-    Facts,
-    answered_list,
-    facts_from_answers,
-    open_questions,
-    with_answer_dangers,
-)
+from triage.answers import Facts, facts_from_answers, questions_for, with_answer_dangers
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH, priority_rank
 from triage.context import without_reported
 from triage.cues import Scan, scan
@@ -105,8 +99,7 @@ def classify(text: str, channel: str = "call",
             category="assistance", priority="P3", flags=(), confidence=0.0,
             cues=(Cue("rule:no_content", None, "category:assistance"),),
             extracted=extracted, needs_review=True, candidates=("assistance",),
-            questions=open_questions("assistance", folded, (), (), extracted, given),
-            answered=answered_list("assistance", folded, (), (), extracted, given))
+            **_questions("assistance", folded, (), (), extracted, given))
     found = scan(folded)
     scores = _rule_scores(found) if options.rules else dict.fromkeys(CATEGORIES, 0.0)
     model = options.model or load_model()
@@ -188,10 +181,15 @@ def classify(text: str, channel: str = "call",
         extracted=extracted,
         needs_review=needs_review,
         candidates=candidates,
-        questions=open_questions(category, rule_text, flags, kinds, extracted, given),
-        answered=answered_list(category, rule_text, flags, kinds, extracted, given),
+        **_questions(category, rule_text, flags, kinds, extracted, given),
         life_risk=tuple({"kind": d.kind, "level": d.level} for d in dangers),
     )
+
+
+def _questions(category: str, text: str, flags: Sequence[str], kinds: Sequence[str],
+               extracted: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    open_, answered = questions_for(category, text, flags, kinds, extracted, given)
+    return {"questions": open_, "answered": answered}
 
 
 def _most_urgent(found: Scan, candidates: Sequence[str], text: str,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -71,11 +71,91 @@ class Net:
     concepts: Mapping[str, re.Pattern[str]]
     kinds: tuple[_Kind, ...]
     idioms: re.Pattern[str] | None = None
+    # First characters of each concept's phrases: a concept none of whose first
+    # characters is in the text cannot match, and is not searched.
+    starts: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
 
     @property
     def kind_codes(self) -> tuple[str, ...]:
         """Every danger kind, in data order."""
         return tuple(k.kind for k in self.kinds)
+
+
+_META = set("\\.^$*+?{}[]|()")
+
+
+def _first_chars(fragment: str) -> frozenset[str] | None:
+    """The characters a match of ``fragment`` can start with, or None when unknown.
+
+    Handles what the data uses: a literal first character, a class ``[...]`` of literals
+    and ranges, and a leading group ``(?:a|b…)`` whose alternatives are handled alike.
+    """
+    if not fragment:
+        return None
+    if fragment.startswith(("(?<!", "(?<=", "(?!", "(?=")):
+        close = fragment.find(")")  # the data's lookarounds hold no nested groups
+        return _first_chars(fragment[close + 1:]) if close > 0 else None
+    head = fragment[0]
+    if head not in _META:
+        return frozenset(head)
+    if head == "[" and "]" in fragment[1:]:
+        body = fragment[1:fragment.index("]", 1)]
+        if body.startswith("^") or "\\" in body:
+            return None
+        chars: set[str] = set()
+        i = 0
+        while i < len(body):
+            if i + 2 < len(body) and body[i + 1] == "-":
+                chars.update(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+                i += 3
+            else:
+                chars.add(body[i])
+                i += 1
+        return frozenset(chars)
+    if fragment.startswith("(?:"):
+        depth, end = 0, -1
+        for i, ch in enumerate(fragment):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                end = i
+                break
+        if end < 0 or fragment[end + 1:end + 2] in ("?", "*", "{"):
+            return None  # an optional group: the match may start after it
+        options: set[str] = set()
+        for alternative in _split_top(fragment[3:end]):
+            first = _first_chars(alternative)
+            if first is None:
+                return None
+            options |= first
+        return frozenset(options)
+    return None
+
+
+def _split_top(body: str) -> list[str]:
+    """``body`` split at its top-level ``|``."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(body):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0 and (i == 0 or body[i - 1] != "\\"):
+            parts.append(body[start:i])
+            start = i + 1
+    parts.append(body[start:])
+    return parts
+
+
+def starts_of(fragments: Sequence[str]) -> frozenset[str] | None:
+    """The characters any of ``fragments`` can start with (None: some cannot be told)."""
+    chars: set[str] = set()
+    for fragment in fragments:
+        first = _first_chars(fragment)
+        if first is None:
+            return None
+        chars |= first
+    return frozenset(chars)
 
 
 def _alternation(fragments: Sequence[str]) -> re.Pattern[str] | None:
@@ -113,8 +193,9 @@ def build_net(data: Mapping[str, object]) -> Net:
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
     idioms = _alternation(list(data.get("idioms", [])))  # type: ignore[call-overload]
+    starts = {name: starts_of(list(frags)) for name, frags in raw_concepts.items()}
     return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
-               idioms)
+               idioms, starts)
 
 
 @lru_cache(maxsize=1)
@@ -153,11 +234,16 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     if net.idioms is not None:
         text = net.idioms.sub(lambda m: " " * len(m.group(0)), text)
     found: dict[str, list[Match]] = {}
+    chars = set(text)
 
     def concept(name: str) -> list[Match]:
         if name not in found:
             pattern = net.concepts.get(name)
-            found[name] = _matches(pattern, text) if pattern is not None else []
+            first = net.starts.get(name)
+            if pattern is None or (first is not None and first.isdisjoint(chars)):
+                found[name] = []
+            else:
+                found[name] = _matches(pattern, text)
         return found[name]
 
     live = _LIVE.search(text) is not None

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from typing import Any
 
 from triage import lifenet
@@ -120,6 +121,11 @@ def classify(text: str, channel: str = "call",
         flags, flag_cues = _flags(found, category, extracted, facts)
     rule_text = without_reported(found.text, found.context)
     dangers = lifenet.assess(rule_text) if options.net else ()
+    if extracted.get("sighting"):
+        # A vulnerable person found and with the caller is no longer missing: urgent
+        # (taxonomy: an elderly person found wandering is P2), not a life at risk.
+        dangers = tuple(sorted((dc_replace(d, level="P2") if d.kind == "vulnerable_missing"
+                                else d for d in dangers), key=lambda d: d.level))
     dangers = with_answer_dangers(dangers, facts)
     net_cues: list[Cue] = []
     if dangers:

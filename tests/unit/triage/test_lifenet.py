@@ -43,6 +43,11 @@ def kinds(text: str) -> dict[str, str]:
     ("vulnerable_missing", "我爷爷有老年痴呆，早上出门到现在没回来"),
     ("vulnerable_missing", "我家孩子五岁，在超市门口走丢了"),
     ("mass_casualty", "公交车和货车撞了，好多人受伤流血"),
+    ("abduction", "有个男的在超市门口拽着我往他车上拉"),
+    ("abduction", "一个人拿着刀挟持了收银员"),
+    ("child_abuse", "隔壁一直在打孩子，孩子哭着喊爸爸别打了"),
+    ("weapon", "那人从后备箱拿个扳子照着他脑袋就抡上了"),
+    ("gas", "隔壁老两口平时早上倒炉灰，今天敲门没人应"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -57,6 +62,10 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "烧烤店的烟道天天冲着我们家窗户，满屋子烟味",
     "我奶奶的钥匙找不着了，想问问能不能开锁",
     "楼下路灯坏了好几天了",
+    "我家狗掉到暗渠里了，叫唤了一早上",
+    "我表妹15岁，跟她妈吵架了，想问问怎么办",
+    "看见有人在路边烧纸，火挺大，烧完了",
+    "有两个人拿着螺丝刀在撬电动车电瓶",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))

@@ -7,6 +7,7 @@ export const LIFE_RISK = {
   gas: "煤气/一氧化碳中毒", gas_leak: "燃气泄漏", water_ice: "落水/冰面", weapon: "持械",
   child_alone: "儿童/无自理能力者独处危险", dependent_alone: "无人照看", self_harm: "轻生风险",
   exposure: "失温冻伤风险", vulnerable_missing: "脆弱人员走失", mass_casualty: "多人伤亡",
+  abduction: "劫持/拐带", child_abuse: "儿童正遭殴打", person_in_traffic: "人员在车流中",
 };
 
 const ANSWER = {

@@ -44,6 +44,7 @@ def kinds(text: str) -> dict[str, str]:
     ("vulnerable_missing", "我家孩子五岁，在超市门口走丢了"),
     ("mass_casualty", "公交车和货车撞了，好多人受伤流血"),
     ("abduction", "有个男的在超市门口拽着我往他车上拉"),
+    ("person_in_traffic", "有个老人顺着马路中间走，车都在绕着他"),
     ("abduction", "一个人拿着刀挟持了收银员"),
     ("child_abuse", "隔壁一直在打孩子，孩子哭着喊爸爸别打了"),
     ("weapon", "那人从后备箱拿个扳子照着他脑袋就抡上了"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -43,15 +43,35 @@ def _not_blank(value: str) -> str:
     return value
 
 
+# Times a report can truthfully carry; beyond them a date is a typo (and years 1 or 9999
+# overflow when converted to UTC).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("needs a timezone offset, e.g. 2026-11-26T08:30:00+08:00")
+    try:
+        inside = EARLIEST <= value <= LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError("must lie between 2000-01-01 and 2100-01-01")
     return value
 
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_not_blank)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+# Strict numbers: ``true`` is not 1.0 and ``"40.6"`` is not a coordinate. Latitudes stop at
+# ±85.05112878°, the limit of the stores' geospatial index (Web Mercator); China lies
+# between 3° and 54° N.
+MAX_LAT = 85.05112878
+Latitude = Annotated[float, Field(strict=True, ge=-MAX_LAT, le=MAX_LAT,
+                                  description="latitude in degrees (|lat| <= 85.05112878)")]
+Longitude = Annotated[float, Field(strict=True, ge=-180, le=180,
+                                   description="longitude in degrees")]
 
 
 class Strict(BaseModel):
@@ -64,10 +84,10 @@ class Caller(Strict):
 
 
 class DeviceLocation(Strict):
-    lat: float = Field(ge=-90, le=90, description="latitude in degrees")
-    lon: float = Field(ge=-180, le=180, description="longitude in degrees")
+    lat: Latitude
+    lon: Longitude
     crs: Crs = Crs.wgs84
-    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+    accuracy_m: float | None = Field(default=None, strict=True, ge=0, le=100_000)
 
     def model_post_init(self, __context: Any) -> None:
         if math.isnan(self.lat) or math.isnan(self.lon):  # pragma: no cover - allow_inf_nan
@@ -77,8 +97,8 @@ class DeviceLocation(Strict):
 class ActivityPoint(Strict):
     """One point of the author's recent activity, as the forum platform supplies it."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
     crs: Crs = Crs.wgs84
     at: AwareDatetime
 
@@ -242,6 +262,6 @@ class UnitStatusChange(Strict):
 
 
 class Position(Strict):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
     crs: Crs = Crs.wgs84

@@ -40,6 +40,15 @@ def count_reports(service: Service) -> int:
     ({**GOOD, "source_id": "a b c"}, "source_id"),
     ({**GOOD, "priority": "P1"}, "priority"),
     ([GOOD], "body"),
+    # Valid WGS-84 but beyond the stores' geospatial index: refused at the door.
+    ({**GOOD, "location": {"lat": 85.1, "lon": 109.8}}, "location.lat"),
+    # A boolean is not a coordinate (true would read as 1.0 and place a report at sea).
+    ({**GOOD, "location": {"lat": True, "lon": 109.8}}, "location.lat"),
+    ({**GOOD, "location": {"lat": 40.6, "lon": 109.8, "accuracy_m": True}},
+     "location.accuracy_m"),
+    # Dates a report cannot truthfully carry (and that overflow in UTC).
+    ({**GOOD, "occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+    ({**GOOD, "occurred_at": "9999-12-31T23:59:59-12:00"}, "occurred_at"),
 ])
 def test_invalid_reports_are_rejected_with_the_field_named(service: Service, body: object,
                                                            where: str) -> None:
@@ -161,3 +170,25 @@ async def test_bad_websocket_messages_get_errors_not_a_disconnect(service: Servi
         assert json.loads(await ws.recv())["payload"]["ok"] is False
         await ws.send(json.dumps({"type": "launch"}))
         assert "unknown message type" in json.loads(await ws.recv())["payload"]["error"]
+
+
+@pytest.mark.parametrize("query", [
+    "from=0001-01-01T00:00:00%2B14:00", "to=9999-12-31T23:59:59-12:00",
+])
+def test_extreme_dates_in_a_query_are_a_422_and_the_connection_stays(service: Service,
+                                                                      query: str) -> None:
+    with httpx.Client() as client:
+        r = client.get(f"{service.base}/v1/forum/stats?{query}",
+                       headers=service.headers("command"))
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/json") and r.json()["message"]
+        again = client.get(f"{service.base}/v1/precincts", headers=service.headers("command"))
+        assert again.status_code == 200
+
+
+def test_a_missing_person_last_seen_in_year_one_is_a_422(service: Service) -> None:
+    r = httpx.post(f"{service.base}/v1/missing",
+                   json={"person": {"age": 80}, "last_seen": {"at": "0001-01-01T00:00:00+14:00"}},
+                   headers=service.headers("command"))
+    assert r.status_code == 422, r.text
+    assert "last_seen.at" in r.json()["message"]

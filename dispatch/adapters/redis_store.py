@@ -8,6 +8,7 @@ cannot assign twice, and a crash between two writes cannot leave half an inciden
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,7 +22,7 @@ import redis
 from dispatch.adapters import replies
 from dispatch.adapters.redis_keys import Keys
 from dispatch.domain import incident as inc
-from dispatch.domain.errors import Conflict, UnknownIncident
+from dispatch.domain.errors import Conflict, SourceReused, UnknownIncident
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import CloseDeadline, Incident, OpenDeadline, Publish
 
@@ -79,15 +80,20 @@ class RedisStore:
             nothing is written.
         """
         source_id = report.get("source_id")
+        # Idempotency keys are scoped by channel (a forum post id and a call-taker's
+        # record number may coincide); the key remembers the report's fingerprint so that
+        # a different report under a used key is refused instead of swallowed.
+        key = self.keys.idem(f"{report['channel']}:{source_id}") if source_id else None
+        fingerprint = _fingerprint(report)
         while True:
             incident_id = new_incident_id(now)
             event = Event(EventType.REPORT_RECEIVED, incident_id, now, data=dict(report))
             state, effects = inc.create(event)
             batch = _Batch()
             batch.guards.append(["version", self.keys.incident(incident_id), "0"])
-            if source_id:
-                batch.guards.append(["idem", self.keys.idem(source_id)])
-                batch.op("SET", self.keys.idem(source_id), incident_id)
+            if key:
+                batch.guards.append(["idem", key])
+                batch.op("SET", key, f"{incident_id}|{fingerprint}")
             batch.op("XADD", self.keys.reports, "*", "incident_id", incident_id)
             # report.received is on the timeline and the events stream; consoles hear of
             # the incident when it is assigned (a few ms later), with everything known.
@@ -95,7 +101,10 @@ class RedisStore:
             batch.op("HINCRBY", self.keys.metrics, f"reports_received|{report['channel']}", 1)
             result = self._run(batch)
             if result[0] == "exists":
-                existing = self.load(result[1])
+                first, _, seen = str(result[1]).partition("|")
+                if seen and seen != fingerprint:
+                    raise SourceReused(str(source_id), first)
+                existing = self.load(first)
                 return existing.id, existing.received_at, False
             if result[0] == "ok":
                 return incident_id, now, True
@@ -313,6 +322,12 @@ class RedisStore:
     def open_deadlines(self) -> int:
         """How many deadlines are pending."""
         return int(self.r.zcard(self.keys.deadlines))
+
+
+def _fingerprint(report: Mapping[str, Any]) -> str:
+    """A digest of what the reporter said (not of who typed it in)."""
+    said = {k: v for k, v in report.items() if k != "intake_actor"}
+    return hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def summarize(state: Incident) -> dict[str, Any]:

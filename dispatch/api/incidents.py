@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 import geo
@@ -25,15 +25,26 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/v1/reports", status_code=202, response_model=ReportAccepted,
              responses={**_ERRORS, 413: {"description": "body over the limit"},
+                        200: {"description": "a repeat of an accepted report: its current status",
+                              "model": ReportAccepted},
+                        409: {"description": "the source_id names a different report"},
                         422: {"description": "invalid report"}})
-def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep,
-                who: PrincipalDep) -> ReportAccepted:
-    """Accept a report. Answers 202 only after it is durably appended to Redis."""
+def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: PrincipalDep,
+                response: Response) -> ReportAccepted:
+    """Accept a report. Answers 202 only after it is durably appended to Redis.
+
+    A repeat of an accepted report (same channel and ``source_id``, same content) answers
+    200 with the incident's current status; a different report under a used
+    ``source_id`` is a 409 naming the first incident, and nothing is written."""
     require(who, Role.call_taker, Role.command)
     report = body.model_dump(mode="json", exclude_none=True)
     report["intake_actor"] = who.actor
-    incident_id, received_at, _ = store.intake(report, clock.now())
-    return ReportAccepted(id=incident_id, received_at=iso(received_at))
+    incident_id, received_at, created = store.intake(report, clock.now())
+    if created:
+        return ReportAccepted(id=incident_id, received_at=iso(received_at))
+    response.status_code = 200
+    return ReportAccepted(id=incident_id, received_at=iso(received_at),
+                          status=store.load(incident_id).status.value)
 
 
 @router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})

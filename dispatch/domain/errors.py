@@ -8,7 +8,8 @@
      ├── InvalidTransition        the status machine forbids the move (HTTP 409)
      ├── NotAssigned              an ack for an incident that is not assigned to the actor
      ├── Forbidden                the actor's role may not do this (HTTP 403)
-     └── Conflict                 a concurrent writer won; reload and retry
+     ├── Conflict                 a concurrent writer won; reload and retry
+     └── SourceReused             an idempotency key already names a different report (409)
 """
 
 from __future__ import annotations
@@ -57,3 +58,12 @@ class Forbidden(DispatchError):
 
 class Conflict(DispatchError):
     """Another writer changed the incident first; the caller reloads and retries."""
+
+
+class SourceReused(DispatchError):
+    """A ``source_id`` already accepted with a different report: nothing was written."""
+
+    def __init__(self, source_id: str, incident_id: str) -> None:
+        super().__init__(f"source_id {source_id!r} was already used for a different report "
+                         f"(incident {incident_id}); use a new source_id for a new report")
+        self.incident_id = incident_id

@@ -47,12 +47,14 @@ def reply(svc: Service, post_id: str, text: str = "您好，已收到，正在�
 
 def test_a_post_is_a_report_and_reposting_it_changes_nothing(svc: Service) -> None:
     post_id = f"dup-{uuid.uuid4().hex[:8]}"
-    first = svc.post_report({"channel": "forum", "text": CONSULT,
-                             "forum": {"post_id": post_id, "author": "网友乙"}})
-    again = svc.post_report({"channel": "forum", "text": CONSULT + "（重发）",
-                             "forum": {"post_id": post_id, "author": "网友乙"}})
-    assert first.status_code == again.status_code == 202
+    post = {"channel": "forum", "text": CONSULT, "forum": {"post_id": post_id, "author": "网友乙"}}
+    first = svc.post_report(post)
+    again = svc.post_report(post)
+    assert first.status_code == 202 and again.status_code == 200
     assert first.json()["id"] == again.json()["id"]
+    # The platform sending another text under the same post id is refused, not swallowed.
+    edited = svc.post_report({**post, "text": CONSULT + "（重发）"})
+    assert edited.status_code == 409 and edited.json()["incident_id"] == first.json()["id"]
     wait_until(lambda: svc.get(f"/v1/forum/posts/{post_id}").status_code == 200, 10,
                what="the post to open")
     incident = svc.incident(first.json()["id"])

@@ -127,12 +127,29 @@ async def test_unacknowledged_assignment_escalates_to_the_command_feed(service: 
 
 def test_same_source_id_returns_the_same_incident(service: Service) -> None:
     source = f"call-{uuid.uuid4().hex}"
-    a = service.post_report(knife_report(source_id=source)).json()
-    b = service.post_report(knife_report(source_id=source)).json()
-    assert a["id"] == b["id"]
+    report = knife_report(source_id=source)
+    first = service.post_report(report)
+    assert first.status_code == 202
+    a = first.json()
     service.wait_status(a["id"], "assigned", "acknowledged")
+    again = service.post_report(report)
+    assert again.status_code == 200, again.text  # a repeat: the current status, not a 202
+    b = again.json()
+    assert a["id"] == b["id"] and b["status"] in ("assigned", "acknowledged")
     timeline = service.incident(a["id"])["timeline"]
     assert types(timeline).count("report.received") == 1
+
+
+def test_a_different_report_under_a_used_source_id_is_a_409(service: Service) -> None:
+    source = f"call-{uuid.uuid4().hex}"
+    a = service.post_report(knife_report(source_id=source)).json()
+    other = service.post_report(knife_report(1, source_id=source))
+    assert other.status_code == 409, other.text
+    assert other.json()["incident_id"] == a["id"] and a["id"] in other.json()["message"]
+    # The same key on another channel is another report.
+    forum = service.post_report({"channel": "transfer_12345", "text": KINDS[1],
+                                 "source_id": source})
+    assert forum.status_code == 202 and forum.json()["id"] != a["id"]
 
 
 def test_incidents_list_filters(service: Service) -> None:

@@ -177,13 +177,20 @@ class ConsoleSession:
 
     async def _receive(self) -> None:
         while True:
-            raw = await self.ws.receive_text()
+            frame = await self.ws.receive()
+            if frame["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(frame.get("code", 1000))
+            raw = frame.get("text")
+            if raw is None:  # a binary frame: the protocol is JSON text
+                await self.send("error", {"error": "bad message: send JSON text frames"})
+                continue
             try:
                 message = json.loads(raw)
                 if not isinstance(message, dict):
                     raise ValueError("a message is a JSON object")
-            except ValueError as exc:
-                await self.send("error", {"error": f"bad message: {exc}"})
+            except (ValueError, RecursionError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                await self.send("error", {"error": f"bad message: {reason}"})
                 continue
             kind = message.get("type")
             if kind == "ack":
@@ -209,6 +216,13 @@ class ConsoleSession:
         await self.send("ack_result", {"ok": True, "incident_id": incident_id})
 
 
+_MAX_ID_PART = 2**64 - 1  # a Redis stream id is two unsigned 64-bit numbers
+
+
 def valid_since(since: str | None) -> bool:
-    """True if ``since`` looks like a Redis stream id (or is absent)."""
-    return since is None or bool(_SINCE.match(since))
+    """True if ``since`` is a Redis stream id the store can read from (or is absent)."""
+    if since is None:
+        return True
+    if not _SINCE.match(since):
+        return False
+    return all(int(part) <= _MAX_ID_PART for part in since.split("-"))

@@ -114,6 +114,7 @@ PRECINCT = "150203001"
     ("/v1/consoles/999999999/ws", "command", 4404),
     ("/v1/consoles/<script>/ws", "command", 4404),
     ("/v1/consoles/command/ws?since=yesterday", "command", 4400),
+    ("/v1/consoles/command/ws?since=99999999999999999999-0", "command", 4400),  # > 2**64
     ("/v1/consoles/command/ws", None, 4401),
     ("/v1/consoles/command/ws", "forged", 4401),
     ("/v1/consoles/command/ws", "precinct", 4403),
@@ -170,6 +171,13 @@ async def test_bad_websocket_messages_get_errors_not_a_disconnect(service: Servi
         assert json.loads(await ws.recv())["payload"]["ok"] is False
         await ws.send(json.dumps({"type": "launch"}))
         assert "unknown message type" in json.loads(await ws.recv())["payload"]["error"]
+        # Hostile frames: deep nesting and binary get an error, and the console stays.
+        await ws.send("[" * 100_000 + "]" * 100_000)
+        assert "bad message" in json.loads(await ws.recv())["payload"]["error"]
+        await ws.send(b"\x00\x01binary")
+        assert "JSON text" in json.loads(await ws.recv())["payload"]["error"]
+        await ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(await ws.recv())["type"] == "pong"
 
 
 @pytest.mark.parametrize("query", [

@@ -132,7 +132,12 @@ def _token(args: argparse.Namespace) -> int:
             print(f"unknown precinct {args.precinct!r} (see GET /v1/precincts)", file=sys.stderr)
             return 2
     try:
-        token = auth.issue(settings_mod.load().secret.value, auth.Role(args.role),
+        secret = settings_mod.existing_secret()
+    except settings_mod.ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        token = auth.issue(secret.value, auth.Role(args.role),
                            name=args.name, precinct=args.precinct,
                            ttl=timedelta(hours=args.ttl_h))
     except ValueError as exc:

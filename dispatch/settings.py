@@ -91,6 +91,24 @@ class Settings:
         return self.ack_timeouts.get(priority)
 
 
+def existing_secret(env: Mapping[str, str] | None = None) -> Secret:
+    """The running deployment's signing key, never a new one (for tools beside a service).
+
+    Raises:
+        ConfigError: neither ``DISPATCH_SECRET`` nor ``$DISPATCH_VAR/secret`` exists; the
+            message names the file looked for.
+    """
+    env = os.environ if env is None else env
+    if env.get("DISPATCH_SECRET"):
+        return Secret(env["DISPATCH_SECRET"])
+    path = Path(env.get("DISPATCH_VAR", "var")).resolve() / "secret"
+    if path.exists():
+        return Secret(path.read_text(encoding="utf-8").strip())
+    raise ConfigError(f"no signing key: DISPATCH_SECRET is not set and {path} does not exist "
+                      "(run this from the folder `make run` was started in, or set "
+                      "DISPATCH_VAR or DISPATCH_SECRET)")
+
+
 def _secret(env: Mapping[str, str], var_dir: Path) -> Secret:
     raw = env.get("DISPATCH_SECRET")
     if raw:

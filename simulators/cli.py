@@ -44,7 +44,8 @@ def add_subcommands(sub: Any) -> None:
                      help="precinct consoles to play: all, a number N, or ids a,b,c")
     rep.add_argument("--token", help="a command or admin token used for everything")
     rep.add_argument("--secret-from-env", action="store_true",
-                     help="sign tokens with DISPATCH_SECRET from the environment")
+                     help="sign tokens with the running service's key: DISPATCH_SECRET, "
+                     "else $DISPATCH_VAR/secret (var/secret, as `make run` writes it)")
     rep.add_argument("--seed", type=int, default=7, help="seed of the officers' delays")
     rep.add_argument("--settle", type=float, default=10.0,
                      help="seconds to wait for the last assignments (default 10)")
@@ -91,9 +92,14 @@ def _replay(args: argparse.Namespace) -> int:
 
     from simulators.replay import Replay, Tokens, read_stream
 
-    secret = os.environ.get("DISPATCH_SECRET") if args.secret_from_env else None
-    if args.secret_from_env and not secret:
-        raise SimulatorError("--secret-from-env: DISPATCH_SECRET is not set")
+    secret = None
+    if args.secret_from_env:
+        from dispatch.settings import ConfigError, existing_secret
+
+        try:  # DISPATCH_SECRET, or the key `make run` wrote into $DISPATCH_VAR/secret
+            secret = existing_secret().value
+        except ConfigError as exc:
+            raise SimulatorError(f"--secret-from-env: {exc}") from None
     tokens = Tokens(token=args.token, secret=secret)
     lines = read_stream(args.stream)
     with Progress(transient=True) as bar:

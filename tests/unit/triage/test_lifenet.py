@@ -102,3 +102,14 @@ def test_the_net_is_data_and_bad_data_is_refused() -> None:
     with pytest.raises(ArtifactError):
         build_net({"concepts": {}, "danger": [{"kind": "k", "level": "P9",
                                                "category": "assistance"}]})
+
+
+def test_the_kept_blind_batch_is_never_in_the_corpus() -> None:
+    import json
+    from importlib import resources
+
+    from triage.train import load_corpus
+
+    kept = resources.files("triage.data").joinpath("blind_k1.jsonl").read_text(encoding="utf-8")
+    texts = {json.loads(line)["text"] for line in kept.splitlines() if line.strip()}
+    assert texts and not texts & {e.text for e in load_corpus()}

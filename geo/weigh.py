@@ -1,0 +1,235 @@
+"""Weigh the whole string: is the place Baotou, or a named place elsewhere in China?
+
+Two scans feed one decision: the Baotou gazetteer (districts and their colloquial
+forms, towns, communities, places, roads) and the national index (every province,
+prefecture, county and township). Each match becomes a *slot* of weighted readings,
+each reading an NBS code (Baotou's own readings are codes under 1502). Where a match
+of one scan lies strictly inside a longer match of the other, the longer one is the
+reading (磴口村 is a Baotou committee, not 磴口县).
+
+Slots that follow each other with at most a joining character between them form a
+*segment*: one address such as 湖北省武汉市青山区红卫路. Within a segment a code's
+support is the sum, over its slots, of the best reading that lies on the code's line
+(an ancestor or a descendant). Baotou's support is that of 1502; the best foreign code
+is the one with the highest support (deeper codes first, then municipalities and
+capitals). A segment is foreign when that support beats Baotou's, is at least
+:data:`DECISIVE`, and is either one line or strong enough (:data:`DECISIVE_SPREAD`)
+to stand against namesakes — so 武汉青山区幸福路 is in Wuhan, 青山区幸福路 in
+Baotou, 青山区红卫路街道 in Wuhan, 金山镇 alone in Baotou (with its namesakes said).
+
+Across segments a Baotou unit named on its own still wins (呼和浩特来的车在昆区撞人了 is
+in 昆区, with a warning), as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.gazetteer import Match
+from geo.national import MUNICIPALITIES, Chain, National, NMatch
+
+BAOTOU = "1502"
+DECISIVE = 2.5  # a foreign reading needs at least a township name or a 3-character stem
+DECISIVE_SPREAD = 4.0  # ... and a county name or more when it names several places
+STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewhere
+_JOINERS = "的市省区县旗镇乡·-_"
+_MAX_ALTERNATIVES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One code a slot can mean, with its weight and a label for ``matched``."""
+
+    code: str
+    weight: float
+    label: str
+
+
+@dataclass(slots=True)
+class Slot:
+    """Overlapping matches of both scans: alternative readings of one stretch of text."""
+
+    start: int
+    end: int
+    form: str
+    readings: list[Reading]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the string says about where the place is."""
+
+    foreign: bool
+    code: str | None = None  # the foreign unit
+    chain: Chain | None = None
+    support: float = 0.0
+    alternatives: tuple[str, ...] = ()  # other foreign readings with the same support
+    labels: tuple[str, ...] = ()  # the foreign evidence, for ``matched``
+    other_place: str | None = None  # a place elsewhere named beside a Baotou one
+    namesakes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (form, places elsewhere)
+
+
+def _baotou_weight(m: Match) -> list[Reading]:
+    out = []
+    for e in m.entries:
+        form = m.form
+        if e.kind == "city":
+            codes, w = [BAOTOU], 6.0
+        elif e.kind == "district":
+            codes = [e.district or BAOTOU]
+            w = 4.0 if len(form) >= 3 or form.endswith(("区", "旗", "县")) else 3.0
+        elif e.kind in ("town", "community", "hint") and e.town:
+            codes = [e.town]
+            if e.kind == "town":
+                w = 3.0 if form.startswith(e.name) else (2.5 if len(form) >= 3 else 1.5)
+            else:
+                w = 3.0 if len(form) >= 4 else 2.0
+        elif e.kind in ("poi", "hint"):
+            codes, w = list(e.districts) or [BAOTOU], 4.0 if e.kind == "poi" else 3.0
+        elif e.kind in ("landmark", "community"):
+            codes, w = list(e.districts) or [BAOTOU], 2.0
+        elif e.kind == "road":
+            codes, w = list(e.districts) or [BAOTOU], 1.0
+        else:  # the gazetteer's own out-of-area names: the national index speaks for them
+            continue
+        out += [Reading(c, w, f"{e.kind}:{e.name}") for c in codes]
+    return out
+
+
+def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
+    spans: list[tuple[int, int, str, list[Reading]]] = []
+    for m in baotou:
+        rs = _baotou_weight(m)
+        if rs and not any(n.start <= m.start and m.end <= n.end and
+                          (n.end - n.start) > (m.end - m.start) for n in nat):
+            spans.append((m.start, m.end, m.form, rs))
+    for n in nat:
+        if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
+               and _baotou_weight(m) for m in baotou):
+            continue
+        spans.append((n.start, n.end, n.form,
+                      [Reading(r.unit.code, r.weight, f"{r.unit.level}:{r.unit.name}")
+                       for r in n.readings]))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    slots: list[Slot] = []
+    for start, end, form, rs in spans:
+        if slots and start < slots[-1].end:  # overlap: alternatives of one stretch
+            last = slots[-1]
+            last.end = max(last.end, end)
+            last.readings.extend(rs)
+        else:
+            slots.append(Slot(start, end, form, list(rs)))
+    return slots
+
+
+def _segments(text: str, slots: list[Slot]) -> list[list[Slot]]:
+    segs: list[list[Slot]] = []
+    for s in slots:
+        if segs:
+            gap = text[segs[-1][-1].end:s.start]
+            if len(gap) <= 1 and all(ch in _JOINERS for ch in gap):
+                segs[-1].append(s)
+                continue
+        segs.append([s])
+    return segs
+
+
+def _related(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def _slot_support(slot: Slot, code: str) -> tuple[float, Reading | None]:
+    best: tuple[float, Reading | None] = (0.0, None)
+    for r in slot.readings:
+        if r.weight > best[0] and _related(r.code, code):
+            best = (r.weight, r)
+    return best
+
+
+def _support(seg: list[Slot], code: str) -> float:
+    return sum(_slot_support(s, code)[0] for s in seg)
+
+
+def _prominence(code: str) -> int:
+    if code[:2] in MUNICIPALITIES:
+        return 2
+    return 1 if len(code) >= 4 and code[2:4] == "01" else 0
+
+
+def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
+    """Baotou's support and the foreign candidates, best first."""
+    baotou = _support(seg, BAOTOU)
+    candidates: set[str] = set()
+    for s in seg:
+        for r in s.readings:
+            if r.code.startswith(BAOTOU):
+                continue
+            for k in (2, 4, 6, 9):
+                if len(r.code) >= k and not BAOTOU.startswith(r.code[:k]):
+                    candidates.add(r.code[:k])
+    scored = sorted(((_support(seg, c), c) for c in candidates),
+                    key=lambda t: (-t[0], -len(t[1]), -_prominence(t[1]), t[1]))
+    return baotou, scored
+
+
+def _lines(top: list[str]) -> list[str]:
+    """The distinct lines among equally supported codes (deepest representative each)."""
+    out: list[str] = []
+    for c in sorted(top, key=len, reverse=True):
+        if not any(o.startswith(c) for o in out):
+            out.append(c)
+    return out
+
+
+def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: National) -> Verdict:
+    """Decide Baotou or elsewhere for the whole string (see the module rules)."""
+    slots = _slots(baotou, nat_matches)
+    if not slots:
+        return Verdict(False)
+    foreign: list[tuple[float, str, list[str], list[Slot]]] = []
+    strong_baotou = False
+    namesakes: list[tuple[str, tuple[str, ...]]] = []
+    for seg in _segments(text, slots):
+        b, scored = _weigh_segment(seg)
+        best = scored[0][0] if scored else 0.0
+        if scored and best > b and best >= DECISIVE:
+            top = [c for s, c in scored if s == best]
+            lines = _lines(top)
+            spread = len({c[:4] for c in lines}) > 1
+            if not spread or best >= DECISIVE_SPREAD:
+                ordered = sorted(lines, key=lambda c: (-len(c), -_prominence(c), c))
+                foreign.append((best, ordered[0], ordered[1:], seg))
+                continue
+        if b >= STRONG_BAOTOU:
+            strong_baotou = True
+        if b > 0:
+            namesakes += _namesakes(seg, nat)
+    if not foreign:
+        return Verdict(False, namesakes=tuple(namesakes))
+    best, code, others, seg = max(foreign, key=lambda f: f[0])
+    chain = nat.chain(code)
+    if strong_baotou:
+        return Verdict(False, other_place=chain.label(), namesakes=tuple(namesakes))
+    labels = []
+    for s in seg:
+        _, r = _slot_support(s, code)
+        if r is not None:
+            labels.append(r.label)
+    alternatives = tuple(nat.chain(c).label() for c in others[:_MAX_ALTERNATIVES])
+    return Verdict(True, code, chain, best, alternatives, tuple(dict.fromkeys(labels)))
+
+
+def _namesakes(seg: list[Slot], nat: National) -> list[tuple[str, tuple[str, ...]]]:
+    """Forms read in Baotou that name places elsewhere just as strongly (青山区, 金山镇)."""
+    out = []
+    for s in seg:
+        own = max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
+        if own <= 0:
+            continue
+        away = [r.code for r in s.readings
+                if not r.code.startswith(BAOTOU) and r.weight >= own and len(r.code) >= 6]
+        if away:
+            places = tuple(nat.chain(c).label() for c in sorted(away)[:_MAX_ALTERNATIVES])
+            more = ("…",) if len(away) > _MAX_ALTERNATIVES else ()
+            out.append((s.form, places + more))
+    return out

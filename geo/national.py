@@ -14,8 +14,9 @@ township name       3 / 2   树林召镇 / 树林召 (stem of 3+ characters; 1.5
                             like a road, 红卫路)
 ==================  ======  =====================================================
 
-Two-character stems count only where a place name can start (see ``scan``) and never
-as the head of a road name (长春路, 大同街): many roads are named after cities.
+Two-character stems count only where a place name can start (see ``scan``), and no
+short form counts as the head of a road name (长春路, 乌兰察布东路, 大同街): many roads
+are named after cities.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ from geo.settings import get_settings
 
 PLACE_LEAD = "在到去从回住于是自，,。:：、 ；;（("
 ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同", "桥")
+_ON_THE_STREET = ("上", "边", "头", "里", "口")  # 托县街上: in 托县, not a street named 托县
+
+
+def _road_follows(text: str, j: int) -> bool:
+    """A road name continues at ``j`` (东路, 大街, 路 …), not "on the street" (街上)."""
+    for head in ("东路", "西路", "南路", "北路", "中路", "大街", "大道", "胡同", "路", "街", "道",
+                 "巷", "桥"):
+        if text.startswith(head, j):
+            return not text.startswith(_ON_THE_STREET, j + len(head)) or len(head) > 1
+    return False
+
+
 MUNICIPALITIES = ("11", "12", "31", "50")
 _LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}
 
@@ -62,6 +75,7 @@ class Reading:
     unit: Unit
     weight: float
     stem: bool  # a generated short form: position rules apply when it has two characters
+    short: bool = False  # any form but the official name (stem or curated short form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +125,10 @@ class National:
                 hit = self.forms.get(form)
                 if hit is None:
                     continue
+                if _road_follows(text, i + length):  # 长春路, 乌兰察布东路: a road
+                    hit = tuple(r for r in hit if not r.short)
+                    if not hit:
+                        continue
                 if length == 2:
                     hit = self._two_char(text, i, hit, out)
                     if not hit:
@@ -125,8 +143,6 @@ class National:
     @staticmethod
     def _two_char(text: str, i: int, hit: tuple[Reading, ...], before: list[NMatch]) \
             -> tuple[Reading, ...]:
-        if text[i + 2:i + 4].startswith(ROAD_HEADS):  # 长春路, 大同街: a road, not the city
-            return ()
         at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i)
         return hit if at_start else tuple(r for r in hit if not r.stem)
 
@@ -172,7 +188,7 @@ def national() -> National:
     def add(form: str, unit: Unit, weight: float, stem: bool) -> None:
         lst = forms.setdefault(form, [])
         if not any(r.unit is unit for r in lst):
-            lst.append(Reading(unit, weight, stem))
+            lst.append(Reading(unit, weight, stem, short=form != unit.name))
 
     for code, name, lat, lon, radius, _ in doc["units"]:
         unit = Unit(code, name, (lat, lon), radius)

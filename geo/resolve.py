@@ -183,9 +183,11 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     chosen, penalty = _read_matches(matches, named, gaz, warnings)
     if verdict.other_place:
         warnings.append(f"text also names {verdict.other_place} outside Baotou; placed in Baotou")
+    namesakes: tuple[str, ...] = ()
     if not any(e.kind == "city" for e in chosen):
         for form, places in verdict.namesakes:
             warnings.append(f"{form} also exists in {', '.join(places)}; assumed Baotou")
+            namesakes += tuple(p for p in places if p != "…")
     if not chosen:
         reason = "no known place, district or city in the text"
         if addr.roads or addr.landmark:
@@ -222,7 +224,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
                     district=district,
                     town=best.town if best.kind in ("town", "community", "hint") else None,
                     city=BAOTOU, province=INNER_MONGOLIA, matched=_labels(chosen),
-                    warnings=tuple(dict.fromkeys(warnings)), level=level)
+                    warnings=tuple(dict.fromkeys(warnings)), level=level,
+                    alternatives=namesakes)
 
 
 def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,

@@ -18,7 +18,8 @@ to stand against namesakes — so 武汉青山区幸福路 is in Wuhan, 青山�
 Baotou, 青山区红卫路街道 in Wuhan, 金山镇 alone in Baotou (with its namesakes said).
 
 Across segments a Baotou unit named on its own still wins (呼和浩特来的车在昆区撞人了 is
-in 昆区, with a warning), as before.
+in 昆区, with a warning), as before — unless the words around it make it only where
+someone comes from (包头人在武汉青山区被打, 从包头到了呼市) while the place elsewhere is not.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ DECISIVE_SPREAD = 4.0  # ... and a county name or more when it names several pla
 STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewhere
 _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
+_ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
+_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +154,22 @@ def _support(seg: list[Slot], code: str) -> float:
 
 
 def _prominence(code: str) -> int:
+    """Tie-break between namesakes: Inner Mongolia, then municipalities, then capitals."""
+    if code[:2] == "15":
+        return 3
     if code[:2] in MUNICIPALITIES:
         return 2
     return 1 if len(code) >= 4 and code[2:4] == "01" else 0
+
+
+def _role(text: str, seg: list[Slot]) -> str:
+    """``origin`` when the words around the segment make it where someone or something
+    comes from (从包头…, 包头人, 呼和浩特来的车), ``place`` otherwise."""
+    before = text[max(0, seg[0].start - 3):seg[0].start]
+    after = text[seg[-1].end:seg[-1].end + 2]
+    if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
+        return "origin"
+    return "place"
 
 
 def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
@@ -186,8 +202,8 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     slots = _slots(baotou, nat_matches)
     if not slots:
         return Verdict(False)
-    foreign: list[tuple[float, str, list[str], list[Slot]]] = []
-    strong_baotou = False
+    foreign: list[tuple[float, str, list[str], list[Slot], str]] = []
+    baotou_roles: set[str] = set()
     namesakes: list[tuple[str, tuple[str, ...]]] = []
     for seg in _segments(text, slots):
         b, scored = _weigh_segment(seg)
@@ -198,17 +214,23 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
             spread = len({c[:4] for c in lines}) > 1
             if not spread or best >= DECISIVE_SPREAD:
                 ordered = sorted(lines, key=lambda c: (-len(c), -_prominence(c), c))
-                foreign.append((best, ordered[0], ordered[1:], seg))
+                foreign.append((best, ordered[0], ordered[1:], seg, _role(text, seg)))
                 continue
         if b >= STRONG_BAOTOU:
-            strong_baotou = True
-        if b > 0:
+            baotou_roles.add(_role(text, seg))
+        if b > 0 and best >= b:  # a tie: nothing in the segment tells the namesakes apart
             namesakes += _namesakes(seg, nat)
     if not foreign:
         return Verdict(False, namesakes=tuple(namesakes))
-    best, code, others, seg = max(foreign, key=lambda f: f[0])
+    places = [f for f in foreign if f[4] == "place"] or foreign
+    best, code, others, seg, role = max(places, key=lambda f: f[0])
+    for f in places:  # 呼和浩特…现在在赛罕区: a deeper unit on the same line, said apart
+        if f[1].startswith(code) and len(f[1]) > len(code):
+            code, others = f[1], f[2]
     chain = nat.chain(code)
-    if strong_baotou:
+    # A Baotou unit named on its own wins, unless it is only where someone comes from
+    # (包头人在武汉青山区被打) and the place elsewhere is not.
+    if "place" in baotou_roles or (baotou_roles and role == "origin"):
         return Verdict(False, other_place=chain.label(), namesakes=tuple(namesakes))
     labels = []
     for s in seg:

@@ -8,10 +8,10 @@ form                weight  examples
 ==================  ======  =====================================================
 prefecture name     6 / 5   呼和浩特市 / 呼和浩特, 延边 (stem)
 province name       5 / 4   湖北省 / 湖北, 内蒙
-county name         4 / 3   托克托县 / 托克托 (stem of 3+ characters; 2 -> 2)
+county name         4 / 3   托克托县 / 托克托, 神木 (stem)
 curated short form  4 / 5   托县, 伊旗, 乌前旗 (county); 呼市, 锡盟 (prefecture)
-township name       3 / 2   树林召镇 / 树林召 (stem of 3+ characters; 1.5 if it ends
-                            like a road, 红卫路)
+township name       3 / 2   树林召镇 / 薛家湾 (stem of 3+ characters; 2.5 when no other
+                            unit has that form, 1.5 if it ends like a road, 红卫路)
 ==================  ======  =====================================================
 
 Two-character stems count only where a place name can start (see ``scan``), and no
@@ -50,6 +50,9 @@ def _road_follows(text: str, j: int) -> bool:
 
 
 MUNICIPALITIES = ("11", "12", "31", "50")
+UNIQUE_TOWN_STEM = 2.5
+# After a two-character county stem, what may follow for it to stand alone (到神木了).
+_FOLLOW = "的了这那人来去住县城市区附近一带呢吗啊呀，,。!！?？、 ;；:："
 _LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}
 
 
@@ -140,11 +143,21 @@ class National:
                 i += 1
         return out
 
-    @staticmethod
-    def _two_char(text: str, i: int, hit: tuple[Reading, ...], before: list[NMatch]) \
+    def _two_char(self, text: str, i: int, hit: tuple[Reading, ...], before: list[NMatch]) \
             -> tuple[Reading, ...]:
+        """Two-character stems need a place start; a county's must also stand alone
+        (神木 in 到神木了, not 富阳 in 富阳小区): such stems are often words."""
         at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i)
-        return hit if at_start else tuple(r for r in hit if not r.stem)
+        if not at_start:
+            return tuple(r for r in hit if not r.stem)
+        if self._stands_alone(text, i + 2):
+            return hit
+        return tuple(r for r in hit if not (r.stem and r.unit.level in ("county", "town")))
+
+    def _stands_alone(self, text: str, j: int) -> bool:
+        if j >= len(text) or text[j] in _FOLLOW or not "\u4e00" <= text[j] <= "\u9fff":
+            return True
+        return any(text[j:j + k] in self.forms for k in self.lengths.get(text[j], ()) if k > 1)
 
     def chain(self, code: str) -> Chain:
         """Province, prefecture, county and township names of ``code``."""
@@ -168,7 +181,7 @@ def _weight(level: str, stem: bool, form: str) -> float:
     if level == "province":
         return 4.0 if stem else 5.0
     if level == "county":
-        return (3.0 if len(form) >= 3 else 2.0) if stem else 4.0
+        return 3.0 if stem else 4.0
     if stem:
         return 1.5 if form.endswith(ROAD_HEADS) else 2.0
     return 3.0
@@ -187,8 +200,12 @@ def national() -> National:
 
     def add(form: str, unit: Unit, weight: float, stem: bool) -> None:
         lst = forms.setdefault(form, [])
-        if not any(r.unit is unit for r in lst):
-            lst.append(Reading(unit, weight, stem, short=form != unit.name))
+        for k, r in enumerate(lst):
+            if r.unit is unit:
+                if weight > r.weight:  # a curated short form outranks the same stem
+                    lst[k] = Reading(unit, weight, stem, short=form != unit.name)
+                return
+        lst.append(Reading(unit, weight, stem, short=form != unit.name))
 
     for code, name, lat, lon, radius, _ in doc["units"]:
         unit = Unit(code, name, (lat, lon), radius)
@@ -212,6 +229,9 @@ def national() -> National:
     for form, code in doc["short_forms"]:
         unit = units[code]
         add(form, unit, 5.0 if unit.level == "city" else 4.0, False)
+    for form, rs in forms.items():  # a township stem that names one place only says more
+        if len(rs) == 1 and rs[0].stem and rs[0].unit.level == "town" and rs[0].weight == 2.0:
+            rs[0] = Reading(rs[0].unit, UNIQUE_TOWN_STEM, True, short=True)
     by_first: dict[str, set[int]] = {}
     for form in forms:
         by_first.setdefault(form[0], set()).add(len(form))

@@ -8,9 +8,11 @@ of one scan lies strictly inside a longer match of the other, the longer one is 
 reading (磴口村 is a Baotou committee, not 磴口县).
 
 Slots that follow each other with at most a joining character between them form a
-*segment*: one address such as 湖北省武汉市青山区红卫路. Within a segment a code's
-support is the sum, over its slots, of the best reading that lies on the code's line
-(an ancestor or a descendant). Baotou's support is that of 1502; the best foreign code
+*segment*: one address such as 湖北省武汉市青山区红卫路. Within a segment a unit's
+support is the sum, over its slots, of the best reading that is the unit or one of its
+parents; Baotou's support is that of any Baotou reading per slot. A name that Baotou
+itself has (the same stretch of text) counts no more elsewhere than in Baotou: it is a
+namesake, and only the rest of the string can tell them apart. The best foreign unit
 is the one with the highest support (deeper codes first, then municipalities and
 capitals). A segment is foreign when that support beats Baotou's, is at least
 :data:`DECISIVE`, and is either one line or strong enough (:data:`DECISIVE_SPREAD`)
@@ -101,17 +103,21 @@ def _baotou_weight(m: Match) -> list[Reading]:
 
 def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
     spans: list[tuple[int, int, str, list[Reading]]] = []
+    own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
     for m in baotou:
         rs = _baotou_weight(m)
         if rs and not any(n.start <= m.start and m.end <= n.end and
                           (n.end - n.start) > (m.end - m.start) for n in nat):
             spans.append((m.start, m.end, m.form, rs))
+            own[(m.start, m.end)] = max(r.weight for r in rs)
     for n in nat:
         if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
                and _baotou_weight(m) for m in baotou):
             continue
+        cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
         spans.append((n.start, n.end, n.form,
-                      [Reading(r.unit.code, r.weight, f"{r.unit.level}:{r.unit.name}")
+                      [Reading(r.unit.code, r.weight if cap is None or r.unit.code.startswith(
+                          BAOTOU) else min(r.weight, cap), f"{r.unit.level}:{r.unit.name}")
                        for r in n.readings]))
     spans.sort(key=lambda s: (s[0], -s[1]))
     slots: list[Slot] = []
@@ -137,20 +143,23 @@ def _segments(text: str, slots: list[Slot]) -> list[list[Slot]]:
     return segs
 
 
-def _related(a: str, b: str) -> bool:
-    return a.startswith(b) or b.startswith(a)
-
-
 def _slot_support(slot: Slot, code: str) -> tuple[float, Reading | None]:
+    """The best reading of a slot that is ``code`` or one of its parents."""
     best: tuple[float, Reading | None] = (0.0, None)
     for r in slot.readings:
-        if r.weight > best[0] and _related(r.code, code):
+        if r.weight > best[0] and code.startswith(r.code):
             best = (r.weight, r)
     return best
 
 
 def _support(seg: list[Slot], code: str) -> float:
     return sum(_slot_support(s, code)[0] for s in seg)
+
+
+def _baotou_support(seg: list[Slot]) -> float:
+    """Baotou is one region: any Baotou reading of a slot counts for it."""
+    return sum(max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
+               for s in seg)
 
 
 def _prominence(code: str) -> int:
@@ -174,15 +183,11 @@ def _role(text: str, seg: list[Slot]) -> str:
 
 def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
     """Baotou's support and the foreign candidates, best first."""
-    baotou = _support(seg, BAOTOU)
-    candidates: set[str] = set()
-    for s in seg:
-        for r in s.readings:
-            if r.code.startswith(BAOTOU):
-                continue
-            for k in (2, 4, 6, 9):
-                if len(r.code) >= k and not BAOTOU.startswith(r.code[:k]):
-                    candidates.add(r.code[:k])
+    baotou = _baotou_support(seg)
+    # A candidate is a unit some slot reads; its support comes from it and its parents
+    # (湖北省 + 武汉 + 青山区 for 420107), never from siblings elsewhere in its province.
+    candidates = {r.code for s in seg for r in s.readings
+                  if not r.code.startswith(BAOTOU) and not BAOTOU.startswith(r.code)}
     scored = sorted(((_support(seg, c), c) for c in candidates),
                     key=lambda t: (-t[0], -len(t[1]), -_prominence(t[1]), t[1]))
     return baotou, scored

@@ -25,7 +25,6 @@ from geo.crs import distance_m
 from geo.model import Location
 from geo.wire import locate_record
 
-
 _SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|自治县|自治旗|"
                      r"街道办事处|办事处|街道|地区|省|市|盟|区|县|旗|镇|乡|苏木)$")
 
@@ -206,8 +205,8 @@ def render(summary: dict[str, Any]) -> str:
         f"lines                      {s['lines']}",
         f"district accuracy          {pct(s['district_accuracy'])} (n={s['district_n']})",
         f"precinct accuracy          {pct(s['precinct_accuracy'])} (n={s['precinct_n']})",
-        f"median error               {s['median_error_m']} m (n={s['error_n']}, "
-        f"unplaced {s['unplaced_with_gold_point']})",
+        (f"median error               {s['median_error_m']} m (n={s['error_n']}, "
+         f"unplaced {s['unplaced_with_gold_point']})"),
         f"p90 error                  {s['p90_error_m']} m",
         f"out-of-area recall         {pct(s['out_of_area_recall'])} (n={s['out_of_area_n']})",
         f"Baotou called out of area  {s['baotou_called_out_of_area']} of {s['in_area_n']}",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import shapely
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -175,11 +175,14 @@ EVAL_DIR = Path(__file__).resolve().parent / "data" / "eval"
 
 
 def write_devset(seed: int = 20261126) -> list[Path]:
-    """Write ``dev_generated.jsonl`` and ``dev.jsonl`` (generated + hand-written)."""
+    """Write ``dev_generated.jsonl`` and ``dev.jsonl`` (generated + hand-written + the
+    independently written batches ``blind_*.jsonl``, once their first run is recorded)."""
     generated = [json.dumps(line, ensure_ascii=False, sort_keys=True) for line in generate(seed)]
     gen_path = EVAL_DIR / "dev_generated.jsonl"
     gen_path.write_text("\n".join(generated) + "\n", encoding="utf-8")
     hand = (EVAL_DIR / "dev_handwritten.jsonl").read_text(encoding="utf-8").strip().splitlines()
+    for batch in sorted(EVAL_DIR.glob("blind_*.jsonl")):
+        hand += [x for x in batch.read_text(encoding="utf-8").splitlines() if x.strip()]
     dev_path = EVAL_DIR / "dev.jsonl"
     dev_path.write_text("\n".join(generated + hand) + "\n", encoding="utf-8")
     return [gen_path, dev_path]

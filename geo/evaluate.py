@@ -97,7 +97,7 @@ class Score:
         if gold_out:
             self.out_of_area.append(loc.in_jurisdiction is False)
             self._judge("out_of_area", loc.in_jurisdiction is False, gold, True,
-                        loc.in_jurisdiction)
+                        {True: "in Baotou", None: "not placed"}.get(loc.in_jurisdiction))
             self._named(gold, loc)
         else:
             self.in_area += 1

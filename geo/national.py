@@ -136,12 +136,33 @@ class National:
                     hit = self._two_char(text, i, hit, out)
                     if not hit:
                         continue
+                split = self._city_then_county(text, i, form, hit)
+                if split is not None:  # 青岛市南区: 青岛 + 市南区, not 青岛市 + 南区
+                    out.append(split)
+                    i = split.end
+                    break
                 out.append(NMatch(i, i + length, form, hit))
                 i += length
                 break
             else:
                 i += 1
         return out
+
+    def _city_then_county(self, text: str, i: int, form: str, hit: tuple[Reading, ...]) \
+            -> NMatch | None:
+        """When the 市 of "X市" also starts a county of X (青岛市南区, 市中区), read X + that."""
+        if not form.endswith("市") or len(form) < 3:
+            return None
+        cities = [r.unit.code for r in hit if r.unit.level == "city"]
+        stem = self.forms.get(form[:-1])
+        j = i + len(form) - 1
+        if not cities or stem is None:
+            return None
+        for k in self.lengths.get("市", ()):
+            nxt = self.forms.get(text[j:j + k]) if k > 1 else None
+            if nxt and any(r.unit.code.startswith(c) for r in nxt for c in cities):
+                return NMatch(i, j, form[:-1], stem)
+        return None
 
     def _two_char(self, text: str, i: int, hit: tuple[Reading, ...], before: list[NMatch]) \
             -> tuple[Reading, ...]:

@@ -195,6 +195,15 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
             reason = f"road or landmark not in the offline gazetteer: {unknown}"
         return Estimate(None, None, 0.0, warnings=tuple(warnings), reason=reason)
     best = min(chosen, key=lambda e: e.rank)
+    if best.kind == "hint" and best.town:
+        # 五当召镇，五当召景区门口: the town the caller names outranks where a source puts
+        # the landmark (a hint has no point of its own).
+        named_town = next((e for e in chosen if e.kind == "town" and e.town != best.town
+                           and e.name in addr.text and e.district == best.district), None)
+        if named_town is not None:
+            warnings.append(f"{best.name} is documented in another town; the text names "
+                            f"{named_town.name}")
+            best = named_town
     if best.kind == "road" and best.point is None:
         town = _town_named_after(best, named, gaz)
         if town is not None:

@@ -21,7 +21,8 @@ Baotou, 青山区红卫路街道 in Wuhan, 金山镇 alone in Baotou (with its n
 
 Across segments a Baotou unit named on its own still wins (呼和浩特来的车在昆区撞人了 is
 in 昆区, with a warning), as before — unless the words around it make it only where
-someone comes from (包头人在武汉青山区被打, 从包头到了呼市) while the place elsewhere is not.
+someone comes from (包头人在武汉青山区被打, 从包头到了呼市), a reference point (离包头不远)
+or deny it (不是土右，是土左) while the place elsewhere is not.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
+_DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
+_REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +175,14 @@ def _prominence(code: str) -> int:
 
 
 def _role(text: str, seg: list[Slot]) -> str:
-    """``origin`` when the words around the segment make it where someone or something
-    comes from (从包头…, 包头人, 呼和浩特来的车), ``place`` otherwise."""
+    """What the words around a segment make of it: ``denied`` (不是土右), ``reference``
+    (离包头不远), ``origin`` (从包头…, 包头人, 呼和浩特来的车) or the ``place`` itself."""
     before = text[max(0, seg[0].start - 3):seg[0].start]
     after = text[seg[-1].end:seg[-1].end + 2]
+    if before.endswith(_DENIED_BEFORE):
+        return "denied"
+    if before.endswith(_REFERENCE_BEFORE):
+        return "reference"
     if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
         return "origin"
     return "place"
@@ -233,9 +240,10 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
         if f[1].startswith(code) and len(f[1]) > len(code):
             code, others = f[1], f[2]
     chain = nat.chain(code)
-    # A Baotou unit named on its own wins, unless it is only where someone comes from
-    # (包头人在武汉青山区被打) and the place elsewhere is not.
-    if "place" in baotou_roles or (baotou_roles and role == "origin"):
+    # A Baotou unit named on its own wins, unless it is only where someone comes from,
+    # a reference point or denied (包头人在武汉青山区被打, 离包头就隔一条黄河, 不是土右) and
+    # the place elsewhere is not.
+    if "place" in baotou_roles or (baotou_roles and role != "place"):
         return Verdict(False, other_place=chain.label(), namesakes=tuple(namesakes))
     labels = []
     for s in seg:

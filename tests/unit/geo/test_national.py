@@ -83,6 +83,10 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("辽宁省丹东市元宝区金山镇", "丹东市", "元宝区"),
     ("到神木了", "榆林市", "神木市"),
     ("包头人在武汉青山区被打", "武汉市", "青山区"),  # where someone comes from is not where
+    ("在土左旗，不是土右", "呼和浩特市", "土默特左旗"),  # a Baotou name that is denied
+    ("在达旗，离包头不远", "鄂尔多斯市", "达拉特旗"),     # Baotou as a reference point
+    ("济南市市中区", "济南市", "市中区"),
+    ("青岛市北区", "青岛市", "市北区"),               # the 市 of 青岛市 starts the county
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -128,3 +132,9 @@ def test_out_of_area_output_carries_county() -> None:
     assert out["in_jurisdiction"] is False and out["out_of_area"] is True
     assert (out["province"], out["city"], out["county"], out["county_code"]) == \
         ("内蒙古自治区", "呼和浩特市", "托克托县", "150122")
+
+
+def test_the_town_named_outranks_where_a_source_puts_a_landmark() -> None:
+    loc = geo.locate("石拐五当召镇，五当召景区门口")
+    assert loc.precinct == "150205101" and any("documented" in w for w in loc.warnings)
+    assert geo.locate("五当召景区").precinct == "150205202"  # alone, the source decides

@@ -207,7 +207,9 @@ def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings:
                         est.city, est.province, (), matched, tuple(warnings), est.reason,
                         est.county, est.county_code, est.alternatives)
     lat, lon = est.point
-    if source in ("address", "text", "region_hint"):
+    if est.out_of_area:  # named elsewhere: only whether its anchor falls inside matters
+        j = _judge_gazetteer_point(lat, lon, 0.0, None)
+    elif source in ("address", "text", "region_hint"):
         j = _judge_gazetteer_point(lat, lon, est.radius_m or 0.0, est.town)  # finite set: cache
     else:
         j = judge(lat, lon, est.radius_m or 0.0, est.town)

@@ -128,7 +128,7 @@ class National:
                 hit = self.forms.get(form)
                 if hit is None:
                     continue
-                if _road_follows(text, i + length):  # 长春路, 乌兰察布东路: a road
+                if any(r.short for r in hit) and _road_follows(text, i + length):  # 长春路: a road
                     hit = tuple(r for r in hit if not r.short)
                     if not hit:
                         continue

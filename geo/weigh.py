@@ -107,15 +107,15 @@ def _baotou_weight(m: Match) -> list[Reading]:
 def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
     spans: list[tuple[int, int, str, list[Reading]]] = []
     own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
-    for m in baotou:
-        rs = _baotou_weight(m)
-        if rs and not any(n.start <= m.start and m.end <= n.end and
-                          (n.end - n.start) > (m.end - m.start) for n in nat):
+    weighed = [(m, rs) for m in baotou if (rs := _baotou_weight(m))]
+    for m, rs in weighed:
+        if not any(n.start <= m.start and m.end <= n.end and
+                   (n.end - n.start) > (m.end - m.start) for n in nat):
             spans.append((m.start, m.end, m.form, rs))
             own[(m.start, m.end)] = max(r.weight for r in rs)
     for n in nat:
         if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
-               and _baotou_weight(m) for m in baotou):
+               for m, _ in weighed):
             continue
         cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
         spans.append((n.start, n.end, n.form,

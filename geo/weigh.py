@@ -27,6 +27,7 @@ or deny it (不是土右，是土左) while the place elsewhere is not.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geo.gazetteer import Match
@@ -104,10 +105,30 @@ def _baotou_weight(m: Match) -> list[Reading]:
     return out
 
 
+# Readings per matched form, computed once: the key keeps its entries alive, so an id is
+# never reused while it is in the memo.
+_MEMO: dict[tuple[int, str], tuple[object, list[Reading]]] = {}
+
+
+def _memo(key_obj: object, form: str, make: Callable[[], list[Reading]]) -> list[Reading]:
+    key = (id(key_obj), form)
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not key_obj:
+        hit = (key_obj, make())
+        _MEMO[key] = hit
+    return hit[1]
+
+
+def _national_readings(n: NMatch) -> list[Reading]:
+    return [Reading(r.unit.code, r.weight, f"{r.unit.level}:{r.unit.name}")
+            for r in n.readings]
+
+
 def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
     spans: list[tuple[int, int, str, list[Reading]]] = []
     own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
-    weighed = [(m, rs) for m in baotou if (rs := _baotou_weight(m))]
+    weighed = [(m, rs) for m in baotou
+               if (rs := _memo(m.entries, m.form, lambda m=m: _baotou_weight(m)))]
     for m, rs in weighed:
         if not any(n.start <= m.start and m.end <= n.end and
                    (n.end - n.start) > (m.end - m.start) for n in nat):
@@ -117,11 +138,12 @@ def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
         if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
                for m, _ in weighed):
             continue
+        rs = _memo(n.readings, n.form, lambda n=n: _national_readings(n))
         cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
-        spans.append((n.start, n.end, n.form,
-                      [Reading(r.unit.code, r.weight if cap is None or r.unit.code.startswith(
-                          BAOTOU) else min(r.weight, cap), f"{r.unit.level}:{r.unit.name}")
-                       for r in n.readings]))
+        if cap is not None:
+            rs = [r if r.code.startswith(BAOTOU) or r.weight <= cap
+                  else Reading(r.code, cap, r.label) for r in rs]
+        spans.append((n.start, n.end, n.form, rs))
     spans.sort(key=lambda s: (s[0], -s[1]))
     slots: list[Slot] = []
     for start, end, form, rs in spans:
@@ -155,8 +177,21 @@ def _slot_support(slot: Slot, code: str) -> tuple[float, Reading | None]:
     return best
 
 
-def _support(seg: list[Slot], code: str) -> float:
-    return sum(_slot_support(s, code)[0] for s in seg)
+def _best_by_code(slot: Slot) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in slot.readings:
+        if r.weight > out.get(r.code, 0.0):
+            out[r.code] = r.weight
+    return out
+
+
+def _support(tables: list[dict[str, float]], code: str) -> float:
+    """Sum over slots of the best reading that is ``code`` or a parent (2/4/6 digits)."""
+    total = 0.0
+    for t in tables:
+        total += max(t.get(code, 0.0), t.get(code[:2], 0.0), t.get(code[:4], 0.0),
+                     t.get(code[:6], 0.0))
+    return total
 
 
 def _baotou_support(seg: list[Slot]) -> float:
@@ -195,7 +230,8 @@ def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
     # (湖北省 + 武汉 + 青山区 for 420107), never from siblings elsewhere in its province.
     candidates = {r.code for s in seg for r in s.readings
                   if not r.code.startswith(BAOTOU) and not BAOTOU.startswith(r.code)}
-    scored = sorted(((_support(seg, c), c) for c in candidates),
+    tables = [_best_by_code(s) for s in seg]
+    scored = sorted(((_support(tables, c), c) for c in candidates),
                     key=lambda t: (-t[0], -len(t[1]), -_prominence(t[1]), t[1]))
     return baotou, scored
 

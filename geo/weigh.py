@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from geo.gazetteer import Match
 from geo.national import MUNICIPALITIES, Chain, National, NMatch
@@ -108,13 +109,15 @@ def _baotou_weight(m: Match) -> list[Reading]:
 # Readings per matched form, computed once: the key keeps its entries alive, so an id is
 # never reused while it is in the memo.
 _MEMO: dict[tuple[int, str], tuple[object, list[Reading]]] = {}
+T = TypeVar("T")
 
 
-def _memo(key_obj: object, form: str, make: Callable[[], list[Reading]]) -> list[Reading]:
+def _memo(key_obj: object, form: str, make: Callable[[T], list[Reading]], arg: T) \
+        -> list[Reading]:
     key = (id(key_obj), form)
     hit = _MEMO.get(key)
     if hit is None or hit[0] is not key_obj:
-        hit = (key_obj, make())
+        hit = (key_obj, make(arg))
         _MEMO[key] = hit
     return hit[1]
 
@@ -128,7 +131,7 @@ def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
     spans: list[tuple[int, int, str, list[Reading]]] = []
     own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
     weighed = [(m, rs) for m in baotou
-               if (rs := _memo(m.entries, m.form, lambda m=m: _baotou_weight(m)))]
+               if (rs := _memo(m.entries, m.form, _baotou_weight, m))]
     for m, rs in weighed:
         if not any(n.start <= m.start and m.end <= n.end and
                    (n.end - n.start) > (m.end - m.start) for n in nat):
@@ -138,7 +141,7 @@ def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
         if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
                for m, _ in weighed):
             continue
-        rs = _memo(n.readings, n.form, lambda n=n: _national_readings(n))
+        rs = _memo(n.readings, n.form, _national_readings, n)
         cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
         if cap is not None:
             rs = [r if r.code.startswith(BAOTOU) or r.weight <= cap

@@ -1,6 +1,7 @@
 """Geo benchmark: address locates/s and point-in-precinct lookups/s, each with a baseline.
 
-Run: ``python bench/geo.py [--points 100000] [--repeat 3] [--simulated]``. Prints figures and ratios;
+Run: ``python bench/geo.py [--points 100000] [--repeat 3] [--simulated]``. Prints figures and ratios
+(and the load time and memory of the national index, which every text locate uses);
 not part of the test suite. Baselines run in the same process on the same inputs:
 
 * addresses: ``locate()`` (form index, STRtree, cached jurisdiction) against a naive
@@ -64,6 +65,31 @@ def _naive_locate(text: str) -> tuple[str | None, list[tuple[str, float]]]:
     shares = [(it.id, a.geom.intersection(disc).area / disc.area)
               for a, it in zip(layer.areas, items, strict=True)]
     return inside, [s for s in shares if s[1] > 0]
+
+
+def _rss_mb() -> float:
+    import os
+
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def bench_national_memory() -> dict[str, float]:
+    """Load time and resident memory of the national index (loaded after the Baotou layers)."""
+    import gc
+
+    from geo.national import national
+
+    geo.locate(device=geo.DevicePoint(40.65, 109.84))  # Baotou layers first
+    gazetteer()
+    gc.collect()
+    before = _rss_mb()
+    t0 = _clock()
+    index = national()
+    load_s = _clock() - t0
+    gc.collect()
+    return {"load_s": load_s, "rss_mb": _rss_mb() - before, "units": len(index.units),
+            "forms": len(index.forms), "total_rss_mb": _rss_mb()}
 
 
 def bench_addresses(repeat: int) -> dict[str, float]:
@@ -176,6 +202,10 @@ def main() -> None:
     parser.add_argument("--simulated", action="store_true",
                         help="also score locate() on the simulator's reports")
     args = parser.parse_args()
+    m = bench_national_memory()
+    print(f"national index: {m['units']:,.0f} units, {m['forms']:,.0f} forms, loaded in "
+          f"{m['load_s']:.2f} s CPU; +{m['rss_mb']:.0f} MB resident "
+          f"(process {m['total_rss_mb']:.0f} MB with the Baotou layers)")
     if args.simulated:
         simulator_check()
     a = bench_addresses(args.repeat)

@@ -9,6 +9,8 @@ Outputs (all GeoJSON/JSON, WGS-84, coordinates rounded to 6 decimals ≈ 0.1 m):
 * ``outside.geojson`` — out-of-area naming layers: Inner Mongolia's other cities, the
   Suzhou districts (张家港市) and the provinces, simplified.
 * ``gazetteer.json`` — names, aliases and points (see :mod:`geo.gazetteer_build`).
+* ``national.json`` — every NBS 2023 province, prefecture, county and township of China
+  with codes, parents and representative points (see :mod:`geo.national_build`).
 
 The build is deterministic: the same raw files give byte-identical outputs.
 """
@@ -28,6 +30,7 @@ from shapely.ops import unary_union
 
 from geo import seats as seat_rules
 from geo.gazetteer_build import build_gazetteer
+from geo.national_build import build_national
 from geo.sources import read_features, read_places, read_towns, read_villages
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -138,6 +141,7 @@ def build(out_dir: Path = DATA_DIR, simplify_outside: float = 0.005, *,
     gazetteer = build_gazetteer(towns, villages, places, names, seats, town_radius,
                                 district_radius, centers)
     written.append(_write(out_dir, "gazetteer.json", _round_coords(gazetteer)))
+    written.append(_write(out_dir, "national.json", build_national()))
     return written
 
 

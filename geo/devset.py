@@ -32,15 +32,15 @@ PREFIXES = ["", "", "包头市", "内蒙古包头市", "包头", "内蒙古自�
 FRAMES = ["{}", "{}", "{}", "我在{}", "{}有人打架", "报警地点：{}", "{}发生交通事故，有人受伤",
           "在{}这儿，快来人", "{}，孩子走丢了", "地址{}", "{}有人吵架砸东西", "就在{}"]
 SUFFIXES = ["", "", "附近", "对面", "门口", "旁边", "3号楼2单元", "12号", "北侧100米", "一带", "这边"]
-OUTSIDE = [
+OUTSIDE: list[tuple[str, str | None, str | None] | tuple[str, str, str, str]] = [
     ("呼和浩特市新城区中山西路", "呼和浩特市", "内蒙古自治区"), ("呼市赛罕区大学东街", "呼和浩特市", "内蒙古自治区"),
     ("鄂尔多斯市东胜区天骄路", "鄂尔多斯市", "内蒙古自治区"), ("鄂尔多斯康巴什区", "鄂尔多斯市", "内蒙古自治区"),
     ("巴彦淖尔市临河区胜利路", "巴彦淖尔市", "内蒙古自治区"), ("乌兰察布市集宁区", "乌兰察布市", "内蒙古自治区"),
     ("乌海市海勃湾区", "乌海市", "内蒙古自治区"), ("赤峰市红山区", "赤峰市", "内蒙古自治区"),
     ("通辽市科尔沁区", "通辽市", "内蒙古自治区"), ("锡林郭勒盟锡林浩特市", "锡林郭勒盟", "内蒙古自治区"),
     ("阿拉善盟阿拉善左旗", "阿拉善盟", "内蒙古自治区"), ("呼伦贝尔市海拉尔区", "呼伦贝尔市", "内蒙古自治区"),
-    ("江苏省张家港市杨舍镇", "张家港市", "江苏省"), ("张家港市金港镇长山村", "张家港市", "江苏省"),
-    ("江苏张家港市塘桥镇", "张家港市", "江苏省"), ("苏州市姑苏区观前街", "苏州市", "江苏省"),
+    ("江苏省张家港市杨舍镇", "苏州市", "江苏省", "张家港市"), ("张家港市金港镇长山村", "苏州市", "江苏省", "张家港市"),
+    ("江苏张家港市塘桥镇", "苏州市", "江苏省", "张家港市"), ("苏州市姑苏区观前街", "苏州市", "江苏省"),
     ("苏州工业园区星湖街", "苏州市", "江苏省"), ("江苏省苏州市昆山市", "苏州市", "江苏省"),
     ("湖北省武汉市青山区和平大道", "武汉市", "湖北省"), ("武汉市青山区", "武汉市", None),
     ("北京市朝阳区建国路", None, "北京市"), ("上海市浦东新区世纪大道", None, "上海市"),
@@ -111,10 +111,13 @@ def generate(seed: int = 20261126) -> list[dict[str, Any]]:
             line["lat"], line["lon"] = pointed[v.name]
         out.append(line)
     out += _poi_lines(rng, places, by_name, dnames)
-    for text, city, province in OUTSIDE:
+    for text, city, province, *county in OUTSIDE:
         for _ in range(2):
-            out.append({"text": _pick(rng, OUT_FRAMES).format(text), "out_of_area": True,
-                        "city": city, "province": province, "kind": "out_of_area"})
+            line = {"text": _pick(rng, OUT_FRAMES).format(text), "out_of_area": True,
+                    "city": city, "province": province, "kind": "out_of_area"}
+            if county:  # a county-level city: the prefecture is the city (NBS hierarchy)
+                line["county"] = county[0]
+            out.append(line)
     out += _device_lines(rng)
     for i, line in enumerate(out):
         line["id"] = f"gen-{i:03d}"
@@ -172,11 +175,14 @@ EVAL_DIR = Path(__file__).resolve().parent / "data" / "eval"
 
 
 def write_devset(seed: int = 20261126) -> list[Path]:
-    """Write ``dev_generated.jsonl`` and ``dev.jsonl`` (generated + hand-written)."""
+    """Write ``dev_generated.jsonl`` and ``dev.jsonl`` (generated + hand-written + the
+    independently written batches ``blind_*.jsonl``, once their first run is recorded)."""
     generated = [json.dumps(line, ensure_ascii=False, sort_keys=True) for line in generate(seed)]
     gen_path = EVAL_DIR / "dev_generated.jsonl"
     gen_path.write_text("\n".join(generated) + "\n", encoding="utf-8")
     hand = (EVAL_DIR / "dev_handwritten.jsonl").read_text(encoding="utf-8").strip().splitlines()
+    for batch in sorted(EVAL_DIR.glob("blind_*.jsonl")):
+        hand += [x for x in batch.read_text(encoding="utf-8").splitlines() if x.strip()]
     dev_path = EVAL_DIR / "dev.jsonl"
     dev_path.write_text("\n".join(generated + hand) + "\n", encoding="utf-8")
     return [gen_path, dev_path]

@@ -33,7 +33,9 @@ from geo.model import DevicePoint, Location
 
 
 def _address_of(loc: Location) -> str:
-    parts = [loc.province, loc.city, loc.district_name, loc.precinct_name]
+    city = None if loc.city == loc.province else loc.city  # 北京市 once, not twice
+    county = loc.county if loc.in_jurisdiction is False else loc.district_name
+    parts = [loc.province, city, county, loc.precinct_name]
     return "".join(p for p in parts if p)
 
 

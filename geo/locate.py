@@ -28,6 +28,7 @@ from geo.errors import InvalidCoordinates
 from geo.gazetteer import gazetteer
 from geo.jurisdiction import Jurisdiction, judge
 from geo.model import DevicePoint, Location, Precinct, unplaced
+from geo.national import reverse
 from geo.resolve import Estimate, resolve
 from geo.settings import get_settings
 
@@ -203,9 +204,12 @@ def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings:
         -> Location:
     if est.point is None:  # out of area named, but no polygon to put a point in
         return Location(None, None, None, est.confidence, source, None, None, None, None, False,
-                        est.city, est.province, (), matched, tuple(warnings), est.reason)
+                        est.city, est.province, (), matched, tuple(warnings), est.reason,
+                        est.county, est.county_code, est.alternatives)
     lat, lon = est.point
-    if source in ("address", "text", "region_hint"):
+    if est.out_of_area:  # named elsewhere: only whether its anchor falls inside matters
+        j = _judge_gazetteer_point(lat, lon, 0.0, None)
+    elif source in ("address", "text", "region_hint"):
         j = _judge_gazetteer_point(lat, lon, est.radius_m or 0.0, est.town)  # finite set: cache
     else:
         j = judge(lat, lon, est.radius_m or 0.0, est.town)
@@ -214,6 +218,12 @@ def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings:
     in_j = False if est.out_of_area else j.in_jurisdiction
     city = est.city if est.out_of_area else j.city
     province = est.province if est.out_of_area else j.province
+    county, county_code = est.county, est.county_code
+    if not in_j and not est.out_of_area:  # a fix outside Baotou: name it from the polygons
+        named = reverse(lat, lon)
+        if named is not None:
+            city, province = named.city or city, named.province or province
+            county, county_code = named.county, named.county_code
     p = j.precinct if in_j else None
     if in_j and est.district and j.district and est.district != j.district and est.town is None:
         moved = _stated_district(lat, lon, est.radius_m or 0.0, est.district)
@@ -228,6 +238,8 @@ def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings:
         j = Jurisdiction(None, None, None, True, j.city, j.province, ())
         p = None
     district = j.district if in_j else None
+    if in_j:
+        county, county_code = j.district_name, j.district
     coarse = est.town is None and (est.radius_m or 0.0) > _COARSE_RADIUS_M
     if p is not None and coarse and j.candidates and j.candidates[0][1] < 0.5:
         p = None  # a district-level guess: list candidates, do not pretend to know the precinct
@@ -238,4 +250,5 @@ def _to_location(est: Estimate, source: str, matched: tuple[str, ...], warnings:
         in_jurisdiction=in_j, city=city, province=province,
         candidates=j.candidates if in_j else (), matched=matched,
         warnings=tuple(dict.fromkeys(warnings)), reason=est.reason,
+        county=county, county_code=county_code, alternatives=est.alternatives,
     )

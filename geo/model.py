@@ -60,6 +60,10 @@ class Location:
     ``lat``/``lon`` are None when nothing could be placed; ``reason`` then says why.
     ``candidates`` lists ``(precinct id, share)`` when the uncertainty circle crosses a
     precinct boundary: the console shows "boundary: confirm".
+
+    ``county`` and ``county_code`` name the county-level unit (a Baotou district inside
+    the jurisdiction; the national index's county outside it). ``alternatives`` lists
+    the other places an ambiguous text could mean (``吉林省长春市朝阳区``), best first.
     """
 
     lat: float | None
@@ -78,6 +82,9 @@ class Location:
     matched: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     reason: str | None = None
+    county: str | None = None
+    county_code: str | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def is_out_of_area(self) -> bool:
@@ -101,10 +108,13 @@ class Location:
             "out_of_area": self.is_out_of_area,
             "city": self.city,
             "province": self.province,
+            "county": self.county,
+            "county_code": self.county_code,
             "candidates": [[pid, round(share, 3)] for pid, share in self.candidates],
             "matched": list(self.matched),
             "warnings": list(self.warnings),
             "reason": self.reason,
+            "alternatives": list(self.alternatives),
         }
 
 

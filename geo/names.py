@@ -108,3 +108,69 @@ def normalise_jiefang(text: str) -> str:
         return f"{m.group(2) or ''}{chinese_number(n)}号街坊" if 0 < n < 100 else m.group(0)
 
     return _JIEFANG.sub(repl, text)
+
+
+# --- National units (NBS names): the forms a caller uses for them -------------------
+
+# Ethnic-group words that precede 自治州/自治县/自治旗 in official names.
+_ETHNIC: Final = ("蒙古", "朝鲜", "土家", "苗", "藏", "羌", "彝", "布依", "侗", "哈尼", "壮", "傣",
+                  "白", "景颇", "傈僳", "回", "哈萨克", "柯尔克孜", "满", "瑶", "畲", "黎", "仡佬",
+                  "水", "纳西", "拉祜", "佤", "布朗", "普米", "独龙", "怒", "达斡尔", "鄂温克",
+                  "锡伯", "土", "撒拉", "东乡", "保安", "裕固", "仫佬", "毛南", "各", "塔吉克",
+                  "维吾尔", "傈僳族怒", "哈尼族彝")
+_ETHNIC_RE: Final = "(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族"
+_AUTONOMOUS_RE: Final = re.compile(f"^(.+?)(?:{_ETHNIC_RE}|{_ETHNIC_RE[:-1]})*自治(?:州|县|旗)$")
+_ETHNIC_TAIL_RE: Final = re.compile(f"(?:{_ETHNIC_RE})+$")
+_PROVINCE_SUFFIX: Final = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
+_PREFECTURE_SUFFIX: Final = re.compile(r"(市|盟|地区)$")
+_COUNTY_SUFFIX: Final = re.compile(r"(新区|区|县|市)$")
+_NATIONAL_TOWN_SUFFIX: Final = re.compile(r"(街道办事处|街道|办事处|民族乡|镇|乡|苏木)$")
+# A stem that reads as part of a name, not a place (阿拉善左(旗)), or as a common word.
+_BAD_STEM_TAIL: Final = ("左", "右", "前", "中", "后", "郊", "矿", "林")
+_GENERIC_STEMS: Final = frozenset({"城东", "城西", "城南", "城北", "城中", "新城", "老城", "古城",
+                                   "开发", "高新", "经济", "新区", "市中", "郊区", "矿区", "林区",
+                                   "城关", "新华", "和平", "解放", "人民", "长安", "永定"})
+
+
+def province_forms(name: str) -> list[str]:
+    """``河北省`` -> 河北; ``内蒙古自治区`` -> 内蒙古, 内蒙; ``北京市`` -> 北京."""
+    stem = _PROVINCE_SUFFIX.sub("", name)
+    forms = [name, stem] if len(stem) >= 2 else [name]
+    if stem == "内蒙古":
+        forms.append("内蒙")
+    return forms
+
+
+def prefecture_forms(name: str) -> list[str]:
+    """``呼和浩特市`` -> 呼和浩特; ``延边朝鲜族自治州`` -> 延边; ``锡林郭勒盟`` -> 锡林郭勒."""
+    m = _AUTONOMOUS_RE.match(name)
+    stem = m.group(1) if m else _PREFECTURE_SUFFIX.sub("", name)
+    return [name, stem] if len(stem) >= 2 and stem != name and stem not in _GENERIC_STEMS \
+        else [name]
+
+
+def county_forms(name: str) -> list[str]:
+    """``托克托县`` -> 托克托; ``浦东新区`` -> 浦东; ``莫力达瓦达斡尔族自治旗`` -> 莫力达瓦.
+
+    Banners (旗) keep their suffix unless autonomous: 达拉特旗's short form is curated
+    (达旗), and a stem such as 阿拉善左 is not something a caller says.
+    """
+    m = _AUTONOMOUS_RE.match(name)
+    stem = m.group(1).removesuffix("族") if m else \
+        _ETHNIC_TAIL_RE.sub("", _COUNTY_SUFFIX.sub("", name))
+    if len(stem) < 2 or stem == name or stem.endswith(_BAD_STEM_TAIL) or \
+            stem in _GENERIC_STEMS or "开发区" in name or "管理区" in name:
+        return [name]
+    return [name, stem]
+
+
+def national_town_forms(name: str) -> list[str]:
+    """``树林召镇`` -> 树林召; ``红卫路街道`` -> 红卫路街道办事处, 红卫路. Stems shorter
+    than three characters are dropped: across 41,000 townships they are common words."""
+    forms = [name]
+    stem = _NATIONAL_TOWN_SUFFIX.sub("", name)
+    if name.endswith("街道"):
+        forms.append(name + "办事处")
+    if len(stem) >= 3 and stem != name:
+        forms.append(stem)
+    return forms

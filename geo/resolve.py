@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from geo.address import Address
 from geo.gazetteer import Entry, Gazetteer, Match
+from geo.national import National, national
 from geo.seats import HIGH_TECH_HOST, HIGH_TECH_ZONE
+from geo.weigh import Verdict, weigh
 
 BAOTOU = "包头市"
 INNER_MONGOLIA = "内蒙古自治区"
@@ -51,6 +53,9 @@ class Estimate:
     warnings: tuple[str, ...] = ()
     reason: str | None = None
     level: str | None = None  # the gazetteer kind that decided the point
+    county: str | None = None  # out of area: the national index's county-level unit
+    county_code: str | None = None
+    alternatives: tuple[str, ...] = ()
 
 
 def _fits(entry: Entry, named: set[str]) -> bool:
@@ -136,6 +141,29 @@ def _outside(addr: Address, matches: list[Match]) -> Estimate | None:
                     city=city, province=province, matched=matched)
 
 
+_FOREIGN_CONFIDENCE = {"town": 0.85, "county": 0.8, "city": 0.75, "province": 0.7}
+
+
+def _baotou_named(matches: list[Match]) -> bool:
+    return any(e.kind in _OWN_UNITS for m in matches for e in m.entries)
+
+
+def _foreign(verdict: Verdict, nat: National, warnings: list[str]) -> Estimate:
+    """The out-of-area estimate of a place the national index names."""
+    assert verdict.code is not None and verdict.chain is not None
+    unit = nat.units[verdict.code]
+    chain = verdict.chain
+    confidence = _FOREIGN_CONFIDENCE[unit.level]
+    if verdict.alternatives:
+        warnings.append(f"the text names more than one place: took {chain.label()}, "
+                        f"also {', '.join(verdict.alternatives)}")
+        confidence -= 0.2
+    return Estimate(unit.point, unit.radius_m, confidence, out_of_area=True, city=chain.city,
+                    province=chain.province, matched=verdict.labels,
+                    warnings=tuple(warnings), level=unit.level, county=chain.county,
+                    county_code=chain.county_code, alternatives=verdict.alternatives)
+
+
 def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
     """Turn a parsed address into an :class:`Estimate` (never raises)."""
     warnings = ["address truncated to its first 300 characters"] if addr.truncated else []
@@ -143,13 +171,23 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
         return Estimate(None, None, 0.0,
                         reason="no address content (empty, punctuation or symbols)")
     matches = list(addr.matches)
-    away = _outside(addr, matches)
-    if away is not None:
-        return away
+    nat = national()
+    verdict = weigh(addr.text, matches, nat.scan(addr.text), nat)
+    if verdict.foreign:
+        return _foreign(verdict, nat, warnings)
+    if addr.foreign_city and not _baotou_named(matches):
+        away = _outside(addr, matches)  # an "X市" the national index does not know
+        if away is not None:
+            return away
     named = {e.district for m in matches for e in m.entries if e.kind == "district" and e.district}
     chosen, penalty = _read_matches(matches, named, gaz, warnings)
-    if "150204" in named and not any(e.kind == "city" for e in chosen):
-        warnings.append("青山区 also exists in 武汉市; assumed Baotou")
+    if verdict.other_place:
+        warnings.append(f"text also names {verdict.other_place} outside Baotou; placed in Baotou")
+    namesakes: tuple[str, ...] = ()
+    if not any(e.kind == "city" for e in chosen):
+        for form, places in verdict.namesakes:
+            warnings.append(f"{form} also exists in {', '.join(places)}; assumed Baotou")
+            namesakes += tuple(p for p in places if p != "…")
     if not chosen:
         reason = "no known place, district or city in the text"
         if addr.roads or addr.landmark:
@@ -157,6 +195,15 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
             reason = f"road or landmark not in the offline gazetteer: {unknown}"
         return Estimate(None, None, 0.0, warnings=tuple(warnings), reason=reason)
     best = min(chosen, key=lambda e: e.rank)
+    if best.kind == "hint" and best.town:
+        # 五当召镇，五当召景区门口: the town the caller names outranks where a source puts
+        # the landmark (a hint has no point of its own).
+        named_town = next((e for e in chosen if e.kind == "town" and e.town != best.town
+                           and e.name in addr.text and e.district == best.district), None)
+        if named_town is not None:
+            warnings.append(f"{best.name} is documented in another town; the text names "
+                            f"{named_town.name}")
+            best = named_town
     if best.kind == "road" and best.point is None:
         town = _town_named_after(best, named, gaz)
         if town is not None:
@@ -186,7 +233,8 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
                     district=district,
                     town=best.town if best.kind in ("town", "community", "hint") else None,
                     city=BAOTOU, province=INNER_MONGOLIA, matched=_labels(chosen),
-                    warnings=tuple(dict.fromkeys(warnings)), level=level)
+                    warnings=tuple(dict.fromkeys(warnings)), level=level,
+                    alternatives=namesakes)
 
 
 def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,
@@ -203,8 +251,7 @@ def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,
                 entry, fits, ambiguous = _choose(m, named)
         if entry.kind == "outside" or (entry.kind == "province" and
                                         entry.province != INNER_MONGOLIA):
-            warnings.append(f"text also names {entry.name} outside Baotou; placed in Baotou")
-            continue
+            continue  # the national weighing says whether that name counts (weigh.py)
         if entry.kind == "province":
             continue
         if not fits and entry.kind == "community":  # names repeat: the named district wins

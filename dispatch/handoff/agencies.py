@@ -4,8 +4,11 @@ Data, not code: ``dispatch/handoff/data/agencies.json`` (or the file named by
 ``HANDOFF_AGENCIES_PATH``). Each agency covers a region given as any of:
 
 * ``polygon`` — a GeoJSON Polygon/MultiPolygon in WGS-84 (the most specific match wins);
-* ``cities`` — city names as the geo stage reports them (``location.city``);
-* ``provinces`` — province names (``location.province``), the fallback.
+* ``cities`` — city names as the geo stage reports them (``location.city``, or
+  ``location.county`` for a county-level city such as 张家港市, which has its own police);
+* ``provinces`` — province names (``location.province``), the fallback: the built-in
+  file names the police of every province, so any place in China that the geo stage
+  names gets an agency even when its city has no entry.
 
 Webhook URLs and shared secrets are deployment facts: an entry names environment
 variables (``webhook_url_env``, ``secret_env``) or, in a deployment's own file, holds
@@ -96,8 +99,9 @@ class Registry:
         """The police agency responsible for ``location`` (a geo stage result).
 
         Order: the smallest polygon containing the point, then an agency naming the
-        city, then one naming the province. None when nobody covers it: the command
-        centre arranges the hand-over by phone.
+        county (a county-level city), then one naming the city, then one naming the
+        province. None when nobody covers it: the command centre arranges the hand-over
+        by phone.
         """
         police = [a for a in self.agencies if a.kind == POLICE]
         lat, lon = location.get("lat"), location.get("lon")
@@ -109,11 +113,12 @@ class Registry:
             inside = [a for a in police if a.id in shapes and shapes[a.id].covers(point)]
             if inside:
                 return min(inside, key=lambda a: shapes[a.id].area)
-        city = location.get("city")
-        if city:
-            found = next((a for a in police if city in a.cities), None)
-            if found:
-                return found
+        for key in ("county", "city"):
+            name = location.get(key)
+            if name:
+                found = next((a for a in police if name in a.cities), None)
+                if found:
+                    return found
         province = location.get("province")
         if province:
             return next((a for a in police if province in a.provinces), None)

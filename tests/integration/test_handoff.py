@@ -77,7 +77,7 @@ async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
     incident = svc.incident(incident_id)
     located = next(e["payload"] for e in incident["timeline"] if e["type"] == "incident.located")
     assert located["in_jurisdiction"] is False and located["source"] == "activity"
-    assert located["city"] == "张家港市" and located["province"] == "江苏省"
+    assert located["county"] == "张家港市" and located["province"] == "江苏省"
     assert 300 <= located["radius_m"] <= 5000
     assert "out_of_area" in incident["flags"]
 

@@ -39,3 +39,24 @@ def test_empty_file() -> None:
     s = evaluate([]).summary()
     assert s["lines"] == 0 and s["district_accuracy"] is None and s["median_error_m"] is None
     assert "n/a" in render(s)
+
+
+def test_scores_out_of_area_names_and_baotou_towns() -> None:
+    score = evaluate(_lines(
+        {"id": 1, "text": "托县双河镇", "out_of_area": True, "province": "内蒙古",
+         "city": "呼和浩特市", "county": "托克托县", "county_code": "150122", "kind": "short"},
+        {"id": 2, "text": "武汉青山区", "out_of_area": True, "province": "湖北省",
+         "city": "武汉市", "county": "洪山区", "kind": "same_name"},
+        {"id": 3, "text": "土右旗萨拉齐镇", "district": "土默特右旗", "town": "萨拉齐",
+         "kind": "baotou"},
+        {"id": 4, "text": "土右旗萨拉齐镇", "district": "150221", "town": "150221105",
+         "kind": "baotou"},
+    ))
+    s = score.summary()
+    f = s["fields"]
+    assert f["province"]["accuracy"] == 1.0 and f["city"]["accuracy"] == 1.0
+    assert f["county"]["accuracy"] == 0.5 and f["county"]["by_kind"]["short"]["accuracy"] == 1.0
+    assert f["town"]["accuracy"] == 0.5 and s["district_accuracy"] == 1.0
+    assert f["baotou_kept_in_area"]["accuracy"] == 1.0
+    assert {m["id"] for m in score.misses} == {2, 4}
+    assert "county (out of area)" in render(s)

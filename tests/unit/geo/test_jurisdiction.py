@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import shapely
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,17 +28,18 @@ def test_interior_point_has_no_candidates() -> None:
     assert geo.locate(device=DevicePoint(*seat, accuracy_m=50)).candidates == ()
 
 
-@pytest.mark.parametrize("lat,lon,city,province", [
-    (39.8, 109.99, "鄂尔多斯市", "内蒙古自治区"),   # across the Yellow River
-    (40.82, 111.67, "呼和浩特市", "内蒙古自治区"),
-    (31.87, 120.55, "张家港市", "江苏省"),
-    (30.59, 114.30, None, "湖北省"),
+@pytest.mark.parametrize("lat,lon,city,province,county", [
+    (39.8, 109.99, "鄂尔多斯市", "内蒙古自治区", "东胜区"),   # across the Yellow River
+    (40.82, 111.67, "呼和浩特市", "内蒙古自治区", "新城区"),
+    (31.87, 120.55, "苏州市", "江苏省", "张家港市"),
+    (30.59, 114.30, "武汉市", "湖北省", "江岸区"),
 ])
-def test_out_of_area_points_are_named(lat: float, lon: float, city: str | None,
-                                      province: str) -> None:
+def test_out_of_area_points_are_named(lat: float, lon: float, city: str, province: str,
+                                      county: str) -> None:
     loc = geo.locate(device=DevicePoint(lat, lon, accuracy_m=10))
     assert loc.in_jurisdiction is False and loc.precinct is None and loc.district is None
-    assert loc.city == city and loc.province == province
+    assert (loc.city, loc.province, loc.county) == (city, province, county)
+    assert loc.county_code is not None and loc.county_code[:2] in ("15", "32", "42")
 
 
 def test_point_abroad_has_no_names() -> None:

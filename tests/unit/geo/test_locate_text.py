@@ -65,12 +65,12 @@ def test_short_town_alias_yields_to_county() -> None:
 
 
 @pytest.mark.parametrize("text,city,province", [
-    ("江苏省张家港市杨舍镇", "张家港市", "江苏省"),
+    ("江苏省张家港市杨舍镇", "苏州市", "江苏省"),  # the county-level city is the county
     ("呼和浩特市新城区", "呼和浩特市", "内蒙古自治区"),
     ("达拉特旗树林召镇", "鄂尔多斯市", "内蒙古自治区"),
     ("武汉市青山区和平大道", "武汉市", "湖北省"),
     ("报警人称在西安市雁塔区被骗", "西安市", "陕西省"),
-    ("报警人称在延安市宝塔区被骗", "延安市", None),  # not in the offline lists: named only
+    ("报警人称在延安市宝塔区被骗", "延安市", "陕西省"),  # from the national index
     ("武汉青山区", "武汉市", "湖北省"),
     ("北京", "北京市", "北京市"),
 ])

@@ -39,19 +39,41 @@ def test_urls_and_secrets_come_from_the_environment() -> None:
 
 @pytest.mark.parametrize(("location", "expected"), [
     ({"lat": 31.87, "lon": 120.55, "city": "张家港市", "province": "江苏省"}, "police.zhangjiagang"),
+    ({"lat": 31.87, "lon": 120.55, "city": "苏州市", "county": "张家港市", "province": "江苏省"},
+     "police.zhangjiagang"),  # the county-level city has its own police
     ({"lat": 31.30, "lon": 120.62, "city": "苏州市", "province": "江苏省"}, "police.suzhou"),
     ({"lat": 32.05, "lon": 118.80, "city": None, "province": "江苏省"}, "police.jiangsu"),
     ({"lat": 34.26, "lon": 108.94, "city": None, "province": "陕西省"}, "police.xian"),
     ({"lat": None, "lon": None, "city": "呼和浩特市", "province": "内蒙古自治区"}, "police.hohhot"),
     ({"lat": 49.2, "lon": 119.7, "city": "呼伦贝尔市", "province": "内蒙古自治区"}, "police.nmg"),
     ({"lat": 39.9, "lon": 116.4, "city": None, "province": "北京市"}, "police.beijing"),
-    ({"lat": 23.1, "lon": 113.3, "city": None, "province": "广东省"}, None),
+    ({"lat": 23.1, "lon": 113.3, "city": None, "province": "广东省"}, "police.guangdong"),
+    ({"lat": None, "lon": None, "city": None, "province": "台湾省"}, None),
     ({}, None),
 ])
 def test_choose_polygon_then_city_then_province(location: dict[str, object],
                                                 expected: str | None) -> None:
     found = parse_registry(BUILT_IN, {}).choose(location)
     assert (found.id if found else None) == expected
+
+
+def test_every_city_and_county_the_geo_stage_can_name_gets_an_agency() -> None:
+    from geo.national import national
+
+    reg = parse_registry(BUILT_IN, {})
+    index = national()
+    checked = 0
+    for unit in index.units.values():
+        if unit.level not in ("city", "county"):
+            continue
+        chain = index.chain(unit.code)
+        found = reg.choose({"province": chain.province, "city": chain.city,
+                            "county": chain.county})
+        assert found is not None, chain.label()
+        if not (set(found.cities) & {chain.city, chain.county}):
+            assert chain.province in found.provinces  # the province's police, as fallback
+        checked += 1
+    assert checked > 3_000
 
 
 def test_the_smallest_polygon_wins() -> None:

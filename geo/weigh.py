@@ -1,0 +1,309 @@
+"""Weigh the whole string: is the place Baotou, or a named place elsewhere in China?
+
+Two scans feed one decision: the Baotou gazetteer (districts and their colloquial
+forms, towns, communities, places, roads) and the national index (every province,
+prefecture, county and township). Each match becomes a *slot* of weighted readings,
+each reading an NBS code (Baotou's own readings are codes under 1502). Where a match
+of one scan lies strictly inside a longer match of the other, the longer one is the
+reading (磴口村 is a Baotou committee, not 磴口县).
+
+Slots that follow each other with at most a joining character between them form a
+*segment*: one address such as 湖北省武汉市青山区红卫路. Within a segment a unit's
+support is the sum, over its slots, of the best reading that is the unit or one of its
+parents; Baotou's support is that of any Baotou reading per slot. A name that Baotou
+itself has (the same stretch of text) counts no more elsewhere than in Baotou: it is a
+namesake, and only the rest of the string can tell them apart. The best foreign unit
+is the one with the highest support (deeper codes first, then municipalities and
+capitals). A segment is foreign when that support beats Baotou's, is at least
+:data:`DECISIVE`, and is either one line or strong enough (:data:`DECISIVE_SPREAD`)
+to stand against namesakes — so 武汉青山区幸福路 is in Wuhan, 青山区幸福路 in
+Baotou, 青山区红卫路街道 in Wuhan, 金山镇 alone in Baotou (with its namesakes said).
+
+Across segments a Baotou unit named on its own still wins (呼和浩特来的车在昆区撞人了 is
+in 昆区, with a warning), as before — unless the words around it make it only where
+someone comes from (包头人在武汉青山区被打, 从包头到了呼市), a reference point (离包头不远)
+or deny it (不是土右，是土左) while the place elsewhere is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from geo.gazetteer import Match
+from geo.national import MUNICIPALITIES, Chain, National, NMatch
+
+BAOTOU = "1502"
+DECISIVE = 2.5  # a foreign reading needs at least a township name or a 3-character stem
+DECISIVE_SPREAD = 4.0  # ... and a county name or more when it names several places
+STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewhere
+_JOINERS = "的市省区县旗镇乡·-_"
+_MAX_ALTERNATIVES = 4
+_ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
+_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
+_DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
+_REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One code a slot can mean, with its weight and a label for ``matched``."""
+
+    code: str
+    weight: float
+    label: str
+
+
+@dataclass(slots=True)
+class Slot:
+    """Overlapping matches of both scans: alternative readings of one stretch of text."""
+
+    start: int
+    end: int
+    form: str
+    readings: list[Reading]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the string says about where the place is."""
+
+    foreign: bool
+    code: str | None = None  # the foreign unit
+    chain: Chain | None = None
+    support: float = 0.0
+    alternatives: tuple[str, ...] = ()  # other foreign readings with the same support
+    labels: tuple[str, ...] = ()  # the foreign evidence, for ``matched``
+    other_place: str | None = None  # a place elsewhere named beside a Baotou one
+    namesakes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (form, places elsewhere)
+
+
+def _baotou_weight(m: Match) -> list[Reading]:
+    out = []
+    for e in m.entries:
+        form = m.form
+        if e.kind == "city":
+            codes, w = [BAOTOU], 6.0
+        elif e.kind == "district":
+            codes = [e.district or BAOTOU]
+            w = 4.0 if len(form) >= 3 or form.endswith(("区", "旗", "县")) else 3.0
+        elif e.kind in ("town", "community", "hint") and e.town:
+            codes = [e.town]
+            if e.kind == "town":
+                w = 3.0 if form.startswith(e.name) else (2.5 if len(form) >= 3 else 1.5)
+            else:
+                w = 3.0 if len(form) >= 4 else 2.0
+        elif e.kind in ("poi", "hint"):
+            codes, w = list(e.districts) or [BAOTOU], 4.0 if e.kind == "poi" else 3.0
+        elif e.kind in ("landmark", "community"):
+            codes, w = list(e.districts) or [BAOTOU], 2.0
+        elif e.kind == "road":
+            codes, w = list(e.districts) or [BAOTOU], 1.0
+        else:  # the gazetteer's own out-of-area names: the national index speaks for them
+            continue
+        out += [Reading(c, w, f"{e.kind}:{e.name}") for c in codes]
+    return out
+
+
+# Readings per matched form, computed once: the key keeps its entries alive, so an id is
+# never reused while it is in the memo.
+_MEMO: dict[tuple[int, str], tuple[object, list[Reading]]] = {}
+T = TypeVar("T")
+
+
+def _memo(key_obj: object, form: str, make: Callable[[T], list[Reading]], arg: T) \
+        -> list[Reading]:
+    key = (id(key_obj), form)
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not key_obj:
+        hit = (key_obj, make(arg))
+        _MEMO[key] = hit
+    return hit[1]
+
+
+def _national_readings(n: NMatch) -> list[Reading]:
+    return [Reading(r.unit.code, r.weight, f"{r.unit.level}:{r.unit.name}")
+            for r in n.readings]
+
+
+def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
+    spans: list[tuple[int, int, str, list[Reading]]] = []
+    own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
+    weighed = [(m, rs) for m in baotou
+               if (rs := _memo(m.entries, m.form, _baotou_weight, m))]
+    for m, rs in weighed:
+        if not any(n.start <= m.start and m.end <= n.end and
+                   (n.end - n.start) > (m.end - m.start) for n in nat):
+            spans.append((m.start, m.end, m.form, rs))
+            own[(m.start, m.end)] = max(r.weight for r in rs)
+    for n in nat:
+        if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
+               for m, _ in weighed):
+            continue
+        rs = _memo(n.readings, n.form, _national_readings, n)
+        cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
+        if cap is not None:
+            rs = [r if r.code.startswith(BAOTOU) or r.weight <= cap
+                  else Reading(r.code, cap, r.label) for r in rs]
+        spans.append((n.start, n.end, n.form, rs))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    slots: list[Slot] = []
+    for start, end, form, rs in spans:
+        if slots and start < slots[-1].end:  # overlap: alternatives of one stretch
+            last = slots[-1]
+            last.end = max(last.end, end)
+            last.readings.extend(rs)
+        else:
+            slots.append(Slot(start, end, form, list(rs)))
+    return slots
+
+
+def _segments(text: str, slots: list[Slot]) -> list[list[Slot]]:
+    segs: list[list[Slot]] = []
+    for s in slots:
+        if segs:
+            gap = text[segs[-1][-1].end:s.start]
+            if len(gap) <= 1 and all(ch in _JOINERS for ch in gap):
+                segs[-1].append(s)
+                continue
+        segs.append([s])
+    return segs
+
+
+def _slot_support(slot: Slot, code: str) -> tuple[float, Reading | None]:
+    """The best reading of a slot that is ``code`` or one of its parents."""
+    best: tuple[float, Reading | None] = (0.0, None)
+    for r in slot.readings:
+        if r.weight > best[0] and code.startswith(r.code):
+            best = (r.weight, r)
+    return best
+
+
+def _best_by_code(slot: Slot) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in slot.readings:
+        if r.weight > out.get(r.code, 0.0):
+            out[r.code] = r.weight
+    return out
+
+
+def _support(tables: list[dict[str, float]], code: str) -> float:
+    """Sum over slots of the best reading that is ``code`` or a parent (2/4/6 digits)."""
+    total = 0.0
+    for t in tables:
+        total += max(t.get(code, 0.0), t.get(code[:2], 0.0), t.get(code[:4], 0.0),
+                     t.get(code[:6], 0.0))
+    return total
+
+
+def _baotou_support(seg: list[Slot]) -> float:
+    """Baotou is one region: any Baotou reading of a slot counts for it."""
+    return sum(max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
+               for s in seg)
+
+
+def _prominence(code: str) -> int:
+    """Tie-break between namesakes: Inner Mongolia, then municipalities, then capitals."""
+    if code[:2] == "15":
+        return 3
+    if code[:2] in MUNICIPALITIES:
+        return 2
+    return 1 if len(code) >= 4 and code[2:4] == "01" else 0
+
+
+def _role(text: str, seg: list[Slot]) -> str:
+    """What the words around a segment make of it: ``denied`` (不是土右), ``reference``
+    (离包头不远), ``origin`` (从包头…, 包头人, 呼和浩特来的车) or the ``place`` itself."""
+    before = text[max(0, seg[0].start - 3):seg[0].start]
+    after = text[seg[-1].end:seg[-1].end + 2]
+    if before.endswith(_DENIED_BEFORE):
+        return "denied"
+    if before.endswith(_REFERENCE_BEFORE):
+        return "reference"
+    if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
+        return "origin"
+    return "place"
+
+
+def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
+    """Baotou's support and the foreign candidates, best first."""
+    baotou = _baotou_support(seg)
+    # A candidate is a unit some slot reads; its support comes from it and its parents
+    # (湖北省 + 武汉 + 青山区 for 420107), never from siblings elsewhere in its province.
+    candidates = {r.code for s in seg for r in s.readings
+                  if not r.code.startswith(BAOTOU) and not BAOTOU.startswith(r.code)}
+    tables = [_best_by_code(s) for s in seg]
+    scored = sorted(((_support(tables, c), c) for c in candidates),
+                    key=lambda t: (-t[0], -len(t[1]), -_prominence(t[1]), t[1]))
+    return baotou, scored
+
+
+def _lines(top: list[str]) -> list[str]:
+    """The distinct lines among equally supported codes (deepest representative each)."""
+    out: list[str] = []
+    for c in sorted(top, key=len, reverse=True):
+        if not any(o.startswith(c) for o in out):
+            out.append(c)
+    return out
+
+
+def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: National) -> Verdict:
+    """Decide Baotou or elsewhere for the whole string (see the module rules)."""
+    slots = _slots(baotou, nat_matches)
+    if not slots:
+        return Verdict(False)
+    foreign: list[tuple[float, str, list[str], list[Slot], str]] = []
+    baotou_roles: set[str] = set()
+    namesakes: list[tuple[str, tuple[str, ...]]] = []
+    for seg in _segments(text, slots):
+        b, scored = _weigh_segment(seg)
+        best = scored[0][0] if scored else 0.0
+        if scored and best > b and best >= DECISIVE:
+            top = [c for s, c in scored if s == best]
+            lines = _lines(top)
+            spread = len({c[:4] for c in lines}) > 1
+            if not spread or best >= DECISIVE_SPREAD:
+                ordered = sorted(lines, key=lambda c: (-len(c), -_prominence(c), c))
+                foreign.append((best, ordered[0], ordered[1:], seg, _role(text, seg)))
+                continue
+        if b >= STRONG_BAOTOU:
+            baotou_roles.add(_role(text, seg))
+        if b > 0 and best >= b:  # a tie: nothing in the segment tells the namesakes apart
+            namesakes += _namesakes(seg, nat)
+    if not foreign:
+        return Verdict(False, namesakes=tuple(namesakes))
+    places = [f for f in foreign if f[4] == "place"] or foreign
+    best, code, others, seg, role = max(places, key=lambda f: f[0])
+    for f in places:  # 呼和浩特…现在在赛罕区: a deeper unit on the same line, said apart
+        if f[1].startswith(code) and len(f[1]) > len(code):
+            code, others = f[1], f[2]
+    chain = nat.chain(code)
+    # A Baotou unit named on its own wins, unless it is only where someone comes from,
+    # a reference point or denied (包头人在武汉青山区被打, 离包头就隔一条黄河, 不是土右) and
+    # the place elsewhere is not.
+    if "place" in baotou_roles or (baotou_roles and role != "place"):
+        return Verdict(False, other_place=chain.label(), namesakes=tuple(namesakes))
+    labels = []
+    for s in seg:
+        _, r = _slot_support(s, code)
+        if r is not None:
+            labels.append(r.label)
+    alternatives = tuple(nat.chain(c).label() for c in others[:_MAX_ALTERNATIVES])
+    return Verdict(True, code, chain, best, alternatives, tuple(dict.fromkeys(labels)))
+
+
+def _namesakes(seg: list[Slot], nat: National) -> list[tuple[str, tuple[str, ...]]]:
+    """Forms read in Baotou that name places elsewhere just as strongly (青山区, 金山镇)."""
+    out = []
+    for s in seg:
+        own = max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
+        if own <= 0:
+            continue
+        away = [r.code for r in s.readings
+                if not r.code.startswith(BAOTOU) and r.weight >= own and len(r.code) >= 6]
+        if away:
+            places = tuple(nat.chain(c).label() for c in sorted(away)[:_MAX_ALTERNATIVES])
+            more = ("…",) if len(away) > _MAX_ALTERNATIVES else ()
+            out.append((s.form, places + more))
+    return out

@@ -1,0 +1,140 @@
+"""The national gazetteer: every unit of China, Inner Mongolia's short forms, and the
+weighing of a whole string between Baotou and places elsewhere."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+
+import pytest
+
+import geo
+from geo.national import national
+from geo.national_build import RAW_DIR, SHORT_FORMS_FILE
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (RAW_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_nbs_unit_is_indexed_with_parents_and_a_point() -> None:
+    index = national()
+    for name, n in (("china_provinces_nbs2023.csv", 31), ("china_cities_nbs2023.csv", 342),
+                    ("china_areas_nbs2023.csv", 2978), ("china_streets_nbs2023.csv", 41352)):
+        rows = _rows(name)
+        assert len(rows) == n
+        for r in rows:
+            unit = index.units[r["code"]]
+            assert unit.name == r["name"] and unit.radius_m > 0
+            lat, lon = unit.point
+            assert 3 < lat < 54 and 73 < lon < 136, r
+    chain = index.chain("150122100")  # 双河镇, 托克托县
+    assert (chain.province, chain.city, chain.county, chain.town) == \
+        ("内蒙古自治区", "呼和浩特市", "托克托县", "双河镇")
+    assert index.chain("110105").city == "北京市"  # the municipality is its own city
+    assert index.chain("429004").city == "仙桃市"  # a directly administered county-level city
+
+
+def _short_forms() -> list[dict[str, str]]:
+    with SHORT_FORMS_FILE.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_inner_mongolian_county_outside_baotou_has_a_curated_short_form() -> None:
+    im = {r["code"]: r["name"] for r in _rows("china_areas_nbs2023.csv")
+          if r["provinceCode"] == "15" and r["cityCode"] != "1502"}
+    forms = _short_forms()
+    assert set(im) <= {r["code"] for r in forms}
+    for r in forms:
+        official = im.get(r["code"]) or national().units[r["code"]].name
+        assert official == r["name"] and r["form"] != r["name"] and r["evidence"]
+
+
+def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
+    counts = Counter(r["form"] for r in _short_forms())
+    for r in _short_forms():
+        loc = geo.locate(r["form"])
+        assert loc.in_jurisdiction is False, r["form"]
+        assert loc.province == "内蒙古自治区", r["form"]
+        if counts[r["form"]] > 1:  # 扎旗: 扎鲁特旗 or 扎赉特旗, said as such
+            assert loc.alternatives, r["form"]
+            continue
+        code = r["code"]
+        if len(code) == 6:
+            assert loc.county_code == code, (r["form"], loc.county_code)
+        else:
+            assert loc.city == r["name"], r["form"]
+
+
+@pytest.mark.parametrize("text,city,county", [
+    ("托县双河镇", "呼和浩特市", "托克托县"),
+    ("伊旗阿勒腾席热镇", "鄂尔多斯市", "伊金霍洛旗"),
+    ("乌前旗", "巴彦淖尔市", "乌拉特前旗"),
+    ("我在达旗树林召", "鄂尔多斯市", "达拉特旗"),
+    ("准旗薛家湾镇有人打架", "鄂尔多斯市", "准格尔旗"),
+    ("土左旗察素齐", "呼和浩特市", "土默特左旗"),
+    ("武汉青山区幸福路", "武汉市", "青山区"),       # the named city outweighs 幸福路
+    ("青山区冶金街道", "武汉市", "青山区"),         # a street only Wuhan's 青山区 has
+    ("白云区同和街道", "广州市", "白云区"),
+    ("长春朝阳区红旗街", "长春市", "朝阳区"),
+    ("喀什市人民路", "喀什地区", "喀什市"),         # not 新疆 at large
+    ("辽宁省丹东市元宝区金山镇", "丹东市", "元宝区"),
+    ("到神木了", "榆林市", "神木市"),
+    ("包头人在武汉青山区被打", "武汉市", "青山区"),  # where someone comes from is not where
+    ("在土左旗，不是土右", "呼和浩特市", "土默特左旗"),  # a Baotou name that is denied
+    ("在达旗，离包头不远", "鄂尔多斯市", "达拉特旗"),     # Baotou as a reference point
+    ("济南市市中区", "济南市", "市中区"),
+    ("青岛市北区", "青岛市", "市北区"),               # the 市 of 青岛市 starts the county
+])
+def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is False and loc.district is None, text
+    assert (loc.city, loc.county) == (city, county), text
+    assert loc.lat is not None and loc.county_code is not None
+
+
+@pytest.mark.parametrize("text,district,town", [
+    ("青山区幸福路", "150204", "150204002"),
+    ("固阳县金山镇", "150222", "150222102"),
+    ("昆区呼伦贝尔路", "150203", None),              # a road named after a city
+    ("磴口村", "150202", None),                     # Baotou's committee, not 磴口县
+    ("东河区巴彦塔拉大街", "150202", None),
+])
+def test_baotou_readings_stand(text: str, district: str, town: str | None) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is True and loc.district == district, text
+    if town:
+        assert loc.precinct == town
+
+
+@pytest.mark.parametrize("text,inside", [
+    ("金山镇", True), ("青山区", True), ("白云区", True),   # namesakes: Baotou, said
+    ("朝阳区", False), ("鼓楼区", False),                  # only elsewhere, several places
+])
+def test_ambiguity_is_said_with_candidates(text: str, inside: bool) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is inside
+    assert len(loc.alternatives) >= 1, text
+    assert any("also" in w for w in loc.warnings), text
+
+
+def test_weak_evidence_elsewhere_does_not_take_a_report_out_of_baotou() -> None:
+    for text in ("人民路12号有人打架", "建设路", "富阳小区门口", "南京路", "乌兰察布东路"):
+        assert geo.locate(text).in_jurisdiction is not False, text
+
+
+def test_out_of_area_output_carries_county() -> None:
+    from geo.wire import process_line
+
+    out = json.loads(process_line('{"id": 7, "text": "托县双河镇"}') or "{}")
+    assert out["in_jurisdiction"] is False and out["out_of_area"] is True
+    assert (out["province"], out["city"], out["county"], out["county_code"]) == \
+        ("内蒙古自治区", "呼和浩特市", "托克托县", "150122")
+
+
+def test_the_town_named_outranks_where_a_source_puts_a_landmark() -> None:
+    loc = geo.locate("石拐五当召镇，五当召景区门口")
+    assert loc.precinct == "150205101" and any("documented" in w for w in loc.warnings)
+    assert geo.locate("五当召景区").precinct == "150205202"  # alone, the source decides

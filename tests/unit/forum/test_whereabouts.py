@@ -71,7 +71,8 @@ def test_the_forum_story_places_the_author_in_the_other_city() -> None:
              "activity": activity((*ZJG, 20), (*BAOTOU, 60 * 48))}
     loc = wa.locate_post("心理抑郁,看不到希望", None, forum)
     assert loc["source"] == "activity" and loc["in_jurisdiction"] is False
-    assert loc["city"] == "张家港市" and loc["province"] == "江苏省"
+    # NBS hierarchy: 张家港市 is a county-level city of 苏州市.
+    assert loc["city"] == "苏州市" and loc["county"] == "张家港市" and loc["province"] == "江苏省"
     assert [s["signal"] for s in loc["signals"]] == ["stated", "activity", "region_hint"]
 
 
@@ -84,7 +85,7 @@ def test_a_specific_stated_place_wins_over_activity() -> None:
 def test_activity_beats_a_coarse_stated_region_with_a_warning() -> None:
     forum = {"post_id": "p", "posted_at": NOW.isoformat(), "activity": activity((*ZJG, 5))}
     loc = wa.locate_post("我是包头市的，现在很难受", None, forum)
-    assert loc["source"] == "activity" and loc["city"] == "张家港市"
+    assert loc["source"] == "activity" and loc["county"] == "张家港市"
     assert any("another region" in w for w in loc["warnings"])
 
 

@@ -53,6 +53,7 @@ from dispatch.missing import (
     propose_case,
     sighting_from_report,
 )
+from dispatch.missing.intake import sighting_time
 from dispatch.missing.codec import encode
 from dispatch.missing.person import describe_person
 from dispatch.missing.risk import Circumstances
@@ -162,7 +163,8 @@ class MissingReactor:
         lat, lon = location.get("lat"), location.get("lon")
         try:
             sighting = sighting_from_report(
-                incident_id=incident.id, at=incident.received_at, extracted=incident.extracted,
+                incident_id=incident.id,
+                at=sighting_time(incident.received_at, incident.occurred_at), extracted=incident.extracted,
                 lat=lat, lon=lon, precinct=incident.precinct or location.get("precinct"),
                 text=incident.text)
         except MissingError as exc:

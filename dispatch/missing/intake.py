@@ -24,10 +24,10 @@ from dispatch.missing.clothing import ClothingItem, parse_clothing
 from dispatch.missing.errors import InvalidPerson
 from dispatch.missing.person import (
     AgeRange,
-    Build,
     Condition,
     HeightRange,
     Person,
+    parse_build,
     parse_conditions,
     parse_gender,
 )
@@ -154,11 +154,10 @@ def person_from_request(body: object) -> Person:
         raise InvalidPerson("person must be an object")
     age = _bounds(body.get("age_range") if body.get("age") is None else body.get("age"), "age")
     height = _bounds(body.get("height_cm"), "height")
-    build = body.get("build") or "unknown"
-    try:
-        build_value = Build(build)
-    except ValueError:
-        raise InvalidPerson(f"unknown build {build!r}") from None
+    build = body.get("build")
+    if build is not None and not isinstance(build, str):
+        raise InvalidPerson("build must be a string")
+    build_value = parse_build(build)
     return Person(
         gender=parse_gender(_gender(body.get("gender"))),
         age=AgeRange(*age) if age else None,
@@ -183,6 +182,20 @@ def is_sighting_report(
     if category == "missing_person":
         return isinstance(extracted, Mapping) and extracted.get("sighting") is True
     return category == "assistance" and bool(_VULNERABLE_FLAGS & set(flags))
+
+
+def sighting_time(received_at: datetime, occurred_at: str | None) -> datetime:
+    """When the person was seen: the report's stated time (``occurred_at``) when it gives a
+    valid one no later than the report itself, else the time the report was received."""
+    if not occurred_at:
+        return received_at
+    try:
+        stated = datetime.fromisoformat(occurred_at.replace("Z", "+00:00"))
+    except ValueError:
+        return received_at
+    if stated.tzinfo is None or stated > received_at:
+        return received_at
+    return stated
 
 
 def sighting_from_report(

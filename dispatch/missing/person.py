@@ -48,6 +48,7 @@ class Condition(str, Enum):
     DEPRESSION = "depression"
     MEDICATION = "medication"
     SUICIDAL = "suicidal"
+    DISABILITY = "disability"  # physical or intellectual: 聋哑, 智力残疾, 腿脚不便
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +268,7 @@ _CONDITION_ZH = {
     Condition.DEPRESSION: "抑郁",
     Condition.MEDICATION: "需服药",
     Condition.SUICIDAL: "有轻生倾向",
+    Condition.DISABILITY: "残疾",
 }
 
 

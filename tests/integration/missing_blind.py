@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _parse(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"naive time {text!r} in the set")
     return value
@@ -123,6 +124,10 @@ def report_body(sighting: Mapping[str, Any], shift: timedelta) -> dict[str, Any]
     return body
 
 
+def _triaged(svc: Service, incident_id: str) -> bool:
+    return bool(svc.incident(incident_id).get("category"))
+
+
 def _caught_up(svc: Service, r: Any, ns: str) -> bool:
     last = r.xinfo_stream(f"{ns}:events")["last-generated-id"]
     group = next(g for g in r.xinfo_groups(f"{ns}:events") if g["name"] == "reactor:missing")
@@ -149,11 +154,11 @@ def read_outcome(svc: Service, outcome: Outcome, gold_of: Mapping[str, str]) -> 
             outcome.linked = gold_of.get(payload["case_id"], payload["case_id"])
             outcome.score = payload.get("score")
             outcome.reasons = list(payload.get("reasons") or [])
-        if payload.get("cases"):
-            outcome.offered = [(gold_of.get(c["id"], c["id"]), c["score"])
-                               for c in payload["cases"]]
-            if not outcome.linked and payload["cases"]:
-                outcome.reasons = list(payload["cases"][0].get("reasons") or [])
+        offered = payload.get("cases") or payload.get("open_case_candidates")
+        if offered and not outcome.offered:
+            outcome.offered = [(gold_of.get(c["id"], c["id"]), c["score"]) for c in offered]
+            if not outcome.linked:
+                outcome.reasons = list(offered[0].get("reasons") or [])
 
 
 def run(svc: Service, r: Any, ns: str, cases: Sequence[Mapping[str, Any]],
@@ -181,8 +186,8 @@ def run(svc: Service, r: Any, ns: str, cases: Sequence[Mapping[str, Any]],
             outcome.error = f"{reply.status_code} {reply.text[:200]}"
             outcomes.append(outcome)
             continue
-        outcome.incident_id = reply.json()["id"]
-        wait_until(lambda: svc.incident(outcome.incident_id).get("category"), 20,
+        outcome.incident_id = str(reply.json()["id"])
+        wait_until(partial(_triaged, svc, outcome.incident_id), 20,
                    what=f"report {outcome.id} to be triaged")
         wait_until(lambda: _caught_up(svc, r, ns), 20, interval=0.01,
                    what="the missing-person reactor to catch up")
@@ -223,39 +228,81 @@ def figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
 
 
-def matcher_alone(r: Any, ns: str, outcomes: Sequence[Outcome],
-                  gold_of: Mapping[str, str]) -> dict[str, Any]:
-    """Every report scored by the core against the open cases, whatever the gate said."""
+def trials(r: Any, ns: str, outcomes: Sequence[Outcome], gold_of: Mapping[str, str],
+           *, floor: float = 0.3) -> list[Any]:
+    """Every report as the matcher sees it (the reactor's reading of the triaged report,
+    scored against the open cases), labelled with the set's answer, for calibration."""
     from dispatch.adapters.missing_store import CaseStore, load_incident
     from dispatch.adapters.redis_keys import Keys
     from dispatch.adapters.redis_store import RedisStore
-    from dispatch.missing import AnchorIndex, MissingError, build_case_index, match_sighting
-    from dispatch.missing.intake import sighting_from_report, sighting_time
+    from dispatch.missing import MissingError, build_case_index
+    from dispatch.missing.calibration import Trial
+    from dispatch.missing.intake import read_report, report_sighting
+    from dispatch.missing.matcher import sighting_observation
 
     store = RedisStore(r, Keys(ns))
     index = build_case_index(CaseStore(store).open_cases())
-    first = linked = wrong = true = 0
+    out = []
     for o in outcomes:
         incident = load_incident(store, o.incident_id) if o.incident_id else None
-        if incident is None:
-            continue
-        loc = incident.location or {}
-        try:
-            sighting = sighting_from_report(
-                incident_id=incident.id,
-                at=sighting_time(incident.received_at, incident.occurred_at),
-                extracted=incident.extracted, lat=loc.get("lat"), lon=loc.get("lon"))
-        except MissingError:
-            continue
-        matches = match_sighting(sighting, index, AnchorIndex([]))
-        top = gold_of.get(matches.cases[0].id) if matches.cases else None
-        link = gold_of.get(matches.to_link[0].id) if matches.to_link else None
-        true += bool(o.gold)
-        first += bool(o.gold) and top == o.gold
-        linked += bool(o.gold) and link == o.gold
-        wrong += link is not None and link != o.gold
-    return {"ranked_first": first, "linked_correctly": linked, "wrong_links": wrong,
-            "recall": round(linked / true, 3) if true else None}
+        ranked: tuple[tuple[str, float], ...] = ()
+        may_link = False
+        if incident is not None:
+            loc = incident.location or {}
+            reading = read_report(incident.category or "", incident.flags, incident.extracted)
+            may_link = reading.describes_person and (reading.may_auto_link
+                                                     or reading.family_report)
+            try:
+                sighting = report_sighting(
+                    incident_id=incident.id, received_at=incident.received_at,
+                    occurred_at=incident.occurred_at, extracted=incident.extracted,
+                    lat=loc.get("lat"), lon=loc.get("lon"), radius_m=loc.get("radius_m"),
+                    address=incident.address)
+                ranked = tuple((gold_of.get(c.id, c.id), c.score) for c in
+                               index.best(sighting_observation(sighting), k=5, floor=floor))
+            except MissingError:
+                pass
+        out.append(Trial(o.gold, ranked, may_link, o.why_not))
+    return out
+
+
+def calibration(labelled: Sequence[Any]) -> dict[str, Any]:
+    """The matcher alone, the decisions replayed at today's thresholds, the cost-chosen
+    threshold and margin, and the same choice made on one half of the cases and measured
+    on the other."""
+    from dispatch.missing.calibration import choose, evaluate
+    from dispatch.missing.matcher import LINK_MARGIN
+    from dispatch.missing.matching import AUTO_LINK
+
+    def row(res: Any) -> dict[str, Any]:
+        return {"threshold": res.threshold, "margin": res.margin,
+                "linked_correctly": res.linked_correctly, "links": res.links,
+                "wrong_links": res.wrong_links, "ranked_first": res.ranked_first,
+                "recall": round(res.recall, 3), "precision": round(res.precision, 3),
+                "cost": res.cost}
+
+    thresholds = [round(0.60 + 0.01 * i, 2) for i in range(37)]
+    margins = [0.0, 0.025, 0.05, 0.075, 0.10]
+    cases = sorted({t.gold for t in labelled if t.gold} | {t.kind or "" for t in labelled})
+    golds = sorted({t.gold or "" for t in labelled} | {""})
+    halves = []
+    for part in (0, 1):
+        def side(t: Any, part: int = part) -> bool:
+            key = t.gold or (t.ranked[0][0] if t.ranked else "")
+            return (golds.index(key) if key in golds else hash(key)) % 2 == part
+        train = [t for t in labelled if side(t)]
+        test = [t for t in labelled if not side(t)]
+        chosen = choose(train, thresholds, margins)
+        halves.append({"chosen_on_half": row(chosen),
+                       "measured_on_other_half": row(evaluate(test, chosen.threshold,
+                                                              chosen.margin))})
+    del cases
+    return {
+        "matcher_alone": row(evaluate(labelled, AUTO_LINK, LINK_MARGIN, gate=False)),
+        "replayed_now": row(evaluate(labelled, AUTO_LINK, LINK_MARGIN)),
+        "chosen": row(choose(labelled, thresholds, margins)),
+        "split_halves": halves,
+    }
 
 
 def start(redis_url: str, ns: str = "blind") -> Service:
@@ -283,7 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = figures(outcomes)
         result["seconds"] = round(time.monotonic() - started, 1)
         result["cases_refused"] = dict(REFUSED)
-        result["matcher_alone"] = matcher_alone(server.client(), "blind", outcomes, GOLD_OF)
+        labelled = trials(server.client(), "blind", outcomes, GOLD_OF)
+        result["calibration"] = calibration(labelled)
     finally:
         svc.stop()
         server.cleanup()

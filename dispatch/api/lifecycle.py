@@ -72,8 +72,9 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
     """Move the incident through its lifecycle (409 names the allowed moves)."""
     require(who, Role.call_taker, Role.precinct, Role.command)
     wanted = _status(body.status)
-    require_precinct_of(who, store.load(incident_id).precinct)
-    if wanted is Status.CLOSED:
+    current = store.load(incident_id)
+    require_precinct_of(who, current.precinct)
+    if wanted is Status.CLOSED and current.status is Status.RESOLVED:
         if not body.disposition or body.disposition not in DISPOSITIONS:
             raise _invalid("disposition", "结案 needs a disposition, one of "
                                           f"{', '.join(DISPOSITIONS)}")

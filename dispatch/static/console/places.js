@@ -19,7 +19,7 @@ export function placedText(located) {
 
 // Watches `input`; renders into `box`; onPick(candidate) when a place is chosen.
 // Returns {state: () => ({precise, picked, query}), refresh(), clear()}.
-export function suggestBox(input, box, onPick, { idPrefix = "sg" } = {}) {
+export function suggestBox(input, box, onPick, { idPrefix = "sg", map = true } = {}) {
   let timer = null;
   let seq = 0;
   let last = { precise: null, picked: null, query: "" };
@@ -28,7 +28,7 @@ export function suggestBox(input, box, onPick, { idPrefix = "sg" } = {}) {
     const head = found.precise
       ? el("div", { class: "placed ok", id: `${idPrefix}-status`, dataset: { precise: "true" } }, `✓ 已精确定位：${placedText(found.located)}`)
       : el("div", { class: "placed warn", id: `${idPrefix}-status`, dataset: { precise: "false" } },
-        `⚠ 未能精确定位：${placedText(found.located)}`, el("br"), "请从下列地点中选择一个，或在地图上点选");
+        `⚠ 未能精确定位：${placedText(found.located)}`, el("br"), map ? "请从下列地点中选择一个，或在地图上点选" : "请从下列地点中选择一个（或回拨核实地址）");
     const list = (found.candidates || []).map((c, i) => el("button", {
       type: "button", class: `cand ${last.picked && last.picked.name === c.name ? "picked" : ""}`,
       dataset: { candidate: String(i), precinct: c.precinct || "" },

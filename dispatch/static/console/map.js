@@ -144,7 +144,7 @@ export class DispatchMap {
     const L = window.L;
     const old = this.circles.get(caseId);
     if (!circle || typeof circle.lat !== "number" || !circle.radius_m) {
-      if (old) { old.remove(); this.circles.delete(caseId); }
+      if (old) { this.circleLayer.removeLayer(old); this.circles.delete(caseId); }
       this.count();
       return;
     }
@@ -216,7 +216,8 @@ export class DispatchMap {
 
   removeIncident(id) {
     const entry = this.incidents.get(id);
-    if (entry && entry.marker) entry.marker.remove();
+    // Out of the layer group, not just off the map: a group keeps layers removed by .remove().
+    if (entry && entry.marker && this.markers) this.markers.removeLayer(entry.marker);
     this.incidents.delete(id);
     this.count();
   }

@@ -219,10 +219,13 @@ def test_the_verifying_precinct_confirms_the_sighting(stack: Stack,
     case_id = r.json()["id"]
     call = post(stack, {"text": "马路边有个老大爷走来走去，穿灰色夹克，七十多岁，看着糊里糊涂的，好像迷路了",
                         "location": {"lat": sighting[0], "lon": sighting[1], "accuracy_m": 15}})
-    state = wait_until(lambda: (lambda s: s if any(
-        e["type"] == "incident.missing" and e["payload"].get("stage") == "verification_requested"
-        for e in s["timeline"]) else None)(incident(stack, call)), 15,
-        what="the sighting to be sent to verify")
+    def asked() -> dict[str, Any] | None:
+        s = incident(stack, call)
+        return s if any(e["type"] == "incident.missing"
+                        and e["payload"].get("stage") == "verification_requested"
+                        for e in s["timeline"]) else None
+
+    state = wait_until(asked, 15, what="the sighting to be sent to verify")
     verifier = state["precinct"]
     page = stack.open("precinct", "precinct", verifier, viewport=viewport, name="张伟")
     wait_live(page)
@@ -259,9 +262,12 @@ def test_a_failed_hand_off_is_retried_then_handed_over_by_phone(
     expect(page.locator("#handoff-count")).to_contain_text("送达失败")
     row.locator("[data-retry]").click()
     expect(page.locator(".toast.ok")).to_contain_text("已重新发送", timeout=seconds(5) * MS)
-    steps = wait_until(lambda: [s["stage"] for s in failed()["steps"]]  # type: ignore[index]
-                       if failed() and "retry_requested" in [s["stage"] for s in failed()["steps"]]  # type: ignore[index]
-                       else None, 30, what="the retry to run and fail again")
+    def retried() -> list[str] | None:
+        now = failed()
+        stages = [s["stage"] for s in now["steps"]] if now else []
+        return stages if "retry_requested" in stages else None
+
+    steps = wait_until(retried, 30, what="the retry to run and fail again")
     assert steps[-2:] == ["retry_requested", "delivery_failed"]
     page.locator(f"#handoff-table tr[data-handoff='{h['id']}'] [data-phone]").click(
         timeout=seconds(20) * MS)

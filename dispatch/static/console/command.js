@@ -82,11 +82,14 @@ function row(inc) {
   el("td", { class: "cut", title: inc.address || "" }, inc.address || (inc.location && inc.location.district_name) || "—"),
   el("td", { class: "cut" }, inc.precinct === "command"
     ? el("span", { class: "esc", title: "未能定位到派出所，需人工确认位置或转派" }, "待定位") : precinctText(inc.precinct, state.names)),
-  el("td", { class: "cut" }, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
+  el("td", { class: "cut", title: inc.escalation_level ? "已升级" : "" }, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
   el("td", {}, ...[ackCell(inc)].flat()));
 }
 
-const COLS = [["级别", 44], ["接警", 104], ["类别", 96], ["内容", null], ["地址", 130], ["派出所", 110], ["状态", 128], ["签收", 128]];
+// Fixed column widths so the text column keeps what is left, also on a 1366×768 screen.
+const WIDE = [["级别", 44], ["接警", 104], ["类别", 96], ["内容", null], ["地址", 130], ["派出所", 110], ["状态", 128], ["签收", 128]];
+const NARROW = [["级别", 40], ["接警", 90], ["类别", 72], ["内容", null], ["地址", 96], ["派出所", 84], ["状态", 76], ["签收", 118]];
+const cols = () => (window.innerWidth < 1500 ? NARROW : WIDE);
 
 function renderBoard() {
   const list = ordered();
@@ -94,8 +97,8 @@ function renderBoard() {
   $("#board-count").textContent = `在办 ${open.length} · 待定位 ${open.filter(unplaced).length}${state.search ? ` · 搜索结果 ${list.length}` : ""}`;
   if (!list.length) { fill($("#board"), el("p", { class: "quiet" }, state.search ? "没有符合条件的警情" : "暂无警情")); return; }
   fill($("#board"), el("table", { class: "list fixed", id: "board-table" },
-    el("colgroup", {}, COLS.map(([, w]) => el("col", w ? { style: `width:${w}px` } : {}))),
-    el("thead", {}, el("tr", {}, COLS.map(([h]) => el("th", {}, h)))),
+    el("colgroup", {}, cols().map(([, w]) => el("col", w ? { style: `width:${w}px` } : {}))),
+    el("thead", {}, el("tr", {}, cols().map(([h]) => el("th", {}, h)))),
     el("tbody", {}, list.map(row))));
 }
 

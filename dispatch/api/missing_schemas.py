@@ -76,10 +76,11 @@ class CircumstancesIn(Open):
 
 
 class CaseCreate(Open):
-    """``POST /v1/missing``."""
+    """``POST /v1/missing``: with ``report_id`` alone, the person and the last-seen facts
+    come from the report's triage; what is given completes or corrects them."""
 
-    person: PersonIn
-    last_seen: LastSeenIn
+    person: PersonIn | None = None
+    last_seen: LastSeenIn | None = None
     reporter: ReporterIn | None = None
     circumstances: CircumstancesIn | None = None
     report_id: IncidentId | None = None

@@ -217,6 +217,18 @@ def delivered(h: Handoff, now: datetime, received_at: datetime, attempts: int,
     return Change(new, (event,))
 
 
+def retry_delivery(h: Handoff, now: datetime, received_at: datetime,
+                   actor: str) -> Change | None:
+    """The command centre asks for another delivery of a failed hand-off (None: it is not
+    failed, nothing to retry)."""
+    if h.status is not HandoffStatus.failed:
+        return None
+    new = replace(h, status=HandoffStatus.pending, last_error=None)
+    new, event = _step(new, "retry_requested", now, received_at, actor=actor,
+                       attempts=h.attempts)
+    return Change(new, (event,))
+
+
 def delivery_failed(h: Handoff, now: datetime, received_at: datetime, attempts: int,
                     error: str) -> Change | None:
     """Delivery gave up for good: escalate so the command centre phones the agency."""
@@ -231,11 +243,12 @@ def delivery_failed(h: Handoff, now: datetime, received_at: datetime, attempts: 
 
 
 def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
-                now: datetime) -> Change | None:
+                now: datetime, **said: str | None) -> Change | None:
     """The agency confirmed receipt (None when it had already).
 
     The incident becomes ``handed_off`` (cross-jurisdiction) or ``transferred`` (12345), if
-    its status allows.
+    its status allows. ``said`` (``reference``, ``note``: who took it over the phone and
+    when) is kept on the step.
     """
     if h.acknowledged_at is not None:
         return None
@@ -243,7 +256,8 @@ def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
     new = replace(h, status=status, acknowledged_at=now, acknowledged_by=actor)
     new, event = _step(new, "acknowledged", now, incident.received_at, actor=actor, via=via,
                        latency_s=round((now - h.created_at).total_seconds(), 3),
-                       on_time=now <= h.ack_due_at)
+                       on_time=now <= h.ack_due_at,
+                       **{k: v for k, v in said.items() if v})
     moved = Status.HANDED_OFF if h.kind == CROSS else Status.TRANSFERRED
     events = (event, *_status_move(incident, moved, now, actor,
                                    f"accepted by {h.agency_name} ({h.id})"))

@@ -225,14 +225,14 @@ def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, 
         ack_timeouts: seconds to acknowledge, by priority.
 
     Returns:
-        ``incident.answered`` (who answered what), then — when the answers raise the
+        ``incident.questions_answered`` (who answered what), then — when the answers raise the
         priority or change the open questions — ``incident.retriaged`` with
         ``reason: answers``, and a renewed assignment when the priority rose. Answers
         never lower a priority: a person lowers it with a triage override.
     """
     if not incident.is_open:
         raise InvalidTransition(incident.status.value, "answered", ("open",))
-    events = [Event(EventType.ANSWERED, incident.id, now, actor=actor,
+    events = [Event(EventType.QUESTIONS_ANSWERED, incident.id, now, actor=actor,
                     data={"answers": dict(answers)})]
     current = incident.priority or "P4"
     raised = _RANK[str(triage["priority"])] < _RANK[current]

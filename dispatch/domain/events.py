@@ -26,7 +26,7 @@ class EventType(str, Enum):
     CALLER_ADDED = "incident.caller_added"
     UNIT_ASSIGNED = "incident.unit_assigned"
     CALLBACK = "incident.callback"
-    ANSWERED = "incident.answered"  # a call-taker's answers to key questions (要素追问)
+    QUESTIONS_ANSWERED = "incident.questions_answered"  # answers to key questions (要素追问)
     TARGET_BREACHED = "incident.target_breached"
     # A matter answered on the spot (当场答复: a consultation, a P4): closed at once with
     # the answer and a disposition, without a unit.

@@ -324,7 +324,7 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
             raise InvalidTransition(incident.status.value, "callback",
                                     (Status.RESOLVED.value, Status.CLOSED.value))
         new = replace(incident, callback=dict(d), **common)
-    elif t is EventType.ANSWERED:
+    elif t is EventType.QUESTIONS_ANSWERED:
         new = replace(incident, answers={**incident.answers, **d["answers"]}, **common)
     elif t is EventType.TARGET_BREACHED:
         new = replace(incident, breaches=(*incident.breaches, str(d["target"])), **common)

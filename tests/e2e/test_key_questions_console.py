@@ -40,7 +40,7 @@ def test_open_questions_answered_with_one_click_raise_the_preview_and_the_incide
     incident_id = intake.locator("#current dd.mono").first.inner_text()
     incident = stack.service.incident(incident_id)
     assert incident["answers"] == {"weapon": "yes", "still_happening": "yes"}
-    assert any(e["type"] == "incident.answered" and e["actor"].startswith("call_taker:")
+    assert any(e["type"] == "incident.questions_answered" and e["actor"].startswith("call_taker:")
                for e in incident["timeline"])
     assert not stack.errors(intake), stack.errors(intake)
 

@@ -32,7 +32,7 @@ def test_answers_raise_the_priority_reroute_and_record_who(service: Service) -> 
     assert "weapon" not in [q["code"] for q in after["questions"]]
     assert after["ack_due_at"] != before_due
     timeline = service.incident(inc["id"])["timeline"]
-    answered = [e for e in timeline if e["type"] == "incident.answered"]
+    answered = [e for e in timeline if e["type"] == "incident.questions_answered"]
     assert answered and answered[0]["actor"].startswith("call_taker:")
     assert answered[0]["payload"]["answers"]["weapon"] == "yes"
     assert types(timeline)[-2:] == ["incident.retriaged", "incident.assigned"]
@@ -61,7 +61,7 @@ def test_bad_answers_are_422_and_write_nothing(service: Service, answers: dict[s
                      role="call_taker")
     assert r.status_code == 422, r.text
     assert r.json()["message"]
-    assert "incident.answered" not in types(service.incident(inc["id"])["timeline"])
+    assert "incident.questions_answered" not in types(service.incident(inc["id"])["timeline"])
 
 
 def test_answers_need_a_role_that_takes_them(service: Service) -> None:

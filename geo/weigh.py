@@ -250,6 +250,8 @@ def _lines(top: list[str]) -> list[str]:
 
 def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: National) -> Verdict:
     """Decide Baotou or elsewhere for the whole string (see the module rules)."""
+    if not any(not r.unit.code.startswith(BAOTOU) for n in nat_matches for r in n.readings):
+        return Verdict(False)  # nothing in the string names a place elsewhere
     slots = _slots(baotou, nat_matches)
     if not slots:
         return Verdict(False)

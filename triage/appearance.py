@@ -421,18 +421,6 @@ def read_marks(text: str) -> Marks:
         if m.group("n")[0] not in "哈嘿呜啊":
             present.add(f"name:{m.group('n')}")
             spans.append((m.start(), m.group(0)))
-    for m in _SAID_NAME.finditer(text):
-        name = m.group("n")
-        if name[0] not in SURNAMES or name[1] == name[0] or name[1:] in _NOT_GIVEN_NAMES:
-            continue
-        present.add(f"surname:{name[0]}")
-        if not any(name[1:].startswith(t) for t in _TITLES):
-            present.add(f"fullname:{name}")
-        spans.append((m.start(), m.group(0)))
-    for m in _SAID_SURNAME.finditer(text):
-        if m.group("s") in SURNAMES:
-            present.add(f"surname:{m.group('s')}")
-            spans.append((m.start(), m.group(0)))
     for m in _SAYS_HOME.finditer(text):
         present.add(f"says_home:{m.group('p')}")
         spans.append((m.start(), m.group(0)))
@@ -447,22 +435,6 @@ def read_marks(text: str) -> Marks:
 # A nickname the person says: 叫乐乐, 说自己叫“涵涵”, 只会说“涵涵”: a doubled character.
 _NICKNAME = re.compile(r"(?:叫|说)(?:自己)?(?:叫)?[“\"'「]?(?P<n>([\u4e00-\u9fff])\2)")
 # Where the person says they live: 说住钢铁大街, 老说自己住在钢铁大街.
-# The commonest surnames of northern China (about nine in ten people carry one of them).
-SURNAMES = frozenset(
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
-    "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万"
-    "段雷钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂丛焦向"
-    "柳邢路岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈"
-    "鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵欧解强柴华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬"
-    "臧畅宫来嵺苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花"
-    "仇艾蓝都巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僖桑荆谌银扬明沙薄伏岑习胥保和蔺"
-)
-# A name the person gives: 说他叫张福生, 自称姓李; a surname alone: 说自己姓王.
-_SAID_NAME = re.compile(r"(?:叫|名叫|名字叫|名字是|自称)(?:自己)?(?:叫)?[“\"'「]?"
-                        r"(?P<n>[\u4e00-\u9fff]{2,3})(?![\u4e00-\u9fff])")
-_TITLES = ("师傅", "老师", "大爷", "奶奶", "阿姨", "叔", "哥", "姐", "老", "总", "婶", "伯")
-_NOT_GIVEN_NAMES = frozenset({"啥", "什么", "不出", "不上来", "不清", "不起来", "了", "人"})
-_SAID_SURNAME = re.compile(r"(?:说|自己|自称|她|他)(?:她|他|自己)?姓(?P<s>[\u4e00-\u9fff])")
 _SAYS_HOME = re.compile(r"说(?:她|他|自己)?(?:住在|住|家在)(?P<p>[\u4e00-\u9fff]{2,6}?(?:大街|路|街|小区|村|巷))")
 
 
@@ -480,11 +452,6 @@ def marks_conflict(a_present: frozenset[str], a_absent: frozenset[str],
             talk = sorted(m for m in speaking if m in SPEECH_MARKS or m.startswith("accent:"))
             if talk:
                 conflicts.append("deaf_mute/" + talk[0])
-    for prefix in ("surname:", "fullname:"):
-        xa = {m for m in a_present if m.startswith(prefix)}
-        xb = {m for m in b_present if m.startswith(prefix)}
-        if xa and xb and not xa & xb:
-            conflicts.append("/".join(sorted(xa | xb)))
     accents_a = {m for m in a_present if m.startswith("accent:")}
     accents_b = {m for m in b_present if m.startswith("accent:")}
     if accents_a and accents_b and not accents_a & accents_b:

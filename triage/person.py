@@ -244,7 +244,6 @@ _CLOCK = re.compile(
     r"(?P<part>早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|凌晨)?"
     rf"(?P<h>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})点(?P<m>半|一刻|三刻|\d{{1,2}}分?|[{NUMERAL_CHARS}]{{1,3}}分|多|左右)?"
 )
-_SEEN_DAY = re.compile(r"(?P<day>昨天|昨晚|昨夜|前天)[^，。,.!！?？]{0,12}?(?:看到|看见|见到|碰到|遇到|发现|来了|进了)")
 _STILL_THERE = re.compile(r"现在还在|现在(?:就)?在|还在(?:这|那|门口|店里|我们)|正在|这会儿|此刻|人还在")
 
 
@@ -253,10 +252,9 @@ def extract_seen(text: str) -> dict[str, Any]:
 
     Returns:
         ``{"for_minutes": n | None, "clock": [{"text", "hour", "minute", "day"}],
-        "still_there": bool, "day": −1 | −2 | None}``: how long the person has been where
-        they are (``在这站了快半个小时了`` → 27), the clock times mentioned (24-hour; ``day``
-        0 today, −1 yesterday, ``None`` when not said), whether they are there now, and the
-        day they were seen when the words say only that (``昨天在菜市场看到`` → −1).
+        "still_there": bool}``: how long the person has been where they are (``在这站了快半个
+        小时了`` → 27), the clock times mentioned (24-hour; ``day`` 0 today, −1 yesterday,
+        ``None`` when not said) and whether they are there now.
     """
     minutes = None
     for m in _STAY.finditer(text):
@@ -286,10 +284,8 @@ def extract_seen(text: str) -> dict[str, Any]:
         offset = None if day is None else -2 if day == "前天" else -1 if day.startswith("昨") else 0
         clock.append({"text": m.group(0), "hour": h, "minute": minute, "day": offset,
                       "part": part is not None or day is not None})
-    day_seen = _SEEN_DAY.search(text)
     return {"for_minutes": minutes, "clock": clock,
-            "still_there": _STILL_THERE.search(text) is not None,
-            "day": None if day_seen is None else -2 if day_seen.group("day") == "前天" else -1}
+            "still_there": _STILL_THERE.search(text) is not None}
 
 
 # How the person may have travelled, from the words of a case or a sighting. A vehicle the

@@ -59,8 +59,8 @@ from dispatch.missing import (
     propose_case,
     register_found,
     score,
+    sighting_from_report,
 )
-from dispatch.missing.intake import report_sighting
 from dispatch.missing.matcher import case_anchor, sighting_observation
 from dispatch.missing.person import CLOCK_SKEW
 from dispatch.missing.risk import Circumstances
@@ -367,8 +367,7 @@ def _linked(event: object) -> dict[str, Any]:
 
 
 @router.post("/v1/missing/{case_id}/sightings/{incident_id}/link", responses={
-    **ERRORS, 422: {"description": "the report cannot be scored, or scores below the "
-                                   "candidate floor"}})
+    **ERRORS, 422: {"description": "the report cannot be scored, or scores below 0.5"}})
 def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
          settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """Link a report the matcher did not link by itself (ambiguous, or below the automatic
@@ -378,12 +377,10 @@ def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep
     location = incident.location or {}
     cases = _cases(store, settings)
     with _domain(case_id):
-        sighting = report_sighting(  # read as the reactor read it when it offered the case
-            incident_id=incident.id, received_at=incident.received_at,
-            occurred_at=incident.occurred_at, extracted=incident.extracted,
+        sighting = sighting_from_report(
+            incident_id=incident.id, at=incident.received_at, extracted=incident.extracted,
             lat=location.get("lat"), lon=location.get("lon"),
-            precinct=incident.precinct or location.get("precinct"),
-            radius_m=location.get("radius_m"), address=incident.address, text=incident.text)
+            precinct=incident.precinct or location.get("precinct"), text=incident.text)
 
         def decide(c: Case) -> list[Any]:
             now = clock.now()

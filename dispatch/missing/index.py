@@ -140,12 +140,7 @@ class AnchorIndex:
         for row, pr in enumerate(profiles):
             self._present[row, [self._mark_ix[m] for m in pr.marks]] = True
             self._absent[row, [self._mark_ix[m] for m in pr.absent]] = True
-        self._has_marks = np.array([pr.described for pr in profiles], dtype=np.bool_)
-        self._has_prefix: dict[str, Bools] = {}
-        for prefix in ("surname:", "fullname:"):
-            cols = [i for x, i in self._mark_ix.items() if x.startswith(prefix)]
-            self._has_prefix[prefix] = np.asarray(self._present[:, cols].any(axis=1)) if cols \
-                else np.zeros(n, dtype=np.bool_)
+        self._has_marks: Bools = np.asarray(self._present.any(axis=1) | self._absent.any(axis=1))
         self._talk_cols = [i for x, i in self._mark_ix.items()
                            if x in _SPEECH or x.startswith("accent:")]
         accent_cols = [i for m, i in self._mark_ix.items() if m.startswith("accent:")]
@@ -282,12 +277,6 @@ class AnchorIndex:
             conflicts = conflicts + P[:, self._talk_cols].any(axis=1)
         if talking and "deaf_mute" in self._mark_ix:
             conflicts = conflicts + P[:, self._mark_ix["deaf_mute"]]
-        for prefix, has in self._has_prefix.items():
-            said = [self._mark_ix[x] for x in present if x.startswith(prefix) and x in self._mark_ix]
-            if any(x.startswith(prefix) for x in present):
-                same: Bools = np.asarray(P[:, said].any(axis=1)) if said else \
-                    np.zeros(m, dtype=np.bool_)
-                conflicts = conflicts + (has[sel] & ~same)
         accents = {x for x in present if x.startswith("accent:")}
         if accents:
             accent_cols = [self._mark_ix[x] for x in accents if x in self._mark_ix]

@@ -250,10 +250,9 @@ def sighting_window(reported_at: datetime, extracted: object) -> tuple[datetime,
 
     Returns:
         ``(at, since)``: the last time they were seen there — the latest clock time the
-        words give (``今天早上九点左右看到``), the end of the day they name
-        (``昨天在菜市场看到``), a few minutes back for ``刚才``, or the report's time when
-        they are still there — and the earliest the words put them there
-        (``在这坐了一个多小时了``, ``昨晚十点多进来的``), or ``None``.
+        words give (``今天早上九点左右看到``), or a few minutes back for ``刚才``, or the
+        report's time when they are still there — and the earliest the words put them
+        there (``在这坐了一个多小时了``, ``昨晚十点多进来的``), or ``None``.
     """
     facts: Mapping[str, object] = extracted if isinstance(extracted, Mapping) else {}
     seen = facts.get("seen") if isinstance(facts.get("seen"), Mapping) else {}
@@ -261,16 +260,9 @@ def sighting_window(reported_at: datetime, extracted: object) -> tuple[datetime,
     clocks = [t for t in (_clock_time(c, reported_at) for c in seen.get("clock") or [])
               if t is not None]
     at = reported_at
-    day = seen.get("day")
     if not seen.get("still_there"):
         if clocks:
             at = max(clocks)
-        elif isinstance(day, int) and not isinstance(day, bool) and day < 0:
-            # "昨天在菜市场看到": at the latest, the end of that day
-            local = reported_at.astimezone(LOCAL_TZ)
-            end = local.replace(hour=0, minute=0, second=0, microsecond=0) \
-                + timedelta(days=day + 1) - timedelta(seconds=1)
-            at = min(reported_at, end.astimezone(reported_at.tzinfo))
         else:
             times = facts.get("times")
             ago = next((m for t in (times if isinstance(times, (list, tuple)) else [])

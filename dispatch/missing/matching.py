@@ -352,7 +352,7 @@ def _clothing(pa: Profile, po: Profile, parts: list[ScoreComponent], explain: bo
 def _marks(pa: Profile, po: Profile, parts: list[ScoreComponent], explain: bool) -> None:
     agreed = po.marks & pa.marks
     unlisted = po.marks - pa.marks - pa.absent
-    if agreed or (po.marks and pa.described):
+    if agreed or (po.marks and (pa.marks or pa.absent)):
         n = len(agreed)
         missing = sum(unlisted_weight(m) for m in unlisted)
         _add(parts, "marks", n / (n + missing) if n else 0.0,

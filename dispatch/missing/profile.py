@@ -18,7 +18,6 @@ _PRONE_TO_LOSE_THE_WAY = frozenset({Condition.DEMENTIA, Condition.DISABILITY,
                                     Condition.MENTAL_ILLNESS})
 from triage.appearance import (
     COLOUR_RARITY,
-    SURNAMES,
     ZONE_WEIGHT,
     ZONES,
     build_code,
@@ -61,8 +60,6 @@ class Profile:
         absent: marks the description says the person does not have.
         build: ``slim``, ``medium``, ``heavy`` or ``None``.
         travel: modes of travel the description suggests (``bus``, ``car`` …).
-        described: the words name some mark (present or absent); a name, or a look that
-            follows from a condition, does not count.
     """
 
     garments: tuple[GarmentCode, ...]
@@ -70,7 +67,6 @@ class Profile:
     absent: frozenset[str]
     build: str | None
     travel: frozenset[str]
-    described: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -106,10 +102,6 @@ def profile_of(person: Person) -> Profile:
         marks = read_marks(text)
         present |= marks.present
         absent |= marks.absent
-    described = bool(present or absent)
-    name = (person.name or "").strip()
-    if 2 <= len(name) <= 4 and name[0] in SURNAMES:
-        present |= {f"fullname:{name}", f"surname:{name[0]}"}
     if person.conditions & _PRONE_TO_LOSE_THE_WAY or (person.age and person.age.max < 13):
         present.add("lost")  # dementia, a disability, a young child: they look lost
     present -= absent
@@ -118,4 +110,4 @@ def profile_of(person: Person) -> Profile:
         build = next((b for b in map(build_code, texts) if b), None)
     travel = frozenset(m for text in texts for m in travel_modes(text))
     return Profile(tuple(garments.values()), frozenset(present), frozenset(absent), build,
-                   travel, described)
+                   travel)

@@ -283,26 +283,24 @@ def calibration(labelled: Sequence[Any]) -> dict[str, Any]:
 
     thresholds = [round(0.60 + 0.01 * i, 2) for i in range(37)]
     margins = [0.0, 0.025, 0.05, 0.075, 0.10]
-    def key(t: Any) -> str:  # a report goes with its case, a look-alike with its best match
-        return str(t.gold or (t.ranked[0][0] if t.ranked else ""))
-
-    keys = sorted({key(t) for t in labelled})
+    cases = sorted({t.gold for t in labelled if t.gold} | {t.kind or "" for t in labelled})
+    golds = sorted({t.gold or "" for t in labelled} | {""})
     halves = []
     for part in (0, 1):
-        train = [t for t in labelled if keys.index(key(t)) % 2 == part]
-        test = [t for t in labelled if keys.index(key(t)) % 2 != part]
+        def side(t: Any, part: int = part) -> bool:
+            key = t.gold or (t.ranked[0][0] if t.ranked else "")
+            return (golds.index(key) if key in golds else hash(key)) % 2 == part
+        train = [t for t in labelled if side(t)]
+        test = [t for t in labelled if not side(t)]
         chosen = choose(train, thresholds, margins)
         halves.append({"chosen_on_half": row(chosen),
                        "measured_on_other_half": row(evaluate(test, chosen.threshold,
                                                               chosen.margin))})
-    chosen = choose(labelled, thresholds, margins)
-    curve = {f"{t:.2f}": (r.cost, r.linked_correctly, r.wrong_links) for t in thresholds
-             if (r := evaluate(labelled, t, chosen.margin))}
+    del cases
     return {
-        "cost_by_threshold (cost, linked correctly, wrong) at the chosen margin": curve,
         "matcher_alone": row(evaluate(labelled, AUTO_LINK, LINK_MARGIN, gate=False)),
         "replayed_now": row(evaluate(labelled, AUTO_LINK, LINK_MARGIN)),
-        "chosen": row(chosen),
+        "chosen": row(choose(labelled, thresholds, margins)),
         "split_halves": halves,
     }
 

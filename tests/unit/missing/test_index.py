@@ -17,7 +17,7 @@ COLOUR_LIST, ITEM_LIST = sorted(COLOURS), sorted(ITEMS)
 FEATURES = ["拄拐杖", "戴眼镜", "没戴眼镜", "左脸有痣", "光头", "长头发", "短发", "山西口音",
             "说一口本地话", "外地口音", "驼背", "腰板挺直", "说自己叫乐乐", "爱坐公交车", "骑自行车",
             "戴蓝色口罩", "背个黑色书包", "胖乎乎的", "很瘦", "聋哑，只会手语", "说话结巴",
-            "坐轮椅", "一个人自言自语", "说他叫张福生", "说自己姓王", "说自己姓李"]
+            "坐轮椅", "一个人自言自语"]
 TEXTS = ["枣红色羽绒服", "黑色棉袄", "深蓝色的棉衣", "灰帽子", "雷锋帽", "白色运动鞋", "黑裤子",
          "中山装外面套黑色棉大衣", "粉色书包", "紫围巾"]
 
@@ -28,7 +28,6 @@ def random_person(rng: random.Random) -> Person:
                 for _ in range(rng.randint(0, 2))]
     clothing += [parse_clothing(t) for t in rng.sample(TEXTS, rng.randint(0, 2))]
     return Person(
-        name=rng.choice([None, None, "张福生", "李桂兰", "王某"]),
         gender=rng.choice(list(Gender)),
         age=None if rng.random() < 0.2 else AgeRange(lo, min(120, lo + rng.choice([0, 5, 15, 40]))),
         height=None if rng.random() < 0.5 else HeightRange(150 + rng.randint(0, 30), 185),

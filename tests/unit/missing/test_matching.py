@@ -240,10 +240,3 @@ def test_deaf_and_mute_conflicts_with_an_accent() -> None:
     case = anchor(old_man(features=("山西口音重",)))
     mute = Person(gender=Gender.MALE, age=AgeRange(70, 79), features=("聋哑",))
     assert any(r.startswith("conflicts: deaf_mute") for r in score(case, seen(mute)).reasons)
-
-
-def test_a_different_surname_is_a_conflict() -> None:
-    case = anchor(old_man(name="王福生"))
-    said = Person(gender=Gender.MALE, age=AgeRange(70, 85),
-                  clothing=(parse_clothing("灰色夹克"),), features=("说自己姓李",))
-    assert any(r.startswith("conflicts: surname") for r in score(case, seen(said)).reasons)

@@ -88,11 +88,3 @@ def test_travel_words_in_a_case_are_read() -> None:
     assert "bus" in case(gender="male", features=["有老年公交卡，爱坐公交车"]).travel
     assert "car" in case(gender="male", features=["开一辆银色哈弗H6"]).travel
     assert "bike" in case(gender="male", features=["骑一辆旧二八自行车"]).travel
-
-
-def test_a_name_or_surname_the_person_gives_meets_the_cases_name() -> None:
-    family = case(gender="male", name="张福生")
-    assert {"fullname:张福生", "surname:张"} <= family.marks
-    assert {"fullname:张福生", "surname:张"} <= sighting("有个老大爷，问他说他叫张福生").marks
-    assert sighting("有个老大爷，说自己姓王").marks >= {"surname:王"}
-    assert not any(m.startswith("fullname") for m in sighting("叫王师傅来一下").marks)

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.dispatch-apt-updated
 
-.PHONY: run test setup redis browser vendor npm bench style types test-unit test-integration check clean
+.PHONY: run test setup redis browser vendor bench style types test-unit test-integration check clean
 
 run: setup redis vendor
 	$(PY) -m dispatch run
@@ -38,38 +38,19 @@ browser:
 	@fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk' || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
 		$(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 
-# Leaflet for the consoles' maps, Swagger UI and ReDoc for /docs and /redoc: from the npm
-# registry, copied into the package once (the service never loads anything from a CDN).
+# Leaflet for the consoles' maps, from the npm registry, copied into the package once.
 LEAFLET_VERSION := 1.9.4
-SWAGGER_UI_VERSION := 5.17.14
-REDOC_VERSION := 2.1.5
-VENDOR := dispatch/static/vendor
-LEAFLET_DIR := $(VENDOR)/leaflet
+LEAFLET_DIR := dispatch/static/vendor/leaflet
 
-vendor: $(LEAFLET_DIR)/leaflet.js $(VENDOR)/swagger-ui/swagger-ui-bundle.js $(VENDOR)/redoc/redoc.standalone.js
+vendor: $(LEAFLET_DIR)/leaflet.js
 
-npm:
+$(LEAFLET_DIR)/leaflet.js:
 	@command -v npm >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
 		$(SUDO) apt-get install -y -qq npm >/dev/null; }
-
-$(LEAFLET_DIR)/leaflet.js: | npm
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 		(cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null && tar -xzf leaflet-*.tgz) && \
 		mkdir -p $(LEAFLET_DIR) && cp -R "$$tmp"/package/dist/. $(LEAFLET_DIR)/ && \
 		cp "$$tmp"/package/LICENSE $(LEAFLET_DIR)/LICENSE
-
-$(VENDOR)/swagger-ui/swagger-ui-bundle.js: | npm
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-		(cd "$$tmp" && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null && tar -xzf swagger-ui-dist-*.tgz) && \
-		mkdir -p $(VENDOR)/swagger-ui && \
-		cp "$$tmp"/package/{swagger-ui-bundle.js,swagger-ui.css,favicon-32x32.png,LICENSE} $(VENDOR)/swagger-ui/
-
-$(VENDOR)/redoc/redoc.standalone.js: | npm
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-		(cd "$$tmp" && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null && tar -xzf redoc-*.tgz) && \
-		mkdir -p $(VENDOR)/redoc && \
-		cp "$$tmp"/package/bundles/redoc.standalone.js $(VENDOR)/redoc/ && \
-		cp "$$tmp"/package/LICENSE $(VENDOR)/redoc/LICENSE
 
 bench: setup redis
 	$(PY) bench/run_all.py

@@ -93,7 +93,6 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             client.close()
 
     app = FastAPI(title="110 dispatch and alert triage", version="0.1.0", lifespan=lifespan,
-                  docs_url=None, redoc_url=None,  # served from vendored assets: api/consoles.py
                   description="Intake, triage, geolocation and live precinct feeds for a city "
                               "110 command centre. See docs/api.md.")
     app.state.settings = cfg

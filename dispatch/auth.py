@@ -50,14 +50,9 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        """How events record this actor: ``precinct:150203001``, ``call_taker:王芳`` …
-
-        A precinct token that names its officer records both, ``precinct:150203001:张伟``,
-        so the audit trail shows who acted for the precinct.
-        """
+        """How events record this actor: ``precinct:150203001``, ``call_taker:王芳`` …"""
         if self.role is Role.precinct:
-            named = self.name and self.name != Role.precinct.value
-            return f"precinct:{self.precinct}:{self.name}" if named else f"precinct:{self.precinct}"
+            return f"precinct:{self.precinct}"
         return f"{self.role.value}:{self.name}"
 
     @property

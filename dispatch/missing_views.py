@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dispatch.domain.events import iso
-from dispatch.missing import Case, CaseStatus, GradeKpi, Person, target_views
+from dispatch.missing import Case, CaseStatus, GradeKpi, target_views
 from dispatch.missing.codec import encode
 from dispatch.missing.person import describe_person
 
@@ -18,28 +18,6 @@ def _s(value: timedelta | None) -> float | None:
 
 def _t(value: datetime | None) -> str | None:
     return None if value is None else iso(value)
-
-
-def request_form(person: Person) -> dict[str, Any]:
-    """A person as the ``person`` object of ``POST /v1/missing`` (what a console prefills
-    from a report's extracted description): only the fields that are known."""
-    out: dict[str, Any] = {"gender": person.gender.value}
-    if person.age is not None:
-        out["age_range"] = (person.age.min, person.age.max)
-    if person.height is not None:
-        out["height_cm"] = (float(person.height.min), float(person.height.max))
-    if person.build.value != "unknown":
-        out["build"] = person.build.value
-    if person.clothing:
-        out["clothing"] = [c.text or {"colour": c.colour, "item": c.item} for c in person.clothing]
-    if person.features:
-        out["features"] = list(person.features)
-    if person.conditions:
-        out["conditions"] = sorted(c.value for c in person.conditions)
-    for name in ("name", "photo_ref", "phone"):
-        if getattr(person, name):
-            out[name] = getattr(person, name)
-    return out
 
 
 def elapsed(case: Case, now: datetime) -> timedelta:

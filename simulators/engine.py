@@ -46,7 +46,6 @@ from dispatch.domain.incident import (
 )
 from dispatch.forum.targets import ForumTargets
 from dispatch.worker import report_of
-from simulators import command_desk
 from simulators.agents import DeskPool, Fleet, lognormal
 from simulators.missing_flow import MissingFlow
 from simulators.nearby import OpenIndex
@@ -85,9 +84,6 @@ class Record:
     merged_into: str | None = None
     escalation: int = 0
     unit: str | None = None
-    unplaced_t: float | None = None   # when it landed at the command centre unplaced
-    placed_t: float | None = None     # when a person placed it (candidate or callback)
-    placed_by: str | None = None
     forum_reply_t: float | None = None
     forum_target_s: float | None = None
     escalations: list[tuple[float, int]] = field(default_factory=list)
@@ -125,8 +121,6 @@ class Engine:
         self.waiting: list[tuple[int, float, int, str]] = []
         self.calls = DeskPool(config.call_takers)
         self.moderators = DeskPool(config.forum_moderators)
-        self.command = DeskPool(config.command_desks)
-        self.placing: set[str] = set()
         self.forum_targets = ForumTargets()
         self.fleet = Fleet(((p.id, p.name, p.seat[0], p.seat[1]) for p in geo.precincts()),
                            config.units_per_precinct, config.travel_model(), start)
@@ -184,8 +178,7 @@ class Engine:
         return {"call": self._call, "intake": self._intake, "process": self._process,
                 "deadline": self._deadline, "ack": self._ack, "on_scene": self._on_scene,
                 "clear": self._clear, "desk_done": self._desk_done,
-                "missing": self._missing_deadline, "missing_meet": self._missing_meet,
-                "place": self._place}
+                "missing": self._missing_deadline, "missing_meet": self._missing_meet}
 
     # -- committing events (the adapters' job in the service) -------------------------------
 
@@ -332,18 +325,6 @@ class Engine:
     def _officer_reacts(self, incident: Incident) -> None:
         """Whoever watches the feed the assignment went to acknowledges it, later."""
         feed = incident.precinct or COMMAND_FEED
-        rec = self.records[incident.id]
-        acting = self.config.command_ack_s > 0 and self.config.command_desks > 0
-        if feed == COMMAND_FEED and acting and command_desk.is_placeable(incident, rec.truth):
-            # A duty officer picks it up, acknowledges, confirms the place, routes it.
-            rec.unplaced_t = self.t if rec.unplaced_t is None else rec.unplaced_t
-            handling = lognormal(self.rng, self.config.command_place_median_s,
-                                 self.config.command_place_sigma)
-            start, done = self.command.serve(self.t, handling + self.config.command_callback_s)
-            self.placing.add(incident.id)
-            self._push(start, "ack", (incident.id, feed))
-            self._push(done - self.config.command_callback_s, "place", (incident.id, False))
-            return
         if feed == COMMAND_FEED:
             if self.config.command_ack_s > 0:
                 self._push(self.t + self.config.command_ack_s, "ack", (incident.id, feed))
@@ -362,31 +343,8 @@ class Engine:
         actor = f"precinct:{feed}" if feed != COMMAND_FEED else "command:sim"
         self._commit(incident, decisions.acknowledge(incident, feed, actor, self.clock.now()))
 
-    def _place(self, payload: tuple[str, bool]) -> None:
-        """The duty officer places an unplaced incident (see simulators.command_desk): a
-        confirmed suggestion at once, otherwise after calling the caller back."""
-        incident_id, called_back = payload
-        incident = self.incidents[incident_id]
-        rec = self.records[incident_id]
-        events, how = command_desk.place(incident, rec.truth, self.clock.now(),
-                                         self.config.ack_timeouts)
-        if how == "callback" and not called_back:
-            self._push(self.t + self.config.command_callback_s, "place", (incident_id, True))
-            return
-        self.placing.discard(incident_id)
-        if not events:
-            if incident.status is Status.ACKNOWLEDGED:  # nothing to place: answered by phone
-                self._push(self.t + self.config.desk_handling_min * 60, "desk_done", incident_id)
-            return
-        rec.placed_t, rec.placed_by = self.t, how
-        placed = self._commit(incident, events)
-        if placed.precinct == COMMAND_FEED and placed.status is Status.ACKNOWLEDGED:
-            self._push(self.t + self.config.desk_handling_min * 60, "desk_done", incident_id)
-
     def _respond(self, incident: Incident) -> None:
         """After the ack: send a unit to P1–P3 in the city; answer the rest at the desk."""
-        if incident.id in self.placing:
-            return  # the command centre is placing it; its precinct will respond
         loc = incident.location or {}
         attend = (incident.priority in ("P1", "P2", "P3") and incident.precinct != COMMAND_FEED
                   and loc.get("lat") is not None)

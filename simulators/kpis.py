@@ -67,10 +67,6 @@ def samples(engine: Engine) -> dict[str, Any]:
         if rec.acked_t is not None and rec.assigned_t is not None:
             out["ack"].append((rec.acked_t - rec.assigned_t,
                                cfg.ack_timeouts.get(rec.priority or ""), rec.priority))
-        if rec.unplaced_t is not None and rec.placed_t is not None:
-            out["unplaced"].append((rec.placed_t - rec.unplaced_t,
-                                    cfg.targets.get("unplaced_s", {}).get(rec.priority or ""),
-                                    rec.priority))
         if rec.on_scene_t is not None and rec.received_t is not None:
             target = rec.arrival_due_t - rec.received_t if rec.arrival_due_t is not None else None
             out["arrival"].append((rec.on_scene_t - rec.received_t, target, rec.priority))
@@ -85,19 +81,6 @@ def _durations(rows: list[tuple[float, float | None, str | None]]) -> dict[str, 
                         [r[0] <= r[1] for r in rows if r[2] == p and r[1] is not None])
         for p in PRIORITIES if any(r[2] == p for r in rows)}
     return overall
-
-
-def _unplaced(live: list[Record], waits: list[tuple[float, float | None, str | None]]
-              ) -> dict[str, Any]:
-    """Incidents the pipeline could not place: how many, how a person placed them, how long
-    they waited at the command centre (``wait_s``: landing there → routed to a precinct)."""
-    landed = [r for r in live if r.unplaced_t is not None]
-    return {"incidents": len(landed),
-            "share_of_incidents": round(len(landed) / max(1, len(live)), 4),
-            "placed": sum(1 for r in landed if r.placed_t is not None),
-            "placed_by": dict(sorted(Counter(r.placed_by for r in landed if r.placed_by).items())),
-            "never_placed": sum(1 for r in landed if r.placed_t is None),
-            "wait_s": _durations(waits)}
 
 
 def _accuracy(records: list[Record]) -> dict[str, Any]:
@@ -196,7 +179,6 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
                             "arrival_p50_s": None if not arrivals_h[h]
                             else round(percentile(arrivals_h[h], 50) or 0.0, 1)}
                    for h in range(24)},
-        "unplaced": _unplaced(live, rows.get("unplaced", [])),
         "missing_persons": engine.missing.kpis(engine.clock.now()),
         "forum": {"posts": len(forum), "reply_within_target": round(
             sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,

@@ -215,17 +215,6 @@ def _map(runs: Sequence[Run], path: Path) -> None:
     plt.close(fig)
 
 
-def _unplaced_line(k: dict[str, Any]) -> str:
-    u = k.get("unplaced") or {}
-    by = ", ".join(f"{how} {n}" for how, n in (u.get("placed_by") or {}).items())
-    return f"{u.get('incidents', 0)} ({u.get('placed', 0)} placed: {by or '—'})"
-
-
-def _unplaced_p1(k: dict[str, Any], mins: Any) -> str:
-    p1 = ((k.get("unplaced") or {}).get("wait_s") or {}).get("by_priority", {}).get("P1") or {}
-    return f"{mins(p1.get('p50'))} / {mins(p1.get('p90'))}"
-
-
 def _headline(run: Run) -> dict[str, str]:
     k = run.kpis
 
@@ -253,8 +242,6 @@ def _headline(run: Run) -> dict[str, str]:
         "unit utilisation mean / max": f"{pct(k['units']['utilisation_mean'])} / "
                                        f"{pct(k['units']['utilisation_max'])}",
         "incidents that waited for a unit": str(k["units"]["waited_for_a_unit"]),
-        "unplaced incidents (placed by a person)": _unplaced_line(k),
-        "unplaced P1 wait at the centre p50 / p90 (target p90 ≤ 2 min)": _unplaced_p1(k, mins),
         "missing persons found after a sighting": ", ".join(mins(v) for v in found) or "—",
         "forum replies within target": pct(k["forum"]["reply_within_target"]),
         "triage accuracy category / priority": f"{pct(k['accuracy']['category'])} / "

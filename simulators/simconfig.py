@@ -29,12 +29,6 @@ Defaults and where they come from:
 * ``officer_ack_probability`` (1.0), ``command_ack_s`` (60 s): every assignment is
   acknowledged by its precinct; the command centre checks what is routed or escalated to
   it within a minute (assumption).
-* ``command_desks`` (2), ``command_place_median_s`` (50 s, lognormal σ 0.5),
-  ``command_callback_s`` (60 s): assumption. A duty officer picks up an incident the
-  pipeline could not place, reads the address suggestions and confirms one with the
-  caller (about a minute at the console), or calls back when none fits (another minute),
-  then the incident goes to the precinct that contains the place
-  (``simulators.command_desk``).
 * ``officer_ack_median_s`` (P1 12 s, P2 20 s, P3 45 s, P4 90 s; σ 0.6): assumption, a
   console operator who watches the board; with the default 30 s P1 clock about one P1 in
   sixteen escalates.
@@ -50,8 +44,7 @@ Defaults and where they come from:
   to three of triage's open key questions (要素追问) during the call, each adding talk
   time, and the caller answers from what they see (``simulators.questions``).
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
-  start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s; an unplaced incident waits
-  at the command centre at most P1 120 s (p90), P2 300 s, P3 900 s, P4 1800 s. Assumptions for the report's
+  start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s. Assumptions for the report's
   reference lines; the arrival targets are the core's (``decisions.ARRIVAL_TARGETS_S``).
 """
 
@@ -92,10 +85,6 @@ class SimConfig:
         default_factory=lambda: {"P1": 12.0, "P2": 20.0, "P3": 45.0, "P4": 90.0})
     officer_ack_sigma: float = 0.6
     command_ack_s: float = 60.0
-    command_desks: int = 2
-    command_place_median_s: float = 50.0
-    command_place_sigma: float = 0.5
-    command_callback_s: float = 60.0
     scene_median_min: Mapping[str, float] = field(
         default_factory=lambda: {"P1": 45.0, "P2": 30.0, "P3": 20.0})
     scene_sigma: float = 0.5
@@ -112,8 +101,7 @@ class SimConfig:
         "urban_kmh": 35.0, "rural_kmh": 60.0, "urban_detour": 1.3, "rural_detour": 1.4,
         "turnout_s": 60.0})
     targets: Mapping[str, Any] = field(default_factory=lambda: {
-        "triage_s": 120.0, "dispatch_s": {"P1": 180.0, "P2": 600.0, "P3": 1800.0},
-        "unplaced_s": {"P1": 120.0, "P2": 300.0, "P3": 900.0, "P4": 1800.0}})
+        "triage_s": 120.0, "dispatch_s": {"P1": 180.0, "P2": 600.0, "P3": 1800.0}})
     stream: Mapping[str, Any] = field(default_factory=dict)
 
     def travel_model(self) -> TravelModel:
@@ -149,8 +137,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_INTS = {"units_per_precinct", "call_takers", "forum_moderators", "key_questions",
-         "command_desks"}
+_INTS = {"units_per_precinct", "call_takers", "forum_moderators", "key_questions"}
 _PRIORITY_TABLES = {"ack_timeouts", "officer_ack_median_s", "scene_median_min"}
 _BOUNDS: dict[str, tuple[float, float]] = {
     "surge": (0.0, 20.0), "units_per_precinct": (0, 50), "escalation_step_s": (1.0, 86400.0),
@@ -162,9 +149,6 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "forum_reply_median_s": (0.0, 86400.0), "forum_reply_sigma": (0.0, 3.0),
     "search_centre_delay_s": (0.0, 86400.0),
     "key_questions": (0, 20), "key_question_s": (0.0, 600.0),
-    "command_desks": (0, 200),
-    "command_place_median_s": (0.0, 86400.0), "command_place_sigma": (0.0, 3.0),
-    "command_callback_s": (0.0, 86400.0),
 }
 
 

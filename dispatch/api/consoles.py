@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import geo
@@ -112,44 +111,6 @@ def console_asset(relative: str) -> FileResponse:
     media = _TYPES.get(path.suffix, "application/octet-stream")
     return FileResponse(path, media_type=media,
                         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
-
-
-_VENDOR = "/console/static/vendor"
-
-
-def _vendored(*parts: str) -> bool:
-    return (STATIC / "vendor" / Path(*parts)).is_file()
-
-
-def _not_vendored(what: str) -> HTMLResponse:
-    return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>API docs</title><p>{what} "
-                        "is not installed: run <code>make vendor</code>. The contract is in "
-                        "<a href=/openapi.json>/openapi.json</a> and docs/api.md.</p>",
-                        status_code=503)
-
-
-@router.get("/docs", include_in_schema=False)
-def swagger_ui() -> HTMLResponse:
-    """Swagger UI from the vendored ``swagger-ui-dist`` (works offline, no CDN)."""
-    if not _vendored("swagger-ui", "swagger-ui-bundle.js"):
-        return _not_vendored("Swagger UI")
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json", title="110 dispatch · API",
-        swagger_js_url=f"{_VENDOR}/swagger-ui/swagger-ui-bundle.js",
-        swagger_css_url=f"{_VENDOR}/swagger-ui/swagger-ui.css",
-        swagger_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
-        swagger_ui_parameters={"validatorUrl": None})
-
-
-@router.get("/redoc", include_in_schema=False)
-def redoc() -> HTMLResponse:
-    """ReDoc from the vendored ``redoc`` standalone bundle (works offline, no web fonts)."""
-    if not _vendored("redoc", "redoc.standalone.js"):
-        return _not_vendored("ReDoc")
-    return get_redoc_html(openapi_url="/openapi.json", title="110 dispatch · API",
-                          redoc_js_url=f"{_VENDOR}/redoc/redoc.standalone.js",
-                          redoc_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
-                          with_google_fonts=False)
 
 
 @cache

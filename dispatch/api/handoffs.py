@@ -15,16 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints, ValidationError
-from rq.job import Job
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.schemas import Strict
 from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
-from dispatch.domain.errors import InvalidTransition
 from dispatch.handoff import handoff as core
 from dispatch.handoff import signing
-from dispatch.handoff.delivery import Outbox, registry_for
+from dispatch.handoff.delivery import registry_for
 from dispatch.handoff.records import HandoffRecords
 
 router = APIRouter(tags=["handoffs"])
@@ -134,7 +132,7 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
 
 
 @router.get("/v1/handoffs", responses=_ERRORS)
-def list_handoffs(request: Request, store: StoreDep, who: PrincipalDep,
+def list_handoffs(store: StoreDep, who: PrincipalDep,
                   incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
                   status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
                   limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
@@ -142,15 +140,14 @@ def list_handoffs(request: Request, store: StoreDep, who: PrincipalDep,
     require(who, Role.command, Role.call_taker, Role.analyst)
     items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
-    return {"items": [_with_contact(request, h.to_dict()) for h in items], "count": len(items)}
+    return {"items": [h.to_dict() for h in items], "count": len(items)}
 
 
 @router.get("/v1/handoffs/{handoff_id}", responses=_ERRORS)
-def get_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
-                who: PrincipalDep) -> dict[str, Any]:
+def get_handoff(handoff_id: HandoffId, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
     require(who, Role.command, Role.call_taker, Role.analyst)
-    return _with_contact(request, HandoffRecords(store).load(handoff_id).to_dict())
+    return HandoffRecords(store).load(handoff_id).to_dict()
 
 
 @router.post("/v1/handoffs/{handoff_id}/ack", responses=_ERRORS, openapi_extra={
@@ -164,38 +161,10 @@ async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
     h = await run_in_threadpool(records.load, handoff_id)
     now = clock.now()
     actor, via = _authorise(request, raw, h, now.timestamp())
-    body = _parse(AckBody, raw)
-    done = await run_in_threadpool(records.update, handoff_id, lambda x, inc: core.acknowledge(
-        x, inc, actor, via, now, reference=body.reference, note=body.note))
+    _parse(AckBody, raw)
+    done = await run_in_threadpool(records.update, handoff_id,
+                                   lambda x, inc: core.acknowledge(x, inc, actor, via, now))
     return done.to_dict()
-
-
-@router.post("/v1/handoffs/{handoff_id}/retry", responses={
-    **_ERRORS, 409: {"description": "the hand-off is not failed"}})
-def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, clock: ClockDep,
-                  who: PrincipalDep) -> dict[str, Any]:
-    """Deliver a failed hand-off again (command centre): it goes back to ``pending`` and a
-    new delivery job is queued."""
-    require(who, Role.command)
-    records = HandoffRecords(store)
-    current = records.load(handoff_id)
-    if current.status is not core.HandoffStatus.failed:
-        raise InvalidTransition(current.status.value, "pending", ["failed"])
-    done = records.update(handoff_id, lambda x, inc: core.retry_delivery(
-        x, clock.now(), inc.received_at, who.actor))
-    outbox = Outbox(store.r, request.app.state.settings)
-    job_id = f"handoff-{store.keys.ns}-{handoff_id}"
-    if Job.exists(job_id, connection=outbox.queue.connection):
-        Job.fetch(job_id, connection=outbox.queue.connection).delete()  # the failed run
-    outbox.send_handoff(store.keys.ns, handoff_id)
-    return _with_contact(request, done.to_dict())
-
-
-def _with_contact(request: Request, item: dict[str, Any]) -> dict[str, Any]:
-    """The hand-off with its agency's public contact (phone, webhook or not)."""
-    agency = registry_for(request.app.state.settings.agencies_path).get(str(item["agency"]))
-    item["agency_contact"] = agency.public() if agency else None
-    return item
 
 
 @router.post("/v1/handoffs/{handoff_id}/outcome", responses={

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Response
-from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import geo
-from dispatch import privacy, services
+from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.schemas import Precinct, ReportAccepted, ReportCreate
 from dispatch.auth import Role, require, require_precinct_of
@@ -50,61 +48,23 @@ def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: Princ
 
 
 @router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
-def get_incident(incident_id: str, store: StoreDep, clock: ClockDep,
-                 who: PrincipalDep) -> dict[str, Any]:
-    """The incident's current state and its whole timeline, oldest first.
-
-    The caller's phone is shown whole only to the roles that call back (call-taker,
-    command centre, the precinct the incident is assigned to), and each such read is
-    written to the audit trail; everyone else sees it masked.
-    """
-    incident = store.load(incident_id)
-    full = privacy.may_see_caller(who, incident.precinct)
-    state = privacy.incident_view(incident.to_dict(), full)
-    state["timeline"] = privacy.timeline_view(store.timeline(incident_id), full)
-    if full and incident.caller:
-        privacy.audit(store, who, "read_caller", incident_id, clock.now())
+def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+    """The incident's current state and its whole timeline, oldest first."""
+    state = store.load(incident_id).to_dict()
+    state["timeline"] = store.timeline(incident_id)
     return state
 
 
 @router.get("/v1/incidents", responses=_ERRORS)
-def list_incidents(store: StoreDep, clock: ClockDep, who: PrincipalDep,
+def list_incidents(store: StoreDep, who: PrincipalDep,
                    precinct: str | None = Query(None, max_length=32),
                    status: Status | None = None,
                    category: str | None = Query(None, pattern=r"^[a-z_0-9]{1,32}$"),
-                   q: str | None = Query(None, min_length=1, max_length=100, description=(
-                       "search: part of the incident id, text, address or place; a caller's "
-                       "phone for the roles that may see it")),
-                   since: Annotated[datetime | None,
-                                    Query(description="received at or after")] = None,
-                   until: Annotated[datetime | None, Query(description="received before")] = None,
                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
-    """The newest incidents matching every given filter (phones masked in lists)."""
-    for name, value in (("since", since), ("until", until)):
-        if value is not None and value.tzinfo is None:
-            raise RequestValidationError([{"loc": ("query", name), "type": "value_error",
-                                           "msg": "needs a timezone offset"}])
-    searching = bool(q and q.strip()) or since is not None or until is not None
+    """The newest incidents matching every given filter."""
     items = store.query(precinct=precinct, status=status.value if status else None,
-                        category=category, limit=privacy.SEARCH_SCAN if searching else limit)
-    if searching:
-        phones = privacy.may_search_phones(who)
-        items = [i for i in items if privacy.matches(i, (q or "").strip(), since, until,
-                                                     phones)][:limit]
-        if q and phones and any(ch.isdigit() for ch in q):
-            privacy.audit(store, who, "search", None, clock.now(), query=q)
-    return {"items": [privacy.incident_view(i.to_dict(), False) for i in items],
-            "count": len(items)}
-
-
-@router.get("/v1/audit", tags=["operations"], responses=_ERRORS)
-def read_audit(store: StoreDep, who: PrincipalDep,
-               incident_id: str | None = Query(None, pattern=r"^[0-9]{8}-[0-9A-Z]{8}$"),
-               limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
-    """Who read personal data (a caller's phone, a phone search), newest first."""
-    require(who, Role.command)
-    items = privacy.audit_entries(store, incident_id, limit)
-    return {"items": items, "count": len(items)}
+                       category=category, limit=limit)
+    return {"items": [i.to_dict() for i in items], "count": len(items)}
 
 
 @router.post("/v1/incidents/{incident_id}/ack", responses={**_ERRORS, 404: {"description": "unknown"}})

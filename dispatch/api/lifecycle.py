@@ -22,8 +22,7 @@ from dispatch.api.schemas import (
     TriageRead,
 )
 from dispatch.auth import Role, require, require_precinct_of
-from dispatch.domain import corrections, decisions, duplicates
-from dispatch.domain.dispositions import DISPOSITIONS
+from dispatch.domain import decisions, duplicates
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.domain.units import UnitStatus, move
@@ -63,8 +62,7 @@ def _check_codes(body: TriageOverride) -> None:
         raise _invalid("priority", f"a {body.priority} incident cannot be {body.category}")
 
 
-def release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
-    """Units of an incident that is no longer open become available again."""
+def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
     if incident.is_open or not incident.units:
         return
     units = UnitStore(store)
@@ -80,20 +78,7 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
     """Move the incident through its lifecycle (409 names the allowed moves)."""
     require(who, Role.call_taker, Role.precinct, Role.command)
     wanted = _status(body.status)
-    current = store.load(incident_id)
-    require_precinct_of(who, current.precinct)
-    if wanted is Status.CLOSED and current.status is Status.RESOLVED:
-        if not body.disposition or body.disposition not in DISPOSITIONS:
-            raise _invalid("disposition", "结案 needs a disposition, one of "
-                                          f"{', '.join(DISPOSITIONS)}")
-        code = body.disposition
-
-        def close(incident: Incident) -> list[Event]:
-            return corrections.close(incident, code, body.reason, who.actor, clock.now())
-
-        state = services.decide_and_commit(store, incident_id, close)
-        release_units(store, state, clock.now(), who.actor)
-        return state.to_dict()
+    require_precinct_of(who, store.load(incident_id).precinct)
 
     def decide(incident: Incident) -> list[Event]:
         return [Event(EventType.STATUS_CHANGED, incident.id, clock.now(), actor=who.actor,
@@ -101,7 +86,7 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
                             "previous": incident.status.value})]
 
     state = services.decide_and_commit(store, incident_id, decide)
-    release_units(store, state, clock.now(), who.actor)
+    _release_units(store, state, clock.now(), who.actor)
     return state.to_dict()
 
 

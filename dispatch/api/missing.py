@@ -28,7 +28,6 @@ from dispatch.api.missing_schemas import (
     CloseRequest,
     IncidentId,
     LastSeenIn,
-    ReporterIn,
     RiskOverride,
     StatusFilter,
     Verification,
@@ -36,7 +35,6 @@ from dispatch.api.missing_schemas import (
 from dispatch.auth import PermissionDenied, Principal, Role, require
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
-from dispatch.domain.incident import Incident
 from dispatch.missing import (
     Case,
     InvalidCaseTransition,
@@ -44,7 +42,6 @@ from dispatch.missing import (
     InvalidPerson,
     LastSeen,
     MissingError,
-    Person,
     Reporter,
     RiskGrade,
     SightingLinked,
@@ -56,7 +53,6 @@ from dispatch.missing import (
     open_case,
     override_risk,
     person_from_request,
-    propose_case,
     register_found,
     score,
     sighting_from_report,
@@ -66,7 +62,7 @@ from dispatch.missing.person import CLOCK_SKEW
 from dispatch.missing.risk import Circumstances
 from dispatch.missing.targets import PRECINCT_DISPATCHED
 from dispatch.missing_service import lookup, target_policy, update
-from dispatch.missing_views import case_view, kpi_view, list_item, request_form
+from dispatch.missing_views import case_view, kpi_view, list_item
 
 router = APIRouter(tags=["missing persons"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -104,35 +100,6 @@ def _view(cases: CaseStore, case: Case, now: datetime) -> dict[str, Any]:
     return case_view(case, now, cases.timeline(case.id), cases.found_candidates(case.id))
 
 
-def _person(body: CaseCreate, report: Incident | None) -> Person:
-    """The request's person, or triage's description completed by what the request gives."""
-    given = body.person.model_dump(exclude_none=True) if body.person else {}
-    if report is not None:
-        try:
-            extracted = propose_case(report.id, report.extracted).person
-        except InvalidPerson as exc:
-            if body.person is None:
-                raise _invalid("person", f"the report's description cannot be used: {exc}") \
-                    from None
-        else:
-            given = {**request_form(extracted), **given}
-    try:
-        return person_from_request(given)
-    except InvalidPerson as exc:
-        raise _invalid("person", str(exc)) from None
-
-
-def _reported_last_seen(report: Incident | None) -> LastSeenIn:
-    """When and where the report says the person was last seen (the call, if it says not)."""
-    assert report is not None  # a request without report_id names its last_seen
-    minutes = next((t.get("minutes_ago") for t in report.extracted.get("times") or []
-                    if isinstance(t, dict) and isinstance(t.get("minutes_ago"), (int, float))),
-                   None)
-    at = report.received_at - timedelta(minutes=float(minutes or 0))
-    places = [p for p in report.extracted.get("places") or [] if isinstance(p, str)]
-    return LastSeenIn(at=at, address=report.address or (places[0] if places else None))
-
-
 def _last_seen(body: LastSeenIn, report_location: dict[str, Any] | None) -> LastSeen:
     loc = body.location
     device = geo.DevicePoint(lat=loc.lat, lon=loc.lon, crs=loc.crs.value,
@@ -154,31 +121,26 @@ def _last_seen(body: LastSeenIn, report_location: dict[str, Any] | None) -> Last
 def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: SettingsDep,
                 who: PrincipalDep) -> Any:
     """Open a case at once (no waiting period); 200 with the existing case if the report
-    was opened already. With ``report_id`` alone the person and the last-seen facts are
-    the ones triage extracted from the report."""
+    was opened already."""
     require(who, Role.call_taker, Role.command)
     now = clock.now()
-    if body.report_id is None and (body.person is None or body.last_seen is None):
-        missing_part = "person" if body.person is None else "last_seen"
-        raise _invalid(missing_part, "needed unless report_id names a triaged report")
-    if body.last_seen is not None and body.last_seen.at > now + CLOCK_SKEW:
+    if body.last_seen.at > now + CLOCK_SKEW:
         raise _invalid("last_seen.at", "the last-seen time is in the future")
+    try:
+        person = person_from_request(body.person.model_dump(exclude_none=True))
+    except InvalidPerson as exc:
+        raise _invalid("person", str(exc)) from None
     cases = _cases(store, settings)
     report_location = None
-    report: Incident | None = None
     if body.report_id:
         existing = cases.case_for_report(body.report_id)
         if existing:
             return JSONResponse(_view(cases, cases.load(existing), now), status_code=200)
         try:
-            report = store.load(body.report_id)
+            report_location = dict(store.load(body.report_id).location or {})
         except UnknownIncident:
             raise _invalid("report_id", f"unknown report {body.report_id}") from None
-        report_location = dict(report.location or {})
-    person = _person(body, report)
-    last_seen = _last_seen(body.last_seen or _reported_last_seen(report), report_location)
-    if body.reporter is None and report is not None and (report.caller or {}).get("phone"):
-        body.reporter = ReporterIn(phone=str((report.caller or {})["phone"]))
+    last_seen = _last_seen(body.last_seen, report_location)
     reporter = Reporter(**body.reporter.model_dump(include={"name", "phone", "relation"})) \
         if body.reporter else None
     facts = Circumstances(**body.circumstances.model_dump(include=set(

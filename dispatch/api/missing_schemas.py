@@ -76,11 +76,10 @@ class CircumstancesIn(Open):
 
 
 class CaseCreate(Open):
-    """``POST /v1/missing``: with ``report_id`` alone, the person and the last-seen facts
-    come from the report's triage; what is given completes or corrects them."""
+    """``POST /v1/missing``."""
 
-    person: PersonIn | None = None
-    last_seen: LastSeenIn | None = None
+    person: PersonIn
+    last_seen: LastSeenIn
     reporter: ReporterIn | None = None
     circumstances: CircumstancesIn | None = None
     report_id: IncidentId | None = None

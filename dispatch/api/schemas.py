@@ -165,43 +165,9 @@ class ErrorBody(BaseModel):
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500), AfterValidator(_not_blank)]
 
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
-PrecinctId = Annotated[str, StringConstraints(pattern=r"^(command|[0-9]{9})$")]
-
-
 class StatusChange(Strict):
     status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
-    disposition: Code | None = Field(default=None, description=(
-        "required with status closed: a code of GET /v1/dispositions"))
-
-
-class Reassign(Strict):
-    """``POST /v1/incidents/{id}/reassign`` (转派)."""
-
-    precinct: PrecinctId
-    reason: Reason
-
-
-class LocationFix(Strict):
-    """``POST /v1/incidents/{id}/location``: the point a person chose."""
-
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    crs: Crs = Crs.wgs84
-    accuracy_m: float | None = Field(default=None, ge=1, le=20_000)
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
-    place: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        default=None, description="the gazetteer candidate picked, if any")
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
-
-
-class AnswerRequest(Strict):
-    """``POST /v1/incidents/{id}/answer`` (当场答复)."""
-
-    answer: Annotated[str, StringConstraints(min_length=2, max_length=2000),
-                      AfterValidator(_not_blank)]
-    disposition: Code = "answered"
 
 
 class TriageOverride(Strict):

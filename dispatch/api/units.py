@@ -78,9 +78,6 @@ def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
     loc = incident.location or {}
     if loc.get("lat") is None or loc.get("lon") is None:
         return {"items": [], "reason": "the incident has no location yet"}
-    if loc.get("in_jurisdiction") is not True:
-        # Our units do not drive to another city: the case is handed over (docs/handoff.md).
-        return {"items": [], "reason": "outside the jurisdiction: hand over, no unit of ours"}
     ranked = recommend((loc["lat"], loc["lon"]), loc.get("district"), UnitStore(store).all(),
                        MODEL)
     return {"items": [r.to_dict() for r in ranked], "model": {

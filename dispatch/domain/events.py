@@ -28,9 +28,6 @@ class EventType(str, Enum):
     CALLBACK = "incident.callback"
     QUESTIONS_ANSWERED = "incident.questions_answered"  # answers to key questions (要素追问)
     TARGET_BREACHED = "incident.target_breached"
-    # A matter answered on the spot (当场答复: a consultation, a P4): closed at once with
-    # the answer and a disposition, without a unit.
-    ANSWERED = "incident.answered"
     # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
     # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no
     # status by themselves: a status move is always ``incident.status_changed``.

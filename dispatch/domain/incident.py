@@ -57,9 +57,6 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = {
     Status.FAILED: frozenset({Status.TRIAGED}),
 }
 
-# A matter answered on the spot (当场答复) closes from any status before a unit moves.
-ANSWERABLE = frozenset({Status.TRIAGED, Status.ASSIGNED, Status.ACKNOWLEDGED})
-
 # Someone still has to act: from intake until the police leave the scene.
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.ACKNOWLEDGED,
                            Status.EN_ROUTE, Status.ON_SCENE})
@@ -148,8 +145,6 @@ class Incident:
     resolved_at: datetime | None = None
     callback: Mapping[str, Any] | None = None
     breaches: tuple[str, ...] = ()
-    disposition: Mapping[str, Any] | None = None
-    closed_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 0
 
@@ -178,7 +173,7 @@ class Incident:
         kwargs = dict(data)
         for name in ("received_at", "assigned_at", "ack_due_at", "acknowledged_at",
                      "escalated_at", "updated_at", "arrival_due_at", "on_scene_at",
-                     "resolved_at", "closed_at"):
+                     "resolved_at"):
             if kwargs.get(name):
                 kwargs[name] = parse_iso(kwargs[name])
         kwargs["status"] = Status(kwargs["status"])
@@ -256,8 +251,6 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         flags = incident.flags
         if d.get("in_jurisdiction") is False and "out_of_area" not in flags:
             flags = tuple(sorted((*flags, "out_of_area")))
-        elif d.get("in_jurisdiction") is True and "out_of_area" in flags:
-            flags = tuple(f for f in flags if f != "out_of_area")  # a corrected location
         new = replace(incident, location=dict(d), flags=flags, **common)
     elif t is EventType.ASSIGNED:
         status = _move(incident, Status.ASSIGNED)
@@ -290,10 +283,6 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
             stamps["on_scene_at"] = event.at
         elif status is Status.RESOLVED:
             stamps["resolved_at"] = event.at
-        elif status is Status.CLOSED:
-            stamps["closed_at"] = event.at
-            if d.get("disposition"):
-                stamps["disposition"] = dict(d["disposition"])
         if t is EventType.MERGED:
             stamps["merged_into"] = d["into"]
         new = replace(incident, status=status, **stamps, **common)
@@ -303,14 +292,6 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         if not new.is_open or status in (Status.ON_SCENE, Status.RESOLVED):
             closing.append(CloseDeadline(arrival_deadline_key(incident.id)))
         effects = tuple(closing)
-    elif t is EventType.ANSWERED:
-        if incident.status not in ANSWERABLE:
-            raise InvalidTransition(incident.status.value, "answered",
-                                    (s.value for s in ANSWERABLE))
-        new = replace(incident, status=Status.CLOSED, resolved_at=event.at, closed_at=event.at,
-                      disposition=dict(d["disposition"]), **common)
-        effects = (CloseDeadline(ack_deadline_key(incident.id)),
-                   CloseDeadline(arrival_deadline_key(incident.id)))
     elif t is EventType.CALLER_ADDED:
         new = replace(incident, callers=incident.callers + 1, **common)
     elif t is EventType.UNIT_ASSIGNED:

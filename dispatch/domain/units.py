@@ -62,18 +62,9 @@ class Unit:
     updated_at: datetime | None = None
     version: int = 0
 
-    @property
-    def call_sign(self) -> str:
-        """What officers say on the radio: the unit's name without the administrative
-        suffix (``林荫路街道巡2`` → ``林荫路巡2``)."""
-        sign = self.name
-        for suffix in ("派出所", "街道办事处", "街道", "苏木", "镇", "乡"):
-            sign = sign.replace(suffix + "巡", "巡")
-        return sign
-
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "precinct": self.precinct, "name": self.name,
-                "call_sign": self.call_sign, "status": self.status.value, "lat": self.lat, "lon": self.lon,
+                "status": self.status.value, "lat": self.lat, "lon": self.lon,
                 "incident_id": self.incident_id,
                 "updated_at": iso(self.updated_at) if self.updated_at else None,
                 "version": self.version}
@@ -132,8 +123,7 @@ class Recommendation:
     eta_s: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit_id": self.unit.id, "name": self.unit.name,
-                "call_sign": self.unit.call_sign, "precinct": self.unit.precinct,
+        return {"unit_id": self.unit.id, "name": self.unit.name, "precinct": self.unit.precinct,
                 "status": self.unit.status.value, "distance_m": round(self.distance_m),
                 "eta_s": round(self.eta_s), "lat": self.unit.lat, "lon": self.unit.lon}
 

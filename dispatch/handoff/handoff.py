@@ -217,18 +217,6 @@ def delivered(h: Handoff, now: datetime, received_at: datetime, attempts: int,
     return Change(new, (event,))
 
 
-def retry_delivery(h: Handoff, now: datetime, received_at: datetime,
-                   actor: str) -> Change | None:
-    """The command centre asks for another delivery of a failed hand-off (None: it is not
-    failed, nothing to retry)."""
-    if h.status is not HandoffStatus.failed:
-        return None
-    new = replace(h, status=HandoffStatus.pending, last_error=None)
-    new, event = _step(new, "retry_requested", now, received_at, actor=actor,
-                       attempts=h.attempts)
-    return Change(new, (event,))
-
-
 def delivery_failed(h: Handoff, now: datetime, received_at: datetime, attempts: int,
                     error: str) -> Change | None:
     """Delivery gave up for good: escalate so the command centre phones the agency."""
@@ -243,12 +231,11 @@ def delivery_failed(h: Handoff, now: datetime, received_at: datetime, attempts: 
 
 
 def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
-                now: datetime, **said: str | None) -> Change | None:
+                now: datetime) -> Change | None:
     """The agency confirmed receipt (None when it had already).
 
     The incident becomes ``handed_off`` (cross-jurisdiction) or ``transferred`` (12345), if
-    its status allows. ``said`` (``reference``, ``note``: who took it over the phone and
-    when) is kept on the step.
+    its status allows.
     """
     if h.acknowledged_at is not None:
         return None
@@ -256,8 +243,7 @@ def acknowledge(h: Handoff, incident: Incident, actor: str, via: str,
     new = replace(h, status=status, acknowledged_at=now, acknowledged_by=actor)
     new, event = _step(new, "acknowledged", now, incident.received_at, actor=actor, via=via,
                        latency_s=round((now - h.created_at).total_seconds(), 3),
-                       on_time=now <= h.ack_due_at,
-                       **{k: v for k, v in said.items() if v})
+                       on_time=now <= h.ack_due_at)
     moved = Status.HANDED_OFF if h.kind == CROSS else Status.TRANSFERRED
     events = (event, *_status_move(incident, moved, now, actor,
                                    f"accepted by {h.agency_name} ({h.id})"))

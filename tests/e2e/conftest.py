@@ -21,9 +21,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 VIEWPORT: ViewportSize = {"width": 1600, "height": 900}
-# The two screens the consoles are checked on: a control-room monitor and a 1366×768 laptop.
-SIZES: dict[str, ViewportSize] = {"1600": {"width": 1600, "height": 1000},
-                                  "1366": {"width": 1366, "height": 768}}
 
 
 class Stack:
@@ -33,47 +30,41 @@ class Stack:
         self.service = service
         self.browser = browser
         self.second_api = second_api  # another API process on the same Redis
-        self._tokens: dict[tuple[str, str | None, str | None], str] = {}
+        self._tokens: dict[tuple[str, str | None], str] = {}
         self._errors: dict[int, list[str]] = {}
 
-    def token(self, role: str, precinct: str | None = None, name: str | None = None) -> str:
+    def token(self, role: str, precinct: str | None = None) -> str:
         """A signed token from the real CLI, ``python -m dispatch token``.
 
         Args:
             role: ``call_taker``, ``precinct``, ``command``, ``analyst`` or ``admin``.
             precinct: the precinct id, for the ``precinct`` role only.
-            name: the officer the token names (shown on every action they take).
 
         Returns:
-            The token text (cached per role, precinct and name).
+            The token text (cached per role and precinct).
         """
-        key = (role, precinct, name)
+        key = (role, precinct)
         if key not in self._tokens:
             argv = [sys.executable, "-m", "dispatch", "token", "--role", role]
             if precinct:
                 argv += ["--precinct", precinct]
-            if name:
-                argv += ["--name", name]
             out = subprocess.run(argv, env=self.service.env, cwd=ROOT, capture_output=True,
                                  text=True, timeout=60, check=True)
             self._tokens[key] = out.stdout.strip()
         return self._tokens[key]
 
-    def open(self, console: str, role: str, precinct: str | None = None,
-             viewport: ViewportSize | None = None, name: str | None = None) -> Page:
+    def open(self, console: str, role: str, precinct: str | None = None) -> Page:
         """Open one console in a fresh browser context, signed in by ``?token=``.
 
         Args:
             console: ``intake``, ``precinct`` or ``command``.
             role: the token's role.
             precinct: the precinct for a precinct console.
-            viewport: the window size (default 1600×900).
-            name: the officer's name in the token.
 
         Returns:
             The page, after its first connection or first list has loaded.
         """
-        context = self.browser.new_context(viewport=viewport or VIEWPORT, locale="zh-CN",
+        context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
                                            timezone_id="Asia/Shanghai")
         page = context.new_page()
         errors = self._errors.setdefault(id(page), [])
@@ -82,7 +73,7 @@ class Stack:
             errors.append(str(exc))
 
         page.on("pageerror", record)
-        url = f"{self.service.base}/console/{console}?token={self.token(role, precinct, name)}"
+        url = f"{self.service.base}/console/{console}?token={self.token(role, precinct)}"
         page.goto(url)
         return page
 
@@ -127,7 +118,6 @@ def e2e_service(e2e_redis: RedisServer) -> Iterator[Service]:
                            "--factory", "--host", "127.0.0.1", "--port", str(second),
                            "--log-level", "warning"])
         svc.start_all()
-        svc.spawn("rq", [sys.executable, "-m", "dispatch", "rq-worker"])  # hand-off deliveries
         wait_until(lambda: httpx.get(f"http://127.0.0.1:{second}/healthz", timeout=1)
                    .status_code in (200, 503), 30, what="the second API to serve")
         svc.second_api = f"http://127.0.0.1:{second}"  # type: ignore[attr-defined]

@@ -1,48 +1,33 @@
-// Command console: city-wide live board with search, escalation alarm, the incident drawer
-// (转派, dispatch, location fix, answer, close), hand-off monitor, missing persons, map.
+// Command console: city-wide live board, escalations, load per precinct, map, missing persons.
 import {
-  $, ACTIVE, api, beep, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
+  $, ACTIVE, api, ApiError, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
   flagChips, header, hms, label, prioChip, prioRank, showConnection, statusChip, toast, token,
-  unlockAudio,
 } from "./console.js";
 import { DispatchMap } from "./map.js";
-import { Drawer } from "./command_drawer.js";
-import { HandoffMonitor, MissingPanel } from "./command_panels.js";
-import { elapsedNode, precinctText, reasonText, tickElapsed } from "./timeline.js";
 
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
-const GONE = new Set(["merged", "cancelled"]);   // not work any more: off the board
 const MAX_ROWS = 300;
 
 const state = {
   incidents: new Map(),
-  units: new Map(),         // id → unit (call signs, map)
   escalations: [],          // {incident_id, level, at, incident}
   precincts: new Map(),     // id → {name, district_name}
-  names: new Map(),         // id → name, for the timeline
   selected: null,
-  search: null,             // server search result ids, or null
   map: null,
   feed: null,
-  drawer: null,
-  banner: null,             // the escalation the banner shows
 };
+
+function precinctName(id) {
+  if (id === "command") return "指挥中心（未定位）";
+  const p = id && state.precincts.get(id);
+  return p ? p.name : (id || "未分派");
+}
 
 // ---------------------------------------------------------------------------------------
 // Board
 
-function matchesFilter(inc) {
-  const q = $("#board-search").value.trim();
-  const hours = Number($("#board-window").value || 0);
-  if (hours && Date.now() - new Date(inc.received_at).getTime() > hours * 3600000) return false;
-  if (state.search) return state.search.has(inc.id);
-  if (!q) return !GONE.has(inc.status);
-  return [inc.id, inc.text, inc.address, precinctText(inc.precinct, state.names)]
-    .some((f) => f && String(f).includes(q));
-}
-
 function ordered() {
-  return [...state.incidents.values()].filter(matchesFilter).sort((a, b) =>
+  return [...state.incidents.values()].sort((a, b) =>
     (OPEN.has(a.status) ? 0 : 1) - (OPEN.has(b.status) ? 0 : 1)
     || (OPEN.has(a.status) ? prioRank(a.priority) - prioRank(b.priority) : 0)
     || String(b.received_at).localeCompare(String(a.received_at))).slice(0, MAX_ROWS);
@@ -51,11 +36,11 @@ function ordered() {
 function ackCell(inc) {
   if (inc.status === "assigned" && inc.ack_due_at) {
     const c = countdown(inc.ack_due_at);
-    // Once escalated (or when it sits at the centre), the duty officer may acknowledge.
-    const ack = (inc.escalation_level > 0 || inc.precinct === "command") && state.feed
+    // Once escalated to the centre, the duty officer may acknowledge in the precinct's stead.
+    const ack = inc.escalation_level > 0 && state.feed
       ? el("button", { class: "btn ack small", dataset: { ack: inc.id }, onclick: (e) => {
         e.stopPropagation();
-        ackIncident(inc.id);
+        if (!state.feed.send({ type: "ack", incident_id: inc.id })) toast("连接中断，稍后重试", "error");
       } }, "代签收")
       : null;
     return [el("span", { class: `countdown ${c.overdue ? "overdue" : ""}`, dataset: { due: inc.ack_due_at } }, c.text), " ", ack];
@@ -64,51 +49,38 @@ function ackCell(inc) {
   return "—";
 }
 
-function unplaced(inc) {
-  const loc = inc.location || {};
-  return OPEN.has(inc.status) && (inc.precinct === "command" || loc.lat == null);
-}
-
 function row(inc) {
   return el("tr", {
-    class: `pri-${inc.priority || "none"} ${inc.id === state.selected ? "selected" : ""} ${unplaced(inc) ? "unplaced" : ""}`,
+    class: `pri-${inc.priority || "none"} ${inc.id === state.selected ? "selected" : ""}`,
     dataset: { id: inc.id, status: inc.status },
-    onclick: () => select(inc.id, true),
+    onclick: () => { state.selected = inc.id; renderBoard(); if (state.map) state.map.flyTo(inc); },
   },
   el("td", {}, prioChip(inc.priority)),
-  el("td", { class: "mono" }, hms(inc.received_at), " ", OPEN.has(inc.status) ? elapsedNode(inc.received_at) : null),
-  el("td", { class: "cut" }, label(CATEGORY, inc.category), " ", ...flagChips(inc.flags),
+  el("td", { class: "mono" }, hms(inc.received_at)),
+  el("td", {}, label(CATEGORY, inc.category), " ", ...flagChips(inc.flags),
     inc.needs_review ? el("span", { class: "chip review", title: `候选：${(inc.candidates || []).map((c) => label(CATEGORY, c)).join(" / ")}` }, "待人工研判") : null),
   el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
-  el("td", { class: "cut", title: inc.address || "" }, inc.address || (inc.location && inc.location.district_name) || "—"),
-  el("td", { class: "cut" }, inc.precinct === "command"
-    ? el("span", { class: "esc", title: "未能定位到派出所，需人工确认位置或转派" }, "待定位") : precinctText(inc.precinct, state.names)),
-  el("td", { class: "cut", title: inc.escalation_level ? "已升级" : "" }, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
+  el("td", {}, precinctName(inc.precinct)),
+  el("td", {}, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
   el("td", {}, ...[ackCell(inc)].flat()));
 }
 
-// Fixed column widths so the text column keeps what is left, also on a 1366×768 screen.
-const WIDE = [["级别", 44], ["接警", 104], ["类别", 96], ["内容", null], ["地址", 130], ["派出所", 110], ["状态", 128], ["签收", 128]];
-const NARROW = [["级别", 40], ["接警", 90], ["类别", 72], ["内容", null], ["地址", 96], ["派出所", 84], ["状态", 76], ["签收", 118]];
-const cols = () => (window.innerWidth < 1500 ? NARROW : WIDE);
-
 function renderBoard() {
   const list = ordered();
-  const open = [...state.incidents.values()].filter((i) => OPEN.has(i.status));
-  $("#board-count").textContent = `在办 ${open.length} · 待定位 ${open.filter(unplaced).length}${state.search ? ` · 搜索结果 ${list.length}` : ""}`;
-  if (!list.length) { fill($("#board"), el("p", { class: "quiet" }, state.search ? "没有符合条件的警情" : "暂无警情")); return; }
-  fill($("#board"), el("table", { class: "list fixed", id: "board-table" },
-    el("colgroup", {}, cols().map(([, w]) => el("col", w ? { style: `width:${w}px` } : {}))),
-    el("thead", {}, el("tr", {}, cols().map(([h]) => el("th", {}, h)))),
+  const open = list.filter((i) => OPEN.has(i.status));
+  $("#board-count").textContent = `在办 ${open.length} / 共 ${state.incidents.size}`;
+  if (!list.length) { fill($("#board"), el("p", { class: "quiet" }, "暂无警情")); return; }
+  fill($("#board"), el("table", { class: "list", id: "board-table" },
+    el("thead", {}, el("tr", {}, ["级别", "接警", "类别", "内容", "派出所", "状态", "签收"].map((h) => el("th", {}, h)))),
     el("tbody", {}, list.map(row))));
 }
 
 function renderTiles() {
-  const open = [...state.incidents.values()].filter((i) => OPEN.has(i.status));
+  const all = [...state.incidents.values()];
+  const open = all.filter((i) => OPEN.has(i.status));
   const tiles = [
     ["在办警情", open.length, ""],
     ["待签收", open.filter((i) => i.status === "assigned").length, "amber"],
-    ["待定位/转派", open.filter(unplaced).length, "red"],
     ["已升级", open.filter((i) => i.escalation_level > 0).length, "red"],
     ["P1 在办", open.filter((i) => i.priority === "P1").length, "red"],
     ["已签收/出警", open.filter((i) => ["acknowledged", "en_route", "on_scene"].includes(i.status)).length, ""],
@@ -118,17 +90,20 @@ function renderTiles() {
 }
 
 function renderEscalations() {
-  const waiting = state.escalations.filter((e) => (state.incidents.get(e.incident_id) || {}).status === "assigned");
-  $("#esc-count").textContent = waiting.length ? `${waiting.length} 起未签收` : "";
+  const open = state.escalations.filter((e) => {
+    const inc = state.incidents.get(e.incident_id);
+    return inc && inc.status === "assigned";
+  });
+  $("#esc-count").textContent = open.length ? `${open.length} 起未签收` : "";
   if (!state.escalations.length) { fill($("#escalations"), el("p", { class: "quiet" }, "暂无升级")); return; }
   fill($("#escalations"), el("table", { class: "list" }, el("tbody", {},
     state.escalations.slice(0, 50).map((e) => {
       const inc = state.incidents.get(e.incident_id) || e.incident || {};
-      return el("tr", { class: `pri-${inc.priority || "none"}`, dataset: { id: e.incident_id }, onclick: () => select(e.incident_id, true) },
+      return el("tr", { class: `pri-${inc.priority || "none"}`, dataset: { id: e.incident_id } },
         el("td", { class: "mono" }, hms(e.at)),
         el("td", {}, prioChip(inc.priority)),
         el("td", {}, escalationChip(e.level || inc.escalation_level || 1)),
-        el("td", {}, precinctText(inc.precinct, state.names)),
+        el("td", {}, precinctName(inc.precinct)),
         el("td", {}, statusChip(inc.status)));
     }))));
 }
@@ -149,7 +124,7 @@ function renderLoad() {
   const max = Math.max(...counts.values(), 4);
   const rows = [...byPrecinct].sort((a, b) => counts.get(b[0]) - counts.get(a[0])).slice(0, 20);
   fill($("#load"), rows.map(([id, e]) => el("div", { class: "load-row", dataset: { precinct: id } },
-    el("span", { class: "name", title: id }, precinctText(id, state.names)),
+    el("span", { class: "name", title: id }, precinctName(id)),
     el("span", { class: "bar" },
       el("span", { style: `width:${(e.waiting / max) * 100}%;background:var(--p1)`, title: "待签收" }),
       el("span", { style: `width:${(e.acked / max) * 100}%;background:var(--p2)`, title: "已签收" }),
@@ -169,120 +144,31 @@ function render() {
     renderTiles();
     renderEscalations();
     renderLoad();
-    renderBanner();
   });
 }
 
 function upsert(inc) {
   if (!inc || !inc.id) return;
   const old = state.incidents.get(inc.id);
-  const merged = old ? { ...old, ...inc } : inc;
-  state.incidents.set(inc.id, merged);
-  if (state.map) state.map.setIncident(merged);
+  state.incidents.set(inc.id, old ? { ...old, ...inc } : inc);
+  if (state.map) state.map.setIncident(state.incidents.get(inc.id));
 }
-
-// ---------------------------------------------------------------------------------------
-// Selection, keyboard, actions
-
-function select(id, open = false) {
-  state.selected = id;
-  renderBoard();
-  const node = document.querySelector(`#board-table tr[data-id="${CSS.escape(id)}"]`);
-  if (node) node.scrollIntoView({ block: "nearest" });
-  if (state.map) state.map.flyTo(state.incidents.get(id));
-  if (open) state.drawer.open(id);
-}
-
-function step(delta) {
-  const list = ordered();
-  if (!list.length) return;
-  const at = list.findIndex((i) => i.id === state.selected);
-  const next = list[Math.max(0, Math.min(list.length - 1, at < 0 ? 0 : at + delta))];
-  select(next.id, state.drawer.isOpen());
-}
-
-async function ackIncident(id) {
-  if (state.feed.send({ type: "ack", incident_id: id })) return;
-  try {
-    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/ack`, { method: "POST" }));
-    toast(`已代签收 ${id}`, "ok");
-    render();
-  } catch (err) {
-    toast(`签收失败：${explain(err)}`, "error");
-  }
-}
-
-function typing(e) {
-  const t = e.target;
-  return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT");
-}
-
-function onKey(e) {
-  if (e.key === "Escape") { state.drawer.close(); if (state.map) state.map.cancelPick(); return; }
-  if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-  const key = e.key.toLowerCase();
-  if (key === "j" || e.key === "ArrowDown") { e.preventDefault(); step(1); } else if (key === "k" || e.key === "ArrowUp") { e.preventDefault(); step(-1); } else if (e.key === "Enter" && state.selected) state.drawer.open(state.selected);
-  else if (key === "a" && state.selected) {
-    const inc = state.incidents.get(state.selected);
-    if (inc && inc.status === "assigned") ackIncident(inc.id);
-  } else if (key === "d" && state.drawer.isOpen()) state.drawer.dispatchBest();
-  else if (key === "r" && state.drawer.isOpen()) { e.preventDefault(); state.drawer.focus("#drawer-reassign-to"); } else if (key === "l" && state.drawer.isOpen()) { e.preventDefault(); state.drawer.focus("#drawer-address"); } else if (e.key === "/") { e.preventDefault(); $("#board-search").focus(); }
-}
-
-// ---------------------------------------------------------------------------------------
-// Escalation alarm: sound and a flashing banner until someone looks.
-
-function alarm(message) {
-  state.banner = message;
-  beep();
-  renderBanner();
-}
-
-function renderBanner() {
-  const b = state.banner;
-  const inc = b && state.incidents.get(b.incident_id);
-  const live = b && (!inc || inc.status === "assigned" || b.kind !== "escalation");
-  $("#esc-banner").classList.toggle("on", Boolean(live));
-  $("#esc-banner-text").textContent = live ? b.text : "";
-}
-
-function escalationText(msg) {
-  const inc = msg.incident || state.incidents.get(msg.incident_id) || {};
-  const p = msg.payload || {};
-  return `${inc.priority || ""} ${label(CATEGORY, inc.category)} · ${precinctText(inc.precinct, state.names)} · ${reasonText(p.reason) || "超时未签收"}（${msg.incident_id}）`;
-}
-
-// ---------------------------------------------------------------------------------------
-// Feed
-
-let panelsTimer = null;
 
 function onEvent(msg) {
+  // The summary carries no ack time: take it from the ack event itself.
   if (msg.type === "incident.acknowledged" && msg.incident) {
     msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
   }
   if (msg.incident) upsert(msg.incident);
-  if (typeof msg.type === "string" && msg.type.startsWith("unit.") && msg.payload && msg.payload.id) {
-    state.units.set(msg.payload.id, msg.payload);
-    if (state.map) state.map.setUnit(msg.payload);
-  }
-  if (typeof msg.type === "string" && (msg.type.startsWith("missing.") || msg.type === "incident.handoff")) {
-    clearTimeout(panelsTimer);
-    panelsTimer = setTimeout(() => { state.missing.load(); state.handoffs.load(); }, 300);
+  if (typeof msg.type === "string" && msg.type.startsWith("missing.")) {
+    clearTimeout(missingTimer);  // a case changed: refresh the missing-person panel soon
+    missingTimer = setTimeout(loadMissing, 300);
   }
   if (msg.type === "incident.escalated") {
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
       level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
       incident: msg.incident });
-    alarm({ kind: "escalation", incident_id: msg.incident_id, text: escalationText(msg) });
   }
-  if (msg.type === "incident.handoff" && ["delivery_failed", "ack_overdue", "unrouted", "outcome_return_failed"].includes((msg.payload || {}).stage)) {
-    alarm({ kind: "handoff", incident_id: msg.incident_id, text: `移交需人工处理：${state.handoffs.stageText(msg.payload)}（${msg.incident_id}）` });
-  }
-  if (msg.type === "missing.target_breached" || msg.type === "missing.criminal_case") {
-    alarm({ kind: "missing", incident_id: null, text: `走失人员专案 ${(msg.payload || {}).case_id || ""}：${msg.type === "missing.criminal_case" ? "须立即立刑事案件" : "时限已超"}` });
-  }
-  if (msg.incident_id && state.drawer.isShowing(msg.incident_id)) state.drawer.refreshSoon();
   render();
 }
 
@@ -302,36 +188,6 @@ async function loadBoard() {
   render();
 }
 
-async function loadUnits() {
-  try {
-    const data = await api("/v1/units");
-    for (const u of data.items || []) {
-      state.units.set(u.id, u);
-      if (state.map) state.map.setUnit(u);
-    }
-  } catch (err) {
-    console.warn("units", err);
-  }
-}
-
-// Enter in the search box asks the server (phones, older incidents); typing filters locally.
-async function searchServer() {
-  const q = $("#board-search").value.trim();
-  const hours = Number($("#board-window").value || 0);
-  if (!q && !hours) { state.search = null; render(); return; }
-  const params = new URLSearchParams({ limit: "200" });
-  if (q) params.set("q", q);
-  if (hours) params.set("since", new Date(Date.now() - hours * 3600000).toISOString());
-  try {
-    const data = await api(`/v1/incidents?${params}`);
-    for (const inc of data.items || []) upsert(inc);
-    state.search = new Set((data.items || []).map((i) => i.id));
-  } catch (err) {
-    toast(`搜索失败：${explain(err)}`, "error");
-  }
-  render();
-}
-
 function tick() {
   for (const node of document.querySelectorAll(".countdown[data-due]")) {
     const c = countdown(node.dataset.due);
@@ -341,26 +197,92 @@ function tick() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Missing persons: shown only once the workflow's endpoint exists.
+
+function elapsed(iso) {
+  if (!iso) return "—";
+  const min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+  return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
+}
+
+const RISK = { high: ["高风险", "P1"], medium: ["中风险", "P2"], low: ["低风险", "P3"], absent: ["未达走失", "P4"] };
+
+function riskChip(risk) {
+  const grade = risk && typeof risk === "object" ? risk.grade : risk;
+  const [text, cls] = RISK[grade] || [grade || "—", ""];
+  return el("span", { class: `prio ${cls}` }, text);
+}
+
+function describePerson(person) {
+  if (!person || typeof person !== "object") return "—";
+  const gender = { male: "男", female: "女" }[person.gender] || "";
+  const age = person.age && typeof person.age === "object"
+    ? `${person.age.low ?? person.age.min ?? ""}${(person.age.high ?? person.age.max) != null && (person.age.high ?? person.age.max) !== (person.age.low ?? person.age.min) ? `–${person.age.high ?? person.age.max}` : ""}岁`
+    : (person.age != null ? `${person.age}岁` : "");
+  return [person.name, gender, age].filter(Boolean).join(" ") || "—";
+}
+
+// The earliest target still running (not met, breached or cancelled).
+function nextTarget(c) {
+  const open = (c.targets || []).filter((t) => t.due_at && !t.met_at && !t.cancelled_at && !t.breached_at);
+  open.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
+  return open[0] || (c.next_deadline_at ? { due_at: c.next_deadline_at } : null);
+}
+
+// Targets that passed unmet (missing.target_breached): they light the row up.
+function breached(c) {
+  return (c.targets || []).filter((t) => t.state === "breached").length;
+}
+
+let missingTimer = null;
+
+async function loadMissing() {
+  let data;
+  try {
+    data = await api("/v1/missing?status=open");
+  } catch (err) {
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) {
+      console.warn("missing cases", err);
+    }
+    return false;  // not there yet: the panel stays hidden
+  }
+  const items = Array.isArray(data) ? data : (data && data.items) || [];
+  $("#missing-panel").hidden = false;
+  $("#missing-count").textContent = `${items.length} 起`;
+  if (!items.length) { fill($("#missing"), el("p", { class: "quiet" }, "暂无在办走失案件")); return true; }
+  fill($("#missing"), el("table", { class: "list", id: "missing-table" },
+    el("thead", {}, el("tr", {}, ["案件", "风险", "走失人员", "最后出现", "立案", "已历时", "下一时限"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, items.map((c) => {
+      const opened = c.opened_at || c.created_at || c.reported_at;
+      const next = nextTarget(c);
+      return el("tr", { dataset: { id: c.id || c.case_id || "" } },
+        el("td", { class: "mono" }, c.id || c.case_id || ""),
+        el("td", {}, riskChip(c.risk)),
+        el("td", {}, describePerson(c.person)),
+        el("td", {}, (c.last_seen && (c.last_seen.address || precinctName(c.last_seen.precinct))) || "—"),
+        el("td", { class: "mono" }, hms(opened)),
+        el("td", {}, elapsed(opened)),
+        el("td", {}, next ? el("span", { class: "countdown", dataset: { due: next.due_at } }, countdown(next.due_at).text) : "—",
+          next && next.name ? ` ${next.name}` : "",
+          breached(c) ? el("span", { class: "prio P1", title: "已超时的时限" }, ` 超时 ${breached(c)}`) : ""));
+    }))));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
 
 async function main() {
   token();
   const { conn } = header({ title: "指挥中心态势台", who: "包头市公安局 110 指挥中心" });
-  $("#conn").before(unlockAudio());
   try {
-    for (const p of await api("/v1/precincts")) {
-      state.precincts.set(p.id, p);
-      state.names.set(p.id, p.name);
-    }
+    for (const p of await api("/v1/precincts")) state.precincts.set(p.id, p);
   } catch (err) {
     toast(`加载派出所失败：${explain(err)}`, "error");
   }
-  state.names.set("command", "指挥中心");
   renderTiles();
-  state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => select(id, true) });
-  state.drawer = new Drawer({ state, upsert, render, ackIncident });
-  state.handoffs = new HandoffMonitor($("#handoffs"), $("#handoff-count"), { state, select });
-  state.missing = new MissingPanel($("#missing"), $("#missing-count"), { state });
+  state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
   const mapReady = state.map.load();
+  // The feed first; its first hello loads the board (see Feed.sync).
   state.feed = new Feed("command", {
     onEvent,
     onSync: loadBoard,
@@ -371,28 +293,10 @@ async function main() {
     onAckResult: (r) => toast(r.ok ? `已代签收 ${r.incident_id}` : `签收失败：${r.error || ""}`, r.ok ? "ok" : "error"),
   });
   state.feed.start();
-  document.addEventListener("keydown", onKey);
-  $("#board-search").addEventListener("input", () => { state.search = null; render(); });
-  $("#board-search").addEventListener("keydown", (e) => { if (e.key === "Enter") searchServer(); });
-  $("#board-window").addEventListener("change", searchServer);
-  $("#drawer-close").addEventListener("click", () => state.drawer.close());
-  $("#esc-banner-dismiss").addEventListener("click", () => { state.banner = null; renderBanner(); });
-  $("#esc-banner-open").addEventListener("click", () => {
-    if (state.banner && state.banner.incident_id) select(state.banner.incident_id, true);
-    state.banner = null;
-    renderBanner();
-  });
   setInterval(tick, 250);
-  setInterval(tickElapsed, 15000);
-  mapReady.then(async () => {
-    renderLoad();
-    for (const inc of state.incidents.values()) state.map.setIncident(inc);
-    await loadUnits();
-    state.missing.load();
-  });
-  state.handoffs.load();
-  setInterval(() => state.handoffs.load(), 15000);
-  setInterval(() => state.missing.load(), 30000);
+  mapReady.then(() => { renderLoad(); for (const inc of state.incidents.values()) state.map.setIncident(inc); });
+  loadMissing();
+  setInterval(loadMissing, 30000);
 }
 
 main();

@@ -300,7 +300,7 @@ export const CATEGORY = {
 };
 export const FLAG = {
   weapon: "持械", injury: "有伤", minor: "未成年人", elderly: "老人",
-  domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感", out_of_area: "辖区外",
+  domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感",
 };
 export const CHANNEL = { call: "110电话", forum: "警民论坛", transfer_12345: "12345转办" };
 export const EVENT = {
@@ -311,7 +311,7 @@ export const EVENT = {
   "incident.callback": "回访", "incident.processing_failed": "处理失败",
   "incident.caller_added": "新增报警人", "incident.target_breached": "超出时限",
   "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
-  "incident.noted": "备注", "incident.answered": "当场答复",
+  "incident.noted": "备注",
 };
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {

@@ -5,8 +5,6 @@ import {
   label, prioChip, showConnection, statusChip, toast, token,
 } from "./console.js";
 import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
-import { placedText } from "./places.js";
-import { confirmPlace, installAddressCheck, installRecentSearch, showActions } from "./intake_actions.js";
 
 const PREVIEW_DELAY_MS = 300;
 // answers: the caller's answers to key questions given before submitting (sent with the
@@ -130,7 +128,6 @@ async function submit(event) {
   const body = reportBody();
   if (!body.text) { toast("请填写报警内容", "error"); return; }
   $("#submit").disabled = true;
-  if (!(await confirmPlace())) { $("#submit").disabled = false; return; }
   try {
     const accepted = await api("/v1/reports", { method: "POST", body });
     if (Object.keys(state.answers).length) state.pending.set(accepted.id, state.answers);
@@ -234,14 +231,10 @@ function renderCurrent(inc) {
       el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
       el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),
       el("dt", {}, "派出所"), el("dd", {}, precinctName(inc.precinct)),
-      el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—",
-        loc ? el("div", { class: inc.precinct === "command" ? "placed warn" : "quiet-inline" }, placedText(loc),
-          inc.precinct === "command" ? "：未能精确定位到派出所，已转指挥中心确认位置" : "") : null),
+      el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—")),
     el("div", { id: "duplicates" }),
-    el("div", { id: "current-actions" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
-  if (inc.status !== "received") showActions(inc, follow);
 }
 
 // Keep the followed incident's status current, without disturbing an override in progress.
@@ -301,13 +294,11 @@ async function merge(id, into) {
 // ---------------------------------------------------------------------------------------
 // Recent incidents
 
-let recentQuery = "";
-
 async function loadRecent() {
   try {
-    const data = await api(recentQuery ? `/v1/incidents?limit=100&q=${encodeURIComponent(recentQuery)}` : "/v1/incidents?limit=100");
+    const data = await api("/v1/incidents?limit=30");
     const items = data.items || [];
-    $("#recent-count").textContent = recentQuery ? `搜索“${recentQuery}” ${items.length} 条` : `${items.length} 条`;
+    $("#recent-count").textContent = `${items.length} 条`;
     fill($("#recent"), items.length ? el("table", { class: "list", id: "recent-table" },
       el("thead", {}, el("tr", {}, ["级别", "时间", "来源", "内容", "状态"].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.map((inc) => el("tr", {
@@ -331,8 +322,6 @@ async function main() {
   const c = claims();
   const { conn } = header({ title: "110 接警台", who: c.sub ? `接警员 ${c.sub}` : "" });
   $("#report-form").addEventListener("submit", submit);
-  installAddressCheck();
-  installRecentSearch((q) => { recentQuery = q; loadRecent(); });
   $("#f-text").addEventListener("input", schedulePreview);
   $("#f-channel").addEventListener("change", schedulePreview);
   api("/v1/precincts").then((list) => { for (const p of list) state.precincts.set(p.id, p); }).catch(() => {});

@@ -21,9 +21,6 @@ export class DispatchMap {
     this.onIncidentClick = onIncidentClick;
     this.incidents = new Map();
     this.units = new Map();
-    this.circles = new Map();
-    this.pending = null;
-    this.pick = null;
     this.precinctLayers = new Map();
     this.map = null;
     this.ready = false;
@@ -64,7 +61,6 @@ export class DispatchMap {
       interactive: false,
       style: () => ({ color: "#7fb2ff", weight: 2, fill: false, opacity: 0.9 }),
     }).addTo(this.map);
-    this.circleLayer = L.layerGroup().addTo(this.map);
     this.markers = L.layerGroup().addTo(this.map);
     this.unitLayer = L.layerGroup().addTo(this.map);
 
@@ -83,7 +79,6 @@ export class DispatchMap {
     this.addLegend(synthetic);
     this.ready = true;
     for (const inc of this.incidents.values()) this.drawIncident(inc.data);
-    this.count();
     return true;
   }
 
@@ -107,92 +102,19 @@ export class DispatchMap {
     legend.onAdd = () => el("div", { class: "legend", id: "map-legend" },
       el("div", {}, ...["P1", "P2", "P3", "P4"].map((p) => el("span", {},
         el("span", { class: "sw", style: `background:${PRIORITY_COLOR[p]}` }), `${p} `))),
-      el("div", {}, el("span", { class: "sw", style: "background:#3d8bfd;border-radius:2px" }), "待命 ",
-        el("span", { class: "sw", style: "background:#f07a22;border-radius:2px" }), "已派/途中 ",
-        el("span", { class: "sw", style: "background:#e5383b;border-radius:2px" }), "现场"),
-      el("div", {}, el("span", { class: "sw", style: "border:2px dashed #c77dff" }), "走失人员搜寻范围"),
+      el("div", {}, el("span", { class: "sw", style: "background:#3d8bfd;border-radius:2px" }), "巡逻警力"),
       el("div", {}, "粗线：旗县区界　细线：派出所辖区"),
       synthetic ? el("div", { class: "synthetic" }, "注：派出所辖区边界为合成数据，仅供演示，非官方辖区") : null);
     legend.addTo(this.map);
   }
 
-  // Place or move an incident marker (needs incident.location with lat/lon). One marker per
-  // incident: an update moves and restyles it in place; a closed incident loses it.
+  // Place or move an incident marker (needs incident.location with lat/lon).
   setIncident(incident) {
     const open = !["resolved", "closed", "merged", "transferred", "handed_off", "cancelled", "failed"]
       .includes(incident.status);
     if (!open) { this.removeIncident(incident.id); return; }
-    const entry = this.incidents.get(incident.id) || {};
-    entry.data = { ...(entry.data || {}), ...incident };
-    this.incidents.set(incident.id, entry);
-    if (this.ready) this.drawIncident(entry.data);
-    this.count();
-  }
-
-  // How many markers of each kind are on the map, on the container for tests and tools.
-  count() {
-    const n = (group) => (group ? group.getLayers().length : 0);
-    this.container.dataset.incidentMarkers = String(n(this.markers));
-    this.container.dataset.unitMarkers = String(n(this.unitLayer));
-    this.container.dataset.alertCircles = String(n(this.circleLayer));
-    return { incidents: n(this.markers), units: n(this.unitLayer), circles: n(this.circleLayer) };
-  }
-
-  // A missing-person case's alert circle (last seen point, search radius); null removes it.
-  setAlertCircle(caseId, circle) {
-    if (!this.ready) return;
-    const L = window.L;
-    const old = this.circles.get(caseId);
-    if (!circle || typeof circle.lat !== "number" || !circle.radius_m) {
-      if (old) { this.circleLayer.removeLayer(old); this.circles.delete(caseId); }
-      this.count();
-      return;
-    }
-    const style = { color: "#c77dff", weight: 2, dashArray: "6 4", fillColor: "#c77dff", fillOpacity: 0.08 };
-    if (old) old.setLatLng([circle.lat, circle.lon]).setRadius(circle.radius_m).setStyle(style);
-    else {
-      const layer = L.circle([circle.lat, circle.lon], { radius: circle.radius_m, ...style }).addTo(this.circleLayer);
-      this.circles.set(caseId, layer);
-    }
-    this.circles.get(caseId).bindTooltip(tip(`走失人员 ${caseId}`, circle.description || "",
-      `搜寻半径 ${(circle.radius_m / 1000).toFixed(1)} 公里`));
-    this.count();
-  }
-
-  // Keep only the alert circles of these case ids.
-  keepAlertCircles(ids) {
-    for (const id of [...this.circles.keys()]) if (!ids.has(id)) this.setAlertCircle(id, null);
-  }
-
-  // The next click on the map, as {lat, lon} (WGS-84); Esc or cancel() gives null.
-  pickPoint() {
-    if (!this.ready) return Promise.resolve(null);
-    this.cancelPick();
-    this.container.classList.add("picking");
-    return new Promise((resolve) => {
-      const done = (value) => {
-        this.map.off("click", onClick);
-        this.container.classList.remove("picking");
-        this.pending = null;
-        resolve(value);
-      };
-      const onClick = (e) => done({ lat: e.latlng.lat, lon: e.latlng.lng });
-      this.pending = done;
-      this.map.on("click", onClick);
-    });
-  }
-
-  cancelPick() { if (this.pending) this.pending(null); }
-
-  // A temporary marker for a chosen point (a candidate or a map click).
-  showPick(point) {
-    const L = window.L;
-    if (!this.ready) return;
-    if (this.pick) this.pick.remove();
-    this.pick = point ? L.circleMarker([point.lat, point.lon], {
-      radius: 10, color: "#00e5ff", weight: 3, fill: false,
-    }).addTo(this.map) : null;
-    if (point) this.map.panTo([point.lat, point.lon]);
+    this.incidents.set(incident.id, { data: incident });
+    if (this.ready) this.drawIncident(incident);
   }
 
   drawIncident(incident) {
@@ -216,10 +138,8 @@ export class DispatchMap {
 
   removeIncident(id) {
     const entry = this.incidents.get(id);
-    // Out of the layer group, not just off the map: a group keeps layers removed by .remove().
-    if (entry && entry.marker && this.markers) this.markers.removeLayer(entry.marker);
+    if (entry && entry.marker) entry.marker.remove();
     this.incidents.delete(id);
-    this.count();
   }
 
   // Place a patrol unit: {id|unit_id, status, position: {lat, lon}} or {lat, lon}.
@@ -236,8 +156,7 @@ export class DispatchMap {
       marker = L.marker([pos.lat, pos.lon], { icon, keyboard: false }).addTo(this.unitLayer);
       this.units.set(id, marker);
     }
-    marker.bindTooltip(tip(String(unit.call_sign || unit.name || id), label(UNIT_STATUS, unit.status)));
-    this.count();
+    marker.bindTooltip(tip(String(id), label(UNIT_STATUS, unit.status)));
   }
 
   flyTo(incident) {

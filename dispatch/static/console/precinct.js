@@ -5,16 +5,13 @@ import {
   STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
 } from "./console.js";
 import { DispatchMap } from "./map.js";
-import {
-  actorText, canAnswer, dispositionSelect, elapsedNode, missingStage, tickElapsed, timelineList,
-  unitText,
-} from "./timeline.js";
 
 // Status buttons offered after the ack (the server's status machine has the last word).
 const NEXT = {
   acknowledged: [["en_route", "出警"], ["on_scene", "到达现场"], ["resolved", "处置完毕"]],
   en_route: [["on_scene", "到达现场"], ["resolved", "处置完毕"]],
   on_scene: [["resolved", "处置完毕"]],
+  resolved: [["closed", "结案"]],
 };
 
 const state = {
@@ -25,8 +22,6 @@ const state = {
   map: null,
   alerted: new Set(),     // P1 ids already beeped for
   names: new Map(),       // precinct id → name, for the timeline
-  units: new Map(),       // unit id → unit (call signs, colours)
-  best: null,             // the top recommendation of the open detail (D key)
 };
 
 function precinctId() {
@@ -65,7 +60,7 @@ function card(inc) {
     escalationChip(inc.escalation_level), el("span", { class: "grow" }), due, statusChip(inc.status), ack),
   el("div", { class: "text" }, inc.text || ""),
   el("div", { class: "meta" },
-    el("span", { class: "mono" }, hms(inc.received_at)), elapsedNode(inc.received_at),
+    el("span", { class: "mono" }, hms(inc.received_at)),
     el("span", {}, label(CHANNEL, inc.channel)),
     inc.address ? el("span", {}, inc.address) : null,
     el("span", { class: "mono" }, inc.id)));
@@ -146,84 +141,16 @@ async function setStatus(id, status) {
   }
 }
 
-// 派遣: acknowledge first if nobody has, send the unit, and the incident sets out (出警).
 async function assignUnit(id, unitId) {
-  const path = `/v1/incidents/${encodeURIComponent(id)}`;
   try {
-    let inc = state.incidents.get(id) || await api(path);
-    if (inc.status === "assigned") inc = await api(`${path}/ack`, { method: "POST" });
-    inc = await api(`${path}/units`, { method: "POST", body: { unit_id: unitId } });
-    if (inc.status === "acknowledged") {
-      inc = await api(`${path}/status`, { method: "POST", body: { status: "en_route", reason: "派遣警力出警" } });
-    }
-    upsert(inc);
-    toast(`已派遣 ${unitText(unitId, state.units)}，出警`, "ok");
+    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/units`, { method: "POST", body: { unit_id: unitId } }));
+    toast(`已派 ${unitId}`, "ok");
     renderList();
     showDetail(id);
     loadUnits();
   } catch (err) {
-    toast(`派遣失败：${explain(err)}`, "error");
+    toast(`派车失败：${explain(err)}`, "error");
   }
-}
-
-async function closeIncident(id) {
-  const code = $("#close-disposition");
-  if (!code || !code.value) { toast("结案须选择处置结果", "error"); if (code) code.focus(); return; }
-  const note = ($("#close-note") && $("#close-note").value.trim()) || null;
-  try {
-    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/status`, {
-      method: "POST", body: note ? { status: "closed", disposition: code.value, reason: note } : { status: "closed", disposition: code.value } }));
-    toast("已结案", "ok");
-    renderList();
-    showDetail(id);
-  } catch (err) {
-    toast(`结案失败：${explain(err)}`, "error");
-  }
-}
-
-async function answerIncident(id) {
-  const text = $("#answer-text");
-  if (!text || text.value.trim().length < 2) { toast("请填写答复内容", "error"); if (text) text.focus(); return; }
-  try {
-    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/answer`, {
-      method: "POST", body: { answer: text.value.trim(), disposition: ($("#answer-disposition") || {}).value || "answered" } }));
-    toast("已当场答复并结案", "ok");
-    renderList();
-    showDetail(id);
-  } catch (err) {
-    toast(`答复失败：${explain(err)}`, "error");
-  }
-}
-
-// 确认是本人 / 不是本人: the verification the case's owner sent to this precinct.
-async function verify(caseId, incidentId, confirmed) {
-  const note = ($("#verify-note") && $("#verify-note").value.trim()) || "";
-  const action = confirmed ? "confirm" : "dismiss";
-  try {
-    await api(`/v1/missing/${encodeURIComponent(caseId)}/sightings/${encodeURIComponent(incidentId)}/${action}`, {
-      method: "POST", body: note ? { note } : {} });
-    toast(confirmed ? "已确认是走失人员本人，专案已更新" : "已排除：不是本人", "ok");
-    showDetail(incidentId);
-  } catch (err) {
-    toast(`提交失败：${explain(err)}`, "error");
-  }
-}
-
-function verificationBox(inc) {
-  const asked = missingStage(inc.timeline, "verification_requested")
-    || missingStage(inc.timeline, "sighting_matched");
-  if (!asked) return null;
-  const p = asked.payload || {};
-  const done = missingStage(inc.timeline, "verified") || missingStage(inc.timeline, "dismissed");
-  return el("div", { class: "verify", id: "verify" },
-    el("strong", {}, `走失人员核查 · 专案 ${p.case_id || ""}`),
-    el("div", { id: "verify-description" }, `走失人员：${p.description || "（见专案）"}`),
-    p.score != null ? el("div", { class: "quiet-inline" }, `比对相似度 ${Math.round(p.score * 100)}%${(p.reasons || []).length ? `：${p.reasons.join("；")}` : ""}`) : null,
-    done ? el("div", { class: "placed ok" }, done.payload.stage === "verified" ? "已确认是本人" : "已排除：不是本人")
-      : el("div", { class: "actions" },
-        el("input", { type: "text", id: "verify-note", maxlength: "200", placeholder: "核查情况（可选）" }),
-        el("button", { class: "btn confirm", id: "verify-confirm", onclick: () => verify(p.case_id, inc.id, true) }, "确认是本人"),
-        el("button", { class: "btn danger", id: "verify-dismiss", onclick: () => verify(p.case_id, inc.id, false) }, "不是本人")));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -234,6 +161,21 @@ function select(id) {
   for (const node of document.querySelectorAll(".card")) node.classList.toggle("selected", node.dataset.id === id);
   showDetail(id);
   if (state.map) state.map.flyTo(state.incidents.get(id));
+}
+
+function describeEvent(ev) {
+  const p = ev.payload || {};
+  const parts = [];
+  if (p.category || p.priority) parts.push([p.priority, p.category && label(CATEGORY, p.category)].filter(Boolean).join(" "));
+  if (p.precinct) parts.push(`派出所 ${state.names.get(p.precinct) || p.precinct}`);
+  if (p.status) parts.push(label(STATUS, p.status));
+  if (p.level) parts.push(`升级至第 ${p.level} 级`);
+  if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+  if (p.reason) parts.push(`原因：${p.reason}`);
+  if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
+  if (p.into) parts.push(`并入 ${p.into}`);
+  if (p.satisfaction) parts.push(`满意度 ${p.satisfaction}`);
+  return parts.join(" · ");
 }
 
 let detailSeq = 0;
@@ -267,37 +209,22 @@ async function showDetail(id) {
       el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
       el("dt", {}, "接警时间"), el("dd", { class: "mono" }, hms(inc.received_at)),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
-      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${actorText(inc.acknowledged_by, state.names)} ${hms(inc.acknowledged_at)}` : "—"),
-      el("dt", {}, "报警人电话"), el("dd", { class: "mono", id: "detail-phone" }, (inc.caller && inc.caller.phone) || "—"),
-      el("dt", {}, "已过"), el("dd", {}, elapsedNode(inc.received_at)),
-      el("dt", {}, "处置结果"), el("dd", {}, inc.disposition ? inc.disposition.label : "—"),
+      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
       el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
       el("dt", {}, "到场时限"), el("dd", { class: "mono" }, inc.arrival_due_at ? hms(inc.arrival_due_at) : "—",
         (inc.breaches || []).length ? el("span", { class: "esc" }, ` 超时：${inc.breaches.join("、")}`) : null),
-      el("dt", {}, "出警警力"), el("dd", { id: "detail-units", dataset: { units: (inc.units || []).join(",") } }, (inc.units || []).map((u) => unitText(u, state.units)).join("、") || "—")),
-    verificationBox(inc),
+      el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "detail-units" }, (inc.units || []).join("、") || "—")),
     el("div", { class: "actions" }, actions.length ? actions : el("span", { class: "quiet" }, "当前状态无需操作"),
       actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
-    el("div", { id: "answer-slot" }),
-    el("div", { id: "close-slot" }),
     el("div", { class: "section-title" }, "推荐警力"),
     recs,
     el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
-    timelineList(inc.timeline, state.names, state.units));
+    el("ol", { class: "timeline" }, (inc.timeline || []).map((ev) => el("li", {},
+      el("span", { class: "when" }, hms(ev.at)),
+      el("span", { class: "what" }, label(EVENT, ev.type)),
+      el("span", { class: "actor" }, ev.actor || ""),
+      el("div", { class: "note" }, describeEvent(ev))))));
   loadRecommendations(inc, recs, seq);
-  if (canAnswer(inc)) {
-    const code = await dispositionSelect("answer-disposition", true);
-    code.value = "answered";
-    if (seq === detailSeq) fill($("#answer-slot"), el("div", { class: "section-title" }, "当场答复（无需出警）"),
-      el("textarea", { id: "answer-text", rows: "2", maxlength: "2000", placeholder: "答复内容" }),
-      el("div", { class: "row" }, code, el("button", { class: "btn primary", id: "answer-send", style: "flex:none", onclick: () => answerIncident(inc.id) }, "答复并结案")));
-  }
-  if (inc.status === "resolved") {
-    const code = await dispositionSelect("close-disposition");
-    if (seq === detailSeq) fill($("#close-slot"), el("div", { class: "section-title" }, "结案"),
-      el("div", { class: "row" }, code, el("input", { type: "text", id: "close-note", maxlength: "200", placeholder: "处置情况（可选）" }),
-        el("button", { class: "btn primary", id: "close-send", style: "flex:none", onclick: () => closeIncident(inc.id) }, "结案")));
-  }
 }
 
 async function loadRecommendations(inc, box, seq) {
@@ -306,16 +233,11 @@ async function loadRecommendations(inc, box, seq) {
     const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
     if (seq !== detailSeq) return;
     const items = (data && data.items) || [];
-    state.best = items[0] ? { id: inc.id, unit: items[0].unit_id } : null;
-    if (!items.length) {
-      fill(box, el("p", { class: "quiet" }, data && data.reason && data.reason.includes("jurisdiction")
-        ? "事发地在本市辖区外：不派本市警力，由指挥中心移交" : "暂无可用警力"));
-      return;
-    }
+    if (!items.length) { fill(box, el("p", { class: "quiet" }, "暂无可用警力")); return; }
     fill(box, el("table", { class: "list" },
-      el("thead", {}, el("tr", {}, ["呼号", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},
-        el("td", {}, u.call_sign || u.name || u.unit_id),
+        el("td", { class: "mono" }, u.unit_id),
         el("td", {}, state.names.get(u.precinct) || u.precinct || ""),
         el("td", {}, label(UNIT_STATUS, u.status)),
         el("td", { class: "mono" }, u.distance_m != null ? `${(u.distance_m / 1000).toFixed(1)} km` : "—"),
@@ -330,7 +252,7 @@ async function loadUnits() {
   try {
     const data = await api(`/v1/units?precinct=${encodeURIComponent(state.precinct)}`);
     const units = Array.isArray(data) ? data : (data && data.items) || [];
-    for (const u of units) { state.units.set(u.id, u); state.map.setUnit(u); }
+    for (const u of units) state.map.setUnit(u);
     $("#units-note").textContent = `警力 ${units.length}`;
   } catch (err) {
     $("#units-note").textContent = err instanceof ApiError && err.status === 404 ? "警力位置暂未开放" : "";
@@ -344,11 +266,6 @@ let detailTimer = null;
 
 function onEvent(msg) {
   if (msg.incident) upsert(msg.incident);
-  if (typeof msg.type === "string" && msg.type.startsWith("unit.") && msg.payload && msg.payload.id) {
-    state.units.set(msg.payload.id, msg.payload);
-    if (state.map && msg.payload.precinct === state.precinct) state.map.setUnit(msg.payload);
-  }
-  if (msg.type === "missing.verification") beep();
   renderList();
   if (msg.incident_id && msg.incident_id === state.selected) {
     clearTimeout(detailTimer);
@@ -386,27 +303,6 @@ async function choosePrecinct() {
   }
 }
 
-// Keyboard: J/K (or arrows) next/previous, A 签收, D 派遣 the fastest unit, Esc clears.
-function onKey(e) {
-  const t = e.target;
-  if (t && ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return;
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  const key = e.key.toLowerCase();
-  const list = ordered();
-  if (key === "j" || key === "k" || e.key === "ArrowDown" || e.key === "ArrowUp") {
-    if (!list.length) return;
-    e.preventDefault();
-    const at = list.findIndex((i) => i.id === state.selected);
-    const delta = key === "j" || e.key === "ArrowDown" ? 1 : -1;
-    select(list[Math.max(0, Math.min(list.length - 1, at < 0 ? 0 : at + delta))].id);
-  } else if (key === "a" && state.selected) {
-    const inc = state.incidents.get(state.selected);
-    if (inc && inc.status === "assigned") ackIncident(inc.id);
-  } else if (key === "d" && state.best && state.best.id === state.selected) {
-    assignUnit(state.best.id, state.best.unit);
-  }
-}
-
 async function main() {
   token();
   const { conn } = header({ title: "派出所接处警台", who: "" });
@@ -418,8 +314,7 @@ async function main() {
     for (const x of list) state.names.set(x.id, x.name);
     state.names.set("command", "指挥中心");
     const p = list.find((x) => x.id === state.precinct);
-    const officer = claims().sub && claims().sub !== "precinct" ? ` · 值班民警 ${claims().sub}` : "";
-    $("#who").textContent = (p ? `${p.district_name} · ${p.name}（${p.id}）` : state.precinct) + officer;
+    $("#who").textContent = p ? `${p.district_name} · ${p.name}（${p.id}）` : state.precinct;
   }).catch(() => { $("#who").textContent = state.precinct; });
 
   state.map = new DispatchMap($("#map"), { focus: state.precinct, onIncidentClick: select });
@@ -436,9 +331,7 @@ async function main() {
     },
   });
   state.feed.start();
-  document.addEventListener("keydown", onKey);
   setInterval(tick, 250);
-  setInterval(tickElapsed, 15000);
   setInterval(alarm, 10000);
   if (await mapReady) loadUnits();
 }

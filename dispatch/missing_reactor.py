@@ -2,17 +2,16 @@
 
 Follows the global events stream as its own consumer group:
 
-* ``incident.triaged`` / ``incident.retriaged`` of *any* report that describes a person
-  (``intake.describes_person``), whatever its category → matched at once against every
-  open case and every recent found-person record (``intake.read_report`` decides what
-  follows). The best case at or above the link threshold is linked
-  (``missing.sighting_linked``): the sighting's precinct is sent to verify with the case
-  description, the owner is told. A relative's report that matches is noted as a second
-  report of that case (``case_duplicate``), not proposed again. Ambiguous or weaker
-  candidates are noted on the incident for the call-taker with their reasons; a
-  ``missing_person`` report that links to nothing becomes a proposed case (with the
-  near-misses listed); no candidate at all registers a found-person record for a found,
-  vulnerable or assistance report, which new cases are matched against.
+* ``incident.triaged`` / ``incident.retriaged`` of a report that describes a found or
+  wandering person (``intake.is_sighting_report``) → matched at once against every open
+  case and every recent found-person record. The best case at or above the link
+  threshold is linked (``missing.sighting_linked``): the sighting's precinct is sent to
+  verify with the case description, the owner is told. Ambiguous or weaker candidates
+  are noted on the incident for the call-taker; no candidate at all registers a
+  found-person record, which new cases are matched against.
+* the same events of any other ``missing_person`` report → a proposed case
+  (``incident.missing`` stage ``case_proposed`` with the extracted description) for the
+  call-taker to confirm with ``POST /v1/missing`` and ``report_id``.
 * ``incident.acknowledged`` of a report opened as a case → the case's
   ``precinct_dispatched`` target is met.
 
@@ -47,13 +46,14 @@ from dispatch.missing import (
     build_case_index,
     build_found_index,
     found_record_from_sighting,
+    is_sighting_report,
     link_sighting,
     match_sighting,
     meet_target,
     propose_case,
+    sighting_from_report,
 )
 from dispatch.missing.codec import encode
-from dispatch.missing.intake import ReportReading, read_report, report_sighting
 from dispatch.missing.person import describe_person
 from dispatch.missing.risk import Circumstances
 from dispatch.missing.targets import PRECINCT_DISPATCHED, TargetPolicy
@@ -110,6 +110,9 @@ class MissingReactor:
         if not incident_id:
             return
         if kind in TRIAGE_EVENTS:
+            summary = message.get("incident") or {}
+            if summary.get("category") not in ("missing_person", "assistance"):
+                return
             incident = load_incident(self.store, incident_id)
             if incident is not None:
                 self._triaged(incident)
@@ -122,14 +125,12 @@ class MissingReactor:
 
     def _triaged(self, incident: Incident) -> None:
         category = incident.category or ""
-        reading = read_report(category, incident.flags, incident.extracted)
-        if reading.describes_person:
-            self._compare(incident, reading)
+        if is_sighting_report(category, incident.flags, incident.extracted):
+            self._sighting(incident)
         elif category == "missing_person":
             self._propose(incident)
 
-    def _propose(self, incident: Incident,
-                 candidates: tuple[MatchCandidate, ...] = ()) -> None:
+    def _propose(self, incident: Incident) -> None:
         if self.cases.case_for_report(incident.id):
             return  # the call-taker opened the case already
         now = self.clock.now()
@@ -152,37 +153,27 @@ class MissingReactor:
                          if location.get(k) is not None},
             "risk": {"grade": risk.grade.value, "reasons": [r.code for r in risk.reasons],
                      "criminal_case": risk.criminal_case},
-            "open_case_candidates": [_candidate(c) for c in candidates],
         }, now=now, actor="system", mark="proposed")
 
-    def _compare(self, incident: Incident, reading: ReportReading) -> None:
-        """Compare a report that describes a person with the open cases, then link it,
-        note it as a second report of a case, offer the candidates, propose a case or
-        register a found person (``intake.ReportReading``)."""
+    def _sighting(self, incident: Incident) -> None:
         if self.store.r.exists(self.cases.mark_key("sighted", incident.id)):
             return  # handled before (a redelivered entry)
         location = incident.location or {}
+        lat, lon = location.get("lat"), location.get("lon")
         try:
-            sighting = report_sighting(
-                incident_id=incident.id, received_at=incident.received_at,
-                occurred_at=incident.occurred_at, extracted=incident.extracted,
-                lat=location.get("lat"), lon=location.get("lon"),
-                precinct=incident.precinct or location.get("precinct"),
-                radius_m=location.get("radius_m"), address=incident.address, text=incident.text)
+            sighting = sighting_from_report(
+                incident_id=incident.id, at=incident.received_at, extracted=incident.extracted,
+                lat=lat, lon=lon, precinct=incident.precinct or location.get("precinct"),
+                text=incident.text)
         except MissingError as exc:
             self.cases.note(incident.id, {"stage": "sighting_unusable", "reason": str(exc)},
                             now=self.clock.now(), actor="system", mark="sighted")
-            if reading.proposes_case:
-                self._propose(incident)
             return
         started = time.perf_counter()
         matches = match_sighting(sighting, self.indexes.fresh().case_index,
                                  self.indexes.found_index)
         match_ms = round((time.perf_counter() - started) * 1000, 3)
-        if reading.family_report:
-            self._family_report(incident, matches, match_ms)
-            return
-        if matches.to_link and reading.may_auto_link and self._link(sighting, matches, match_ms):
+        if matches.to_link and self._link(sighting, matches, match_ms):
             return
         if matches.cases or matches.found:
             self.cases.note(incident.id, {
@@ -191,22 +182,9 @@ class MissingReactor:
                 "cases": [_candidate(c) for c in matches.cases],
                 "found_records": [_candidate(c) for c in matches.found],
             }, now=self.clock.now(), actor="system", mark="sighted")
-        if reading.proposes_case:
-            self._propose(incident, matches.cases)
-        elif not matches.cases and not matches.found and reading.registers_found:
-            self._register_found(sighting, match_ms)
-
-    def _family_report(self, incident: Incident, matches: SightingMatches,
-                       match_ms: float) -> None:
-        """A relative's report: a strong match is a second report of that case."""
-        if matches.to_link:
-            best = matches.to_link[0]
-            self.cases.note(incident.id, {
-                "stage": "case_duplicate", "case_id": best.id, "score": round(best.score, 3),
-                "reasons": list(best.reasons), "match_ms": match_ms,
-            }, now=self.clock.now(), actor="system", mark="proposed")
-            return
-        self._propose(incident, matches.cases)
+            if matches.cases:
+                return
+        self._register_found(sighting, match_ms)
 
     def _link(self, sighting: Sighting, matches: SightingMatches, match_ms: float) -> bool:
         best = matches.to_link[0]

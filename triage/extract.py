@@ -13,15 +13,12 @@ from typing import Any
 from triage.numerals import NUMERAL_CHARS, parse_number
 from triage.person import (
     extract_ages,
-    extract_build,
     extract_clothing,
     extract_conditions,
     extract_features,
     extract_gender,
     extract_height,
-    extract_seen,
     reporter_at,
-    travel_modes,
 )
 
 __all__ = [
@@ -36,7 +33,6 @@ __all__ = [
     "extract_phones",
     "extract_places",
     "extract_times",
-    "is_reported_missing",
     "is_sighting",
     "reporter_at",
 ]
@@ -163,12 +159,6 @@ def extract_places(text: str, original: str) -> list[str]:
     return places
 
 
-def is_reported_missing(text: str) -> bool:
-    """True when the caller reports their own relative missing (我妈走丢了), whatever else
-    the report says."""
-    return _OWN_MISSING.search(text) is not None
-
-
 def is_sighting(text: str) -> bool:
     """True when the report is about a person found or seen wandering, not one reported
     missing by their family."""
@@ -183,14 +173,10 @@ def extract_all(text: str, original: str) -> dict[str, Any]:
         "height_cm": extract_height(text),
         "clothing": extract_clothing(text),
         "features": extract_features(text),
-        "build": extract_build(text),
-        "seen": extract_seen(text),
-        "travel": travel_modes(text),
         "conditions": extract_conditions(text),
         "phones": extract_phones(text),
         "money": extract_money(text),
         "times": extract_times(text),
         "places": extract_places(text, original),
         "sighting": is_sighting(text),
-        "reported_missing": is_reported_missing(text),
     }

@@ -2,8 +2,7 @@
 health conditions, as the missing-person workflow reads them.
 
 Every extractor reads folded text (same length as the original) and returns plain
-JSON-ready values. The words for garments, colours, marks, builds and people come from
-``triage.appearance``, the vocabulary the missing-person case parser reads cases with. The reporter is not the person at risk: ``我是他奶奶`` does not make
+JSON-ready values. The reporter is not the person at risk: ``我是他奶奶`` does not make
 the missing child elderly or female.
 """
 
@@ -12,37 +11,205 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from triage.appearance import PEOPLE, RELATIVES, build_code, read_garments, read_marks
 from triage.numerals import NUMERAL_CHARS, parse_number
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
-_SUFFIX = r"(?P<more>多|来|出头|几)?(?:岁|周岁)(?P<about>左右|上下|多)?"
 _AGE = re.compile(
-    rf"(?<![老第])(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?{_SUFFIX}"
-    rf"|(?P<dec>[一二三四五六七八九]十|[1-9]0)(?P<decmore>多岁|来岁|出头|多了|好几|多(?=[，,。、；;\s的]|$))"
-    rf"|(?P<pair>[一二三四五六七八九]{{2}}十|(?:[二三四五六七八九]?十)[一二三四五六七八九]{{2}})"
-    rf"(?=了|左右|上下|的样子|[，,。；;])"
+    rf"(?<![老第])(?P<a>{_NUM})(?:(?P<sep>[到至~\-—])(?P<b>{_NUM}))?(?P<more>多|来|出头)?(?:岁|周岁)"
+    rf"(?P<about>左右|上下|多)?|(?P<dec>[一二三四五六七八九]十|[1-9]0)(?:多岁|来岁|出头|多了|好几)"
 )
-_AGE_RANGE: dict[str, tuple[int, int]] = {
-    word: (low, high) for word, _, low, high in PEOPLE if low is not None and high is not None
-}
-_WORDS = frozenset(_AGE_RANGE)
+_AGE_WORDS: tuple[tuple[str, int, int], ...] = (
+    ("婴儿", 0, 1),
+    ("宝宝", 0, 3),
+    ("幼儿", 1, 6),
+    ("小朋友", 3, 12),
+    ("小学生", 6, 12),
+    ("初中生", 12, 15),
+    ("中学生", 12, 18),
+    ("高中生", 15, 18),
+    ("未成年", 0, 17),
+    ("小男孩", 3, 12),
+    ("小女孩", 3, 12),
+    ("小孩", 0, 14),
+    ("儿童", 0, 14),
+    ("老人", 60, 100),
+    ("老太太", 65, 100),
+    ("老大爷", 60, 100),
+    ("老爷子", 65, 100),
+    ("老奶奶", 65, 100),
+    ("老爷爷", 65, 100),
+    ("老头", 60, 100),
+    ("老太", 65, 100),
+)
+_WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
+_AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
 _AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
 _REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
-# A word for a relative of the subject, not the subject: 找孙子, 等她儿子, 她老头子, 去奶奶家.
-_RELATION = re.compile(r"(?:找|等|喊|接|叫|问|想|要|去|回|见|看见)(?:她|他)?(?:的)?$|(?:她|他)(?:的)?$")
 
-_GENDER_OF = {word: gender for word, gender, _, _ in PEOPLE if gender} | dict(RELATIVES)
-_MALE = tuple(w for w, g in _GENDER_OF.items() if g == "male")
-_FEMALE = tuple(w for w, g in _GENDER_OF.items() if g == "female")
-_GENDER = re.compile("|".join(sorted(_GENDER_OF, key=len, reverse=True)))
-_PRONOUN = re.compile(r"(?<![其])(?P<p>她|他)(?!们)")
+_MALE = (
+    "男孩",
+    "男子",
+    "男性",
+    "男的",
+    "小伙",
+    "儿子",
+    "老头",
+    "大爷",
+    "爷爷",
+    "姥爷",
+    "外公",
+    "丈夫",
+    "老公",
+    "我爸",
+    "父亲",
+    "老爷子",
+    "男人",
+    "弟弟",
+    "哥哥",
+    "男生",
+    "大叔",
+    "孙子",
+)
+_FEMALE = (
+    "女孩",
+    "女子",
+    "女性",
+    "女的",
+    "姑娘",
+    "女儿",
+    "老太",
+    "大妈",
+    "奶奶",
+    "姥姥",
+    "外婆",
+    "妻子",
+    "老婆",
+    "媳妇",
+    "我妈",
+    "母亲",
+    "女人",
+    "妹妹",
+    "姐姐",
+    "女生",
+    "大娘",
+    "孙女",
+    "闺女",
+    "阿姨",
+)
+_GENDER = re.compile("|".join(sorted(_MALE + _FEMALE, key=len, reverse=True)))
 
 _HEIGHT = re.compile(
     rf"(?:身高|个子|个头|大约|大概|约)?(?:(?P<m>[一1])(?:米|m)(?P<cm>[{NUMERAL_CHARS}\d]{{1,2}})?"
     rf"|(?P<dec>1\.\d{{1,2}})(?:米|m)|(?P<abs>1\d\d)(?:厘米|公分|cm))(?:左右|上下)?"
 )
+_COLOURS = (
+    "深蓝",
+    "浅蓝",
+    "藏青",
+    "藏蓝",
+    "咖啡",
+    "卡其",
+    "军绿",
+    "墨绿",
+    "酒红",
+    "天蓝",
+    "红",
+    "白",
+    "黑",
+    "蓝",
+    "绿",
+    "黄",
+    "灰",
+    "紫",
+    "粉",
+    "棕",
+    "橙",
+    "米",
+    "花",
+    "褐",
+)
+_ITEMS = (
+    "羽绒服",
+    "棉袄",
+    "大衣",
+    "外套",
+    "上衣",
+    "衬衫",
+    "衬衣",
+    "t恤",
+    "卫衣",
+    "毛衣",
+    "夹克",
+    "冲锋衣",
+    "棉服",
+    "马甲",
+    "背心",
+    "短袖",
+    "长袖",
+    "校服",
+    "西装",
+    "睡衣",
+    "牛仔裤",
+    "裤子",
+    "运动裤",
+    "短裤",
+    "裙子",
+    "连衣裙",
+    "运动鞋",
+    "拖鞋",
+    "皮鞋",
+    "布鞋",
+    "鞋",
+    "帽子",
+    "毛线帽",
+    "围巾",
+    "书包",
+    "背包",
+    "口罩",
+    "手套",
+    "衣服",
+    "裤",
+)
+_CLOTHING = re.compile(
+    rf"(?P<colour>{'|'.join(_COLOURS)})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
+    rf"(?P<item>{'|'.join(_ITEMS)})"
+)
+_FEATURES = (
+    "戴眼镜",
+    "眼镜",
+    "光头",
+    "秃顶",
+    "长发",
+    "短发",
+    "卷发",
+    "马尾",
+    "胖",
+    "偏瘦",
+    "很瘦",
+    "驼背",
+    "拄拐杖",
+    "拄着拐杖",
+    "拄拐",
+    "拐杖",
+    "轮椅",
+    "刀疤",
+    "伤疤",
+    "胎记",
+    "纹身",
+    "口音",
+    "说话不清",
+    "口齿不清",
+    "聋哑",
+    "瘸",
+    "戴口罩",
+    "白头发",
+    "头发花白",
+    "胡子",
+    "痣",
+    "拄着拐",
+)
+_FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         (
@@ -79,27 +246,22 @@ def reporter_at(text: str, start: int) -> bool:
 
 
 def extract_ages(text: str) -> list[dict[str, Any]]:
-    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁``, ``七十多，`` and words like
-    ``老人`` or ``学生娃``.
+    """Ages like ``8岁``, ``七十多岁``, ``十二三岁``, ``六十来岁`` and words like ``老人``.
 
     Numeric ages come first, then age words (``老人`` = 60-100), each in text order; the
-    reporter's own role (``我是他奶奶``) and the subject's relatives (``找孙子``) are skipped.
-    ``X来岁`` is about X (X to X+4; 十来岁 is 8-12), ``X多岁`` X to X+9, ``X出头`` X to X+3.
+    reporter's own role (``我是他奶奶``) is skipped.
     """
     found: list[tuple[int, dict[str, Any]]] = []
-    for m in _AGE.finditer(text):
+    numeric = "岁" in text or "多了" in text or "好几" in text
+    for m in _AGE.finditer(text) if numeric else ():
         if reporter_at(text, m.start()):
-            continue
-        if m.group("pair"):
-            pair = _numeral_range(m.group("pair"))
-            if pair is not None:
-                found.append((m.start(), {"text": m.group(0), "min": pair[0], "max": pair[1]}))
             continue
         if m.group("dec"):
             low = parse_number(m.group("dec"))
             if low is not None:
-                span = _approx(int(low), m.group("decmore")[:1] if m.group("decmore") else "多")
-                found.append((m.start(), {"text": m.group(0), "min": span[0], "max": span[1]}))
+                found.append(
+                    (m.start(), {"text": m.group(0), "min": int(low), "max": int(low) + 9})
+                )
             continue
         pair = _numeral_range(m.group("a"))
         if pair is not None:
@@ -111,36 +273,20 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
         b = parse_number(m.group("b")) if m.group("b") else None
         low, high = int(a), int(b if b is not None else a)
         if m.group("more") or m.group("about") == "多":
-            low, high = _approx(low, m.group("more") or "多")
+            high = low + (9 if low % 10 == 0 and low >= 10 else 1)
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
         found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
     seen: set[str] = set()
     for m in _AGE_WORD.finditer(text):
         word = m.group(0)
-        if word in seen or reporter_at(text, m.start()) or _relation_at(text, m.start()):
+        if word in seen or reporter_at(text, m.start()):
             continue
         seen.add(word)
         low, high = _AGE_RANGE[word]
         found.append((m.start(), {"text": word, "min": low, "max": high}))
     # Numbers first (the subject's age is usually the number), then words, each in text order.
     return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
-
-
-def _approx(low: int, how: str) -> tuple[int, int]:
-    """The span of an approximate age: 多 (70多: 70-79, 8多: 8-9), 来 (about), 出头, 几."""
-    if how == "来":
-        return (8, 12) if low == 10 else (low, low + 4)
-    if how == "出":
-        return low, low + 3
-    if how == "几":
-        return (11, 19) if low == 10 else (low + 1, low + 9)
-    return low, low + (9 if low % 10 == 0 and low >= 10 else 1)
-
-
-def _relation_at(text: str, start: int) -> bool:
-    """The word at ``start`` names someone the subject looks for or belongs to (找孙子)."""
-    return _RELATION.search(text[max(0, start - 3) : start]) is not None
 
 
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
@@ -152,7 +298,6 @@ _CN_DIGIT = "一二三四五六七八九"
 
 def _numeral_range(token: str) -> tuple[int, int] | None:
     """Approximate ages written as two adjacent numerals: 七八十 -> 70-89, 十二三 -> 12-13."""
-    token = token.replace("两", "二")
     m = _PAIR_TENS.match(token)
     if m:
         a, b = _CN_DIGIT.index(m.group(1)) + 1, _CN_DIGIT.index(m.group(2)) + 1
@@ -166,28 +311,12 @@ def _numeral_range(token: str) -> tuple[int, int] | None:
 
 
 def extract_gender(text: str) -> str | None:
-    """``"male"``/``"female"`` for the person at risk, else ``None``.
-
-    Words for people (老汉, 大姐, 小伙子 …) and relatives count, except the reporter's role
-    (我是他奶奶) and the relatives the subject speaks of (等她儿子, 找孙子). A child or an
-    old person named anywhere is the one at risk (一个男的带着个小姑娘 → female); else the
-    first person named; with no such word, the first pronoun decides (问她 → female).
-    """
-    first: str | None = None
+    """``"male"``/``"female"`` for the first person at risk mentioned, else ``None``."""
     for m in _GENDER.finditer(text):
-        if reporter_at(text, m.start()) or _relation_at(text, m.start()):
+        if reporter_at(text, m.start()):
             continue
-        word = m.group(0)
-        low, high = _AGE_RANGE.get(word, (None, None))
-        if (high is not None and high <= 25) or (low is not None and low >= 60):
-            return _GENDER_OF[word]  # a child or an old person is the one at risk
-        first = first or _GENDER_OF[word]
-    if first is not None:
-        return first
-    pronoun = _PRONOUN.search(text)
-    if pronoun is None:
-        return None
-    return "female" if pronoun.group("p") == "她" else "male"
+        return "male" if m.group(0) in _MALE else "female"
+    return None
 
 
 def extract_height(text: str) -> dict[str, int] | None:
@@ -212,115 +341,21 @@ def extract_height(text: str) -> dict[str, int] | None:
     return {"min": cm, "max": cm}
 
 
-def extract_clothing(text: str) -> list[dict[str, str | None]]:
-    """Garments and accessories with the colour said before them, in text order:
-    ``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``; ``戴个雷锋帽`` has no
-    colour. The words are kept as typed; ``triage.appearance`` maps them to codes."""
+def extract_clothing(text: str) -> list[dict[str, str]]:
+    """Colour + item pairs: ``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``."""
     return [
-        {"text": g.text, "colour": g.colour_word, "item": g.item_word}
-        for g in read_garments(text)
-        if g.colour or g.item != "top"  # 衣服 with no colour says nothing
+        {"text": m.group(0), "colour": m.group("colour"), "item": m.group("item")}
+        for m in _CLOTHING.finditer(text)
     ]
 
 
 def extract_features(text: str) -> list[str]:
-    """Distinguishing features, aids, habits and accents as phrased, in text order, unique;
-    a mark said to be absent keeps its negation (``没戴眼镜``)."""
-    return list(read_marks(text).phrases)
-
-
-def extract_build(text: str) -> str | None:
-    """Body build of the person: ``slim``, ``medium`` or ``heavy`` (胖胖的, 很瘦)."""
-    return build_code(text)
-
-
-_STAY = re.compile(
-    rf"(?:站|坐|待|呆|转|转悠|走|躺|蹲|趴|等|哭|徘徊|溜达|晃悠|晃|在这|在那|在这儿|在门口|在店里)了?"
-    rf"(?P<almost>快|近|将近|大概|差不多|得有|足足|有)?"
-    rf"(?P<n>半|\d+|[{NUMERAL_CHARS}]+)(?P<more>多)?个?(?P<more2>多)?(?P<half>半)?(?P<unit>小时|钟头|分钟)"
-)
-_CLOCK = re.compile(
-    r"(?P<day>今天|今早|今晚|昨天|昨晚|昨夜|前天)?(?:的)?"
-    r"(?P<part>早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|凌晨)?"
-    rf"(?P<h>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})点(?P<m>半|一刻|三刻|\d{{1,2}}分?|[{NUMERAL_CHARS}]{{1,3}}分|多|左右)?"
-)
-_STILL_THERE = re.compile(r"现在还在|现在(?:就)?在|还在(?:这|那|门口|店里|我们)|正在|这会儿|此刻|人还在")
-
-
-def extract_seen(text: str) -> dict[str, Any]:
-    """When the caller saw the person, as the words say.
-
-    Returns:
-        ``{"for_minutes": n | None, "clock": [{"text", "hour", "minute", "day"}],
-        "still_there": bool}``: how long the person has been where they are (``在这站了快半个
-        小时了`` → 27), the clock times mentioned (24-hour; ``day`` 0 today, −1 yesterday,
-        ``None`` when not said) and whether they are there now.
-    """
-    minutes = None
-    for m in _STAY.finditer(text):
-        n = 0.5 if m.group("n") == "半" else parse_number(m.group("n"))
-        if n is None:
-            continue
-        per = 1 if m.group("unit") == "分钟" else 60
-        value = n * per + (0.5 * per if m.group("half") else 0) + (0.25 * per if m.group("more") or m.group("more2") else 0)
-        if m.group("almost") in ("快", "近", "将近"):
-            value *= 0.9
-        minutes = max(minutes or 0, int(value))
-    clock = []
-    for m in _CLOCK.finditer(text):
-        hour = parse_number(m.group("h"))
-        if hour is None or not 0 <= hour <= 24:
-            continue
-        h, part, day = int(hour), m.group("part"), m.group("day")
-        evening = part in ("下午", "傍晚", "晚上") or day in ("昨晚", "今晚", "昨夜")
-        if (evening and h < 12) or (part in ("夜里", "半夜") and 6 < h < 12) \
-                or (part == "中午" and h < 3):
-            h += 12
-        h %= 24
-        minute = {"半": 30, "一刻": 15, "三刻": 45, "多": 15, "左右": 0, None: 0}.get(m.group("m"))
-        if minute is None:
-            number = parse_number(m.group("m").rstrip("分"))
-            minute = int(number) if number is not None and 0 <= number < 60 else 0
-        offset = None if day is None else -2 if day == "前天" else -1 if day.startswith("昨") else 0
-        clock.append({"text": m.group(0), "hour": h, "minute": minute, "day": offset,
-                      "part": part is not None or day is not None})
-    return {"for_minutes": minutes, "clock": clock,
-            "still_there": _STILL_THERE.search(text) is not None}
-
-
-# How the person may have travelled, from the words of a case or a sighting. A vehicle the
-# caller drives (我是开出租的) is the subject's only when the subject rides in it (车上有个).
-_MODES: tuple[tuple[str, str], ...] = (
-    ("bus", r"公交|坐车坐过|坐错车|坐过站|坐反"),
-    ("coach", (r"客运站|汽车站|长途|大巴|班车|候车|售票|出站口|进站口|火车|高铁|动车|包头站|东站|"
-              r"(?:从|是)(?:固阳|白云|达茂|石拐|土右|萨拉齐|百灵庙|九原|呼市|呼和浩特|鄂尔多斯|市区|外地)(?:那边)?(?:来|过来)|"
-              r"(?:去|到)(?:包头市区|市区|呼市|呼和浩特|北京|鄂尔多斯)|下的.{0,6}车")),
-    ("car", (r"开车|开(?:着|了)?一辆|开着|驾车|自驾|打车|打的|出租车|网约车|的士|搭车|拦车|被人带走|"
-            r"车里|轿车|捷达|哈弗|面包车|私家车")),
-    ("bike", r"自行车|单车|骑车|山地车|二八车"),
-    ("ebike", r"电动车|电瓶车|摩托"),
-)
-_MODE_RES = tuple((mode, re.compile(p)) for mode, p in _MODES)
-_CALLER_VEHICLE = re.compile(r"我(?:是|们是)?(?:开|骑|坐)(?P<v>公交|出租|网约车|大车|车|货车|电动车|摩托)")
-_RIDES_WITH_CALLER = re.compile(r"车上(?:有|一)|拉了(?:一)?个|坐到这|不下车|上车|下车")
-
-
-def travel_modes(text: str) -> list[str]:
-    """Modes of travel the words suggest for the person (``bus``, ``coach``, ``car``,
-    ``bike``, ``ebike``), in a fixed order; walking is always possible and not listed."""
-    caller = [m.span() for m in _CALLER_VEHICLE.finditer(text)]
-    modes: list[str] = []
-    for mode, pattern in _MODE_RES:
-        for m in pattern.finditer(text):
-            if any(lo <= m.start() < hi for lo, hi in caller):
-                continue
-            modes.append(mode)
-            break
-    for m in _CALLER_VEHICLE.finditer(text):
-        if _RIDES_WITH_CALLER.search(text, m.end()):
-            v = m.group("v")
-            modes.append("bus" if v == "公交" else "ebike" if v in ("电动车", "摩托") else "car")
-    return [mode for mode, _ in _MODES if mode in modes]
+    """Distinguishing features (glasses, scars, walking stick …) in text order, unique."""
+    seen: list[str] = []
+    for m in _FEATURE.finditer(text):
+        if m.group(0) not in seen:
+            seen.append(m.group(0))
+    return seen
 
 
 def extract_conditions(text: str) -> list[str]:

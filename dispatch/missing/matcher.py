@@ -26,8 +26,6 @@ from dispatch.missing.matching import (
     score,
 )
 from dispatch.missing.sighting import FoundPerson, Sighting
-from triage.normalize import fold
-from triage.person import travel_modes
 
 FOUND_LOOKBACK = timedelta(days=7)  # found people are usually identified within days
 # The best case is linked automatically only when it leads the runner-up by this much;
@@ -36,15 +34,9 @@ LINK_MARGIN = 0.05
 
 
 def case_anchor(case: Case) -> Anchor:
-    """The case as an anchor: its person, last seen point and time, profile, and the modes
-    of travel its last-seen place and circumstances suggest (the description's own are
-    read by the matcher)."""
+    """The case as an anchor: its person, last seen point and time, and profile."""
     ls = case.last_seen
-    travel = set(travel_modes(fold(ls.address))) if ls.address else set()
-    if case.circumstances.vehicle or case.circumstances.suspected_crime:
-        travel.add("car")  # driving away, or taken away by someone
-    return Anchor(CandidateKind.CASE, case.id, case.person, ls.lat, ls.lon, ls.at, case.profile,
-                  travel=frozenset(travel))
+    return Anchor(CandidateKind.CASE, case.id, case.person, ls.lat, ls.lon, ls.at, case.profile)
 
 
 def found_anchor(record: FoundPerson) -> Anchor:
@@ -63,8 +55,7 @@ def found_anchor(record: FoundPerson) -> Anchor:
 
 def sighting_observation(sighting: Sighting) -> Observation:
     """What a sighting observed."""
-    return Observation(sighting.person, sighting.at, sighting.lat, sighting.lon,
-                       since=sighting.since, radius_m=sighting.radius_m, travel=sighting.travel)
+    return Observation(sighting.person, sighting.at, sighting.lat, sighting.lon)
 
 
 def found_observation(record: FoundPerson) -> Observation:

@@ -2,131 +2,65 @@
 
 Both sides reduce to an ``Anchor`` (the person a case or found-person record is about,
 with the point and time they were last seen or found) and an ``Observation`` (who was
-seen, where, when). Descriptions are compared as codes (``profile.profile_of``), read
-with the vocabulary triage uses. Each component that *both* sides know gives a
-similarity in [0, 1] and a weight:
+seen, where, when). The score is a weighted mean over the components *both* sides know:
 
-=========== ============== =========================================================
-component   weight         similarity
-=========== ============== =========================================================
-gender      2              1 when equal; different genders veto the match
-age         2 × precision  1 when the ranges overlap, falling to 0 at 2σ apart, where
-                           σ = 1 + 0.05 × age (a year matters at 5, not at 80);
-                           more than 3σ apart vetoes. A vague age (老人 = 60–100)
-                           weighs less than a close one (七十多岁)
-height      1              1 within 5 cm, falling to 0 at 20 cm apart
-build       0.75           1 same, 0.5 medium against either, 0 slim against heavy
-clothing    1 + garments   per observed garment, the best of the listed garments of
-                           the same body zone: colour × (0.6 + 0.4 × item); garments
-                           of zones the case does not list are not evidence
-marks       1 + ½ × agreed agreed / (agreed + unlisted), each observed mark the case
-                           does not mention counting ½ (1 for a wheelchair, deaf
-                           and mute …): features, aids, habits, accents and names
-conflicts   1.5 each       0: one side says a mark, the other denies it (没戴眼镜),
-                           or two members of an exclusive group (长发/短发)
-conditions  1              1 when an observed condition is on the case, else 0.3
-place_time  2 × precision  see ``place_time_similarity`` on the distance less the
-                           points' uncertainty (a vague fix weighs less); seen before the last
-                           sighting (beyond 30 min), or farther than 2 × reach
-                           beyond the two points' uncertainty, vetoes
-=========== ============== =========================================================
+========== ====== ==============================================================
+component  weight similarity
+========== ====== ==============================================================
+gender     2.0    1 when equal; different genders veto the match
+age        2.0    1 when ranges overlap, −0.1 per year apart; > 15 years vetoes
+height     1.0    1 within 5 cm, falling to 0 at 20 cm apart
+clothing   2.0    per observed garment, best of colour × (½ + ½ item) against the
+                  anchor's garments (neighbour colours 0.5, same body zone 0.6)
+features   1.5    per observed feature, the best of ½ bigram Dice + ½ character
+                  overlap against the anchor's features (particles ignored)
+conditions 1.0    1 when an observed condition is on the case, else 0.3
+place_time 2.0    1 at the last seen point, 1 − ½√(d/scale) out to the reach
+                  (capped at the profile's alert radius), 0.5 to the reach, 0 at
+                  3 × reach; beyond, or seen before going missing, vetoes
+========== ====== ==============================================================
 
-``score = Σ weight × similarity / max(Σ weight, 6)``: a weighted mean that a thin
-description ("an old man", weight < 6) cannot lift to the link threshold. A veto sets the
-score to 0. The thresholds (``CANDIDATE_FLOOR``, ``AUTO_LINK`` and the matcher's margin)
-are calibrated in ``docs/missing.md``.
+The mean is multiplied by ``min(1, known weight / 6)`` so that a thin description (only
+"an old man") cannot reach the link threshold on one agreeing attribute. A veto sets the
+score to 0. Candidates at or above ``CANDIDATE_FLOOR`` are shown; at or above
+``AUTO_LINK`` the sighting is linked and the precinct sent to verify.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import lru_cache
 
 from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped,unused-ignore]
 
-from dispatch.missing.area import AreaProfile
-from dispatch.missing.person import AgeRange, Condition, Gender, Person
-from dispatch.missing.profile import GarmentCode, Profile, profile_of
-from triage.appearance import (
-    SALIENT_MARKS,
-    build_similarity,
-    colour_similarity,
-    comparable_zone,
-    item_similarity,
-    marks_conflict,
-)
+from dispatch.missing.area import DEFAULT_PROFILES, AreaProfile, reach_m
+from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity
+from dispatch.missing.person import Gender, Person
 
 WEIGHTS: dict[str, float] = {
     "gender": 2.0,
     "age": 2.0,
     "height": 1.0,
-    "build": 0.75,
-    "clothing": 1.0,
-    "marks": 1.0,
-    "conflicts": 1.5,
+    "clothing": 2.0,
+    "features": 1.5,
     "conditions": 1.0,
     "place_time": 2.0,
 }
-CLOTHING_EXTRA_MAX = 1.5  # clothing weighs 1 + the compared garments' weights, at most 2.5
-MARKS_PER_AGREEMENT = 0.5
-MARKS_AGREEMENTS_MAX = 4
-CONFLICTS_MAX = 3
-UNLISTED_MARK = 0.5
-SALIENT_UNLISTED = 1.0
 FULL_EVIDENCE = 6.0
-CANDIDATE_FLOOR = 0.35  # near-misses from here are offered to the call-taker with reasons
+CANDIDATE_FLOOR = 0.5
 AUTO_LINK = 0.85
 EARTH_RADIUS_M: float = float(EARTH_RADIUS) * 1000.0  # geopy's mean radius
-AGE_TOLERANCE_BASE = 1.0
-AGE_TOLERANCE_PER_YEAR = 0.05
-AGE_ZERO_AT = 2.0  # similarity reaches 0 this many σ apart
-AGE_VETO_AT = 3.0  # and the match is vetoed beyond this many σ
-AGE_PRECISE_SPAN = 15.0  # an age range up to 10 years wide counts fully
+AGE_VETO_YEARS = 15
+AGE_STEP_YEARS = 10.0
 HEIGHT_TOLERANCE_CM = 5
 HEIGHT_SPAN_CM = 15.0
 EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
-DISTANCE_VETO_FACTOR = 2.0
-PLACE_INFORMATIVE_M = 10_000.0  # a place tells most while the reach is within this
+DISTANCE_VETO_FACTOR = 3.0
 UNLISTED_CONDITION = 0.3
-GARMENT_BOTH_COLOURS_ITEM = 0.4  # colour × (0.6 + 0.4 × item) when both colours are said
-GARMENT_NO_COLOUR = 0.6  # only the item compared: 0.6 × item
-
-
-class Mode(str, Enum):
-    """How a person can move: walking is always possible, the rest when suggested."""
-
-    FOOT = "foot"
-    BIKE = "bike"
-    EBIKE = "ebike"
-    BUS = "bus"
-    COACH = "coach"
-    CAR = "car"
-
-
-@dataclass(frozen=True, slots=True)
-class Travel:
-    """Reach of one mode: ``start_m + speed_mps × elapsed``; the place similarity's
-    distance scale is capped at ``cap_m``."""
-
-    start_m: float
-    speed_mps: float
-    cap_m: float
-
-
-# Door-to-door averages, waiting included: a city bus about 22 km/h, a coach or train
-# between the towns about 54 km/h, a car 60 km/h; a walker with dementia 1.5 m/s at most.
-TRAVEL: dict[Mode, Travel] = {
-    Mode.FOOT: Travel(1_000.0, 1.5, 25_000.0),
-    Mode.BIKE: Travel(1_000.0, 4.5, 40_000.0),
-    Mode.EBIKE: Travel(2_000.0, 7.0, 60_000.0),
-    Mode.BUS: Travel(1_000.0, 6.0, 50_000.0),
-    Mode.COACH: Travel(2_000.0, 15.0, 150_000.0),
-    Mode.CAR: Travel(5_000.0, 60_000.0 / 3600.0, 150_000.0),
-}
-MODES: tuple[Mode, ...] = tuple(Mode)
 
 
 class CandidateKind(str, Enum):
@@ -134,14 +68,6 @@ class CandidateKind(str, Enum):
 
     CASE = "case"
     FOUND = "found"
-
-
-def modes_of(words: frozenset[str] | set[str], profile: AreaProfile | None = None) -> frozenset[Mode]:
-    """Modes from travel words (triage's ``travel_modes``) and the case's alert profile."""
-    modes = {Mode.FOOT} | {Mode(w) for w in words if w in Mode._value2member_map_}
-    if profile is AreaProfile.VEHICLE:
-        modes.add(Mode.CAR)
-    return frozenset(modes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +81,8 @@ class Anchor:
         lat: last seen (case) or found (record) latitude.
         lon: longitude.
         at: last seen or found time.
-        profile: the case's alert profile (``vehicle`` adds the car).
+        profile: how fast they can move (found people: on foot).
         symmetric: time may run either way (a found record vs a sighting).
-        travel: modes the case suggests beyond walking (its description, last-seen place,
-            circumstances).
-        radius_m: uncertainty of the point.
     """
 
     kind: CandidateKind
@@ -170,35 +93,16 @@ class Anchor:
     at: datetime
     profile: AreaProfile = AreaProfile.ON_FOOT
     symmetric: bool = False
-    travel: frozenset[str] = field(default_factory=frozenset)
-    radius_m: float = 0.0
-
-    @property
-    def modes(self) -> frozenset[Mode]:
-        return modes_of(self.travel | profile_of(self.person).travel, self.profile)
 
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """Who was seen (or found), where and when.
-
-    Attributes:
-        person: the description.
-        at: the last time the person was seen there.
-        lat: latitude (WGS-84).
-        lon: longitude.
-        since: the earliest time the words put them there (``在这坐了一个多小时``).
-        radius_m: uncertainty of the point (a cell fix, an address placed by district).
-        travel: modes the report suggests (on a bus, at a coach station).
-    """
+    """Who was seen (or found), where and when."""
 
     person: Person
     at: datetime
     lat: float | None = None
     lon: float | None = None
-    since: datetime | None = None
-    radius_m: float = 0.0
-    travel: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,116 +164,123 @@ def score(anchor: Anchor, observation: Observation, *, explain: bool = True) -> 
 
 
 def combine(parts: list[ScoreComponent], veto: str | None) -> float:
-    """``Σ w·s / max(Σ w, FULL_EVIDENCE)``; 0 on veto."""
+    """Weighted mean over known components, scaled down for thin evidence; 0 on veto."""
     known = sum(p.weight for p in parts)
     if veto is not None or known == 0:
         return 0.0
-    return round(sum(p.weight * p.similarity for p in parts) / max(known, FULL_EVIDENCE), 6)
+    mean = sum(p.weight * p.similarity for p in parts) / known
+    return round(mean * min(1.0, known / FULL_EVIDENCE), 6)
 
 
-Reason = Callable[[], str] | None
-
-
-def _add(parts: list[ScoreComponent], name: str, similarity: float, weight: float,
-         reason: Reason) -> None:
-    parts.append(ScoreComponent(name, similarity, weight, reason() if reason else ""))
-
-
-def age_tolerance(age: AgeRange) -> float:
-    """σ in years for an age: 1 + 0.05 × the middle of the range."""
-    return AGE_TOLERANCE_BASE + AGE_TOLERANCE_PER_YEAR * (age.min + age.max) / 2
-
-
-def age_weight(a: AgeRange, o: AgeRange) -> float:
-    """The age component's weight: full for ranges up to 10 years wide, less when vaguer."""
-    span = max(a.max - a.min, o.max - o.min)
-    return WEIGHTS["age"] * min(1.0, AGE_PRECISE_SPAN / (span + 5.0))
+def _add(
+    parts: list[ScoreComponent], name: str, similarity: float, reason: Callable[[], str] | None
+) -> None:
+    parts.append(ScoreComponent(name, similarity, WEIGHTS[name], reason() if reason else ""))
 
 
 def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) -> str | None:
     if a.gender is not Gender.UNKNOWN and o.gender is not Gender.UNKNOWN:
         if a.gender is not o.gender:
             return f"gender {o.gender.value} vs {a.gender.value}"
-        _add(parts, "gender", 1.0, WEIGHTS["gender"],
-             (lambda: f"both {a.gender.value}") if explain else None)
+        _add(parts, "gender", 1.0, (lambda: f"both {a.gender.value}") if explain else None)
     if a.age is not None and o.age is not None:
         aa, oa = a.age, o.age
-        gap, sigma = aa.gap(oa), age_tolerance(aa)
-        if gap > AGE_VETO_AT * sigma:
-            return f"age {oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart, σ {sigma:.1f})"
-        _add(parts, "age", max(0.0, 1.0 - gap / (AGE_ZERO_AT * sigma)), age_weight(aa, oa),
-             (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart, σ {sigma:.1f})")
-             if explain else None)
+        gap = aa.gap(oa)
+        if gap > AGE_VETO_YEARS:
+            return f"age {oa.min}-{oa.max} vs {aa.min}-{aa.max}"
+        _add(
+            parts,
+            "age",
+            max(0.0, 1.0 - gap / AGE_STEP_YEARS),
+            (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart)")
+            if explain
+            else None,
+        )
     if a.height is not None and o.height is not None:
         ah, oh = a.height, o.height
         gap_cm = max(0, ah.gap(oh) - HEIGHT_TOLERANCE_CM)
-        _add(parts, "height", max(0.0, 1.0 - gap_cm / HEIGHT_SPAN_CM), WEIGHTS["height"],
-             (lambda: f"{oh.min}-{oh.max} vs {ah.min}-{ah.max} cm") if explain else None)
-    pa, po = profile_of(a), profile_of(o)
-    if pa.build and po.build:
-        ab, ob = pa.build, po.build
-        _add(parts, "build", build_similarity(ab, ob), WEIGHTS["build"],
-             (lambda: f"{ob} vs {ab}") if explain else None)
-    _clothing(pa, po, parts, explain)
-    _marks(pa, po, parts, explain)
-    observed = o.conditions - ({Condition.DISABILITY} - a.conditions)
-    if observed:
-        shared = observed & a.conditions
-        _add(parts, "conditions", 1.0 if shared else UNLISTED_CONDITION, WEIGHTS["conditions"],
-             (lambda: ",".join(sorted(c.value for c in observed))
-              + (" on record" if shared else " not on record")) if explain else None)
+        _add(
+            parts,
+            "height",
+            max(0.0, 1.0 - gap_cm / HEIGHT_SPAN_CM),
+            (lambda: f"{oh.min}-{oh.max} vs {ah.min}-{ah.max} cm") if explain else None,
+        )
+    seen = [c for c in o.clothing if c.colour or c.item]
+    listed = [c for c in a.clothing if c.colour or c.item]
+    if seen and listed:
+        best = [max(((garment_similarity(x, y), y) for y in listed), key=_first) for x in seen]
+        _add(
+            parts,
+            "clothing",
+            sum(s for s, _ in best) / len(best),
+            (lambda: "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}" for x, (s, y) in zip(seen, best)))
+            if explain
+            else None,
+        )
+    if o.features and a.features:
+        sims = [max(feature_similarity(f, g) for g in a.features) for f in o.features]
+        _add(
+            parts,
+            "features",
+            sum(sims) / len(sims),
+            (lambda: ", ".join(o.features)) if explain else None,
+        )
+    if o.conditions:
+        shared = o.conditions & a.conditions
+        _add(
+            parts,
+            "conditions",
+            1.0 if shared else UNLISTED_CONDITION,
+            (
+                lambda: (
+                    ",".join(sorted(c.value for c in o.conditions))
+                    + (" on record" if shared else " not on record")
+                )
+            )
+            if explain
+            else None,
+        )
     return None
 
 
-def garment_similarity(x: GarmentCode, y: GarmentCode) -> float:
-    """An observed garment against a listed one of a comparable zone: colour × (0.6 + 0.4
-    × item) when both colours are known, else 0.6 × item."""
-    item = item_similarity(x.item, y.item)
+def _first(pair: tuple[float, ClothingItem]) -> float:
+    return pair[0]
+
+
+@lru_cache(maxsize=4096)
+def garment_similarity(x: ClothingItem, y: ClothingItem) -> float:
+    """How well an observed garment matches a listed one (colour × (½ + ½ item))."""
     if x.colour and y.colour:
-        return colour_similarity(x.colour, y.colour) * (1 - GARMENT_BOTH_COLOURS_ITEM
-                                                        + GARMENT_BOTH_COLOURS_ITEM * item)
-    return GARMENT_NO_COLOUR * item
+        colour = colour_similarity(x.colour, y.colour)
+        if x.item and y.item:
+            return colour * (0.5 + 0.5 * item_similarity(x.item, y.item))
+        return 0.7 * colour
+    if x.item and y.item:
+        return 0.4 * item_similarity(x.item, y.item)
+    return 0.0
 
 
-def _clothing(pa: Profile, po: Profile, parts: list[ScoreComponent], explain: bool) -> None:
-    total = weights = 0.0
-    pairs: list[tuple[GarmentCode, GarmentCode, float]] = []
-    for x in po.garments:
-        listed = [y for y in pa.garments if comparable_zone(x.item, y.item)]
-        if not listed:
-            continue
-        best, y = max(((garment_similarity(x, y), y) for y in listed), key=lambda p: p[0])
-        total += x.weight * best
-        weights += x.weight
-        pairs.append((x, y, best))
-    if weights > 0:
-        _add(parts, "clothing", total / weights,
-             WEIGHTS["clothing"] + min(CLOTHING_EXTRA_MAX, weights),
-             (lambda: "; ".join(f"{x.label}~{y.label} {s:.2f}" for x, y, s in pairs))
-             if explain else None)
+def _label(c: ClothingItem) -> str:
+    return f"{c.colour or '?'} {c.item or '?'}"
 
 
-def _marks(pa: Profile, po: Profile, parts: list[ScoreComponent], explain: bool) -> None:
-    agreed = po.marks & pa.marks
-    unlisted = po.marks - pa.marks - pa.absent
-    if agreed or (po.marks and (pa.marks or pa.absent)):
-        n = len(agreed)
-        missing = sum(unlisted_weight(m) for m in unlisted)
-        _add(parts, "marks", n / (n + missing) if n else 0.0,
-             WEIGHTS["marks"] + MARKS_PER_AGREEMENT * min(n, MARKS_AGREEMENTS_MAX),
-             (lambda: "agree " + (", ".join(sorted(agreed)) or "-")
-              + ("; not on record " + ", ".join(sorted(unlisted)) if unlisted else ""))
-             if explain else None)
-    conflicts = marks_conflict(po.marks, po.absent, pa.marks, pa.absent)
-    if conflicts:
-        _add(parts, "conflicts", 0.0, WEIGHTS["conflicts"] * min(len(conflicts), CONFLICTS_MAX),
-             (lambda: ", ".join(conflicts)) if explain else None)
+PARTICLES = frozenset("着的了有是在一个")
 
 
-def unlisted_weight(mark: str) -> float:
-    """How much an observed mark the case does not mention counts against it: ½, or 1 for
-    a mark a family would never leave out (a wheelchair, deaf and mute)."""
-    return SALIENT_UNLISTED if mark in SALIENT_MARKS else UNLISTED_MARK
+def _bigrams(text: str) -> frozenset[str]:
+    s = "".join(text.lower().split())
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
+
+
+@lru_cache(maxsize=65536)
+def feature_similarity(a: str, b: str) -> float:
+    """½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
+    x, y = _bigrams(a), _bigrams(b)
+    dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    cx = {c for c in a.lower() if not c.isspace()} - PARTICLES
+    cy = {c for c in b.lower() if not c.isspace()} - PARTICLES
+    overlap = len(cx & cy) / min(len(cx), len(cy)) if cx and cy else 0.0
+    return 0.5 * dice + 0.5 * overlap
 
 
 def sphere_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -377,7 +288,7 @@ def sphere_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
 
     Equal to ``geopy.distance.great_circle`` to float precision and within 0.5 % of the
     WGS-84 geodesic: far below the uncertainty of a caller's location, at a twentieth of
-    the cost, and the same formula as the index's vectorised pass.
+    the cost, and the same formula as the index's vectorised bound.
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = (
@@ -390,9 +301,9 @@ def sphere_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
 def place_time_similarity(distance_m: float, reach: float, scale: float) -> float:
     """How plausible it is to be ``distance_m`` away, given how far they could be.
 
-    ``1 − ½·√(d / scale)`` up to ``scale`` (the reach, capped: a walker missing for days
-    is still most likely within a few km), then 0.5 up to ``reach``, then falling
-    linearly to 0 at ``DISTANCE_VETO_FACTOR × reach``.
+    ``1 − ½·√(d / scale)`` up to ``scale`` (the reach, capped at the profile's alert
+    radius: a walker missing for days is still most likely within a few km), then 0.5
+    up to ``reach``, then falling linearly to 0 at ``3 × reach``.
     """
     if distance_m <= scale:
         return 1.0 - 0.5 * math.sqrt(distance_m / scale)
@@ -401,23 +312,9 @@ def place_time_similarity(distance_m: float, reach: float, scale: float) -> floa
     return max(0.0, 0.5 * (1.0 - (distance_m - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach)))
 
 
-def place_weight(scale: float, vague: float) -> float:
-    """The place component's weight: full for exact points within a walk of a few hours;
-    less when the points' uncertainty is large against the distance scale (half when they
-    are equal), and less when so much time has passed that anywhere in the city is
-    plausible (``√(10 km / scale)``)."""
-    return (WEIGHTS["place_time"] * scale / (scale + vague)
-            * math.sqrt(min(1.0, PLACE_INFORMATIVE_M / scale)))
-
-
-def reach_of(modes: frozenset[Mode], elapsed_s: float) -> tuple[float, float]:
-    """``(reach, scale)`` in metres after ``elapsed_s`` with the fastest of ``modes``."""
-    t = max(elapsed_s, 0.0)
-    best = max((m for m in MODES if m in modes),
-               key=lambda m: TRAVEL[m].start_m + TRAVEL[m].speed_mps * t)
-    spec = TRAVEL[best]
-    reach = spec.start_m + spec.speed_mps * t
-    return reach, min(reach, spec.cap_m)
+def place_scale_m(reach: float, profile: AreaProfile) -> float:
+    """The distance scale of the place similarity: reach, capped at the alert radius cap."""
+    return min(reach, DEFAULT_PROFILES[profile].max_m)
 
 
 def _place_time(
@@ -425,24 +322,28 @@ def _place_time(
 ) -> str | None:
     if anchor.lat is None or anchor.lon is None or obs.lat is None or obs.lon is None:
         return None
+    elapsed = obs.at - anchor.at
     if anchor.symmetric:
-        elapsed = abs(obs.at - anchor.at)
-    else:
-        if obs.at - anchor.at < -EARLY_TOLERANCE:
-            return f"seen {anchor.at - obs.at} before the last sighting"
-        elapsed = (obs.since or obs.at) - anchor.at
-    modes = anchor.modes | modes_of(obs.travel)
-    reach, scale = reach_of(modes, elapsed.total_seconds())
+        elapsed = abs(elapsed)
+    elif elapsed < -EARLY_TOLERANCE:
+        return f"seen {-elapsed} before the last sighting"
+    reach = reach_m(elapsed, anchor.profile)
     distance = sphere_distance_m(anchor.lat, anchor.lon, obs.lat, obs.lon)
-    vague = obs.radius_m + anchor.radius_m
-    effective = max(0.0, distance - vague)
-    if effective > DISTANCE_VETO_FACTOR * reach:
-        return (f"{distance / 1000:.1f} km away (±{vague / 1000:.1f}), "
-                f"reach {reach / 1000:.1f} km in {elapsed.total_seconds() / 60:.0f} min")
-    similarity = place_time_similarity(effective, reach, scale)
+    if distance > DISTANCE_VETO_FACTOR * reach:
+        return f"{distance / 1000:.1f} km away, reach {reach / 1000:.1f} km"
     minutes = max(elapsed.total_seconds(), 0.0) / 60
-    _add(parts, "place_time", similarity, place_weight(scale, vague),
-         (lambda: f"{distance / 1000:.1f} km (±{vague / 1000:.1f}) in {minutes:.0f} min "
-                  f"(reach {reach / 1000:.1f} km, {'/'.join(sorted(m.value for m in modes))})")
-         if explain else None)
+    similarity = place_time_similarity(distance, reach, place_scale_m(reach, anchor.profile))
+    _add(
+        parts,
+        "place_time",
+        similarity,
+        (
+            lambda: (
+                f"{distance / 1000:.1f} km in {minutes:.0f} min "
+                f"(reach {reach / 1000:.1f} km, {anchor.profile.value})"
+            )
+        )
+        if explain
+        else None,
+    )
     return None

@@ -48,7 +48,6 @@ class Condition(str, Enum):
     DEPRESSION = "depression"
     MEDICATION = "medication"
     SUICIDAL = "suicidal"
-    DISABILITY = "disability"  # physical or intellectual: 聋哑, 智力残疾, 腿脚不便
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,36 +155,6 @@ def parse_gender(value: str | None) -> Gender:
         raise InvalidPerson(f"unknown gender {value!r}") from None
 
 
-# Build words as call-takers type them (瘦 / 中等 / 胖 and their common variants).
-_BUILD_WORDS: tuple[tuple[str, Build], ...] = (
-    ("偏瘦", Build.SLIM), ("瘦小", Build.SLIM), ("瘦高", Build.SLIM), ("苗条", Build.SLIM),
-    ("纤细", Build.SLIM), ("瘦", Build.SLIM), ("slim", Build.SLIM), ("thin", Build.SLIM),
-    ("中等", Build.MEDIUM), ("匀称", Build.MEDIUM), ("适中", Build.MEDIUM), ("一般", Build.MEDIUM),
-    ("medium", Build.MEDIUM), ("average", Build.MEDIUM),
-    ("偏胖", Build.HEAVY), ("微胖", Build.HEAVY), ("胖", Build.HEAVY), ("壮", Build.HEAVY),
-    ("魁梧", Build.HEAVY), ("heavy", Build.HEAVY), ("stout", Build.HEAVY),
-)
-
-
-def parse_build(value: str | None) -> Build:
-    """Map a build code or word (``"slim"``, ``"瘦小"``, ``"中等身材"``) to a ``Build``.
-
-    Raises:
-        InvalidPerson: the word is not a build.
-    """
-    if value is None or not value.strip():
-        return Build.UNKNOWN
-    lowered = value.strip().lower()
-    try:
-        return Build(lowered)
-    except ValueError:
-        pass
-    for word, build in _BUILD_WORDS:
-        if word in lowered:
-            return build
-    raise InvalidPerson(f"unknown build {value!r} (slim, medium, heavy or 瘦, 中等, 胖)")
-
-
 def parse_conditions(codes: object) -> frozenset[Condition]:
     """Map a list of condition codes to ``Condition`` values.
 
@@ -268,7 +237,6 @@ _CONDITION_ZH = {
     Condition.DEPRESSION: "抑郁",
     Condition.MEDICATION: "需服药",
     Condition.SUICIDAL: "有轻生倾向",
-    Condition.DISABILITY: "残疾",
 }
 
 

@@ -36,9 +36,6 @@ class Sighting:
         lon: WGS-84 longitude.
         precinct: the precinct that covers the point; it is sent to verify.
         text: the caller's words, for the console.
-        since: the earliest time the words put the person there (``坐了一个多小时``).
-        radius_m: how uncertain the point is (a cell fix, an address placed by district).
-        travel: modes of travel the report suggests (``bus``, ``coach``, ``car`` …).
     """
 
     incident_id: str
@@ -48,16 +45,9 @@ class Sighting:
     lon: float | None = None
     precinct: str | None = None
     text: str = ""
-    since: datetime | None = None
-    radius_m: float = 0.0
-    travel: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _check_point(self.at, self.lat, self.lon)
-        if self.since is not None and (self.since.tzinfo is None or self.since > self.at):
-            raise InvalidSighting("since must be timezone-aware and not after the sighting")
-        if not 0 <= self.radius_m < 1e7:
-            raise InvalidSighting(f"impossible location uncertainty {self.radius_m} m")
 
     @property
     def point(self) -> tuple[float, float] | None:

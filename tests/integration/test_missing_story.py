@@ -24,7 +24,7 @@ from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
-from dispatch.missing import AUTO_LINK, CANDIDATE_FLOOR, DEFAULT_POLICY
+from dispatch.missing import DEFAULT_POLICY
 from dispatch.missing_reactor import MissingReactor
 from dispatch.missing_service import MissingDeadlines
 from tests.integration.conftest import Console
@@ -335,8 +335,7 @@ def test_a_thin_description_is_offered_then_linked_by_hand_and_dismissed(
     offered = next(e["payload"] for e in svc.incident(call["id"])["timeline"]
                    if e["type"] == "incident.missing")
     assert offered["stage"] == "sighting_candidates"
-    assert offered["cases"][0]["id"] == opened["id"]
-    assert CANDIDATE_FLOOR <= offered["cases"][0]["score"] < AUTO_LINK
+    assert offered["cases"][0]["id"] == opened["id"] and 0.5 <= offered["cases"][0]["score"] < 0.85
 
     # A redelivered triage event changes nothing (the reactor is idempotent).
     reactor = MissingReactor(RedisStore(redis_server.client(), Keys("missing")), SystemClock(),
@@ -362,35 +361,6 @@ def test_a_thin_description_is_offered_then_linked_by_hand_and_dismissed(
     assert missing_stages(svc, call["id"]) == ["sighting_candidates", "sighting_matched",
                                                "verification_requested", "dismissed"]
     svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()
-
-
-def test_an_old_man_on_the_motorway_is_compared_whatever_the_category(svc: Service) -> None:
-    point = (ELSEWHERE[0] + 0.09, ELSEWHERE[1] - 0.06)
-    opened = open_case(svc, {"gender": "male", "age": 78, "clothing": ["灰色夹克"],
-                             "features": ["走路慢"], "conditions": ["dementia"]},
-                       minutes_ago=30, point=point)
-    call = report(svc, "我开车路过，看见高速应急车道上有个老头在慢慢走，穿灰色夹克，七八十岁，太危险了",
-                  (point[0] + 900 / 111_320, point[1]))
-    linked = wait_until(lambda: case(svc, opened["id"])["sightings"], 5,
-                        what="the traffic report to be linked")
-    assert linked[0]["incident_id"] == call["id"]
-    assert svc.incident(call["id"])["category"] not in ("missing_person", "assistance")
-    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "found_safe"}).raise_for_status()
-
-
-def test_a_second_call_from_the_family_is_a_duplicate_not_a_new_case(svc: Service) -> None:
-    point = (ELSEWHERE[0] - 0.09, ELSEWHERE[1] + 0.04)
-    opened = open_case(svc, {"gender": "female", "age": 8, "clothing": ["红色羽绒服"],
-                             "features": ["扎马尾"]}, minutes_ago=30, point=point)
-    call = report(svc, "我女儿走丢了，8岁，穿红色羽绒服，扎马尾，半小时前在超市门口不见的",
-                  (point[0] + 300 / 111_320, point[1]))
-    stages = wait_until(lambda: missing_stages(svc, call["id"]), 5, what="the report's reading")
-    assert stages == ["case_duplicate"]
-    note = next(e["payload"] for e in svc.incident(call["id"])["timeline"]
-                if e["payload"].get("stage") == "case_duplicate")
-    assert note["case_id"] == opened["id"] and note["score"] >= AUTO_LINK and note["reasons"]
-    assert case(svc, opened["id"])["sightings"] == []  # a relative's call is not a sighting
-    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "found_safe"}).raise_for_status()
 
 
 def test_two_schedulers_record_a_missed_target_once(svc: Service, redis_server: RedisServer,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
@@ -8,16 +8,11 @@ from hypothesis import strategies as st
 
 from dispatch.missing.errors import InvalidLastSeen, InvalidPerson, InvalidSighting
 from dispatch.missing.intake import (
-    describes_person,
     is_sighting_report,
     person_from_extracted,
     person_from_request,
     propose_case,
-    read_report,
-    report_sighting,
     sighting_from_report,
-    sighting_time,
-    sighting_window,
 )
 from dispatch.missing.person import (
     AgeRange,
@@ -205,82 +200,3 @@ def test_sighting_detection_and_validation() -> None:
 def test_describe_person_for_the_officer() -> None:
     p = person_from_extracted(TRIAGED)
     assert describe_person(p) == "男，70-89岁，约170cm，灰色夹克，黑裤子，拄拐杖，认知障碍"
-
-
-# -- every report that describes a person is compared -------------------------------------
-
-
-def test_every_category_that_describes_a_person_is_compared() -> None:
-    old_man = {"gender": "male", "ages": [{"text": "老头", "min": 60, "max": 100}]}
-    for category in ("traffic", "non_police", "assistance", "self_harm", "fraud"):
-        assert read_report(category, [], old_man).describes_person
-    assert not read_report("traffic", [], {"gender": None, "ages": []}).describes_person
-    assert not describes_person(None)
-
-
-def test_how_a_report_takes_part() -> None:
-    family = read_report("missing_person", [], {"gender": "female", "reported_missing": True})
-    assert family.family_report and family.proposes_case
-    passer_by = read_report("missing_person", [], {"gender": "male", "sighting": True})
-    assert not passer_by.family_report and not passer_by.proposes_case
-    assert passer_by.registers_found and passer_by.may_auto_link
-    unclear = read_report("missing_person", [], {"gender": "male"})
-    assert unclear.proposes_case and not unclear.family_report
-    thief = read_report("property_crime", [], {"gender": "male"})
-    assert not thief.may_auto_link and not thief.registers_found
-    lost_old_man = read_report("fraud", ["elderly"], {"gender": "male"})
-    assert lost_old_man.may_auto_link and lost_old_man.registers_found
-
-
-BEIJING = timezone(timedelta(hours=8))
-
-
-def facts(text: str) -> dict[str, object]:
-    from triage.extract import extract_all
-    from triage.normalize import fold
-
-    return extract_all(fold(text), text)
-
-
-def test_the_sighting_time_comes_from_the_words() -> None:
-    reported = datetime(2026, 11, 20, 10, 20, tzinfo=BEIJING)
-    at, since = sighting_window(reported, facts("今天早上九点左右在少先路看到一个老爷子"))
-    assert at == datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING) and since == at
-    at, since = sighting_window(reported, facts("在大厅椅子上坐了一个多小时了"))
-    assert at == reported and since == reported - timedelta(minutes=0.75 * 75)
-    at, since = sighting_window(reported, facts("刚才在火车站广场看到"))
-    assert at == reported - timedelta(minutes=5) and since is None
-    at, since = sighting_window(datetime(2026, 11, 21, 8, 30, tzinfo=BEIJING),
-                                facts("昨晚十点多进来取暖，早上六点多自己走了"))
-    assert at == datetime(2026, 11, 21, 6, 15, tzinfo=BEIJING)
-    assert since == datetime(2026, 11, 20, 22, 15, tzinfo=BEIJING)
-    at, since = sighting_window(reported, facts("上午来的，现在还在门口坐着呢"))
-    assert at == reported and since is None
-    assert sighting_window(reported, {"seen": {"clock": [{"hour": 30, "minute": 0}]}}) == (
-        reported, None)
-
-
-def test_a_report_becomes_a_sighting_with_its_uncertainty_and_travel() -> None:
-    text = "公交车上有个老大爷，七十多岁，穿黑羽绒服，坐了一个多小时了"
-    s = report_sighting(incident_id="r", received_at=SUMMER, occurred_at=None,
-                        extracted=facts(text), lat=40.6, lon=109.9, radius_m=1500.0,
-                        address="东河区包头东站候车室")
-    assert s.radius_m == 1500.0 and {"bus", "coach"} <= s.travel
-    assert s.since is not None and s.since < s.at == SUMMER
-    earlier = (SUMMER - minutes(20)).isoformat()
-    assert report_sighting(incident_id="r", received_at=SUMMER, occurred_at=earlier,
-                           extracted={}).at == SUMMER - minutes(20)
-    later = (SUMMER + minutes(20)).isoformat()
-    assert sighting_time(SUMMER, later) == SUMMER and sighting_time(SUMMER, "soon") == SUMMER
-    with pytest.raises(InvalidSighting):
-        sighting_from_report(incident_id="r", at=SUMMER, extracted={}, since=SUMMER + minutes(1))
-
-
-def test_build_words_and_disability_are_accepted() -> None:
-    p = person_from_request({"gender": "male", "build": "瘦小", "conditions": ["disability"]})
-    assert p.build is Build.SLIM and Condition.DISABILITY in p.conditions
-    with pytest.raises(InvalidPerson):
-        person_from_request({"build": "高大威猛的"})
-    with pytest.raises(InvalidPerson):
-        person_from_request({"build": 3})
-    assert person_from_extracted({"build": "heavy"}).build is Build.HEAVY

@@ -62,10 +62,6 @@ def test_to_dict_is_json_ready_with_the_contract_keys() -> None:
         "times",
         "places",
         "sighting",
-        "build",
-        "seen",
-        "travel",
-        "reported_missing",
     }
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 

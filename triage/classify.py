@@ -129,7 +129,7 @@ def classify(text: str, channel: str = "call",
     dangers = with_answer_dangers(dangers, facts)
     net_cues: list[Cue] = []
     if dangers:
-        category, moved = _category_for_danger(category, dangers, logits)
+        category, moved = _category_for_danger(category, dangers, scores)
         if moved:
             net_cues.append(Cue(f"net:{dangers[0].kind}", None, f"category:{category}"))
             flags, flag_cues = _flags(found, category, extracted, facts)
@@ -248,22 +248,27 @@ def _priority(category: str, flags: tuple[str, ...], text: str, extracted: Mappi
 
 
 def _category_for_danger(category: str, dangers: Sequence[Danger],
-                         logits: Mapping[str, float]) -> tuple[str, bool]:
+                         scores: Mapping[str, float]) -> tuple[str, bool]:
     """The category that covers a danger to life (taxonomy: people trapped, smoke and gas
     are fire_disaster; a helpless person is assistance; intent is self_harm).
 
-    A category that also covers the most urgent danger keeps the report (a crash with a
-    driver trapped stays traffic); otherwise the report moves to the category of the
-    danger the ranking prefers among the most urgent ones. A consultation or non-police
-    report always moves: someone must go.
+    The net lists its kinds from the most telling to the most generic (a cause before a
+    symptom: 敌敌畏 before 叫不醒), so the first of the most urgent dangers names the
+    matter. A category that covers it keeps the report (a crash with a driver trapped
+    stays traffic); otherwise the report moves to that danger's category. A consultation
+    or non-police report always moves: someone must go. Intent to die keeps a report
+    violent_crime only where the violence cues outweigh it (a threat to kill, then
+    oneself), as in :func:`_choose_category`.
     """
-    urgent = [d for d in dangers if d.level == dangers[0].level]
-    if category not in NON_DISPATCH and any(category in d.keeps for d in urgent):
+    primary = dangers[0]
+    if primary.kind == "self_harm" and category == "violent_crime" \
+            and scores["violent_crime"] <= scores["self_harm"]:
+        return "self_harm", True
+    if category not in NON_DISPATCH and category in primary.keeps:
         return category, False
-    if category not in NON_DISPATCH and dangers[0].level != "P1":
+    if category not in NON_DISPATCH and primary.level != "P1" and not primary.moves:
         return category, False
-    best = max((d.category for d in urgent), key=lambda c: logits[c])
-    return best, best != category
+    return primary.category, primary.category != category
 
 
 def _danger_cues(dangers: Sequence[Danger]) -> list[Cue]:

@@ -28,7 +28,7 @@ _SAFE_NOW = re.compile(
     r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|"
     r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
     r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人|附近没人|已经疏散|已经?处理好了|"
-    r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救)回来了|情绪稳定|都撤(?:到|出)"
+    r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
 )
 _LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
@@ -49,6 +49,9 @@ class Danger:
     category: str
     phrases: tuple[tuple[str, tuple[int, int]], ...]
     keeps: frozenset[str] = frozenset()
+    # The danger decides the category even below P1 (a person found wandering is
+    # missing_person whatever else the report sounds like).
+    moves: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class _Kind:
     weak: tuple[str, ...]
     unless: re.Pattern[str] | None
     keeps: frozenset[str]
+    window: int | None = None  # a kind's own reach (a gas smell fills a flat); None: the net's
+    moves: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +193,9 @@ def build_net(data: Mapping[str, object]) -> Net:
             kinds.append(_Kind(str(entry["kind"]), str(entry["level"]), str(entry["category"]),
                                _alternation(entry.get("direct", [])), situations, weak,
                                _alternation(entry.get("unless", [])),
-                               frozenset(entry.get("keeps", [entry["category"]]))))
+                               frozenset(entry.get("keeps", [entry["category"]])),
+                               int(entry["window"]) if "window" in entry else None,
+                               bool(entry.get("moves", False))))
         window = int(data.get("window", 40))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
@@ -261,16 +268,31 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
             continue
         if asking or (safe and kind.kind != "self_harm"):
             continue
-        phrases = _direct(kind, text) or _situation(kind, concept, net.window) \
+        phrases = _direct(kind, text) or _situation(kind, concept, kind.window or net.window) \
             or _weak_pair(kind, concept)
         if not phrases:
             continue
-        level = "P2" if (safe or past) else kind.level
+        # A past date lowers a danger only where it dates the danger's own sentence
+        # (老伴儿去年走了 dates the grief, not the pills by the pillow); intent to die is
+        # the caller's state now, whatever the story's dates.
+        dated = past and kind.kind != "self_harm" and any(
+            is_past(_sentence(text, start)) for _, start, _ in phrases)
+        level = "P2" if (safe or dated) else kind.level
         dangers.append(Danger(kind.kind, level, kind.category,
                               tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1])),
-                              kind.keeps))
+                              kind.keeps, kind.moves))
     dangers.sort(key=lambda d: d.level)
     return tuple(dangers)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+
+
+def _sentence(text: str, pos: int) -> str:
+    """The sentence of ``text`` that holds ``pos``."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    end = _SENTENCE_END.search(text, pos)
+    return text[start:end.start() if end else len(text)]
 
 
 def _direct(kind: _Kind, text: str) -> list[Match]:

@@ -49,6 +49,27 @@ def kinds(text: str) -> dict[str, str]:
     ("child_abuse", "隔壁一直在打孩子，孩子哭着喊爸爸别打了"),
     ("weapon", "那人从后备箱拿个扳子照着他脑袋就抡上了"),
     ("gas", "隔壁老两口平时早上倒炉灰，今天敲门没人应"),
+    ("gas", "我爸下楼去车库拿东西一个多小时没上来，卷帘门关着，里面车还响着"),
+    ("gas_unanswered", "楼道里一股子煤气味儿，特别冲，是从401出来的。我敲半天门没人应，他家大哥上夜班白天在家睡觉"),
+    ("trapped", "沟帮子一下子塌下来了，老李就剩个脑袋露在外头"),
+    ("trapped", "孩子卡防盗窗外头了 五楼 快"),
+    ("trapped", "暖气管道爆了热水哗哗往下流，有个老太太还在里头没出来"),
+    ("fire_people", "仓库着伙了，冒黑眼特别大，里面还有两个看门的老汉没出来"),
+    ("trapped", "电褥子冒烟了，我老头子瘫在床上我挪不动他"),
+    ("child_alone", "停车场一辆车后座上有个两岁的娃娃一个人在哭，脑门上全是汗，今天三十四度"),
+    ("self_harm", "查分后情绪崩溃，称没脸活了，把自己反锁在卫生间"),
+    ("self_harm", "发了一句“这个世界没什么好留恋的”，今晚就去找奶奶了"),
+    ("self_harm", "他发微信说“妈，对不起，我太没用了”"),
+    ("self_harm", "钥匙给楼下王姐了。猫粮和猫砂我买够了一个月的。水电费也交了。就这样"),
+    ("self_harm", "她把存折和金镯子硬塞给我，让我转交她闺女，还说“我不想拖累孩子了”"),
+    ("self_harm", "把煤气阀门打开了，坐那儿等着，后来又害怕，又给关上了"),
+    ("self_harm", "我朋友在抖音上直播，拿着刀片往手腕上比划"),
+    ("self_harm", "她站窗台上了 抱着孩子 十八楼"),
+    ("on_edge", "楼顶边上站着个人，在那来回走"),
+    ("welfare_check", "楼下独居的老爷子八十多了，三天报纸没拿，敲门不应，电话在屋里响着没人接"),
+    ("vulnerable_missing", "俺家老汉前半晌赶着羊出去咧，白毛风刮起来，天都黑咧还没回来，他七十一了"),
+    ("wandering", "公交站有个老大爷站了一下午，车来了一趟又一趟也不上，问他去哪就笑，脚上趿拉着拖鞋"),
+    ("wrong_way", "京藏高速上有辆车逆行，在超车道上迎着我们开过来"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -67,6 +88,11 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "我表妹15岁，跟她妈吵架了，想问问怎么办",
     "看见有人在路边烧纸，火挺大，烧完了",
     "有两个人拿着螺丝刀在撬电动车电瓶",
+    # Words that sit near farewells in ordinary reports.
+    "我儿子跑长途，四天联系不上，手机关机，最后一次通话说往新疆方向走",
+    "我还以为哪儿着火了，下楼一看是路口好几个人在烧纸，今天寒衣节",
+    "离婚以后前夫一直不给抚养费，电话也不接",
+    "好的，谢谢大家帮忙转发，再见",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -78,6 +104,26 @@ def test_a_danger_that_is_over_is_no_longer_immediate() -> None:
     assert "fire_people" not in kinds("楼下饭店着火了，人都跑出来了，谁也没受伤")
     # Dated in the past, nothing live: a floor of P2, not P1.
     assert set(kinds("昨天晚上有人拿刀砍了我弟弟").values()) == {"P2"}
+
+
+def test_a_past_date_lowers_only_the_sentence_it_dates() -> None:
+    # The grief is dated (去年); the pills by the pillow are now.
+    text = "老伴儿去年走了，儿子在北京。我攒了一瓶子安眠药了，就放在枕头边上，觉得活够了"
+    assert kinds(text)["self_harm"] == "P1"
+    assert kinds("我室友上礼拜把相机衣服都送人了。她把自己锁卫生间里一个小时了，叫她也不吭声")[
+        "unconscious"] == "P1"
+
+
+def test_the_most_telling_danger_names_the_category() -> None:
+    # A cause before a symptom: the poison, not the lost consciousness.
+    assert classify("俺家掌柜的喝了药咧，敌敌畏，满嘴冒白沫子，叫也叫不应").category == "self_harm"
+    # A small child on a ledge is a helpless child, not a crisis of intent.
+    assert classify("一名约3岁幼童独自站在空调外机平台上，家中似无大人").category == "assistance"
+    # A crash with smoke stays a traffic matter.
+    assert classify("两个车撞了，一个小车翻沟里了，里面的人卡着出不来，车头在冒烟").category == "traffic"
+    # A person found wandering is missing_person even below P1 (taxonomy).
+    found = classify("公交站有个老大爷站了一下午，车来了也不上，问他去哪就笑，说要回厂里，脚上趿拉着拖鞋")
+    assert (found.category, found.priority) == ("missing_person", "P2")
 
 
 def test_negated_phrases_do_not_count_but_still_ahead_does() -> None:

@@ -27,7 +27,7 @@ DATA = "lifenet.toml"
 _SAFE_NOW = re.compile(
     r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|"
     r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
-    r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人|附近没人|已经疏散|已经?处理好了|"
+    r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人(?!认识|管|理|帮|敢)|附近没人(?!认识|管|理|帮|敢)|已经疏散|已经?处理好了|"
     r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
 )
 _LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
@@ -66,6 +66,7 @@ class _Kind:
     keeps: frozenset[str]
     window: int | None = None  # a kind's own reach (a gas smell fills a flat); None: the net's
     moves: bool = False
+    dated: bool = True  # a past date in its sentence lowers it (False: still true now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,8 @@ def build_net(data: Mapping[str, object]) -> Net:
                                _alternation(entry.get("unless", [])),
                                frozenset(entry.get("keeps", [entry["category"]])),
                                int(entry["window"]) if "window" in entry else None,
-                               bool(entry.get("moves", False))))
+                               bool(entry.get("moves", False)),
+                               bool(entry.get("dated", True))))
         window = int(data.get("window", 40))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
@@ -273,9 +275,9 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
         if not phrases:
             continue
         # A past date lowers a danger only where it dates the danger's own sentence
-        # (老伴儿去年走了 dates the grief, not the pills by the pillow); intent to die is
-        # the caller's state now, whatever the story's dates.
-        dated = past and kind.kind != "self_harm" and any(
+        # (老伴儿去年走了 dates the grief, not the pills by the pillow); some dangers are
+        # true now whatever the story's dates (intent to die, a person still missing).
+        dated = past and kind.dated and any(
             is_past(_sentence(text, start)) for _, start, _ in phrases)
         level = "P2" if (safe or dated) else kind.level
         dangers.append(Danger(kind.kind, level, kind.category,

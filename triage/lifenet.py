@@ -25,11 +25,13 @@ from triage.errors import ArtifactError
 DATA = "lifenet.toml"
 # Everyone is out or safe: a danger that was real is no longer immediate (floor P2).
 _SAFE_NOW = re.compile(
-    r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|"
+    r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|(?:给|被)?救下来了|"
     r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
     r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人(?!认识|管|理|帮|敢)|附近没人(?!认识|管|理|帮|敢)|已经疏散|已经?处理好了|"
     r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
 )
+# Not sure everyone is out (不知道还有没有人): the danger stays live whatever else is safe.
+_UNSURE = re.compile(r"(?:不知道|不确定|说不准|不清楚).{0,12}(?:还有没有人|有没有人|有人没|人出来没|还有人)|还有没有人|可能还有人|好像还有人|不知道.{0,6}(?:在不在|出来没)")
 _LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
 
@@ -77,6 +79,7 @@ class Net:
     concepts: Mapping[str, re.Pattern[str]]
     kinds: tuple[_Kind, ...]
     idioms: re.Pattern[str] | None = None
+    animals: re.Pattern[str] | None = None  # an animal in trouble: its clause is blanked
     # First characters of each concept's phrases: a concept none of whose first
     # characters is in the text cannot match, and is not searched.
     starts: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
@@ -203,8 +206,12 @@ def build_net(data: Mapping[str, object]) -> Net:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
     idioms = _alternation(list(data.get("idioms", [])))  # type: ignore[call-overload]
     starts = {name: starts_of(list(frags)) for name, frags in raw_concepts.items()}
+    try:
+        animals = _alternation(list(data.get("animals", [])))  # type: ignore[call-overload]
+    except re.error as exc:
+        raise ArtifactError(f"malformed life-risk net: {exc}") from exc
     return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
-               idioms, starts)
+               idioms=idioms, animals=animals, starts=starts)
 
 
 @lru_cache(maxsize=1)
@@ -242,6 +249,8 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     net = net or load_net()
     if net.idioms is not None:
         text = net.idioms.sub(lambda m: " " * len(m.group(0)), text)
+    if net.animals is not None:
+        text = _blank_animal_clauses(net.animals, text)
     found: dict[str, list[Match]] = {}
     chars = set(text)
 
@@ -258,7 +267,7 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     live = _LIVE.search(text) is not None
     # Everyone is out or safe: the danger is over (a self-harm crisis talked down still
     # needs someone: P2).
-    safe = _SAFE_NOW.search(text) is not None
+    safe = _SAFE_NOW.search(text) is not None and _UNSURE.search(text) is None
     past = is_past(text) and not live
     # A question about what to do *if* (要是楼道里着火了，往哪跑？) is a consultation —
     # unless the writer is acting it out (farewell behaviour is never hypothetical).
@@ -285,6 +294,27 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
                               kind.keeps, kind.moves))
     dangers.sort(key=lambda d: d.level)
     return tuple(dangers)
+
+
+_CLAUSE_END = re.compile(r"[，,。！？!?\n；;]")
+
+
+_PERSON_WORD = re.compile(r"人|孩|娃|宝宝|老汉|老太|老头|大爷|大娘|爷|奶|姥|妈|爸|儿子|闺女|女儿|他|她|我(?!家)")
+
+
+def _blank_animal_clauses(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with what is said of an animal in trouble blanked, from the animal to the
+    end of its sentence or to the clause before a person comes in (狗掉井里了，孩子去捞…)."""
+    for m in pattern.finditer(text):
+        end = _SENTENCE_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        person = _PERSON_WORD.search(text, m.end(), stop)
+        if person is not None:
+            clause = max((c.end() for c in _CLAUSE_END.finditer(text, m.end(), person.start())),
+                         default=person.start())
+            stop = max(clause - 1, m.end())
+        text = text[:m.start()] + " " * (stop - m.start()) + text[stop:]
+    return text
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")

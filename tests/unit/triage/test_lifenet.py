@@ -70,6 +70,20 @@ def kinds(text: str) -> dict[str, str]:
     ("vulnerable_missing", "俺家老汉前半晌赶着羊出去咧，白毛风刮起来，天都黑咧还没回来，他七十一了"),
     ("wandering", "公交站有个老大爷站了一下午，车来了一趟又一趟也不上，问他去哪就笑，脚上趿拉着拖鞋"),
     ("wrong_way", "京藏高速上有辆车逆行，在超车道上迎着我们开过来"),
+    ("violence_cries", "楼上住户男的骂老婆，女的一直哭喊“别打了、救命”，现在还在喊"),
+    ("violence_cries", "楼上两口子又吵起来了，摔东西，刚才还喊了一声救命，然后咣的一声就没动静了"),
+    ("abduction", "女儿哭着说被几个人关在宾馆里不让走，话没说完电话就断了"),
+    ("abduction", "一个女的被俩男的硬往白色面包车里塞"),
+    ("welfare_check", "我爸一个人住，三天了，打电话都不接"),
+    ("vulnerable_missing", "我哥有抑郁症吃着药，三天前出去就再也没回来，手机关机"),
+    ("self_harm", "她在群里发了一张照片，是一堆空药盒，配了两个字“再见”"),
+    ("self_harm", "男友在酒店房间里，屋里放着一个烧着的炭盆，窗户都用胶带封上了"),
+    ("self_harm", "他把最喜欢的手办和球鞋都送给同学了，朋友圈发了一句“晚安，这次是永远”"),
+    ("fire_people", "门面房往外冒浓烟，能看见里头有火光，旁边的人都跑出来了，不知道店里还有没有人"),
+    ("lost_outdoors", "爬山跟朋友走散了，迷路了，手机就剩百分之八的电，天马上黑了，冷得不行"),
+    ("water_ice", "冰面上有个人在走，往河中间走呢，我喊他他也不理，冰都开始化了"),
+    ("drunk_driver", "我朋友喝了一斤多白酒了，非要自己开车回固阳，我们拦不住"),
+    ("elder_missing", "来电人称其母亲72岁，今日早上外出买菜至今未归，无手机"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -93,6 +107,11 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "我还以为哪儿着火了，下楼一看是路口好几个人在烧纸，今天寒衣节",
     "离婚以后前夫一直不给抚养费，电话也不接",
     "好的，谢谢大家帮忙转发，再见",
+    "下雪后路面结冰两天，一直没人撒融雪剂，已有多人滑倒",
+    "救命啊！！小区楼下一只流浪猫困在树上一天一夜了，叫得人心都碎了",
+    "我家二哈掉进小区的排水沟里了，卡在里面出不来，一直在叫，快来啊",
+    "哎我问一下，抖音上刷着个视频，说哪个路口撞死人了，还说是酒驾，这是真的假的",
+    "村里两家打起来了，那家的后生已经把一个人的胳膊划开了",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -112,6 +131,10 @@ def test_a_past_date_lowers_only_the_sentence_it_dates() -> None:
     assert kinds(text)["self_harm"] == "P1"
     assert kinds("我室友上礼拜把相机衣服都送人了。她把自己锁卫生间里一个小时了，叫她也不吭声")[
         "unconscious"] == "P1"
+
+
+def test_an_animal_in_trouble_is_blanked_but_a_person_beside_it_is_not() -> None:
+    assert "trapped" in kinds("我家狗掉井里了，孩子去捞也掉进井里了，在底下哭")
 
 
 def test_the_most_telling_danger_names_the_category() -> None:

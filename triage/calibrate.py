@@ -79,7 +79,8 @@ def choose(points: Sequence[Point]) -> Calibration:
             priority = t["review_priority"] if verdict.needs_review else t["base_priority"]
             reviewed += verdict.needs_review
             total += costs.cost(p.gold_priority, priority, reviewed=verdict.needs_review,
-                                right_category=p.category == p.gold_category)
+                                right_category=p.category == p.gold_category,
+                                right_among_candidates=p.gold_category in verdict.candidates)
         if reviewed > REVIEW_SHARE_BUDGET * len(points):
             continue
         if best is None or total < best[0] - 1e-9:

@@ -25,19 +25,20 @@ COST: dict[str, dict[str, float]] = {
 }
 REVIEW_COST = 0.5
 # A wrong category at the right priority still misroutes the work (wrong unit type,
-# wrong workflow): a small cost of its own.
+# wrong workflow): a small cost of its own — unless a person reviewed the report and
+# the right category was among the candidates shown (the person picks it).
 WRONG_CATEGORY_COST = 0.5
 # At most this share of reports may go to a person (the issue's target: 15 %).
 MAX_REVIEW_SHARE = 0.15
 
 
 def cost(gold_priority: str, priority: str, *, reviewed: bool = False,
-         right_category: bool = True) -> float:
+         right_category: bool = True, right_among_candidates: bool = False) -> float:
     """The cost of deciding ``priority`` for a report whose gold priority is given."""
     total = COST[gold_priority][priority]
     if reviewed:
         total += REVIEW_COST
-    if not right_category:
+    if not right_category and not (reviewed and right_among_candidates):
         total += WRONG_CATEGORY_COST
     return total
 

@@ -152,7 +152,8 @@ def evaluate(gold: Sequence[GoldReport], options: Options = DEFAULT,
     report.review_share = sum(t.needs_review for _, t in pairs) / max(1, len(pairs))
     report.priority_matrix = costs.matrix((g.priority, t.priority) for g, t in pairs)
     report.total_cost = sum(costs.cost(g.priority, t.priority, reviewed=t.needs_review,
-                                       right_category=g.category == t.category)
+                                       right_category=g.category == t.category,
+                                       right_among_candidates=g.category in t.candidates)
                             for g, t in pairs)
     idioms = [t for g, t in pairs if g.kind == "idiom"]
     report.idiom_total = len(idioms)

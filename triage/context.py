@@ -105,7 +105,10 @@ _NEGATION = re.compile(
 
 # In a dialogue transcript the call-taker's lines are questions and scripts, not facts
 # (``接警员：有没有人受伤？``): they are masked like idioms, and so are addresses.
-_STAFF_LINE = re.compile(r"(?m)^[ \t]*(?:接警员|接线员|话务员|值班员|民警|警察|110)[:：][^\n]*")
+_STAFF_LINE = re.compile(
+    r"(?m)(?:^[ \t]*(?:民警|警察|110)[:：]|(?:接警员|接线员|话务员|值班员)[:：])"
+    # A transcript run into one line: the call-taker's words end where the caller's begin.
+    r"(?:(?!(?:报警人|来电人|求助人|报案人)[:：])[^\n])*")
 # Addresses and road numbers (``地址：…``, ``110国道``) name places, not events.
 _ADDRESS = re.compile(r"地址[:：是为]?[^，。,；;!！？?\n]*|\d+(?:国道|省道|县道)|(?:国道|省道)\d+")
 

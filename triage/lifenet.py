@@ -79,7 +79,7 @@ class Net:
     concepts: Mapping[str, re.Pattern[str]]
     kinds: tuple[_Kind, ...]
     idioms: re.Pattern[str] | None = None
-    animals: re.Pattern[str] | None = None  # an animal in trouble: its clause is blanked
+    not_people: re.Pattern[str] | None = None  # an animal or thing in trouble: blanked
     # First characters of each concept's phrases: a concept none of whose first
     # characters is in the text cannot match, and is not searched.
     starts: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
@@ -207,11 +207,11 @@ def build_net(data: Mapping[str, object]) -> Net:
     idioms = _alternation(list(data.get("idioms", [])))  # type: ignore[call-overload]
     starts = {name: starts_of(list(frags)) for name, frags in raw_concepts.items()}
     try:
-        animals = _alternation(list(data.get("animals", [])))  # type: ignore[call-overload]
+        not_people = _alternation(list(data.get("not_people", [])))  # type: ignore[call-overload]
     except re.error as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
     return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
-               idioms=idioms, animals=animals, starts=starts)
+               idioms=idioms, not_people=not_people, starts=starts)
 
 
 @lru_cache(maxsize=1)
@@ -249,8 +249,8 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     net = net or load_net()
     if net.idioms is not None:
         text = net.idioms.sub(lambda m: " " * len(m.group(0)), text)
-    if net.animals is not None:
-        text = _blank_animal_clauses(net.animals, text)
+    if net.not_people is not None:
+        text = _blank_not_people(net.not_people, text)
     found: dict[str, list[Match]] = {}
     chars = set(text)
 
@@ -283,11 +283,12 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
             or _weak_pair(kind, concept)
         if not phrases:
             continue
-        # A past date lowers a danger only where it dates the danger's own sentence
-        # (老伴儿去年走了 dates the grief, not the pills by the pillow); some dangers are
-        # true now whatever the story's dates (intent to die, a person still missing).
-        dated = past and kind.dated and any(
-            is_past(_sentence(text, start)) for _, start, _ in phrases)
+        # A past date lowers a danger only where it dates every clause the danger was read
+        # in (老伴儿去年走了 dates the grief, not the pills by the pillow; 炉子夜来封的火
+        # dates the stove, not 叫不醒); some dangers are true now whatever the story's
+        # dates (intent to die, a person still missing).
+        dated = past and kind.dated and all(
+            is_past(_clause(text, start)) for _, start, _ in phrases)
         level = "P2" if (safe or dated) else kind.level
         dangers.append(Danger(kind.kind, level, kind.category,
                               tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1])),
@@ -302,9 +303,9 @@ _CLAUSE_END = re.compile(r"[，,。！？!?\n；;]")
 _PERSON_WORD = re.compile(r"人|孩|娃|宝宝|老汉|老太|老头|大爷|大娘|爷|奶|姥|妈|爸|儿子|闺女|女儿|他|她|我(?!家)")
 
 
-def _blank_animal_clauses(pattern: re.Pattern[str], text: str) -> str:
-    """``text`` with what is said of an animal in trouble blanked, from the animal to the
-    end of its sentence or to the clause before a person comes in (狗掉井里了，孩子去捞…)."""
+def _blank_not_people(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with what is said of an animal or a thing in trouble blanked: from it to
+    the end of its sentence, or to the clause before a person comes in (狗掉井里了，孩子…)."""
     for m in pattern.finditer(text):
         end = _SENTENCE_END.search(text, m.end())
         stop = end.start() if end else len(text)
@@ -320,10 +321,12 @@ def _blank_animal_clauses(pattern: re.Pattern[str], text: str) -> str:
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 
 
-def _sentence(text: str, pos: int) -> str:
-    """The sentence of ``text`` that holds ``pos``."""
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
-    end = _SENTENCE_END.search(text, pos)
+def _clause(text: str, pos: int) -> str:
+    """The clause of ``text`` that holds ``pos``, with the one before it (a date usually
+    leads: 昨天晚上，有人…)."""
+    marks = [m.end() for m in _CLAUSE_END.finditer(text, 0, pos)]
+    start = marks[-2] if len(marks) >= 2 else 0
+    end = _CLAUSE_END.search(text, pos)
     return text[start:end.start() if end else len(text)]
 
 

@@ -84,6 +84,14 @@ def kinds(text: str) -> dict[str, str]:
     ("water_ice", "冰面上有个人在走，往河中间走呢，我喊他他也不理，冰都开始化了"),
     ("drunk_driver", "我朋友喝了一斤多白酒了，非要自己开车回固阳，我们拦不住"),
     ("elder_missing", "来电人称其母亲72岁，今日早上外出买菜至今未归，无手机"),
+    ("gas", "我 聋人 发短信 楼道 煤气味 很大 邻居 倒地 不动"),
+    ("gas", "我爸我妈在里屋睡着咧，咋叫也叫不醒，屋里一股子煤烟味，我头也晕嘞，炉子夜来封的火"),
+    ("self_harm", "我老婆生完孩子以后一直不对劲，今天她说想抱着孩子一起走，现在把自己和孩子锁在卫生间里了"),
+    ("unconscious", "摩托车撞到路边电线杆上了，人躺着不动，头盔都飞出去了"),
+    ("trapped", "采矿场边帮塌方了，两个工人连人带车埋进去了"),
+    ("person_in_traffic", "包兰线靠东站那段，有个男的在铁轨中间晃晃悠悠地走，远处好像有火车要过来了"),
+    ("abduction", "我男朋友把我锁屋里了，手机也抢了，刚才又打我"),
+    ("vulnerable_missing", "接警员：您好，110。报警人：我们家老汉夜来后晌骑摩托出去找羊，到现在没回来，手机打不通。"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -112,6 +120,10 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "我家二哈掉进小区的排水沟里了，卡在里面出不来，一直在叫，快来啊",
     "哎我问一下，抖音上刷着个视频，说哪个路口撞死人了，还说是酒驾，这是真的假的",
     "村里两家打起来了，那家的后生已经把一个人的胳膊划开了",
+    "暖气不热！！冻死人了！！家里老人孩子都冻感冒了，供热公司电话打不通",
+    "这个饭店太黑了，我不给钱他们就不让走，几个服务员堵着门口",
+    "村旁一家企业每到夜间即排放黑烟，气味刺鼻，村民晚上不敢开窗",
+    "我车钥匙掉进雨水井里了，能帮忙弄一下吗",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -135,6 +147,10 @@ def test_a_past_date_lowers_only_the_sentence_it_dates() -> None:
 
 def test_an_animal_in_trouble_is_blanked_but_a_person_beside_it_is_not() -> None:
     assert "trapped" in kinds("我家狗掉井里了，孩子去捞也掉进井里了，在底下哭")
+
+
+def test_a_child_alone_with_the_stove_on_is_not_a_fire() -> None:
+    assert "fire_people" not in kinds("风把门带上了，我两岁的娃娃一个人在家，灶上还炖着东西开着火咧")
 
 
 def test_the_most_telling_danger_names_the_category() -> None:

@@ -265,3 +265,13 @@ class Position(Strict):
     lat: Latitude
     lon: Longitude
     crs: Crs = Crs.wgs84
+
+
+PrecinctId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,32}$")]
+
+
+class ReassignRequest(Strict):
+    """``POST /v1/incidents/{id}/reassign`` (转派): the precinct that takes over, and why."""
+
+    precinct: PrecinctId
+    reason: Reason

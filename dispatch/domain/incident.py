@@ -265,6 +265,9 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
         if arrive is not None:
             effects += (OpenDeadline(arrival_deadline_key(incident.id), arrive),)
+        left = d.get("from_precinct")
+        if isinstance(left, str) and left not in (d["precinct"], COMMAND_FEED):
+            effects += (Publish(left),)  # the precinct it left drops it from its list
     elif t is EventType.ACKNOWLEDGED:
         status = _move(incident, Status.ACKNOWLEDGED)
         new = replace(incident, status=status, acknowledged_at=event.at,

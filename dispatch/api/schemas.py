@@ -275,3 +275,27 @@ class ReassignRequest(Strict):
 
     precinct: PrecinctId
     reason: Reason
+
+
+class LocationFix(Strict):
+    """``POST /v1/incidents/{id}/location`` (定位修正): a point clicked on the map
+    (``lat``, ``lon``, ``crs``) or a ``candidate`` id from ``GET /v1/geo/suggest``."""
+
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    crs: Crs = Crs.wgs84
+    radius_m: float = Field(default=30.0, strict=True, gt=0, le=20_000,
+                            description="how precisely the point is known (map click: 30 m)")
+    candidate: Annotated[str, StringConstraints(min_length=3, max_length=200)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _point_or_candidate(self) -> LocationFix:
+        has_point = self.lat is not None or self.lon is not None
+        if has_point and self.candidate is not None:
+            raise ValueError("give either a point (lat, lon) or a candidate, not both")
+        if has_point and (self.lat is None or self.lon is None):
+            raise ValueError("a point needs both lat and lon")
+        if not has_point and self.candidate is None:
+            raise ValueError("give a point (lat, lon) or a candidate from /v1/geo/suggest")
+        return self

@@ -1,8 +1,8 @@
-"""Corrections by the command centre: send an incident to another precinct.
+"""Corrections by the command centre: send an incident to another precinct, fix its place.
 
 Pure functions, like :mod:`dispatch.domain.decisions`: they return the events to append.
-It renews the assignment the way the pipeline makes it (``incident.assigned`` with a new
-ack clock), so escalation, the feeds and the KPIs treat a reassigned incident exactly like a
+Both renew the assignment the way the pipeline makes it (``incident.assigned`` with a new
+ack clock), so escalation, the feeds and the KPIs treat a corrected incident exactly like a
 freshly routed one. The precinct it leaves is told too (``from_precinct``), so its console
 drops the card.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from dispatch.domain.decisions import arrival_due
+from dispatch.domain.decisions import arrival_due, route
 from dispatch.domain.errors import AlreadyAssigned, InvalidTransition
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
@@ -21,6 +21,10 @@ from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
 # A precinct may be changed until a unit is on its way: after that the unit's own precinct
 # carries the incident, and a move would strand the crew.
 REASSIGNABLE = frozenset({Status.TRIAGED, Status.ASSIGNED, Status.ACKNOWLEDGED})
+# The place may be corrected as long as someone still acts on the incident, but not before
+# the pipeline placed it (the worker's own placement would overwrite the fix).
+RELOCATABLE = frozenset({Status.TRIAGED, Status.ASSIGNED, Status.ACKNOWLEDGED,
+                         Status.EN_ROUTE, Status.ON_SCENE})
 
 
 def assignment(incident: Incident, precinct: str, district: str | None, actor: str,
@@ -65,3 +69,38 @@ def reassign(incident: Incident, precinct: str, district: str | None, reason: st
         raise AlreadyAssigned(incident.id, precinct)
     return [assignment(incident, precinct, district, actor, now, ack_timeouts, {
         "reason": reason, "reassigned": True, "officer": officer})]
+
+
+def relocate(incident: Incident, location: Mapping[str, Any], reason: str | None,
+             actor: str, officer: str, now: datetime,
+             ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """A person's correction of the incident's place (定位修正), and the routing it implies.
+
+    Args:
+        incident: the incident.
+        location: the corrected location, as :func:`geo.locate` results are shaped
+            (``lat``, ``lon``, ``precinct``, ``in_jurisdiction`` …).
+        reason: why (optional); actor, officer: who.
+        now: when.
+        ack_timeouts: seconds to acknowledge, by priority.
+
+    Returns:
+        ``incident.located`` (with ``fixed_by``), then, when the new place belongs to
+        another feed and no unit is on its way yet, a renewed ``incident.assigned``.
+
+    Raises:
+        InvalidTransition: the incident is not placed by the pipeline yet, or finished.
+    """
+    if incident.status not in RELOCATABLE:
+        raise InvalidTransition(incident.status.value, "located",
+                                (s.value for s in RELOCATABLE))
+    events = [Event(EventType.LOCATED, incident.id, now, actor=actor, data={
+        **location, "fixed_by": actor, "officer": officer, "reason": reason})]
+    feed = route(location)
+    if incident.status in REASSIGNABLE and feed != incident.precinct:
+        why = "location fixed: precinct containing the new point" if feed != COMMAND_FEED \
+            else "location fixed outside every precinct: command centre confirms"
+        events.append(assignment(incident, feed, location.get("district"), actor, now,
+                                 ack_timeouts, {"reason": why, "relocated": True,
+                                                "officer": officer}))
+    return events

@@ -251,6 +251,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         flags = incident.flags
         if d.get("in_jurisdiction") is False and "out_of_area" not in flags:
             flags = tuple(sorted((*flags, "out_of_area")))
+        elif d.get("in_jurisdiction") is True and d.get("fixed_by"):
+            flags = tuple(f for f in flags if f != "out_of_area")  # a person placed it inside
         new = replace(incident, location=dict(d), flags=flags, **common)
     elif t is EventType.ASSIGNED:
         status = _move(incident, Status.ASSIGNED)

@@ -103,3 +103,86 @@ def test_reassigning_an_unknown_incident_is_404_and_no_token_401(service: Servic
     r = service.http.post(f"{service.base}/v1/incidents/20261126-ZZZZZZZZ/reassign",
                           json={"precinct": KUN[0].id, "reason": "转派"})
     assert r.status_code == 401
+
+
+# -- address suggestions and the location fix ------------------------------------------------
+
+
+def test_suggest_says_when_an_address_is_only_placed_at_district_level(service: Service) -> None:
+    r = service.get("/v1/geo/suggest", params={"q": UNPLACED_ADDRESS}, role="call_taker")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["level"] == "district" and body["precise"] is False
+    assert body["placement"]["district_name"] == "昆都仑区"
+    assert body["items"] and all(i["kind"] == "precinct" and i["precinct"] for i in body["items"])
+    r = service.get("/v1/geo/suggest", params={"q": "林荫路"}, role="call_taker")
+    assert r.json()["precise"] is True
+    assert r.json()["items"][0]["id"] == "g:town:150203:林荫路街道"
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}, {"q": "路" * 101},
+                                    {"q": "林荫", "limit": 0}, {"q": "林荫", "limit": "x"}])
+def test_bad_suggest_queries_are_422(service: Service, params: dict[str, Any]) -> None:
+    r = service.get("/v1/geo/suggest", params=params)
+    assert r.status_code == 422, r.text
+    assert service.http.get(f"{service.base}/v1/geo/suggest?q=x").status_code == 401
+
+
+async def test_picking_a_candidate_routes_an_unplaced_incident(service: Service) -> None:
+    inc = report(service, "路口两辆车相撞，一名司机受伤", address=UNPLACED_ADDRESS)
+    assert inc["precinct"] == "command"
+    pick = service.get("/v1/geo/suggest", params={"q": UNPLACED_ADDRESS}).json()["items"][0]
+    console = await Console.open(service.ws_url(pick["precinct"], role="precinct",
+                                                precinct=pick["precinct"]))
+    try:
+        await console.next()
+        r = service.post(f"/v1/incidents/{inc['id']}/location",
+                         {"candidate": pick["id"], "reason": "报警人确认"})
+        assert r.status_code == 200, r.text
+        after = r.json()
+        assert after["precinct"] == pick["precinct"] and after["status"] == "assigned"
+        assert after["location"]["source"] == "gazetteer"
+        assert after["location"]["fixed_by"] == "command:test-command"
+        await console.wait_for(lambda m: m.get("incident_id") == inc["id"]
+                               and m["type"] == "incident.assigned")
+    finally:
+        await console.close()
+    kinds = types(service.incident(inc["id"])["timeline"])
+    assert kinds[-2:] == ["incident.located", "incident.assigned"]
+
+
+def test_a_map_click_fixes_the_point_and_the_jurisdiction(service: Service) -> None:
+    inc = report(service, "小区里有人偷电动车")
+    other = next(p for p in geo.precincts() if p.id != inc["precinct"] and p.district == "150202")
+    lat, lon = other.seat
+    r = service.post(f"/v1/incidents/{inc['id']}/location", {"lat": lat, "lon": lon},
+                     role="call_taker")
+    assert r.status_code == 200, r.text
+    assert r.json()["precinct"] == other.id and r.json()["location"]["source"] == "manual"
+    r = service.post(f"/v1/incidents/{inc['id']}/location", {"lat": 40.0, "lon": 100.0})
+    assert r.status_code == 200 and r.json()["precinct"] == "command"
+    assert "out_of_area" in r.json()["flags"]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({}, "point"), ({"lat": 40.6}, "lat and lon"), ({"lat": True, "lon": 109.8}, "lat"),
+    ({"lat": "40.6", "lon": 109.8}, "lat"), ({"lat": 91, "lon": 109.8}, "lat"),
+    ({"lat": 40.6, "lon": 109.8, "candidate": "p:150203004"}, "either"),
+    ({"candidate": "p:999999999"}, "candidate"), ({"candidate": "g:poi:x:不存在"}, "candidate"),
+    ({"lat": 40.6, "lon": 109.8, "crs": "mars"}, "crs"),
+    ({"lat": 40.6, "lon": 109.8, "radius_m": -1}, "radius_m"),
+])
+def test_bad_location_fixes_are_422(service: Service, body: dict[str, Any], field: str) -> None:
+    inc = report(service, "有人在公园里乱发传单")
+    r = service.post(f"/v1/incidents/{inc['id']}/location", body)
+    assert r.status_code == 422 and field in r.json()["message"], r.text
+
+
+def test_location_fix_roles_and_unknown_incident(service: Service) -> None:
+    inc = report(service, "楼下饭店油烟太大")
+    body = {"lat": 40.6, "lon": 109.8}
+    for role, precinct in (("precinct", inc["precinct"]), ("analyst", None)):
+        r = service.post(f"/v1/incidents/{inc['id']}/location", body, role=role,
+                         precinct=precinct)
+        assert r.status_code == 403, r.text
+    assert service.post("/v1/incidents/20261126-ZZZZZZZZ/location", body).status_code == 404

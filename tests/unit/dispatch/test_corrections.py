@@ -63,3 +63,45 @@ def test_reassign_refuses_the_same_precinct_and_an_incident_with_a_unit_on_its_w
     with pytest.raises(InvalidTransition):
         corrections.reassign(moving, "150203006", "150203", "x", "command:a", "a", LATER,
                              TIMEOUTS)
+
+
+def test_a_fixed_location_routes_an_unplaced_incident_to_its_precinct() -> None:
+    before = assigned(UNPLACED)
+    fixed = {**INSIDE, "district": "150203", "source": "gazetteer"}
+    events = corrections.relocate(before, fixed, "报警人确认地址", "command:a", "a", LATER,
+                                  TIMEOUTS)
+    assert [e.type for e in events] == [EventType.LOCATED, EventType.ASSIGNED]
+    state, effects = fold(before, events)
+    assert state.precinct == "150203004" and state.location is not None
+    assert state.location["fixed_by"] == "command:a" and state.location["source"] == "gazetteer"
+    assert Publish("150203004") in effects
+
+
+def test_a_fix_inside_the_same_precinct_only_moves_the_point() -> None:
+    before = assigned()
+    events = corrections.relocate(before, {**INSIDE, "lat": 40.651}, None, "command:a", "a",
+                                  LATER, TIMEOUTS)
+    assert [e.type for e in events] == [EventType.LOCATED]
+
+
+def test_a_fix_inside_the_city_clears_out_of_area_and_outside_goes_to_command() -> None:
+    before = assigned(OUTSIDE)
+    assert "out_of_area" in before.flags and before.precinct == COMMAND_FEED
+    state, _ = fold(before, corrections.relocate(before, INSIDE, None, "command:a", "a", LATER,
+                                                 TIMEOUTS))
+    assert "out_of_area" not in state.flags and state.precinct == "150203004"
+    back, _ = fold(state, corrections.relocate(state, OUTSIDE, None, "command:a", "a", LATER,
+                                               TIMEOUTS))
+    assert back.precinct == COMMAND_FEED and "out_of_area" in back.flags
+
+
+def test_a_fix_after_dispatch_keeps_the_precinct_and_before_triage_is_refused() -> None:
+    before = assigned()
+    moving, _ = fold(before, [Event(EventType.ACKNOWLEDGED, "I-1", T0),
+                              Event(EventType.STATUS_CHANGED, "I-1", T0,
+                                    data={"status": "en_route"})])
+    events = corrections.relocate(moving, {**INSIDE, "precinct": "150203006"}, None,
+                                  "command:a", "a", LATER, TIMEOUTS)
+    assert [e.type for e in events] == [EventType.LOCATED]
+    with pytest.raises(InvalidTransition):
+        corrections.relocate(received(), INSIDE, None, "command:a", "a", LATER, TIMEOUTS)

@@ -168,6 +168,16 @@ Reason = Annotated[str, StringConstraints(min_length=2, max_length=500), AfterVa
 class StatusChange(Strict):
     status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    # Required at 结案 (``closed``), refused with any other status: a code of
+    # ``GET /v1/dispositions``.
+    disposition: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")] | None = None
+
+
+class OnSpotAnswer(Strict):
+    """``POST /v1/incidents/{id}/answer-on-spot`` (当场答复): what the caller was told."""
+
+    answer: Annotated[str, StringConstraints(min_length=2, max_length=2000),
+                      AfterValidator(_not_blank)]
 
 
 class TriageOverride(Strict):

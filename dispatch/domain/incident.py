@@ -144,6 +144,10 @@ class Incident:
     on_scene_at: datetime | None = None
     resolved_at: datetime | None = None
     callback: Mapping[str, Any] | None = None
+    # How it ended (结案): a code of dispatch.domain.closing.DISPOSITIONS, and the answer
+    # given when it was answered on the spot (当场答复).
+    disposition: str | None = None
+    answer: str | None = None
     breaches: tuple[str, ...] = ()
     updated_at: datetime | None = None
     version: int = 0
@@ -290,6 +294,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
             stamps["resolved_at"] = event.at
         if t is EventType.MERGED:
             stamps["merged_into"] = d["into"]
+        if status is Status.CLOSED and d.get("disposition"):
+            stamps["disposition"] = str(d["disposition"])
         new = replace(incident, status=status, **stamps, **common)
         closing: list[Effect] = []
         if not new.is_open or status in (Status.EN_ROUTE, Status.ON_SCENE, Status.RESOLVED):
@@ -297,6 +303,15 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         if not new.is_open or status in (Status.ON_SCENE, Status.RESOLVED):
             closing.append(CloseDeadline(arrival_deadline_key(incident.id)))
         effects = tuple(closing)
+    elif t is EventType.ANSWERED_ON_SPOT:
+        if not incident.is_open:
+            raise InvalidTransition(incident.status.value, "answered_on_spot",
+                                    (s.value for s in OPEN_STATUSES))
+        new = replace(incident, status=Status.CLOSED, resolved_at=event.at, ack_due_at=None,
+                      disposition=str(d.get("disposition") or "answered"),
+                      answer=str(d.get("answer") or ""), **common)
+        effects = (CloseDeadline(ack_deadline_key(incident.id)),
+                   CloseDeadline(arrival_deadline_key(incident.id)))
     elif t is EventType.CALLER_ADDED:
         new = replace(incident, callers=incident.callers + 1, **common)
     elif t is EventType.UNIT_ASSIGNED:

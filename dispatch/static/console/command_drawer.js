@@ -6,6 +6,7 @@ import {
   $, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain, fill,
   flagChips, hms, label, prioChip, STATUS, statusChip, toast, UNIT_STATUS,
 } from "./console.js";
+import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 
 const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
 const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
@@ -125,9 +126,13 @@ export class IncidentDrawer {
             ? el("span", { class: "countdown", dataset: { due: inc.ack_due_at } }, countdown(inc.ack_due_at).text) : "—"),
           el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
           el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
-          el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "drawer-units" }, (inc.units || []).join("、") || "—")),
+          el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "drawer-units" }, (inc.units || []).join("、") || "—"),
+          inc.disposition ? [el("dt", {}, "处置结果"), this.disposition(inc.disposition)] : null,
+          inc.answer ? [el("dt", {}, "当场答复"), el("dd", {}, inc.answer)] : null),
         REASSIGNABLE.has(inc.status) ? this.reassignForm(inc) : null,
         RELOCATABLE.has(inc.status) ? this.locationForm(inc) : null,
+        isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
+        inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
         OPEN.has(inc.status) ? this.unitsSection(inc) : null,
         el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
         el("ol", { class: "timeline", id: "drawer-timeline" }, (inc.timeline || []).map((ev) => el("li", {},
@@ -135,6 +140,12 @@ export class IncidentDrawer {
           el("span", { class: "what" }, label(EVENT, ev.type)),
           el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
           el("div", { class: "note" }, this.describe(ev)))))));
+  }
+
+  disposition(code) {
+    const dd = el("dd", { id: "drawer-disposition" }, code);
+    dispositionLabel(code).then((text) => { dd.textContent = text; });
+    return dd;
   }
 
   describe(ev) {
@@ -146,6 +157,8 @@ export class IncidentDrawer {
     }
     if (p.status) parts.push(label(STATUS, p.status));
     if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+    if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
+    if (p.answer) parts.push(`答复：${p.answer}`);
     if (p.reason) parts.push(`原因：${REASON[p.reason] || p.reason}`);
     if (p.officer) parts.push(`经办：${p.officer}`);
     return parts.join(" · ");

@@ -4,6 +4,7 @@ import {
   $, api, ApiError, CATEGORY, CHANNEL, claims, el, explain, fill, FLAG, flagChips, header, hms,
   label, prioChip, showConnection, statusChip, toast, token,
 } from "./console.js";
+import { isAnswerable, onSpotForm } from "./closing.js";
 import { PlacementCheck } from "./placement.js";
 import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
 
@@ -277,7 +278,9 @@ function renderCurrent(inc) {
       el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),
       el("dt", {}, "派出所"), el("dd", {}, precinctName(inc.precinct)),
       el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
-      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—")),
+      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
+      inc.answer ? [el("dt", {}, "当场答复"), el("dd", { id: "current-answer" }, inc.answer)] : null),
+    isAnswerable(inc) ? onSpotForm(inc, (updated) => { renderCurrent({ ...inc, ...updated }); loadRecent(); }) : null,
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
 }

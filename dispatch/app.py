@@ -29,7 +29,7 @@ from dispatch.api.ws import (CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHENT
                              CLOSE_UNKNOWN_FEED, ConsoleSession, valid_since)
 from dispatch.auth import AuthError, PermissionDenied, Unauthenticated, require_feed, verify
 from dispatch.clock import Clock, SystemClock
-from dispatch.domain.errors import (Conflict, DispatchError, Forbidden, InvalidTransition,
+from dispatch.domain.errors import (AlreadyAssigned, Conflict, DispatchError, UnknownDisposition, Forbidden, InvalidTransition,
                                     SourceReused,
                                     NotAssigned, UnknownIncident, UnknownUnit)
 from dispatch.domain.incident import COMMAND_FEED
@@ -39,7 +39,7 @@ log = logging.getLogger("dispatch.api")
 
 _STATUS_FOR: dict[type[Exception], int] = {
     UnknownIncident: 404, UnknownUnit: 404, InvalidTransition: 409, Conflict: 409,
-    SourceReused: 409, NotAssigned: 403, Forbidden: 403,
+    SourceReused: 409, AlreadyAssigned: 409, UnknownDisposition: 422, NotAssigned: 403, Forbidden: 403,
     Unauthenticated: 401, PermissionDenied: 403,
 }
 
@@ -110,7 +110,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
     async def known_error(_: Request, exc: Exception) -> JSONResponse:
         status = next((s for t, s in _STATUS_FOR.items() if isinstance(exc, t)), 400)
         extra: dict[str, Any] = {"allowed": exc.allowed} if isinstance(exc, InvalidTransition) \
-            else {"incident_id": exc.incident_id} if isinstance(exc, SourceReused) else {}
+            else {"incident_id": exc.incident_id} if isinstance(exc, SourceReused) \
+            else {"dispositions": exc.codes} if isinstance(exc, UnknownDisposition) else {}
         return _error(status, str(exc), **extra)
 
     @app.exception_handler(redis.RedisError)

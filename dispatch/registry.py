@@ -22,11 +22,20 @@ DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
 
 def routers() -> list[APIRouter]:
     """Every HTTP router of the API process, in the order they are mounted."""
-    from dispatch.api import (analyst, consoles, forum, handoffs, incidents, lifecycle, missing,
-                              units)
+    from dispatch.api import (
+        analyst,
+        consoles,
+        corrections,
+        forum,
+        handoffs,
+        incidents,
+        lifecycle,
+        missing,
+        units,
+    )
 
-    return [incidents.router, lifecycle.router, units.router, consoles.router, forum.router,
-            handoffs.router, analyst.router, missing.router]
+    return [incidents.router, lifecycle.router, units.router, corrections.router,
+            consoles.router, forum.router, handoffs.router, analyst.router, missing.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

@@ -16,13 +16,14 @@ from dispatch.api.schemas import (
     AnswersCreate,
     CallbackCreate,
     MergeRequest,
+    OnSpotAnswer,
     StatusChange,
     TriageOverride,
     TriagePreview,
     TriageRead,
 )
 from dispatch.auth import Role, require, require_precinct_of
-from dispatch.domain import decisions, duplicates
+from dispatch.domain import closing, decisions, duplicates
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.domain.units import UnitStatus, move
@@ -75,12 +76,18 @@ def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
 @router.post("/v1/incidents/{incident_id}/status", responses=ERRORS)
 def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: ClockDep,
                   who: PrincipalDep) -> dict[str, Any]:
-    """Move the incident through its lifecycle (409 names the allowed moves)."""
+    """Move the incident through its lifecycle (409 names the allowed moves). 结案
+    (``closed``) needs a ``disposition`` of the registry (422 names the codes)."""
     require(who, Role.call_taker, Role.precinct, Role.command)
     wanted = _status(body.status)
+    if body.disposition is not None and wanted is not Status.CLOSED:
+        raise _invalid("disposition", "a disposition is given only when closing (结案)")
     require_precinct_of(who, store.load(incident_id).precinct)
 
     def decide(incident: Incident) -> list[Event]:
+        if wanted is Status.CLOSED:
+            return closing.close(incident, body.disposition, body.reason, who.actor, who.name,
+                                 clock.now())
         return [Event(EventType.STATUS_CHANGED, incident.id, clock.now(), actor=who.actor,
                       data={"status": wanted.value, "reason": body.reason,
                             "previous": incident.status.value})]
@@ -88,6 +95,27 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
     state = services.decide_and_commit(store, incident_id, decide)
     _release_units(store, state, clock.now(), who.actor)
     return state.to_dict()
+
+
+@router.post("/v1/incidents/{incident_id}/answer-on-spot", responses={
+    **ERRORS, 422: {"description": "an empty or over-long answer"}})
+def answer_on_spot(incident_id: str, body: OnSpotAnswer, store: StoreDep, clock: ClockDep,
+                   who: PrincipalDep) -> dict[str, Any]:
+    """当场答复: a consultation or a P4 matter answered at once; the incident closes with
+    disposition ``answered`` (409 for anything else, or once a unit has set out)."""
+    require(who, Role.call_taker, Role.precinct, Role.command)
+    require_precinct_of(who, store.load(incident_id).precinct)
+    state = services.decide_and_commit(store, incident_id, lambda inc: closing.answer_on_spot(
+        inc, body.answer.strip(), who.actor, who.name, clock.now()))
+    _release_units(store, state, clock.now(), who.actor)
+    return state.to_dict()
+
+
+@router.get("/v1/dispositions", responses={401: ERRORS[401]})
+def list_dispositions(who: PrincipalDep) -> dict[str, Any]:
+    """The fixed registry of dispositions (结案 needs one): code, Chinese label, EIDO text."""
+    items = [d.to_dict() for d in closing.DISPOSITIONS.values()]
+    return {"items": items, "count": len(items)}
 
 
 @router.post("/v1/incidents/{incident_id}/triage", responses=ERRORS)

@@ -168,6 +168,16 @@ Reason = Annotated[str, StringConstraints(min_length=2, max_length=500), AfterVa
 class StatusChange(Strict):
     status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    # Required at 结案 (``closed``), refused with any other status: a code of
+    # ``GET /v1/dispositions``.
+    disposition: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")] | None = None
+
+
+class OnSpotAnswer(Strict):
+    """``POST /v1/incidents/{id}/answer-on-spot`` (当场答复): what the caller was told."""
+
+    answer: Annotated[str, StringConstraints(min_length=2, max_length=2000),
+                      AfterValidator(_not_blank)]
 
 
 class TriageOverride(Strict):
@@ -265,3 +275,37 @@ class Position(Strict):
     lat: Latitude
     lon: Longitude
     crs: Crs = Crs.wgs84
+
+
+PrecinctId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,32}$")]
+
+
+class ReassignRequest(Strict):
+    """``POST /v1/incidents/{id}/reassign`` (转派): the precinct that takes over, and why."""
+
+    precinct: PrecinctId
+    reason: Reason
+
+
+class LocationFix(Strict):
+    """``POST /v1/incidents/{id}/location`` (定位修正): a point clicked on the map
+    (``lat``, ``lon``, ``crs``) or a ``candidate`` id from ``GET /v1/geo/suggest``."""
+
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    crs: Crs = Crs.wgs84
+    radius_m: float = Field(default=30.0, strict=True, gt=0, le=20_000,
+                            description="how precisely the point is known (map click: 30 m)")
+    candidate: Annotated[str, StringConstraints(min_length=3, max_length=200)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _point_or_candidate(self) -> LocationFix:
+        has_point = self.lat is not None or self.lon is not None
+        if has_point and self.candidate is not None:
+            raise ValueError("give either a point (lat, lon) or a candidate, not both")
+        if has_point and (self.lat is None or self.lon is None):
+            raise ValueError("a point needs both lat and lon")
+        if not has_point and self.candidate is None:
+            raise ValueError("give a point (lat, lon) or a candidate from /v1/geo/suggest")
+        return self

@@ -8,6 +8,8 @@
      ├── InvalidTransition        the status machine forbids the move (HTTP 409)
      ├── NotAssigned              an ack for an incident that is not assigned to the actor
      ├── Forbidden                the actor's role may not do this (HTTP 403)
+     ├── AlreadyAssigned          a reassignment to the precinct that has it (HTTP 409)
+     ├── UnknownDisposition       结案 without a disposition of the registry (HTTP 422)
      ├── Conflict                 a concurrent writer won; reload and retry
      └── SourceReused             an idempotency key already names a different report (409)
 """
@@ -54,6 +56,23 @@ class NotAssigned(DispatchError):
 
 class Forbidden(DispatchError):
     """The actor's role does not allow the action."""
+
+
+class AlreadyAssigned(DispatchError):
+    """A reassignment names the precinct the incident is already assigned to."""
+
+    def __init__(self, incident_id: str, precinct: str) -> None:
+        super().__init__(f"incident {incident_id} is already assigned to precinct {precinct}")
+
+
+class UnknownDisposition(DispatchError):
+    """Closing without a disposition, or with one outside the registry."""
+
+    def __init__(self, code: str | None, known: Iterable[str]) -> None:
+        self.codes = sorted(known)
+        said = "a disposition is required to close" if code is None \
+            else f"unknown disposition {code[:40]!r}"
+        super().__init__(f"disposition: {said}; one of {', '.join(self.codes)}")
 
 
 class Conflict(DispatchError):

@@ -27,6 +27,7 @@ class EventType(str, Enum):
     UNIT_ASSIGNED = "incident.unit_assigned"
     CALLBACK = "incident.callback"
     QUESTIONS_ANSWERED = "incident.questions_answered"  # answers to key questions (要素追问)
+    ANSWERED_ON_SPOT = "incident.answered_on_spot"  # 当场答复: the answer that closes a matter
     TARGET_BREACHED = "incident.target_breached"
     # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
     # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no

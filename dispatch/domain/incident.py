@@ -144,6 +144,10 @@ class Incident:
     on_scene_at: datetime | None = None
     resolved_at: datetime | None = None
     callback: Mapping[str, Any] | None = None
+    # How it ended (结案): a code of dispatch.domain.closing.DISPOSITIONS, and the answer
+    # given when it was answered on the spot (当场答复).
+    disposition: str | None = None
+    answer: str | None = None
     breaches: tuple[str, ...] = ()
     updated_at: datetime | None = None
     version: int = 0
@@ -251,6 +255,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         flags = incident.flags
         if d.get("in_jurisdiction") is False and "out_of_area" not in flags:
             flags = tuple(sorted((*flags, "out_of_area")))
+        elif d.get("in_jurisdiction") is True and d.get("fixed_by"):
+            flags = tuple(f for f in flags if f != "out_of_area")  # a person placed it inside
         new = replace(incident, location=dict(d), flags=flags, **common)
     elif t is EventType.ASSIGNED:
         status = _move(incident, Status.ASSIGNED)
@@ -265,6 +271,9 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         effects = (OpenDeadline(key, due),) if due else (CloseDeadline(key),)
         if arrive is not None:
             effects += (OpenDeadline(arrival_deadline_key(incident.id), arrive),)
+        left = d.get("from_precinct")
+        if isinstance(left, str) and left not in (d["precinct"], COMMAND_FEED):
+            effects += (Publish(left),)  # the precinct it left drops it from its list
     elif t is EventType.ACKNOWLEDGED:
         status = _move(incident, Status.ACKNOWLEDGED)
         new = replace(incident, status=status, acknowledged_at=event.at,
@@ -285,6 +294,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
             stamps["resolved_at"] = event.at
         if t is EventType.MERGED:
             stamps["merged_into"] = d["into"]
+        if status is Status.CLOSED and d.get("disposition"):
+            stamps["disposition"] = str(d["disposition"])
         new = replace(incident, status=status, **stamps, **common)
         closing: list[Effect] = []
         if not new.is_open or status in (Status.EN_ROUTE, Status.ON_SCENE, Status.RESOLVED):
@@ -292,6 +303,15 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         if not new.is_open or status in (Status.ON_SCENE, Status.RESOLVED):
             closing.append(CloseDeadline(arrival_deadline_key(incident.id)))
         effects = tuple(closing)
+    elif t is EventType.ANSWERED_ON_SPOT:
+        if not incident.is_open:
+            raise InvalidTransition(incident.status.value, "answered_on_spot",
+                                    (s.value for s in OPEN_STATUSES))
+        new = replace(incident, status=Status.CLOSED, resolved_at=event.at, ack_due_at=None,
+                      disposition=str(d.get("disposition") or "answered"),
+                      answer=str(d.get("answer") or ""), **common)
+        effects = (CloseDeadline(ack_deadline_key(incident.id)),
+                   CloseDeadline(arrival_deadline_key(incident.id)))
     elif t is EventType.CALLER_ADDED:
         new = replace(incident, callers=incident.callers + 1, **common)
     elif t is EventType.UNIT_ASSIGNED:

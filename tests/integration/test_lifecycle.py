@@ -26,7 +26,10 @@ def test_status_moves_and_invalid_moves_name_the_allowed(service: Service) -> No
     r = service.post(f"/v1/incidents/{inc['id']}/status", {"status": "closed"}, role="command")
     assert r.status_code == 409 and "acknowledged" in r.json()["allowed"]
     for status in ("acknowledged", "en_route", "on_scene", "resolved", "closed"):
-        r = service.post(f"/v1/incidents/{inc['id']}/status", {"status": status, "reason": "现场处置"},
+        body = {"status": status, "reason": "现场处置"}
+        if status == "closed":
+            body["disposition"] = "advised"  # 结案 needs a disposition of the registry
+        r = service.post(f"/v1/incidents/{inc['id']}/status", body,
                          role="precinct", precinct=p)
         assert r.status_code == 200, r.text
         assert r.json()["status"] == status

@@ -3,6 +3,7 @@ import {
   $, ACTIVE, api, ApiError, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
   flagChips, header, hms, label, prioChip, prioRank, showConnection, statusChip, toast, token,
 } from "./console.js";
+import { IncidentDrawer } from "./command_drawer.js";
 import { DispatchMap } from "./map.js";
 
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
@@ -15,7 +16,16 @@ const state = {
   selected: null,
   map: null,
   feed: null,
+  drawer: null,
 };
+
+// Open an incident in the drawer (board row, escalation row or map marker).
+function openIncident(id) {
+  state.selected = id;
+  renderBoard();
+  if (state.map) state.map.flyTo(state.incidents.get(id));
+  state.drawer.open(id);
+}
 
 function precinctName(id) {
   if (id === "command") return "指挥中心（未定位）";
@@ -53,7 +63,7 @@ function row(inc) {
   return el("tr", {
     class: `pri-${inc.priority || "none"} ${inc.id === state.selected ? "selected" : ""}`,
     dataset: { id: inc.id, status: inc.status },
-    onclick: () => { state.selected = inc.id; renderBoard(); if (state.map) state.map.flyTo(inc); },
+    onclick: () => openIncident(inc.id),
   },
   el("td", {}, prioChip(inc.priority)),
   el("td", { class: "mono" }, hms(inc.received_at)),
@@ -99,7 +109,7 @@ function renderEscalations() {
   fill($("#escalations"), el("table", { class: "list" }, el("tbody", {},
     state.escalations.slice(0, 50).map((e) => {
       const inc = state.incidents.get(e.incident_id) || e.incident || {};
-      return el("tr", { class: `pri-${inc.priority || "none"}`, dataset: { id: e.incident_id } },
+      return el("tr", { class: `pri-${inc.priority || "none"}`, dataset: { id: e.incident_id }, onclick: () => openIncident(e.incident_id) },
         el("td", { class: "mono" }, hms(e.at)),
         el("td", {}, prioChip(inc.priority)),
         el("td", {}, escalationChip(e.level || inc.escalation_level || 1)),
@@ -160,6 +170,7 @@ function onEvent(msg) {
     msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
   }
   if (msg.incident) upsert(msg.incident);
+  if (msg.incident_id && state.drawer) state.drawer.touched(msg.incident_id);
   if (typeof msg.type === "string" && msg.type.startsWith("missing.")) {
     clearTimeout(missingTimer);  // a case changed: refresh the missing-person panel soon
     missingTimer = setTimeout(loadMissing, 300);
@@ -280,7 +291,17 @@ async function main() {
     toast(`加载派出所失败：${explain(err)}`, "error");
   }
   renderTiles();
-  state.map = new DispatchMap($("#map"), { onIncidentClick: (id) => { state.selected = id; renderBoard(); } });
+  state.map = new DispatchMap($("#map"), {
+    onIncidentClick: (id) => openIncident(id),
+    onMapClick: (point) => state.drawer.mapClicked(point),
+  });
+  state.drawer = new IncidentDrawer($("#drawer"), {
+    precincts: state.precincts, map: state.map,
+    onChange: (inc) => { upsert(inc); render(); },
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("#drawer").hidden) state.drawer.close();
+  });
   const mapReady = state.map.load();
   // The feed first; its first hello loads the board (see Feed.sync).
   state.feed = new Feed("command", {

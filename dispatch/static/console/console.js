@@ -311,7 +311,8 @@ export const EVENT = {
   "incident.callback": "回访", "incident.processing_failed": "处理失败",
   "incident.caller_added": "新增报警人", "incident.target_breached": "超出时限",
   "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
-  "incident.noted": "备注",
+  "incident.noted": "备注", "incident.answered_on_spot": "当场答复",
+  "incident.questions_answered": "要素追问",
 };
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {

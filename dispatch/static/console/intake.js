@@ -4,12 +4,20 @@ import {
   $, api, ApiError, CATEGORY, CHANNEL, claims, el, explain, fill, FLAG, flagChips, header, hms,
   label, prioChip, showConnection, statusChip, toast, token,
 } from "./console.js";
+import { isAnswerable, onSpotForm } from "./closing.js";
+import { PlacementCheck } from "./placement.js";
 import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
 
 const PREVIEW_DELAY_MS = 300;
 // answers: the caller's answers to key questions given before submitting (sent with the
 // preview, then recorded on the incident once it exists); pending: by incident id.
-const state = { current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0, answers: {}, pending: new Map() };
+// placement: the "未能精确定位" check; places: what the last preview read as places (the
+// pipeline places by the address, else by the first of them); pendingPlace: a picked
+// candidate by incident id, sent as a location fix once the pipeline has placed it.
+const state = {
+  current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0, answers: {}, pending: new Map(),
+  placement: null, places: [], pendingPlace: new Map(),
+};
 
 function precinctName(id) {
   if (id === "command") return "指挥中心（未能定位到派出所）";
@@ -82,7 +90,11 @@ async function preview() {
     const body = { text, channel: $("#f-channel").value };
     if (Object.keys(state.answers).length) body.answers = state.answers;
     const t = await api("/v1/triage/preview", { method: "POST", body });
-    if (seq === state.previewSeq) renderPreview(text, t);
+    if (seq === state.previewSeq) {
+      renderPreview(text, t);
+      state.places = ((t.extracted && t.extracted.places) || []).filter((x) => typeof x === "string");
+      schedulePlacement();
+    }
   } catch (err) {
     if (seq !== state.previewSeq) return;
     if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
@@ -103,6 +115,18 @@ let previewTimer = null;
 function schedulePreview() {
   clearTimeout(previewTimer);
   previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
+}
+
+// The placement check: the address as typed, else the first place the text names; a device
+// fix needs no check.
+let placementTimer = null;
+
+function schedulePlacement() {
+  clearTimeout(placementTimer);
+  placementTimer = setTimeout(() => {
+    if ($("#f-lat").value !== "" && $("#f-lon").value !== "") { state.placement.clear(); return; }
+    state.placement.check($("#f-address").value.trim() || state.places[0] || "");
+  }, PREVIEW_DELAY_MS);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -131,7 +155,10 @@ async function submit(event) {
   try {
     const accepted = await api("/v1/reports", { method: "POST", body });
     if (Object.keys(state.answers).length) state.pending.set(accepted.id, state.answers);
+    if (state.placement.picked) state.pendingPlace.set(accepted.id, state.placement.picked);
     state.answers = {};
+    state.places = [];
+    state.placement.clear();
     toast(`已受理 ${accepted.id}`, "ok");
     $("#form-note").textContent = `已受理 ${accepted.id}`;
     $("#report-form").reset();
@@ -166,6 +193,11 @@ async function follow(id) {
       const answers = state.pending.get(id);
       state.pending.delete(id);
       inc = (await sendAnswers(inc, answers)) || inc;
+    }
+    if (inc.status !== "received" && state.pendingPlace.has(id)) {
+      const picked = state.pendingPlace.get(id);
+      state.pendingPlace.delete(id);
+      inc = (await sendPlace(inc, picked)) || inc;
     }
     renderCurrent(inc);
     if (inc.status !== "received") { loadDuplicates(inc, seq); loadRecent(); return; }
@@ -202,6 +234,20 @@ function overrideForm(inc) {
     el("div", { class: "row" }, reason, el("button", { type: "button", class: "btn", id: "o-send", style: "flex:none", onclick: send }, "改判")));
 }
 
+// Fix a submitted incident's place to the candidate picked before submitting.
+async function sendPlace(inc, picked) {
+  try {
+    const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/location`, {
+      method: "POST", body: { candidate: picked.id, reason: "接警员核实后选定地点" },
+    });
+    toast(`已按“${picked.label}”定位`, "ok");
+    return updated;
+  } catch (err) {
+    toast(`定位修正失败：${explain(err)}`, "error");
+    return null;
+  }
+}
+
 // Record answers on a submitted incident; returns the re-triaged incident (or null).
 async function sendAnswers(inc, answers) {
   try {
@@ -232,7 +278,9 @@ function renderCurrent(inc) {
       el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),
       el("dt", {}, "派出所"), el("dd", {}, precinctName(inc.precinct)),
       el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
-      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—")),
+      el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
+      inc.answer ? [el("dt", {}, "当场答复"), el("dd", { id: "current-answer" }, inc.answer)] : null),
+    isAnswerable(inc) ? onSpotForm(inc, (updated) => { renderCurrent({ ...inc, ...updated }); loadRecent(); }) : null,
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
 }
@@ -324,6 +372,9 @@ async function main() {
   $("#report-form").addEventListener("submit", submit);
   $("#f-text").addEventListener("input", schedulePreview);
   $("#f-channel").addEventListener("change", schedulePreview);
+  state.placement = new PlacementCheck($("#placement"));
+  for (const id of ["#f-address", "#f-lat", "#f-lon"]) $(id).addEventListener("input", schedulePlacement);
+  $("#report-form").addEventListener("reset", () => { state.places = []; state.placement.clear(); });
   api("/v1/precincts").then((list) => { for (const p of list) state.precincts.set(p.id, p); }).catch(() => {});
   // The call-taker has no feed: the badge tracks whether the API answers.
   const poll = async () => {

@@ -14,11 +14,14 @@ function tip(...lines) {
 export class DispatchMap {
   // container: element; options.focus: a precinct id to zoom to;
   // options.onPrecinctClick(id) when a polygon is clicked.
-  constructor(container, { focus = null, onPrecinctClick = null, onIncidentClick = null } = {}) {
+  // options.onMapClick({lat, lon}) for any click on the map (the command console's 定位修正).
+  constructor(container, { focus = null, onPrecinctClick = null, onIncidentClick = null, onMapClick = null } = {}) {
     this.container = container;
     this.focus = focus;
     this.onPrecinctClick = onPrecinctClick;
     this.onIncidentClick = onIncidentClick;
+    this.onMapClick = onMapClick;
+    this.pickMarker = null;
     this.incidents = new Map();
     this.units = new Map();
     this.precinctLayers = new Map();
@@ -62,6 +65,7 @@ export class DispatchMap {
       style: () => ({ color: "#7fb2ff", weight: 2, fill: false, opacity: 0.9 }),
     }).addTo(this.map);
     this.markers = L.layerGroup().addTo(this.map);
+    if (this.onMapClick) this.map.on("click", (e) => this.onMapClick({ lat: e.latlng.lat, lon: e.latlng.lng }));
     this.unitLayer = L.layerGroup().addTo(this.map);
 
     const focused = this.focus && this.precinctLayers.get(this.focus);
@@ -157,6 +161,23 @@ export class DispatchMap {
       this.units.set(id, marker);
     }
     marker.bindTooltip(tip(String(id), label(UNIT_STATUS, unit.status)));
+  }
+
+  // Picking a point: a crosshair cursor while on; showPick() marks the chosen point.
+  setPicking(on) {
+    this.container.classList.toggle("picking", Boolean(on));
+    if (!on && this.pickMarker) { this.pickMarker.remove(); this.pickMarker = null; }
+  }
+
+  showPick(point) {
+    if (!this.ready) return;
+    const L = window.L;
+    if (this.pickMarker) this.pickMarker.setLatLng([point.lat, point.lon]);
+    else {
+      this.pickMarker = L.circleMarker([point.lat, point.lon], {
+        radius: 10, color: "#ffd18a", weight: 3, fill: false, interactive: false,
+      }).addTo(this.map);
+    }
   }
 
   flyTo(incident) {

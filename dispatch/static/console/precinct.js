@@ -4,6 +4,7 @@ import {
   EVENT, explain, Feed, fill, flagChips, header, hms, label, prioChip, prioRank, showConnection,
   STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
 } from "./console.js";
+import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
 
 // Status buttons offered after the ack (the server's status machine has the last word).
@@ -11,7 +12,7 @@ const NEXT = {
   acknowledged: [["en_route", "出警"], ["on_scene", "到达现场"], ["resolved", "处置完毕"]],
   en_route: [["on_scene", "到达现场"], ["resolved", "处置完毕"]],
   on_scene: [["resolved", "处置完毕"]],
-  resolved: [["closed", "结案"]],
+  // resolved: 结案 asks for a disposition (closeForm)
 };
 
 const state = {
@@ -171,6 +172,8 @@ function describeEvent(ev) {
   if (p.status) parts.push(label(STATUS, p.status));
   if (p.level) parts.push(`升级至第 ${p.level} 级`);
   if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+  if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
+  if (p.answer) parts.push(`答复：${p.answer}`);
   if (p.reason) parts.push(`原因：${p.reason}`);
   if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
   if (p.into) parts.push(`并入 ${p.into}`);
@@ -214,8 +217,11 @@ async function showDetail(id) {
       el("dt", {}, "到场时限"), el("dd", { class: "mono" }, inc.arrival_due_at ? hms(inc.arrival_due_at) : "—",
         (inc.breaches || []).length ? el("span", { class: "esc" }, ` 超时：${inc.breaches.join("、")}`) : null),
       el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "detail-units" }, (inc.units || []).join("、") || "—")),
-    el("div", { class: "actions" }, actions.length ? actions : el("span", { class: "quiet" }, "当前状态无需操作"),
+    el("div", { class: "actions" }, actions.length ? actions
+      : el("span", { class: "quiet" }, inc.status === "resolved" ? "请选择处置结果后结案" : "当前状态无需操作"),
       actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
+    inc.status === "resolved" ? closeForm(inc, closed) : null,
+    isAnswerable(inc) ? onSpotForm(inc, closed) : null,
     el("div", { class: "section-title" }, "推荐警力"),
     recs,
     el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
@@ -225,6 +231,13 @@ async function showDetail(id) {
       el("span", { class: "actor" }, ev.actor || ""),
       el("div", { class: "note" }, describeEvent(ev))))));
   loadRecommendations(inc, recs, seq);
+}
+
+// After 结案 or 当场答复: the card leaves the list; the detail shows the closed incident.
+function closed(updated) {
+  upsert(updated);
+  renderList();
+  showDetail(updated.id);
 }
 
 async function loadRecommendations(inc, box, seq) {

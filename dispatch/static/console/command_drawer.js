@@ -1,0 +1,319 @@
+// The command console's incident drawer: the full detail of one incident and what the
+// command centre does about it — 转派 to any precinct, 定位修正 (a gazetteer candidate or a
+// click on the map), dispatching a unit from any precinct — and the timeline.
+// Server text goes in through el() (text nodes) only.
+import {
+  $, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain, fill,
+  flagChips, hms, label, prioChip, STATUS, statusChip, toast, UNIT_STATUS,
+} from "./console.js";
+import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
+
+const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
+const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
+const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
+const SOURCE = { device: "设备定位", address: "地址解析", text: "报警内容", combined: "综合", region_hint: "归属地", manual: "地图点选", gazetteer: "地名库候选", none: "未定位" };
+
+// The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
+const REASON = {
+  "precinct containing the location": "按事发地所属派出所",
+  "no precinct in jurisdiction: command centre confirms": "未能定位到派出所，由指挥中心确认",
+  "location fixed: precinct containing the new point": "定位修正后按新位置所属派出所",
+  "location fixed outside every precinct: command centre confirms": "修正后的位置不在本市辖区，由指挥中心确认",
+  "assignment not acknowledged in time": "超时未签收",
+};
+
+function actorName(actor) {
+  if (!actor || actor === "system") return "系统";
+  const [role, who] = String(actor).split(":");
+  const title = { command: "指挥中心", call_taker: "接警员", precinct: "派出所", admin: "管理员" }[role];
+  return title ? `${title} ${who || ""}`.trim() : actor;
+}
+
+function elapsed(iso) {
+  if (!iso) return "—";
+  const min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+  return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
+}
+
+export class IncidentDrawer {
+  // box: the <aside>; precincts: Map id → {name, district_name}; map: the DispatchMap;
+  // onChange(incident) after an action changed it (the board updates at once).
+  constructor(box, { precincts, map, onChange = () => {} }) {
+    this.box = box;
+    this.precincts = precincts;
+    this.map = map;
+    this.onChange = onChange;
+    this.id = null;
+    this.incident = null;
+    this.picking = false;
+    this.seq = 0;
+    this.timer = null;
+  }
+
+  precinctName(id) {
+    if (id === "command") return "指挥中心（未能定位到派出所）";
+    const p = id && this.precincts.get(id);
+    return p ? `${p.district_name} ${p.name}` : (id || "—");
+  }
+
+  async open(id) {
+    this.id = id;
+    this.stopPicking();
+    this.box.hidden = false;
+    await this.load();
+  }
+
+  close() {
+    this.id = null;
+    this.incident = null;
+    this.stopPicking();
+    this.box.hidden = true;
+    fill(this.box);
+  }
+
+  // A feed event about the open incident: reload soon, unless the officer is typing.
+  touched(id) {
+    if (id !== this.id) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (!this.box.contains(document.activeElement) || document.activeElement === document.body) this.load();
+    }, 200);
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    let inc;
+    try {
+      inc = await api(`/v1/incidents/${encodeURIComponent(this.id)}`);
+    } catch (err) {
+      if (seq === this.seq) fill(this.box, this.head(null), el("p", { class: "quiet error-line" }, explain(err)));
+      return;
+    }
+    if (seq !== this.seq) return;
+    this.incident = inc;
+    this.render(inc);
+  }
+
+  head(inc) {
+    return el("div", { class: "drawer-head" },
+      inc ? [prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)), ...flagChips(inc.flags),
+        statusChip(inc.status), escalationChip(inc.escalation_level)] : el("strong", {}, "警情详情"),
+      el("span", { class: "grow" }),
+      el("button", { class: "btn small", id: "drawer-close", type: "button", title: "关闭（Esc）", onclick: () => this.close() }, "关闭"));
+  }
+
+  render(inc) {
+    const loc = inc.location || {};
+    const placed = typeof loc.lat === "number";
+    const phone = inc.caller && inc.caller.phone;
+    fill(this.box, this.head(inc),
+      el("div", { class: "drawer-body", id: "drawer-body", dataset: { id: inc.id } },
+        el("dl", { class: "kv" },
+          el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
+          el("dt", {}, "报警内容"), el("dd", { id: "drawer-text" }, inc.text || ""),
+          el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
+          el("dt", {}, "报警电话"), el("dd", { class: "mono" }, phone || "—"),
+          el("dt", {}, "接警时间"), el("dd", {}, el("span", { class: "mono" }, hms(inc.received_at)), ` · 已历时 ${elapsed(inc.received_at)}`),
+          el("dt", {}, "地址"), el("dd", {}, inc.address || "—"),
+          el("dt", {}, "定位"), el("dd", { id: "drawer-location" }, placed
+            ? [el("span", { class: "mono" }, `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}`),
+              loc.radius_m != null ? ` ±${Math.round(loc.radius_m)} 米` : "", ` · ${label(SOURCE, loc.source)}`,
+              loc.district_name ? ` · ${loc.district_name}` : ""]
+            : "未能定位"),
+          el("dt", {}, "派出所"), el("dd", { id: "drawer-precinct" }, this.precinctName(inc.precinct),
+            inc.precinct === "command" ? el("span", { class: "esc" }, " 待指挥中心处置") : null),
+          el("dt", {}, "签收时限"), el("dd", {}, inc.status === "assigned" && inc.ack_due_at
+            ? el("span", { class: "countdown", dataset: { due: inc.ack_due_at } }, countdown(inc.ack_due_at).text) : "—"),
+          el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
+          el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
+          el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "drawer-units" }, (inc.units || []).join("、") || "—"),
+          inc.disposition ? [el("dt", {}, "处置结果"), this.disposition(inc.disposition)] : null,
+          inc.answer ? [el("dt", {}, "当场答复"), el("dd", {}, inc.answer)] : null),
+        REASSIGNABLE.has(inc.status) ? this.reassignForm(inc) : null,
+        RELOCATABLE.has(inc.status) ? this.locationForm(inc) : null,
+        isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
+        inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
+        OPEN.has(inc.status) ? this.unitsSection(inc) : null,
+        el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
+        el("ol", { class: "timeline", id: "drawer-timeline" }, (inc.timeline || []).map((ev) => el("li", {},
+          el("span", { class: "when" }, hms(ev.at)),
+          el("span", { class: "what" }, label(EVENT, ev.type)),
+          el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
+          el("div", { class: "note" }, this.describe(ev)))))));
+  }
+
+  disposition(code) {
+    const dd = el("dd", { id: "drawer-disposition" }, code);
+    dispositionLabel(code).then((text) => { dd.textContent = text; });
+    return dd;
+  }
+
+  describe(ev) {
+    const p = ev.payload || {};
+    const parts = [];
+    if (ev.type === "incident.assigned") parts.push(`派出所 ${this.precinctName(p.precinct)}`);
+    if (ev.type === "incident.located" && typeof p.lat === "number") {
+      parts.push(`${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, label(SOURCE, p.source));
+    }
+    if (p.status) parts.push(label(STATUS, p.status));
+    if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+    if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
+    if (p.answer) parts.push(`答复：${p.answer}`);
+    if (p.reason) parts.push(`原因：${REASON[p.reason] || p.reason}`);
+    if (p.officer) parts.push(`经办：${p.officer}`);
+    return parts.join(" · ");
+  }
+
+  // 转派: a select of every precinct, grouped by district, and the reason.
+  reassignForm(inc) {
+    const groups = new Map();
+    for (const [id, p] of this.precincts) {
+      if (!groups.has(p.district_name)) groups.set(p.district_name, []);
+      groups.get(p.district_name).push([id, p]);
+    }
+    const select = el("select", { id: "reassign-precinct" }, el("option", { value: "" }, "选择派出所…"),
+      [...groups].map(([district, list]) => el("optgroup", { label: district || "—" },
+        list.map(([id, p]) => el("option", { value: id, disabled: id === inc.precinct }, p.name)))));
+    const reason = el("input", { type: "text", id: "reassign-reason", maxlength: "200", placeholder: "转派理由（必填）" });
+    const send = async () => {
+      if (!select.value) { toast("请选择派出所", "error"); select.focus(); return; }
+      if (reason.value.trim().length < 2) { toast("转派须填写理由", "error"); reason.focus(); return; }
+      try {
+        const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/reassign`, {
+          method: "POST", body: { precinct: select.value, reason: reason.value.trim() },
+        });
+        toast(`已转派至 ${this.precinctName(updated.precinct)}`, "ok");
+        this.changed(updated);
+      } catch (err) {
+        toast(`转派失败：${explain(err)}`, "error");
+      }
+    };
+    return el("div", { class: "drawer-section", id: "reassign" },
+      el("div", { class: "section-title" }, "转派"),
+      el("div", { class: "row" }, select, reason,
+        el("button", { type: "button", class: "btn", id: "reassign-send", onclick: send }, "转派")));
+  }
+
+  // 定位修正: candidates for the address (or what the officer types), or a map click.
+  locationForm(inc) {
+    const list = el("div", { class: "candidates", id: "location-candidates" });
+    const query = el("input", { type: "search", id: "location-query", maxlength: "100", value: inc.address || "", placeholder: "输入地址、小区、地标查找候选" });
+    let seq = 0;
+    const search = async () => {
+      const q = query.value.trim();
+      const mine = ++seq;
+      if (!q) { fill(list); return; }
+      try {
+        const data = await api(`/v1/geo/suggest?q=${encodeURIComponent(q)}&limit=8`);
+        if (mine !== seq) return;
+        const items = data.items || [];
+        fill(list, items.length ? items.map((item) => el("button", {
+          type: "button", class: "btn small candidate", dataset: { candidate: item.id },
+          onclick: () => this.fixLocation({ candidate: item.id }, item.label),
+        }, item.label, item.share ? ` ${Math.round(item.share * 100)}%` : "")) : el("span", { class: "quiet" }, "地名库中没有匹配的地点"));
+      } catch (err) {
+        if (mine === seq) fill(list, el("span", { class: "quiet" }, explain(err)));
+      }
+    };
+    let timer = null;
+    query.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 300); });
+    if (query.value) search();
+    const pick = el("button", { type: "button", class: `btn ${this.picking ? "primary" : ""}`, id: "location-pick", onclick: () => {
+      if (this.picking) this.stopPicking(); else this.startPicking();
+    } }, this.picking ? "取消点选" : "在地图上点选");
+    return el("div", { class: "drawer-section", id: "location-fix" },
+      el("div", { class: "section-title" }, "定位修正"),
+      el("div", { class: "row" }, query, pick),
+      el("p", { class: "quiet", id: "location-hint", hidden: !this.picking }, "在右侧地图上点击事发地点"),
+      list);
+  }
+
+  startPicking() {
+    this.picking = true;
+    if (this.map) this.map.setPicking(true);
+    const button = $("#location-pick");
+    if (button) { button.textContent = "取消点选"; button.classList.add("primary"); }
+    const hint = $("#location-hint");
+    if (hint) hint.hidden = false;
+  }
+
+  stopPicking() {
+    this.picking = false;
+    if (this.map) this.map.setPicking(false);
+    const button = $("#location-pick");
+    if (button) { button.textContent = "在地图上点选"; button.classList.remove("primary"); }
+    const hint = $("#location-hint");
+    if (hint) hint.hidden = true;
+  }
+
+  // A click on the map: only while picking.
+  mapClicked(point) {
+    if (!this.picking || !this.incident) return false;
+    if (this.map) this.map.showPick(point);
+    this.fixLocation({ lat: Number(point.lat.toFixed(6)), lon: Number(point.lon.toFixed(6)) },
+      `${point.lat.toFixed(5)}, ${point.lon.toFixed(5)}`);
+    return true;
+  }
+
+  async fixLocation(body, what) {
+    const inc = this.incident;
+    if (!inc) return;
+    try {
+      const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/location`, {
+        method: "POST", body: { ...body, reason: "指挥中心定位修正" },
+      });
+      this.stopPicking();
+      toast(`已修正定位（${what}），派出所：${this.precinctName(updated.precinct)}`, "ok");
+      this.changed(updated);
+    } catch (err) {
+      toast(`定位修正失败：${explain(err)}`, "error");
+    }
+  }
+
+  // 派遣: the fastest available units from any precinct.
+  unitsSection(inc) {
+    const box = el("div", { id: "drawer-recommendations" }, el("p", { class: "quiet" }, "加载推荐警力…"));
+    this.loadUnits(inc, box);
+    return el("div", { class: "drawer-section", id: "dispatch-units" },
+      el("div", { class: "section-title" }, "派遣警力（全市）"), box);
+  }
+
+  async loadUnits(inc, box) {
+    const seq = this.seq;
+    try {
+      const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
+      if (seq !== this.seq) return;
+      const items = (data && data.items) || [];
+      if (!items.length) {
+        fill(box, el("p", { class: "quiet" }, data && data.reason ? "尚未定位，先修正定位再派遣" : "暂无可用警力"));
+        return;
+      }
+      fill(box, el("table", { class: "list" },
+        el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
+        el("tbody", {}, items.slice(0, 8).map((u) => el("tr", { dataset: { unitRow: u.unit_id } },
+          el("td", { title: u.unit_id }, u.name || u.unit_id),
+          el("td", {}, this.precinctName(u.precinct)),
+          el("td", {}, label(UNIT_STATUS, u.status)),
+          el("td", { class: "mono" }, u.distance_m != null ? `${(u.distance_m / 1000).toFixed(1)} km` : "—"),
+          el("td", { class: "mono" }, u.eta_s != null ? `${Math.round(u.eta_s / 60)} 分` : "—"),
+          el("td", {}, el("button", { class: "btn small", type: "button", dataset: { unit: u.unit_id }, onclick: () => this.dispatchUnit(inc, u) }, "派遣")))))));
+    } catch (err) {
+      if (seq === this.seq) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
+    }
+  }
+
+  async dispatchUnit(inc, unit) {
+    try {
+      const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/units`, { method: "POST", body: { unit_id: unit.unit_id } });
+      toast(`已派遣 ${unit.name || unit.unit_id}`, "ok");
+      this.changed(updated);
+    } catch (err) {
+      toast(`派遣失败：${explain(err)}`, "error");
+    }
+  }
+
+  changed(updated) {
+    this.onChange(updated);
+    this.load();
+  }
+}

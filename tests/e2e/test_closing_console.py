@@ -1,0 +1,88 @@
+"""Closing properly in Chromium: 结案 asks for a disposition of the registry, and a
+consultation is answered on the spot (当场答复) from the intake console. Both at
+1600×1000 and 1366×768."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import ViewportSize, expect
+
+import geo
+from tests.e2e.conftest import Stack, save_screenshot
+from tests.e2e.test_corrections_console import MS, VIEWPORTS, at, no_overflow, size
+from tests.support import seconds
+
+pytestmark = pytest.mark.browser
+
+# Precincts no other browser scenario uses, one per viewport.
+PRECINCTS = {"1600": geo.precincts()[12].id, "1366": geo.precincts()[13].id}
+
+
+def move(stack: Stack, incident_id: str, status: str, precinct: str) -> None:
+    token = stack.token("precinct", precinct)
+    r = httpx.post(f"{stack.service.base}/v1/incidents/{incident_id}/status", timeout=10,
+                   json={"status": status}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
+def test_precinct_closes_with_a_disposition(stack: Stack, viewport: ViewportSize) -> None:
+    pid = PRECINCTS[size(viewport)]
+    marker = f"E2E-{uuid.uuid4().hex[:6]}"
+    incident_id = stack.report(f"{marker} 小区里两家人因停车位争吵", pid)
+    stack.service.wait_status(incident_id, "assigned", timeout=10)
+    for status in ("acknowledged", "on_scene"):
+        move(stack, incident_id, status, pid)
+    page = at(stack.open("precinct", "precinct", pid), viewport)
+    card = page.locator("#assignments .card", has_text=marker)
+    expect(card).to_be_visible(timeout=seconds(8) * MS)
+    card.click()
+    page.locator("#detail [data-status='resolved']").click(timeout=seconds(5) * MS)
+    form = page.locator("#close-form")
+    expect(form).to_be_visible(timeout=seconds(5) * MS)
+    no_overflow(page, "#close-form")
+    form.locator("#close-send").click()
+    expect(page.locator("#toasts")).to_contain_text("结案须选择处置结果")
+    assert stack.service.incident(incident_id)["status"] == "resolved"
+    expect(form.locator("#disposition option[value='mediated']")).to_have_count(1)
+    form.locator("#disposition").select_option("mediated")
+    form.locator("#close-note").fill("双方协商一致")
+    save_screenshot(page, f"precinct-close-{size(viewport)}.png")
+    form.locator("#close-send").click()
+    expect(page.locator("#toasts")).to_contain_text("已结案：已调解", timeout=seconds(5) * MS)
+    expect(page.locator("#detail .timeline")).to_contain_text("处置结果：已调解",
+                                                              timeout=seconds(5) * MS)
+    state = stack.service.incident(incident_id)
+    assert state["status"] == "closed" and state["disposition"] == "mediated"
+    expect(card).to_have_count(0)
+    assert not stack.errors(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
+def test_intake_answers_a_consultation_on_the_spot(stack: Stack, viewport: ViewportSize) -> None:
+    intake = at(stack.open("intake", "call_taker"), viewport)
+    marker = f"E2E-{uuid.uuid4().hex[:6]}"
+    lat, lon = geo.precinct(PRECINCTS[size(viewport)]).seat
+    intake.fill("#f-text", f"{marker} 请问身份证快到期了，去哪里换领，要带什么材料")
+    intake.fill("#f-lat", str(lat))
+    intake.fill("#f-lon", str(lon))
+    intake.click("#submit")
+    form = intake.locator("#current #onspot-form")
+    expect(form).to_be_visible(timeout=seconds(10) * MS)
+    form.locator("#onspot-send").click()
+    expect(intake.locator("#toasts")).to_contain_text("请填写答复内容")
+    answer = "<b>携带</b>旧身份证和户口簿到户籍窗口办理"
+    form.locator("#onspot-answer").fill(answer)
+    save_screenshot(intake, f"intake-answer-{size(viewport)}.png")
+    form.locator("#onspot-send").click()
+    expect(intake.locator("#current-answer")).to_have_text(answer, timeout=seconds(5) * MS)
+    assert intake.locator("#current b").count() == 0
+    expect(intake.locator("#current .preview-head")).to_contain_text("已结案")
+    row = intake.locator("#recent-table tbody tr", has_text=marker)
+    state = stack.service.incident(row.get_attribute("data-id", timeout=seconds(8) * MS) or "")
+    assert state["status"] == "closed" and state["disposition"] == "answered"
+    assert state["timeline"][-1]["type"] == "incident.answered_on_spot"
+    assert not stack.errors(intake)

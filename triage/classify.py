@@ -17,7 +17,7 @@ from typing import Any
 from triage import lifenet
 from triage.answers import Facts, facts_from_answers, questions_for, with_answer_dangers
 from triage.codes import CATEGORIES, CHANNELS, NON_DISPATCH, priority_rank
-from triage.context import without_reported
+from triage.context import is_false_alarm, without_reported
 from triage.cues import Scan, scan
 from triage.errors import InvalidText, UnknownChannel
 from triage.extract import extract_all
@@ -164,6 +164,11 @@ def classify(text: str, channel: str = "call",
                                            self_harm_risk, dangers, facts, priority)
         if raised_by:
             review_cues.append(Cue(f"review:candidate:{raised_by}", None, f"priority:{priority}"))
+    if not dangers and priority_rank(priority) < priority_rank("P3") \
+            and is_false_alarm(rule_text):
+        # The caller takes the alarm back and nothing says it was real: a routine matter.
+        priority = "P3"
+        review_cues.append(Cue("rule:false_alarm", None, "priority:P3"))
     if category in NON_DISPATCH and (priority != "P4" or flags):
         # Someone must go (a candidate's priority, an answer): never a no-dispatch category.
         police = [c for c in candidates if c not in NON_DISPATCH]

@@ -83,7 +83,7 @@ IDIOM_PATTERN = re.compile("|".join(_IDIOMS))
 
 REPORTED_PATTERN = re.compile(
     r"新闻|电视上|电视里|电视剧|电影|小说|剧里|游戏里|游戏中|书上|报纸|梦见|做梦|梦到|"
-    r"演戏|拍戏|演习|演练|抖音上(?!直播)|快手上(?!直播)|网上看到|网上说|短视频里|视频里看到|看到一个视频|综艺|"
+    r"演戏|拍戏|拍电视剧|拍电影|剧组|谣言|旧闻|辟谣|密室逃脱|剧本杀|演习|演练|抖音上(?!直播)|快手上(?!直播)|网上看到|网上说|短视频里|视频里看到|看到一个视频|综艺|"
     r"如果|假如|万一|假设|要是有人"
 )
 _HYPOTHETICAL = frozenset({"如果", "假如", "万一", "假设", "要是有人"})
@@ -188,6 +188,25 @@ def is_feared(text: str, start: int) -> bool:
 
 _PAST = re.compile("|".join(sorted(map(re.escape, PAST_MARKERS), key=len, reverse=True)))
 _PAST_DATE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:初|中旬|底|份|\d{1,2}[日号])")
+
+
+# The caller says it was nothing after all: a mannequin, a drill, a game, a misdial, an
+# old rumour, everyone fine. Not when anything says it was real or someone is hurt.
+_FALSE_ALARM = re.compile(
+    r"虚惊一场|误会一场|是个误会|没事了|拨错了|打错了|要求撤销|撤销报警|(?:你们)?不用(?:来|过来)了|"
+    r"人无异常|都好好的|又是剧本|是剧本|早(?:就)?找(?:着|到)了|"
+    r"是(?:个|一个)?(?:塑料模特|模特|假人|毛绒(?:娃娃|玩具)|玩具|稻草人)|"
+    r"(?:一看|原来|其实|结果)(?:是)?(?:个|一个|在)?(?:塑料|毛绒|假人|模特|娃娃|玩具|衣服|被子|"
+    r"拍戏|拍电视剧|拍电影|演戏|演练|演习|放礼炮|放炮|烧纸|冬泳|打游戏|玩游戏)|"
+    r"(?:还|我|都)以为(?:是)?.{0,12}(?:跳|着火|着了|绑架|打架|炸|出事|出人命)"
+)
+_REAL = re.compile(r"真的|结果(?:是)?真|不是(?:演习|演练|拍戏|开玩笑|误会)|受伤|流血|出血|伤了|不动了|叫不醒|救命")
+
+
+def is_false_alarm(text: str) -> bool:
+    """True when the caller takes the alarm back (it was a mannequin, a drill, a misdial)
+    and nothing in the text says it was real or that anyone is hurt."""
+    return _FALSE_ALARM.search(text) is not None and _REAL.search(text) is None
 
 
 def is_past(text: str) -> bool:

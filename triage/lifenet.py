@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from triage.context import is_negated, is_past
+from triage.context import is_false_alarm, is_negated, is_past
 from triage.errors import ArtifactError
 
 DATA = "lifenet.toml"
@@ -28,7 +28,8 @@ _SAFE_NOW = re.compile(
     r"人(?:都)?没事|都(?:跑|救|逃|撤)出来了|人(?:都)?(?:已经)?出来了|已经(?:被)?救(?:出来|上来|下来)|(?:给|被)?救下来了|"
     r"已经?脱离危险|抢救过来|已经醒了|醒过来了|已经送(?:到)?医院|已经?(?:扑|浇)?灭了|火(?:已经)?灭了|"
     r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人(?!认识|管|理|帮|敢)|附近没人(?!认识|管|理|帮|敢)|已经疏散|已经?处理好了|"
-    r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
+    r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|都好好的|(?:翻|爬)回来了|说话(?:都)?正常|"
+    r"没(?:啥|什么)(?:感觉|反应|异常)|没(?:有)?(?:砸|伤)(?:着|到)人|没人住|冲干净了|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
 )
 # Not sure everyone is out (不知道还有没有人): the danger stays live whatever else is safe.
 _UNSURE = re.compile(r"(?:不知道|不确定|说不准|不清楚).{0,12}(?:还有没有人|有没有人|有人没|人出来没|还有人)|还有没有人|可能还有人|好像还有人|不知道.{0,6}(?:在不在|出来没)")
@@ -273,6 +274,8 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     # unless the writer is acting it out (farewell behaviour is never hypothetical).
     asking = bool(concept("hypothetical")) and bool(concept("asking")) and not live \
         and not concept("farewell")
+    # The caller takes the alarm back (a mannequin, a drill, a misdial): nothing fires.
+    asking = asking or (is_false_alarm(text) and not live)
     dangers: list[Danger] = []
     for kind in net.kinds:
         if kind.unless is not None and not live and kind.unless.search(text):

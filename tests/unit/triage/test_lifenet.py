@@ -92,6 +92,21 @@ def kinds(text: str) -> dict[str, str]:
     ("person_in_traffic", "包兰线靠东站那段，有个男的在铁轨中间晃晃悠悠地走，远处好像有火车要过来了"),
     ("abduction", "我男朋友把我锁屋里了，手机也抢了，刚才又打我"),
     ("vulnerable_missing", "接警员：您好，110。报警人：我们家老汉夜来后晌骑摩托出去找羊，到现在没回来，手机打不通。"),
+    ("unconscious", "公交站一名中年男子突然倒地，面色发青，无呼吸，路人正在做心肺复苏"),
+    ("unconscious", "我娃娃卡住了！吃果冻卡住了，脸憋红了说不出话，拍背拍不出来"),
+    ("electrocution", "电着了电着了！我老公在院里接电线，手粘在上面下不来了，人在抖"),
+    ("electrocution", "一个小孩摸了充电桩倒了不动"),
+    ("fall_from_height", "炼铁厂那边，有人从平台上掉下去了，十几米，人还有气"),
+    ("caught_in_machine", "一女工头发被卷入传送带，头皮撕裂大量出血"),
+    ("struck_by_train", "火车撞人了！一个骑电动车的没停，让火车给带出去老远"),
+    ("crowd_crush", "人太多往一块挤，有人摔倒了后面还在往前涌，踩上去了，小孩在底下"),
+    ("swallowed", "我孙子把我的降压药当糖豆吃了，三岁，现在想睡觉叫不太醒"),
+    ("self_harm", "母亲电话中称已喝下百草枯，现说话含糊"),
+    ("self_harm", "我老公把卫生间门反锁了，门缝底下往外冒烟，他好像点了炭，我喊他他不理我"),
+    ("trapped", "煤矿井下发生冒顶，其丈夫所在班组5人未升井"),
+    ("trapped", "我车在桥洞底下熄火了，水已经到窗户了，门推不开"),
+    ("mass_casualty", "公交车与大货车相撞，多名乘客受伤倒地"),
+    ("gas_uncontrolled", "饭店后厨液化气罐阀门坏了，一直往外嗤嗤漏气，味特别大，关不上，楼上是住户"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -124,6 +139,15 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "这个饭店太黑了，我不给钱他们就不让走，几个服务员堵着门口",
     "村旁一家企业每到夜间即排放黑烟，气味刺鼻，村民晚上不敢开窗",
     "我车钥匙掉进雨水井里了，能帮忙弄一下吗",
+    # The caller takes the alarm back.
+    "包头东站往东那段铁轨上有个像人一样的东西躺着，我走近看了是个塑料模特",
+    "刚才看见对面七楼窗台上坐着个小孩，拿手机拉近一看是个毛绒娃娃，没事了",
+    "男的把女的拽上车，我还以为是绑架，跟了一段看他们又和好了在买奶茶",
+    "其女儿洗澡后一直不接电话，后女儿回电称手机静音在睡觉，人无异常，报警人要求撤销",
+    "我们家平房冬天烧炉子，想问问怎么防煤烟中毒，社区说可以装报警器，哪儿能领？",
+    "我一个人住18楼，腿脚不好，要是楼里着火了我该咋办？",
+    "【12345转办】市民反映河边夏季常有儿童下水游泳，建议水务部门设置防溺水标识及护栏",
+    "某路段坑洼严重，雨后积水很深，车辆通行困难，要求修路",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -147,6 +171,13 @@ def test_a_past_date_lowers_only_the_sentence_it_dates() -> None:
 
 def test_an_animal_in_trouble_is_blanked_but_a_person_beside_it_is_not() -> None:
     assert "trapped" in kinds("我家狗掉井里了，孩子去捞也掉进井里了，在底下哭")
+
+
+def test_an_alarm_taken_back_is_routine_but_not_when_someone_is_hurt() -> None:
+    taken_back = classify("你们别紧张，刚才湖那边是冬泳队的在下水，有人看见以为跳湖了打了电话，人都好好的上岸了")
+    assert taken_back.priority == "P3"
+    hurt = classify("刚才以为是放炮，结果真的炸了，有人受伤流血了")
+    assert hurt.priority == "P1"
 
 
 def test_a_child_alone_with_the_stove_on_is_not_a_fire() -> None:

@@ -273,7 +273,7 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     # A question about what to do *if* (要是楼道里着火了，往哪跑？) is a consultation —
     # unless the writer is acting it out (farewell behaviour is never hypothetical).
     asking = bool(concept("hypothetical")) and bool(concept("asking")) and not live \
-        and not concept("farewell")
+        and not concept("farewell") and not concept("self_intent")
     # The caller takes the alarm back (a mannequin, a drill, a misdial): nothing fires.
     asking = asking or (is_false_alarm(text) and not live)
     dangers: list[Danger] = []

@@ -107,6 +107,11 @@ def kinds(text: str) -> dict[str, str]:
     ("trapped", "我车在桥洞底下熄火了，水已经到窗户了，门推不开"),
     ("mass_casualty", "公交车与大货车相撞，多名乘客受伤倒地"),
     ("gas_uncontrolled", "饭店后厨液化气罐阀门坏了，一直往外嗤嗤漏气，味特别大，关不上，楼上是住户"),
+    ("gas_uncontrolled", "我刚下班回家，一开门屋里全是煤气味，特别冲，我没敢开灯"),
+    ("child_alone", "我就下楼扔个垃圾，门让风给带上了，我闺女才8个月在床上呢，钥匙在屋里，灶上还烧着水呢"),
+    ("dangerous_driver", "前面一辆白色轿车在路上左右乱晃，还跑到对向车道上去了，怀疑司机喝多了"),
+    ("childbirth", "其妻子要生了，羊水已经破了，在山路上，雪太大车打滑走不了"),
+    ("self_harm", "女友发微信说在宾馆开了房，烧了炭，还拍了照片发过来，电话不接"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))

@@ -35,13 +35,15 @@ from geo.names import (
 )
 from geo.settings import get_settings
 
-PLACE_LEAD = "在到去从回住于是自，,。:：、 ；;（("
+PLACE_LEAD = "在到去从回住于是自跑往赴返，,。:：、 ；;（("
 ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同", "桥")
 _ON_THE_STREET = ("上", "边", "头", "里", "口")  # 托县街上: in 托县, not a street named 托县
 
 
 def _road_follows(text: str, j: int) -> bool:
     """A road name continues at ``j`` (东路, 大街, 路 …), not "on the street" (街上)."""
+    if text.startswith(("桥东", "桥西", "桥南", "桥北"), j):
+        return False  # 集宁桥西: a district's side of the bridge, not a bridge's name
     for head in ("东路", "西路", "南路", "北路", "中路", "大街", "大道", "胡同", "路", "街", "道",
                  "巷", "桥"):
         if text.startswith(head, j):
@@ -168,12 +170,26 @@ class National:
             -> tuple[Reading, ...]:
         """Two-character stems need a place start; a county's must also stand alone
         (神木 in 到神木了, not 富阳 in 富阳小区): such stems are often words."""
-        at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i)
+        at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i) \
+            or self._parent_of_next(text, i + 2, hit)
         if not at_start:
             return tuple(r for r in hit if not r.stem)
         if self._stands_alone(text, i + 2):
             return hit
         return tuple(r for r in hit if not (r.stem and r.unit.level in ("county", "town")))
+
+    def _parent_of_next(self, text: str, j: int, hit: tuple[Reading, ...]) -> bool:
+        """The stem is followed at once by one of its own units (吉林白城, 山西河曲): a chain
+        of names, whatever comes before it."""
+        codes = [r.unit.code for r in hit if r.unit.level in ("province", "city")]
+        if not codes:
+            return False
+        for k in self.lengths.get(text[j], ()) if j < len(text) else ():
+            nxt = self.forms.get(text[j:j + k])
+            if nxt and any(r.unit.code != c and r.unit.code.startswith(c)
+                           for r in nxt for c in codes):
+                return True
+        return False
 
     def _stands_alone(self, text: str, j: int) -> bool:
         if j >= len(text) or text[j] in _FOLLOW or not "\u4e00" <= text[j] <= "\u9fff":

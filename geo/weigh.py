@@ -44,6 +44,8 @@ _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老�
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
+_WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
+_REPORTER_BEFORE = ("我在", "我人在", "我现在在", "我们在", "俺在", "我这会儿在")  # 我在包头，…
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,11 @@ def _role(text: str, seg: list[Slot]) -> str:
         return "reference"
     if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
         return "origin"
+    if text[max(0, seg[0].start - 3):seg[0].start].endswith(_WHO_IS) and after.startswith("的"):
+        return "origin"
+    if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and all(
+            r.code == BAOTOU for s in seg for r in s.readings if r.code.startswith(BAOTOU)):
+        return "reporter"  # 我在包头: where the caller is, named only as the city
     return "place"
 
 
@@ -256,7 +263,7 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     if not slots:
         return Verdict(False)
     foreign: list[tuple[float, str, list[str], list[Slot], str]] = []
-    baotou_roles: set[str] = set()
+    baotou_segs: list[tuple[list[Slot], str, float]] = []  # strong Baotou segments, roles
     namesakes: list[tuple[str, tuple[str, ...]]] = []
     for seg in _segments(text, slots):
         b, scored = _weigh_segment(seg)
@@ -269,18 +276,49 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
                 ordered = sorted(lines, key=lambda c: (-len(c), -_prominence(c), c))
                 foreign.append((best, ordered[0], ordered[1:], seg, _role(text, seg)))
                 continue
-        if b >= STRONG_BAOTOU:
-            baotou_roles.add(_role(text, seg))
+        if b > 0:
+            baotou_segs.append((seg, _role(text, seg), b))
         if b > 0 and best >= b:  # a tie: nothing in the segment tells the namesakes apart
             namesakes += _namesakes(seg, nat)
     if not foreign:
         return Verdict(False, namesakes=tuple(namesakes))
-    places = [f for f in foreign if f[4] == "place"] or foreign
+    places = [f for f in foreign if f[4] == "place"]
+    if not places and any(role in ("place", "reporter") for _, role, _ in baotou_segs):
+        # Elsewhere is only where someone comes from (我是山西河曲的，在东河南门外打工).
+        best, code, _, _, _ = max(foreign, key=lambda f: f[0])
+        return Verdict(False, other_place=nat.chain(code).label(), namesakes=tuple(namesakes))
+    places = places or foreign
     best, code, others, seg, role = max(places, key=lambda f: f[0])
     for f in places:  # 呼和浩特…现在在赛罕区: a deeper unit on the same line, said apart
         if f[1].startswith(code) and len(f[1]) > len(code):
             code, others = f[1], f[2]
     chain = nat.chain(code)
+    # A Baotou segment that only repeats a name of the place chosen (武钢那个青山 after
+    # 武汉青山区) says nothing for Baotou.
+    # Nor does a namesake that also lies inside the place chosen (金山镇，甘谷县的，天水那边:
+    # 甘谷县 has a 金山镇 too), which then names the place more precisely.
+    own_names = [n for n in (chain.province, chain.city, chain.county, chain.town) if n]
+
+    def inside(sg: list[Slot]) -> list[str]:
+        return [r.code for s in sg for r in s.readings
+                if not r.code.startswith(BAOTOU) and r.code.startswith(code)]
+
+    baotou_roles: set[str] = set()
+    for sg, r, b in baotou_segs:
+        if all(any(name.startswith(s.form) for name in own_names) for s in sg):
+            continue
+        deeper = inside(sg)
+        if deeper and all(any(x.code.startswith(code) for x in s.readings
+                              if not x.code.startswith(BAOTOU)) for s in sg):
+            if len(set(deeper)) == 1 and len(deeper[0]) > len(code):
+                code = deeper[0]
+                chain = nat.chain(code)
+            continue
+        if b >= STRONG_BAOTOU:
+            baotou_roles.add(r)
+    # The caller's own whereabouts given as the bare city (我在包头，我妈在东胜区出车祸了)
+    # do not place the matter named elsewhere.
+    baotou_roles.discard("reporter")
     # A Baotou unit named on its own wins, unless it is only where someone comes from,
     # a reference point or denied (包头人在武汉青山区被打, 离包头就隔一条黄河, 不是土右) and
     # the place elsewhere is not.

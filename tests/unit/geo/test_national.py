@@ -87,6 +87,12 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("在达旗，离包头不远", "鄂尔多斯市", "达拉特旗"),     # Baotou as a reference point
     ("济南市市中区", "济南市", "市中区"),
     ("青岛市北区", "青岛市", "市北区"),               # the 市 of 青岛市 starts the county
+    ("我在东北吉林白城青山镇这边", "白城市", "洮北区"),    # a chain of names after any word
+    ("集宁桥西", "乌兰察布市", "集宁区"),               # a side of the bridge, not a bridge
+    ("青山区红钢城八街坊，武钢那个青山，不是包头的", "武汉市", "青山区"),  # the name repeated
+    ("我是包头的，现在在广州白云区太和镇打工", "广州市", "白云区"),  # where the caller is from
+    ("我在包头，我妈在鄂尔多斯东胜区出车祸了", "鄂尔多斯市", "东胜区"),  # the caller's city
+    ("金山镇,甘谷县的,天水那边", "天水市", "甘谷县"),     # a namesake inside the place named
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -101,6 +107,8 @@ def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None
     ("昆区呼伦贝尔路", "150203", None),              # a road named after a city
     ("磴口村", "150202", None),                     # Baotou's committee, not 磴口县
     ("东河区巴彦塔拉大街", "150202", None),
+    ("我是山西河曲的，在东河南门外打工，被人打了", "150202", None),  # elsewhere is the origin
+    ("我在九原区被人打了，打人的是鄂尔多斯东胜区的", "150207", None),
 ])
 def test_baotou_readings_stand(text: str, district: str, town: str | None) -> None:
     loc = geo.locate(text)

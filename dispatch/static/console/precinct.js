@@ -278,6 +278,11 @@ async function loadUnits() {
 let detailTimer = null;
 
 function onEvent(msg) {
+  // A unit changed (status or position): its marker follows, coloured by status.
+  if (typeof msg.type === "string" && msg.type.startsWith("unit.") && msg.payload && msg.payload.id) {
+    if (state.map) state.map.setUnit(msg.payload);
+    return;
+  }
   if (msg.incident) upsert(msg.incident);
   renderList();
   if (msg.incident_id && msg.incident_id === state.selected) {

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.conftest import Stack
 from tests.support import seconds
@@ -14,7 +14,7 @@ from tests.support import seconds
 pytestmark = pytest.mark.browser
 
 
-def offline_page(stack: Stack, path: str) -> tuple[object, list[str]]:
+def offline_page(stack: Stack, path: str) -> tuple[Page, list[str]]:
     """Open ``path`` with every request to another host refused, as on a police network."""
     context = stack.browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
@@ -40,7 +40,7 @@ def test_swagger_ui_renders_from_vendored_assets(stack: Stack) -> None:
         "110 dispatch", timeout=seconds(15) * 1000)
     expect(page.locator(".opblock-summary-path", has_text="/reassign").first).to_be_visible()
     assert outside == []
-    page.context.close()  # type: ignore[attr-defined]
+    page.context.close()
 
 
 def test_redoc_renders_from_vendored_assets(stack: Stack) -> None:
@@ -48,7 +48,7 @@ def test_redoc_renders_from_vendored_assets(stack: Stack) -> None:
     expect(page.locator("h1").first).to_contain_text("110 dispatch", timeout=seconds(20) * 1000)
     expect(page.get_by_text("/v1/geo/suggest").first).to_be_attached()
     assert outside == []
-    page.context.close()  # type: ignore[attr-defined]
+    page.context.close()
 
 
 def test_docs_pages_name_no_cdn(stack: Stack) -> None:

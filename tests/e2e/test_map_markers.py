@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 import pytest
@@ -25,7 +27,7 @@ def markers(page: Page, value: str) -> None:
                                                    timeout=seconds(5) * MS)
 
 
-def post(stack: Stack, path: str, body: dict[str, object], precinct: str) -> None:
+def post(stack: Stack, path: str, body: Mapping[str, Any], precinct: str) -> None:
     r = httpx.post(f"{stack.service.base}{path}", json=body, timeout=10,
                    headers={"Authorization": f"Bearer {stack.token('precinct', precinct)}"})
     assert r.status_code == 200, r.text

@@ -3,8 +3,8 @@
 // click on the map), dispatching a unit from any precinct — and the timeline.
 // Server text goes in through el() (text nodes) only.
 import {
-  $, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain, fill,
-  flagChips, hms, label, prioChip, STATUS, statusChip, toast, UNIT_STATUS,
+  $, actorName, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain,
+  fill, flagChips, hms, label, prioChip, reasonText, STATUS, statusChip, toast, UNIT_STATUS,
 } from "./console.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 
@@ -12,22 +12,6 @@ const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
 const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const SOURCE = { device: "设备定位", address: "地址解析", text: "报警内容", combined: "综合", region_hint: "归属地", manual: "地图点选", gazetteer: "地名库候选", none: "未定位" };
-
-// The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
-const REASON = {
-  "precinct containing the location": "按事发地所属派出所",
-  "no precinct in jurisdiction: command centre confirms": "未能定位到派出所，由指挥中心确认",
-  "location fixed: precinct containing the new point": "定位修正后按新位置所属派出所",
-  "location fixed outside every precinct: command centre confirms": "修正后的位置不在本市辖区，由指挥中心确认",
-  "assignment not acknowledged in time": "超时未签收",
-};
-
-function actorName(actor) {
-  if (!actor || actor === "system") return "系统";
-  const [role, who] = String(actor).split(":");
-  const title = { command: "指挥中心", call_taker: "接警员", precinct: "派出所", admin: "管理员" }[role];
-  return title ? `${title} ${who || ""}`.trim() : actor;
-}
 
 function elapsed(iso) {
   if (!iso) return "—";
@@ -177,7 +161,7 @@ export class IncidentDrawer {
     if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
     if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
     if (p.answer) parts.push(`答复：${p.answer}`);
-    if (p.reason) parts.push(`原因：${REASON[p.reason] || p.reason}`);
+    if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);
     if (p.officer) parts.push(`经办：${p.officer}`);
     return parts.join(" · ");
   }

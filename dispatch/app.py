@@ -92,7 +92,9 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             await aclient.aclose()
             client.close()
 
+    # /docs and /redoc come from dispatch.api.docs (vendored assets, no CDN).
     app = FastAPI(title="110 dispatch and alert triage", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Intake, triage, geolocation and live precinct feeds for a city "
                               "110 command centre. See docs/api.md.")
     app.state.settings = cfg

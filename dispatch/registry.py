@@ -26,6 +26,7 @@ def routers() -> list[APIRouter]:
         analyst,
         consoles,
         corrections,
+        docs,
         forum,
         handoffs,
         incidents,
@@ -35,7 +36,8 @@ def routers() -> list[APIRouter]:
     )
 
     return [incidents.router, lifecycle.router, units.router, corrections.router,
-            consoles.router, forum.router, handoffs.router, analyst.router, missing.router]
+            consoles.router, docs.router, forum.router, handoffs.router, analyst.router,
+            missing.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

@@ -29,6 +29,7 @@ from rq.serializers import JSONSerializer
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock, SystemClock
+from dispatch.domain.closing import DISPOSITIONS
 from dispatch.domain.errors import Conflict
 from dispatch.domain.events import Event, EventType
 from dispatch.handoff import handoff as core
@@ -214,6 +215,10 @@ def return_outcome(namespace: str, incident_id: str) -> str:
     disposition = {"closed": "Closed", "cancelled": "Cancelled"}.get(incident.status.value,
                                                                       incident.status.value)
     note = f"110 警情 {incident.id} 已{'办结' if incident.status.value == 'closed' else '撤销'}"
+    closed_as = DISPOSITIONS.get(incident.disposition or "")
+    if closed_as is not None:  # 结案 with a disposition of the registry: say which
+        disposition = closed_as.eido
+        note += f"：{closed_as.label}" + (f"（答复：{incident.answer}）" if incident.answer else "")
     try:
         if hotline is None:
             raise DeliveryError("no 12345 hotline in the agency registry")

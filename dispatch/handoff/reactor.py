@@ -46,7 +46,7 @@ class HandoffReactor:
     """Creates hand-offs and 12345 transfers, and returns 12345 outcomes."""
 
     name = "handoff"
-    types = frozenset({"incident.assigned", "incident.status_changed"})
+    types = frozenset({"incident.assigned", "incident.status_changed", "incident.answered_on_spot"})
 
     def __init__(self, store: RedisStore, clock: Clock, registry: Registry,
                  targets: core.Targets, outbox: Outbox) -> None:
@@ -67,8 +67,10 @@ class HandoffReactor:
                 and (summary.get("category") == "non_police"
                      or (summary.get("location") or {}).get("in_jurisdiction") is not True):
             self._on_assigned(incident_id)  # only these can need a hand-off
-        elif kind == "incident.status_changed" and summary.get("channel") == "transfer_12345" \
-                and (message.get("payload") or {}).get("status") in RETURN_ON \
+        elif summary.get("channel") == "transfer_12345" and (
+                (kind == "incident.status_changed"
+                 and (message.get("payload") or {}).get("status") in RETURN_ON)
+                or kind == "incident.answered_on_spot") \
                 and not self.records.marked(incident_id, "returned"):
             self.outbox.return_outcome(self.store.keys.ns, incident_id)
 

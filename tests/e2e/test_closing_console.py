@@ -86,3 +86,58 @@ def test_intake_answers_a_consultation_on_the_spot(stack: Stack, viewport: Viewp
     assert state["status"] == "closed" and state["disposition"] == "answered"
     assert state["timeline"][-1]["type"] == "incident.answered_on_spot"
     assert not stack.errors(intake)
+
+
+# Precincts for the drawer and precinct scenarios below (unused by the others).
+MORE = {"1600": (geo.precincts()[16].id, geo.precincts()[18].id),
+        "1366": (geo.precincts()[17].id, geo.precincts()[19].id)}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
+def test_precinct_answers_a_consultation_on_the_spot(stack: Stack,
+                                                    viewport: ViewportSize) -> None:
+    pid = MORE[size(viewport)][0]
+    marker = f"E2E-{uuid.uuid4().hex[:6]}"
+    incident_id = stack.report(f"{marker} 咨询一下户口迁移需要哪些手续", pid)
+    stack.service.wait_status(incident_id, "assigned", timeout=10)
+    page = at(stack.open("precinct", "precinct", pid), viewport)
+    card = page.locator("#assignments .card", has_text=marker)
+    expect(card).to_be_visible(timeout=seconds(8) * MS)
+    card.click()
+    form = page.locator("#detail #onspot-form")
+    expect(form).to_be_visible(timeout=seconds(5) * MS)
+    no_overflow(page, "#onspot-form")
+    form.locator("#onspot-answer").fill("持准迁证和户口簿到迁入地派出所户籍窗口办理")
+    form.locator("#onspot-send").click()
+    expect(page.locator("#toasts")).to_contain_text("已当场答复并结案", timeout=seconds(5) * MS)
+    expect(card).to_have_count(0)
+    expect(page.locator("#detail .timeline")).to_contain_text("答复：持准迁证",
+                                                              timeout=seconds(5) * MS)
+    state = stack.service.incident(incident_id)
+    assert state["status"] == "closed" and state["acknowledged_at"] is None
+    assert state["timeline"][-1]["actor"] == f"precinct:{pid}"
+    assert not stack.errors(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
+def test_command_drawer_closes_with_a_disposition(stack: Stack, viewport: ViewportSize) -> None:
+    pid = MORE[size(viewport)][1]
+    marker = f"E2E-{uuid.uuid4().hex[:6]}"
+    incident_id = stack.report(f"{marker} 有人在超市偷了两瓶酒被店员拦住", pid)
+    stack.service.wait_status(incident_id, "assigned", timeout=10)
+    for status in ("acknowledged", "on_scene", "resolved"):
+        move(stack, incident_id, status, pid)
+    command = at(stack.open("command", "command"), viewport)
+    row = command.locator("#board-table tbody tr", has_text=marker)
+    expect(row).to_be_visible(timeout=seconds(8) * MS)
+    row.click()
+    form = command.locator("#drawer #close-form")
+    expect(form).to_be_visible(timeout=seconds(5) * MS)
+    expect(form.locator("#disposition option[value='arrest']")).to_have_count(1)
+    form.locator("#disposition").select_option("arrest")
+    form.locator("#close-send").click()
+    expect(command.locator("#drawer-disposition")).to_have_text("已抓获/带离审查",
+                                                                timeout=seconds(5) * MS)
+    expect(row).to_have_attribute("data-status", "closed", timeout=seconds(5) * MS)
+    assert stack.service.incident(incident_id)["disposition"] == "arrest"
+    assert not stack.errors(command)

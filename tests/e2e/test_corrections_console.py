@@ -169,8 +169,19 @@ def test_command_fixes_the_location_with_a_candidate_and_dispatches_a_unit(
     unit_id = unit.get_attribute("data-unit") or ""
     unit.click()
     expect(drawer.locator("#drawer-units")).to_contain_text(unit_id, timeout=seconds(5) * MS)
+    expect(drawer.locator("#drawer-recommendations [data-unit]").first).to_be_visible(
+        timeout=seconds(5) * MS)
     save_screenshot(command, f"command-location-{size(viewport)}.png")
     assert unit_id in stack.service.incident(incident_id)["units"]
+    # Any other precinct's unit, picked from the list.
+    incident = stack.service.incident(incident_id)
+    far = next(u for u in stack.service.get("/v1/units").json()["items"]
+               if u["status"] == "available" and u["precinct"] != incident["precinct"]
+               and u["id"] not in incident["units"])
+    drawer.locator("#unit-any").select_option(far["id"], timeout=seconds(5) * MS)
+    drawer.locator("#unit-any-send").click()
+    expect(drawer.locator("#drawer-units")).to_contain_text(far["id"], timeout=seconds(5) * MS)
+    assert far["id"] in stack.service.incident(incident_id)["units"]
     assert not stack.errors(command)
 
 

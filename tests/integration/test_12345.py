@@ -162,3 +162,23 @@ def test_a_routine_case_placed_only_by_its_ip_region_is_held_not_sent(world: Wor
     assert incident["location"]["source"] == "region_hint" and incident["priority"] in ("P3", "P4")
     assert [n["stage"] for n in notes] == ["held"] and notes[0]["province"] == "江苏省"
     assert not svc.get("/v1/handoffs", params={"incident_id": incident_id}).json()["items"]
+
+
+def test_a_12345_case_answered_on_the_spot_goes_back_with_the_answer(world: World) -> None:
+    svc, case = world.service, f"12345-{uuid.uuid4().hex[:8]}"
+    r = svc.post_report({"channel": "transfer_12345", "case_number": case,
+                         "text": "12345转来：市民咨询居住证办理需要什么材料",
+                         "address": "昆区少先路22号街坊"}, role="call_taker")
+    assert r.status_code == 202, r.text
+    incident_id = r.json()["id"]
+    svc.wait_status(incident_id, "assigned")
+    answer = "携带身份证和租房合同到社区警务室办理"
+    r = svc.post(f"/v1/incidents/{incident_id}/answer-on-spot", {"answer": answer},
+                 role="call_taker")
+    assert r.status_code == 200, r.text
+    back = wait_until(lambda: next((d for d in world.agencies.deliveries
+                                    if d.path == f"/{HOTLINE}" and case in d.raw.decode()), None),
+                      15, what="the answered case to reach 12345")
+    disposition = back.body["incidentComponent"]["dispositionComponent"][0]
+    assert disposition["dispositionCommonRegistryCode"] == "Advised"
+    assert answer in disposition["dispositionDescriptionText"]

@@ -165,6 +165,10 @@ function upsert(inc) {
 }
 
 function onEvent(msg) {
+  if (typeof msg.type === "string" && msg.type.startsWith("unit.") && msg.payload && msg.payload.id) {
+    if (state.map) state.map.setUnit(msg.payload);  // coloured by status, moved in place
+    return;
+  }
   // The summary carries no ack time: take it from the ack event itself.
   if (msg.type === "incident.acknowledged" && msg.incident) {
     msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
@@ -315,7 +319,15 @@ async function main() {
   });
   state.feed.start();
   setInterval(tick, 250);
-  mapReady.then(() => { renderLoad(); for (const inc of state.incidents.values()) state.map.setIncident(inc); });
+  mapReady.then(async (ok) => {
+    renderLoad();
+    for (const inc of state.incidents.values()) state.map.setIncident(inc);
+    if (!ok) return;
+    try {
+      const data = await api("/v1/units");
+      for (const u of (data && data.items) || []) state.map.setUnit(u);
+    } catch { /* units are optional on the city map */ }
+  });
   loadMissing();
   setInterval(loadMissing, 30000);
 }

@@ -3,8 +3,8 @@
 // click on the map), dispatching a unit from any precinct — and the timeline.
 // Server text goes in through el() (text nodes) only.
 import {
-  $, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain, fill,
-  flagChips, hms, label, prioChip, STATUS, statusChip, toast, UNIT_STATUS,
+  $, actorName, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain,
+  fill, flagChips, hms, label, prioChip, reasonText, STATUS, statusChip, toast, UNIT_STATUS,
 } from "./console.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 
@@ -12,22 +12,6 @@ const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
 const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const SOURCE = { device: "设备定位", address: "地址解析", text: "报警内容", combined: "综合", region_hint: "归属地", manual: "地图点选", gazetteer: "地名库候选", none: "未定位" };
-
-// The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
-const REASON = {
-  "precinct containing the location": "按事发地所属派出所",
-  "no precinct in jurisdiction: command centre confirms": "未能定位到派出所，由指挥中心确认",
-  "location fixed: precinct containing the new point": "定位修正后按新位置所属派出所",
-  "location fixed outside every precinct: command centre confirms": "修正后的位置不在本市辖区，由指挥中心确认",
-  "assignment not acknowledged in time": "超时未签收",
-};
-
-function actorName(actor) {
-  if (!actor || actor === "system") return "系统";
-  const [role, who] = String(actor).split(":");
-  const title = { command: "指挥中心", call_taker: "接警员", precinct: "派出所", admin: "管理员" }[role];
-  return title ? `${title} ${who || ""}`.trim() : actor;
-}
 
 function elapsed(iso) {
   if (!iso) return "—";
@@ -71,16 +55,15 @@ export class IncidentDrawer {
     fill(this.box);
   }
 
-  // A feed event about the open incident: reload soon, unless the officer is typing.
+  // A feed event about the open incident: refresh the detail and the timeline soon; the
+  // forms stay as the officer left them unless the status (what may be done) changed.
   touched(id) {
     if (id !== this.id) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (!this.box.contains(document.activeElement) || document.activeElement === document.body) this.load();
-    }, 200);
+    this.timer = setTimeout(() => this.load(true), 200);
   }
 
-  async load() {
+  async load(partial = false) {
     const seq = ++this.seq;
     let inc;
     try {
@@ -90,7 +73,17 @@ export class IncidentDrawer {
       return;
     }
     if (seq !== this.seq) return;
+    const before = this.incident;
     this.incident = inc;
+    const kv = this.box.querySelector("#drawer-kv");
+    const history = this.box.querySelector("#drawer-history");
+    if (partial && before && before.id === inc.id && before.status === inc.status
+        && before.precinct === inc.precinct && kv && history) {
+      this.box.querySelector(".drawer-head").replaceWith(this.head(inc));
+      kv.replaceWith(this.details(inc));
+      history.replaceWith(this.history(inc));
+      return;
+    }
     this.render(inc);
   }
 
@@ -103,12 +96,22 @@ export class IncidentDrawer {
   }
 
   render(inc) {
+    fill(this.box, this.head(inc),
+      el("div", { class: "drawer-body", id: "drawer-body", dataset: { id: inc.id } },
+        this.details(inc),
+        REASSIGNABLE.has(inc.status) ? this.reassignForm(inc) : null,
+        RELOCATABLE.has(inc.status) ? this.locationForm(inc) : null,
+        isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
+        inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
+        OPEN.has(inc.status) ? this.unitsSection(inc) : null,
+        this.history(inc)));
+  }
+
+  details(inc) {
     const loc = inc.location || {};
     const placed = typeof loc.lat === "number";
     const phone = inc.caller && inc.caller.phone;
-    fill(this.box, this.head(inc),
-      el("div", { class: "drawer-body", id: "drawer-body", dataset: { id: inc.id } },
-        el("dl", { class: "kv" },
+    return el("dl", { class: "kv", id: "drawer-kv" },
           el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
           el("dt", {}, "报警内容"), el("dd", { id: "drawer-text" }, inc.text || ""),
           el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
@@ -124,22 +127,21 @@ export class IncidentDrawer {
             inc.precinct === "command" ? el("span", { class: "esc" }, " 待指挥中心处置") : null),
           el("dt", {}, "签收时限"), el("dd", {}, inc.status === "assigned" && inc.ack_due_at
             ? el("span", { class: "countdown", dataset: { due: inc.ack_due_at } }, countdown(inc.ack_due_at).text) : "—"),
-          el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
+          el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${actorName(inc.acknowledged_by)} ${hms(inc.acknowledged_at)}` : "—"),
           el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
           el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "drawer-units" }, (inc.units || []).join("、") || "—"),
           inc.disposition ? [el("dt", {}, "处置结果"), this.disposition(inc.disposition)] : null,
-          inc.answer ? [el("dt", {}, "当场答复"), el("dd", {}, inc.answer)] : null),
-        REASSIGNABLE.has(inc.status) ? this.reassignForm(inc) : null,
-        RELOCATABLE.has(inc.status) ? this.locationForm(inc) : null,
-        isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
-        inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
-        OPEN.has(inc.status) ? this.unitsSection(inc) : null,
-        el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
-        el("ol", { class: "timeline", id: "drawer-timeline" }, (inc.timeline || []).map((ev) => el("li", {},
-          el("span", { class: "when" }, hms(ev.at)),
-          el("span", { class: "what" }, label(EVENT, ev.type)),
-          el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
-          el("div", { class: "note" }, this.describe(ev)))))));
+          inc.answer ? [el("dt", {}, "当场答复"), el("dd", {}, inc.answer)] : null);
+  }
+
+  history(inc) {
+    return el("div", { id: "drawer-history" },
+      el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
+      el("ol", { class: "timeline", id: "drawer-timeline" }, (inc.timeline || []).map((ev) => el("li", {},
+        el("span", { class: "when" }, hms(ev.at)),
+        el("span", { class: "what" }, label(EVENT, ev.type)),
+        el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
+        el("div", { class: "note" }, this.describe(ev))))));
   }
 
   disposition(code) {
@@ -159,7 +161,7 @@ export class IncidentDrawer {
     if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
     if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
     if (p.answer) parts.push(`答复：${p.answer}`);
-    if (p.reason) parts.push(`原因：${REASON[p.reason] || p.reason}`);
+    if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);
     if (p.officer) parts.push(`经办：${p.officer}`);
     return parts.join(" · ");
   }
@@ -274,8 +276,36 @@ export class IncidentDrawer {
   unitsSection(inc) {
     const box = el("div", { id: "drawer-recommendations" }, el("p", { class: "quiet" }, "加载推荐警力…"));
     this.loadUnits(inc, box);
+    const loc = inc.location || {};
+    const rough = typeof loc.lat === "number" && (loc.radius_m || 0) > 2000;
     return el("div", { class: "drawer-section", id: "dispatch-units" },
-      el("div", { class: "section-title" }, "派遣警力（全市）"), box);
+      el("div", { class: "section-title" }, "派遣警力（全市）"),
+      rough ? el("p", { class: "placement warn", id: "units-rough" }, "位置不精确（误差超过 2 公里）：距离和到达时间仅供参考，建议先修正定位") : null,
+      box, this.anyUnit(inc));
+  }
+
+  // Any available unit of any precinct, grouped by precinct (beyond the fastest few).
+  anyUnit(inc) {
+    const select = el("select", { id: "unit-any" }, el("option", { value: "" }, "其他警力（按派出所）…"));
+    api("/v1/units").then((data) => {
+      const groups = new Map();
+      for (const u of (data && data.items) || []) {
+        if (u.status !== "available") continue;
+        if (!groups.has(u.precinct)) groups.set(u.precinct, []);
+        groups.get(u.precinct).push(u);
+      }
+      for (const [pid, units] of [...groups].sort((a, b) => this.precinctName(a[0]).localeCompare(this.precinctName(b[0]), "zh-CN"))) {
+        select.append(el("optgroup", { label: this.precinctName(pid) },
+          units.map((u) => el("option", { value: u.id, dataset: { name: u.name || u.id } }, u.name || u.id))));
+      }
+    }).catch(() => select.append(el("option", { value: "", disabled: true }, "警力列表加载失败")));
+    const send = () => {
+      if (!select.value) { toast("请选择警力", "error"); select.focus(); return; }
+      const option = select.selectedOptions[0];
+      this.dispatchUnit(inc, { unit_id: select.value, name: option ? option.dataset.name : select.value });
+    };
+    return el("div", { class: "row", style: "margin-top:6px" }, select,
+      el("button", { type: "button", class: "btn", id: "unit-any-send", onclick: send }, "派遣"));
   }
 
   async loadUnits(inc, box) {

@@ -314,6 +314,24 @@ export const EVENT = {
   "incident.noted": "备注", "incident.answered_on_spot": "当场答复",
   "incident.questions_answered": "要素追问",
 };
+// The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
+const REASON = {
+  "precinct containing the location": "按事发地所属派出所",
+  "no precinct in jurisdiction: command centre confirms": "未能定位到派出所，由指挥中心确认",
+  "location fixed: precinct containing the new point": "定位修正后按新位置所属派出所",
+  "location fixed outside every precinct: command centre confirms": "修正后的位置不在本市辖区，由指挥中心确认",
+  "assignment not acknowledged in time": "超时未签收",
+};
+
+export function actorName(actor) {
+  if (!actor || actor === "system") return "系统";
+  const [role, who] = String(actor).split(":");
+  const title = { command: "指挥中心", call_taker: "接警员", precinct: "派出所", admin: "管理员" }[role];
+  return title ? `${title} ${who || ""}`.trim() : actor;
+}
+
+export function reasonText(reason) { return REASON[reason] || reason; }
+
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {
   available: "待命", dispatched: "已派", en_route: "途中", on_scene: "现场", off_duty: "下勤",

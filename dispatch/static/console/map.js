@@ -83,6 +83,7 @@ export class DispatchMap {
     this.addLegend(synthetic);
     this.ready = true;
     for (const inc of this.incidents.values()) this.drawIncident(inc.data);
+    this.counted();
     return true;
   }
 
@@ -106,25 +107,41 @@ export class DispatchMap {
     legend.onAdd = () => el("div", { class: "legend", id: "map-legend" },
       el("div", {}, ...["P1", "P2", "P3", "P4"].map((p) => el("span", {},
         el("span", { class: "sw", style: `background:${PRIORITY_COLOR[p]}` }), `${p} `))),
-      el("div", {}, el("span", { class: "sw", style: "background:#3d8bfd;border-radius:2px" }), "巡逻警力"),
+      el("div", {}, "巡逻警力 ", ...[["#3d8bfd", "待命"], ["#f07a22", "已派/途中"], ["#e5383b", "现场"], ["#6c8296", "下勤"]]
+        .map(([colour, text]) => el("span", {}, el("span", { class: "sw", style: `background:${colour};border-radius:2px` }), `${text} `))),
       el("div", {}, "粗线：旗县区界　细线：派出所辖区"),
       synthetic ? el("div", { class: "synthetic" }, "注：派出所辖区边界为合成数据，仅供演示，非官方辖区") : null);
     legend.addTo(this.map);
   }
 
-  // Place or move an incident marker (needs incident.location with lat/lon).
+  // Place or move an incident marker (needs incident.location with lat/lon). One marker
+  // per incident: an update moves and restyles it in place, a finished incident loses it.
   setIncident(incident) {
     const open = !["resolved", "closed", "merged", "transferred", "handed_off", "cancelled", "failed"]
       .includes(incident.status);
     if (!open) { this.removeIncident(incident.id); return; }
-    this.incidents.set(incident.id, { data: incident });
+    const entry = this.incidents.get(incident.id) || {};
+    entry.data = incident;
+    this.incidents.set(incident.id, entry);
     if (this.ready) this.drawIncident(incident);
+  }
+
+  // How many markers are on the map (data-incident-markers / data-unit-markers on the
+  // container): what the operator sees, and what the browser tests count.
+  counted() {
+    if (!this.ready) return;
+    this.container.dataset.incidentMarkers = String(this.markers.getLayers().length);
+    this.container.dataset.unitMarkers = String(this.unitLayer.getLayers().length);
   }
 
   drawIncident(incident) {
     const loc = incident.location;
     const entry = this.incidents.get(incident.id);
-    if (!loc || typeof loc.lat !== "number" || typeof loc.lon !== "number") return;
+    if (!entry) return;
+    if (!loc || typeof loc.lat !== "number" || typeof loc.lon !== "number") {
+      if (entry.marker) { this.markers.removeLayer(entry.marker); entry.marker = null; this.counted(); }
+      return;
+    }
     const L = window.L;
     const style = {
       radius: RADIUS[incident.priority] || 5, color: "#fff", weight: 1.5,
@@ -136,14 +153,17 @@ export class DispatchMap {
       entry.marker = L.circleMarker([loc.lat, loc.lon], style).addTo(this.markers);
       if (this.onIncidentClick) entry.marker.on("click", () => this.onIncidentClick(incident.id));
     }
+    entry.marker.unbindTooltip();
     entry.marker.bindTooltip(tip(`${incident.priority || ""} ${label(CATEGORY, incident.category)}`,
       label(STATUS, incident.status), (incident.text || "").slice(0, 40)));
+    this.counted();
   }
 
   removeIncident(id) {
     const entry = this.incidents.get(id);
-    if (entry && entry.marker) entry.marker.remove();
+    if (entry && entry.marker && this.markers) this.markers.removeLayer(entry.marker);
     this.incidents.delete(id);
+    this.counted();
   }
 
   // Place a patrol unit: {id|unit_id, status, position: {lat, lon}} or {lat, lon}.
@@ -160,7 +180,9 @@ export class DispatchMap {
       marker = L.marker([pos.lat, pos.lon], { icon, keyboard: false }).addTo(this.unitLayer);
       this.units.set(id, marker);
     }
-    marker.bindTooltip(tip(String(id), label(UNIT_STATUS, unit.status)));
+    marker.unbindTooltip();
+    marker.bindTooltip(tip(unit.name || String(id), label(UNIT_STATUS, unit.status)));
+    this.counted();
   }
 
   // Picking a point: a crosshair cursor while on; showPick() marks the chosen point.

@@ -1,8 +1,8 @@
 // Precinct console: live assignments, ack with countdown, P1 alert, detail, units, map.
 import {
-  $, ACTIVE, api, ApiError, beep, CATEGORY, CHANNEL, claims, countdown, el, escalationChip,
+  $, ACTIVE, actorName, api, ApiError, beep, CATEGORY, CHANNEL, claims, countdown, el, escalationChip,
   EVENT, explain, Feed, fill, flagChips, header, hms, label, prioChip, prioRank, showConnection,
-  STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
+  reasonText, STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
 } from "./console.js";
 import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
@@ -174,7 +174,7 @@ function describeEvent(ev) {
   if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
   if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
   if (p.answer) parts.push(`答复：${p.answer}`);
-  if (p.reason) parts.push(`原因：${p.reason}`);
+  if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);
   if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
   if (p.into) parts.push(`并入 ${p.into}`);
   if (p.satisfaction) parts.push(`满意度 ${p.satisfaction}`);
@@ -212,7 +212,7 @@ async function showDetail(id) {
       el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
       el("dt", {}, "接警时间"), el("dd", { class: "mono" }, hms(inc.received_at)),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
-      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${inc.acknowledged_by} ${hms(inc.acknowledged_at)}` : "—"),
+      el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${actorName(inc.acknowledged_by)} ${hms(inc.acknowledged_at)}` : "—"),
       el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
       el("dt", {}, "到场时限"), el("dd", { class: "mono" }, inc.arrival_due_at ? hms(inc.arrival_due_at) : "—",
         (inc.breaches || []).length ? el("span", { class: "esc" }, ` 超时：${inc.breaches.join("、")}`) : null),
@@ -228,7 +228,7 @@ async function showDetail(id) {
     el("ol", { class: "timeline" }, (inc.timeline || []).map((ev) => el("li", {},
       el("span", { class: "when" }, hms(ev.at)),
       el("span", { class: "what" }, label(EVENT, ev.type)),
-      el("span", { class: "actor" }, ev.actor || ""),
+      el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
       el("div", { class: "note" }, describeEvent(ev))))));
   loadRecommendations(inc, recs, seq);
 }
@@ -278,6 +278,11 @@ async function loadUnits() {
 let detailTimer = null;
 
 function onEvent(msg) {
+  // A unit changed (status or position): its marker follows, coloured by status.
+  if (typeof msg.type === "string" && msg.type.startsWith("unit.") && msg.payload && msg.payload.id) {
+    if (state.map) state.map.setUnit(msg.payload);
+    return;
+  }
   if (msg.incident) upsert(msg.incident);
   renderList();
   if (msg.incident_id && msg.incident_id === state.selected) {

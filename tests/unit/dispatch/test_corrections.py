@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ OUTSIDE = {"lat": 40.0, "lon": 100.0, "precinct": None, "in_jurisdiction": False
 LATER = T0 + timedelta(minutes=5)
 
 
-def assigned(location: dict[str, object] = INSIDE) -> Incident:
+def assigned(location: Mapping[str, Any] = INSIDE) -> Incident:
     incident = received()
     state, _ = fold(incident, decisions.process_report(incident, TRIAGE, location, T0, TIMEOUTS))
     return state

@@ -24,7 +24,7 @@ PRECINCTS = {"1600": geo.precincts()[14].id, "1366": geo.precincts()[15].id}
 
 def markers(page: Page, value: str) -> None:
     expect(page.locator("#map")).to_have_attribute("data-incident-markers", value,
-                                                   timeout=seconds(5) * MS)
+                                                   timeout=seconds(15) * MS)
 
 
 def post(stack: Stack, path: str, body: Mapping[str, Any], precinct: str) -> None:
@@ -51,7 +51,7 @@ def test_markers_follow_an_incident_from_report_to_closing(stack: Stack,
     marker = f"E2E-{uuid.uuid4().hex[:6]}"
     incident_id = stack.report(f"{marker} 商店门口有人抢包后逃跑", pid)
     card = precinct.locator("#assignments .card", has_text=marker)
-    expect(card).to_be_visible(timeout=seconds(8) * MS)
+    expect(card).to_be_visible(timeout=seconds(15) * MS)
     markers(precinct, "1")
     markers(command, str(before + 1))
 
@@ -64,11 +64,11 @@ def test_markers_follow_an_incident_from_report_to_closing(stack: Stack,
         post(stack, f"{path}/{step}", body, pid)
         if step == "status":
             expect(card).to_have_attribute("data-status", str(body["status"]),
-                                           timeout=seconds(5) * MS)
+                                           timeout=seconds(15) * MS)
         markers(precinct, "1")  # moved and restyled in place, never a second marker
         markers(command, str(before + 1))
     dispatched = precinct.locator(".unit-marker.dispatched")
-    expect(dispatched).to_have_count(1, timeout=seconds(5) * MS)
+    expect(dispatched).to_have_count(1, timeout=seconds(15) * MS)
     expect(precinct.locator("#map")).to_have_attribute("data-unit-markers", units)
     save_screenshot(precinct, f"precinct-markers-{size(viewport)}.png")
 
@@ -76,7 +76,7 @@ def test_markers_follow_an_incident_from_report_to_closing(stack: Stack,
     markers(precinct, "0")
     markers(command, str(before))
     # Resolving released the unit: its marker is blue (available) again, not orange.
-    expect(dispatched).to_have_count(0, timeout=seconds(5) * MS)
+    expect(dispatched).to_have_count(0, timeout=seconds(15) * MS)
     post(stack, f"{path}/status", {"status": "closed", "disposition": "arrest"}, pid)
     markers(precinct, "0")
     markers(command, str(before))

@@ -141,6 +141,49 @@ def person_from_extracted(extracted: object) -> Person:
     )
 
 
+# How families and call-takers say a build (瘦 / 中等 / 胖 and their like).
+_BUILD_WORDS = {"瘦": "slim", "偏瘦": "slim", "很瘦": "slim", "精瘦": "slim", "瘦小": "slim",
+                "瘦高": "slim", "苗条": "slim", "中等": "medium", "一般": "medium",
+                "匀称": "medium", "不胖不瘦": "medium", "正常": "medium", "胖": "heavy",
+                "偏胖": "heavy", "微胖": "heavy", "壮": "heavy", "壮实": "heavy",
+                "敦实": "heavy", "富态": "heavy", "魁梧": "heavy"}
+
+
+def parse_build(value: object) -> Build:
+    """A build code or the Chinese word for it (瘦, 中等, 偏胖 …).
+
+    Raises:
+        ValueError: neither.
+    """
+    text = str(value).strip()
+    return Build(_BUILD_WORDS.get(text.removesuffix("的").removesuffix("身材"), text))
+
+
+def condition_codes(values: object) -> tuple[object, list[str]]:
+    """Condition codes, with Chinese words (老年痴呆, 抑郁症, 自闭症 …) read by triage's
+    condition vocabulary; free text it cannot read (帕金森) is returned apart, to be kept
+    as a feature rather than refused. Non-strings are passed on for the code check."""
+    if not isinstance(values, (list, tuple)):
+        return values, []
+    from triage.person import extract_conditions
+
+    known = {c.value for c in Condition}
+    codes: list[object] = []
+    text: list[str] = []
+    for v in values:
+        if isinstance(v, str) and v not in known:
+            found = extract_conditions(v)
+            if found:
+                codes.extend(found)
+            elif any("\u4e00" <= ch <= "\u9fff" for ch in v):
+                text.append(v)
+            else:
+                codes.append(v)  # an unknown code: refused, with its name
+        else:
+            codes.append(v)
+    return codes, text
+
+
 def person_from_request(body: object) -> Person:
     """Read the ``person`` object of ``POST /v1/missing``.
 
@@ -156,9 +199,10 @@ def person_from_request(body: object) -> Person:
     height = _bounds(body.get("height_cm"), "height")
     build = body.get("build") or "unknown"
     try:
-        build_value = Build(build)
+        build_value = parse_build(build)
     except ValueError:
         raise InvalidPerson(f"unknown build {build!r}") from None
+    codes, described = condition_codes(body.get("conditions"))
     return Person(
         gender=parse_gender(_gender(body.get("gender"))),
         age=AgeRange(*age) if age else None,
@@ -166,8 +210,8 @@ def person_from_request(body: object) -> Person:
         name=_optional_str(body.get("name"), "name"),
         build=build_value,
         clothing=_clothing(body.get("clothing")),
-        features=_strings(body.get("features"), "features"),
-        conditions=parse_conditions(body.get("conditions")),
+        features=_strings(body.get("features"), "features") + tuple(described),
+        conditions=parse_conditions(codes),
         photo_ref=_optional_str(body.get("photo_ref"), "photo_ref"),
         phone=_optional_str(body.get("phone"), "phone"),
     )

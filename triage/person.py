@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from triage.appearance import feature_phrases, vocabulary
 from triage.numerals import NUMERAL_CHARS, parse_number
 
+_VOCAB = vocabulary()
 _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
 _AGE = re.compile(
@@ -42,6 +44,9 @@ _AGE_WORDS: tuple[tuple[str, int, int], ...] = (
     ("老头", 60, 100),
     ("老太", 65, 100),
 )
+# The vocabulary's words for people (老汉, 后生, 小姑娘 …) add their age ranges.
+_AGE_WORDS = _AGE_WORDS + tuple((p.word, p.min_age, p.max_age) for p in _VOCAB.people
+                                if p.word not in {w for w, _, _ in _AGE_WORDS})
 _WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
 _AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
 _AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
@@ -97,119 +102,23 @@ _FEMALE = (
     "闺女",
     "阿姨",
 )
+_MALE = _MALE + tuple(p.word for p in _VOCAB.people if p.gender == "male" and p.word not in _MALE)
+_FEMALE = _FEMALE + tuple(p.word for p in _VOCAB.people
+                          if p.gender == "female" and p.word not in _FEMALE)
 _GENDER = re.compile("|".join(sorted(_MALE + _FEMALE, key=len, reverse=True)))
 
 _HEIGHT = re.compile(
     rf"(?:身高|个子|个头|大约|大概|约)?(?:(?P<m>[一1])(?:米|m)(?P<cm>[{NUMERAL_CHARS}\d]{{1,2}})?"
     rf"|(?P<dec>1\.\d{{1,2}})(?:米|m)|(?P<abs>1\d\d)(?:厘米|公分|cm))(?:左右|上下)?"
 )
-_COLOURS = (
-    "深蓝",
-    "浅蓝",
-    "藏青",
-    "藏蓝",
-    "咖啡",
-    "卡其",
-    "军绿",
-    "墨绿",
-    "酒红",
-    "天蓝",
-    "红",
-    "白",
-    "黑",
-    "蓝",
-    "绿",
-    "黄",
-    "灰",
-    "紫",
-    "粉",
-    "棕",
-    "橙",
-    "米",
-    "花",
-    "褐",
-)
-_ITEMS = (
-    "羽绒服",
-    "棉袄",
-    "大衣",
-    "外套",
-    "上衣",
-    "衬衫",
-    "衬衣",
-    "t恤",
-    "卫衣",
-    "毛衣",
-    "夹克",
-    "冲锋衣",
-    "棉服",
-    "马甲",
-    "背心",
-    "短袖",
-    "长袖",
-    "校服",
-    "西装",
-    "睡衣",
-    "牛仔裤",
-    "裤子",
-    "运动裤",
-    "短裤",
-    "裙子",
-    "连衣裙",
-    "运动鞋",
-    "拖鞋",
-    "皮鞋",
-    "布鞋",
-    "鞋",
-    "帽子",
-    "毛线帽",
-    "围巾",
-    "书包",
-    "背包",
-    "口罩",
-    "手套",
-    "衣服",
-    "裤",
-)
+# Colours and garments come from the one description vocabulary (data/appearance.toml)
+# that the missing-person case parser reads families' descriptions with.
+_COLOURS = tuple(w for w, _ in _VOCAB.colour_words if not w.isascii())
+_ITEMS = tuple(w for w, _ in _VOCAB.garment_words if not w.isascii())
 _CLOTHING = re.compile(
-    rf"(?P<colour>{'|'.join(_COLOURS)})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
-    rf"(?P<item>{'|'.join(_ITEMS)})"
+    rf"(?P<colour>{'|'.join(map(re.escape, _COLOURS))})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
+    rf"(?P<item>{'|'.join(map(re.escape, _ITEMS))})"
 )
-_FEATURES = (
-    "戴眼镜",
-    "眼镜",
-    "光头",
-    "秃顶",
-    "长发",
-    "短发",
-    "卷发",
-    "马尾",
-    "胖",
-    "偏瘦",
-    "很瘦",
-    "驼背",
-    "拄拐杖",
-    "拄着拐杖",
-    "拄拐",
-    "拐杖",
-    "轮椅",
-    "刀疤",
-    "伤疤",
-    "胎记",
-    "纹身",
-    "口音",
-    "说话不清",
-    "口齿不清",
-    "聋哑",
-    "瘸",
-    "戴口罩",
-    "白头发",
-    "头发花白",
-    "胡子",
-    "痣",
-    "拄着拐",
-)
-_FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         (
@@ -350,12 +259,9 @@ def extract_clothing(text: str) -> list[dict[str, str]]:
 
 
 def extract_features(text: str) -> list[str]:
-    """Distinguishing features (glasses, scars, walking stick …) in text order, unique."""
-    seen: list[str] = []
-    for m in _FEATURE.finditer(text):
-        if m.group(0) not in seen:
-            seen.append(m.group(0))
-    return seen
+    """Distinguishing features (glasses, scars, walking stick …) in text order, unique:
+    the phrases of the shared vocabulary, as said (手里拄个棍儿 → 拄个棍)."""
+    return feature_phrases(text)
 
 
 def extract_conditions(text: str) -> list[str]:

@@ -16,6 +16,7 @@ Triage's ``extracted`` shape::
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -238,14 +239,62 @@ def sighting_from_report(
     lon: float | None = None,
     precinct: str | None = None,
     text: str = "",
+    radius_m: float | None = None,
 ) -> Sighting:
-    """Build the ``Sighting`` of a triaged report (point and precinct from geo).
+    """Build the ``Sighting`` of a triaged report (point, radius and precinct from geo).
 
     Raises:
         InvalidPerson: the extracted description is impossible.
         InvalidSighting: naive time or bad coordinates.
     """
-    return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text)
+    radius = float(radius_m) if isinstance(radius_m, (int, float)) and radius_m > 0 else 0.0
+    return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text,
+                    min(radius, MAX_RADIUS_M), _TRANSPORT.search(text or "") is not None)
+
+
+# A person who rode: they can be as far as a vehicle goes (坐公交, 打了个出租, 上了一辆车).
+_TRANSPORT = re.compile(r"公交|公共汽车|大巴|班车|出租|打车|打的|网约车|滴滴|坐车|坐着车|上了(?:一)?(?:辆|趟)?车|"
+                        r"开车|搭车|顺风车|火车|地铁|车上|车里")
+MAX_RADIUS_M = 20_000.0  # benefit of the doubt at most this large (a district-level fix)
+
+
+# The caller speaks of their own relative (我爸, 我家孩子, 俺家老汉): a family's report.
+_FAMILY = re.compile(
+    r"(?:我|俺|咱)(?:们)?(?:的|家|家的|家里)?(?:老)?(?:爸|妈|父亲|母亲|儿子|女儿|闺女|老伴|爷爷|奶奶|"
+    r"姥姥|姥爷|外公|外婆|孙子|孙女|外孙|哥|姐|弟|妹|老公|老婆|媳妇|丈夫|妻子|孩子|娃|小孩|老汉|"
+    r"婆婆|公公|岳父|岳母|舅|姑|姨|叔|侄)|家属|家人(?:称|反映)|其(?:父|母|子|女|夫|妻|孙|祖)")
+
+
+def is_family_report(text: str) -> bool:
+    """Whether a missing-person report comes from the family (a second relative calling
+    about the same person) rather than from someone who saw the person."""
+    return _FAMILY.search(text or "") is not None
+
+
+def describes_person(extracted: object) -> bool:
+    """Whether a report's extracted facts describe a person (age, gender, clothing,
+    features or a condition): such a report is compared with the open cases whatever its
+    category. Cheap: a few dictionary reads."""
+    if not isinstance(extracted, Mapping):
+        return False
+    return bool(extracted.get("ages") or extracted.get("clothing") or extracted.get("features")
+                or extracted.get("conditions") or extracted.get("gender"))
+
+
+def seen_at(incident: object) -> datetime:
+    """When the person in a report was seen: ``occurred_at`` when the report gives one and
+    it is not later than the report's receipt, else the receipt time."""
+    received: datetime = incident.received_at  # type: ignore[attr-defined]
+    raw = getattr(incident, "occurred_at", None)
+    if not raw:
+        return received
+    try:
+        occurred = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return received
+    if occurred.tzinfo is None or occurred > received:
+        return received
+    return occurred
 
 
 @dataclass(frozen=True, slots=True)

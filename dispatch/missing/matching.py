@@ -8,12 +8,15 @@ seen, where, when). The score is a weighted mean over the components *both* side
 component  weight similarity
 ========== ====== ==============================================================
 gender     2.0    1 when equal; different genders veto the match
-age        2.0    1 when ranges overlap, −0.1 per year apart; > 15 years vetoes
+age        2.0    1 when ranges overlap, falling per year apart on a scale of 15 % of
+                  the case's age (1.5–10 years: a year matters at 5, not at 80);
+                  beyond 1.5 scales + 1 year vetoes
 height     1.0    1 within 5 cm, falling to 0 at 20 cm apart
 clothing   2.0    per observed garment, best of colour × (½ + ½ item) against the
                   anchor's garments (neighbour colours 0.5, same body zone 0.6)
-features   1.5    per observed feature, the best of ½ bigram Dice + ½ character
-                  overlap against the anchor's features (particles ignored)
+features   1.5    per observed feature, 1 when both name the same feature of the
+                  shared vocabulary (拄拐杖 ~ 手里拄个棍儿: cane), else the best of
+                  ½ bigram Dice + ½ character overlap (particles ignored)
 conditions 1.0    1 when an observed condition is on the case, else 0.3
 place_time 2.0    1 at the last seen point, 1 − ½√(d/scale) out to the reach
                   (capped at the profile's alert radius), 0.5 to the reach, 0 at
@@ -39,7 +42,8 @@ from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped,unused-ig
 
 from dispatch.missing.area import DEFAULT_PROFILES, AreaProfile, reach_m
 from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity
-from dispatch.missing.person import Gender, Person
+from dispatch.missing.person import AgeRange, Gender, Person
+from triage.appearance import feature_codes
 
 WEIGHTS: dict[str, float] = {
     "gender": 2.0,
@@ -54,8 +58,9 @@ FULL_EVIDENCE = 6.0
 CANDIDATE_FLOOR = 0.5
 AUTO_LINK = 0.85
 EARTH_RADIUS_M: float = float(EARTH_RADIUS) * 1000.0  # geopy's mean radius
-AGE_VETO_YEARS = 15
-AGE_STEP_YEARS = 10.0
+AGE_VETO_STEPS = 1.5
+AGE_STEP_SHARE = 0.15  # of the case's age: the years a similarity falls to 0 over
+AGE_STEP_MIN, AGE_STEP_MAX = 1.5, 10.0
 HEIGHT_TOLERANCE_CM = 5
 HEIGHT_SPAN_CM = 15.0
 EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
@@ -97,12 +102,21 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """Who was seen (or found), where and when."""
+    """Who was seen (or found), where and when.
+
+    Attributes:
+        radius_m: how uncertain the point is (a district-level address, a cell fix): the
+            distance test gives the benefit of that doubt.
+        transport: the words say the person rode (a bus, a taxi, a car): they could have
+            gone as far as a vehicle goes, whatever their profile.
+    """
 
     person: Person
     at: datetime
     lat: float | None = None
     lon: float | None = None
+    radius_m: float = 0.0
+    transport: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,12 +200,13 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
     if a.age is not None and o.age is not None:
         aa, oa = a.age, o.age
         gap = aa.gap(oa)
-        if gap > AGE_VETO_YEARS:
+        step = age_step(aa)
+        if gap > AGE_VETO_STEPS * step + 1:
             return f"age {oa.min}-{oa.max} vs {aa.min}-{aa.max}"
         _add(
             parts,
             "age",
-            max(0.0, 1.0 - gap / AGE_STEP_YEARS),
+            max(0.0, 1.0 - gap / step),
             (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart)")
             if explain
             else None,
@@ -243,6 +258,12 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
     return None
 
 
+def age_step(age: AgeRange) -> float:
+    """How many years apart make ages unlike, for a person of ``age`` (1.5 at 5, 10 at 80)."""
+    middle = (age.min + age.max) / 2
+    return min(AGE_STEP_MAX, max(AGE_STEP_MIN, AGE_STEP_SHARE * middle))
+
+
 def _first(pair: tuple[float, ClothingItem]) -> float:
     return pair[0]
 
@@ -274,7 +295,10 @@ def _bigrams(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def feature_similarity(a: str, b: str) -> float:
-    """½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
+    """1 when both name the same feature of the shared vocabulary (拄拐杖, 手里拄个棍儿);
+    else ½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
+    if feature_codes(a) & feature_codes(b):
+        return 1.0
     x, y = _bigrams(a), _bigrams(b)
     dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
     cx = {c for c in a.lower() if not c.isspace()} - PARTICLES
@@ -312,6 +336,11 @@ def place_time_similarity(distance_m: float, reach: float, scale: float) -> floa
     return max(0.0, 0.5 * (1.0 - (distance_m - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach)))
 
 
+def effective_profile(profile: AreaProfile, transport: bool) -> AreaProfile:
+    """A walker who rode a bus or a taxi moves like a vehicle."""
+    return AreaProfile.VEHICLE if transport else profile
+
+
 def place_scale_m(reach: float, profile: AreaProfile) -> float:
     """The distance scale of the place similarity: reach, capped at the alert radius cap."""
     return min(reach, DEFAULT_PROFILES[profile].max_m)
@@ -327,12 +356,15 @@ def _place_time(
         elapsed = abs(elapsed)
     elif elapsed < -EARLY_TOLERANCE:
         return f"seen {-elapsed} before the last sighting"
-    reach = reach_m(elapsed, anchor.profile)
+    profile = effective_profile(anchor.profile, obs.transport)
+    reach = reach_m(elapsed, profile)
     distance = sphere_distance_m(anchor.lat, anchor.lon, obs.lat, obs.lon)
-    if distance > DISTANCE_VETO_FACTOR * reach:
+    # The point is only known within radius_m: veto on its nearest edge, score halfway.
+    if max(0.0, distance - obs.radius_m) > DISTANCE_VETO_FACTOR * reach:
         return f"{distance / 1000:.1f} km away, reach {reach / 1000:.1f} km"
+    distance = max(0.0, distance - obs.radius_m / 2)
     minutes = max(elapsed.total_seconds(), 0.0) / 60
-    similarity = place_time_similarity(distance, reach, place_scale_m(reach, anchor.profile))
+    similarity = place_time_similarity(distance, reach, place_scale_m(reach, profile))
     _add(
         parts,
         "place_time",
@@ -340,7 +372,7 @@ def _place_time(
         (
             lambda: (
                 f"{distance / 1000:.1f} km in {minutes:.0f} min "
-                f"(reach {reach / 1000:.1f} km, {anchor.profile.value})"
+                f"(reach {reach / 1000:.1f} km, {profile.value})"
             )
         )
         if explain

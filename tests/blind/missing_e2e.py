@@ -90,23 +90,34 @@ def run(cases: list[dict[str, Any]], sightings: list[dict[str, Any]]) -> dict[st
                        what=f"{incident_id} to be triaged")
         time.sleep(3.0)  # the reactors' turn
         linked: dict[str, str] = {}  # incident id -> case id
+        role: dict[str, str] = {}  # incident id -> "sighting" or "same_person"
         for local, cid in case_ids.items():
-            for sight in svc.get(f"/v1/missing/{cid}").json().get("sightings", []):
+            view = svc.get(f"/v1/missing/{cid}").json()
+            for sight in view.get("sightings", []):
                 linked[sight["incident_id"]] = local
+                role[sight["incident_id"]] = "sighting"
+            for rep in view.get("reports", []):
+                if rep.get("role") == "same_person":
+                    linked[rep["incident_id"]] = local
+                    role[rep["incident_id"]] = "same_person"
         back = {v: k for k, v in case_ids.items()}
         rows = []
         for s in sightings:
             incident_id = posted[s["id"]]
             incident = svc.incident(incident_id)
             stages = _stages(svc, incident_id)
-            offered = [back.get(c.get("case_id")) for st in stages
+            offered = [back.get(c.get("id")) for st in stages
                        if st.get("stage") == "sighting_candidates" for c in st.get("cases", [])]
             rows.append({
                 "id": s["id"], "kind": s["kind"], "expected": s.get("expected_case"),
                 "category": incident.get("category"), "linked": linked.get(incident_id),
+                "role": role.get(incident_id),
                 "offered": offered, "stages": [st.get("stage") for st in stages],
             })
     finally:
+        log = svc.log("reactors")
+        if "Traceback" in log:
+            print(log[-3000:], file=sys.stderr)
         svc.stop()
         server.cleanup()
     return score(rows, refused)
@@ -133,6 +144,11 @@ def score(rows: list[dict[str, Any]], refused: dict[str, str]) -> dict[str, Any]
         "never_compared_categories": dict(Counter(r["category"] for r in never)),
         "offered_not_linked": sum(1 for r in belongs if not r["linked"] and r["expected"]
                                   in r["offered"]),
+        # a sighting linked as a sighting (a precinct verifies), a relative's report as the
+        # same person's report
+        "right_role": round(sum(
+            r["role"] == ("same_person" if r["kind"] == "duplicate_report" else "sighting")
+            for r in belongs if r["linked"] == r["expected"]) / max(1, len(right)), 3),
         "rows": rows,
     }
 

@@ -50,7 +50,31 @@ _AGE_WORDS = _AGE_WORDS + tuple((p.word, p.min_age, p.max_age) for p in _VOCAB.p
 _WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
 _AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
 _AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
-_REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
+_REPORTER = re.compile(r"我是(?:他|她|孩子|老人|[\u4e00-\u9fff]{2,4})?的?$|本人是$")
+# The caller's own relative (我爸七十八了, 俺家老汉): in a family's report, the person.
+_RELATIVE = re.compile(
+    r"(?:我|俺|咱)(?:们)?(?:家)?(?:的)?(?P<who>爸爸|爸|父亲|老父亲|妈妈|妈|母亲|老母亲|儿子|女儿|闺女|"
+    r"爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴|丈夫|老公|妻子|老婆|媳妇|哥哥|哥|姐姐|姐|弟弟|弟|"
+    r"妹妹|妹|孙子|孙女|外孙女|外孙|老汉|婆姨)")
+_REPORTED_IT = re.compile(r"(?:已经|早上|上午|下午|刚才)?(?:已经)?报(?:过)?(?:了)?警")  # 我妈已经报过警了
+_BARE_AGE = re.compile(r"(?:今年)?[一二三四五六七八九十两]{2,3}(?:了|，|,|。|岁)|(?:今年)?\d{1,2}(?:了|，|,|。|岁)")
+_RELATIVE_MALE = frozenset("爸爸 爸 父亲 老父亲 儿子 爷爷 姥爷 外公 丈夫 老公 哥哥 哥 弟弟 弟 孙子 外孙 老汉".split())
+_RELATIVE_FEMALE = frozenset(
+    "妈妈 妈 母亲 老母亲 女儿 闺女 奶奶 姥姥 外婆 妻子 老婆 媳妇 姐姐 姐 妹妹 妹 孙女 外孙女 婆姨".split())
+# A name the person gives or the caller says (他说他姓刘, 叫王秀英): a surname that differs
+# from the case's is another person.
+_SURNAME = re.compile(r"(?:说|自称|告诉我)?(?:他|她)?(?:说)?(?:姓|名叫|叫做|自称叫)(?P<s>[\u4e00-\u9fff])")
+_NOT_SURNAMES = frozenset("什么啥不醒名谁了着")
+# The person is accounted for: with family, knows where home is, the caller says it is
+# someone else (他妈就在旁边呢, 等她老公开车来接, 应该不是).
+_ACCOUNTED = re.compile(
+    r"(?:他|她)?(?:妈|爸|家人|家长|老公|老婆|儿子|女儿|朋友|同伴|同学|孩子)(?:就|都)?在(?:旁边|身边|边上|跟前)|"
+    r"跟(?:两个|几个|一帮|一群)?(?:朋友|家人|同学|同事|工友)(?:一块|一起|一道)|"
+    r"(?:等|在等)(?:她|他)(?:老公|老婆|家人|儿子|女儿|孩子|朋友)(?:开车)?来接|"
+    r"(?:能|可以)?(?:说|报)(?:得)?出(?:来)?(?:家|住址|地址|电话)|儿子电话也能报|"
+    r"就住(?:在)?[^，。,]{0,6}(?:附近|旁边|后头|后面|对面|这儿|这边)|说话清清楚楚|"
+    r"应该不是|不是(?:他|她|那个人)|(?:他|她)?(?:家里人|家人)(?:已经)?(?:来|接)(?:了|走)"
+)
 
 _MALE = (
     "男孩",
@@ -186,6 +210,15 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
         found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
+    for m in _HEDGED_AGE.finditer(text):
+        token = m.group("n")
+        pair = _numeral_range(token)
+        value = parse_number(token) if pair is None else None
+        if pair is None and (value is None or not 1 <= value <= 110):
+            continue
+        low, high = pair if pair is not None else (int(value), int(value))  # type: ignore[arg-type]
+        if not any(a["min"] <= low <= a["max"] for _, a in found):
+            found.append((m.start(), {"text": m.group(0), "min": low, "max": high}))
     seen: set[str] = set()
     for m in _AGE_WORD.finditer(text):
         word = m.group(0)
@@ -198,6 +231,9 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
     return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
 
 
+# An age said without 岁 after a hedge (顶多十五六, 看着也就七八): the observer's guess.
+_HEDGED_AGE = re.compile(
+    r"(?:顶多|也就|最多|大概|大约|看着|看上去|估计|约莫|差不多|得有)(?:个)?(?P<n>[一二三四五六七八九十两]{1,3}|\d{1,2})(?![0-9一二三四五六七八九十两]|点|号|楼|块|分|米|个|次|天|年|斤)")
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
 _PAIR_UNITS = re.compile(
     r"^((?:[二三四五六七八九]?十)?)([一二三四五六七八九])([一二三四五六七八九])$"
@@ -220,12 +256,41 @@ def _numeral_range(token: str) -> tuple[int, int] | None:
 
 
 def extract_gender(text: str) -> str | None:
-    """``"male"``/``"female"`` for the first person at risk mentioned, else ``None``."""
+    """``"male"``/``"female"`` for the person at risk, else ``None``.
+
+    In a family's report the person is the caller's relative given an age or a condition
+    (我哥早上报过警了……我爸七十八了: the father); otherwise the first person mentioned
+    who is not the reporter (我是王福贵的女儿 is the reporter)."""
+    relatives = [m for m in _RELATIVE.finditer(text) if not reporter_at(text, m.start())
+                 and not _REPORTED_IT.match(text, m.end())]
+    described = [m for m in relatives if _AGE.search(text[m.end():m.end() + 10]) or
+                 _BARE_AGE.match(text, m.end()) or
+                 re.match(r"[^，。,]{0,6}(?:有|得了|患)", text[m.end():])]
+    for m in described[:1] or relatives[:1]:
+        who = m.group("who")
+        if who in _RELATIVE_MALE:
+            return "male"
+        if who in _RELATIVE_FEMALE:
+            return "female"
     for m in _GENDER.finditer(text):
         if reporter_at(text, m.start()):
             continue
         return "male" if m.group(0) in _MALE else "female"
     return None
+
+
+def extract_surname(text: str) -> str | None:
+    """The surname the person gives or the caller names (他说他姓刘 → 刘), else None."""
+    for m in _SURNAME.finditer(text):
+        if m.group("s") not in _NOT_SURNAMES and not reporter_at(text, m.start()):
+            return m.group("s")
+    return None
+
+
+def is_accounted_for(text: str) -> bool:
+    """Whether the caller says the person is with family, knows their home, or is someone
+    else after all (他妈就在旁边呢, 应该不是): not to be linked to a case without a person."""
+    return _ACCOUNTED.search(text) is not None
 
 
 def extract_height(text: str) -> dict[str, int] | None:

@@ -41,6 +41,7 @@ from dispatch.missing.matching import (
     MatchCandidate,
     Observation,
     age_step,
+    effective_profile,
     garment_similarity,
     score,
 )
@@ -129,9 +130,10 @@ class AnchorIndex:
         self._lon = np.radians(np.array([a.lon if a.lon is not None else nan for a in anchors]))
         self._cos_lat = np.cos(self._lat)
         self._ts = np.array([a.at.timestamp() for a in anchors], dtype=np.float64)
-        self._start = np.array([TRAVEL_START_M[a.profile] for a in anchors], dtype=np.float64)
-        self._speed = np.array([TRAVEL_SPEED_MPS[a.profile] for a in anchors], dtype=np.float64)
-        self._cap = np.array([DEFAULT_PROFILES[a.profile].max_m for a in anchors], dtype=np.float64)
+        moving = [effective_profile(a.profile, False) for a in anchors]
+        self._start = np.array([TRAVEL_START_M[p] for p in moving], dtype=np.float64)
+        self._speed = np.array([TRAVEL_SPEED_MPS[p] for p in moving], dtype=np.float64)
+        self._cap = np.array([DEFAULT_PROFILES[p].max_m for p in moving], dtype=np.float64)
         self._symmetric = np.array([a.symmetric for a in anchors], dtype=np.bool_)
 
     @staticmethod

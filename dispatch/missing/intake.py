@@ -132,10 +132,12 @@ def person_from_extracted(extracted: object) -> Person:
     if not isinstance(codes, (list, tuple)):
         raise InvalidPerson("conditions must be a list")
     known = {c.value for c in Condition}
+    surname = extracted.get("surname")
     return Person(
         gender=parse_gender(_gender(extracted.get("gender"))),
         age=age,
         height=HeightRange(*height) if height else None,
+        name=surname if isinstance(surname, str) and surname else None,
         clothing=_clothing(extracted.get("clothing")),
         features=_strings(extracted.get("features"), "features"),
         conditions=parse_conditions([c for c in codes if isinstance(c, str) and c in known]),
@@ -248,13 +250,16 @@ def sighting_from_report(
         InvalidSighting: naive time or bad coordinates.
     """
     radius = float(radius_m) if isinstance(radius_m, (int, float)) and radius_m > 0 else 0.0
+    accounted = isinstance(extracted, Mapping) and extracted.get("accounted_for") is True
     return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text,
-                    min(radius, MAX_RADIUS_M), _TRANSPORT.search(text or "") is not None)
+                    min(radius, MAX_RADIUS_M), _TRANSPORT.search(text or "") is not None,
+                    accounted)
 
 
 # A person who rode: they can be as far as a vehicle goes (坐公交, 打了个出租, 上了一辆车).
-_TRANSPORT = re.compile(r"公交|公共汽车|大巴|班车|出租|打车|打的|网约车|滴滴|坐车|坐着车|上了(?:一)?(?:辆|趟)?车|"
-                        r"开车|搭车|顺风车|火车|地铁|车上|车里")
+_TRANSPORT = re.compile(r"公交(?!站)|公共汽车|大巴|班车|出租|打车|打的|网约车|滴滴|坐车|坐着车|"
+                        r"上了(?:一)?(?:辆|趟)?车|开车|搭车|顺风车|(?:坐|乘|搭)(?:了)?(?:趟)?火车|"
+                        r"火车上|地铁(?!站)|车上|车里|骑(?:个|着)?(?:摩托|电动车|自行车)")
 MAX_RADIUS_M = 20_000.0  # benefit of the doubt at most this large (a district-level fix)
 
 

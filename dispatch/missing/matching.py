@@ -66,6 +66,7 @@ HEIGHT_SPAN_CM = 15.0
 EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
 DISTANCE_VETO_FACTOR = 3.0
 UNLISTED_CONDITION = 0.3
+ACCOUNTED_FACTOR = 0.6
 
 
 class CandidateKind(str, Enum):
@@ -109,6 +110,9 @@ class Observation:
             distance test gives the benefit of that doubt.
         transport: the words say the person rode (a bus, a taxi, a car): they could have
             gone as far as a vehicle goes, whatever their profile.
+        accounted_for: the caller says the person is with family, knows their home, or is
+            someone else after all: the score is scaled by ``ACCOUNTED_FACTOR`` (offered
+            to a person, never linked alone).
     """
 
     person: Person
@@ -117,6 +121,7 @@ class Observation:
     lon: float | None = None
     radius_m: float = 0.0
     transport: bool = False
+    accounted_for: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +179,12 @@ def score(anchor: Anchor, observation: Observation, *, explain: bool = True) -> 
     veto = _describe(anchor.person, observation.person, parts, explain)
     if veto is None:
         veto = _place_time(anchor, observation, parts, explain)
-    return MatchCandidate(anchor.kind, anchor.id, combine(parts, veto), tuple(parts), veto)
+    total = combine(parts, veto)
+    if observation.accounted_for and total > 0:
+        total = round(total * ACCOUNTED_FACTOR, 6)
+        parts.append(ScoreComponent("accounted_for", 0.0, 0.0,
+                                    "有家人陪同/能说出住处/报警人称不是本人" if explain else ""))
+    return MatchCandidate(anchor.kind, anchor.id, total, tuple(parts), veto)
 
 
 def combine(parts: list[ScoreComponent], veto: str | None) -> float:
@@ -193,6 +203,8 @@ def _add(
 
 
 def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) -> str | None:
+    if a.name and o.name and a.name[0] != o.name[0]:
+        return f"name {o.name} vs {a.name}"  # 他说他姓刘: not 王福贵
     if a.gender is not Gender.UNKNOWN and o.gender is not Gender.UNKNOWN:
         if a.gender is not o.gender:
             return f"gender {o.gender.value} vs {a.gender.value}"
@@ -337,8 +349,13 @@ def place_time_similarity(distance_m: float, reach: float, scale: float) -> floa
 
 
 def effective_profile(profile: AreaProfile, transport: bool) -> AreaProfile:
-    """A walker who rode a bus or a taxi moves like a vehicle."""
-    return AreaProfile.VEHICLE if transport else profile
+    """How fast the person could have got to a sighting: like a vehicle when the words say
+    they rode (a bus, a taxi); a child otherwise walks (the child profile's fast growth is
+    for the alert area, which must allow for a car; a sighting 13 km away 15 minutes after
+    a five-year-old was last seen, with no ride said, is someone else)."""
+    if transport:
+        return AreaProfile.VEHICLE
+    return AreaProfile.ON_FOOT if profile is AreaProfile.CHILD else profile
 
 
 def place_scale_m(reach: float, profile: AreaProfile) -> float:

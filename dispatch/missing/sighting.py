@@ -38,6 +38,7 @@ class Sighting:
         text: the caller's words, for the console.
         radius_m: how uncertain the point is (geo's radius).
         transport: the words say the person rode a bus, a taxi, a car.
+        accounted_for: the caller says the person is with family or someone else.
     """
 
     incident_id: str
@@ -49,6 +50,7 @@ class Sighting:
     text: str = ""
     radius_m: float = 0.0
     transport: bool = False
+    accounted_for: bool = False
 
     def __post_init__(self) -> None:
         _check_point(self.at, self.lat, self.lon)

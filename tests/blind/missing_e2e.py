@@ -153,12 +153,65 @@ def score(rows: list[dict[str, Any]], refused: dict[str, str]) -> dict[str, Any]
     }
 
 
+def matcher_alone(cases: list[dict[str, Any]],
+                  sightings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every report scored against every case in process (no gate, no service): the
+    matcher's own ranking, for the issue's "matcher alone" column and for thresholds."""
+    import geo
+    from dispatch.missing import AnchorIndex, choose_profile, person_from_request
+    from dispatch.missing.intake import sighting_from_report
+    from dispatch.missing.matcher import sighting_observation
+    from dispatch.missing.matching import score as score_pair
+    from dispatch.missing.person import LastSeen
+    from dispatch.missing.risk import Circumstances
+    from triage import classify
+
+    anchors = []
+    for c in cases:
+        placed = geo.locate(c["last_seen"].get("address") or "").to_dict()
+        person = person_from_request(c["person"])
+        last = LastSeen(at=datetime.fromisoformat(c["last_seen"]["at"]), lat=placed.get("lat"),
+                        lon=placed.get("lon"), precinct=placed.get("precinct"))
+        from dispatch.missing.matching import Anchor, CandidateKind
+        anchors.append(Anchor(CandidateKind.CASE, c["id"], person, last.lat, last.lon, last.at,
+                              choose_profile(person, Circumstances())))
+    index = AnchorIndex(anchors)
+    rows = []
+    for s in sightings:
+        t = classify(s["text"], s["channel"]).to_dict()
+        placed = geo.locate(s.get("address") or s["text"]).to_dict()
+        sight = sighting_from_report(
+            incident_id=s["id"], at=datetime.fromisoformat(s["occurred_at"]),
+            extracted=t["extracted"], lat=placed.get("lat"), lon=placed.get("lon"),
+            text=s["text"], radius_m=placed.get("radius_m"))
+        obs = sighting_observation(sight)
+        best = index.best(obs, k=3, floor=0.0)
+        expected = next((a for a in anchors if a.id == s.get("expected_case")), None)
+        exp = score_pair(expected, obs) if expected else None
+        rows.append({"id": s["id"], "kind": s["kind"], "expected": s.get("expected_case"),
+                     "top": [(b.id, round(b.score, 3)) for b in best],
+                     "expected_score": round(exp.score, 3) if exp else None,
+                     "expected_reasons": list(exp.reasons) if exp else [],
+                     "top_reasons": list(best[0].reasons) if best else []})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("cases", type=Path)
     p.add_argument("sightings", type=Path)
     p.add_argument("--json", type=Path, help="write the per-report rows here")
+    p.add_argument("--matcher-alone", action="store_true",
+                   help="score every report against every case in process, no service")
     args = p.parse_args(argv)
+    if args.matcher_alone:
+        rows = matcher_alone(_load(args.cases), _load(args.sightings))
+        if args.json:
+            args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        belongs = [r for r in rows if r["expected"] and r["kind"] in BELONGS]
+        first = sum(1 for r in belongs if r["top"] and r["top"][0][0] == r["expected"])
+        print(json.dumps({"belong": len(belongs), "ranked_first": round(first / max(1, len(belongs)), 3)}))
+        return 0
     result = run(_load(args.cases), _load(args.sightings))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -58,9 +58,9 @@ _RELATIVE = re.compile(
     r"妹妹|妹|孙子|孙女|外孙女|外孙|老汉|婆姨)")
 _REPORTED_IT = re.compile(r"(?:已经|早上|上午|下午|刚才)?(?:已经)?报(?:过)?(?:了)?警")  # 我妈已经报过警了
 _BARE_AGE = re.compile(r"(?:今年)?[一二三四五六七八九十两]{2,3}(?:了|，|,|。|岁)|(?:今年)?\d{1,2}(?:了|，|,|。|岁)")
-_RELATIVE_MALE = frozenset("爸爸 爸 父亲 老父亲 儿子 爷爷 姥爷 外公 丈夫 老公 哥哥 哥 弟弟 弟 孙子 外孙 老汉".split())
+_RELATIVE_MALE = frozenset(["爸爸", "爸", "父亲", "老父亲", "儿子", "爷爷", "姥爷", "外公", "丈夫", "老公", "哥哥", "哥", "弟弟", "弟", "孙子", "外孙", "老汉"])
 _RELATIVE_FEMALE = frozenset(
-    "妈妈 妈 母亲 老母亲 女儿 闺女 奶奶 姥姥 外婆 妻子 老婆 媳妇 姐姐 姐 妹妹 妹 孙女 外孙女 婆姨".split())
+    ["妈妈", "妈", "母亲", "老母亲", "女儿", "闺女", "奶奶", "姥姥", "外婆", "妻子", "老婆", "媳妇", "姐姐", "姐", "妹妹", "妹", "孙女", "外孙女", "婆姨"])
 # A name the person gives or the caller says (他说他姓刘, 叫王秀英): a surname that differs
 # from the case's is another person.
 _SURNAME = re.compile(r"(?:说|自称|告诉我)?(?:他|她)?(?:说)?(?:姓|名叫|叫做|自称叫)(?P<s>[\u4e00-\u9fff])")

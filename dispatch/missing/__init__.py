@@ -65,7 +65,10 @@ from dispatch.missing.events import (
 from dispatch.missing.index import AnchorIndex, naive_best
 from dispatch.missing.intake import (
     ProposedCase,
+    complete_person,
+    is_described,
     is_sighting_report,
+    last_seen_from_report,
     person_from_extracted,
     person_from_request,
     propose_case,
@@ -153,6 +156,9 @@ __all__ = [
     "Person",
     "PrecinctLookup",
     "ProposedCase",
+    "complete_person",
+    "is_described",
+    "last_seen_from_report",
     "Reporter",
     "RiskAssessed",
     "RiskAssessment",

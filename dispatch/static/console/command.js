@@ -5,6 +5,7 @@ import {
 } from "./console.js";
 import { IncidentDrawer } from "./command_drawer.js";
 import { DispatchMap } from "./map.js";
+import { HandoffMonitor } from "./handoff_monitor.js";
 import { CasePanel } from "./missing_panel.js";
 
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
@@ -19,6 +20,7 @@ const state = {
   feed: null,
   drawer: null,
   cases: null,
+  handoffs: null,
 };
 
 // Open an incident in the drawer (board row, escalation row or map marker).
@@ -183,6 +185,7 @@ function onEvent(msg) {
     if (msg.type === "missing.target_breached") flagTab("missing", true);
   }
   if (msg.type === "incident.missing" && msg.payload && msg.payload.case_id) state.cases.touched(msg.payload.case_id);
+  if (msg.type === "incident.handoff") state.handoffs.touched();
   if (msg.type === "incident.escalated") {
     flagTab("escalations", true);
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
@@ -220,6 +223,10 @@ function tick() {
 // Side panel tabs: 升级告警 / 走失专案 / 派出所负荷
 
 function showTab(name) {
+  state.handoffs = new HandoffMonitor({
+    list: $("#handoffs"), count: $("#handoff-count"), openIncident,
+    onAlarm: (on) => flagTab("handoffs", on),
+  });
   for (const tab of document.querySelectorAll("#side-panel .tab")) {
     tab.classList.toggle("active", tab.dataset.tab === name);
     if (tab.dataset.tab === name) tab.classList.remove("alarm");
@@ -258,6 +265,10 @@ async function main() {
     precinctName, map: state.map, openIncident,
     onOpen: () => { if (!$("#drawer").hidden) state.drawer.close(); },
   });
+  state.handoffs = new HandoffMonitor({
+    list: $("#handoffs"), count: $("#handoff-count"), openIncident,
+    onAlarm: (on) => flagTab("handoffs", on),
+  });
   for (const tab of document.querySelectorAll("#side-panel .tab")) {
     tab.addEventListener("click", () => showTab(tab.dataset.tab));
   }
@@ -290,6 +301,8 @@ async function main() {
   });
   state.cases.load();
   setInterval(() => state.cases.load(), 30000);
+  state.handoffs.load();
+  setInterval(() => state.handoffs.load(), 30000);
 }
 
 main();

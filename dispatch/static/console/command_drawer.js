@@ -321,7 +321,9 @@ export class IncidentDrawer {
       if (!current()) return;
       const items = (data && data.items) || [];
       if (!items.length) {
-        fill(box, el("p", { class: "quiet" }, data && data.reason ? "尚未定位，先修正定位再派遣" : "暂无可用警力"));
+        const why = data && data.reason === "out_of_area" ? "事发地不在本市辖区：不派本市警力，请经“移交监控”移交当地公安机关"
+          : data && data.reason ? "尚未定位，先修正定位再派遣" : "暂无可用警力";
+        fill(box, el("p", { class: "quiet", id: "units-none" }, why));
         return;
       }
       fill(box, el("table", { class: "list" },

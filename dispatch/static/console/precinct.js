@@ -251,7 +251,10 @@ async function loadRecommendations(inc, box, seq) {
     const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
     if (seq !== detailSeq) return;
     const items = (data && data.items) || [];
-    if (!items.length) { fill(box, el("p", { class: "quiet" }, "暂无可用警力")); return; }
+    if (!items.length) {
+      fill(box, el("p", { class: "quiet" }, data && data.reason === "out_of_area" ? "事发地不在本市辖区，由指挥中心移交当地公安机关" : "暂无可用警力"));
+      return;
+    }
     fill(box, el("table", { class: "list" },
       el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},

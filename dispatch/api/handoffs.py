@@ -9,6 +9,7 @@ token may record an acknowledgment or outcome the agency gave by phone (``via: p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import Enum
 from typing import Annotated, Any
 
@@ -17,12 +18,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
-from dispatch.api.schemas import Strict
+from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.schemas import AwareDatetime, Strict
 from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
 from dispatch.handoff import handoff as core
 from dispatch.handoff import signing
-from dispatch.handoff.delivery import registry_for
+from dispatch.handoff.delivery import Outbox, registry_for
 from dispatch.handoff.records import HandoffRecords
 
 router = APIRouter(tags=["handoffs"])
@@ -60,6 +61,22 @@ class OutcomeBody(Strict):
 
     result: Result
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class RetryBody(Strict):
+    """``POST /v1/handoffs/{id}/retry``: why the packet is sent again (optional)."""
+
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class PhonedBody(Strict):
+    """``POST /v1/handoffs/{id}/phoned`` (已电话移交): who at the agency took the matter
+    over the telephone, and when (default: now)."""
+
+    contact: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
+                                              max_length=100)]
+    at: AwareDatetime | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
 class HandoffStatusFilter(str, Enum):
@@ -132,22 +149,77 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
 
 
 @router.get("/v1/handoffs", responses=_ERRORS)
-def list_handoffs(store: StoreDep, who: PrincipalDep,
+def list_handoffs(store: StoreDep, settings: SettingsDep, who: PrincipalDep,
                   incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
                   status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
                   limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
-    """Hand-offs (id, incident_id, agency, kind, status, packet …), newest first."""
+    """Hand-offs (id, incident_id, agency, kind, status, packet, ``agency_contact`` …),
+    newest first."""
     require(who, Role.command, Role.call_taker, Role.analyst)
     items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
-    return {"items": [h.to_dict() for h in items], "count": len(items)}
+    registry = registry_for(settings.agencies_path)
+    return {"items": [_view(h, registry) for h in items], "count": len(items)}
+
+
+def _view(h: core.Handoff, registry: Any) -> dict[str, Any]:
+    """The record plus what the monitor needs: the agency's public contact facts."""
+    agency = registry.get(h.agency)
+    return {**h.to_dict(), "agency_contact": agency.public() if agency else None}
 
 
 @router.get("/v1/handoffs/{handoff_id}", responses=_ERRORS)
-def get_handoff(handoff_id: HandoffId, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+def get_handoff(handoff_id: HandoffId, store: StoreDep, settings: SettingsDep,
+                who: PrincipalDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
     require(who, Role.command, Role.call_taker, Role.analyst)
-    return HandoffRecords(store).load(handoff_id).to_dict()
+    return _view(HandoffRecords(store).load(handoff_id), registry_for(settings.agencies_path))
+
+
+def _outbox(request: Request, store: Any) -> Outbox:
+    outbox = getattr(request.app.state, "handoff_outbox", None)
+    if outbox is None:
+        outbox = request.app.state.handoff_outbox = Outbox(store.r, request.app.state.settings)
+    return outbox
+
+
+@router.post("/v1/handoffs/{handoff_id}/retry", responses={
+    **_ERRORS, 409: {"description": "the delivery has not failed (nothing to retry)"}})
+def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, clock: ClockDep,
+                  settings: SettingsDep, who: PrincipalDep,
+                  body: RetryBody | None = None) -> dict[str, Any]:
+    """重试: send a failed packet again (command only). The step ``retry_requested``
+    records the officer; a fresh delivery job runs with the usual retries and a new
+    failure escalates again."""
+    require(who, Role.command)
+    records = HandoffRecords(store)
+    done = records.update(handoff_id, lambda x, inc: core.retry_delivery(
+        x, inc, who.actor, who.name, clock.now()))
+    retries = sum(1 for step in done.steps if step.get("stage") == "retry_requested")
+    _outbox(request, store).send_handoff(store.keys.ns, done.id, attempt=retries)
+    return _view(done, registry_for(settings.agencies_path))
+
+
+@router.post("/v1/handoffs/{handoff_id}/phoned", responses={
+    **_ERRORS, 409: {"description": "acknowledged already"},
+    422: {"description": "no contact, or a call time in the future or before the hand-off"}})
+def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clock: ClockDep,
+                   settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+    """已电话移交: the command centre handed the matter over by phone — who at the agency
+    took it (``contact``) and when (``at``, default now). Counts as the agency's
+    acknowledgment (``via: phone``); command only."""
+    require(who, Role.command)
+    now = clock.now()
+    at = body.at or now
+    records = HandoffRecords(store)
+    h = records.load(handoff_id)
+    if at > now + timedelta(minutes=5) or at < h.created_at - timedelta(minutes=5):
+        raise RequestValidationError([{"loc": ("body", "at"), "type": "value_error",
+                                       "msg": "the call must fall between the hand-off's "
+                                              "creation and now"}])
+    done = records.update(handoff_id, lambda x, inc: core.handed_over_by_phone(
+        x, inc, who.actor, who.name, body.contact, at, body.note, clock.now()))
+    return _view(done, registry_for(settings.agencies_path))
 
 
 @router.post("/v1/handoffs/{handoff_id}/ack", responses=_ERRORS, openapi_extra={

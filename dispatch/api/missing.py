@@ -9,7 +9,7 @@ Domain errors map to 4xx: an unknown case is 404, a move the case's status does 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -28,6 +28,7 @@ from dispatch.api.missing_schemas import (
     CloseRequest,
     IncidentId,
     LastSeenIn,
+    PersonIn,
     RiskOverride,
     StatusFilter,
     Verification,
@@ -35,6 +36,7 @@ from dispatch.api.missing_schemas import (
 from dispatch.auth import PermissionDenied, Principal, Role, require
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
+from dispatch.domain.incident import Incident, Status
 from dispatch.missing import (
     Case,
     InvalidCaseTransition,
@@ -42,16 +44,21 @@ from dispatch.missing import (
     InvalidPerson,
     LastSeen,
     MissingError,
+    Person,
     Reporter,
     RiskGrade,
     SightingLinked,
     close_case,
+    complete_person,
     dismiss_sighting,
+    is_described,
     kpis_by_grade,
+    last_seen_from_report,
     link_sighting,
     meet_target,
     open_case,
     override_risk,
+    person_from_extracted,
     person_from_request,
     register_found,
     score,
@@ -100,49 +107,110 @@ def _view(cases: CaseStore, case: Case, now: datetime) -> dict[str, Any]:
     return case_view(case, now, cases.timeline(case.id), cases.found_candidates(case.id))
 
 
-def _last_seen(body: LastSeenIn, report_location: dict[str, Any] | None) -> LastSeen:
-    loc = body.location
-    device = geo.DevicePoint(lat=loc.lat, lon=loc.lon, crs=loc.crs.value,
-                             accuracy_m=loc.accuracy_m) if loc else None
+def _report_address(report: Incident) -> str | None:
+    """The report's address, else the first place its text names (as triage read it)."""
+    if report.address:
+        return report.address
+    places = report.extracted.get("places") if isinstance(report.extracted, Mapping) else None
+    for place in places if isinstance(places, (list, tuple)) else ():
+        if isinstance(place, str) and place.strip():
+            return place.strip()
+    return None
+
+
+def _last_seen(body: LastSeenIn | None, report: Incident | None, now: datetime) -> LastSeen:
+    """Where and when, from the body; what it leaves out comes from the report: the time
+    from triage's "N minutes ago" (else the call), the place from the report's location
+    (else its address or the first place named)."""
+    if report is None and (body is None or body.at is None):
+        raise _invalid("last_seen.at" if body else "last_seen",
+                       "required when the case is not opened from a report (report_id)")
+    at = body.at if body is not None and body.at is not None else \
+        last_seen_from_report(report.extracted, report.received_at)  # type: ignore[union-attr]
+    if at > now + CLOCK_SKEW:
+        raise _invalid("last_seen.at", "the last-seen time is in the future")
+    loc = body.location if body else None
+    address = body.address if body else None
     lat = lon = precinct = None
-    if device is not None or body.address:
-        placed = geo.locate(body.address or "", address=body.address, device=device).to_dict()
+    if loc is not None or address:
+        device = geo.DevicePoint(lat=loc.lat, lon=loc.lon, crs=loc.crs.value,
+                                 accuracy_m=loc.accuracy_m) if loc else None
+        placed = geo.locate(address or "", address=address, device=device).to_dict()
         lat, lon, precinct = placed.get("lat"), placed.get("lon"), placed.get("precinct")
-    elif report_location and report_location.get("lat") is not None:
-        lat, lon = report_location["lat"], report_location["lon"]
-        precinct = report_location.get("precinct")
+    elif report is not None:
+        where = report.location or {}
+        address = _report_address(report)
+        if where.get("lat") is not None:
+            lat, lon, precinct = where["lat"], where["lon"], where.get("precinct")
+        elif address:
+            placed = geo.locate(address, address=address).to_dict()
+            lat, lon, precinct = placed.get("lat"), placed.get("lon"), placed.get("precinct")
+    if lat is None and not address:
+        raise _invalid("last_seen", "no place where the person was last seen"
+                       + (f": report {report.id} is not placed and names no place"
+                          if report is not None else "")
+                       + "; give last_seen.address or last_seen.location")
     try:
-        return LastSeen(at=body.at, lat=lat, lon=lon, precinct=precinct, address=body.address)
+        return LastSeen(at=at, lat=lat, lon=lon, precinct=precinct, address=address)
     except InvalidLastSeen as exc:
         raise _invalid("last_seen", str(exc)) from None
+
+
+def _person(given: PersonIn | None, report: Incident | None) -> Person:
+    """The body's person; opened from a report, triage's description with the body's
+    fields replacing its own. Nobody in particular (no name, gender, age, height, clothing,
+    features or photo) is a 422 saying what to add."""
+    fields = given.model_dump(exclude_none=True) if given is not None else {}
+    if report is None and given is None:
+        raise _invalid("person", "required when the case is not opened from a report "
+                                 "(report_id)")
+    try:
+        person = person_from_request(fields) if report is None else \
+            complete_person(person_from_extracted(report.extracted), fields)
+    except InvalidPerson as exc:
+        raise _invalid("person", str(exc)) from None
+    if not is_described(person):
+        source = f"report {report.id}'s triage extracted no description of the person; " \
+            if report is not None else ""
+        raise _invalid("person", f"{source}give at least one of person.gender, person.age, "
+                                 "person.height_cm, person.clothing, person.features, "
+                                 "person.name")
+    return person
+
+
+def _report(store: RedisStore, report_id: str) -> Incident:
+    try:
+        report = store.load(report_id)
+    except UnknownIncident:
+        raise _invalid("report_id", f"unknown report {report_id}") from None
+    if report.status is Status.RECEIVED:
+        raise HTTPException(409, f"report {report_id} is not triaged yet; try again in a "
+                                 "moment")
+    return report
 
 
 @router.post("/v1/missing", status_code=201, responses=ERRORS)
 def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: SettingsDep,
                 who: PrincipalDep) -> Any:
     """Open a case at once (no waiting period); 200 with the existing case if the report
-    was opened already."""
+    was opened already. With ``report_id`` alone the person, the last-seen time and place
+    and the reporter's phone come from the report and its triage."""
     require(who, Role.call_taker, Role.command)
     now = clock.now()
-    if body.last_seen.at > now + CLOCK_SKEW:
-        raise _invalid("last_seen.at", "the last-seen time is in the future")
-    try:
-        person = person_from_request(body.person.model_dump(exclude_none=True))
-    except InvalidPerson as exc:
-        raise _invalid("person", str(exc)) from None
     cases = _cases(store, settings)
-    report_location = None
+    report = None
     if body.report_id:
         existing = cases.case_for_report(body.report_id)
         if existing:
             return JSONResponse(_view(cases, cases.load(existing), now), status_code=200)
-        try:
-            report_location = dict(store.load(body.report_id).location or {})
-        except UnknownIncident:
-            raise _invalid("report_id", f"unknown report {body.report_id}") from None
-    last_seen = _last_seen(body.last_seen, report_location)
+        report = _report(store, body.report_id)
+    person = _person(body.person, report)
+    last_seen = _last_seen(body.last_seen, report, now)
     reporter = Reporter(**body.reporter.model_dump(include={"name", "phone", "relation"})) \
         if body.reporter else None
+    phone = (report.caller or {}).get("phone") if report is not None else None
+    if reporter is None and isinstance(phone, str) and phone:
+        reporter = Reporter(phone=phone)
     facts = Circumstances(**body.circumstances.model_dump(include=set(
         Circumstances.__dataclass_fields__))) if body.circumstances else Circumstances()
     for _ in range(8):

@@ -56,7 +56,9 @@ class PersonIn(Open):
 
 
 class LastSeenIn(Open):
-    at: AwareDatetime
+    """Required ``at`` unless the case is opened from a report (``report_id``)."""
+
+    at: AwareDatetime | None = None
     address: Annotated[str, StringConstraints(max_length=500)] | None = None
     location: DeviceLocation | None = None
 
@@ -76,10 +78,11 @@ class CircumstancesIn(Open):
 
 
 class CaseCreate(Open):
-    """``POST /v1/missing``."""
+    """``POST /v1/missing``: ``person`` and ``last_seen`` are required without
+    ``report_id``; with it, what they leave out comes from the report's triage."""
 
-    person: PersonIn
-    last_seen: LastSeenIn
+    person: PersonIn | None = None
+    last_seen: LastSeenIn | None = None
     reporter: ReporterIn | None = None
     circumstances: CircumstancesIn | None = None
     report_id: IncidentId | None = None

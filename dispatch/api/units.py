@@ -73,11 +73,19 @@ def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, cl
 
 @router.get("/v1/incidents/{incident_id}/recommendations", responses=ERRORS)
 def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    """Available units ranked by estimated arrival (neighbouring precincts included)."""
+    """Available units ranked by estimated arrival (neighbouring precincts included);
+    none for a place outside the jurisdiction (``reason: out_of_area``)."""
     incident = store.load(incident_id)
     loc = incident.location or {}
     if loc.get("lat") is None or loc.get("lon") is None:
         return {"items": [], "reason": "the incident has no location yet"}
+    if loc.get("out_of_area") or loc.get("in_jurisdiction") is False \
+            or "out_of_area" in incident.flags:
+        # Our patrol cars do not drive to another city (the forum case was offered cars
+        # 1,280 km away): the matter is handed over to the agency that covers the place.
+        return {"items": [], "reason": "out_of_area",
+                "message": "the place lies outside the jurisdiction: hand it over to the "
+                           "agency that covers it"}
     ranked = recommend((loc["lat"], loc["lon"]), loc.get("district"), UnitStore(store).all(),
                        MODEL)
     return {"items": [r.to_dict() for r in ranked], "model": {

@@ -91,10 +91,12 @@ class Outbox:
         base = self.settings.targets.get("WEBHOOK_BACKOFF_S", 2.0)
         return Retry(max=n, interval=[base * 2 ** i for i in range(n)]) if n else None
 
-    def send_handoff(self, namespace: str, handoff_id: str) -> None:
-        """Queue the delivery of a hand-off's packet (one job per hand-off)."""
+    def send_handoff(self, namespace: str, handoff_id: str, attempt: int = 0) -> None:
+        """Queue the delivery of a hand-off's packet (one job per hand-off and retry:
+        ``attempt`` counts the command centre's 重试, so a retry is a job of its own)."""
+        suffix = f"-r{attempt}" if attempt else ""
         self.queue.enqueue("dispatch.handoff.delivery.deliver", namespace, handoff_id,
-                           job_id=f"handoff-{namespace}-{handoff_id}", retry=self._retry(),
+                           job_id=f"handoff-{namespace}-{handoff_id}{suffix}", retry=self._retry(),
                            job_timeout=int(TIMEOUT_S * 3), result_ttl=86400,
                            failure_ttl=7 * 86400)
 

@@ -143,10 +143,17 @@ class Change:
     close: tuple[str, ...] = ()
 
 
+# Steps whose details the record keeps too (the monitor shows who and when without
+# reading the incident's timeline).
+_RECORDED = {"retry_requested": ("officer",),
+             "handed_over_by_phone": ("officer", "contact", "phoned_at", "note")}
+
+
 def _step(h: Handoff, stage: str, now: datetime, received_at: datetime | None,
           actor: str = "system", **data: Any) -> tuple[Handoff, Event]:
     since_created = round((now - h.created_at).total_seconds(), 3)
-    entry: dict[str, Any] = {"stage": stage, "at": iso(now), "since_created_s": since_created}
+    entry: dict[str, Any] = {"stage": stage, "at": iso(now), "since_created_s": since_created,
+                             **{k: data.get(k) for k in _RECORDED.get(stage, ())}}
     body: dict[str, Any] = {"stage": stage, "handoff_id": h.id, "kind": h.kind,
                             "agency": h.agency, "agency_name": h.agency_name,
                             "since_created_s": since_created, **data}
@@ -296,3 +303,47 @@ def overdue(h: Handoff, kind: str, received_at: datetime, now: datetime) -> Chan
                        level=1, priority=h.priority, due_at=iso(due),
                        overdue_s=round((now - due).total_seconds(), 3), reason=reason)
     return Change(new, (event,), close=(key,))
+
+
+def retry_delivery(h: Handoff, incident: Incident, actor: str, officer: str,
+                   now: datetime) -> Change:
+    """The command centre sends a failed packet again (重试): the hand-off is pending
+    once more and the adapter queues a fresh delivery; a new failure escalates again.
+
+    Raises:
+        HandoffClosed: the packet was delivered, acknowledged or answered already, so
+            there is nothing to retry (409 at the HTTP edge).
+    """
+    if h.status is not HandoffStatus.failed:
+        raise HandoffClosed(f"hand-off {h.id} is {h.status.value}: only a failed delivery "
+                            "is retried")
+    new = replace(h, status=HandoffStatus.pending, last_error=None)
+    new, event = _step(new, "retry_requested", now, incident.received_at, actor=actor,
+                       officer=officer, previous_error=h.last_error, attempts=h.attempts)
+    return Change(new, (event,))
+
+
+def handed_over_by_phone(h: Handoff, incident: Incident, actor: str, officer: str,
+                         contact: str, at: datetime, note: str | None,
+                         now: datetime) -> Change:
+    """The command centre handed the matter over by telephone (已电话移交): who at the
+    agency took it and when. It counts as the agency's acknowledgment (``via: phone``),
+    so the incident is handed off or transferred and the ack clock stops.
+
+    Raises:
+        HandoffClosed: the agency acknowledged (or answered) already.
+        ValueError: ``at`` is after ``now`` or before the hand-off began.
+    """
+    if at > now + timedelta(minutes=5) or at < h.created_at - timedelta(minutes=5):
+        raise ValueError("the call must fall between the hand-off's creation and now")
+    if h.acknowledged_at is not None:
+        raise HandoffClosed(f"hand-off {h.id} was acknowledged already "
+                            f"({h.acknowledged_by})")
+    new, phoned = _step(h, "handed_over_by_phone", now, incident.received_at, actor=actor,
+                        officer=officer, contact=contact, phoned_at=iso(at), note=note,
+                        previous_status=h.status.value)
+    # Acknowledged when the centre records it (events stay in order); the call's own time
+    # is the step's ``phoned_at``.
+    acked = acknowledge(new, incident, actor, "phone", now)
+    assert acked is not None  # not acknowledged: checked above
+    return Change(acked.handoff, (phoned, *acked.events), close=acked.close)

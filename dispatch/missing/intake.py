@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from dispatch.missing.clothing import ClothingItem, parse_clothing
 from dispatch.missing.errors import InvalidPerson
@@ -27,6 +27,7 @@ from dispatch.missing.person import (
     AgeRange,
     Build,
     Condition,
+    Gender,
     HeightRange,
     Person,
     parse_conditions,
@@ -341,3 +342,45 @@ def propose_case(report_id: str, extracted: object) -> ProposedCase:
     assert isinstance(extracted, Mapping)  # person_from_extracted checked it
     places = _places(extracted.get("places"))
     return ProposedCase(report_id, person, places[0] if places else None, places)
+
+
+# ``POST /v1/missing`` keys → the ``Person`` attribute each one sets.
+_REQUEST_FIELDS = {"name": "name", "gender": "gender", "age": "age", "age_range": "age",
+                   "height_cm": "height", "build": "build", "clothing": "clothing",
+                   "features": "features", "conditions": "conditions",
+                   "photo_ref": "photo_ref", "phone": "phone"}
+
+
+def complete_person(extracted_person: Person, body: Mapping[str, object]) -> Person:
+    """The description triage extracted, with every field the call-taker gave replacing it.
+
+    A field the body leaves out (or sets to null) keeps the extracted value, so a console
+    sends only what the caller added or corrected.
+
+    Raises:
+        InvalidPerson: a given field is impossible (as ``person_from_request``).
+    """
+    given = person_from_request(body)
+    changes = {attr: getattr(given, attr) for key, attr in _REQUEST_FIELDS.items()
+               if body.get(key) is not None}
+    return replace(extracted_person, **changes)
+
+
+def is_described(person: Person) -> bool:
+    """Whether there is anything to look for: a name, gender, age, height, clothing,
+    features or a photo. A case about nobody in particular cannot be searched."""
+    return any((person.name, person.gender is not Gender.UNKNOWN, person.age, person.height,
+                person.clothing, person.features, person.photo_ref))
+
+
+def last_seen_from_report(extracted: object, received_at: datetime) -> datetime:
+    """When the person was last seen, from the report: the first time triage read as
+    "N minutes ago" (半小时前, 两个小时前), counted back from the call; else the call itself,
+    the latest moment the person can have been missed."""
+    times = extracted.get("times") if isinstance(extracted, Mapping) else None
+    for entry in times if isinstance(times, (list, tuple)) else ():
+        minutes = entry.get("minutes_ago") if isinstance(entry, Mapping) else None
+        if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) \
+                and math.isfinite(minutes) and 0 <= minutes <= 60 * 24 * 30:
+            return received_at - timedelta(minutes=minutes)
+    return received_at

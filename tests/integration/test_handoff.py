@@ -251,3 +251,69 @@ def test_locate_target_escalates_under_a_virtual_clock(world: tuple[Service, Age
     assert len(overdue) == 1 and overdue[0]["overdue_s"] == pytest.approx(1, abs=0.01)
     assert store.r.zscore(store.keys.deadlines, key) is None
     store.r.close()
+
+
+def test_a_failed_delivery_is_retried_by_the_command_centre(world: tuple[Service, Agencies]) -> None:
+    svc, agents = world
+    agents.failures["/police.wuhai"] = 3  # every attempt of the first job fails
+    incident_id = report(svc, "乌海市海勃湾区我的电动车被人偷走了")
+    failed = handoff_of(svc, incident_id, "failed", timeout=25)
+    assert failed["agency_contact"]["name"] == "乌海市公安局指挥中心"
+    assert failed["agency_contact"]["webhook"] is True and "secret" not in failed["agency_contact"]
+    path = f"/v1/handoffs/{failed['id']}/retry"
+    assert svc.post(path, {}, role="call_taker").status_code == 403
+    assert svc.post(path, {}, role="precinct", precinct="150203001").status_code == 403
+    assert svc.post(path, {"reason": "x" * 501}).status_code == 422
+    assert svc.post("/v1/handoffs/HX-20991231-ZZZZZZZZ/retry", {}).status_code == 404
+    r = svc.post(path, {"reason": "对方系统已恢复"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] in ("pending", "sent")
+    step = next(s for s in r.json()["steps"] if s["stage"] == "retry_requested")
+    assert step["officer"] == "test-command"
+    sent = handoff_of(svc, incident_id, "sent", timeout=20)
+    assert agents.for_incident(incident_id).path == "/police.wuhai"
+    event = next(e for e in svc.incident(incident_id)["timeline"]
+                 if e["type"] == "incident.handoff" and e["payload"]["stage"] == "retry_requested")
+    assert event["actor"] == "command:test-command" and event["payload"]["officer"] == "test-command"
+    assert event["payload"]["previous_error"]
+    assert svc.post(f"/v1/handoffs/{sent['id']}/retry", {}).status_code == 409  # nothing to retry
+
+
+def test_the_command_centre_hands_over_by_phone(world: tuple[Service, Agencies]) -> None:
+    svc, _ = world
+    incident_id = report(svc, "我在巴彦淖尔市乌拉特前旗，刚才网上被人骗了两万块钱")  # its webhook is unreachable
+    failed = handoff_of(svc, incident_id, "failed", timeout=25)
+    path = f"/v1/handoffs/{failed['id']}/phoned"
+    good = {"contact": "巴彦淖尔市局指挥中心 王警官", "note": "已电话通报案情"}
+    assert svc.post(path, good, role="call_taker").status_code == 403
+    assert svc.post(path, good, role="analyst").status_code == 403
+    assert svc.post(path, {"contact": " "}).status_code == 422
+    assert svc.post(path, {**good, "extra": 1}).status_code == 422
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    r = svc.post(path, {**good, "at": future})
+    assert r.status_code == 422 and "at" in r.json()["message"]
+    assert svc.post(path, {**good, "at": "2026-11-26T08:00:00"}).status_code == 422  # naive
+    called = (datetime.now(UTC) - timedelta(seconds=30)).isoformat()
+    r = svc.post(path, {**good, "at": called})
+    assert r.status_code == 200, r.text
+    done = r.json()
+    assert done["status"] == "acknowledged" and done["acknowledged_by"] == "command:test-command"
+    step = next(s for s in done["steps"] if s["stage"] == "handed_over_by_phone")
+    assert step["contact"] == good["contact"] and step["officer"] == "test-command"
+    incident = svc.wait_status(incident_id, "handed_off")
+    phoned = next(e for e in incident["timeline"] if e["type"] == "incident.handoff"
+                  and e["payload"]["stage"] == "handed_over_by_phone")
+    assert phoned["payload"]["contact"] == good["contact"]
+    assert phoned["payload"]["officer"] == "test-command"
+    assert abs(parse_iso(phoned["payload"]["phoned_at"]) - parse_iso(called)).total_seconds() < 1
+    assert svc.post(path, good).status_code == 409  # acknowledged already
+    assert svc.post(f"/v1/handoffs/{failed['id']}/retry", {}).status_code == 409
+
+
+def test_no_patrol_car_is_recommended_outside_the_jurisdiction(
+        world: tuple[Service, Agencies]) -> None:
+    svc, _ = world
+    incident_id = report(svc, "我在西安市雁塔区，钱包被偷了")
+    handoff_of(svc, incident_id)
+    r = svc.get(f"/v1/incidents/{incident_id}/recommendations")
+    assert r.status_code == 200 and r.json()["items"] == [] and r.json()["reason"] == "out_of_area"

@@ -391,3 +391,80 @@ def test_two_schedulers_record_a_missed_target_once(svc: Service, redis_server: 
     assert [b["data"]["key"] for b in breaches] == ["located"]
     assert client.zscore("missing:deadlines", key) is None
     svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()
+
+
+def test_a_case_opens_from_the_report_id_alone(svc: Service) -> None:
+    point = (ELSEWHERE[0] - 0.05, ELSEWHERE[1] + 0.04)
+    r = svc.post_report({"channel": "call", "text": "我父亲82岁，有老年痴呆，穿蓝色棉袄，半小时前出门走丢了",
+                         "caller": {"phone": "13700001111"},
+                         "location": {"lat": point[0], "lon": point[1], "accuracy_m": 15}})
+    assert r.status_code == 202, r.text
+    call = svc.wait_status(r.json()["id"], "assigned")
+    r = svc.post("/v1/missing", {"report_id": call["id"]}, role="call_taker")
+    assert r.status_code == 201, r.text
+    opened = r.json()
+    person = opened["person"]
+    assert person["gender"] == "male" and person["age"] == {"min": 82, "max": 82}
+    assert person["conditions"] == ["dementia"] and person["clothing"][0]["text"] == "蓝色棉袄"
+    assert opened["risk"]["grade"] == "high" and opened["report_id"] == call["id"]
+    seen = parse_iso(opened["last_seen"]["at"])
+    assert abs((parse_iso(call["received_at"]) - seen) - timedelta(minutes=30)) \
+        < timedelta(seconds=1)  # 半小时前, counted back from the call
+    assert opened["last_seen"]["lat"] == pytest.approx(call["location"]["lat"])
+    assert opened["last_seen"]["precinct"] == call["precinct"]
+    assert opened["reporter"]["phone"] == "13700001111"
+    assert svc.post("/v1/missing", {"report_id": call["id"]}).status_code == 200
+    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "false_report"}).raise_for_status()
+
+
+def test_the_call_taker_completes_what_the_report_lacks(svc: Service) -> None:
+    point = (ELSEWHERE[0] - 0.05, ELSEWHERE[1] - 0.05)
+    call = report(svc, "我爸爸出门后一直没回家，穿黑色羽绒服", point)
+    svc.wait_status(call["id"], "assigned")
+    at = datetime.now(UTC) - timedelta(hours=2)
+    r = svc.post("/v1/missing", {"report_id": call["id"], "person": {
+        "name": "王建国", "age": 80, "height_cm": None},
+        "last_seen": {"at": at.isoformat(), "address": "阿尔丁广场"}}, role="command")
+    assert r.status_code == 201, r.text
+    opened = r.json()
+    assert opened["person"]["name"] == "王建国" and opened["person"]["age"]["min"] == 80
+    assert opened["person"]["gender"] == "male"  # kept from the report
+    assert opened["person"]["clothing"][0]["text"] == "黑色羽绒服"
+    assert opened["last_seen"]["address"] == "阿尔丁广场"
+    assert abs(parse_iso(opened["last_seen"]["at"]) - at) < timedelta(seconds=1)
+    assert "王建国" in opened["description"] and "80岁" in opened["description"]
+    svc.post(f"/v1/missing/{opened['id']}/close", {"outcome": "returned"}).raise_for_status()
+
+
+def test_opening_from_a_report_says_what_is_missing(svc: Service) -> None:
+    nobody = report(svc, "我家里人联系不上了，快帮帮忙找人", (ELSEWHERE[0] - 0.08, ELSEWHERE[1]))
+    svc.wait_status(nobody["id"], "assigned", "acknowledged")
+    r = svc.post("/v1/missing", {"report_id": nobody["id"]}, role="call_taker")
+    assert r.status_code == 422, r.text
+    message = r.json()["message"]
+    assert message.startswith("person:") and "person.gender" in message and "no description" in message
+    r = svc.post("/v1/missing", {"report_id": nobody["id"], "person": {"gender": "female", "age": 16}},
+                 role="call_taker")
+    assert r.status_code == 201, r.text
+    assert r.json()["risk"]["criminal_case"] is True
+    svc.post(f"/v1/missing/{r.json()['id']}/close", {"outcome": "returned"}).raise_for_status()
+
+    r = svc.post_report({"channel": "call", "text": "我爸爸出门后一直没回家，穿黑色羽绒服，不知道去哪了"})
+    assert r.status_code == 202
+    nowhere = svc.wait_status(r.json()["id"], "assigned", "acknowledged", "triaged")
+    assert (nowhere.get("location") or {}).get("lat") is None
+    r = svc.post("/v1/missing", {"report_id": nowhere["id"]}, role="call_taker")
+    assert r.status_code == 422 and r.json()["message"].startswith("last_seen:"), r.text
+    assert "last_seen.address" in r.json()["message"]
+    # Without a report, person and last_seen are required, and say so.
+    r = svc.post("/v1/missing", {"last_seen": {"at": datetime.now(UTC).isoformat(),
+                                               "address": "阿尔丁广场"}}, role="call_taker")
+    assert r.status_code == 422 and r.json()["message"].startswith("person:")
+    r = svc.post("/v1/missing", {"person": {"gender": "male"}, "last_seen": {"address": "阿尔丁广场"}},
+                 role="call_taker")
+    assert r.status_code == 422 and r.json()["message"].startswith("last_seen.at:")
+    r = svc.post("/v1/missing", {"report_id": "bad id"}, role="call_taker")
+    assert r.status_code == 422
+    assert svc.post("/v1/missing", {"report_id": nowhere["id"]}, role="analyst").status_code == 403
+    assert svc.post("/v1/missing", {"report_id": nowhere["id"]}, role="precinct",
+                    precinct=precinct_at(ELSEWHERE)).status_code == 403

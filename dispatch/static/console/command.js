@@ -1,10 +1,12 @@
 // Command console: city-wide live board, escalations, load per precinct, map, missing persons.
 import {
-  $, ACTIVE, api, ApiError, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
+  $, ACTIVE, api, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
   flagChips, header, hms, label, prioChip, prioRank, showConnection, statusChip, toast, token,
 } from "./console.js";
 import { IncidentDrawer } from "./command_drawer.js";
 import { DispatchMap } from "./map.js";
+import { HandoffMonitor } from "./handoff_monitor.js";
+import { CasePanel } from "./missing_panel.js";
 
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const MAX_ROWS = 300;
@@ -17,10 +19,13 @@ const state = {
   map: null,
   feed: null,
   drawer: null,
+  cases: null,
+  handoffs: null,
 };
 
 // Open an incident in the drawer (board row, escalation row or map marker).
 function openIncident(id) {
+  if (state.cases && state.cases.id) state.cases.close();
   state.selected = id;
   renderBoard();
   if (state.map) state.map.flyTo(state.incidents.get(id));
@@ -176,10 +181,13 @@ function onEvent(msg) {
   if (msg.incident) upsert(msg.incident);
   if (msg.incident_id && state.drawer) state.drawer.touched(msg.incident_id);
   if (typeof msg.type === "string" && msg.type.startsWith("missing.")) {
-    clearTimeout(missingTimer);  // a case changed: refresh the missing-person panel soon
-    missingTimer = setTimeout(loadMissing, 300);
+    state.cases.touched(msg.payload && msg.payload.case_id);  // a case changed
+    if (msg.type === "missing.target_breached") flagTab("missing", true);
   }
+  if (msg.type === "incident.missing" && msg.payload && msg.payload.case_id) state.cases.touched(msg.payload.case_id);
+  if (msg.type === "incident.handoff") state.handoffs.touched();
   if (msg.type === "incident.escalated") {
+    flagTab("escalations", true);
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
       level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
       incident: msg.incident });
@@ -212,76 +220,24 @@ function tick() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Missing persons: shown only once the workflow's endpoint exists.
+// Side panel tabs: 升级告警 / 走失专案 / 派出所负荷
 
-function elapsed(iso) {
-  if (!iso) return "—";
-  const min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
-}
-
-const RISK = { high: ["高风险", "P1"], medium: ["中风险", "P2"], low: ["低风险", "P3"], absent: ["未达走失", "P4"] };
-
-function riskChip(risk) {
-  const grade = risk && typeof risk === "object" ? risk.grade : risk;
-  const [text, cls] = RISK[grade] || [grade || "—", ""];
-  return el("span", { class: `prio ${cls}` }, text);
-}
-
-function describePerson(person) {
-  if (!person || typeof person !== "object") return "—";
-  const gender = { male: "男", female: "女" }[person.gender] || "";
-  const age = person.age && typeof person.age === "object"
-    ? `${person.age.low ?? person.age.min ?? ""}${(person.age.high ?? person.age.max) != null && (person.age.high ?? person.age.max) !== (person.age.low ?? person.age.min) ? `–${person.age.high ?? person.age.max}` : ""}岁`
-    : (person.age != null ? `${person.age}岁` : "");
-  return [person.name, gender, age].filter(Boolean).join(" ") || "—";
-}
-
-// The earliest target still running (not met, breached or cancelled).
-function nextTarget(c) {
-  const open = (c.targets || []).filter((t) => t.due_at && !t.met_at && !t.cancelled_at && !t.breached_at);
-  open.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
-  return open[0] || (c.next_deadline_at ? { due_at: c.next_deadline_at } : null);
-}
-
-// Targets that passed unmet (missing.target_breached): they light the row up.
-function breached(c) {
-  return (c.targets || []).filter((t) => t.state === "breached").length;
-}
-
-let missingTimer = null;
-
-async function loadMissing() {
-  let data;
-  try {
-    data = await api("/v1/missing?status=open");
-  } catch (err) {
-    if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) {
-      console.warn("missing cases", err);
-    }
-    return false;  // not there yet: the panel stays hidden
+function showTab(name) {
+  state.handoffs = new HandoffMonitor({
+    list: $("#handoffs"), count: $("#handoff-count"), openIncident,
+    onAlarm: (on) => flagTab("handoffs", on),
+  });
+  for (const tab of document.querySelectorAll("#side-panel .tab")) {
+    tab.classList.toggle("active", tab.dataset.tab === name);
+    if (tab.dataset.tab === name) tab.classList.remove("alarm");
   }
-  const items = Array.isArray(data) ? data : (data && data.items) || [];
-  $("#missing-panel").hidden = false;
-  $("#missing-count").textContent = `${items.length} 起`;
-  if (!items.length) { fill($("#missing"), el("p", { class: "quiet" }, "暂无在办走失案件")); return true; }
-  fill($("#missing"), el("table", { class: "list", id: "missing-table" },
-    el("thead", {}, el("tr", {}, ["案件", "风险", "走失人员", "最后出现", "立案", "已历时", "下一时限"].map((h) => el("th", {}, h)))),
-    el("tbody", {}, items.map((c) => {
-      const opened = c.opened_at || c.created_at || c.reported_at;
-      const next = nextTarget(c);
-      return el("tr", { dataset: { id: c.id || c.case_id || "" } },
-        el("td", { class: "mono" }, c.id || c.case_id || ""),
-        el("td", {}, riskChip(c.risk)),
-        el("td", {}, describePerson(c.person)),
-        el("td", {}, (c.last_seen && (c.last_seen.address || precinctName(c.last_seen.precinct))) || "—"),
-        el("td", { class: "mono" }, hms(opened)),
-        el("td", {}, elapsed(opened)),
-        el("td", {}, next ? el("span", { class: "countdown", dataset: { due: next.due_at } }, countdown(next.due_at).text) : "—",
-          next && next.name ? ` ${next.name}` : "",
-          breached(c) ? el("span", { class: "prio P1", title: "已超时的时限" }, ` 超时 ${breached(c)}`) : ""));
-    }))));
-  return true;
+  for (const body of document.querySelectorAll("#side-panel .tab-body")) body.hidden = body.id !== name;
+}
+
+// A tab that is not shown lights up when something there needs the officer.
+function flagTab(name, on) {
+  const tab = document.querySelector(`#side-panel .tab[data-tab="${name}"]`);
+  if (tab && !tab.classList.contains("active")) tab.classList.toggle("alarm", Boolean(on));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -302,9 +258,24 @@ async function main() {
   state.drawer = new IncidentDrawer($("#drawer"), {
     precincts: state.precincts, map: state.map,
     onChange: (inc) => { upsert(inc); render(); },
+    onCase: (opened) => { state.cases.load(); showTab("missing"); state.cases.open(opened.id); },
   });
+  state.cases = new CasePanel({
+    list: $("#missing"), count: $("#missing-count"), drawer: $("#case-drawer"),
+    precinctName, map: state.map, openIncident,
+    onOpen: () => { if (!$("#drawer").hidden) state.drawer.close(); },
+  });
+  state.handoffs = new HandoffMonitor({
+    list: $("#handoffs"), count: $("#handoff-count"), openIncident,
+    onAlarm: (on) => flagTab("handoffs", on),
+  });
+  for (const tab of document.querySelectorAll("#side-panel .tab")) {
+    tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  }
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && !$("#drawer").hidden) state.drawer.close();
+    if (e.key !== "Escape") return;
+    if (!$("#drawer").hidden) state.drawer.close();
+    if (!$("#case-drawer").hidden) state.cases.close();
   });
   const mapReady = state.map.load();
   // The feed first; its first hello loads the board (see Feed.sync).
@@ -328,8 +299,10 @@ async function main() {
       for (const u of (data && data.items) || []) state.map.setUnit(u);
     } catch { /* units are optional on the city map */ }
   });
-  loadMissing();
-  setInterval(loadMissing, 30000);
+  state.cases.load();
+  setInterval(() => state.cases.load(), 30000);
+  state.handoffs.load();
+  setInterval(() => state.handoffs.load(), 30000);
 }
 
 main();

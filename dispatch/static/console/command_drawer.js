@@ -7,6 +7,7 @@ import {
   fill, flagChips, hms, label, prioChip, reasonText, STATUS, statusChip, toast, UNIT_STATUS,
 } from "./console.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
+import { caseSection, isCaseReport, stageText } from "./missing.js";
 
 const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
 const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
@@ -22,7 +23,9 @@ function elapsed(iso) {
 export class IncidentDrawer {
   // box: the <aside>; precincts: Map id → {name, district_name}; map: the DispatchMap;
   // onChange(incident) after an action changed it (the board updates at once).
-  constructor(box, { precincts, map, onChange = () => {} }) {
+  // onCase(case) after a missing-person case was opened from the incident.
+  constructor(box, { precincts, map, onChange = () => {}, onCase = () => {} }) {
+    this.onCase = onCase;
     this.box = box;
     this.precincts = precincts;
     this.map = map;
@@ -99,6 +102,7 @@ export class IncidentDrawer {
     fill(this.box, this.head(inc),
       el("div", { class: "drawer-body", id: "drawer-body", dataset: { id: inc.id } },
         this.details(inc),
+        isCaseReport(inc) ? caseSection(inc, (opened) => { this.onCase(opened); this.load(); }) : null,
         REASSIGNABLE.has(inc.status) ? this.reassignForm(inc) : null,
         RELOCATABLE.has(inc.status) ? this.locationForm(inc) : null,
         isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
@@ -152,6 +156,7 @@ export class IncidentDrawer {
 
   describe(ev) {
     const p = ev.payload || {};
+    if (ev.type === "incident.missing") return stageText(p);
     const parts = [];
     if (ev.type === "incident.assigned") parts.push(`派出所 ${this.precinctName(p.precinct)}`);
     if (ev.type === "incident.located" && typeof p.lat === "number") {
@@ -309,13 +314,16 @@ export class IncidentDrawer {
   }
 
   async loadUnits(inc, box) {
-    const seq = this.seq;
+    // A partial refresh (a feed event) keeps this box: fill it while it is on the page.
+    const current = () => this.id === inc.id && box.isConnected;
     try {
       const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
-      if (seq !== this.seq) return;
+      if (!current()) return;
       const items = (data && data.items) || [];
       if (!items.length) {
-        fill(box, el("p", { class: "quiet" }, data && data.reason ? "尚未定位，先修正定位再派遣" : "暂无可用警力"));
+        const why = data && data.reason === "out_of_area" ? "事发地不在本市辖区：不派本市警力，请经“移交监控”移交当地公安机关"
+          : data && data.reason ? "尚未定位，先修正定位再派遣" : "暂无可用警力";
+        fill(box, el("p", { class: "quiet", id: "units-none" }, why));
         return;
       }
       fill(box, el("table", { class: "list" },
@@ -328,7 +336,7 @@ export class IncidentDrawer {
           el("td", { class: "mono" }, u.eta_s != null ? `${Math.round(u.eta_s / 60)} 分` : "—"),
           el("td", {}, el("button", { class: "btn small", type: "button", dataset: { unit: u.unit_id }, onclick: () => this.dispatchUnit(inc, u) }, "派遣")))))));
     } catch (err) {
-      if (seq === this.seq) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
+      if (current()) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
     }
   }
 

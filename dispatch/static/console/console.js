@@ -300,7 +300,7 @@ export const CATEGORY = {
 };
 export const FLAG = {
   weapon: "持械", injury: "有伤", minor: "未成年人", elderly: "老人",
-  domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感",
+  domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感", out_of_area: "辖区外",
 };
 export const CHANNEL = { call: "110电话", forum: "警民论坛", transfer_12345: "12345转办" };
 export const EVENT = {

@@ -5,6 +5,7 @@ import {
   label, prioChip, showConnection, statusChip, toast, token,
 } from "./console.js";
 import { isAnswerable, onSpotForm } from "./closing.js";
+import { caseSection, isCaseReport } from "./missing.js";
 import { PlacementCheck } from "./placement.js";
 import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
 
@@ -281,6 +282,7 @@ function renderCurrent(inc) {
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
       inc.answer ? [el("dt", {}, "当场答复"), el("dd", { id: "current-answer" }, inc.answer)] : null),
     isAnswerable(inc) ? onSpotForm(inc, (updated) => { renderCurrent({ ...inc, ...updated }); loadRecent(); }) : null,
+    isCaseReport(inc) ? caseSection(inc, () => follow(inc.id)) : null,
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
 }

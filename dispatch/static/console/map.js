@@ -24,6 +24,7 @@ export class DispatchMap {
     this.pickMarker = null;
     this.incidents = new Map();
     this.units = new Map();
+    this.circles = new Map();   // missing-person case id → {data, layer}
     this.precinctLayers = new Map();
     this.map = null;
     this.ready = false;
@@ -64,6 +65,9 @@ export class DispatchMap {
       interactive: false,
       style: () => ({ color: "#7fb2ff", weight: 2, fill: false, opacity: 0.9 }),
     }).addTo(this.map);
+    // Alert circles under the markers, and not interactive: clicks inside one still reach
+    // the incident markers and the map (定位修正 by a click).
+    this.circleLayer = L.layerGroup().addTo(this.map);
     this.markers = L.layerGroup().addTo(this.map);
     if (this.onMapClick) this.map.on("click", (e) => this.onMapClick({ lat: e.latlng.lat, lon: e.latlng.lng }));
     this.unitLayer = L.layerGroup().addTo(this.map);
@@ -83,6 +87,7 @@ export class DispatchMap {
     this.addLegend(synthetic);
     this.ready = true;
     for (const inc of this.incidents.values()) this.drawIncident(inc.data);
+    for (const entry of this.circles.values()) this.drawCircle(entry.data);
     this.counted();
     return true;
   }
@@ -109,6 +114,7 @@ export class DispatchMap {
         el("span", { class: "sw", style: `background:${PRIORITY_COLOR[p]}` }), `${p} `))),
       el("div", {}, "巡逻警力 ", ...[["#3d8bfd", "待命"], ["#f07a22", "已派/途中"], ["#e5383b", "现场"], ["#6c8296", "下勤"]]
         .map(([colour, text]) => el("span", {}, el("span", { class: "sw", style: `background:${colour};border-radius:2px` }), `${text} `))),
+      el("div", {}, el("span", { class: "sw", style: "border:2px dashed #c77dff;background:transparent" }), "紫色虚线圈：走失人员布控范围"),
       el("div", {}, "粗线：旗县区界　细线：派出所辖区"),
       synthetic ? el("div", { class: "synthetic" }, "注：派出所辖区边界为合成数据，仅供演示，非官方辖区") : null);
     legend.addTo(this.map);
@@ -132,6 +138,37 @@ export class DispatchMap {
     if (!this.ready) return;
     this.container.dataset.incidentMarkers = String(this.markers.getLayers().length);
     this.container.dataset.unitMarkers = String(this.unitLayer.getLayers().length);
+    this.container.dataset.alertCircles = String(this.circleLayer.getLayers().length);
+  }
+
+  // A missing-person case's alert circle (its last-seen point and the radius the alert has
+  // reached); one per case, resized in place, removed when the case closes.
+  setAlertCircle(c) {
+    if (!c || !c.id) return;
+    if (c.status === "closed") { this.removeAlertCircle(c.id); return; }
+    const entry = this.circles.get(c.id) || {};
+    entry.data = c;
+    this.circles.set(c.id, entry);
+    if (this.ready) this.drawCircle(c);
+  }
+
+  drawCircle(c) {
+    const entry = this.circles.get(c.id);
+    const ls = c.last_seen || {};
+    const radius = c.area && c.area.radius_m;
+    if (!entry || typeof ls.lat !== "number" || typeof ls.lon !== "number" || !radius) return;
+    const L = window.L;
+    const style = { color: "#c77dff", weight: 2, dashArray: "6 4", fillColor: "#c77dff", fillOpacity: 0.08, interactive: false };
+    if (entry.layer) entry.layer.setLatLng([ls.lat, ls.lon]).setRadius(radius).setStyle(style);
+    else entry.layer = L.circle([ls.lat, ls.lon], { radius, ...style }).addTo(this.circleLayer);
+    this.counted();
+  }
+
+  removeAlertCircle(id) {
+    const entry = this.circles.get(id);
+    if (entry && entry.layer && this.circleLayer) this.circleLayer.removeLayer(entry.layer);
+    this.circles.delete(id);
+    this.counted();
   }
 
   drawIncident(incident) {
@@ -151,7 +188,13 @@ export class DispatchMap {
       entry.marker.setLatLng([loc.lat, loc.lon]).setStyle(style);
     } else {
       entry.marker = L.circleMarker([loc.lat, loc.lon], style).addTo(this.markers);
-      if (this.onIncidentClick) entry.marker.on("click", () => this.onIncidentClick(incident.id));
+      entry.marker.on("click", (e) => {
+        // While a point is being picked (定位修正), a marker under the pointer must not
+        // swallow the click: the point clicked is the answer.
+        if (this.container.classList.contains("picking") && this.onMapClick) {
+          this.onMapClick({ lat: e.latlng.lat, lon: e.latlng.lng });
+        } else if (this.onIncidentClick) this.onIncidentClick(incident.id);
+      });
     }
     entry.marker.unbindTooltip();
     entry.marker.bindTooltip(tip(`${incident.priority || ""} ${label(CATEGORY, incident.category)}`,
@@ -177,7 +220,8 @@ export class DispatchMap {
     const icon = L.divIcon({ className: `unit-marker ${unit.status || ""}`, iconSize: [10, 10] });
     if (marker) marker.setLatLng([pos.lat, pos.lon]).setIcon(icon);
     else {
-      marker = L.marker([pos.lat, pos.lon], { icon, keyboard: false }).addTo(this.unitLayer);
+      // A click on a unit also reaches the map: picking a point (定位修正) where a car stands.
+      marker = L.marker([pos.lat, pos.lon], { icon, keyboard: false, bubblingMouseEvents: true }).addTo(this.unitLayer);
       this.units.set(id, marker);
     }
     marker.unbindTooltip();

@@ -6,6 +6,7 @@ import {
 } from "./console.js";
 import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
+import { stageText, verificationSection } from "./missing.js";
 
 // Status buttons offered after the ack (the server's status machine has the last word).
 const NEXT = {
@@ -23,6 +24,7 @@ const state = {
   map: null,
   alerted: new Set(),     // P1 ids already beeped for
   names: new Map(),       // precinct id → name, for the timeline
+  verify: new Set(),      // incidents this precinct was asked to verify (走失核查)
 };
 
 function precinctId() {
@@ -58,6 +60,7 @@ function card(inc) {
   },
   el("div", { class: "head" },
     prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)), ...flagChips(inc.flags),
+    state.verify.has(inc.id) ? el("span", { class: "chip mp" }, "走失核查") : null,
     escalationChip(inc.escalation_level), el("span", { class: "grow" }), due, statusChip(inc.status), ack),
   el("div", { class: "text" }, inc.text || ""),
   el("div", { class: "meta" },
@@ -166,6 +169,7 @@ function select(id) {
 
 function describeEvent(ev) {
   const p = ev.payload || {};
+  if (ev.type === "incident.missing") return stageText(p);
   const parts = [];
   if (p.category || p.priority) parts.push([p.priority, p.category && label(CATEGORY, p.category)].filter(Boolean).join(" "));
   if (p.precinct) parts.push(`派出所 ${state.names.get(p.precinct) || p.precinct}`);
@@ -220,6 +224,7 @@ async function showDetail(id) {
     el("div", { class: "actions" }, actions.length ? actions
       : el("span", { class: "quiet" }, inc.status === "resolved" ? "请选择处置结果后结案" : "当前状态无需操作"),
       actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
+    verificationSection(inc, () => showDetail(inc.id)),
     inc.status === "resolved" ? closeForm(inc, closed) : null,
     isAnswerable(inc) ? onSpotForm(inc, closed) : null,
     el("div", { class: "section-title" }, "推荐警力"),
@@ -246,7 +251,10 @@ async function loadRecommendations(inc, box, seq) {
     const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
     if (seq !== detailSeq) return;
     const items = (data && data.items) || [];
-    if (!items.length) { fill(box, el("p", { class: "quiet" }, "暂无可用警力")); return; }
+    if (!items.length) {
+      fill(box, el("p", { class: "quiet" }, data && data.reason === "out_of_area" ? "事发地不在本市辖区，由指挥中心移交当地公安机关" : "暂无可用警力"));
+      return;
+    }
     fill(box, el("table", { class: "list" },
       el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},
@@ -283,6 +291,8 @@ function onEvent(msg) {
     if (state.map) state.map.setUnit(msg.payload);
     return;
   }
+  if (msg.type === "incident.missing" && msg.payload && msg.payload.stage === "verification_requested") state.verify.add(msg.incident_id);
+  if (msg.type === "missing.verification" && msg.payload && msg.payload.incident_id) state.verify.add(msg.payload.incident_id);
   if (msg.incident) upsert(msg.incident);
   renderList();
   if (msg.incident_id && msg.incident_id === state.selected) {

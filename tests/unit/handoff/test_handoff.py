@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dispatch.domain.events import Event, EventType
+from dispatch.domain.events import Event, EventType, parse_iso
 from dispatch.domain.incident import Incident, Status, apply
 from dispatch.handoff import handoff as core
 from dispatch.handoff.errors import HandoffClosed
@@ -133,3 +133,46 @@ def test_missed_targets_escalate_once_and_not_early() -> None:
     assert acked is not None and core.overdue(acked.handoff, "ack", inc.received_at, at(700)) is None
     with pytest.raises(ValueError):
         core.overdue(h, "tea", inc.received_at, at(700))
+
+
+def test_a_failed_delivery_is_retried_by_the_command_centre() -> None:
+    change, inc = created()
+    with pytest.raises(HandoffClosed):  # pending: nothing failed yet
+        core.retry_delivery(change.handoff, inc, "command:李", "李", at(10))
+    failed = core.delivery_failed(change.handoff, at(20), inc.received_at, 3, "HTTP 503")
+    assert failed is not None
+    retried = core.retry_delivery(failed.handoff, inc, "command:李", "李", at(30))
+    h = retried.handoff
+    assert h.status is core.HandoffStatus.pending and h.last_error is None
+    assert h.steps[-1]["stage"] == "retry_requested" and h.steps[-1]["officer"] == "李"
+    event = retried.events[0]
+    assert event.actor == "command:李" and event.data["previous_error"] == "HTTP 503"
+    again = core.delivery_failed(h, at(40), inc.received_at, 3, "HTTP 503")
+    assert again is not None and again.handoff.status is core.HandoffStatus.failed
+    sent = core.delivered(h, at(40), inc.received_at, 1, 200)
+    assert sent is not None
+    with pytest.raises(HandoffClosed):
+        core.retry_delivery(sent.handoff, inc, "command:李", "李", at(50))
+
+
+def test_handed_over_by_phone_counts_as_the_acknowledgment() -> None:
+    change, inc = created()
+    phoned = core.handed_over_by_phone(change.handoff, inc, "command:李", "李", "张警官",
+                                       at(100), "已通报", at(130))
+    h = phoned.handoff
+    assert h.status is core.HandoffStatus.acknowledged and h.acknowledged_by == "command:李"
+    step = next(s for s in h.steps if s["stage"] == "handed_over_by_phone")
+    assert step["contact"] == "张警官" and parse_iso(step["phoned_at"]) == at(100)
+    stages = [e.data.get("stage") for e in phoned.events if e.type is EventType.HANDOFF]
+    assert stages == ["handed_over_by_phone", "acknowledged"]
+    assert phoned.events[1].data["via"] == "phone"
+    assert core.ack_deadline_key(h.id) in phoned.close
+    assert any(e.type is EventType.STATUS_CHANGED for e in phoned.events)
+    with pytest.raises(HandoffClosed):
+        core.handed_over_by_phone(h, inc, "command:李", "李", "张警官", at(140), None, at(150))
+    with pytest.raises(ValueError):  # a call in the future
+        core.handed_over_by_phone(change.handoff, inc, "command:李", "李", "张", at(9000), None,
+                                  at(150))
+    with pytest.raises(ValueError):  # before the hand-off began
+        core.handed_over_by_phone(change.handoff, inc, "command:李", "李", "张", at(-900), None,
+                                  at(150))

@@ -154,13 +154,26 @@ _BUILD_WORDS = {"瘦": "slim", "偏瘦": "slim", "很瘦": "slim", "精瘦": "sl
 
 
 def parse_build(value: object) -> Build:
-    """A build code or the Chinese word for it (瘦, 中等, 偏胖 …).
+    """A build code or the words for it (瘦, 中等, 偏胖, 高大壮实, 中等个，背有点驼 …).
+
+    A family's free words never refuse a case: the first build word they contain decides
+    (瘦 slim; 胖, 壮, 魁梧 heavy; 中等, 匀称 medium), and words with none are unknown.
 
     Raises:
-        ValueError: neither.
+        ValueError: an unknown code (a non-Chinese word that is not a build code).
     """
     text = str(value).strip()
-    return Build(_BUILD_WORDS.get(text.removesuffix("的").removesuffix("身材"), text))
+    if text in {b.value for b in Build}:
+        return Build(text)
+    exact = _BUILD_WORDS.get(text.removesuffix("的").removesuffix("身材"))
+    if exact:
+        return Build(exact)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        for words, code in (("瘦苗精", "slim"), ("胖壮魁敦富", "heavy"), ("中匀", "medium")):
+            if any(ch in text for ch in words):
+                return Build(code)
+        return Build.UNKNOWN
+    return Build(text)
 
 
 def condition_codes(values: object) -> tuple[object, list[str]]:
@@ -253,15 +266,21 @@ def sighting_from_report(
     radius = float(radius_m) if isinstance(radius_m, (int, float)) and radius_m > 0 else 0.0
     accounted = isinstance(extracted, Mapping) and extracted.get("accounted_for") is True
     return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text,
-                    min(radius, MAX_RADIUS_M), _TRANSPORT.search(text or "") is not None,
-                    accounted)
+                    min(radius, MAX_RADIUS_M), rode(text or ""), accounted)
 
 
 # A person who rode: they can be as far as a vehicle goes (坐公交, 打了个出租, 上了一辆车).
 _TRANSPORT = re.compile(r"公交(?!站)|公共汽车|大巴|班车|出租|打车|打的|网约车|滴滴|坐车|坐着车|"
                         r"上了(?:一)?(?:辆|趟)?车|开车|搭车|顺风车|(?:坐|乘|搭)(?:了)?(?:趟)?火车|"
                         r"火车上|地铁(?!站)|车上|车里|骑(?:个|着)?(?:摩托|电动车|自行车)")
-MAX_RADIUS_M = 20_000.0  # benefit of the doubt at most this large (a district-level fix)
+MAX_RADIUS_M = 20_000.0
+_OBSERVER = re.compile(r"我[^，。,！？]{0,6}$")  # 我早上开车路过: the caller rode, not the person
+
+
+def rode(text: str) -> bool:
+    """Whether the words say the person seen rode (not the caller: 我开车路过)."""
+    return any(_OBSERVER.search(text[max(0, m.start() - 8):m.start()]) is None
+               for m in _TRANSPORT.finditer(text))  # benefit of the doubt at most this large (a district-level fix)
 
 
 # The caller speaks of their own relative (我爸, 我家孩子, 俺家老汉): a family's report.

@@ -63,7 +63,7 @@ AGE_STEP_SHARE = 0.15  # of the case's age: the years a similarity falls to 0 ov
 AGE_STEP_MIN, AGE_STEP_MAX = 1.5, 10.0
 HEIGHT_TOLERANCE_CM = 5
 HEIGHT_SPAN_CM = 15.0
-EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
+EARLY_TOLERANCE = timedelta(minutes=10)  # reported times are rounded by callers (to 5–10 min)
 DISTANCE_VETO_FACTOR = 3.0
 UNLISTED_CONDITION = 0.3
 ACCOUNTED_FACTOR = 0.6

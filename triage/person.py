@@ -56,6 +56,10 @@ _RELATIVE = re.compile(
     r"(?:我|俺|咱)(?:们)?(?:家)?(?:的)?(?P<who>爸爸|爸|父亲|老父亲|妈妈|妈|母亲|老母亲|儿子|女儿|闺女|"
     r"爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴|丈夫|老公|妻子|老婆|媳妇|哥哥|哥|姐姐|姐|弟弟|弟|"
     r"妹妹|妹|孙子|孙女|外孙女|外孙|老汉|婆姨)")
+_RECORD_RELATIVE = re.compile(
+    r"其(?P<who>父亲|父|母亲|母|儿子|女儿|丈夫|妻子|祖父|祖母|外公|外婆|孙子|孙女|弟弟|哥哥|姐姐|妹妹)"
+    r"(?![亲]?报)")
+_RECORD_MALE = frozenset("父亲 父 儿子 丈夫 祖父 外公 孙子 弟弟 哥哥".split())
 _REPORTED_IT = re.compile(r"(?:已经|早上|上午|下午|刚才)?(?:已经)?报(?:过)?(?:了)?警")  # 我妈已经报过警了
 _BARE_AGE = re.compile(r"(?:今年)?[一二三四五六七八九十两]{2,3}(?:了|，|,|。|岁)|(?:今年)?\d{1,2}(?:了|，|,|。|岁)")
 _RELATIVE_MALE = frozenset(["爸爸", "爸", "父亲", "老父亲", "儿子", "爷爷", "姥爷", "外公", "丈夫", "老公", "哥哥", "哥", "弟弟", "弟", "孙子", "外孙", "老汉"])
@@ -63,8 +67,21 @@ _RELATIVE_FEMALE = frozenset(
     ["妈妈", "妈", "母亲", "老母亲", "女儿", "闺女", "奶奶", "姥姥", "外婆", "妻子", "老婆", "媳妇", "姐姐", "姐", "妹妹", "妹", "孙女", "外孙女", "婆姨"])
 # A name the person gives or the caller says (他说他姓刘, 叫王秀英): a surname that differs
 # from the case's is another person.
-_SURNAME = re.compile(r"(?:说|自称|告诉我)?(?:他|她)?(?:说)?(?:姓|名叫|叫做|自称叫)(?P<s>[\u4e00-\u9fff])")
+_SURNAME = re.compile(
+    r"(?:说|自称|告诉我)?(?:他|她)?(?:说)?(?:姓|名叫|叫做|自称叫)(?P<s>[\u4e00-\u9fff])|"
+    # 她叫王秀英 (a full name: its first character), not a nickname like 朵朵
+    r"(?:他|她)叫(?P<f>[\u4e00-\u9fff])(?P<g>[\u4e00-\u9fff])(?P<h>[\u4e00-\u9fff])?")
 _NOT_SURNAMES = frozenset("什么啥不醒名谁了着")
+# Common surnames: a name said as 她叫X… counts only when X is one (叫声, 叫喊 are not names).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚"
+    "娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
+    "查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
+    "盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况"
+    "那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
 # The person is accounted for: with family, knows where home is, the caller says it is
 # someone else (他妈就在旁边呢, 等她老公开车来接, 应该不是).
 _ACCOUNTED = re.compile(
@@ -75,9 +92,10 @@ _ACCOUNTED = re.compile(
     r"就住(?:在)?[^，。,]{0,6}(?:附近|旁边|后头|后面|对面|这儿|这边)|"
     r"说话(?:挺|很|都|也)?(?:利索|利利索索|清楚|清清楚楚|正常|有条理)|"
     r"(?:说是|说他|说她|他说|她说)[^，。,]{0,10}(?:看|找|接|送)(?:闺女|女儿|儿子|孙子|孙女|亲戚|朋友|老伴)|"
-    r"(?:在)?等(?:她|他)(?:的)?(?:儿媳妇|媳妇|儿子|女儿|闺女|老伴|家人)|"
+
     r"(?:家人|儿媳妇|媳妇|儿子|女儿|闺女|老伴|老公|老婆)[^，。,]{0,6}(?:把(?:她|他))?接走了|"
-    r"应该不是|不是(?:他|她|那个人)|(?:他|她)?(?:家里人|家人)(?:已经)?(?:来|接)(?:了|走)"
+    r"应该不是|不是(?:他|她|那个人)|(?:他|她)?(?:家里人|家人)(?:已经)?(?:来|接)(?:了|走)|"
+    r"家就在(?:旁边|附近|这|对面|楼上)|(?:用|拿|刷)(?:的是)?(?:他|她)自己的身份证|(?:网管|店员|老板)说(?:他|她)常来"
 )
 
 _MALE = (
@@ -214,7 +232,7 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
         found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
-    for m in _HEDGED_AGE.finditer(text):
+    for m in [*_HEDGED_AGE.finditer(text), *_SUBJECT_AGE.finditer(text)]:
         token = m.group("n")
         pair = _numeral_range(token)
         value = parse_number(token) if pair is None else None
@@ -236,13 +254,20 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
 
 
 # An age said without 岁 after a hedge (顶多十五六, 看着也就七八): the observer's guess.
+_SUBJECT_AGE = re.compile(
+    r"(?:孩子|他|她|闺女|儿子|女儿|老人|我爸|我妈|其父|其母)(?:今年)?(?P<n>[一二三四五六七八九十两]{2,3}|\d{1,2})(?=了|，|,|。|岁)")
 _HEDGED_AGE = re.compile(
-    r"(?:顶多|也就|最多|大概|大约|看着|看上去|估计|约莫|差不多|得有)(?:个)?(?P<n>[一二三四五六七八九十两]{1,3}|\d{1,2})(?![0-9一二三四五六七八九十两]|点|号|楼|块|分|米|个|次|天|年|斤)")
+    r"(?:顶多|也就|最多|大概|大约|看着|看上去|估计|约莫|差不多|得有)(?:有|得有)?(?:个)?(?P<n>[一二三四五六七八九十两]{1,3}|\d{1,2})(?![0-9一二三四五六七八九十两]|点|号|楼|块|分|米|个|次|天|年|斤)")
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
 _PAIR_UNITS = re.compile(
-    r"^((?:[二三四五六七八九]?十)?)([一二三四五六七八九])([一二三四五六七八九])$"
+    r"^((?:[二三四五六七八九]?十)?)([一二两三四五六七八九])([一二三四五六七八九])$"
 )
 _CN_DIGIT = "一二三四五六七八九"
+
+
+def _digit(ch: str) -> int:
+    """一 … 九 (and 两, as in 两三岁) as 1 … 9."""
+    return 2 if ch == "两" else _CN_DIGIT.index(ch) + 1
 
 
 def _numeral_range(token: str) -> tuple[int, int] | None:
@@ -253,7 +278,7 @@ def _numeral_range(token: str) -> tuple[int, int] | None:
         return (a * 10, b * 10 + 9) if b == a + 1 else None
     m = _PAIR_UNITS.match(token)
     if m:
-        a, b = _CN_DIGIT.index(m.group(2)) + 1, _CN_DIGIT.index(m.group(3)) + 1
+        a, b = _digit(m.group(2)), _digit(m.group(3))
         base = int(parse_number(m.group(1)) or 0) if m.group(1) else 0
         return (base + a, base + b) if b == a + 1 else None
     return None
@@ -265,6 +290,9 @@ def extract_gender(text: str) -> str | None:
     In a family's report the person is the caller's relative given an age or a condition
     (我哥早上报过警了……我爸七十八了: the father); otherwise the first person mentioned
     who is not the reporter (我是王福贵的女儿 is the reporter)."""
+    record = _RECORD_RELATIVE.search(text)  # 来电人称其父刘建军（45岁）…
+    if record is not None:
+        return "male" if record.group("who") in _RECORD_MALE else "female"
     relatives = [m for m in _RELATIVE.finditer(text) if not reporter_at(text, m.start())
                  and not _REPORTED_IT.match(text, m.end())]
     described = [m for m in relatives if _AGE.search(text[m.end():m.end() + 10]) or
@@ -286,8 +314,15 @@ def extract_gender(text: str) -> str | None:
 def extract_surname(text: str) -> str | None:
     """The surname the person gives or the caller names (他说他姓刘 → 刘), else None."""
     for m in _SURNAME.finditer(text):
-        if m.group("s") not in _NOT_SURNAMES and not reporter_at(text, m.start()):
-            return m.group("s")
+        if reporter_at(text, m.start()):
+            continue
+        if m.group("s"):
+            if m.group("s") not in _NOT_SURNAMES:
+                return m.group("s")
+            continue
+        first, second = m.group("f"), m.group("g")
+        if first != second and first not in _NOT_SURNAMES and first in _SURNAMES:
+            return first
     return None
 
 

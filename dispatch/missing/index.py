@@ -42,6 +42,7 @@ from dispatch.missing.matching import (
     Observation,
     age_step,
     effective_profile,
+    walking_pace,
     garment_similarity,
     score,
 )
@@ -132,7 +133,8 @@ class AnchorIndex:
         self._ts = np.array([a.at.timestamp() for a in anchors], dtype=np.float64)
         moving = [effective_profile(a.profile, False) for a in anchors]
         self._start = np.array([TRAVEL_START_M[p] for p in moving], dtype=np.float64)
-        self._speed = np.array([TRAVEL_SPEED_MPS[p] for p in moving], dtype=np.float64)
+        self._speed = np.array([TRAVEL_SPEED_MPS[p] * walking_pace(a.person, p)
+                                for a, p in zip(anchors, moving, strict=True)], dtype=np.float64)
         self._cap = np.array([DEFAULT_PROFILES[p].max_m for p in moving], dtype=np.float64)
         self._symmetric = np.array([a.symmetric for a in anchors], dtype=np.bool_)
 

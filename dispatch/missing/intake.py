@@ -274,12 +274,12 @@ _TRANSPORT = re.compile(r"公交(?!站)|公共汽车|大巴|班车|出租|打车
                         r"上了(?:一)?(?:辆|趟)?车|开车|搭车|顺风车|(?:坐|乘|搭)(?:了)?(?:趟)?火车|"
                         r"火车上|地铁(?!站)|车上|车里|骑(?:个|着)?(?:摩托|电动车|自行车)")
 MAX_RADIUS_M = 20_000.0
-_OBSERVER = re.compile(r"我[^，。,！？]{0,6}$")  # 我早上开车路过: the caller rode, not the person
+_OBSERVER = re.compile(r"我[^，。,！？]{0,10}$")  # 我早上开车路过: the caller rode, not the person
 
 
 def rode(text: str) -> bool:
     """Whether the words say the person seen rode (not the caller: 我开车路过)."""
-    return any(_OBSERVER.search(text[max(0, m.start() - 8):m.start()]) is None
+    return any(_OBSERVER.search(text[max(0, m.start() - 12):m.start()]) is None
                for m in _TRANSPORT.finditer(text))  # benefit of the doubt at most this large (a district-level fix)
 
 

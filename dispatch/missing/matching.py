@@ -348,6 +348,20 @@ def place_time_similarity(distance_m: float, reach: float, scale: float) -> floa
     return max(0.0, 0.5 * (1.0 - (distance_m - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach)))
 
 
+def walking_pace(person: Person, profile: AreaProfile) -> float:
+    """How fast this person walks, as a share of an adult's 1.5 m/s: the very old and
+    small children cover far less ground (an 80-year-old with dementia does not walk
+    37 km in an afternoon). Riders are not slowed."""
+    if profile is AreaProfile.VEHICLE or person.age is None:
+        return 1.0
+    middle = (person.age.min + person.age.max) / 2
+    if middle >= 75 or middle < 7:
+        return 0.6
+    if middle >= 65:
+        return 0.8
+    return 1.0
+
+
 def effective_profile(profile: AreaProfile, transport: bool) -> AreaProfile:
     """How fast the person could have got to a sighting: like a vehicle when the words say
     they rode (a bus, a taxi); a child otherwise walks (the child profile's fast growth is
@@ -374,7 +388,7 @@ def _place_time(
     elif elapsed < -EARLY_TOLERANCE:
         return f"seen {-elapsed} before the last sighting"
     profile = effective_profile(anchor.profile, obs.transport)
-    reach = reach_m(elapsed, profile)
+    reach = reach_m(elapsed, profile, walking_pace(anchor.person, profile))
     distance = sphere_distance_m(anchor.lat, anchor.lon, obs.lat, obs.lon)
     # The point is only known within radius_m: veto on its nearest edge, score halfway.
     if max(0.0, distance - obs.radius_m) > DISTANCE_VETO_FACTOR * reach:

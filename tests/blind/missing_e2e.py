@@ -88,7 +88,18 @@ def run(cases: list[dict[str, Any]], sightings: list[dict[str, Any]]) -> dict[st
         for incident_id in posted.values():
             wait_until(lambda i=incident_id: svc.incident(i)["status"] != "received", 30,
                        what=f"{incident_id} to be triaged")
-        time.sleep(3.0)  # the reactors' turn
+        # The reactors' turn: wait until no report's missing-person stages change for 3 s
+        # (a loaded machine can take a while), at most a minute.
+        last: list[object] = []
+        quiet_since = time.monotonic()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now_seen = [[st.get("stage") for st in _stages(svc, i)] for i in posted.values()]
+            if now_seen != last:
+                last, quiet_since = now_seen, time.monotonic()
+            elif time.monotonic() - quiet_since >= 3.0:
+                break
+            time.sleep(0.5)
         linked: dict[str, str] = {}  # incident id -> case id
         role: dict[str, str] = {}  # incident id -> "sighting" or "same_person"
         for local, cid in case_ids.items():

@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 
-import redis
 
 
 def _stop_on_signals() -> threading.Event:
@@ -16,11 +15,6 @@ def _stop_on_signals() -> threading.Event:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     return stop
-
-
-def _client(url: str | None, port: int) -> redis.Redis:
-    return redis.Redis.from_url(url or f"redis://127.0.0.1:{port}/0", decode_responses=True,
-                                health_check_interval=30)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,10 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         return _run(cfg)
     from dispatch.adapters.redis_keys import Keys
     from dispatch.adapters.redis_store import RedisStore
+    from dispatch.adapters.redis_conn import connect
     from dispatch.clock import SystemClock
 
-    client = _client(cfg.redis_url, cfg.redis_port)
-    store = RedisStore(client, Keys(cfg.namespace))
+    client = connect(cfg, health_check_interval=30)
+    store = RedisStore(client, Keys(cfg.namespace), replicas=cfg.replicas_wait,
+                       wait_ms=cfg.replicas_wait_ms)
     stop = _stop_on_signals()
     if args.command == "worker":
         from dispatch import stages
@@ -81,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from rq import Queue, Worker
         from rq.serializers import JSONSerializer
 
-        raw = redis.Redis.from_url(cfg.redis_url or f"redis://127.0.0.1:{cfg.redis_port}/0")
+        raw = connect(cfg, decode_responses=False)
         queue = Queue("dispatch", connection=raw, serializer=JSONSerializer)
         Worker([queue], connection=raw, serializer=JSONSerializer).work(with_scheduler=True)
     return 0

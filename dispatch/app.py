@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 
 import redis
-import redis.asyncio as aioredis
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -20,18 +19,34 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import geo
 from dispatch import logmask, registry
 from dispatch import settings as settings_mod
+from dispatch.adapters.redis_conn import connect, connect_async
 from dispatch.adapters.redis_keys import Keys
-from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.redis_store import NotReplicated, RedisStore
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
-from dispatch.api.ws import (CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED,
-                             CLOSE_UNKNOWN_FEED, ConsoleSession, valid_since)
+from dispatch.api.ws import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHENTICATED,
+    CLOSE_UNKNOWN_FEED,
+    ConsoleSession,
+    valid_since,
+)
 from dispatch.auth import AuthError, PermissionDenied, Unauthenticated, require_feed, verify
 from dispatch.clock import Clock, SystemClock
-from dispatch.domain.errors import (AlreadyAssigned, Conflict, DispatchError, UnknownDisposition, Forbidden, InvalidTransition,
-                                    SourceReused,
-                                    NotAssigned, UnknownIncident, UnknownUnit)
+from dispatch.domain.errors import (
+    AlreadyAssigned,
+    Conflict,
+    DispatchError,
+    Forbidden,
+    InvalidTransition,
+    NotAssigned,
+    SourceReused,
+    UnknownDisposition,
+    UnknownIncident,
+    UnknownUnit,
+)
 from dispatch.domain.incident import COMMAND_FEED
 from dispatch.metrics import DispatchCollector
 
@@ -68,15 +83,15 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
     cfg = settings or settings_mod.load()
     clk = clock or SystemClock()
     keys = Keys(cfg.namespace)
-    url = cfg.redis_url or f"redis://127.0.0.1:{cfg.redis_port}/0"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logmask.install()
-        client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
-        aclient = aioredis.Redis.from_url(url, decode_responses=True)
+        client = connect(cfg, health_check_interval=30)
+        aclient = connect_async(cfg)
         hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
-        app.state.store = RedisStore(client, keys)
+        app.state.store = RedisStore(client, keys, replicas=cfg.replicas_wait,
+                                     wait_ms=cfg.replicas_wait_ms)
         app.state.hub = hub
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
                               cfg.units_per_precinct, clk.now())
@@ -115,6 +130,15 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             else {"incident_id": exc.incident_id} if isinstance(exc, SourceReused) \
             else {"dispositions": exc.codes} if isinstance(exc, UnknownDisposition) else {}
         return _error(status, str(exc), **extra)
+
+    @app.exception_handler(NotReplicated)
+    async def not_replicated(_: Request, exc: NotReplicated) -> JSONResponse:
+        log.warning("write not replicated: %s", exc)
+        response = _error(503, "the report reached the store but no replica confirmed it in "
+                               "time; retry with the same source_id (it will not be "
+                               "duplicated)")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(redis.RedisError)
     async def store_down(_: Request, exc: redis.RedisError) -> JSONResponse:

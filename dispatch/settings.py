@@ -85,6 +85,14 @@ class Settings:
     webhook_retries: int = 5
     missing_targets_path: Path | None = None  # TOML overriding the missing-person targets
     missing_widen_s: float | None = None  # re-evaluate alert circles at least this often
+    # Redis high availability (docs/design.md, "Failover"): Sentinels to ask for the
+    # primary, and how many replicas must hold a write before it is acknowledged.
+    redis_sentinels: tuple[tuple[str, int], ...] = ()
+    redis_master_name: str = "dispatch"
+    redis_password: str | None = None
+    sentinel_password: str | None = None
+    replicas_wait: int = 0
+    replicas_wait_ms: int = 500
 
     def ack_timeout(self, priority: str) -> float | None:
         """Seconds a precinct has to acknowledge an assignment of this priority (None: no clock)."""
@@ -158,4 +166,28 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         webhook_retries=max(0, _int(env, "WEBHOOK_RETRIES", 5)),
         missing_targets_path=Path(env["MISSING_TARGETS_PATH"]) if env.get("MISSING_TARGETS_PATH") else None,
         missing_widen_s=_float(env, "MISSING_WIDEN_S", None),
+        redis_sentinels=_sentinels(env.get("REDIS_SENTINELS", "")),
+        redis_master_name=env.get("REDIS_MASTER_NAME", "dispatch"),
+        redis_password=env.get("REDIS_PASSWORD") or None,
+        sentinel_password=env.get("REDIS_SENTINEL_PASSWORD") or None,
+        # With Sentinels, a write waits for one replica by default (REDIS_WAIT_REPLICAS=0
+        # turns it off); without them there is nobody to wait for.
+        replicas_wait=max(0, _int(env, "REDIS_WAIT_REPLICAS",
+                                  1 if env.get("REDIS_SENTINELS") else 0)),
+        replicas_wait_ms=max(1, _int(env, "REDIS_WAIT_MS", 500)),
     )
+
+
+def _sentinels(raw: str) -> tuple[tuple[str, int], ...]:
+    """``host:port,host:port`` → pairs.
+
+    Raises:
+        ConfigError: an entry is not ``host:port`` with a port 1–65535.
+    """
+    out: list[tuple[str, int]] = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        host, _, port = part.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"REDIS_SENTINELS: {part!r} is not host:port")
+        out.append((host, int(port)))
+    return tuple(out)

@@ -52,6 +52,10 @@ class _Batch:
         return len(self.ops)  # 1-based index into the script's results after "ok"
 
 
+class NotReplicated(redis.RedisError):
+    """A write reached the primary but not enough replicas in time (see ``replicated``)."""
+
+
 class RedisStore:
     """Incidents, timelines, feeds and deadlines on one Redis (sync client).
 
@@ -60,16 +64,37 @@ class RedisStore:
         keys: the key layout (namespace).
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys | None = None) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys | None = None, *, replicas: int = 0,
+                 wait_ms: int = 500) -> None:
         self.r = client
         self.keys = keys or Keys()
         self._commit = client.register_script(_SCRIPT)
+        # With replicas (Sentinel deployments), a write counts as done only when that many
+        # replicas hold it (WAIT): a promotion after the primary dies keeps it.
+        self.replicas = replicas
+        self.wait_ms = wait_ms
 
     # -- writing ---------------------------------------------------------------------------
 
     def _run(self, batch: _Batch) -> list[Any]:
-        return list(self._commit(args=[json.dumps({"guards": batch.guards, "ops": batch.ops},
-                                                   ensure_ascii=False)]))
+        result = list(self._commit(args=[json.dumps({"guards": batch.guards, "ops": batch.ops},
+                                                     ensure_ascii=False)]))
+        if self.replicas and result and result[0] == "ok":
+            self.replicated()
+        return result
+
+    def replicated(self) -> None:
+        """Wait until ``replicas`` replicas hold every write so far (``WAIT``).
+
+        Raises:
+            NotReplicated: fewer acknowledged within ``wait_ms``: the write is on the
+                primary but could be lost with it; the caller is told to retry (intake
+                stays idempotent by ``source_id``).
+        """
+        got = int(self.r.wait(self.replicas, self.wait_ms))
+        if got < self.replicas:
+            raise NotReplicated(f"{got} of {self.replicas} replicas acknowledged within "
+                                f"{self.wait_ms} ms")
 
     def intake(self, report: Mapping[str, Any], now: datetime) -> tuple[str, datetime, bool]:
         """Durably append a new report and open its incident.

@@ -27,6 +27,7 @@ from rq import Queue, Retry, get_current_job
 from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_keys import Keys
+from dispatch.adapters.redis_conn import connect
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.closing import DISPOSITIONS
@@ -120,8 +121,7 @@ class _Context:
 @cache
 def _context(namespace: str) -> _Context:
     cfg = load_settings()
-    client = redis.Redis.from_url(cfg.redis_url or f"redis://127.0.0.1:{cfg.redis_port}/0",
-                                  decode_responses=True)
+    client = connect(cfg)
     store = RedisStore(client, Keys(namespace))
     return _Context(store, HandoffRecords(store), registry_for(cfg.agencies_path),
                     SystemClock(), cfg)

@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dispatch",
                                      description="110 dispatch and alert-triage service")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start Redis (embedded unless REDIS_URL), API, workers, scheduler")
+    run = sub.add_parser("run", help="start Redis (embedded unless REDIS_URL), API, workers, "
+                                     "scheduler")
+    run.add_argument("--ha", action="store_true",
+                     help="start a local primary, a replica and three Sentinels and follow "
+                          "the primary through them (to try a failover on one machine)")
     sub.add_parser("worker", help="run one pipeline worker (triage, geo, assignment)")
     sub.add_parser("scheduler", help="run the deadline scheduler (escalations)")
     sub.add_parser("reactors", help="run the event-driven workflows (missing persons, forum, hand-offs)")
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = settings_mod.load()
     if args.command == "run":
-        return _run(cfg)
+        return _run(cfg, ha=args.ha)
     from dispatch.adapters.redis_keys import Keys
     from dispatch.adapters.redis_store import RedisStore
     from dispatch.adapters.redis_conn import connect
@@ -144,7 +148,7 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(cfg: object) -> int:
+def _run(cfg: object, ha: bool = False) -> int:
     from dispatch.settings import Settings
     from dispatch.supervisor import Supervisor
 
@@ -152,7 +156,7 @@ def _run(cfg: object) -> int:
     sup = Supervisor(cfg)
     sup.install_signals()  # Ctrl-C during start-up or the banner stops everything cleanly
     try:
-        url = sup.start()
+        url = sup.start(ha=ha)
     except BaseException:
         sup.stop()
         raise

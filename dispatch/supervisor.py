@@ -108,10 +108,12 @@ class Supervisor:
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
 
-    def start(self) -> str:
+    def start(self, ha: bool = False) -> str:
         s = self.settings
         env = dict(os.environ)
         url = s.redis_url
+        if ha:
+            return self._start_ha(env)
         if url is None:
             data = s.var_dir / "redis"
             data.mkdir(parents=True, exist_ok=True)
@@ -119,6 +121,11 @@ class Supervisor:
             url = f"redis://127.0.0.1:{s.redis_port}/0"
         env["REDIS_URL"] = url
         wait_for_redis(url)
+        self._start_service(env)
+        return url
+
+    def _start_service(self, env: dict[str, str]) -> None:
+        s = self.settings
         py = sys.executable
         self.spawn("api", [py, "-m", "uvicorn", "dispatch.app:create_app", "--factory",
                            "--host", s.host, "--port", str(s.port), "--ws-ping-interval", "20",
@@ -129,7 +136,46 @@ class Supervisor:
         self.spawn("scheduler", [py, "-m", "dispatch", "scheduler"], env)
         self.spawn("reactors", [py, "-m", "dispatch", "reactors"], env)
         self.wait_for_api(f"http://{s.host}:{s.port}/openapi.json")
-        return url
+
+
+
+    def _start_ha(self, env: dict[str, str]) -> str:
+        """``run --ha``: a local primary, one replica and three Sentinels (ports from
+        ``REDIS_PORT`` up), and the service following the primary through them — for
+        trying a failover on one machine (kill the primary: the replica takes over)."""
+        s = self.settings
+        base = s.redis_port
+        root = s.var_dir / "redis-ha"
+        nodes = []
+        for i, role in enumerate(("primary", "replica")):
+            data = root / role
+            data.mkdir(parents=True, exist_ok=True)
+            argv = redis_command(base + i, data)
+            if role == "replica":
+                argv += ["--replicaof", "127.0.0.1", str(base)]
+            self.spawn(f"redis-{role}", argv, env)
+            nodes.append(base + i)
+        wait_for_redis(f"redis://127.0.0.1:{base}/0")
+        binary = shutil.which("redis-server") or "redis-server"
+        sentinels = []
+        for i in range(3):
+            port = base + 10 + i
+            data = root / f"sentinel-{i}"
+            data.mkdir(parents=True, exist_ok=True)
+            conf = data / "sentinel.conf"
+            conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {data}\n"
+                            f"sentinel monitor {s.redis_master_name} 127.0.0.1 {base} 2\n"
+                            f"sentinel down-after-milliseconds {s.redis_master_name} 1000\n"
+                            f"sentinel failover-timeout {s.redis_master_name} 5000\n"
+                            f"sentinel parallel-syncs {s.redis_master_name} 1\n",
+                            encoding="utf-8")
+            self.spawn(f"sentinel-{i}", [binary, str(conf), "--sentinel"], env)
+            sentinels.append(f"127.0.0.1:{port}")
+        env.pop("REDIS_URL", None)
+        env["REDIS_SENTINELS"] = ",".join(sentinels)
+        env["REDIS_MASTER_NAME"] = s.redis_master_name
+        self._start_service(env)
+        return f"sentinel {env['REDIS_SENTINELS']} (primary :{nodes[0]}, replica :{nodes[1]})"
 
     def wait_for_api(self, url: str, timeout_s: float = 60.0) -> None:
         """Block until the API answers (or a child has died)."""
@@ -180,8 +226,8 @@ class Supervisor:
     def stop(self, grace_s: float = 10.0) -> None:
         """Stop every child: the clients first (newest first), Redis last; TERM to each
         process group, then KILL after ``grace_s``."""
-        clients = [c for c in reversed(self.children) if c.name != "redis"]
-        servers = [c for c in self.children if c.name == "redis"]
+        clients = [c for c in reversed(self.children) if not c.name.startswith(("redis", "sentinel"))]
+        servers = [c for c in reversed(self.children) if c.name.startswith(("redis", "sentinel"))]
         for group in (clients, servers):
             for child in group:
                 if child.proc.poll() is None:

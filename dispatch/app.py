@@ -78,6 +78,25 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
                         headers=headers)
 
 
+def _replication(r: redis.Redis) -> dict[str, Any]:
+    """Which node answers, its role, its replicas and their lag (bytes behind), for
+    ``/healthz``: an operator sees a failover and a lagging replica at a glance."""
+    info = r.info("replication")
+    pool = r.connection_pool
+    kwargs = pool.connection_kwargs
+    node = f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}" if "host" in kwargs else \
+        str(getattr(pool, "service_name", "sentinel"))
+    offset = int(info.get("master_repl_offset", 0) or 0)
+    replicas = []
+    for i in range(int(info.get("connected_slaves", 0) or 0)):
+        entry = info.get(f"slave{i}")
+        if isinstance(entry, dict):
+            replicas.append({"node": f"{entry.get('ip')}:{entry.get('port')}",
+                             "state": entry.get("state"),
+                             "lag_bytes": max(0, offset - int(entry.get("offset", 0) or 0))})
+    return {"node": node, "role": info.get("role"), "replicas": replicas}
+
+
 def create_app(settings: settings_mod.Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """Build the FastAPI application (clients are created in the lifespan, not here)."""
     cfg = settings or settings_mod.load()
@@ -199,6 +218,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             checks["redis"] = True
             checks["workers"] = len(list(s.r.scan_iter(keys.heartbeats("worker"), count=100)))
             checks["schedulers"] = len(list(s.r.scan_iter(keys.heartbeats("scheduler"), count=100)))
+            checks["store"] = _replication(s.r)
         except redis.RedisError as exc:
             checks["redis"] = False
             checks["error"] = str(exc)

@@ -154,6 +154,7 @@ def _run(cfg: object) -> int:
 
     assert isinstance(cfg, Settings)
     sup = Supervisor(cfg)
+    sup.install_signals()  # Ctrl-C during start-up or the banner stops everything cleanly
     try:
         url = sup.start()
     except BaseException:

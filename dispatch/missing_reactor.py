@@ -9,9 +9,17 @@ Follows the global events stream as its own consumer group:
   verify with the case description, the owner is told. Ambiguous or weaker candidates
   are noted on the incident for the call-taker; no candidate at all registers a
   found-person record, which new cases are matched against.
-* the same events of any other ``missing_person`` report → a proposed case
-  (``incident.missing`` stage ``case_proposed`` with the extracted description) for the
-  call-taker to confirm with ``POST /v1/missing`` and ``report_id``.
+* the same events of any other ``missing_person`` report → first compared with the open
+  cases: another relative reporting the same person is linked to that case
+  (``missing.report_linked``, stage ``same_person``) instead of a second case; otherwise
+  a proposed case (``incident.missing`` stage ``case_proposed`` with the extracted
+  description, and any weaker candidates) for the call-taker to confirm with
+  ``POST /v1/missing`` and ``report_id``.
+* the same events of a report of any other category that describes a person (a found
+  child triaged ``assistance`` without an age flag, an old man on a motorway triaged
+  ``traffic``, a confused woman on a bus) → matched against the open cases like a
+  sighting; linked at or above the threshold, offered below it, and never registered as
+  a found person (it was not reported as one).
 * ``incident.acknowledged`` of a report opened as a case → the case's
   ``precinct_dispatched`` target is met.
 
@@ -45,12 +53,16 @@ from dispatch.missing import (
     assess_risk,
     build_case_index,
     build_found_index,
+    describes_person,
     found_record_from_sighting,
+    is_family_report,
     is_sighting_report,
+    link_report,
     link_sighting,
     match_sighting,
     meet_target,
     propose_case,
+    seen_at,
     sighting_from_report,
 )
 from dispatch.missing.codec import encode
@@ -110,9 +122,6 @@ class MissingReactor:
         if not incident_id:
             return
         if kind in TRIAGE_EVENTS:
-            summary = message.get("incident") or {}
-            if summary.get("category") not in ("missing_person", "assistance"):
-                return
             incident = load_incident(self.store, incident_id)
             if incident is not None:
                 self._triaged(incident)
@@ -128,7 +137,10 @@ class MissingReactor:
         if is_sighting_report(category, incident.flags, incident.extracted):
             self._sighting(incident)
         elif category == "missing_person":
-            self._propose(incident)
+            if not self._same_person(incident):
+                self._propose(incident)
+        elif describes_person(incident.extracted):
+            self._sighting(incident, register_found=False)
 
     def _propose(self, incident: Incident) -> None:
         if self.cases.case_for_report(incident.id):
@@ -155,23 +167,73 @@ class MissingReactor:
                      "criminal_case": risk.criminal_case},
         }, now=now, actor="system", mark="proposed")
 
-    def _sighting(self, incident: Incident) -> None:
+    def _observation(self, incident: Incident) -> Sighting:
+        """The report as a sighting: the person described, where, and when they were seen
+        (the report's ``occurred_at`` when it gives one, never later than its receipt)."""
+        location = incident.location or {}
+        return sighting_from_report(
+            incident_id=incident.id, at=seen_at(incident), extracted=incident.extracted,
+            lat=location.get("lat"), lon=location.get("lon"),
+            precinct=incident.precinct or location.get("precinct"), text=incident.text,
+            radius_m=location.get("radius_m"))
+
+    def _same_person(self, incident: Incident) -> bool:
+        """Link a missing-person report to the open case of the same person; True if it
+        was (and no second case is proposed)."""
+        if self.cases.case_for_report(incident.id) or \
+                self.store.r.exists(self.cases.mark_key("sighted", incident.id)):
+            return False
+        try:
+            report = self._observation(incident)
+        except MissingError:
+            return False
+        matches = match_sighting(report, self.indexes.fresh().case_index, None)
+        if not matches.to_link:
+            return False
+        if not is_family_report(incident.text):
+            # Someone who saw the person and called it in as "missing" (这个大爷是不是谁家
+            # 走丢的): a sighting of the case, with a precinct sent to verify.
+            self._sighting(incident, register_found=False)
+            return True
+        best = matches.to_link[0]
+        mark = self.cases.mark_key("sighted", incident.id)
+        for _ in range(8):
+            case = self.cases.get(best.id)
+            if case is None or case.status is CaseStatus.CLOSED:
+                return False
+            now = self.clock.now()
+            try:
+                event = link_report(case, best, incident.id, now=now)
+            except (InvalidCaseTransition, MissingError):
+                return False
+            note = Event(EventType.MISSING, incident.id, now, data={
+                "stage": "same_person", "case_id": case.id, "score": round(best.score, 3),
+                "reasons": list(best.reasons), "description": describe_person(case.person)})
+            try:
+                self.cases.commit(case, [event], actor="system", now=now,
+                                  incident_events={incident.id: [note]},
+                                  extra_ops=[["SET", mark, case.id]],
+                                  extra_guards=[["idem", mark]])
+            except Conflict as exc:
+                if str(exc).startswith("exists"):
+                    return True
+                continue
+            return True
+        return False
+
+    def _sighting(self, incident: Incident, register_found: bool = True) -> None:
         if self.store.r.exists(self.cases.mark_key("sighted", incident.id)):
             return  # handled before (a redelivered entry)
-        location = incident.location or {}
-        lat, lon = location.get("lat"), location.get("lon")
         try:
-            sighting = sighting_from_report(
-                incident_id=incident.id, at=incident.received_at, extracted=incident.extracted,
-                lat=lat, lon=lon, precinct=incident.precinct or location.get("precinct"),
-                text=incident.text)
+            sighting = self._observation(incident)
         except MissingError as exc:
-            self.cases.note(incident.id, {"stage": "sighting_unusable", "reason": str(exc)},
-                            now=self.clock.now(), actor="system", mark="sighted")
+            if register_found:
+                self.cases.note(incident.id, {"stage": "sighting_unusable", "reason": str(exc)},
+                                now=self.clock.now(), actor="system", mark="sighted")
             return
         started = time.perf_counter()
         matches = match_sighting(sighting, self.indexes.fresh().case_index,
-                                 self.indexes.found_index)
+                                 self.indexes.found_index if register_found else None)
         match_ms = round((time.perf_counter() - started) * 1000, 3)
         if matches.to_link and self._link(sighting, matches, match_ms):
             return
@@ -184,7 +246,8 @@ class MissingReactor:
             }, now=self.clock.now(), actor="system", mark="sighted")
             if matches.cases:
                 return
-        self._register_found(sighting, match_ms)
+        if register_found:
+            self._register_found(sighting, match_ms)
 
     def _link(self, sighting: Sighting, matches: SightingMatches, match_ms: float) -> bool:
         best = matches.to_link[0]

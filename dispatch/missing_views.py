@@ -88,6 +88,9 @@ def case_view(case: Case, now: datetime, timeline: Sequence[Mapping[str, Any]],
                           "precinct": s.precinct, "auto": s.auto, "state": state})
     reports = ([{"incident_id": case.report_id, "role": "report"}] if case.report_id else [])
     reports += [{"incident_id": s.incident_id, "role": "sighting"} for s in case.sightings]
+    reports += [{"incident_id": r.incident_id, "role": "same_person", "at": iso(r.at),
+                 "score": round(r.score, 3), "reasons": list(r.reasons)}
+                for r in case.linked_reports]
     ttf = case.time_to_found
     return {
         **list_item(case, now),

@@ -21,6 +21,7 @@ import redis
 
 from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
+from dispatch.adapters.ride_out import ride_out, until_done
 
 log = logging.getLogger("dispatch.reactors")
 
@@ -110,9 +111,9 @@ class ReactorRunner:
         return True
 
     def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
-        self.ensure_group()
-        while not stop.is_set():
-            self.step(block_ms)
+        """Handle events until ``stop`` is set, waiting out Redis outages."""
+        until_done(self.ensure_group, stop, f"{self.group} start", log)
+        ride_out(lambda: self.step(block_ms), stop, self.group, log, recover=self.ensure_group)
 
 
 def run_all(store: RedisStore, reactors: Sequence[Reactor], stop: threading.Event) -> None:
@@ -120,13 +121,15 @@ def run_all(store: RedisStore, reactors: Sequence[Reactor], stop: threading.Even
     threads = []
     for reactor in reactors:
         runner = ReactorRunner(store, reactor)
-        runner.ensure_group()
         t = threading.Thread(target=runner.run, args=(stop,), name=reactor.name, daemon=True)
         t.start()
         threads.append(t)
-    while not stop.is_set():
+
+    def beat() -> None:
         store.r.set(store.keys.heartbeat("reactors", socket.gethostname() + str(os.getpid())),
                     "1", ex=10)
         stop.wait(2)
+
+    ride_out(beat, stop, "reactors heartbeat", log)
     for t in threads:
         t.join(timeout=5)

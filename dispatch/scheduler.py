@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Mapping
 
 from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.ride_out import ride_out
 from dispatch.clock import Clock
 from dispatch.domain import decisions
 from dispatch.domain.errors import Conflict, UnknownIncident
@@ -46,11 +47,13 @@ class DeadlineScheduler:
 
     def run(self, stop: threading.Event, interval_s: float = 0.1) -> None:
         """Fire deadlines until ``stop`` is set."""
-        while not stop.is_set():
+        def turn() -> None:
             self.store.r.set(self.store.keys.heartbeat("scheduler", self.name),
                              self.clock.now().isoformat(), ex=10)
             self.tick()
             stop.wait(interval_s)
+
+        ride_out(turn, stop, "deadline scheduler", log)  # a Redis outage is waited out
 
     def tick(self) -> int:
         """Fire every deadline due now; returns how many were looked at."""

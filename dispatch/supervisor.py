@@ -2,18 +2,26 @@
 
 Starts an embedded ``redis-server`` (unless ``REDIS_URL`` is set) with its data in
 ``var/redis/`` and AOF ``appendfsync always``, then the API under uvicorn, the pipeline
-worker(s), an RQ worker and the deadline scheduler. Ctrl-C (or SIGTERM) stops them all,
-newest first, and leaves no process behind.
+worker(s), an RQ worker, the deadline scheduler and the workflow reactors.
+
+A child that exits is started again with capped backoff (0.5 s doubling to 10 s, reset
+once it has stayed up for a minute) while the others go on: the API keeps taking reports
+while a worker restarts, and the workers wait out Redis (:mod:`dispatch.adapters.ride_out`)
+while Redis restarts. Children are told to die with the supervisor (``PR_SET_PDEATHSIG``)
+and are always signalled by process group. Ctrl-C (or SIGTERM), at any moment, stops the
+clients first and Redis last, and leaves no process behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -22,6 +30,32 @@ import redis
 from dispatch.settings import Settings
 
 REDIS_READY_S = 15.0
+RESTART_MIN_S = 0.5
+RESTART_MAX_S = 10.0
+STABLE_S = 60.0  # up this long: the next crash starts the backoff afresh
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: receive SIGTERM when the supervisor dies (Linux)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the process group still reaches it
+        pass
+
+
+@dataclass(slots=True)
+class Child:
+    """One supervised process and how to start it again."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.monotonic)
+    restarts: int = 0
+    backoff: float = RESTART_MIN_S
+    due: float | None = None  # when a crashed child is started again
 
 
 def redis_command(port: int, data_dir: Path) -> list[str]:
@@ -51,15 +85,28 @@ def wait_for_redis(url: str, timeout_s: float = REDIS_READY_S) -> None:
 
 
 class Supervisor:
-    """Starts the service's processes and stops them together."""
+    """Starts the service's processes, restarts the ones that crash, stops them together."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
+        self.stopping = False
 
     def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        proc = subprocess.Popen(argv, env=env, start_new_session=True)
-        self.children.append((name, proc))
+        self.children.append(Child(name, argv, env, self._popen(argv, env)))
+
+    @staticmethod
+    def _popen(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(argv, env=env, start_new_session=True,
+                                preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads yet)
+
+    def install_signals(self) -> None:
+        """From now on Ctrl-C and SIGTERM only ask to stop (no KeyboardInterrupt mid-start)."""
+        def on_signal(_signum: int, _frame: object) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
 
     def start(self) -> str:
         s = self.settings
@@ -88,9 +135,12 @@ class Supervisor:
         """Block until the API answers (or a child has died)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            for name, proc in self.children:
-                if proc.poll() is not None:
-                    raise SystemExit(f"{name} exited with {proc.returncode} while starting")
+            if self.stopping:
+                raise SystemExit("stopped while starting")
+            for child in self.children:
+                if child.proc.poll() is not None:
+                    raise SystemExit(f"{child.name} exited with {child.proc.returncode} "
+                                     "while starting")
             try:
                 if httpx.get(url, timeout=1).status_code == 200:
                     return
@@ -100,39 +150,54 @@ class Supervisor:
         raise SystemExit(f"the API did not answer at {url} within {timeout_s:.0f} s")
 
     def watch(self) -> int:
-        """Wait until a child dies or we are told to stop; returns the exit code."""
-        stopping = False
-
-        def on_signal(signum: int, _frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
-        while not stopping:
-            for name, proc in self.children:
-                if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; stopping everything",
-                          file=sys.stderr)
-                    self.stop()
-                    return 1
+        """Keep every child running until told to stop; returns the exit code."""
+        self.install_signals()
+        while not self.stopping:
+            self.check()
             time.sleep(0.2)
         self.stop()
         return 0
 
+    def check(self, now: float | None = None) -> None:
+        """Start again every child that has exited, once its backoff has passed."""
+        now = time.monotonic() if now is None else now
+        for child in self.children:
+            if child.proc.poll() is None:
+                if child.due is None and now - child.started >= STABLE_S:
+                    child.backoff = RESTART_MIN_S
+                continue
+            if child.due is None:
+                child.due = now + child.backoff
+                print(f"{child.name} exited with {child.proc.returncode}; starting it again "
+                      f"in {child.backoff:.1f} s", file=sys.stderr, flush=True)
+                continue
+            if now >= child.due:
+                child.proc = self._popen(child.argv, child.env)
+                child.started, child.due = now, None
+                child.restarts += 1
+                child.backoff = min(child.backoff * 2, RESTART_MAX_S)
+
     def stop(self, grace_s: float = 10.0) -> None:
-        """Stop every child, newest first: TERM, then KILL after ``grace_s``."""
-        for _name, proc in reversed(self.children):
-            if proc.poll() is None:
+        """Stop every child: the clients first (newest first), Redis last; TERM to each
+        process group, then KILL after ``grace_s``."""
+        clients = [c for c in reversed(self.children) if c.name != "redis"]
+        servers = [c for c in self.children if c.name == "redis"]
+        for group in (clients, servers):
+            for child in group:
+                if child.proc.poll() is None:
+                    try:
+                        os.killpg(child.proc.pid, signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+            deadline = time.monotonic() + grace_s
+            for child in group:
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + grace_s
-        for _name, proc in reversed(self.children):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                    child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.proc.pid, signal.SIGKILL)
+                    child.proc.wait()
         self.children.clear()
+
+    def pids(self) -> dict[str, int]:
+        """Each child's current process id (tests and operators)."""
+        return {c.name: c.proc.pid for c in self.children}

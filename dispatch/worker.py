@@ -23,6 +23,7 @@ from typing import Any
 import redis
 
 from dispatch.adapters import replies
+from dispatch.adapters.ride_out import ride_out, until_done
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock
 from dispatch.domain import decisions, duplicates
@@ -92,14 +93,20 @@ class PipelineWorker:
         New entries are handled as they arrive; the heartbeat and the search for entries a
         crashed consumer left behind run at most once a second, off the hot path.
         """
-        self.ensure_group()
         housekeeping = 0.0
-        while not stop.is_set():
+
+        def turn() -> None:
+            nonlocal housekeeping
             if time.monotonic() >= housekeeping:
                 self.beat()
                 self.reclaim()
                 housekeeping = time.monotonic() + 1.0
             self.step(block_ms)
+
+        # A Redis outage is waited out (capped backoff); the group comes back if Redis
+        # returned empty. Unacknowledged entries stay pending and are handled again.
+        until_done(self.ensure_group, stop, "worker start", log)
+        ride_out(turn, stop, "pipeline worker", log, recover=self.ensure_group)
 
     def step(self, block_ms: int = 0) -> int:
         """Read and process one batch of new entries; returns how many were handled."""

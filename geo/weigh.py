@@ -143,6 +143,9 @@ def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
         if any(m.start <= n.start and n.end <= m.end and (m.end - m.start) > (n.end - n.start)
                for m, _ in weighed):
             continue
+        if all(r.stem for r in n.readings) and any(
+                m.start < n.end < m.end or m.start < n.start < m.end for m, _ in weighed):
+            continue  # 东河南海公园: a stem (东河南镇's) that cuts through a Baotou name
         rs = _memo(n.readings, n.form, _national_readings, n)
         cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
         if cap is not None:
@@ -227,8 +230,9 @@ def _role(text: str, seg: list[Slot]) -> str:
         return "origin"
     if text[max(0, seg[0].start - 3):seg[0].start].endswith(_WHO_IS) and after.startswith("的"):
         return "origin"
-    if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and all(
-            r.code == BAOTOU for s in seg for r in s.readings if r.code.startswith(BAOTOU)):
+    own = [r.code for s in seg for r in s.readings if r.code.startswith(BAOTOU)]
+    if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and \
+            all(c == BAOTOU for c in own):
         return "reporter"  # 我在包头: where the caller is, named only as the city
     return "place"
 
@@ -292,6 +296,7 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     for f in places:  # 呼和浩特…现在在赛罕区: a deeper unit on the same line, said apart
         if f[1].startswith(code) and len(f[1]) > len(code):
             code, others = f[1], f[2]
+    code = _city_not_its_namesake_county(code, seg, places, nat)
     chain = nat.chain(code)
     # A Baotou segment that only repeats a name of the place chosen (武钢那个青山 after
     # 武汉青山区) says nothing for Baotou.
@@ -331,6 +336,23 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
             labels.append(r.label)
     alternatives = tuple(nat.chain(c).label() for c in others[:_MAX_ALTERNATIVES])
     return Verdict(True, code, chain, best, alternatives, tuple(dict.fromkeys(labels)))
+
+
+def _city_not_its_namesake_county(code: str, seg: list[Slot],
+                                  places: list[tuple[float, str, list[str], list[Slot], str]],
+                                  nat: National) -> str:
+    """南昌 alone is the city, not 南昌县 (a county named after its city); with another
+    county of that city named (青山湖区，南昌的), that county."""
+    unit = nat.units.get(code)
+    city = nat.units.get(code[:4]) if len(code) == 6 else None
+    if unit is None or city is None:
+        return code
+    stem = city.name.removesuffix("市")
+    if not unit.name.startswith(stem) or not any(s.form == stem for s in seg):
+        return code
+    named = [f[1] for f in places if f[1] != code and f[1].startswith(city.code)
+             and len(f[1]) >= 6]
+    return named[0] if named else city.code
 
 
 def _namesakes(seg: list[Slot], nat: National) -> list[tuple[str, tuple[str, ...]]]:

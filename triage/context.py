@@ -108,7 +108,7 @@ _NEGATION = re.compile(
 _STAFF_LINE = re.compile(
     r"(?m)(?:^[ \t]*(?:民警|警察|110)[:：]|(?:接警员|接线员|话务员|值班员)[:：])"
     # A transcript run into one line: the call-taker's words end where the caller's begin.
-    r"(?:(?!(?:报警人|来电人|求助人|报案人)[:：])[^\n])*")
+    r"(?:(?!(?:报警人|来电人|求助人|报案人)(?:（[^）\n]{0,12}）|\([^)\n]{0,12}\))?[:：])[^\n])*")
 # Addresses and road numbers (``地址：…``, ``110国道``) name places, not events.
 _ADDRESS = re.compile(r"地址[:：是为]?[^，。,；;!！？?\n]*|\d+(?:国道|省道|县道)|(?:国道|省道)\d+")
 

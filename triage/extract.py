@@ -18,6 +18,8 @@ from triage.person import (
     extract_features,
     extract_gender,
     extract_height,
+    extract_surname,
+    is_accounted_for,
     reporter_at,
 )
 
@@ -179,4 +181,6 @@ def extract_all(text: str, original: str) -> dict[str, Any]:
         "times": extract_times(text),
         "places": extract_places(text, original),
         "sighting": is_sighting(text),
+        "surname": extract_surname(text),
+        "accounted_for": is_accounted_for(text),
     }

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from triage.appearance import feature_phrases, vocabulary
 from triage.numerals import NUMERAL_CHARS, parse_number
 
+_VOCAB = vocabulary()
 _NUM = rf"(?:\d+(?:\.\d+)?|[{NUMERAL_CHARS}]+)"
 
 _AGE = re.compile(
@@ -42,10 +44,59 @@ _AGE_WORDS: tuple[tuple[str, int, int], ...] = (
     ("老头", 60, 100),
     ("老太", 65, 100),
 )
+# The vocabulary's words for people (老汉, 后生, 小姑娘 …) add their age ranges.
+_AGE_WORDS = _AGE_WORDS + tuple((p.word, p.min_age, p.max_age) for p in _VOCAB.people
+                                if p.word not in {w for w, _, _ in _AGE_WORDS})
 _WORDS = frozenset(word for word, _, _ in _AGE_WORDS)
 _AGE_RANGE = {word: (low, high) for word, low, high in _AGE_WORDS}
 _AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
-_REPORTER = re.compile(r"我是(?:他|她|孩子|老人)?的?$|本人是$")
+_REPORTER = re.compile(r"我是(?:他|她|孩子|老人|[\u4e00-\u9fff]{2,4})?的?$|本人是$")
+# The caller's own relative (我爸七十八了, 俺家老汉): in a family's report, the person.
+_RELATIVE = re.compile(
+    r"(?:我|俺|咱)(?:们)?(?:家)?(?:的)?(?P<who>爸爸|爸|父亲|老父亲|妈妈|妈|母亲|老母亲|儿子|女儿|闺女|"
+    r"爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴|丈夫|老公|妻子|老婆|媳妇|哥哥|哥|姐姐|姐|弟弟|弟|"
+    r"妹妹|妹|孙子|孙女|外孙女|外孙|老汉|婆姨)")
+_RECORD_RELATIVE = re.compile(
+    r"其(?P<who>父亲|父|母亲|母|儿子|女儿|丈夫|妻子|祖父|祖母|外公|外婆|孙子|孙女|弟弟|哥哥|姐姐|妹妹)"
+    r"(?![亲]?报)")
+_RECORD_MALE = frozenset("父亲 父 儿子 丈夫 祖父 外公 孙子 弟弟 哥哥".split())
+_REPORTED_IT = re.compile(r"(?:已经|早上|上午|下午|刚才)?(?:已经)?报(?:过)?(?:了)?警")  # 我妈已经报过警了
+_BARE_AGE = re.compile(r"(?:今年)?[一二三四五六七八九十两]{2,3}(?:了|，|,|。|岁)|(?:今年)?\d{1,2}(?:了|，|,|。|岁)")
+_RELATIVE_MALE = frozenset(["爸爸", "爸", "父亲", "老父亲", "儿子", "爷爷", "姥爷", "外公", "丈夫", "老公", "哥哥", "哥", "弟弟", "弟", "孙子", "外孙", "老汉"])
+_RELATIVE_FEMALE = frozenset(
+    ["妈妈", "妈", "母亲", "老母亲", "女儿", "闺女", "奶奶", "姥姥", "外婆", "妻子", "老婆", "媳妇", "姐姐", "姐", "妹妹", "妹", "孙女", "外孙女", "婆姨"])
+# A name the person gives or the caller says (他说他姓刘, 叫王秀英): a surname that differs
+# from the case's is another person.
+_SURNAME = re.compile(
+    r"(?:说|自称|告诉我)?(?:他|她)?(?:说)?(?:姓|名叫|叫做|自称叫)(?P<s>[\u4e00-\u9fff])|"
+    # 她叫王秀英 (a full name: its first character), not a nickname like 朵朵
+    r"(?:他|她)叫(?P<f>[\u4e00-\u9fff])(?P<g>[\u4e00-\u9fff])(?P<h>[\u4e00-\u9fff])?")
+_NOT_SURNAMES = frozenset("什么啥不醒名谁了着")
+# Common surnames: a name said as 她叫X… counts only when X is one (叫声, 叫喊 are not names).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚"
+    "娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
+    "查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
+    "盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况"
+    "那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+# The person is accounted for: with family, knows where home is, the caller says it is
+# someone else (他妈就在旁边呢, 等她老公开车来接, 应该不是).
+_ACCOUNTED = re.compile(
+    r"(?:他|她)?(?:妈|爸|家人|家长|老公|老婆|儿子|女儿|朋友|同伴|同学|孩子)(?:就|都)?在(?:旁边|身边|边上|跟前)|"
+    r"跟(?:两个|几个|一帮|一群)?(?:朋友|家人|同学|同事|工友)(?:一块|一起|一道)|"
+    r"(?:等|在等)(?:她|他)(?:老公|老婆|家人|儿子|女儿|孩子|朋友)(?:开车)?来接|"
+    r"(?:能|可以)?(?:说|报)(?:得)?出(?:来)?(?:家|住址|地址|电话)|儿子电话也能报|"
+    r"就住(?:在)?[^，。,]{0,6}(?:附近|旁边|后头|后面|对面|这儿|这边)|"
+    r"说话(?:挺|很|都|也)?(?:利索|利利索索|清楚|清清楚楚|正常|有条理)|"
+    r"(?:说是|说他|说她|他说|她说)[^，。,]{0,10}(?:看|找|接|送)(?:闺女|女儿|儿子|孙子|孙女|亲戚|朋友|老伴)|"
+
+    r"(?:家人|儿媳妇|媳妇|儿子|女儿|闺女|老伴|老公|老婆)[^，。,]{0,6}(?:把(?:她|他))?接走了|"
+    r"应该不是|不是(?:他|她|那个人)|(?:他|她)?(?:家里人|家人)(?:已经)?(?:来|接)(?:了|走)|"
+    r"家就在(?:旁边|附近|这|对面|楼上)|(?:用|拿|刷)(?:的是)?(?:他|她)自己的身份证|(?:网管|店员|老板)说(?:他|她)常来"
+)
 
 _MALE = (
     "男孩",
@@ -97,119 +148,23 @@ _FEMALE = (
     "闺女",
     "阿姨",
 )
+_MALE = _MALE + tuple(p.word for p in _VOCAB.people if p.gender == "male" and p.word not in _MALE)
+_FEMALE = _FEMALE + tuple(p.word for p in _VOCAB.people
+                          if p.gender == "female" and p.word not in _FEMALE)
 _GENDER = re.compile("|".join(sorted(_MALE + _FEMALE, key=len, reverse=True)))
 
 _HEIGHT = re.compile(
     rf"(?:身高|个子|个头|大约|大概|约)?(?:(?P<m>[一1])(?:米|m)(?P<cm>[{NUMERAL_CHARS}\d]{{1,2}})?"
     rf"|(?P<dec>1\.\d{{1,2}})(?:米|m)|(?P<abs>1\d\d)(?:厘米|公分|cm))(?:左右|上下)?"
 )
-_COLOURS = (
-    "深蓝",
-    "浅蓝",
-    "藏青",
-    "藏蓝",
-    "咖啡",
-    "卡其",
-    "军绿",
-    "墨绿",
-    "酒红",
-    "天蓝",
-    "红",
-    "白",
-    "黑",
-    "蓝",
-    "绿",
-    "黄",
-    "灰",
-    "紫",
-    "粉",
-    "棕",
-    "橙",
-    "米",
-    "花",
-    "褐",
-)
-_ITEMS = (
-    "羽绒服",
-    "棉袄",
-    "大衣",
-    "外套",
-    "上衣",
-    "衬衫",
-    "衬衣",
-    "t恤",
-    "卫衣",
-    "毛衣",
-    "夹克",
-    "冲锋衣",
-    "棉服",
-    "马甲",
-    "背心",
-    "短袖",
-    "长袖",
-    "校服",
-    "西装",
-    "睡衣",
-    "牛仔裤",
-    "裤子",
-    "运动裤",
-    "短裤",
-    "裙子",
-    "连衣裙",
-    "运动鞋",
-    "拖鞋",
-    "皮鞋",
-    "布鞋",
-    "鞋",
-    "帽子",
-    "毛线帽",
-    "围巾",
-    "书包",
-    "背包",
-    "口罩",
-    "手套",
-    "衣服",
-    "裤",
-)
+# Colours and garments come from the one description vocabulary (data/appearance.toml)
+# that the missing-person case parser reads families' descriptions with.
+_COLOURS = tuple(w for w, _ in _VOCAB.colour_words if not w.isascii())
+_ITEMS = tuple(w for w, _ in _VOCAB.garment_words if not w.isascii())
 _CLOTHING = re.compile(
-    rf"(?P<colour>{'|'.join(_COLOURS)})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
-    rf"(?P<item>{'|'.join(_ITEMS)})"
+    rf"(?P<colour>{'|'.join(map(re.escape, _COLOURS))})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
+    rf"(?P<item>{'|'.join(map(re.escape, _ITEMS))})"
 )
-_FEATURES = (
-    "戴眼镜",
-    "眼镜",
-    "光头",
-    "秃顶",
-    "长发",
-    "短发",
-    "卷发",
-    "马尾",
-    "胖",
-    "偏瘦",
-    "很瘦",
-    "驼背",
-    "拄拐杖",
-    "拄着拐杖",
-    "拄拐",
-    "拐杖",
-    "轮椅",
-    "刀疤",
-    "伤疤",
-    "胎记",
-    "纹身",
-    "口音",
-    "说话不清",
-    "口齿不清",
-    "聋哑",
-    "瘸",
-    "戴口罩",
-    "白头发",
-    "头发花白",
-    "胡子",
-    "痣",
-    "拄着拐",
-)
-_FEATURE = re.compile("|".join(sorted(_FEATURES, key=len, reverse=True)))
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         (
@@ -277,6 +232,15 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
         elif m.group("about"):
             low, high = max(0, low - 2), high + 2
         found.append((m.start(), {"text": m.group(0), "min": low, "max": max(low, high)}))
+    for m in [*_HEDGED_AGE.finditer(text), *_SUBJECT_AGE.finditer(text)]:
+        token = m.group("n")
+        pair = _numeral_range(token)
+        value = parse_number(token) if pair is None else None
+        if pair is None and (value is None or not 1 <= value <= 110):
+            continue
+        low, high = pair if pair is not None else (int(value), int(value))  # type: ignore[arg-type]
+        if not any(a["min"] <= low <= a["max"] for _, a in found):
+            found.append((m.start(), {"text": m.group(0), "min": low, "max": high}))
     seen: set[str] = set()
     for m in _AGE_WORD.finditer(text):
         word = m.group(0)
@@ -289,11 +253,21 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
     return [age for _, age in sorted(found, key=lambda pair: (pair[1]["text"] in _WORDS, pair[0]))]
 
 
+# An age said without 岁 after a hedge (顶多十五六, 看着也就七八): the observer's guess.
+_SUBJECT_AGE = re.compile(
+    r"(?:孩子|他|她|闺女|儿子|女儿|老人|我爸|我妈|其父|其母)(?:今年)?(?P<n>[一二三四五六七八九十两]{2,3}|\d{1,2})(?=了|，|,|。|岁)")
+_HEDGED_AGE = re.compile(
+    r"(?:顶多|也就|最多|大概|大约|看着|看上去|估计|约莫|差不多|得有)(?:有|得有)?(?:个)?(?P<n>[一二三四五六七八九十两]{1,3}|\d{1,2})(?![0-9一二三四五六七八九十两]|点|号|楼|块|分|米|个|次|天|年|斤)")
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
 _PAIR_UNITS = re.compile(
-    r"^((?:[二三四五六七八九]?十)?)([一二三四五六七八九])([一二三四五六七八九])$"
+    r"^((?:[二三四五六七八九]?十)?)([一二两三四五六七八九])([一二三四五六七八九])$"
 )
 _CN_DIGIT = "一二三四五六七八九"
+
+
+def _digit(ch: str) -> int:
+    """一 … 九 (and 两, as in 两三岁) as 1 … 9."""
+    return 2 if ch == "两" else _CN_DIGIT.index(ch) + 1
 
 
 def _numeral_range(token: str) -> tuple[int, int] | None:
@@ -304,19 +278,58 @@ def _numeral_range(token: str) -> tuple[int, int] | None:
         return (a * 10, b * 10 + 9) if b == a + 1 else None
     m = _PAIR_UNITS.match(token)
     if m:
-        a, b = _CN_DIGIT.index(m.group(2)) + 1, _CN_DIGIT.index(m.group(3)) + 1
+        a, b = _digit(m.group(2)), _digit(m.group(3))
         base = int(parse_number(m.group(1)) or 0) if m.group(1) else 0
         return (base + a, base + b) if b == a + 1 else None
     return None
 
 
 def extract_gender(text: str) -> str | None:
-    """``"male"``/``"female"`` for the first person at risk mentioned, else ``None``."""
+    """``"male"``/``"female"`` for the person at risk, else ``None``.
+
+    In a family's report the person is the caller's relative given an age or a condition
+    (我哥早上报过警了……我爸七十八了: the father); otherwise the first person mentioned
+    who is not the reporter (我是王福贵的女儿 is the reporter)."""
+    record = _RECORD_RELATIVE.search(text)  # 来电人称其父刘建军（45岁）…
+    if record is not None:
+        return "male" if record.group("who") in _RECORD_MALE else "female"
+    relatives = [m for m in _RELATIVE.finditer(text) if not reporter_at(text, m.start())
+                 and not _REPORTED_IT.match(text, m.end())]
+    described = [m for m in relatives if _AGE.search(text[m.end():m.end() + 10]) or
+                 _BARE_AGE.match(text, m.end()) or
+                 re.match(r"[^，。,]{0,6}(?:有|得了|患)", text[m.end():])]
+    for m in described[:1] or relatives[:1]:
+        who = m.group("who")
+        if who in _RELATIVE_MALE:
+            return "male"
+        if who in _RELATIVE_FEMALE:
+            return "female"
     for m in _GENDER.finditer(text):
         if reporter_at(text, m.start()):
             continue
         return "male" if m.group(0) in _MALE else "female"
     return None
+
+
+def extract_surname(text: str) -> str | None:
+    """The surname the person gives or the caller names (他说他姓刘 → 刘), else None."""
+    for m in _SURNAME.finditer(text):
+        if reporter_at(text, m.start()):
+            continue
+        if m.group("s"):
+            if m.group("s") not in _NOT_SURNAMES:
+                return m.group("s")
+            continue
+        first, second = m.group("f"), m.group("g")
+        if first != second and first not in _NOT_SURNAMES and first in _SURNAMES:
+            return first
+    return None
+
+
+def is_accounted_for(text: str) -> bool:
+    """Whether the caller says the person is with family, knows their home, or is someone
+    else after all (他妈就在旁边呢, 应该不是): not to be linked to a case without a person."""
+    return _ACCOUNTED.search(text) is not None
 
 
 def extract_height(text: str) -> dict[str, int] | None:
@@ -350,12 +363,9 @@ def extract_clothing(text: str) -> list[dict[str, str]]:
 
 
 def extract_features(text: str) -> list[str]:
-    """Distinguishing features (glasses, scars, walking stick …) in text order, unique."""
-    seen: list[str] = []
-    for m in _FEATURE.finditer(text):
-        if m.group(0) not in seen:
-            seen.append(m.group(0))
-    return seen
+    """Distinguishing features (glasses, scars, walking stick …) in text order, unique:
+    the phrases of the shared vocabulary, as said (手里拄个棍儿 → 拄个棍)."""
+    return feature_phrases(text)
 
 
 def extract_conditions(text: str) -> list[str]:

@@ -133,10 +133,11 @@ def radius_m(
     return min(spec.start_m + spec.speed_mps * elapsed.total_seconds(), spec.max_m)
 
 
-def reach_m(elapsed: timedelta, profile: AreaProfile) -> float:
-    """How far the person could plausibly be after ``elapsed`` (for matching)."""
+def reach_m(elapsed: timedelta, profile: AreaProfile, pace: float = 1.0) -> float:
+    """How far the person could plausibly be after ``elapsed`` (for matching); ``pace``
+    scales the travel speed (the very old and small children walk slower)."""
     seconds = max(elapsed.total_seconds(), 0.0)
-    return TRAVEL_START_M[profile] + TRAVEL_SPEED_MPS[profile] * seconds
+    return TRAVEL_START_M[profile] + TRAVEL_SPEED_MPS[profile] * pace * seconds
 
 
 @dataclass(frozen=True, slots=True)

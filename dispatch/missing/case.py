@@ -43,6 +43,7 @@ from dispatch.missing.events import (
     CaseOpened,
     FoundRegistered,
     Outcome,
+    ReportLinked,
     RiskAssessed,
     RiskOverridden,
     SightingDismissed,
@@ -74,6 +75,8 @@ TRANSITIONS: dict[tuple[CaseStatus | None, str], CaseStatus] = {
     (_L, TargetBreached.type): _L,
     (_O, AreaWidened.type): _O,
     (_O, SightingLinked.type): _O,
+    (_O, ReportLinked.type): _O,
+    (_L, ReportLinked.type): _L,
     (_O, SightingDismissed.type): _O,
     (_L, SightingDismissed.type): _L,
     (_O, FoundRegistered.type): _L,
@@ -96,6 +99,17 @@ class LinkedSighting:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedReport:
+    """Another report of the same missing person, linked with its score and reasons."""
+
+    incident_id: str
+    at: datetime
+    score: float
+    reasons: tuple[str, ...]
+    auto: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """Current state of one case (never stored; always rebuilt from events)."""
 
@@ -115,6 +129,7 @@ class Case:
     notified: frozenset[str] = field(default_factory=frozenset)
     handed_off: bool = False
     sightings: tuple[LinkedSighting, ...] = ()
+    linked_reports: tuple[LinkedReport, ...] = ()
     located_at: datetime | None = None
     closed_at: datetime | None = None
     outcome: Outcome | None = None
@@ -343,6 +358,16 @@ def _closed(case: Case, e: CaseClosed) -> tuple[Case, tuple[Effect, ...]]:
     return updated, tuple(effects)
 
 
+def _report_linked(case: Case, e: ReportLinked) -> tuple[Case, tuple[Effect, ...]]:
+    if any(r.incident_id == e.incident_id for r in case.linked_reports) or \
+            e.incident_id == case.report_id:
+        raise InvalidCaseTransition(case.status.value, e.type, f"{e.incident_id} already linked")
+    linked = LinkedReport(e.incident_id, e.at, e.score, e.reasons, e.auto)
+    note = NotifyOwner(case.id, case.owner,
+                       f"同一走失人员的又一报警 {e.incident_id} 已并入本案（匹配度 {e.score:.2f}）")
+    return replace(case, linked_reports=case.linked_reports + (linked,)), (note,)
+
+
 _Handler = Callable[[Case, Any], tuple[Case, tuple[Effect, ...]]]
 _HANDLERS: dict[type[CaseEvent], _Handler] = {
     RiskAssessed: _risk_assessed,
@@ -351,6 +376,7 @@ _HANDLERS: dict[type[CaseEvent], _Handler] = {
     TargetBreached: _target_breached,
     AreaWidened: _area_widened,
     SightingLinked: _sighting_linked,
+    ReportLinked: _report_linked,
     SightingDismissed: _sighting_dismissed,
     FoundRegistered: _found_registered,
     CaseClosed: _closed,

@@ -10,92 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dispatch.missing.errors import InvalidPerson
+from triage.appearance import colour_code, garment_code, vocabulary
 
-# Longest words first, so 藏青 wins over 青 and 短裤 over 裤.
-_COLOUR_WORDS: tuple[tuple[str, str], ...] = (
-    ("藏青", "navy"),
-    ("深蓝", "navy"),
-    ("咖啡", "brown"),
-    ("卡其", "khaki"),
-    ("军绿", "green"),
-    ("黑", "black"),
-    ("白", "white"),
-    ("灰", "grey"),
-    ("银", "grey"),
-    ("红", "red"),
-    ("橙", "orange"),
-    ("橘", "orange"),
-    ("黄", "yellow"),
-    ("绿", "green"),
-    ("蓝", "blue"),
-    ("青", "blue"),
-    ("紫", "purple"),
-    ("粉", "pink"),
-    ("棕", "brown"),
-    ("褐", "brown"),
-    ("米色", "khaki"),
-    ("navy", "navy"),
-    ("black", "black"),
-    ("white", "white"),
-    ("grey", "grey"),
-    ("gray", "grey"),
-    ("silver", "grey"),
-    ("red", "red"),
-    ("orange", "orange"),
-    ("yellow", "yellow"),
-    ("green", "green"),
-    ("blue", "blue"),
-    ("purple", "purple"),
-    ("pink", "pink"),
-    ("brown", "brown"),
-    ("khaki", "khaki"),
-    ("beige", "khaki"),
-)
-
-_ITEM_WORDS: tuple[tuple[str, str], ...] = (
-    ("羽绒服", "coat"),
-    ("冲锋衣", "jacket"),
-    ("牛仔裤", "trousers"),
-    ("运动裤", "trousers"),
-    ("短裤", "shorts"),
-    ("短袖", "shirt"),
-    ("棉袄", "coat"),
-    ("棉衣", "coat"),
-    ("大衣", "coat"),
-    ("夹克", "jacket"),
-    ("外套", "jacket"),
-    ("毛衣", "sweater"),
-    ("卫衣", "sweater"),
-    ("衬衫", "shirt"),
-    ("T恤", "shirt"),
-    ("t恤", "shirt"),
-    ("上衣", "top"),
-    ("裤", "trousers"),
-    ("裙", "skirt"),
-    ("帽", "hat"),
-    ("鞋", "shoes"),
-    ("围巾", "scarf"),
-    ("包", "bag"),
-    ("down jacket", "coat"),
-    ("jacket", "jacket"),
-    ("coat", "coat"),
-    ("sweater", "sweater"),
-    ("hoodie", "sweater"),
-    ("shirt", "shirt"),
-    ("top", "top"),
-    ("trousers", "trousers"),
-    ("pants", "trousers"),
-    ("jeans", "trousers"),
-    ("shorts", "shorts"),
-    ("skirt", "skirt"),
-    ("dress", "skirt"),
-    ("hat", "hat"),
-    ("cap", "hat"),
-    ("shoes", "shoes"),
-    ("boots", "shoes"),
-    ("scarf", "scarf"),
-    ("bag", "bag"),
-)
+# The words come from the one description vocabulary that triage reads sightings with
+# (``triage/data/appearance.toml``): a family's 藏青色棉袄 and a witness's 深蓝的棉衣 meet.
+_VOCAB = vocabulary()
+_COLOUR_WORDS: tuple[tuple[str, str], ...] = _VOCAB.colour_words
+_ITEM_WORDS: tuple[tuple[str, str], ...] = _VOCAB.garment_words
 
 COLOURS: frozenset[str] = frozenset(code for _, code in _COLOUR_WORDS)
 ITEMS: frozenset[str] = frozenset(code for _, code in _ITEM_WORDS)
@@ -113,25 +34,14 @@ _NEIGHBOUR_COLOURS: frozenset[frozenset[str]] = frozenset(
         ("brown", "khaki"),
         ("yellow", "khaki"),
         ("purple", "pink"),
+        ("purple", "red"),
         ("orange", "yellow"),
+        ("white", "khaki"),
     )
 )
 
 # Body zone of each garment: a jacket seen where a coat was reported is a partial match.
-_ITEM_ZONE: dict[str, str] = {
-    "coat": "outer",
-    "jacket": "outer",
-    "sweater": "upper",
-    "shirt": "upper",
-    "top": "upper",
-    "trousers": "lower",
-    "shorts": "lower",
-    "skirt": "lower",
-    "hat": "head",
-    "shoes": "feet",
-    "scarf": "neck",
-    "bag": "carried",
-}
+_ITEM_ZONE: dict[str, str] = dict(_VOCAB.zones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +67,12 @@ class ClothingItem:
 
 def normalise_colour(word: str | None) -> str | None:
     """Map a colour word (``"灰色"``, ``"Gray"``) to its code, or ``None`` if unknown."""
-    return _lookup(word, _COLOUR_WORDS)
+    return colour_code(word)
 
 
 def normalise_item(word: str | None) -> str | None:
     """Map a garment word (``"羽绒服"``, ``"jacket"``) to its code, or ``None`` if unknown."""
-    return _lookup(word, _ITEM_WORDS)
+    return garment_code(word)
 
 
 def parse_clothing(text: str, colour: str | None = None, item: str | None = None) -> ClothingItem:
@@ -205,13 +115,3 @@ def item_similarity(a: str, b: str) -> float:
 def colour_family(colour: str) -> frozenset[str]:
     """The colour and its neighbours: every colour that scores above zero against it."""
     return frozenset({colour} | {c for c in COLOURS if colour_similarity(colour, c) > 0})
-
-
-def _lookup(word: str | None, table: tuple[tuple[str, str], ...]) -> str | None:
-    if not word:
-        return None
-    lowered = word.strip().lower()
-    for needle, code in table:
-        if needle.lower() in lowered:
-            return code
-    return None

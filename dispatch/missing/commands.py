@@ -27,6 +27,7 @@ from dispatch.missing.events import (
     CaseOpened,
     FoundRegistered,
     Outcome,
+    ReportLinked,
     RiskAssessed,
     RiskOverridden,
     SightingDismissed,
@@ -294,6 +295,21 @@ def link_sighting(
         sighting.precinct,
         auto,
     )
+
+
+def link_report(case: Case, candidate: MatchCandidate, incident_id: str, *, now: datetime,
+                auto: bool = True) -> ReportLinked:
+    """Link another report of the same missing person to the case (not a second case).
+
+    Raises:
+        InvalidSighting: the candidate is for another case or below ``CANDIDATE_FLOOR``.
+        InvalidCaseTransition: the case is closed.
+    """
+    if case.status is CaseStatus.CLOSED:
+        raise InvalidCaseTransition(case.status.value, ReportLinked.type, "case closed")
+    if candidate.id != case.id or candidate.score < CANDIDATE_FLOOR:
+        raise InvalidSighting(f"candidate {candidate.id} ({candidate.score:.2f}) cannot link")
+    return ReportLinked(case.id, now, incident_id, candidate.score, candidate.reasons, auto)
 
 
 def dismiss_sighting(

@@ -124,6 +124,20 @@ class SightingLinked:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportLinked:
+    """Another report of the same missing person (a second relative calling): linked to the
+    case instead of proposing a second case."""
+
+    type: ClassVar[str] = "missing.report_linked"
+    case_id: str
+    at: datetime
+    incident_id: str
+    score: float
+    reasons: tuple[str, ...]
+    auto: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class SightingDismissed:
     """The verifying officer found it was someone else."""
 
@@ -168,6 +182,7 @@ CaseEvent = (
     | TargetBreached
     | AreaWidened
     | SightingLinked
+    | ReportLinked
     | SightingDismissed
     | FoundRegistered
     | CaseClosed
@@ -183,6 +198,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         TargetBreached,
         AreaWidened,
         SightingLinked,
+        ReportLinked,
         SightingDismissed,
         FoundRegistered,
         CaseClosed,

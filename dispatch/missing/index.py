@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from dispatch.missing.area import DEFAULT_PROFILES, TRAVEL_SPEED_MPS, TRAVEL_START_M
+from dispatch.missing.area import DEFAULT_PROFILES, TRAVEL_SPEED_MPS, TRAVEL_START_M, AreaProfile
 from dispatch.missing.clothing import COLOURS, ITEMS, ClothingItem
 from dispatch.missing.matching import (
-    AGE_STEP_YEARS,
-    AGE_VETO_YEARS,
+    AGE_STEP_MAX,
+    AGE_VETO_STEPS,
     CANDIDATE_FLOOR,
     DISTANCE_VETO_FACTOR,
     EARLY_TOLERANCE,
@@ -40,10 +40,14 @@ from dispatch.missing.matching import (
     CandidateKind,
     MatchCandidate,
     Observation,
+    age_step,
+    effective_profile,
+    walking_pace,
     garment_similarity,
     score,
 )
 from dispatch.missing.person import Condition, Gender, Person
+from triage.appearance import feature_codes
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -71,7 +75,16 @@ def _char_mask(texts: Iterable[str]) -> int:
         for ch in text.lower():
             if not ch.isspace() and ch not in PARTICLES:
                 mask |= 1 << (ord(ch) % 64)
+        # Features of the shared vocabulary score 1 whatever their words (光头 ~ 秃顶): a
+        # code marks the signature like a character, so the bound stays an upper bound.
+        for code in feature_codes(text):
+            mask |= 1 << (hash_code(code) % 64)
     return mask
+
+
+def hash_code(code: str) -> int:
+    """A stable small number for a feature code (not Python's salted ``hash``)."""
+    return sum(ord(c) * 31 ** i for i, c in enumerate(code)) + 7
 
 
 def _informative(person: Person) -> list[int]:
@@ -96,6 +109,8 @@ class AnchorIndex:
         people = [a.person for a in anchors]
         self._gender = np.array([_GENDER_CODE[p.gender] for p in people], dtype=np.int8)
         self._age = self._ranges([(p.age.min, p.age.max) if p.age else None for p in people])
+        self._age_step = np.array([age_step(p.age) if p.age else AGE_STEP_MAX for p in people],
+                                  dtype=np.float64)
         self._height = self._ranges(
             [(p.height.min, p.height.max) if p.height else None for p in people]
         )
@@ -116,9 +131,11 @@ class AnchorIndex:
         self._lon = np.radians(np.array([a.lon if a.lon is not None else nan for a in anchors]))
         self._cos_lat = np.cos(self._lat)
         self._ts = np.array([a.at.timestamp() for a in anchors], dtype=np.float64)
-        self._start = np.array([TRAVEL_START_M[a.profile] for a in anchors], dtype=np.float64)
-        self._speed = np.array([TRAVEL_SPEED_MPS[a.profile] for a in anchors], dtype=np.float64)
-        self._cap = np.array([DEFAULT_PROFILES[a.profile].max_m for a in anchors], dtype=np.float64)
+        moving = [effective_profile(a.profile, False) for a in anchors]
+        self._start = np.array([TRAVEL_START_M[p] for p in moving], dtype=np.float64)
+        self._speed = np.array([TRAVEL_SPEED_MPS[p] * walking_pace(a.person, p)
+                                for a, p in zip(anchors, moving, strict=True)], dtype=np.float64)
+        self._cap = np.array([DEFAULT_PROFILES[p].max_m for p in moving], dtype=np.float64)
         self._symmetric = np.array([a.symmetric for a in anchors], dtype=np.bool_)
 
     @staticmethod
@@ -140,7 +157,7 @@ class AnchorIndex:
             veto |= (self._gender > 0) & (self._gender != _GENDER_CODE[p.gender])
         if p.age is not None:
             age_gap, age_known = self._gap(self._age, p.age.min, p.age.max, None)
-            veto |= age_known & (age_gap > AGE_VETO_YEARS)
+            veto |= age_known & (age_gap > AGE_VETO_STEPS * self._age_step + 1)
         sel = np.flatnonzero(~veto)
         m = len(sel)
         known, total = np.zeros(m), np.zeros(m)
@@ -154,7 +171,7 @@ class AnchorIndex:
             add("gender", self._gender[sel] > 0, 1.0)
         if p.age is not None:
             gap, mask = self._gap(self._age, p.age.min, p.age.max, sel)
-            add("age", mask, np.clip(1.0 - gap / AGE_STEP_YEARS, 0.0, 1.0))
+            add("age", mask, np.clip(1.0 - gap / self._age_step[sel], 0.0, 1.0))
         if p.height is not None:
             gap, mask = self._gap(self._height, p.height.min, p.height.max, sel)
             gap = np.maximum(gap - HEIGHT_TOLERANCE_CM, 0.0)
@@ -208,13 +225,20 @@ class AnchorIndex:
         elapsed = obs.at.timestamp() - self._ts[sel]
         elapsed = np.where(symmetric, np.abs(elapsed), elapsed)
         early = ~symmetric & (elapsed < -EARLY_TOLERANCE.total_seconds())
-        reach = self._start[sel] + self._speed[sel] * np.maximum(elapsed, 0.0)
-        scale = np.minimum(reach, self._cap[sel])
+        start, speed, cap = self._start[sel], self._speed[sel], self._cap[sel]
+        if obs.transport:  # rode a bus or a taxi: moves like a vehicle (effective_profile)
+            vehicle = AreaProfile.VEHICLE
+            start = np.full_like(start, TRAVEL_START_M[vehicle])
+            speed = np.full_like(speed, TRAVEL_SPEED_MPS[vehicle])
+            cap = np.full_like(cap, DEFAULT_PROFILES[vehicle].max_m)
+        reach = start + speed * np.maximum(elapsed, 0.0)
+        scale = np.minimum(reach, cap)
         lat, lon = np.radians(obs.lat), np.radians(obs.lon)
         h = np.sin((a_lat - lat) / 2) ** 2 + np.cos(lat) * a_cos * np.sin((a_lon - lon) / 2) ** 2
         dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
         dist = np.nan_to_num(dist) * (1 - _SLACK)  # never above the scorer's distance
-        far = dist > DISTANCE_VETO_FACTOR * reach * (1 + _SLACK)
+        far = np.maximum(dist - obs.radius_m, 0.0) > DISTANCE_VETO_FACTOR * reach * (1 + _SLACK)
+        dist = np.maximum(dist - obs.radius_m / 2, 0.0)
         near = 1.0 - 0.5 * np.sqrt(np.minimum(dist, scale) / scale)
         beyond = 0.5 * (1.0 - (dist - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach))
         sim = np.where(dist <= scale, near, np.where(dist <= reach, 0.5, np.maximum(beyond, 0.0)))

@@ -16,6 +16,7 @@ Triage's ``extracted`` shape::
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -132,14 +133,72 @@ def person_from_extracted(extracted: object) -> Person:
     if not isinstance(codes, (list, tuple)):
         raise InvalidPerson("conditions must be a list")
     known = {c.value for c in Condition}
+    surname = extracted.get("surname")
     return Person(
         gender=parse_gender(_gender(extracted.get("gender"))),
         age=age,
         height=HeightRange(*height) if height else None,
+        name=surname if isinstance(surname, str) and surname else None,
         clothing=_clothing(extracted.get("clothing")),
         features=_strings(extracted.get("features"), "features"),
         conditions=parse_conditions([c for c in codes if isinstance(c, str) and c in known]),
     )
+
+
+# How families and call-takers say a build (瘦 / 中等 / 胖 and their like).
+_BUILD_WORDS = {"瘦": "slim", "偏瘦": "slim", "很瘦": "slim", "精瘦": "slim", "瘦小": "slim",
+                "瘦高": "slim", "苗条": "slim", "中等": "medium", "一般": "medium",
+                "匀称": "medium", "不胖不瘦": "medium", "正常": "medium", "胖": "heavy",
+                "偏胖": "heavy", "微胖": "heavy", "壮": "heavy", "壮实": "heavy",
+                "敦实": "heavy", "富态": "heavy", "魁梧": "heavy"}
+
+
+def parse_build(value: object) -> Build:
+    """A build code or the words for it (瘦, 中等, 偏胖, 高大壮实, 中等个，背有点驼 …).
+
+    A family's free words never refuse a case: the first build word they contain decides
+    (瘦 slim; 胖, 壮, 魁梧 heavy; 中等, 匀称 medium), and words with none are unknown.
+
+    Raises:
+        ValueError: an unknown code (a non-Chinese word that is not a build code).
+    """
+    text = str(value).strip()
+    if text in {b.value for b in Build}:
+        return Build(text)
+    exact = _BUILD_WORDS.get(text.removesuffix("的").removesuffix("身材"))
+    if exact:
+        return Build(exact)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        for words, code in (("瘦苗精", "slim"), ("胖壮魁敦富", "heavy"), ("中匀", "medium")):
+            if any(ch in text for ch in words):
+                return Build(code)
+        return Build.UNKNOWN
+    return Build(text)
+
+
+def condition_codes(values: object) -> tuple[object, list[str]]:
+    """Condition codes, with Chinese words (老年痴呆, 抑郁症, 自闭症 …) read by triage's
+    condition vocabulary; free text it cannot read (帕金森) is returned apart, to be kept
+    as a feature rather than refused. Non-strings are passed on for the code check."""
+    if not isinstance(values, (list, tuple)):
+        return values, []
+    from triage.person import extract_conditions
+
+    known = {c.value for c in Condition}
+    codes: list[object] = []
+    text: list[str] = []
+    for v in values:
+        if isinstance(v, str) and v not in known:
+            found = extract_conditions(v)
+            if found:
+                codes.extend(found)
+            elif any("\u4e00" <= ch <= "\u9fff" for ch in v):
+                text.append(v)
+            else:
+                codes.append(v)  # an unknown code: refused, with its name
+        else:
+            codes.append(v)
+    return codes, text
 
 
 def person_from_request(body: object) -> Person:
@@ -157,9 +216,10 @@ def person_from_request(body: object) -> Person:
     height = _bounds(body.get("height_cm"), "height")
     build = body.get("build") or "unknown"
     try:
-        build_value = Build(build)
+        build_value = parse_build(build)
     except ValueError:
         raise InvalidPerson(f"unknown build {build!r}") from None
+    codes, described = condition_codes(body.get("conditions"))
     return Person(
         gender=parse_gender(_gender(body.get("gender"))),
         age=AgeRange(*age) if age else None,
@@ -167,8 +227,8 @@ def person_from_request(body: object) -> Person:
         name=_optional_str(body.get("name"), "name"),
         build=build_value,
         clothing=_clothing(body.get("clothing")),
-        features=_strings(body.get("features"), "features"),
-        conditions=parse_conditions(body.get("conditions")),
+        features=_strings(body.get("features"), "features") + tuple(described),
+        conditions=parse_conditions(codes),
         photo_ref=_optional_str(body.get("photo_ref"), "photo_ref"),
         phone=_optional_str(body.get("phone"), "phone"),
     )
@@ -195,14 +255,71 @@ def sighting_from_report(
     lon: float | None = None,
     precinct: str | None = None,
     text: str = "",
+    radius_m: float | None = None,
 ) -> Sighting:
-    """Build the ``Sighting`` of a triaged report (point and precinct from geo).
+    """Build the ``Sighting`` of a triaged report (point, radius and precinct from geo).
 
     Raises:
         InvalidPerson: the extracted description is impossible.
         InvalidSighting: naive time or bad coordinates.
     """
-    return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text)
+    radius = float(radius_m) if isinstance(radius_m, (int, float)) and radius_m > 0 else 0.0
+    accounted = isinstance(extracted, Mapping) and extracted.get("accounted_for") is True
+    return Sighting(incident_id, at, person_from_extracted(extracted), lat, lon, precinct, text,
+                    min(radius, MAX_RADIUS_M), rode(text or ""), accounted)
+
+
+# A person who rode: they can be as far as a vehicle goes (坐公交, 打了个出租, 上了一辆车).
+_TRANSPORT = re.compile(r"公交(?!站)|公共汽车|大巴|班车|出租|打车|打的|网约车|滴滴|坐车|坐着车|"
+                        r"上了(?:一)?(?:辆|趟)?车|开车|搭车|顺风车|(?:坐|乘|搭)(?:了)?(?:趟)?火车|"
+                        r"火车上|地铁(?!站)|车上|车里|骑(?:个|着)?(?:摩托|电动车|自行车)")
+MAX_RADIUS_M = 20_000.0
+_OBSERVER = re.compile(r"我[^，。,！？]{0,10}$")  # 我早上开车路过: the caller rode, not the person
+
+
+def rode(text: str) -> bool:
+    """Whether the words say the person seen rode (not the caller: 我开车路过)."""
+    return any(_OBSERVER.search(text[max(0, m.start() - 12):m.start()]) is None
+               for m in _TRANSPORT.finditer(text))  # benefit of the doubt at most this large (a district-level fix)
+
+
+# The caller speaks of their own relative (我爸, 我家孩子, 俺家老汉): a family's report.
+_FAMILY = re.compile(
+    r"(?:我|俺|咱)(?:们)?(?:的|家|家的|家里)?(?:老)?(?:爸|妈|父亲|母亲|儿子|女儿|闺女|老伴|爷爷|奶奶|"
+    r"姥姥|姥爷|外公|外婆|孙子|孙女|外孙|哥|姐|弟|妹|老公|老婆|媳妇|丈夫|妻子|孩子|娃|小孩|老汉|"
+    r"婆婆|公公|岳父|岳母|舅|姑|姨|叔|侄)|家属|家人(?:称|反映)|其(?:父|母|子|女|夫|妻|孙|祖)")
+
+
+def is_family_report(text: str) -> bool:
+    """Whether a missing-person report comes from the family (a second relative calling
+    about the same person) rather than from someone who saw the person."""
+    return _FAMILY.search(text or "") is not None
+
+
+def describes_person(extracted: object) -> bool:
+    """Whether a report's extracted facts describe a person (age, gender, clothing,
+    features or a condition): such a report is compared with the open cases whatever its
+    category. Cheap: a few dictionary reads."""
+    if not isinstance(extracted, Mapping):
+        return False
+    return bool(extracted.get("ages") or extracted.get("clothing") or extracted.get("features")
+                or extracted.get("conditions") or extracted.get("gender"))
+
+
+def seen_at(incident: object) -> datetime:
+    """When the person in a report was seen: ``occurred_at`` when the report gives one and
+    it is not later than the report's receipt, else the receipt time."""
+    received: datetime = incident.received_at  # type: ignore[attr-defined]
+    raw = getattr(incident, "occurred_at", None)
+    if not raw:
+        return received
+    try:
+        occurred = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return received
+    if occurred.tzinfo is None or occurred > received:
+        return received
+    return occurred
 
 
 @dataclass(frozen=True, slots=True)

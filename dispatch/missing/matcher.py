@@ -55,7 +55,8 @@ def found_anchor(record: FoundPerson) -> Anchor:
 
 def sighting_observation(sighting: Sighting) -> Observation:
     """What a sighting observed."""
-    return Observation(sighting.person, sighting.at, sighting.lat, sighting.lon)
+    return Observation(sighting.person, sighting.at, sighting.lat, sighting.lon,
+                       sighting.radius_m, sighting.transport, sighting.accounted_for)
 
 
 def found_observation(record: FoundPerson) -> Observation:
@@ -120,21 +121,22 @@ class SightingMatches:
 
 
 def match_sighting(
-    sighting: Sighting, cases: AnchorIndex, found: AnchorIndex, *, k: int = 5
+    sighting: Sighting, cases: AnchorIndex, found: AnchorIndex | None, *, k: int = 5
 ) -> SightingMatches:
     """Compare a sighting with every open case and found-person record.
 
     Args:
         sighting: the report's description, point and time.
         cases: index of open cases (``build_case_index``).
-        found: index of found-person records (``build_found_index``).
+        found: index of found-person records (``build_found_index``); None: cases only.
         k: how many candidates of each kind to return at most.
 
     Returns:
         The ranked candidates with reasons. Link ``to_link``; show the rest.
     """
     obs = sighting_observation(sighting)
-    return SightingMatches(tuple(cases.best(obs, k=k)), tuple(found.best(obs, k=k)))
+    return SightingMatches(tuple(cases.best(obs, k=k)),
+                           tuple(found.best(obs, k=k)) if found is not None else ())
 
 
 def match_case_against_found(

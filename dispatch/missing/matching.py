@@ -8,12 +8,15 @@ seen, where, when). The score is a weighted mean over the components *both* side
 component  weight similarity
 ========== ====== ==============================================================
 gender     2.0    1 when equal; different genders veto the match
-age        2.0    1 when ranges overlap, −0.1 per year apart; > 15 years vetoes
+age        2.0    1 when ranges overlap, falling per year apart on a scale of 15 % of
+                  the case's age (1.5–10 years: a year matters at 5, not at 80);
+                  beyond 1.5 scales + 1 year vetoes
 height     1.0    1 within 5 cm, falling to 0 at 20 cm apart
 clothing   2.0    per observed garment, best of colour × (½ + ½ item) against the
                   anchor's garments (neighbour colours 0.5, same body zone 0.6)
-features   1.5    per observed feature, the best of ½ bigram Dice + ½ character
-                  overlap against the anchor's features (particles ignored)
+features   1.5    per observed feature, 1 when both name the same feature of the
+                  shared vocabulary (拄拐杖 ~ 手里拄个棍儿: cane), else the best of
+                  ½ bigram Dice + ½ character overlap (particles ignored)
 conditions 1.0    1 when an observed condition is on the case, else 0.3
 place_time 2.0    1 at the last seen point, 1 − ½√(d/scale) out to the reach
                   (capped at the profile's alert radius), 0.5 to the reach, 0 at
@@ -39,7 +42,8 @@ from geopy.distance import EARTH_RADIUS  # type: ignore[import-untyped,unused-ig
 
 from dispatch.missing.area import DEFAULT_PROFILES, AreaProfile, reach_m
 from dispatch.missing.clothing import ClothingItem, colour_similarity, item_similarity
-from dispatch.missing.person import Gender, Person
+from dispatch.missing.person import AgeRange, Gender, Person
+from triage.appearance import feature_codes
 
 WEIGHTS: dict[str, float] = {
     "gender": 2.0,
@@ -54,13 +58,15 @@ FULL_EVIDENCE = 6.0
 CANDIDATE_FLOOR = 0.5
 AUTO_LINK = 0.85
 EARTH_RADIUS_M: float = float(EARTH_RADIUS) * 1000.0  # geopy's mean radius
-AGE_VETO_YEARS = 15
-AGE_STEP_YEARS = 10.0
+AGE_VETO_STEPS = 1.5
+AGE_STEP_SHARE = 0.15  # of the case's age: the years a similarity falls to 0 over
+AGE_STEP_MIN, AGE_STEP_MAX = 1.5, 10.0
 HEIGHT_TOLERANCE_CM = 5
 HEIGHT_SPAN_CM = 15.0
-EARLY_TOLERANCE = timedelta(minutes=30)  # reported times are rounded by callers
+EARLY_TOLERANCE = timedelta(minutes=10)  # reported times are rounded by callers (to 5–10 min)
 DISTANCE_VETO_FACTOR = 3.0
 UNLISTED_CONDITION = 0.3
+ACCOUNTED_FACTOR = 0.6
 
 
 class CandidateKind(str, Enum):
@@ -97,12 +103,25 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """Who was seen (or found), where and when."""
+    """Who was seen (or found), where and when.
+
+    Attributes:
+        radius_m: how uncertain the point is (a district-level address, a cell fix): the
+            distance test gives the benefit of that doubt.
+        transport: the words say the person rode (a bus, a taxi, a car): they could have
+            gone as far as a vehicle goes, whatever their profile.
+        accounted_for: the caller says the person is with family, knows their home, or is
+            someone else after all: the score is scaled by ``ACCOUNTED_FACTOR`` (offered
+            to a person, never linked alone).
+    """
 
     person: Person
     at: datetime
     lat: float | None = None
     lon: float | None = None
+    radius_m: float = 0.0
+    transport: bool = False
+    accounted_for: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +179,12 @@ def score(anchor: Anchor, observation: Observation, *, explain: bool = True) -> 
     veto = _describe(anchor.person, observation.person, parts, explain)
     if veto is None:
         veto = _place_time(anchor, observation, parts, explain)
-    return MatchCandidate(anchor.kind, anchor.id, combine(parts, veto), tuple(parts), veto)
+    total = combine(parts, veto)
+    if observation.accounted_for and total > 0:
+        total = round(total * ACCOUNTED_FACTOR, 6)
+        parts.append(ScoreComponent("accounted_for", 0.0, 0.0,
+                                    "有家人陪同/能说出住处/报警人称不是本人" if explain else ""))
+    return MatchCandidate(anchor.kind, anchor.id, total, tuple(parts), veto)
 
 
 def combine(parts: list[ScoreComponent], veto: str | None) -> float:
@@ -179,6 +203,8 @@ def _add(
 
 
 def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) -> str | None:
+    if a.name and o.name and a.name[0] != o.name[0]:
+        return f"name {o.name} vs {a.name}"  # 他说他姓刘: not 王福贵
     if a.gender is not Gender.UNKNOWN and o.gender is not Gender.UNKNOWN:
         if a.gender is not o.gender:
             return f"gender {o.gender.value} vs {a.gender.value}"
@@ -186,12 +212,13 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
     if a.age is not None and o.age is not None:
         aa, oa = a.age, o.age
         gap = aa.gap(oa)
-        if gap > AGE_VETO_YEARS:
+        step = age_step(aa)
+        if gap > AGE_VETO_STEPS * step + 1:
             return f"age {oa.min}-{oa.max} vs {aa.min}-{aa.max}"
         _add(
             parts,
             "age",
-            max(0.0, 1.0 - gap / AGE_STEP_YEARS),
+            max(0.0, 1.0 - gap / step),
             (lambda: f"{oa.min}-{oa.max} vs {aa.min}-{aa.max} ({gap} y apart)")
             if explain
             else None,
@@ -243,6 +270,12 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
     return None
 
 
+def age_step(age: AgeRange) -> float:
+    """How many years apart make ages unlike, for a person of ``age`` (1.5 at 5, 10 at 80)."""
+    middle = (age.min + age.max) / 2
+    return min(AGE_STEP_MAX, max(AGE_STEP_MIN, AGE_STEP_SHARE * middle))
+
+
 def _first(pair: tuple[float, ClothingItem]) -> float:
     return pair[0]
 
@@ -274,7 +307,10 @@ def _bigrams(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def feature_similarity(a: str, b: str) -> float:
-    """½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
+    """1 when both name the same feature of the shared vocabulary (拄拐杖, 手里拄个棍儿);
+    else ½ bigram Dice + ½ character overlap, ignoring particles (拄着拐杖 ≈ 拄拐杖)."""
+    if feature_codes(a) & feature_codes(b):
+        return 1.0
     x, y = _bigrams(a), _bigrams(b)
     dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
     cx = {c for c in a.lower() if not c.isspace()} - PARTICLES
@@ -312,6 +348,30 @@ def place_time_similarity(distance_m: float, reach: float, scale: float) -> floa
     return max(0.0, 0.5 * (1.0 - (distance_m - reach) / ((DISTANCE_VETO_FACTOR - 1) * reach)))
 
 
+def walking_pace(person: Person, profile: AreaProfile) -> float:
+    """How fast this person walks, as a share of an adult's 1.5 m/s: the very old and
+    small children cover far less ground (an 80-year-old with dementia does not walk
+    37 km in an afternoon). Riders are not slowed."""
+    if profile is AreaProfile.VEHICLE or person.age is None:
+        return 1.0
+    middle = (person.age.min + person.age.max) / 2
+    if middle >= 75 or middle < 7:
+        return 0.6
+    if middle >= 65:
+        return 0.8
+    return 1.0
+
+
+def effective_profile(profile: AreaProfile, transport: bool) -> AreaProfile:
+    """How fast the person could have got to a sighting: like a vehicle when the words say
+    they rode (a bus, a taxi); a child otherwise walks (the child profile's fast growth is
+    for the alert area, which must allow for a car; a sighting 13 km away 15 minutes after
+    a five-year-old was last seen, with no ride said, is someone else)."""
+    if transport:
+        return AreaProfile.VEHICLE
+    return AreaProfile.ON_FOOT if profile is AreaProfile.CHILD else profile
+
+
 def place_scale_m(reach: float, profile: AreaProfile) -> float:
     """The distance scale of the place similarity: reach, capped at the alert radius cap."""
     return min(reach, DEFAULT_PROFILES[profile].max_m)
@@ -327,12 +387,15 @@ def _place_time(
         elapsed = abs(elapsed)
     elif elapsed < -EARLY_TOLERANCE:
         return f"seen {-elapsed} before the last sighting"
-    reach = reach_m(elapsed, anchor.profile)
+    profile = effective_profile(anchor.profile, obs.transport)
+    reach = reach_m(elapsed, profile, walking_pace(anchor.person, profile))
     distance = sphere_distance_m(anchor.lat, anchor.lon, obs.lat, obs.lon)
-    if distance > DISTANCE_VETO_FACTOR * reach:
+    # The point is only known within radius_m: veto on its nearest edge, score halfway.
+    if max(0.0, distance - obs.radius_m) > DISTANCE_VETO_FACTOR * reach:
         return f"{distance / 1000:.1f} km away, reach {reach / 1000:.1f} km"
+    distance = max(0.0, distance - obs.radius_m / 2)
     minutes = max(elapsed.total_seconds(), 0.0) / 60
-    similarity = place_time_similarity(distance, reach, place_scale_m(reach, anchor.profile))
+    similarity = place_time_similarity(distance, reach, place_scale_m(reach, profile))
     _add(
         parts,
         "place_time",
@@ -340,7 +403,7 @@ def _place_time(
         (
             lambda: (
                 f"{distance / 1000:.1f} km in {minutes:.0f} min "
-                f"(reach {reach / 1000:.1f} km, {anchor.profile.value})"
+                f"(reach {reach / 1000:.1f} km, {profile.value})"
             )
         )
         if explain

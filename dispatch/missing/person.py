@@ -48,6 +48,7 @@ class Condition(str, Enum):
     DEPRESSION = "depression"
     MEDICATION = "medication"
     SUICIDAL = "suicidal"
+    DISABILITY = "disability"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +238,7 @@ _CONDITION_ZH = {
     Condition.DEPRESSION: "抑郁",
     Condition.MEDICATION: "需服药",
     Condition.SUICIDAL: "有轻生倾向",
+    Condition.DISABILITY: "残疾或智力障碍",
 }
 
 

@@ -140,6 +140,8 @@ def _person_reasons(person: Person) -> tuple[RiskReason, ...]:
         out.append(RiskReason("mental_illness", medium, "精神疾病"))
     if Condition.DEPRESSION in person.conditions:
         out.append(RiskReason("depression", medium, "抑郁"))
+    if Condition.DISABILITY in person.conditions:
+        out.append(RiskReason("disability", medium, "残疾或智力障碍"))
     if person.age is not None and person.age.min >= ELDERLY_AGE:
         out.append(RiskReason("elderly", medium, f"高龄（{ELDERLY_AGE}岁以上）"))
     return tuple(out)

@@ -36,6 +36,9 @@ class Sighting:
         lon: WGS-84 longitude.
         precinct: the precinct that covers the point; it is sent to verify.
         text: the caller's words, for the console.
+        radius_m: how uncertain the point is (geo's radius).
+        transport: the words say the person rode a bus, a taxi, a car.
+        accounted_for: the caller says the person is with family or someone else.
     """
 
     incident_id: str
@@ -45,6 +48,9 @@ class Sighting:
     lon: float | None = None
     precinct: str | None = None
     text: str = ""
+    radius_m: float = 0.0
+    transport: bool = False
+    accounted_for: bool = False
 
     def __post_init__(self) -> None:
         _check_point(self.at, self.lat, self.lon)

@@ -10,10 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Error, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Error, Page, ViewportSize, expect, sync_playwright
 
 import geo
-from tests.support import ROOT, RedisServer, Service, free_port, wait_until
+from tests.support import ROOT, RedisServer, Service, free_port, seconds, wait_until
+
+# Two cores shared with the rest of the suite: a console answers in milliseconds on a quiet
+# machine and in seconds at a load of 12. Expectations wait that long before failing (a
+# generous wait costs nothing when the page is right).
+BROWSER_WAIT_MS = seconds(15) * 1000
+expect.set_options(timeout=BROWSER_WAIT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -67,6 +73,7 @@ class Stack:
         context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
                                            timezone_id="Asia/Shanghai")
         page = context.new_page()
+        page.set_default_timeout(BROWSER_WAIT_MS)
         errors = self._errors.setdefault(id(page), [])
 
         def record(exc: Error) -> None:

@@ -93,12 +93,19 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("我是包头的，现在在广州白云区太和镇打工", "广州市", "白云区"),  # where the caller is from
     ("我在包头，我妈在鄂尔多斯东胜区出车祸了", "鄂尔多斯市", "东胜区"),  # the caller's city
     ("金山镇,甘谷县的,天水那边", "天水市", "甘谷县"),     # a namesake inside the place named
+    ("我在土左，不是土右", "呼和浩特市", "土默特左旗"),     # 我在 before a place elsewhere
+    ("青山湖区，南昌的", "南昌市", "青山湖区"),           # 南昌 is the city, not 南昌县
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
     assert loc.in_jurisdiction is False and loc.district is None, text
     assert (loc.city, loc.county) == (city, county), text
     assert loc.lat is not None and loc.county_code is not None
+
+
+def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:
+    loc = geo.locate("南昌")
+    assert (loc.city, loc.county) == ("南昌市", None)
 
 
 @pytest.mark.parametrize("text,district,town", [
@@ -109,6 +116,7 @@ def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None
     ("东河区巴彦塔拉大街", "150202", None),
     ("我是山西河曲的，在东河南门外打工，被人打了", "150202", None),  # elsewhere is the origin
     ("我在九原区被人打了，打人的是鄂尔多斯东胜区的", "150207", None),
+    ("东河南海公园", "150202", None),     # not a stem of 东河南镇 cutting through 南海公园
 ])
 def test_baotou_readings_stand(text: str, district: str, town: str | None) -> None:
     loc = geo.locate(text)

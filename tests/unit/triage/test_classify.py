@@ -62,6 +62,8 @@ def test_to_dict_is_json_ready_with_the_contract_keys() -> None:
         "times",
         "places",
         "sighting",
+        "surname",
+        "accounted_for",
     }
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 

@@ -111,6 +111,15 @@ def kinds(text: str) -> dict[str, str]:
     ("child_alone", "我就下楼扔个垃圾，门让风给带上了，我闺女才8个月在床上呢，钥匙在屋里，灶上还烧着水呢"),
     ("dangerous_driver", "前面一辆白色轿车在路上左右乱晃，还跑到对向车道上去了，怀疑司机喝多了"),
     ("childbirth", "其妻子要生了，羊水已经破了，在山路上，雪太大车打滑走不了"),
+    ("abduction", "司机现在一直往九原那边开，都快出城了，车门锁着，我让他停他不停"),
+    ("violence_cries", "（女，哭腔，极小声）他又打我了……（通话中断）"),
+    ("violence_cries", "她男人又喝多了，说今晚要弄死她"),
+    ("hiding_from_attacker", "我继父又喝酒了，他刚才进我房间摸我，我跑出来锁了厕所门，他在外面拧门把手"),
+    ("intruder", "快来！有人在撬我家门，我一个人在家，凌晨四点了"),
+    ("self_harm", "工作丢了，家里人也不理我。药我已经攒够了。就这样吧。"),
+    ("self_harm", "老婆儿前年没了，绳子我都拴好在门框上了，就想跟人说句话"),
+    ("exposure", "她突然光着脚穿着睡衣跑出去了，现在零下十几度"),
+    ("unconscious", "接警员：小朋友别着急，慢慢说。报警人（男孩，哭）：我奶奶刚才上厕所摔倒了，叫她不答应，眼睛闭着"),
     ("self_harm", "女友发微信说在宾馆开了房，烧了炭，还拍了照片发过来，电话不接"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
@@ -153,6 +162,7 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "我一个人住18楼，腿脚不好，要是楼里着火了我该咋办？",
     "【12345转办】市民反映河边夏季常有儿童下水游泳，建议水务部门设置防溺水标识及护栏",
     "某路段坑洼严重，雨后积水很深，车辆通行困难，要求修路",
+    "女生宿舍楼一楼窗外有一陌生男子，被发现后未离开，在窗外来回走动",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))

@@ -1,0 +1,106 @@
+"""Both sides of sighting matching read a description the same way, and plausibility uses
+what is known (issue 20)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from dispatch.missing import person_from_extracted, person_from_request, seen_at
+from dispatch.missing.intake import parse_build, rode, sighting_from_report
+from dispatch.missing.matcher import sighting_observation
+from dispatch.missing.matching import Anchor, CandidateKind, score
+from dispatch.missing.person import Build, Condition
+from triage import classify
+from triage.appearance import feature_codes
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+POINT = (40.6575, 109.8403)
+
+
+def sighting_person(text: str):  # type: ignore[no-untyped-def]
+    return person_from_extracted(classify(text).extracted)
+
+
+@pytest.mark.parametrize(("family", "witness"), [
+    ("藏青色棉袄", "穿个深蓝的棉衣"),
+    ("酱紫色棉袄", "穿个紫红棉袄"),
+    ("军绿色棉大衣", "穿个军大衣"),
+    ("枣红色羽绒服", "穿着大红的羽绒服"),
+])
+def test_a_familys_garment_and_a_witness_words_are_the_same_codes(family: str,
+                                                                 witness: str) -> None:
+    case = person_from_request({"clothing": [family]}).clothing[0]
+    seen = sighting_person(f"有个老人，{witness}").clothing[0]
+    assert (case.colour, case.item) == (seen.colour, seen.item)
+
+
+@pytest.mark.parametrize(("family", "witness"), [
+    ("拄拐杖", "手里拄个棍儿"), ("满头白发", "头发全白了"), ("左脸有痣", "脸上左边有个黑点点"),
+    ("驼背", "弯着腰"), ("戴老花镜", "戴着副眼镜"),
+])
+def test_features_meet_by_code(family: str, witness: str) -> None:
+    assert feature_codes(family) & feature_codes(witness)
+
+
+def test_dialect_words_give_gender_and_age() -> None:
+    person = sighting_person("公交站有个后生在那哭")
+    assert person.gender.value == "male" and person.age is not None and person.age.max <= 35
+    assert sighting_person("看着顶多十五六").age is not None
+
+
+def test_the_familys_own_relative_is_the_person_not_the_reporter() -> None:
+    assert sighting_person("我是王福贵的女儿，我哥早上报过警了。我爸七十八了，有老年痴呆").gender.value \
+        == "male"
+
+
+def test_free_build_and_condition_words_never_refuse_a_case() -> None:
+    assert parse_build("高大壮实") is Build.HEAVY and parse_build("中等个，背有点驼") is Build.MEDIUM
+    person = person_from_request({"build": "瘦", "conditions": ["自闭症", "帕金森"]})
+    assert Condition.DISABILITY in person.conditions and "帕金森" in person.features
+
+
+def _anchor(age: int, **person: object) -> Anchor:
+    p = person_from_request({"gender": "male", "age": age, **person})
+    return Anchor(CandidateKind.CASE, "c", p, POINT[0], POINT[1], T0)
+
+
+def _seen(text: str, minutes: float = 20, **kw: object):  # type: ignore[no-untyped-def]
+    s = sighting_from_report(incident_id="i", at=T0 + timedelta(minutes=minutes),
+                             extracted=classify(text).extracted, lat=POINT[0] + 0.005,
+                             lon=POINT[1], text=text, **kw)  # type: ignore[arg-type]
+    return sighting_observation(s)
+
+
+def test_a_year_matters_for_a_child_not_for_an_old_man() -> None:
+    assert score(_anchor(5), _seen("有个小男孩九岁，在哭")).veto is not None
+    assert score(_anchor(80), _seen("有个老大爷八十四岁")).veto is None
+
+
+def test_a_name_that_is_not_the_cases_is_another_person() -> None:
+    case = _anchor(72, name="王福贵")
+    assert score(case, _seen("有个老爷子七十来岁，他说他姓刘")).veto is not None
+    assert score(case, _seen("有个老爷子七十来岁，他说他姓王")).veto is None
+
+
+def test_a_person_accounted_for_is_only_offered() -> None:
+    case = _anchor(8, clothing=["绿色棉袄"])
+    alone = score(case, _seen("路边有个小男孩八岁，穿个绿棉袄，在哭"))
+    with_mother = score(case, _seen("路边有个小男孩八岁，穿个绿棉袄，在哭，他妈就在旁边呢"))
+    assert with_mother.score < alone.score and with_mother.score < 0.85
+
+
+def test_the_callers_ride_is_not_the_persons() -> None:
+    assert not rode("我早上开车路过石拐大发，路边有个老太太往山那边走")
+    assert rode("她上了一辆公交车往东走了")
+    assert not rode("在火车站门口站着")
+
+
+def test_the_sighting_time_is_when_the_person_was_seen() -> None:
+    received = T0 + timedelta(hours=2)
+    report = SimpleNamespace(received_at=received, occurred_at=(T0 + timedelta(hours=1)).isoformat())
+    assert seen_at(report) == T0 + timedelta(hours=1)
+    later = SimpleNamespace(received_at=received, occurred_at=(T0 + timedelta(hours=3)).isoformat())
+    assert seen_at(later) == received  # never after the report came in

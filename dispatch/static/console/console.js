@@ -336,6 +336,8 @@ export function actorName(actor) {
     return name ? `${place} ${name}` : place;
   }
   if (role === "agency") return `对方单位 ${who || ""}`.trim();
+  if (role === "unit") return `警力 ${unitName(who)}`;
+  if (role === "desk") return "值班台";
   const title = { command: "指挥中心", call_taker: "接警员", admin: "管理员", analyst: "分析员" }[role];
   const shown = who && !["command", "call_taker", "admin", "analyst"].includes(who) ? who : "";
   return title ? `${title} ${shown}`.trim() : actor;
@@ -344,6 +346,16 @@ export function actorName(actor) {
 // Reasons that carry a variable part: matched by their start.
 const REASON_PREFIX = [
   ["accepted by ", (r) => `对方已接收：${r.slice(12)}`],
+  ["automatic triage/geo failed", () => "自动研判或定位失败，请人工处理"],
+  ["no 12345 hotline", () => "通讯录中没有12345热线"],
+  ["no agency registered for this location", () => "事发地无对应接收单位，请电话联系移交"],
+  ["no unit on scene within the arrival target", () => "超过到场时限仍无警力到场"],
+  ["only the IP region places it outside the city", () => "仅凭IP归属地判断在外地：请先核实位置"],
+  ["triage is unsure", () => "研判不确定（待人工研判）：先由人工决定"],
+  ["a later caller", (r) => `后续报警人反映情况更紧急（${(r.match(/\(([^)]+)\)/) || [])[1] || ""}）`],
+  ["non-police matter at", () => "非警务事项但级别较高：不自动转12345"],
+  ["re-routed: priority", (r) => `级别变化后重新派警：${r.replace("re-routed: priority ", "")}`],
+  ["assignment not acknowledged in time", () => "超时未签收"],
   ["the agency's webhook did not take the packet", () => "对方接口未能接收，请电话联系"],
   ["the receiving agency has not acknowledged", () => "对方超时未确认接收"],
   ["no outcome within the 2-hour locate target", () => "超过2小时未反馈结果"],

@@ -8,7 +8,7 @@ websocket adapters ask the same questions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 import jwt
@@ -50,10 +50,19 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        """How events record this actor: ``precinct:150203001``, ``call_taker:王芳`` …"""
+        """How events record this actor: ``call_taker:王芳``, ``command:王伟``,
+        ``precinct:150203001:张磊`` (the precinct and its officer), or ``precinct:150203001``
+        for a precinct token that names nobody. The audit trail and the consoles' timelines
+        show who acted from this string."""
         if self.role is Role.precinct:
-            return f"precinct:{self.precinct}"
+            named = self.name and self.name != Role.precinct.value
+            return f"precinct:{self.precinct}:{self.name}" if named else f"precinct:{self.precinct}"
         return f"{self.role.value}:{self.name}"
+
+    @property
+    def officer(self) -> str | None:
+        """The name on the token, when it names a person (not just the role)."""
+        return self.name if self.name and self.name != self.role.value else None
 
     @property
     def is_command(self) -> bool:
@@ -69,7 +78,7 @@ def issue(secret: str, role: Role, *, name: str | None = None, precinct: str | N
     """
     if (role is Role.precinct) != (precinct is not None):
         raise ValueError("a precinct token needs --precinct, and only a precinct token has one")
-    at = now or datetime.now(timezone.utc)
+    at = now or datetime.now(UTC)
     claims = {"iss": ISSUER, "sub": name or role.value, "role": role.value,
               "iat": int(at.timestamp()), "exp": int((at + ttl).timestamp())}
     if precinct:
@@ -100,7 +109,7 @@ def verify(secret: str, token: str | None) -> Principal:
     if role is Role.precinct and not isinstance(precinct, str):
         raise Unauthenticated("a precinct token must name its precinct")
     return Principal(role=role, name=str(claims["sub"]), precinct=precinct,
-                     expires_at=datetime.fromtimestamp(int(claims["exp"]), timezone.utc))
+                     expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC))
 
 
 def require(principal: Principal, *roles: Role) -> None:

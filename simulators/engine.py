@@ -24,6 +24,7 @@ No result is cached: every report is triaged and located afresh.
 from __future__ import annotations
 
 import heapq
+import math
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,7 @@ from typing import Any
 import geo
 from dispatch import stages
 from dispatch.clock import VirtualClock
-from dispatch.domain import decisions, duplicates
+from dispatch.domain import corrections, decisions, duplicates
 from dispatch.domain.events import Event, EventType, parse_iso
 from dispatch.domain.incident import (
     COMMAND_FEED,
@@ -46,6 +47,7 @@ from dispatch.domain.incident import (
 )
 from dispatch.forum.targets import ForumTargets
 from dispatch.worker import report_of
+from geo import suggest as suggestions
 from simulators.agents import DeskPool, Fleet, lognormal
 from simulators.missing_flow import MissingFlow
 from simulators.nearby import OpenIndex
@@ -89,6 +91,11 @@ class Record:
     escalations: list[tuple[float, int]] = field(default_factory=list)
     questions_asked: int = 0
     raised_by_answers: bool = False
+    # Unplaced at the command centre: when it arrived there, when a precinct took it over
+    # (the duty officer's 定位修正 or 转派), and which it was (candidate, reassign, kept).
+    unplaced_t: float | None = None
+    placed_t: float | None = None
+    command_action: str | None = None
 
 
 class Engine:
@@ -120,6 +127,9 @@ class Engine:
         self.open_index = OpenIndex(self.incidents.__getitem__)
         self.waiting: list[tuple[int, float, int, str]] = []
         self.calls = DeskPool(config.call_takers)
+        # The command centre's duty officers: the most urgent unplaced incident first.
+        self.command_queue: list[tuple[int, float, int, str]] = []
+        self.command_free = config.command_officers
         self.moderators = DeskPool(config.forum_moderators)
         self.forum_targets = ForumTargets()
         self.fleet = Fleet(((p.id, p.name, p.seat[0], p.seat[1]) for p in geo.precincts()),
@@ -178,7 +188,8 @@ class Engine:
         return {"call": self._call, "intake": self._intake, "process": self._process,
                 "deadline": self._deadline, "ack": self._ack, "on_scene": self._on_scene,
                 "clear": self._clear, "desk_done": self._desk_done,
-                "missing": self._missing_deadline, "missing_meet": self._missing_meet}
+                "missing": self._missing_deadline, "missing_meet": self._missing_meet,
+                "command_act": self._command_act, "command_callback": self._command_callback}
 
     # -- committing events (the adapters' job in the service) -------------------------------
 
@@ -214,6 +225,9 @@ class Engine:
             rec.lat, rec.lon, rec.district = loc.get("lat"), loc.get("lon"), loc.get("district")
             rec.district_name = loc.get("district_name")
         elif kind is EventType.ASSIGNED:
+            if incident.precinct != COMMAND_FEED and rec.unplaced_t is not None \
+                    and rec.placed_t is None:
+                rec.placed_t = t
             rec.assigned_t, rec.precinct = t, incident.precinct
             if incident.arrival_due_at is not None:
                 rec.arrival_due_t = (incident.arrival_due_at - self.start).total_seconds()
@@ -326,7 +340,16 @@ class Engine:
         """Whoever watches the feed the assignment went to acknowledges it, later."""
         feed = incident.precinct or COMMAND_FEED
         if feed == COMMAND_FEED:
-            if self.config.command_ack_s > 0:
+            rec = self.records[incident.id]
+            if _is_unplaced(incident) and rec.unplaced_t is None \
+                    and self.config.command_officers > 0:
+                # A duty officer reads it, asks if need be, and places or sends it.
+                rec.unplaced_t = self.t
+                self.seq += 1
+                heapq.heappush(self.command_queue, (_RANK.get(incident.priority or "P4", 3),
+                                                    self.t, self.seq, incident.id))
+                self._command_next()
+            elif self.config.command_ack_s > 0:
                 self._push(self.t + self.config.command_ack_s, "ack", (incident.id, feed))
             return
         if self.rng.random() >= self.config.officer_ack_probability:
@@ -334,6 +357,98 @@ class Engine:
         median = self.config.officer_ack_median_s.get(incident.priority or "P4", 60.0)
         delay = lognormal(self.rng, median, self.config.officer_ack_sigma)
         self._push(self.t + delay, "ack", (incident.id, feed))
+
+    def _command_next(self) -> None:
+        """A free duty officer takes the most urgent waiting incident and reads it."""
+        while self.command_free > 0 and self.command_queue:
+            _, _, _, incident_id = heapq.heappop(self.command_queue)
+            incident = self.incidents[incident_id]
+            if incident.precinct != COMMAND_FEED or incident.status not in corrections.REASSIGNABLE:
+                continue  # merged, or taken meanwhile (an escalation's 代签收)
+            self.command_free -= 1
+            if incident.status is Status.ASSIGNED:
+                # Taking it up is signing for it (代签收): the ack clock stops while the
+                # officer reads and, if need be, calls back; placing it starts a new one.
+                self._commit(incident, decisions.acknowledge(incident, COMMAND_FEED,
+                                                             "command:sim", self.clock.now()))
+            think = lognormal(self.rng, self.config.command_think_median_s,
+                              self.config.command_think_sigma)
+            self._push(self.t + think, "command_act", incident_id)
+
+    def _command_done(self, _: Any = None) -> None:
+        self.command_free += 1
+        self._command_next()
+
+    def _command_act(self, incident_id: str) -> None:
+        """The duty officer acts on an unplaced incident as the command console lets a
+        person: the gazetteer's first suggestion for its address (定位修正, which routes
+        it), else 转派 to the precinct most of its circle covers, else (a call that names
+        no place) call the caller back and click the place on the map, else keep it."""
+        incident = self.incidents[incident_id]
+        rec = self.records[incident_id]
+        if incident.precinct != COMMAND_FEED or incident.status not in corrections.REASSIGNABLE:
+            self._command_done()
+            return  # merged, escalated and taken, or placed meanwhile
+        now = self.clock.now()
+        fixed = _gazetteer_fix(incident)
+        if fixed is not None and fixed.get("precinct"):
+            rec.command_action = "candidate"
+            events = corrections.relocate(incident, fixed, "指挥中心选定地名库候选",
+                                          "command:sim", "sim", now, self.config.ack_timeouts)
+        else:
+            shares = (incident.location or {}).get("candidates") or []
+            target = _known_precinct(shares[0][0]) if shares else None
+            if target is None:
+                point = (rec.truth.get("location") or {}) if rec.channel == "call" else {}
+                if point.get("lat") is not None and self.config.command_callback_median_s > 0:
+                    # Nothing to pick: call the caller back, ask for a landmark, click it.
+                    talk = lognormal(self.rng, self.config.command_callback_median_s,
+                                     self.config.command_think_sigma)
+                    self._push(self.t + talk, "command_callback", incident_id)  # still busy
+                    return
+                self._keep(incident)
+                self._command_done()
+                return
+            rec.command_action = "reassign"
+            events = corrections.reassign(incident, target.id, target.district,
+                                          "指挥中心按定位候选转派", "command:sim", "sim", now,
+                                          self.config.ack_timeouts)
+        self._commit(incident, events)
+        self._command_done()
+
+    def _keep(self, incident: Incident) -> None:
+        """No place to be had: the command centre keeps the matter (answers by phone,
+        hands over) as it did before anyone could act on it."""
+        self.records[incident.id].command_action = "kept"
+        if incident.status is Status.ASSIGNED:
+            self._commit(incident, decisions.acknowledge(incident, COMMAND_FEED, "command:sim",
+                                                         self.clock.now()))
+        else:
+            self._push(self.t + self.config.desk_handling_min * 60, "desk_done", incident.id)
+
+    def _command_callback(self, incident_id: str) -> None:
+        """After calling the caller back: a click on the map where the caller says, within
+        ``command_callback_error_m`` of the truth (a landmark, not a survey)."""
+        incident = self.incidents[incident_id]
+        rec = self.records[incident_id]
+        self._command_done()  # off the phone, whatever comes of it
+        if incident.precinct != COMMAND_FEED or incident.status not in corrections.REASSIGNABLE:
+            return
+        truth = rec.truth.get("location") or {}
+        error = self.config.command_callback_error_m
+        bearing = self.rng.uniform(0, 2 * math.pi)
+        dist = self.rng.uniform(0, error)
+        lat = truth["lat"] + dist * math.cos(bearing) / 111_320
+        lon = truth["lon"] + dist * math.sin(bearing) / (111_320 * math.cos(math.radians(truth["lat"])))
+        fixed = dict(suggestions.fix(lat, lon, max(30.0, error), source="manual",
+                                     matched=("map",)).to_dict())
+        if not fixed.get("precinct"):
+            self._keep(incident)
+            return
+        rec.command_action = "callback"
+        self._commit(incident, corrections.relocate(
+            incident, fixed, "回拨报警人后地图点选", "command:sim", "sim", self.clock.now(),
+            self.config.ack_timeouts))
 
     def _ack(self, payload: tuple[str, str]) -> None:
         incident_id, feed = payload
@@ -345,6 +460,10 @@ class Engine:
 
     def _respond(self, incident: Incident) -> None:
         """After the ack: send a unit to P1–P3 in the city; answer the rest at the desk."""
+        rec = self.records[incident.id]
+        if incident.precinct == COMMAND_FEED and rec.unplaced_t is not None \
+                and rec.command_action is None:
+            return  # the duty officer signed for it to place it: the precinct will act
         loc = incident.location or {}
         attend = (incident.priority in ("P1", "P2", "P3") and incident.precinct != COMMAND_FEED
                   and loc.get("lat") is not None)
@@ -448,3 +567,47 @@ class Engine:
     def _missing_meet(self, payload: tuple[str, str]) -> None:
         case_id, name = payload
         self.missing.meet(case_id, name, self.clock.now())
+
+
+def _is_unplaced(incident: Incident) -> bool:
+    """At the command centre because no precinct contains its point (not a matter for
+    another city, which is handed over)."""
+    loc = incident.location or {}
+    return incident.precinct == COMMAND_FEED and not loc.get("out_of_area") \
+        and loc.get("in_jurisdiction") is not False
+
+
+def _place_text(incident: Incident) -> str | None:
+    """What the officer types into the 定位修正 box: the address, else the first place the
+    report names."""
+    if incident.address and incident.address.strip():
+        return incident.address.strip()[:100]
+    places = (incident.extracted or {}).get("places") or []
+    first = next((p for p in places if isinstance(p, str) and p.strip()), None)
+    return first.strip()[:100] if first else None
+
+
+def _gazetteer_fix(incident: Incident) -> dict[str, Any] | None:
+    """The location the first gazetteer suggestion with a point gives (as the console's
+    candidate button sends it), or None."""
+    text = _place_text(incident)
+    if not text:
+        return None
+    try:
+        found = suggestions.suggest(text, 8)
+    except geo.GeoError:
+        return None
+    item = next((i for i in found.items if i.kind != "precinct" and i.precinct), None)
+    if item is None:
+        return None
+    chosen = suggestions.place(item.id)
+    return dict(suggestions.fix(chosen.lat, chosen.lon, chosen.radius_m, town=chosen.town,
+                                source="gazetteer",
+                                matched=(f"{chosen.kind}:{chosen.name}",)).to_dict())
+
+
+def _known_precinct(precinct_id: str) -> Any:
+    try:
+        return geo.precinct(precinct_id)
+    except geo.UnknownPrecinct:
+        return None

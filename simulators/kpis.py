@@ -8,7 +8,10 @@ Every duration is in seconds, measured on the virtual clock:
 * time-to-ack: ``incident.assigned`` to ``incident.acknowledged`` (target: the ack clock
   of the priority);
 * time-to-arrival: the report received to the unit on scene (target: the core's arrival
-  due time, ``decisions.arrival_due``).
+  due time, ``decisions.arrival_due``);
+* unplaced wait: an incident the pipeline could not place waits at the command centre
+  from its assignment there until a precinct owns it (the duty officer's 定位修正 or 转派);
+  target p90 ≤ 2 min for P1 (``targets.unplaced_wait_s``).
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ def samples(engine: Engine) -> dict[str, Any]:
     return dict(out)
 
 
-def _durations(rows: list[tuple[float, float | None, str | None]]) -> dict[str, Any]:
+def _durations(rows: Sequence[tuple[float, float | None, str | None]]) -> dict[str, Any]:
     overall = distribution([r[0] for r in rows],
                            [r[0] <= r[1] for r in rows if r[1] is not None])
     overall["by_priority"] = {
@@ -81,6 +84,39 @@ def _durations(rows: list[tuple[float, float | None, str | None]]) -> dict[str, 
                         [r[0] <= r[1] for r in rows if r[2] == p and r[1] is not None])
         for p in PRIORITIES if any(r[2] == p for r in rows)}
     return overall
+
+
+Row = tuple[float, float | None, str | None]
+
+
+def _unplaced(engine: Engine, records: list[Record]) -> dict[str, Any]:
+    """How long incidents the pipeline could not place waited for the command centre to
+    place or send them, by priority and by what the officer did, against the P1 target."""
+    target: dict[str, float] = dict(engine.config.targets.get("unplaced_wait_s", {}))
+    waited = [r for r in records if r.unplaced_t is not None]
+    placed = [(r, r.placed_t - r.unplaced_t) for r in waited
+              if r.placed_t is not None and r.unplaced_t is not None]
+
+    def rows(action: str | None = None) -> list[Row]:
+        return [(wait, target.get(r.priority or ""), r.priority) for r, wait in placed
+                if action is None or r.command_action == action]
+
+    to_ack: list[Row] = [(r.acked_t - r.unplaced_t, None, r.priority) for r, _ in placed
+                         if r.acked_t is not None and r.unplaced_t is not None
+                         and r.placed_t is not None and r.acked_t >= r.placed_t]
+    wait = _durations(rows())
+    p1_p90 = wait["by_priority"].get("P1", {}).get("p90")
+    p1_target = target.get("P1")
+    return {
+        "incidents": len(waited), "placed": len(placed),
+        "by_action": dict(sorted(Counter(r.command_action or "pending" for r in waited).items())),
+        "wait_s": wait,
+        "wait_by_action_s": {a: _durations(rows(a))
+                             for a in sorted({r.command_action or "" for r, _ in placed})},
+        "to_precinct_ack_s": _durations(to_ack),
+        "p1_target_p90_s": p1_target,
+        "p1_target_met": None if p1_target is None or p1_p90 is None else p1_p90 <= p1_target,
+    }
 
 
 def _accuracy(records: list[Record]) -> dict[str, Any]:
@@ -161,6 +197,7 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
         "time_to_dispatch_s": _durations(rows.get("dispatch", [])),
         "time_to_ack_s": _durations(rows.get("ack", [])),
         "time_to_arrival_s": _durations(rows.get("arrival", [])),
+        "unplaced": _unplaced(engine, live),
         "escalations": {
             "incidents": len(escalated),
             "share_of_assigned": round(len(escalated) / max(1, sum(

@@ -237,6 +237,12 @@ def _headline(run: Run) -> dict[str, str]:
         "time to arrival p50 / p90": f"{mins(k['time_to_arrival_s']['p50'])} / "
                                      f"{mins(k['time_to_arrival_s']['p90'])}",
         "arrival within target": pct(k["time_to_arrival_s"].get("within_target")),
+        "unplaced (placed by the command centre)": f"{k['unplaced']['incidents']} "
+                                                   f"({k['unplaced']['placed']})",
+        "unplaced wait p50 / p90": f"{mins(k['unplaced']['wait_s']['p50'])} / "
+                                   f"{mins(k['unplaced']['wait_s']['p90'])}",
+        "unplaced P1 wait p90 (target 2 min)": mins(
+            k["unplaced"]["wait_s"]["by_priority"].get("P1", {}).get("p90")),
         "escalated incidents": f"{k['escalations']['incidents']} "
                                f"({pct(k['escalations']['share_of_assigned'])} of assigned)",
         "unit utilisation mean / max": f"{pct(k['units']['utilisation_mean'])} / "

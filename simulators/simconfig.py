@@ -29,6 +29,16 @@ Defaults and where they come from:
 * ``officer_ack_probability`` (1.0), ``command_ack_s`` (60 s): every assignment is
   acknowledged by its precinct; the command centre checks what is routed or escalated to
   it within a minute (assumption).
+* ``command_officers`` (2), ``command_think_median_s`` (45 s, lognormal σ 0.6): the duty
+  officers who act on an incident the pipeline could not place (it waits at the command
+  centre): after reading it and, where it helps, asking the caller, one of them picks the
+  offline gazetteer's first suggestion for its address (定位修正) or, without one, sends it
+  to the precinct most of its placement circle covers (转派). A call that names no place at
+  all (地址不详) is called back: ``command_callback_median_s`` (90 s, same σ) on the phone,
+  then a click on the map within ``command_callback_error_m`` (300 m) of where it really
+  is (the caller names a landmark). What is left (a forum post or 12345 transfer without
+  a place) is kept and acknowledged as before. Assumption: a person needs well under a
+  minute to read the drawer and click; first come, first served.
 * ``officer_ack_median_s`` (P1 12 s, P2 20 s, P3 45 s, P4 90 s; σ 0.6): assumption, a
   console operator who watches the board; with the default 30 s P1 clock about one P1 in
   sixteen escalates.
@@ -44,7 +54,8 @@ Defaults and where they come from:
   to three of triage's open key questions (要素追问) during the call, each adding talk
   time, and the caller answers from what they see (``simulators.questions``).
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
-  start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s. Assumptions for the report's
+  start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s; an unplaced P1 waits at most
+  120 s at the command centre (p90; issue 19). Assumptions for the report's
   reference lines; the arrival targets are the core's (``decisions.ARRIVAL_TARGETS_S``).
 """
 
@@ -85,6 +96,12 @@ class SimConfig:
         default_factory=lambda: {"P1": 12.0, "P2": 20.0, "P3": 45.0, "P4": 90.0})
     officer_ack_sigma: float = 0.6
     command_ack_s: float = 60.0
+    # The command centre's duty officers acting on unplaced incidents (think time per one).
+    command_officers: int = 2
+    command_think_median_s: float = 45.0
+    command_think_sigma: float = 0.6
+    command_callback_median_s: float = 90.0
+    command_callback_error_m: float = 300.0
     scene_median_min: Mapping[str, float] = field(
         default_factory=lambda: {"P1": 45.0, "P2": 30.0, "P3": 20.0})
     scene_sigma: float = 0.5
@@ -101,7 +118,8 @@ class SimConfig:
         "urban_kmh": 35.0, "rural_kmh": 60.0, "urban_detour": 1.3, "rural_detour": 1.4,
         "turnout_s": 60.0})
     targets: Mapping[str, Any] = field(default_factory=lambda: {
-        "triage_s": 120.0, "dispatch_s": {"P1": 180.0, "P2": 600.0, "P3": 1800.0}})
+        "triage_s": 120.0, "dispatch_s": {"P1": 180.0, "P2": 600.0, "P3": 1800.0},
+        "unplaced_wait_s": {"P1": 120.0}})
     stream: Mapping[str, Any] = field(default_factory=dict)
 
     def travel_model(self) -> TravelModel:
@@ -137,7 +155,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_INTS = {"units_per_precinct", "call_takers", "forum_moderators", "key_questions"}
+_INTS = {"units_per_precinct", "call_takers", "forum_moderators", "key_questions",
+         "command_officers"}
 _PRIORITY_TABLES = {"ack_timeouts", "officer_ack_median_s", "scene_median_min"}
 _BOUNDS: dict[str, tuple[float, float]] = {
     "surge": (0.0, 20.0), "units_per_precinct": (0, 50), "escalation_step_s": (1.0, 86400.0),
@@ -149,6 +168,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "forum_reply_median_s": (0.0, 86400.0), "forum_reply_sigma": (0.0, 3.0),
     "search_centre_delay_s": (0.0, 86400.0),
     "key_questions": (0, 20), "key_question_s": (0.0, 600.0),
+    "command_officers": (0, 100), "command_think_median_s": (0.0, 3600.0),
+    "command_think_sigma": (0.0, 3.0), "command_callback_median_s": (0.0, 3600.0),
+    "command_callback_error_m": (0.0, 50000.0),
 }
 
 

@@ -335,6 +335,23 @@ class RedisStore:
                         break
         return found
 
+    def received_between(self, start: datetime | None, end: datetime | None,
+                         scan: int = 5000) -> list[Incident]:
+        """Incidents received in ``[start, end]`` (either open), newest first, at most
+        ``scan`` of them (the search filters these)."""
+        high = end.timestamp() if end else "+inf"
+        low = start.timestamp() if start else "-inf"
+        ids = replies.strings(self.r.zrevrangebyscore(self.keys.index("all"), high, low,
+                                                      start=0, num=scan))
+        out: list[Incident] = []
+        for chunk in range(0, len(ids), 500):
+            pipe = self.r.pipeline(transaction=False)
+            for i in ids[chunk:chunk + 500]:
+                pipe.hget(self.keys.incident(i), "state")
+            out.extend(Incident.from_dict(json.loads(raw)) for raw in pipe.execute()
+                       if raw is not None)
+        return out
+
     def due_deadlines(self, now: datetime, limit: int = 100) -> list[str]:
         """Deadline keys whose time has come."""
         return replies.strings(self.r.zrangebyscore(self.keys.deadlines, "-inf",

@@ -19,6 +19,7 @@ from pydantic import StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.privacy import for_reader
 from dispatch.api.schemas import AwareDatetime, Strict
 from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
 from dispatch.handoff import handoff as core
@@ -159,7 +160,8 @@ def list_handoffs(store: StoreDep, settings: SettingsDep, who: PrincipalDep,
     items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
     registry = registry_for(settings.agencies_path)
-    return {"items": [_view(h, registry) for h in items], "count": len(items)}
+    return {"items": [for_reader(who, None, _view(h, registry)) for h in items],
+            "count": len(items)}
 
 
 def _view(h: core.Handoff, registry: Any) -> dict[str, Any]:
@@ -173,7 +175,8 @@ def get_handoff(handoff_id: HandoffId, store: StoreDep, settings: SettingsDep,
                 who: PrincipalDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
     require(who, Role.command, Role.call_taker, Role.analyst)
-    return _view(HandoffRecords(store).load(handoff_id), registry_for(settings.agencies_path))
+    return for_reader(who, None, _view(HandoffRecords(store).load(handoff_id),
+                                       registry_for(settings.agencies_path)))
 
 
 def _outbox(request: Request, store: Any) -> Outbox:

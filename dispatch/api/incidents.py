@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
-from dispatch.api.schemas import Precinct, ReportAccepted, ReportCreate
-from dispatch.auth import Role, require, require_precinct_of
+from dispatch.api.privacy import for_reader, may_see_caller
+from dispatch.api.schemas import AwareDatetime, Precinct, ReportAccepted, ReportCreate
+from dispatch.auth import PermissionDenied, Role, require, require_precinct_of
+from dispatch.domain.errors import UnknownIncident
 from dispatch.domain.events import iso
 from dispatch.domain.incident import COMMAND_FEED, Status
+from dispatch.domain.search import matches, parse_query
 
 router = APIRouter(tags=["incidents"])
 
@@ -47,12 +51,59 @@ def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: Princ
                           status=store.load(incident_id).status.value)
 
 
+@router.get("/v1/incidents/search", responses={
+    **_ERRORS, 422: {"description": "nothing to search for, or a bad window"}})
+def search_incidents(store: StoreDep, who: PrincipalDep,
+                     q: str | None = Query(None, min_length=1, max_length=100),
+                     since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+                     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+                     precinct: str | None = Query(None, max_length=32),
+                     limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
+    """Incidents by id (or its leading part), the caller's phone (or its last digits),
+    words of the address or the report, received between ``from`` and ``to``; newest
+    first. A precinct searches only its own incidents (another ``precinct`` is 403); the
+    phone matches only incidents whose caller the reader may see."""
+    text = (q or "").strip()
+    if not text and since is None and until is None:
+        raise RequestValidationError([{"loc": ("query", "q"), "type": "value_error",
+                                       "msg": "give q (id, phone, address or words) or a "
+                                              "time window (from, to)"}])
+    if since is not None and until is not None and since > until:
+        raise RequestValidationError([{"loc": ("query", "from"), "type": "value_error",
+                                       "msg": "from is after to"}])
+    if who.role is Role.precinct:
+        if precinct is not None and precinct != who.precinct:
+            raise PermissionDenied(f"{who.actor} searches only its own incidents")
+        precinct = who.precinct
+    query = parse_query(text) if text else None
+    if query is not None and query.incident_id and len(query.incident_id) == 17:
+        try:  # a whole id: one lookup
+            found = [store.load(query.incident_id)]
+        except UnknownIncident:
+            found = []
+    else:
+        found = store.received_between(since, until)
+    items = [i for i in found
+             if (precinct is None or i.precinct == precinct)
+             and (since is None or i.received_at >= since)
+             and (until is None or i.received_at <= until)
+             and (query is None or matches(i, query, phones=may_see_caller(who, i.precinct)))]
+    items = items[:limit]
+    return {"items": [for_reader(who, i.precinct, i.to_dict()) for i in items],
+            "count": len(items), "query": {"q": text or None,
+                                           "kind": None if query is None else
+                                           "id" if query.incident_id else
+                                           "phone" if query.digits else "text"}}
+
+
 @router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
 def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    """The incident's current state and its whole timeline, oldest first."""
+    """The incident's current state and its whole timeline, oldest first. The caller's
+    phone is masked (``caller_phone_hidden: true``) unless the reader is a call-taker, the
+    command centre or the incident's precinct."""
     state = store.load(incident_id).to_dict()
     state["timeline"] = store.timeline(incident_id)
-    return state
+    return for_reader(who, state.get("precinct"), state)
 
 
 @router.get("/v1/incidents", responses=_ERRORS)
@@ -64,7 +115,8 @@ def list_incidents(store: StoreDep, who: PrincipalDep,
     """The newest incidents matching every given filter."""
     items = store.query(precinct=precinct, status=status.value if status else None,
                        category=category, limit=limit)
-    return {"items": [i.to_dict() for i in items], "count": len(items)}
+    return {"items": [for_reader(who, i.precinct, i.to_dict()) for i in items],
+            "count": len(items)}
 
 
 @router.post("/v1/incidents/{incident_id}/ack", responses={**_ERRORS, 404: {"description": "unknown"}})

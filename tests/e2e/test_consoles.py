@@ -115,14 +115,15 @@ def test_report_reaches_precinct_then_ack_shows_on_command(stack: Stack) -> None
     # The timeline on the precinct console now lists the ack too.
     expect(precinct.locator("#detail .timeline")).to_contain_text("签收", timeout=seconds(5) * 1000)
 
-    # The officer sends the fastest recommended unit, then sets out.
+    # The officer sends the fastest recommended unit: 派遣 sets the incident out (出警).
     unit = precinct.locator("#recommendations [data-unit]").first
     expect(unit).to_be_visible(timeout=seconds(5) * 1000)
     unit_id = unit.get_attribute("data-unit")
     assert unit_id
     unit.click()
-    expect(precinct.locator("#detail-units")).to_contain_text(unit_id, timeout=seconds(5) * 1000)
-    precinct.locator("#detail [data-status='en_route']").click()
+    expect(precinct.locator(f"#detail-units [data-unit='{unit_id}']")).to_have_count(
+        1, timeout=seconds(5) * 1000)
+    assert unit_id not in precinct.locator("#detail-units").inner_text()  # the call sign shows
     expect(item).to_have_attribute("data-status", "en_route", timeout=seconds(5) * 1000)
     expect(row).to_have_attribute("data-status", "en_route", timeout=seconds(5) * 1000)
     state = stack.service.incident(incident_id)

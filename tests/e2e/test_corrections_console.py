@@ -168,7 +168,9 @@ def test_command_fixes_the_location_with_a_candidate_and_dispatches_a_unit(
     expect(unit).to_be_visible(timeout=seconds(15) * MS)
     unit_id = unit.get_attribute("data-unit") or ""
     unit.click()
-    expect(drawer.locator("#drawer-units")).to_contain_text(unit_id, timeout=seconds(15) * MS)
+    # The call sign shows; the id is the element's data (and its tooltip).
+    expect(drawer.locator(f"#drawer-units [data-unit='{unit_id}']")).to_have_count(
+        1, timeout=seconds(15) * MS)
     expect(drawer.locator("#drawer-recommendations [data-unit]").first).to_be_visible(
         timeout=seconds(15) * MS)
     save_screenshot(command, f"command-location-{size(viewport)}.png")
@@ -180,7 +182,7 @@ def test_command_fixes_the_location_with_a_candidate_and_dispatches_a_unit(
                and u["id"] not in incident["units"])
     drawer.locator("#unit-any").select_option(far["id"], timeout=seconds(15) * MS)
     drawer.locator("#unit-any-send").click()
-    expect(drawer.locator("#drawer-units")).to_contain_text(far["id"], timeout=seconds(15) * MS)
+    expect(drawer.locator("#drawer-units")).to_contain_text(far["name"], timeout=seconds(15) * MS)
     assert far["id"] in stack.service.incident(incident_id)["units"]
     assert not stack.errors(command)
 

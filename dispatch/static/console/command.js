@@ -1,8 +1,10 @@
 // Command console: city-wide live board, escalations, load per precinct, map, missing persons.
 import {
-  $, ACTIVE, api, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
-  flagChips, header, hms, label, prioChip, prioRank, showConnection, statusChip, toast, token,
+  $, ACTIVE, api, beep, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
+  flagChips, header, hms, label, loadUnitNames, PRECINCT_NAMES, prioChip, prioRank, shortcutHint,
+  shortcuts, showConnection, sinceChip, statusChip, tickSince, toast, token, unlockAudio,
 } from "./console.js";
+import { searchBox } from "./search.js";
 import { IncidentDrawer } from "./command_drawer.js";
 import { DispatchMap } from "./map.js";
 import { HandoffMonitor } from "./handoff_monitor.js";
@@ -41,8 +43,11 @@ function precinctName(id) {
 // ---------------------------------------------------------------------------------------
 // Board
 
+// Merged reports live on in their parent incident: they leave the board.
+const OFF_BOARD = new Set(["merged"]);
+
 function ordered() {
-  return [...state.incidents.values()].sort((a, b) =>
+  return [...state.incidents.values()].filter((i) => !OFF_BOARD.has(i.status)).sort((a, b) =>
     (OPEN.has(a.status) ? 0 : 1) - (OPEN.has(b.status) ? 0 : 1)
     || (OPEN.has(a.status) ? prioRank(a.priority) - prioRank(b.priority) : 0)
     || String(b.received_at).localeCompare(String(a.received_at))).slice(0, MAX_ROWS);
@@ -71,22 +76,24 @@ function row(inc) {
     onclick: () => openIncident(inc.id),
   },
   el("td", {}, prioChip(inc.priority)),
-  el("td", { class: "mono" }, hms(inc.received_at)),
-  el("td", {}, label(CATEGORY, inc.category), " ", ...flagChips(inc.flags),
+  el("td", { class: "mono wrap" }, hms(inc.received_at), " ", OPEN.has(inc.status) ? sinceChip(inc.received_at) : null),
+  el("td", { class: "wrap" }, label(CATEGORY, inc.category), " ", ...flagChips(inc.flags),
     inc.needs_review ? el("span", { class: "chip review", title: `候选：${(inc.candidates || []).map((c) => label(CATEGORY, c)).join(" / ")}` }, "待人工研判") : null),
   el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
-  el("td", {}, precinctName(inc.precinct)),
-  el("td", {}, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
-  el("td", {}, ...[ackCell(inc)].flat()));
+  el("td", { class: "addr", title: inc.address || "" }, inc.address || (inc.location && inc.location.district_name) || "—"),
+  el("td", { class: "precinct", title: precinctName(inc.precinct) }, precinctName(inc.precinct)),
+  el("td", { class: "wrap" }, statusChip(inc.status), " ", escalationChip(inc.escalation_level)),
+  el("td", { class: "wrap" }, ...[ackCell(inc)].flat()));
 }
 
 function renderBoard() {
   const list = ordered();
   const open = list.filter((i) => OPEN.has(i.status));
-  $("#board-count").textContent = `在办 ${open.length} / 共 ${state.incidents.size}`;
+  $("#board-count").textContent = `在办 ${open.length} / 共 ${list.length}`;
   if (!list.length) { fill($("#board"), el("p", { class: "quiet" }, "暂无警情")); return; }
   fill($("#board"), el("table", { class: "list", id: "board-table" },
-    el("thead", {}, el("tr", {}, ["级别", "接警", "类别", "内容", "派出所", "状态", "签收"].map((h) => el("th", {}, h)))),
+    el("thead", {}, el("tr", {}, [["级别", "c-prio"], ["接警 · 历时", "c-time"], ["类别", "c-cat"], ["内容", "c-text"],
+      ["地址", "c-addr"], ["派出所", "c-precinct"], ["状态", "c-status"], ["签收", "c-ack"]].map(([h, cls]) => el("th", { class: cls }, h)))),
     el("tbody", {}, list.map(row))));
 }
 
@@ -104,11 +111,25 @@ function renderTiles() {
     el("div", { class: "v" }, String(v)), el("div", { class: "k" }, k))));
 }
 
+// The flashing banner: escalated assignments nobody has acknowledged yet.
+function renderBanner(open) {
+  const banner = $("#escalation-banner");
+  banner.classList.toggle("on", open.length > 0);
+  const first = open[0] && state.incidents.get(open[0].incident_id);
+  $("#escalation-banner-text").textContent = open.length
+    ? `${open.length} 起未签收：${first ? `${first.priority || ""} ${label(CATEGORY, first.category)} · ${precinctName(first.precinct)}` : ""}（点击处理）` : "";
+  banner.dataset.id = open.length ? open[0].incident_id : "";
+}
+
 function renderEscalations() {
+  const seen = new Set();
   const open = state.escalations.filter((e) => {
     const inc = state.incidents.get(e.incident_id);
-    return inc && inc.status === "assigned";
+    if (!inc || inc.status !== "assigned" || seen.has(e.incident_id)) return false;
+    seen.add(e.incident_id);
+    return true;
   });
+  renderBanner(open);
   $("#esc-count").textContent = open.length ? `${open.length} 起未签收` : "";
   if (!state.escalations.length) { fill($("#escalations"), el("p", { class: "quiet" }, "暂无升级")); return; }
   fill($("#escalations"), el("table", { class: "list" }, el("tbody", {},
@@ -188,6 +209,7 @@ function onEvent(msg) {
   if (msg.type === "incident.handoff") state.handoffs.touched();
   if (msg.type === "incident.escalated") {
     flagTab("escalations", true);
+    beep();  // the sound of an escalation (after the first click enabled audio)
     state.escalations.unshift({ incident_id: msg.incident_id, at: msg.at,
       level: (msg.payload && msg.payload.level) || (msg.incident && msg.incident.escalation_level),
       incident: msg.incident });
@@ -212,11 +234,37 @@ async function loadBoard() {
 }
 
 function tick() {
+  tickSince();
   for (const node of document.querySelectorAll(".countdown[data-due]")) {
     const c = countdown(node.dataset.due);
     node.textContent = c.text;
     node.classList.toggle("overdue", c.overdue);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyboard: J/K (or the arrows) move through the board and open the incident; A takes an
+// escalated assignment (代签收); D sends the fastest recommended unit of the open drawer.
+
+function step(delta) {
+  const list = ordered();
+  if (!list.length) return;
+  const at = list.findIndex((i) => i.id === state.selected);
+  const next = list[Math.min(list.length - 1, Math.max(0, at < 0 ? 0 : at + delta))];
+  openIncident(next.id);
+  const node = document.querySelector(`#board-table tr[data-id="${CSS.escape(next.id)}"]`);
+  if (node) node.scrollIntoView({ block: "nearest" });
+}
+
+function ackSelected() {
+  const inc = state.selected && state.incidents.get(state.selected);
+  if (!inc || inc.status !== "assigned") { toast("所选警情无需签收", "error"); return; }
+  if (!state.feed.send({ type: "ack", incident_id: inc.id })) toast("连接中断，稍后重试", "error");
+}
+
+function dispatchFirst() {
+  const button = document.querySelector("#drawer #drawer-recommendations [data-unit]");
+  if (button) button.click(); else toast("没有可派遣的推荐警力", "error");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -245,8 +293,15 @@ function flagTab(name, on) {
 async function main() {
   token();
   const { conn } = header({ title: "指挥中心态势台", who: "包头市公安局 110 指挥中心" });
+  const search = searchBox({ onPick: (inc) => { upsert(inc); render(); openIncident(inc.id); } });
+  conn.before(search, shortcutHint("J/K 上下 · A 代签收 · D 派遣 · / 搜索"), unlockAudio());
+  $("#escalation-banner").addEventListener("click", () => {
+    const id = $("#escalation-banner").dataset.id;
+    if (id) openIncident(id);
+  });
+  loadUnitNames();
   try {
-    for (const p of await api("/v1/precincts")) state.precincts.set(p.id, p);
+    for (const p of await api("/v1/precincts")) { state.precincts.set(p.id, p); PRECINCT_NAMES.set(p.id, p.name); }
   } catch (err) {
     toast(`加载派出所失败：${explain(err)}`, "error");
   }
@@ -276,6 +331,10 @@ async function main() {
     if (e.key !== "Escape") return;
     if (!$("#drawer").hidden) state.drawer.close();
     if (!$("#case-drawer").hidden) state.cases.close();
+  });
+  shortcuts({
+    j: () => step(1), ArrowDown: () => step(1), k: () => step(-1), ArrowUp: () => step(-1),
+    a: () => ackSelected(), d: () => dispatchFirst(), "/": () => search.focusInput(),
   });
   const mapReady = state.map.load();
   // The feed first; its first hello loads the board (see Feed.sync).

@@ -4,7 +4,8 @@
 // Server text goes in through el() (text nodes) only.
 import {
   $, actorName, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain,
-  fill, flagChips, hms, label, prioChip, reasonText, STATUS, statusChip, toast, UNIT_STATUS,
+  fill, flagChips, handoffText, hms, label, prioChip, reasonText, SATISFACTION, sinceChip, STATUS,
+  statusChip, toast, UNIT_STATUS, unitName,
 } from "./console.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 import { caseSection, isCaseReport, stageText } from "./missing.js";
@@ -13,12 +14,6 @@ const REASSIGNABLE = new Set(["triaged", "assigned", "acknowledged"]);
 const RELOCATABLE = new Set(["triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const SOURCE = { device: "设备定位", address: "地址解析", text: "报警内容", combined: "综合", region_hint: "归属地", manual: "地图点选", gazetteer: "地名库候选", none: "未定位" };
-
-function elapsed(iso) {
-  if (!iso) return "—";
-  const min = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  return min >= 60 ? `${Math.floor(min / 60)} 小时 ${min % 60} 分` : `${min} 分`;
-}
 
 export class IncidentDrawer {
   // box: the <aside>; precincts: Map id → {name, district_name}; map: the DispatchMap;
@@ -119,8 +114,8 @@ export class IncidentDrawer {
           el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
           el("dt", {}, "报警内容"), el("dd", { id: "drawer-text" }, inc.text || ""),
           el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
-          el("dt", {}, "报警电话"), el("dd", { class: "mono" }, phone || "—"),
-          el("dt", {}, "接警时间"), el("dd", {}, el("span", { class: "mono" }, hms(inc.received_at)), ` · 已历时 ${elapsed(inc.received_at)}`),
+          el("dt", {}, "报警电话"), el("dd", { class: "mono", id: "drawer-phone" }, inc.caller_phone_hidden ? `${phone || ""}（无权查看完整号码）` : (phone || "—")),
+          el("dt", {}, "接警时间"), el("dd", {}, el("span", { class: "mono" }, hms(inc.received_at)), " · 已历时 ", sinceChip(inc.received_at)),
           el("dt", {}, "地址"), el("dd", {}, inc.address || "—"),
           el("dt", {}, "定位"), el("dd", { id: "drawer-location" }, placed
             ? [el("span", { class: "mono" }, `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}`),
@@ -133,7 +128,7 @@ export class IncidentDrawer {
             ? el("span", { class: "countdown", dataset: { due: inc.ack_due_at } }, countdown(inc.ack_due_at).text) : "—"),
           el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${actorName(inc.acknowledged_by)} ${hms(inc.acknowledged_at)}` : "—"),
           el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
-          el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "drawer-units" }, (inc.units || []).join("、") || "—"),
+          el("dt", {}, "出警警力"), el("dd", { id: "drawer-units" }, (inc.units || []).map((u) => el("span", { class: "unit-name", title: u, dataset: { unit: u } }, unitName(u))).reduce((acc, node, i) => (i ? [...acc, "、", node] : [node]), []).concat((inc.units || []).length ? [] : ["—"])),
           inc.disposition ? [el("dt", {}, "处置结果"), this.disposition(inc.disposition)] : null,
           inc.answer ? [el("dt", {}, "当场答复"), el("dd", {}, inc.answer)] : null);
   }
@@ -157,13 +152,15 @@ export class IncidentDrawer {
   describe(ev) {
     const p = ev.payload || {};
     if (ev.type === "incident.missing") return stageText(p);
+    if (ev.type === "incident.handoff") return handoffText(p);
     const parts = [];
     if (ev.type === "incident.assigned") parts.push(`派出所 ${this.precinctName(p.precinct)}`);
     if (ev.type === "incident.located" && typeof p.lat === "number") {
       parts.push(`${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, label(SOURCE, p.source));
     }
     if (p.status) parts.push(label(STATUS, p.status));
-    if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+    if (p.unit_id) parts.push(`警力 ${unitName(p.unit_id)}`);
+    if (p.satisfaction) parts.push(`满意度 ${SATISFACTION[p.satisfaction] || p.satisfaction}`);
     if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
     if (p.answer) parts.push(`答复：${p.answer}`);
     if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);

@@ -301,6 +301,7 @@ export const CATEGORY = {
 export const FLAG = {
   weapon: "持械", injury: "有伤", minor: "未成年人", elderly: "老人",
   domestic_violence: "家暴", in_progress: "正在发生", sensitive: "敏感", out_of_area: "辖区外",
+  needs_review: "待人工研判",
 };
 export const CHANNEL = { call: "110电话", forum: "警民论坛", transfer_12345: "12345转办" };
 export const EVENT = {
@@ -323,14 +324,122 @@ const REASON = {
   "assignment not acknowledged in time": "超时未签收",
 };
 
+// Precinct names for actorName (a page that loads /v1/precincts fills it).
+export const PRECINCT_NAMES = new Map();
+
+// "precinct:150203001:张磊" → "白音席勒街道派出所 张磊"; "command:王伟" → "指挥中心 王伟".
 export function actorName(actor) {
   if (!actor || actor === "system") return "系统";
-  const [role, who] = String(actor).split(":");
-  const title = { command: "指挥中心", call_taker: "接警员", precinct: "派出所", admin: "管理员" }[role];
-  return title ? `${title} ${who || ""}`.trim() : actor;
+  const [role, who, name] = String(actor).split(":");
+  if (role === "precinct") {
+    const place = PRECINCT_NAMES.get(who) ? `${PRECINCT_NAMES.get(who)}派出所` : `派出所 ${who || ""}`.trim();
+    return name ? `${place} ${name}` : place;
+  }
+  if (role === "agency") return `对方单位 ${who || ""}`.trim();
+  if (role === "unit") return `警力 ${unitName(who)}`;
+  if (role === "desk") return "值班台";
+  const title = { command: "指挥中心", call_taker: "接警员", admin: "管理员", analyst: "分析员" }[role];
+  const shown = who && !["command", "call_taker", "admin", "analyst"].includes(who) ? who : "";
+  return title ? `${title} ${shown}`.trim() : actor;
 }
 
-export function reasonText(reason) { return REASON[reason] || reason; }
+// Reasons that carry a variable part: matched by their start.
+const REASON_PREFIX = [
+  ["accepted by ", (r) => `对方已接收：${r.slice(12)}`],
+  ["automatic triage/geo failed", () => "自动研判或定位失败，请人工处理"],
+  ["no 12345 hotline", () => "通讯录中没有12345热线"],
+  ["no agency registered for this location", () => "事发地无对应接收单位，请电话联系移交"],
+  ["no unit on scene within the arrival target", () => "超过到场时限仍无警力到场"],
+  ["only the IP region places it outside the city", () => "仅凭IP归属地判断在外地：请先核实位置"],
+  ["triage is unsure", () => "研判不确定（待人工研判）：先由人工决定"],
+  ["a later caller", (r) => `后续报警人反映情况更紧急（${(r.match(/\(([^)]+)\)/) || [])[1] || ""}）`],
+  ["non-police matter at", () => "非警务事项但级别较高：不自动转12345"],
+  ["re-routed: priority", (r) => `级别变化后重新派警：${r.replace("re-routed: priority ", "")}`],
+  ["assignment not acknowledged in time", () => "超时未签收"],
+  ["the agency's webhook did not take the packet", () => "对方接口未能接收，请电话联系"],
+  ["the receiving agency has not acknowledged", () => "对方超时未确认接收"],
+  ["no outcome within the 2-hour locate target", () => "超过2小时未反馈结果"],
+  ["the outcome could not be sent to 12345", () => "处理结果未能回传12345，请电话联系"],
+];
+
+export function reasonText(reason) {
+  if (REASON[reason]) return REASON[reason];
+  const hit = REASON_PREFIX.find(([start]) => String(reason || "").startsWith(start));
+  return hit ? hit[1](String(reason)) : reason;
+}
+
+export const HANDOFF_STAGE = {
+  created: "发起移交", sent: "已送达对方", delivery_failed: "送达失败", acknowledged: "对方已接收",
+  outcome: "对方反馈结果", ack_overdue: "对方超时未确认", locate_overdue: "超时未办结", caller_told: "已告知报警人",
+  unrouted: "无对应接收单位，须电话移交", outcome_returned: "结果已回传12345", outcome_return_failed: "结果回传12345失败",
+  retry_requested: "重试送达", handed_over_by_phone: "已电话移交", held: "暂缓移交（待核实位置）",
+};
+export const SATISFACTION = { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" };
+
+// One line for an incident.handoff event.
+export function handoffText(p) {
+  const parts = [HANDOFF_STAGE[p.stage] || p.stage];
+  if (p.agency_name) parts.push(p.agency_name);
+  if (p.contact) parts.push(`对方接收人：${p.contact}`);
+  if (p.officer) parts.push(`经办：${p.officer}`);
+  if (p.reason) parts.push(reasonText(p.reason));
+  return parts.join(" · ");
+}
+
+// ---------------------------------------------------------------------------------------
+// Call signs: unit ids (U150203003-02) read as the registry's names (昆北巡1).
+
+export const UNIT_NAMES = new Map();
+let unitsLoading = null;
+
+export function loadUnitNames() {
+  unitsLoading = unitsLoading || api("/v1/units").then((data) => {
+    for (const u of (data && data.items) || []) UNIT_NAMES.set(u.id, u.name || u.id);
+    return UNIT_NAMES;
+  }).catch(() => UNIT_NAMES);
+  return unitsLoading;
+}
+
+export function unitName(id) { return UNIT_NAMES.get(id) || id; }
+
+// ---------------------------------------------------------------------------------------
+// Time since the call, on every card; tickSince() keeps them current.
+
+export function sinceText(iso) {
+  if (!iso) return "—";
+  const s = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 1000));
+  if (s < 60) return `${s} 秒`;
+  const m = Math.floor(s / 60);
+  return m >= 60 ? `${Math.floor(m / 60)} 时 ${m % 60} 分` : `${m} 分`;
+}
+
+export function sinceChip(iso) {
+  return el("span", { class: "since mono", title: "距接警已过", dataset: { since: iso || "" } }, sinceText(iso));
+}
+
+export function tickSince() {
+  for (const node of document.querySelectorAll(".since[data-since]")) node.textContent = sinceText(node.dataset.since);
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyboard shortcuts: keys are ignored while the officer types in a field.
+
+export function shortcuts(map) {
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) {
+      if (e.key === "Escape") t.blur();
+      return;
+    }
+    const action = map[e.key] || map[e.key.toLowerCase()];
+    if (action) { e.preventDefault(); action(e); }
+  });
+}
+
+export function shortcutHint(text) {
+  return el("span", { class: "shortcut-hint", id: "shortcut-hint", title: "键盘快捷键" }, text);
+}
 
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {

@@ -2,8 +2,9 @@
 // duplicate suggestions, recent incidents.
 import {
   $, api, ApiError, CATEGORY, CHANNEL, claims, el, explain, fill, FLAG, flagChips, header, hms,
-  label, prioChip, showConnection, statusChip, toast, token,
+  label, prioChip, showConnection, sinceChip, statusChip, tickSince, toast, token,
 } from "./console.js";
+import { searchBox } from "./search.js";
 import { isAnswerable, onSpotForm } from "./closing.js";
 import { caseSection, isCaseReport } from "./missing.js";
 import { PlacementCheck } from "./placement.js";
@@ -277,6 +278,8 @@ function renderCurrent(inc) {
     el("dl", { class: "kv" },
       el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
       el("dt", {}, "报警内容"), el("dd", {}, inc.text || ""),
+      el("dt", {}, "报警电话"), el("dd", { class: "mono" }, (inc.caller && inc.caller.phone) || "—"),
+      el("dt", {}, "接警时间"), el("dd", {}, el("span", { class: "mono" }, hms(inc.received_at)), " · 已历时 ", sinceChip(inc.received_at)),
       el("dt", {}, "派出所"), el("dd", {}, precinctName(inc.precinct)),
       el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
@@ -356,7 +359,7 @@ async function loadRecent() {
         dataset: { id: inc.id }, onclick: () => follow(inc.id),
       },
       el("td", {}, prioChip(inc.priority)),
-      el("td", { class: "mono" }, hms(inc.received_at)),
+      el("td", { class: "mono" }, hms(inc.received_at), " ", sinceChip(inc.received_at)),
       el("td", {}, label(CHANNEL, inc.channel)),
       el("td", { class: "text", title: inc.text || "" }, inc.text || ""),
       el("td", {}, statusChip(inc.status)))))) : el("p", { class: "quiet" }, "暂无警情"));
@@ -370,7 +373,10 @@ async function loadRecent() {
 async function main() {
   token();
   const c = claims();
-  const { conn } = header({ title: "110 接警台", who: c.sub ? `接警员 ${c.sub}` : "" });
+  const { conn } = header({ title: "110 接警台", who: c.sub && c.sub !== "call_taker" ? `接警员 ${c.sub}` : "接警员" });
+  // Any incident, not only the 30 most recent: by id, phone, address or time.
+  conn.before(searchBox({ onPick: (inc) => follow(inc.id) }));
+  setInterval(tickSince, 1000);
   $("#report-form").addEventListener("submit", submit);
   $("#f-text").addEventListener("input", schedulePreview);
   $("#f-channel").addEventListener("change", schedulePreview);

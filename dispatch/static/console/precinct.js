@@ -1,8 +1,9 @@
 // Precinct console: live assignments, ack with countdown, P1 alert, detail, units, map.
 import {
   $, ACTIVE, actorName, api, ApiError, beep, CATEGORY, CHANNEL, claims, countdown, el, escalationChip,
-  EVENT, explain, Feed, fill, flagChips, header, hms, label, prioChip, prioRank, showConnection,
-  reasonText, STATUS, statusChip, toast, token, UNIT_STATUS, unlockAudio,
+  EVENT, explain, Feed, fill, flagChips, handoffText, header, hms, label, loadUnitNames, PRECINCT_NAMES,
+  prioChip, prioRank, reasonText, SATISFACTION, shortcutHint, shortcuts, showConnection, sinceChip,
+  STATUS, statusChip, tickSince, toast, token, UNIT_STATUS, unitName, unlockAudio,
 } from "./console.js";
 import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
@@ -64,7 +65,7 @@ function card(inc) {
     escalationChip(inc.escalation_level), el("span", { class: "grow" }), due, statusChip(inc.status), ack),
   el("div", { class: "text" }, inc.text || ""),
   el("div", { class: "meta" },
-    el("span", { class: "mono" }, hms(inc.received_at)),
+    el("span", { class: "mono" }, hms(inc.received_at)), sinceChip(inc.received_at),
     el("span", {}, label(CHANNEL, inc.channel)),
     inc.address ? el("span", {}, inc.address) : null,
     el("span", { class: "mono" }, inc.id)));
@@ -87,6 +88,7 @@ function renderBanner() {
 
 // Countdowns tick without re-rendering the list.
 function tick() {
+  tickSince();
   for (const node of document.querySelectorAll(".countdown[data-due]")) {
     const c = countdown(node.dataset.due);
     node.textContent = c.text;
@@ -145,10 +147,16 @@ async function setStatus(id, status) {
   }
 }
 
+// 派遣: the unit goes, and the incident with it moves to 出警 (signed for first if needed).
 async function assignUnit(id, unitId) {
   try {
-    upsert(await api(`/v1/incidents/${encodeURIComponent(id)}/units`, { method: "POST", body: { unit_id: unitId } }));
-    toast(`已派 ${unitId}`, "ok");
+    let inc = await api(`/v1/incidents/${encodeURIComponent(id)}/units`, { method: "POST", body: { unit_id: unitId } });
+    if (inc.status === "assigned") inc = await api(`/v1/incidents/${encodeURIComponent(id)}/ack`, { method: "POST" });
+    if (inc.status === "acknowledged") {
+      inc = await api(`/v1/incidents/${encodeURIComponent(id)}/status`, { method: "POST", body: { status: "en_route", reason: `派遣 ${unitName(unitId)}` } });
+    }
+    upsert(inc);
+    toast(`已派遣 ${unitName(unitId)}，警情转为出警`, "ok");
     renderList();
     showDetail(id);
     loadUnits();
@@ -170,18 +178,19 @@ function select(id) {
 function describeEvent(ev) {
   const p = ev.payload || {};
   if (ev.type === "incident.missing") return stageText(p);
+  if (ev.type === "incident.handoff") return handoffText(p);
   const parts = [];
   if (p.category || p.priority) parts.push([p.priority, p.category && label(CATEGORY, p.category)].filter(Boolean).join(" "));
   if (p.precinct) parts.push(`派出所 ${state.names.get(p.precinct) || p.precinct}`);
   if (p.status) parts.push(label(STATUS, p.status));
   if (p.level) parts.push(`升级至第 ${p.level} 级`);
-  if (p.unit_id) parts.push(`警力 ${p.unit_id}`);
+  if (p.unit_id) parts.push(`警力 ${unitName(p.unit_id)}`);
   if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
   if (p.answer) parts.push(`答复：${p.answer}`);
   if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);
   if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
   if (p.into) parts.push(`并入 ${p.into}`);
-  if (p.satisfaction) parts.push(`满意度 ${p.satisfaction}`);
+  if (p.satisfaction) parts.push(`满意度 ${SATISFACTION[p.satisfaction] || p.satisfaction}`);
   return parts.join(" · ");
 }
 
@@ -214,13 +223,16 @@ async function showDetail(id) {
       el("dt", {}, "地址"), el("dd", {}, inc.address || "—"),
       el("dt", {}, "位置"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
       el("dt", {}, "来源"), el("dd", {}, label(CHANNEL, inc.channel)),
-      el("dt", {}, "接警时间"), el("dd", { class: "mono" }, hms(inc.received_at)),
+      el("dt", {}, "报警电话"), el("dd", { class: "mono", id: "detail-phone" }, inc.caller_phone_hidden
+        ? `${(inc.caller && inc.caller.phone) || ""}（无权查看完整号码）` : ((inc.caller && inc.caller.phone) || "—")),
+      el("dt", {}, "接警时间"), el("dd", {}, el("span", { class: "mono" }, hms(inc.received_at)), " · 已历时 ", sinceChip(inc.received_at)),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
       el("dt", {}, "签收"), el("dd", {}, inc.acknowledged_by ? `${actorName(inc.acknowledged_by)} ${hms(inc.acknowledged_at)}` : "—"),
       el("dt", {}, "报警人数"), el("dd", {}, String(inc.callers || 1)),
       el("dt", {}, "到场时限"), el("dd", { class: "mono" }, inc.arrival_due_at ? hms(inc.arrival_due_at) : "—",
         (inc.breaches || []).length ? el("span", { class: "esc" }, ` 超时：${inc.breaches.join("、")}`) : null),
-      el("dt", {}, "出警警力"), el("dd", { class: "mono", id: "detail-units" }, (inc.units || []).join("、") || "—")),
+      el("dt", {}, "出警警力"), el("dd", { id: "detail-units" }, (inc.units || []).length
+        ? (inc.units || []).map((u, i) => [i ? "、" : "", el("span", { title: u, dataset: { unit: u } }, unitName(u))]) : "—")),
     el("div", { class: "actions" }, actions.length ? actions
       : el("span", { class: "quiet" }, inc.status === "resolved" ? "请选择处置结果后结案" : "当前状态无需操作"),
       actions.length ? el("input", { type: "text", id: "status-reason", placeholder: "说明（可选）", maxlength: "200" }) : null),
@@ -258,7 +270,7 @@ async function loadRecommendations(inc, box, seq) {
     fill(box, el("table", { class: "list" },
       el("thead", {}, el("tr", {}, ["警力", "所属", "状态", "距离", "预计到达", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, items.slice(0, 6).map((u) => el("tr", {},
-        el("td", { class: "mono" }, u.unit_id),
+        el("td", { title: u.unit_id }, u.name || unitName(u.unit_id)),
         el("td", {}, state.names.get(u.precinct) || u.precinct || ""),
         el("td", {}, label(UNIT_STATUS, u.status)),
         el("td", { class: "mono" }, u.distance_m != null ? `${(u.distance_m / 1000).toFixed(1)} km` : "—"),
@@ -278,6 +290,34 @@ async function loadUnits() {
   } catch (err) {
     $("#units-note").textContent = err instanceof ApiError && err.status === 404 ? "警力位置暂未开放" : "";
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyboard: A (or Enter) signs for the selected assignment, else the most urgent waiting
+// one; J/K move through the list; D sends the fastest recommended unit (and 出警).
+
+function ackSelected() {
+  const list = ordered();
+  const chosen = list.find((i) => i.id === state.selected && i.status === "assigned")
+    || list.find((i) => i.status === "assigned");
+  if (!chosen) { toast("没有待签收的警情", "error"); return; }
+  select(chosen.id);
+  ackIncident(chosen.id);
+}
+
+function step(delta) {
+  const list = ordered();
+  if (!list.length) return;
+  const at = list.findIndex((i) => i.id === state.selected);
+  const next = list[Math.min(list.length - 1, Math.max(0, at < 0 ? 0 : at + delta))];
+  select(next.id);
+  const node = document.querySelector(`#assignments .card[data-id="${CSS.escape(next.id)}"]`);
+  if (node) node.scrollIntoView({ block: "nearest" });
+}
+
+function dispatchFirst() {
+  const button = document.querySelector("#recommendations [data-unit]");
+  if (button) button.click(); else toast("请先选择警情；暂无可派遣的推荐警力", "error");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -334,12 +374,20 @@ async function choosePrecinct() {
 async function main() {
   token();
   const { conn } = header({ title: "派出所接处警台", who: "" });
-  $("#conn").before(unlockAudio());
+  const me = claims().sub && claims().sub !== "precinct" ? claims().sub : "";
+  $("#conn").before(el("span", { class: "who", id: "officer" }, me ? `值班民警 ${me}` : ""),
+    shortcutHint("A 签收 · J/K 上下 · D 派遣"), unlockAudio());
+  loadUnitNames();
+  shortcuts({
+    a: () => ackSelected(), Enter: () => ackSelected(),
+    j: () => step(1), ArrowDown: () => step(1), k: () => step(-1), ArrowUp: () => step(-1),
+    d: () => dispatchFirst(),
+  });
   state.precinct = precinctId();
   if (!state.precinct) { choosePrecinct(); showConnection(conn, "down", "未选择派出所"); return; }
 
   api("/v1/precincts").then((list) => {
-    for (const x of list) state.names.set(x.id, x.name);
+    for (const x of list) { state.names.set(x.id, x.name); PRECINCT_NAMES.set(x.id, x.name); }
     state.names.set("command", "指挥中心");
     const p = list.find((x) => x.id === state.precinct);
     $("#who").textContent = p ? `${p.district_name} · ${p.name}（${p.id}）` : state.precinct;

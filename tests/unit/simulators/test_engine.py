@@ -117,3 +117,40 @@ def test_the_engine_uses_the_stages_it_is_given() -> None:
     assert sorted(seen) == sorted(line["text"] for line in lines)
     assert {r.priority for r in engine.records.values()} == {"P4"}
     assert all(r.escalation == 0 for r in engine.records.values())
+
+
+def test_the_command_centre_places_what_the_pipeline_could_not() -> None:
+    start = DEFAULT_START + timedelta(hours=17)
+    engine = Engine(load_sim_config({}), start, 3).run(list(generate(HOURS, 3, start=start)),
+                                                       HOURS)
+    waited = [r for r in engine.records.values() if r.unplaced_t is not None]
+    assert waited, "no unplaced incident in the window"
+    placed = [r for r in waited if r.placed_t is not None]
+    assert placed and {r.command_action for r in placed} <= {"candidate", "reassign", "callback"}
+    for rec in placed:
+        incident = engine.incidents[rec.incident_id]
+        assert incident.precinct not in (None, "command") and rec.placed_t >= rec.unplaced_t
+        loc = incident.location or {}
+        if rec.command_action == "candidate":  # 定位修正 with the gazetteer's suggestion
+            assert loc["source"] == "gazetteer" and loc["precinct"] == incident.precinct
+        elif rec.command_action == "callback":  # a click on the map after calling back
+            assert loc["source"] == "manual" and loc["precinct"] == incident.precinct
+        else:  # 转派 to the precinct most of the circle covers
+            assert loc["candidates"][0][0] == incident.precinct
+    # A placed incident is then worked like any other: acknowledged, and a unit sent to P1–P3.
+    assert any(r.dispatched_t is not None for r in placed if r.priority in ("P1", "P2", "P3"))
+    for rec in (r for r in waited if r.command_action == "kept"):
+        assert engine.incidents[rec.incident_id].precinct == "command"
+
+
+def test_the_unplaced_wait_is_reported_and_follows_the_think_time() -> None:
+    quick = _run(3, json.dumps({"command_think_median_s": 10, "command_think_sigma": 0,
+                                "command_callback_median_s": 20})).kpis["unplaced"]
+    slow = _run(3, json.dumps({"command_think_median_s": 120, "command_think_sigma": 0,
+                               "command_callback_median_s": 240})).kpis["unplaced"]
+    assert quick["placed"] > 0 and quick["p1_target_p90_s"] == 120.0
+    assert set(quick["wait_s"]["by_priority"]) <= {"P1", "P2", "P3", "P4"}
+    assert quick["wait_s"]["p50"] < slow["wait_s"]["p50"]
+    assert quick["wait_s"]["p90"] <= 20 + 10 + 1e-6  # no queue: think + call-back at most
+    none = _run(3, json.dumps({"command_officers": 0})).kpis["unplaced"]
+    assert none["incidents"] == 0 and none["placed"] == 0  # the old proxy ack only

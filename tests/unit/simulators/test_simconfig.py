@@ -33,7 +33,9 @@ def test_surge_multiplies_every_volume() -> None:
     {"nope": 1}, {"surge": -1}, {"surge": "x"}, {"units_per_precinct": 1.5},
     {"ack_timeouts": {"P9": 3}}, {"ack_timeouts": 5}, {"travel": {"warp": 9}},
     {"stream": {"calls_per_day": -5}}, {"stream": {"bogus": 1}}, {"officer_ack_probability": 2},
-    {"call_takers": True},
+    {"call_takers": True}, {"command_officers": 1.5}, {"command_officers": -1},
+    {"command_think_median_s": -3}, {"command_callback_error_m": "far"},
+    {"targets": {"unplaced_wait_s": {"P9": 60}}},
 ])
 def test_bad_knobs_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(SimConfigError):
@@ -51,3 +53,11 @@ def test_toml_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "bad.toml").write_text("surge = [", encoding="utf-8")
     with pytest.raises(SimConfigError):
         load_sim_config(tmp_path / "bad.toml")
+
+
+def test_the_command_centres_knobs() -> None:
+    cfg = load_sim_config({"command_officers": 3, "command_think_median_s": 20,
+                           "targets": {"unplaced_wait_s": {"P1": 90}}})
+    assert cfg.command_officers == 3 and cfg.command_think_median_s == 20.0
+    assert cfg.targets["unplaced_wait_s"] == {"P1": 90.0}
+    assert cfg.targets["triage_s"] == 120.0  # the other targets stay

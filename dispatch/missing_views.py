@@ -86,7 +86,8 @@ def case_view(case: Case, now: datetime, timeline: Sequence[Mapping[str, Any]],
         sightings.append({"incident_id": s.incident_id, "at": iso(s.at),
                           "score": round(s.score, 3), "reasons": list(s.reasons),
                           "precinct": s.precinct, "auto": s.auto, "state": state})
-    reports = ([{"incident_id": case.report_id, "role": "report"}] if case.report_id else [])
+    reports: list[dict[str, Any]] = (
+        [{"incident_id": case.report_id, "role": "report"}] if case.report_id else [])
     reports += [{"incident_id": s.incident_id, "role": "sighting"} for s in case.sightings]
     reports += [{"incident_id": r.incident_id, "role": "same_person", "at": iso(r.at),
                  "score": round(r.score, 3), "reasons": list(r.reasons)}

@@ -309,7 +309,7 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
                 if not r.code.startswith(BAOTOU) and r.code.startswith(code)]
 
     baotou_roles: set[str] = set()
-    for sg, r, b in baotou_segs:
+    for sg, seg_role, b in baotou_segs:
         if all(any(name.startswith(s.form) for name in own_names) for s in sg):
             continue
         deeper = inside(sg)
@@ -320,7 +320,7 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
                 chain = nat.chain(code)
             continue
         if b >= STRONG_BAOTOU:
-            baotou_roles.add(r)
+            baotou_roles.add(seg_role)
     # The caller's own whereabouts given as the bare city (我在包头，我妈在东胜区出车祸了)
     # do not place the matter named elsewhere.
     baotou_roles.discard("reporter")

@@ -35,10 +35,13 @@ def _sentinel_kwargs(cfg: Settings) -> dict[str, Any]:
 def connect(cfg: Settings, *, decode_responses: bool = True, **kwargs: Any) -> redis.Redis:
     """A client on the primary (through Sentinel when configured)."""
     if cfg.redis_sentinels:
-        sentinel = Sentinel(list(cfg.redis_sentinels), sentinel_kwargs=_sentinel_kwargs(cfg),
+        sentinel = Sentinel(list(cfg.redis_sentinels),  # type: ignore[no-untyped-call]
+                            sentinel_kwargs=_sentinel_kwargs(cfg),
                             socket_timeout=kwargs.pop("socket_timeout", 5.0))
-        return sentinel.master_for(cfg.redis_master_name, decode_responses=decode_responses,
-                                   password=cfg.redis_password, **kwargs)
+        client: redis.Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
+            cfg.redis_master_name, decode_responses=decode_responses,
+            password=cfg.redis_password, **kwargs)
+        return client
     return redis.Redis.from_url(url_of(cfg), decode_responses=decode_responses, **kwargs)
 
 
@@ -46,8 +49,10 @@ def connect_async(cfg: Settings, *, decode_responses: bool = True,
                   **kwargs: Any) -> aioredis.Redis:
     """An asyncio client on the primary (the feed hub's), through Sentinel when configured."""
     if cfg.redis_sentinels:
-        sentinel = AsyncSentinel(list(cfg.redis_sentinels),
+        sentinel = AsyncSentinel(list(cfg.redis_sentinels),  # type: ignore[no-untyped-call]
                                  sentinel_kwargs=_sentinel_kwargs(cfg))
-        return sentinel.master_for(cfg.redis_master_name, decode_responses=decode_responses,
-                                   password=cfg.redis_password, **kwargs)
+        aclient: aioredis.Redis = sentinel.master_for(
+            cfg.redis_master_name, decode_responses=decode_responses,
+            password=cfg.redis_password, **kwargs)
+        return aclient
     return aioredis.Redis.from_url(url_of(cfg), decode_responses=decode_responses, **kwargs)

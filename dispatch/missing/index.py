@@ -84,7 +84,7 @@ def _char_mask(texts: Iterable[str]) -> int:
 
 def hash_code(code: str) -> int:
     """A stable small number for a feature code (not Python's salted ``hash``)."""
-    return sum(ord(c) * 31 ** i for i, c in enumerate(code)) + 7
+    return int(sum(ord(c) * 31 ** i for i, c in enumerate(code))) + 7
 
 
 def _informative(person: Person) -> list[int]:

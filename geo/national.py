@@ -21,9 +21,11 @@ are named after cities.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from geo.errors import LayerError
@@ -224,6 +226,16 @@ def _weight(level: str, stem: bool, form: str) -> float:
     return 3.0
 
 
+def _landmarks(data_dir: Path) -> list[tuple[str, str]]:
+    """Curated landmarks outside Baotou and the county-level unit each lies in
+    (``curated/landmarks_elsewhere.csv``): a caller who names only 天安门广场 is in 东城区."""
+    path = data_dir / "curated" / "landmarks_elsewhere.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(r["form"], r["code"]) for r in csv.DictReader(fh)]
+
+
 @cache
 def national() -> National:
     """Load ``national.json`` once and index every form."""
@@ -266,6 +278,10 @@ def national() -> National:
     for form, code in doc["short_forms"]:
         unit = units[code]
         add(form, unit, 5.0 if unit.level == "city" else 4.0, False)
+    for form, code in _landmarks(path.parent):
+        unit = units.get(code)
+        if unit is not None:  # 天安门, 南京东路: a landmark names its county elsewhere
+            add(form, unit, 4.0, False)
     for form, rs in forms.items():  # a township stem that names one place only says more
         if len(rs) == 1 and rs[0].stem and rs[0].unit.level == "town" and rs[0].weight == 2.0:
             rs[0] = Reading(rs[0].unit, UNIQUE_TOWN_STEM, True, short=True)

@@ -95,12 +95,26 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("金山镇,甘谷县的,天水那边", "天水市", "甘谷县"),     # a namesake inside the place named
     ("我在土左，不是土右", "呼和浩特市", "土默特左旗"),     # 我在 before a place elsewhere
     ("青山湖区，南昌的", "南昌市", "青山湖区"),           # 南昌 is the city, not 南昌县
+    ("天安门广场这儿", "北京市", "东城区"),              # a landmark names its county
+    ("南京东路步行街", "上海市", "黄浦区"),
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
     assert loc.in_jurisdiction is False and loc.district is None, text
     assert (loc.city, loc.county) == (city, county), text
     assert loc.lat is not None and loc.county_code is not None
+
+
+def test_every_curated_landmark_names_a_known_unit() -> None:
+    import csv
+    from pathlib import Path
+
+    from geo.national import national
+
+    path = Path(geo.__file__).parent / "data" / "curated" / "landmarks_elsewhere.csv"
+    units = national().units
+    for row in csv.DictReader(path.open(encoding="utf-8")):
+        assert units[row["code"]].name == row["name"], row
 
 
 def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:

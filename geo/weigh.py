@@ -319,7 +319,9 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
                 code = deeper[0]
                 chain = nat.chain(code)
             continue
-        if b >= STRONG_BAOTOU:
+        # A Baotou community or landmark name (花园小区, weight < 4) says nothing against
+        # a city and district named elsewhere at twice its weight (人在武汉青山钢都花园小区).
+        if b >= STRONG_BAOTOU and not (b < 4.0 and best >= 2 * b):
             baotou_roles.add(seg_role)
     # The caller's own whereabouts given as the bare city (我在包头，我妈在东胜区出车祸了)
     # do not place the matter named elsewhere.

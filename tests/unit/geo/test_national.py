@@ -97,6 +97,9 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("青山湖区，南昌的", "南昌市", "青山湖区"),           # 南昌 is the city, not 南昌县
     ("天安门广场这儿", "北京市", "东城区"),              # a landmark names its county
     ("南京东路步行街", "上海市", "黄浦区"),
+    ("王府井大街步行街", "北京市", "东城区"),            # the landmark's own street
+    ("外滩中山东一路", "上海市", "黄浦区"),             # not 中山市
+    ("人在武汉青山钢都花园小区门口", "武汉市", "青山区"),  # a generic 花园小区 says nothing
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)

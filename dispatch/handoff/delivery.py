@@ -214,18 +214,18 @@ def return_outcome(namespace: str, incident_id: str) -> str:
     incident = ctx.store.load(incident_id)
     hotline = ctx.registry.hotline()
     attempt, last = _attempt(ctx.settings.webhook_retries)
-    disposition = {"closed": "Closed", "cancelled": "Cancelled"}.get(incident.status.value,
-                                                                      incident.status.value)
     note = f"110 警情 {incident.id} 已{'办结' if incident.status.value == 'closed' else '撤销'}"
     closed_as = DISPOSITIONS.get(incident.disposition or "")
+    label = None
     if closed_as is not None:  # 结案 with a disposition of the registry: say which
-        disposition = closed_as.eido
+        label = closed_as.label
         note += f"：{closed_as.label}" + (f"（答复：{incident.answer}）" if incident.answer else "")
+    disposition = packets.disposition_code(incident)
     try:
         if hotline is None:
             raise DeliveryError("no 12345 hotline in the agency registry")
         body = packets.outcome_packet(incident, ctx.registry.sender, hotline, ctx.clock.now(),
-                                      disposition, note)
+                                      note, label)
         status = post_json(hotline, ctx.registry.sender, incident.id, body)
     except DeliveryError as exc:
         if last or hotline is None or not hotline.webhook_url:

@@ -17,6 +17,7 @@ from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.handoff.reactor import HandoffDeadlines
 from dispatch.handoff.signing import sign
+from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post
 from tests.support import Service, wait_until
@@ -88,17 +89,21 @@ async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
     assert headers["x-dispatch-signature"] == sign(
         secret("police.zhangjiagang"), int(headers["x-dispatch-timestamp"]), h["id"], delivery.raw)
     packet = delivery.body
-    assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "police.baotou"
-    assert packet["updatedByAgentReference"] == {"$ref": "call_taker:test-call_taker@police.baotou"}
+    assert eido.findings(packet) == []  # the official schema with its NIEM components
+    assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "baotou.police.cn"
+    agent = packet["updatedByAgentReference"]["$ref"]
+    assert agent.startswith("call_taker.test-call_taker") and agent.endswith("@baotou.police.cn")
+    assert [a["$id"] for a in packet["agentComponent"]] == [agent]
     inc = packet["incidentComponent"]
     assert inc["internalIncidentId"] == incident_id and inc["incidentPriorityInternalText"] == "P1"
     assert inc["incidentTypeInternalCode"] == "self_harm"
     roles = [p["personIncidentRoleRegistryText"] for p in packet["personComponent"]]
-    assert ["Caller"] in roles and ["AtRisk"] in roles
+    assert ["ReportingParty", "InvolvedPerson"] in roles  # the author is the person at risk
     where = packet["locationComponent"][0]
     assert "<gml:pos>31.87" in where["locationByValue"] and "Derived" in where["locationByValue"]
     assert any(post["text"] in n["notesActionComments"] for n in packet["notesComponent"])
-    assert [a["$id"] for a in packet["agencyComponent"]] == ["police.baotou", "police.zhangjiagang"]
+    assert [a["$id"] for a in packet["agencyComponent"]] == ["baotou.police.cn",
+                                                            "zhangjiagang.police.cn"]
     assert all("$id" in c and "lastUpdateTimeStamp" in c and "updatedByAgencyReference" in c
                for key in ("personComponent", "locationComponent", "notesComponent")
                for c in packet[key])

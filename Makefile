@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.dispatch-apt-updated
 
-.PHONY: run test setup redis browser vendor npm bench style types test-unit test-integration check clean
+.PHONY: run test setup redis promtool browser vendor npm bench style types test-unit test-integration check clean
 
 run: setup redis vendor
 	$(PY) -m dispatch run
 
-test: setup redis browser vendor
+test: setup redis promtool browser vendor
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -31,6 +31,11 @@ $(APT_UPDATED):
 redis:
 	@command -v redis-server >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
 		$(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+# promtool checks the /metrics expositions in tests/integration/test_metrics.py.
+promtool:
+	@command -v promtool >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
+		$(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 browser:
 	@command -v chromium >/dev/null || { $(MAKE) --no-print-directory $(APT_UPDATED) && \
@@ -80,7 +85,7 @@ bench: setup redis
 test-unit: setup
 	$(PY) -m pytest tests/unit
 
-test-integration: setup redis
+test-integration: setup redis promtool
 	$(PY) -m pytest tests/integration
 
 style: setup

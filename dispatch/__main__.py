@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run one pipeline worker (triage, geo, assignment)")
     sub.add_parser("scheduler", help="run the deadline scheduler (escalations)")
     sub.add_parser("reactors", help="run the event-driven workflows (missing persons, forum, hand-offs)")
-    sub.add_parser("rq-worker", help="run an RQ worker for webhook and simulation jobs")
+    rqw = sub.add_parser("rq-worker", help="run an RQ worker: webhooks (hand-offs) or simulations")
+    rqw.add_argument("--queues", choices=["webhooks", "simulations"], default="webhooks",
+                     help="which jobs: hand-off webhooks (default) or simulations; run one "
+                          "worker of each so a simulation never delays a hand-off")
     tok = sub.add_parser("token", help="print a signed token for a role")
     tok.add_argument("--role", required=True,
                      choices=["call_taker", "precinct", "command", "analyst", "admin"])
@@ -81,9 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         from rq import Queue, Worker
         from rq.serializers import JSONSerializer
 
+        from dispatch.rq_queues import WORKER_QUEUES
+
         raw = connect(cfg, decode_responses=False)
-        queue = Queue("dispatch", connection=raw, serializer=JSONSerializer)
-        Worker([queue], connection=raw, serializer=JSONSerializer).work(with_scheduler=True)
+        queues = [Queue(name, connection=raw, serializer=JSONSerializer)
+                  for name in WORKER_QUEUES[args.queues]]
+        # rq's Worker deregisters itself on SIGTERM (warm shutdown), so `rq info` does
+        # not list it after a restart; the supervisor stops it before Redis.
+        Worker(queues, connection=raw, serializer=JSONSerializer).work(with_scheduler=True)
     return 0
 
 

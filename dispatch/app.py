@@ -12,7 +12,7 @@ import redis
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,7 +48,9 @@ from dispatch.domain.errors import (
     UnknownUnit,
 )
 from dispatch.domain.incident import COMMAND_FEED
-from dispatch.metrics import DispatchCollector
+from dispatch.handoff.delivery import raw_client
+from dispatch.metrics import WS_CLOSED, WS_CONNECTIONS, ClusterCollector, HttpMetrics
+from dispatch.rq_queues import ALL_QUEUES
 
 log = logging.getLogger("dispatch.api")
 
@@ -115,9 +117,11 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
                               cfg.units_per_precinct, clk.now())
         UnitStore(app.state.store).seed(roster, clk.now())
-        metrics = CollectorRegistry()
-        metrics.register(DispatchCollector(client, keys, lambda: hub.connected))
-        app.state.metrics = metrics
+        rq_client = raw_client(client)
+        cluster = CollectorRegistry()
+        cluster.register(ClusterCollector(client, keys, rq_client, lambda: ALL_QUEUES))
+        app.state.cluster_metrics = cluster
+        WS_CONNECTIONS.set_function(lambda: hub.connected)
         await hub.start()
         try:
             yield
@@ -125,6 +129,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             await hub.stop()
             await aclient.aclose()
             client.close()
+            rq_client.close()
 
     # /docs and /redoc come from dispatch.api.docs (vendored assets, no CDN).
     app = FastAPI(title="110 dispatch and alert triage", version="0.1.0", lifespan=lifespan,
@@ -134,6 +139,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
     app.state.settings = cfg
     app.state.clock = clk
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
+    app.add_middleware(HttpMetrics)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -185,23 +191,28 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         try:
             who = verify(cfg.secret.value, token)
         except Unauthenticated as exc:
+            WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_UNAUTHENTICATED, str(exc)[:120])
             return
         if feed != COMMAND_FEED and feed not in _precinct_ids():
+            WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_UNKNOWN_FEED, f"unknown precinct {feed[:64]!r}")
             return
         try:
             require_feed(who, feed)
         except PermissionDenied as exc:
+            WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_FORBIDDEN, str(exc)[:120])
             return
         if not valid_since(since):
+            WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_BAD_REQUEST, "since must be a stream id like 1700000000000-0")
             return
         wanted = None
         if priorities:
             wanted = frozenset(p.strip() for p in priorities.split(","))
             if not wanted <= {"P1", "P2", "P3", "P4"}:
+                WS_CLOSED.labels("refused").inc()
                 await ws.close(CLOSE_BAD_REQUEST, "priorities must be a list like P1,P2")
                 return
         session = ConsoleSession(ws, feed, ws.app.state.hub, ws.app.state.store, clk.now, who,
@@ -226,9 +237,16 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         return JSONResponse({"ok": ok, **checks}, status_code=200 if ok else 503)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
-    def metrics(request: Request) -> Response:
-        """Prometheus metrics."""
-        return Response(generate_latest(request.app.state.metrics),
+    def metrics() -> Response:
+        """Prometheus metrics of this process (HTTP, websockets, process): scrape every
+        API process and ``sum()``. See dispatch.metrics."""
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/metrics/cluster", response_class=PlainTextResponse, tags=["operations"])
+    def cluster_metrics(request: Request) -> Response:
+        """Prometheus metrics of the whole service, read from Redis (pipeline, incidents,
+        RQ, hand-offs, heartbeats): scrape one API process only. See dispatch.metrics."""
+        return Response(generate_latest(request.app.state.cluster_metrics),
                         media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -132,7 +132,11 @@ class Supervisor:
                            "--log-level", "warning"], env)
         for i in range(s.workers):
             self.spawn(f"worker-{i}", [py, "-m", "dispatch", "worker"], env)
-        self.spawn("rq-worker", [py, "-m", "dispatch", "rq-worker"], env)
+        # One RQ worker per queue kind: a simulation never holds up a hand-off webhook.
+        self.spawn("rq-webhooks", [py, "-m", "dispatch", "rq-worker", "--queues", "webhooks"],
+                   env)
+        self.spawn("rq-simulations",
+                   [py, "-m", "dispatch", "rq-worker", "--queues", "simulations"], env)
         self.spawn("scheduler", [py, "-m", "dispatch", "scheduler"], env)
         self.spawn("reactors", [py, "-m", "dispatch", "reactors"], env)
         self.wait_for_api(f"http://{s.host}:{s.port}/openapi.json")

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import redis
 
-from dispatch.adapters import replies
+from dispatch.adapters import redis_metrics, replies
 from dispatch.adapters.redis_keys import Keys
 from dispatch.domain import incident as inc
 from dispatch.domain.errors import Conflict, SourceReused, UnknownIncident
@@ -205,6 +205,7 @@ class RedisStore:
         k = self.keys
         feeds: dict[str, None] = {}
         state = before
+        prior = before
         for event, state, effects in steps:
             flat = [x for pair in event.to_fields().items() for x in pair]
             batch.op("XADD", k.timeline(state.id), "*", *flat)
@@ -218,6 +219,8 @@ class RedisStore:
                     batch.op("ZADD", k.deadlines, effect.due.timestamp(), effect.key)
                 elif isinstance(effect, CloseDeadline):
                     batch.op("ZREM", k.deadlines, effect.key)
+            redis_metrics.observe_event(batch, k.metrics, event, state, prior)
+            prior = state
             first_assignment = before is None or before.assigned_at is None
             if event.type is EventType.ASSIGNED and first_assignment:
                 self._observe_latency(batch, (event.at - state.received_at).total_seconds())
@@ -238,11 +241,14 @@ class RedisStore:
 
     def _index(self, batch: _Batch, state: Incident, previous: Incident | None) -> None:
         score = state.received_at.timestamp()
+        # ``sp``: status|priority, so the metrics count open incidents by both in O(1).
         pairs = (("status", state.status.value), ("precinct", state.precinct),
-                 ("category", state.category))
+                 ("category", state.category),
+                 ("sp", f"{state.status.value}|{state.priority or 'none'}"))
         old = {} if previous is None else {
             "status": previous.status.value, "precinct": previous.precinct,
-            "category": previous.category}
+            "category": previous.category,
+            "sp": f"{previous.status.value}|{previous.priority or 'none'}"}
         if previous is None:
             batch.op("ZADD", self.keys.index("all"), score, state.id)
         for name, value in pairs:

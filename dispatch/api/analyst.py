@@ -22,10 +22,11 @@ from pydantic import Field, StringConstraints, field_validator
 from dispatch.api.deps import PrincipalDep, SettingsDep
 from dispatch.api.schemas import Strict
 from dispatch.auth import Role, require
+from dispatch.rq_queues import SIMULATIONS
 
 router = APIRouter(tags=["simulations"])
 
-QUEUE = "dispatch"
+QUEUE = SIMULATIONS  # its own queue and worker: never ahead of a hand-off webhook
 JOB = "simulators.jobs.run_simulation"
 MAX_HOURS = 72.0
 JOB_TIMEOUT_S = 1800

@@ -35,6 +35,7 @@ from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ws_hub import FeedHub, stream_id
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import iso
+from dispatch.metrics import WS_CLOSED, WS_OPENED
 from dispatch.auth import Principal
 from dispatch.services import acknowledge
 
@@ -72,6 +73,7 @@ class ConsoleSession:
                                            ensure_ascii=False))
 
     async def run(self, since: str | None) -> None:
+        WS_OPENED.labels("command" if self.feed == "command" else "precinct").inc()
         sub = await self.hub.subscribe(self.feed)
         try:
             head = await self.hub.last_id(self.feed)
@@ -96,9 +98,16 @@ class ConsoleSession:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             if slow in done:
+                WS_CLOSED.labels("slow").inc()
                 await self._close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
             elif expiry in done:
+                WS_CLOSED.labels("expired").inc()
                 await self._close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a new one")
+            elif any(t.exception() is not None and not isinstance(t.exception(), WebSocketDisconnect)
+                     for t in done):
+                WS_CLOSED.labels("error").inc()
+            else:
+                WS_CLOSED.labels("client").inc()  # the console went away (a drop)
             for task in done:
                 if task is not slow and task.exception() and not isinstance(
                         task.exception(), WebSocketDisconnect):

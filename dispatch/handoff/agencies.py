@@ -18,6 +18,7 @@ signed request; the command centre then records its acknowledgment taken by phon
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +29,7 @@ from dispatch.handoff.errors import RegistryError
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 POLICE = "police"
 HOTLINE_12345 = "hotline_12345"
 KINDS = (POLICE, HOTLINE_12345)
@@ -46,10 +48,21 @@ class Agency:
     webhook_url: str | None = field(default=None, repr=False)
     secret: str | None = field(default=None, repr=False)
     phone: str | None = None
+    domain: str | None = None
+
+    @property
+    def eido_id(self) -> str:
+        """The agency's id in EIDO packets: a domain name (NENA-STA-021 agency ids are
+        globally unique domain names). The registry's ``domain`` when given, else derived
+        from the id (``police.baotou`` → ``baotou.police.cn``), a placeholder a deployment
+        replaces with the agency's real domain."""
+        derived = ".".join(reversed(self.id.lower().replace("_", "-").split(".")))
+        return self.domain or f"{derived}.cn"
 
     def public(self) -> dict[str, Any]:
         """What the API shows about the agency (never the secret)."""
         return {"id": self.id, "name": self.name, "kind": self.kind, "phone": self.phone,
+                "domain": self.eido_id,
                 "webhook": bool(self.webhook_url), "signed_acks": bool(self.secret)}
 
 
@@ -152,13 +165,17 @@ def _agency(entry: Any, env: Mapping[str, str], where: str) -> Agency:
                                        if entry.get("webhook_url_env") else None)
     if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
         raise RegistryError(f"{where}: webhook_url must be an http(s) URL")
+    domain = entry.get("domain")
+    if domain is not None and not (isinstance(domain, str) and _DOMAIN.match(domain)):
+        raise RegistryError(f"{where}: domain must be a lower-case domain name")
     secret = entry.get("secret") or (env.get(entry["secret_env"])
                                      if entry.get("secret_env") else None)
     return Agency(id=_text(entry, "id", where), name=_text(entry, "name", where), kind=kind,
                   cities=_names(entry, "cities", where),
                   provinces=_names(entry, "provinces", where), region=region,
                   webhook_url=url or None, secret=secret or None,
-                  phone=entry.get("phone") if isinstance(entry.get("phone"), str) else None)
+                  phone=entry.get("phone") if isinstance(entry.get("phone"), str) else None,
+                  domain=domain)
 
 
 def parse_registry(data: Any, env: Mapping[str, str]) -> Registry:

@@ -1,11 +1,14 @@
 """Outbound webhooks through RQ: the hand-off packet to the agency, and a 12345 case's
 outcome back to 12345.
 
-Jobs run on the ``dispatch`` queue with ``JSONSerializer`` (``python -m dispatch
-rq-worker``), take only ids and are idempotent: a job that finds its work done returns.
-A failed call raises :class:`DeliveryError`, so RQ retries it with exponential backoff
-(``WEBHOOK_RETRIES`` times, first after ``WEBHOOK_BACKOFF_S``, doubling); the last
-failure records ``delivery_failed`` and escalates to the command centre, which phones.
+Jobs run on the ``webhooks`` queue with ``JSONSerializer`` (``python -m dispatch
+rq-worker --queues webhooks``, a worker no simulation ever occupies), take only ids and
+are idempotent: a job that finds its work done returns. A failed call raises
+:class:`DeliveryError`, so RQ retries it with exponential backoff (``WEBHOOK_RETRIES``
+times, first after ``WEBHOOK_BACKOFF_S``, doubling). The last failure records
+``delivery_failed`` (the command centre's alarm: it phones) *and* raises, so the job
+ends in RQ's failed-job registry, where ``rq info``, rq-dashboard and ``rq requeue`` see
+it; a requeued job sends the packet again (like the console's 重试).
 """
 
 from __future__ import annotations
@@ -37,14 +40,15 @@ from dispatch.handoff import handoff as core
 from dispatch.handoff import packet as packets
 from dispatch.handoff import signing
 from dispatch.handoff.agencies import Agency, Registry, parse_registry
-from dispatch.handoff.errors import DeliveryError, RegistryError
+from dispatch.handoff.errors import DeliveryError, HandoffClosed, RegistryError
 from dispatch.handoff.records import HandoffRecords
+from dispatch.rq_queues import WEBHOOKS
 from dispatch.settings import Settings
 from dispatch.settings import load as load_settings
 
 log = logging.getLogger("dispatch.handoff")
 
-QUEUE = "dispatch"
+QUEUE = WEBHOOKS
 TIMEOUT_S = 10.0
 
 
@@ -136,6 +140,14 @@ def _attempt(retries: int) -> tuple[int, bool]:
     return retries - left + 1, left == 0
 
 
+def _give_up() -> None:
+    """No retry can help (the last attempt, no webhook, the agency gone): let this
+    failure be RQ's last, so the job goes to the failed-job registry."""
+    job = get_current_job()
+    if job is not None:
+        job.retries_left = 0
+
+
 def post_json(agency: Agency, sender: Agency, subject_id: str, body: Mapping[str, Any]) -> int:
     """POST ``body`` to the agency's webhook, signed with its shared secret if it has one.
 
@@ -167,16 +179,28 @@ def deliver(namespace: str, handoff_id: str) -> str:
     """RQ job: send a hand-off's packet to its agency.
 
     Returns:
-        ``sent``, ``done`` (nothing left to do), ``failed`` (gave up) or ``unknown``.
+        ``sent``, ``done`` (nothing left to do) or ``unknown``.
 
     Raises:
-        DeliveryError: this attempt failed and RQ will retry.
+        DeliveryError: this attempt failed; RQ retries it, or after the last attempt
+            (``delivery_failed`` recorded, the command centre alerted) keeps the job in
+            its failed-job registry.
     """
     ctx = _context(namespace)
     h = ctx.records.get(handoff_id)
     if h is None:
         return "unknown"
-    if h.sent_at is not None or h.status is not core.HandoffStatus.pending:
+    if h.sent_at is not None:
+        return "done"
+    if h.status is core.HandoffStatus.failed:
+        # Only a job that already failed for good finds this: an operator requeued it
+        # (`rq requeue`, rq-dashboard). Send again, as the console's 重试 does.
+        try:
+            h = ctx.records.update(handoff_id, lambda x, inc: core.retry_delivery(
+                x, inc, "rq", "rq requeue", ctx.clock.now()))
+        except HandoffClosed:
+            return "done"
+    if h.status is not core.HandoffStatus.pending:
         return "done"
     attempt, last = _attempt(ctx.settings.webhook_retries)
     agency = ctx.registry.get(h.agency)
@@ -191,8 +215,8 @@ def deliver(namespace: str, handoff_id: str) -> str:
             error = str(exc)
             ctx.records.update(handoff_id, lambda x, inc: core.delivery_failed(
                 x, ctx.clock.now(), inc.received_at, attempt, error))
-            return "failed"
-        raise
+            _give_up()
+        raise  # into RQ: a retry, or (the last) the failed-job registry
     ctx.records.update(handoff_id, lambda x, inc: core.delivered(
         x, ctx.clock.now(), inc.received_at, attempt, status))
     return "sent"
@@ -202,10 +226,11 @@ def return_outcome(namespace: str, incident_id: str) -> str:
     """RQ job: tell 12345 how a case it handed over ended (once).
 
     Returns:
-        ``returned``, ``done`` or ``failed``.
+        ``returned`` or ``done``.
 
     Raises:
-        DeliveryError: this attempt failed and RQ will retry.
+        DeliveryError: this attempt failed; RQ retries it, or after the last attempt
+            (``outcome_return_failed`` recorded) keeps it in its failed-job registry.
     """
     ctx = _context(namespace)
     records = ctx.records
@@ -214,26 +239,26 @@ def return_outcome(namespace: str, incident_id: str) -> str:
     incident = ctx.store.load(incident_id)
     hotline = ctx.registry.hotline()
     attempt, last = _attempt(ctx.settings.webhook_retries)
-    disposition = {"closed": "Closed", "cancelled": "Cancelled"}.get(incident.status.value,
-                                                                      incident.status.value)
     note = f"110 警情 {incident.id} 已{'办结' if incident.status.value == 'closed' else '撤销'}"
     closed_as = DISPOSITIONS.get(incident.disposition or "")
+    label = None
     if closed_as is not None:  # 结案 with a disposition of the registry: say which
-        disposition = closed_as.eido
+        label = closed_as.label
         note += f"：{closed_as.label}" + (f"（答复：{incident.answer}）" if incident.answer else "")
+    disposition = packets.disposition_code(incident)
     try:
         if hotline is None:
             raise DeliveryError("no 12345 hotline in the agency registry")
         body = packets.outcome_packet(incident, ctx.registry.sender, hotline, ctx.clock.now(),
-                                      disposition, note)
+                                      note, label)
         status = post_json(hotline, ctx.registry.sender, incident.id, body)
     except DeliveryError as exc:
         if last or hotline is None or not hotline.webhook_url:
             _note(ctx, incident_id, "outcome_return_failed", {
                 "error": str(exc)[:500], "escalated_to": "command", "level": 1,
                 "reason": "the outcome could not be sent to 12345: phone it"}, mark=False)
-            return "failed"
-        raise
+            _give_up()
+        raise  # into RQ: a retry, or the failed-job registry (`rq requeue` sends again)
     _note(ctx, incident_id, "outcome_returned", {
         "agency": hotline.id, "agency_name": hotline.name, "http_status": status,
         "case_number": incident.extra.get("case_number"), "disposition": disposition,

@@ -19,6 +19,7 @@ from dispatch.handoff.handoff import Targets
 from dispatch.handoff.reactor import HandoffReactor
 from dispatch.services import decide_and_commit
 from dispatch.settings import load as load_settings
+from tests import eido
 from tests.integration.webhook import World, shared_world, signed_post
 from tests.support import wait_until
 
@@ -54,7 +55,8 @@ def test_non_police_call_goes_to_12345_and_the_caller_is_told(world: World) -> N
     assert "12345" in told["text"]
     packet = world.agencies.for_incident(incident_id).body
     assert world.agencies.for_incident(incident_id).path == f"/{HOTLINE}"
-    assert packet["incidentComponent"]["incidentStatusCommonRegistryText"] == ["Transferred"]
+    assert packet["incidentComponent"]["incidentTypeCommonRegistryText"] == "NONEMERG"
+    assert eido.findings(packet) == []
     assert packet["incidentComponent"]["incidentTypeInternalCode"] == "non_police"
     ack = signed_post(svc, h["id"], "ack", {"reference": "12345-ACK-9"}, HOTLINE)
     assert ack.status_code == 200 and ack.json()["acknowledged_by"] == f"agency:{HOTLINE}"
@@ -136,9 +138,11 @@ def test_a_12345_case_keeps_its_number_and_its_outcome_goes_back(world: World) -
     back = wait_until(lambda: next((d for d in world.agencies.deliveries
                                     if d.path == f"/{HOTLINE}" and case in d.raw.decode()), None),
                       15, what="the outcome to reach 12345")
+    assert eido.findings(back.body) == []
     body = back.body["incidentComponent"]
     assert body["documentIdentification"] == [case]
-    assert body["dispositionComponent"][0]["dispositionCommonRegistryCode"] == "Closed"
+    # APCO ANS 1.111.2 "18 Assignment Completed/Settled By Contact": closed, no disposition
+    assert body["dispositionComponent"][0]["dispositionCommonRegistryCode"] == "18"
     returned = wait_until(lambda: [e["payload"] for e in svc.incident(incident_id)["timeline"]
                                    if e["type"] == "incident.handoff"
                                    and e["payload"]["stage"] == "outcome_returned"], 10,
@@ -179,6 +183,8 @@ def test_a_12345_case_answered_on_the_spot_goes_back_with_the_answer(world: Worl
     back = wait_until(lambda: next((d for d in world.agencies.deliveries
                                     if d.path == f"/{HOTLINE}" and case in d.raw.decode()), None),
                       15, what="the answered case to reach 12345")
+    assert eido.findings(back.body) == []
     disposition = back.body["incidentComponent"]["dispositionComponent"][0]
-    assert disposition["dispositionCommonRegistryCode"] == "Advised"
+    # APCO ANS 1.111.2 "05 Assignment Completed/Settled By Phone Contact"
+    assert disposition["dispositionCommonRegistryCode"] == "05"
     assert answer in disposition["dispositionDescriptionText"]

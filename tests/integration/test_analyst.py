@@ -20,7 +20,7 @@ def analyst_service() -> Iterator[Service]:
     server = RedisServer().start()
     svc = Service(server.url, namespace=f"an{uuid.uuid4().hex[:6]}")
     svc.start_api()
-    svc.spawn("rq", [sys.executable, "-m", "dispatch", "rq-worker"])
+    svc.spawn("rq", [sys.executable, "-m", "dispatch", "rq-worker", "--queues", "simulations"])
     yield svc
     svc.stop()
     server.cleanup()

@@ -3,13 +3,20 @@ RQ worker delivering to a local test webhook; the forum story end to end."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from rq import Queue
+from rq.job import Job
+from rq.registry import FailedJobRegistry
+from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
@@ -17,9 +24,11 @@ from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.handoff.reactor import HandoffDeadlines
 from dispatch.handoff.signing import sign
+from dispatch.rq_queues import SIMULATIONS, WEBHOOKS
+from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post
-from tests.support import Service, wait_until
+from tests.support import ROOT, Service, wait_until
 
 NS = "agencies"
 
@@ -88,17 +97,21 @@ async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
     assert headers["x-dispatch-signature"] == sign(
         secret("police.zhangjiagang"), int(headers["x-dispatch-timestamp"]), h["id"], delivery.raw)
     packet = delivery.body
-    assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "police.baotou"
-    assert packet["updatedByAgentReference"] == {"$ref": "call_taker:test-call_taker@police.baotou"}
+    assert eido.findings(packet) == []  # the official schema with its NIEM components
+    assert packet["eidoVersion"] == "1.0" and packet["issuingElementIdentification"] == "baotou.police.cn"
+    agent = packet["updatedByAgentReference"]["$ref"]
+    assert agent.startswith("call_taker.test-call_taker") and agent.endswith("@baotou.police.cn")
+    assert [a["$id"] for a in packet["agentComponent"]] == [agent]
     inc = packet["incidentComponent"]
     assert inc["internalIncidentId"] == incident_id and inc["incidentPriorityInternalText"] == "P1"
     assert inc["incidentTypeInternalCode"] == "self_harm"
     roles = [p["personIncidentRoleRegistryText"] for p in packet["personComponent"]]
-    assert ["Caller"] in roles and ["AtRisk"] in roles
+    assert ["ReportingParty", "InvolvedPerson"] in roles  # the author is the person at risk
     where = packet["locationComponent"][0]
     assert "<gml:pos>31.87" in where["locationByValue"] and "Derived" in where["locationByValue"]
     assert any(post["text"] in n["notesActionComments"] for n in packet["notesComponent"])
-    assert [a["$id"] for a in packet["agencyComponent"]] == ["police.baotou", "police.zhangjiagang"]
+    assert [a["$id"] for a in packet["agencyComponent"]] == ["baotou.police.cn",
+                                                            "zhangjiagang.police.cn"]
     assert all("$id" in c and "lastUpdateTimeStamp" in c and "updatedByAgencyReference" in c
                for key in ("personComponent", "locationComponent", "notesComponent")
                for c in packet[key])
@@ -229,6 +242,68 @@ def test_webhook_retries_with_backoff_then_gives_up_loudly(world: tuple[Service,
     escalation = [e["payload"] for e in incident["timeline"]
                   if e["type"] == "incident.handoff" and e["payload"]["stage"] == "delivery_failed"]
     assert escalation and escalation[0]["escalated_to"] == "command"
+    # ... and the job is in RQ's failed-job registry, where RQ's own tools see it
+    job_id = f"handoff-{NS}-{failed['id']}"
+    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+    registry = FailedJobRegistry(WEBHOOKS, connection=raw, serializer=JSONSerializer)
+    assert job_id in registry.get_job_ids()
+    job = Job.fetch(job_id, connection=raw, serializer=JSONSerializer)
+    assert job.get_status() == "failed" and "DeliveryError" in (job.latest_result().exc_string or "")
+    info = rq_cli(svc, "info", "--only-queues", "--raw")
+    assert f"queue {WEBHOOKS} " in info, info
+    raw.close()
+
+
+def rq_cli(svc: Service, *args: str) -> str:
+    """RQ's own command line on the service's Redis, as an operator runs it."""
+    script = Path(sys.executable).with_name("rq")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "rq.cli"]
+    done = subprocess.run([*argv, *args, "-u", svc.env["REDIS_URL"]],
+                          capture_output=True, timeout=60, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode()
+
+
+def test_rq_requeue_of_a_failed_delivery_sends_it_again(world: tuple[Service, Agencies]) -> None:
+    """An operator who knows RQ, not our console, can still recover a failed hand-off."""
+    svc, agents = world
+    agents.failures["/police.ulanqab"] = 3  # every attempt of the job fails
+    incident_id = report(svc, "乌兰察布市集宁区我的电动车被人偷走了")
+    failed = handoff_of(svc, incident_id, "failed", timeout=25)
+    job_id = f"handoff-{NS}-{failed['id']}"
+    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids(), 10,
+               what="the job in the failed registry")
+    rq_cli(svc, "requeue", "--queue", WEBHOOKS, "--serializer", "json", job_id)
+    sent = handoff_of(svc, incident_id, "sent", timeout=20)
+    assert agents.for_incident(incident_id).path == "/police.ulanqab"
+    assert [s["stage"] for s in sent["steps"]][-2:] == ["retry_requested", "sent"]
+    assert job_id not in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+    raw.close()
+
+
+def test_a_p1_hand_off_is_not_held_up_by_simulations(world: tuple[Service, Agencies]) -> None:
+    """Simulations have their own queue and worker: two long jobs running there do not
+    delay a P1 hand-off (issue 14 measured 26.5 s when they shared one)."""
+    svc, _ = world
+    svc.spawn("rq-simulations", [sys.executable, "-m", "dispatch", "rq-worker", "--queues",
+                                 "simulations"])
+    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+    sims = Queue(SIMULATIONS, connection=raw, serializer=JSONSerializer)
+    jobs = [sims.enqueue("time.sleep", 20, job_timeout=60) for _ in range(2)]
+    wait_until(lambda: jobs[0].get_status(refresh=True) == "started", 20,
+               what="a simulation job to be running")
+    incident_id = report(svc, "我在呼和浩特市新城区，有人拿刀砍人，流了很多血，快来")
+    sent = handoff_of(svc, incident_id, "sent", timeout=10)
+    assert sent["priority"] == "P1"
+    took = (parse_iso(sent["sent_at"]) - parse_iso(sent["created_at"])).total_seconds()
+    print(f"\nP1 hand-off created → delivered in {took:.2f} s with two simulations running")
+    assert took < 2.0
+    assert jobs[0].get_status(refresh=True) == "started"  # the simulation is still running
+    svc.kill("rq-simulations")
+    for job in jobs:
+        job.delete()
+    raw.close()
 
 
 def test_locate_target_escalates_under_a_virtual_clock(world: tuple[Service, Agencies]) -> None:

@@ -176,12 +176,13 @@ def test_health_and_metrics(service: Service) -> None:
         httpx.get(f"{service.base}/healthz")), 15, what="healthz ok").json()
     assert health["redis"] and health["workers"] >= 1 and health["schedulers"] >= 1
     service.post_report(knife_report())
-    text = httpx.get(f"{service.base}/metrics").text
+    text = httpx.get(f"{service.base}/metrics/cluster").text
     for name in ("dispatch_reports_received_total{channel=\"call\"}",
-                 "dispatch_intake_to_assigned_seconds_bucket", "dispatch_connected_consoles",
+                 "dispatch_intake_to_assigned_seconds_bucket",
                  "dispatch_open_deadlines", "dispatch_escalations_total",
                  "dispatch_job_failures_total"):
         assert name in text, name
+    assert "dispatch_ws_connections" in httpx.get(f"{service.base}/metrics").text
 
 
 @pytest.mark.slow

@@ -74,7 +74,7 @@ def test_a_killed_worker_is_started_again_while_the_api_takes_reports(
                 "the report to be processed by the new worker")
     recovered = time.monotonic() - killed_at
     print(f"\nworker killed → report processed by its successor in {recovered:.2f} s")
-    os.killpg(sup.pids()["rq-worker"], signal.SIGKILL)
+    os.killpg(sup.pids()["rq-webhooks"], signal.SIGKILL)
     time.sleep(0.5)
     sup.check()
     assert _post(base, "楼下有人吵架").status_code == 202  # still up without the RQ worker

@@ -80,5 +80,8 @@ async def test_a_stalled_console_is_dropped_and_resumes_with_since(own_redis: Re
         await back.close()
         assert seen == expected, "after resuming: every message, once, in order"
         assert time.monotonic() - t0 < seconds(90)
+        # the operator sees it: one slow-client close on this process's /metrics
+        metrics = svc.http.get(f"{svc.base}/metrics").text
+        assert 'dispatch_ws_closes_total{reason="slow"} 1.0' in metrics
     finally:
         svc.stop()

@@ -34,7 +34,17 @@ def test_urls_and_secrets_come_from_the_environment() -> None:
     assert hohhot.secret == "s3cret" and "s3cret" not in repr(hohhot)
     assert hohhot.public() == {"id": "police.hohhot", "name": "呼和浩特市公安局指挥中心",
                                "kind": "police", "phone": None, "webhook": True,
-                               "signed_acks": True}
+                               "signed_acks": True, "domain": "hohhot.police.cn"}
+
+
+def test_a_registry_entry_may_name_the_agency_domain_for_eido() -> None:
+    from dispatch.handoff.agencies import RegistryError, parse_registry
+
+    sender = {"id": "police.baotou", "name": "包头", "domain": "gaj.baotou.gov.cn"}
+    reg = parse_registry({"sender": sender, "agencies": []}, {})
+    assert reg.sender.eido_id == "gaj.baotou.gov.cn"
+    with pytest.raises(RegistryError, match="domain"):
+        parse_registry({"sender": {**sender, "domain": "Not A Domain"}, "agencies": []}, {})
 
 
 @pytest.mark.parametrize(("location", "expected"), [

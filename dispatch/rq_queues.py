@@ -1,0 +1,19 @@
+"""The RQ queues, in one place (producers, workers, the supervisor and metrics agree).
+
+Hand-off webhooks and simulations never share a queue or a worker: a 72-hour what-if
+simulation takes minutes of CPU, and a P1 hand-off must not wait behind it (issue 14
+measured 26.5 s when they shared one). ``dispatch`` is the queue of earlier versions; the
+webhook worker drains what is left on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+WEBHOOKS = "webhooks"        # hand-off packets and 12345 outcomes (dispatch.handoff.delivery)
+SIMULATIONS = "simulations"  # what-if simulations (dispatch.api.analyst)
+LEGACY = "dispatch"          # before the split: webhooks and simulations together
+ALL_QUEUES: tuple[str, ...] = (WEBHOOKS, SIMULATIONS, LEGACY)
+# What each kind of RQ worker listens to (``python -m dispatch rq-worker --queues``).
+WORKER_QUEUES: Mapping[str, tuple[str, ...]] = {WEBHOOKS: (WEBHOOKS, LEGACY),
+                                                SIMULATIONS: (SIMULATIONS,)}

@@ -55,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     from dispatch.clock import SystemClock
 
     client = _client(cfg.redis_url, cfg.redis_port)
-    store = RedisStore(client, Keys(cfg.namespace))
+    from dispatch.adapters.synthesis_store import SynthesisIndex
+
+    keys = Keys(cfg.namespace)
+    store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg))
     stop = _stop_on_signals()
     if args.command == "worker":
         from dispatch import stages
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
         stages.warm_up()
         PipelineWorker(store, stages.classify, stages.locate, SystemClock(),
-                       cfg.ack_timeouts).run(stop)
+                       cfg.ack_timeouts, synthesize=cfg.synthesis_enabled).run(stop)
     elif args.command == "scheduler":
         from dispatch.scheduler import DeadlineScheduler
 

@@ -22,6 +22,7 @@ from dispatch import logmask, registry
 from dispatch import settings as settings_mod
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
@@ -76,7 +77,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
         aclient = aioredis.Redis.from_url(url, decode_responses=True)
         hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
-        app.state.store = RedisStore(client, keys)
+        app.state.store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg))
         app.state.hub = hub
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
                               cfg.units_per_precinct, clk.now())

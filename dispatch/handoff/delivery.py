@@ -28,6 +28,7 @@ from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.closing import DISPOSITIONS
 from dispatch.domain.errors import Conflict
@@ -122,7 +123,8 @@ def _context(namespace: str) -> _Context:
     cfg = load_settings()
     client = redis.Redis.from_url(cfg.redis_url or f"redis://127.0.0.1:{cfg.redis_port}/0",
                                   decode_responses=True)
-    store = RedisStore(client, Keys(namespace))
+    keys = Keys(namespace)
+    store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg))
     return _Context(store, HandoffRecords(store), registry_for(cfg.agencies_path),
                     SystemClock(), cfg)
 

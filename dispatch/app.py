@@ -35,6 +35,7 @@ from dispatch.domain.errors import (AlreadyAssigned, Conflict, DispatchError, Un
                                     NotAssigned, UnknownIncident, UnknownUnit)
 from dispatch.domain.incident import COMMAND_FEED
 from dispatch.metrics import DispatchCollector
+from dispatch.synthesis.errors import SynthesisError, UnknownNote
 
 log = logging.getLogger("dispatch.api")
 
@@ -116,6 +117,10 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             else {"incident_id": exc.incident_id} if isinstance(exc, SourceReused) \
             else {"dispositions": exc.codes} if isinstance(exc, UnknownDisposition) else {}
         return _error(status, str(exc), **extra)
+
+    @app.exception_handler(SynthesisError)
+    async def synthesis_error(_: Request, exc: SynthesisError) -> JSONResponse:
+        return _error(404 if isinstance(exc, UnknownNote) else 422, str(exc))
 
     @app.exception_handler(redis.RedisError)
     async def store_down(_: Request, exc: redis.RedisError) -> JSONResponse:

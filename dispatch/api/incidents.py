@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.synthesis import guard_timeline
 from dispatch.api.schemas import Precinct, ReportAccepted, ReportCreate
 from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain.events import iso
@@ -48,10 +49,16 @@ def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: Princ
 
 
 @router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
-def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    """The incident's current state and its whole timeline, oldest first."""
-    state = store.load(incident_id).to_dict()
-    state["timeline"] = store.timeline(incident_id)
+def get_incident(incident_id: str, store: StoreDep, clock: ClockDep,
+                 who: PrincipalDep) -> dict[str, Any]:
+    """The incident's current state and its whole timeline, oldest first.
+
+    Caller-history findings (``incident.synthesized``) are redacted for anyone but
+    call-takers, command and the assigned precinct; showing them is audited."""
+    incident = store.load(incident_id)
+    state = incident.to_dict()
+    state["timeline"] = guard_timeline(store, who, incident_id, incident.precinct,
+                                       store.timeline(incident_id), clock.now())
     return state
 
 

@@ -5,7 +5,8 @@
     SynthesisError (ValueError)     bad input at the boundary (HTTP 422)
      ├── InvalidPhone               not a Chinese mobile or landline number
      ├── InvalidPlate               not a Chinese vehicle plate
-     └── InvalidNote                a premise note that cannot be kept (radius, expiry, text)
+     ├── InvalidNote                a premise note that cannot be kept (place, expiry)
+     └── UnknownNote                no premise note has that id (HTTP 404)
 """
 
 from __future__ import annotations
@@ -25,3 +26,10 @@ class InvalidPlate(SynthesisError):
 
 class InvalidNote(SynthesisError):
     """A premise note with an impossible radius, expiry or text."""
+
+
+class UnknownNote(SynthesisError):
+    """No premise note has the given id."""
+
+    def __init__(self, note_id: str) -> None:
+        super().__init__(f"unknown premise note {note_id[:40]!r}")

@@ -9,7 +9,6 @@ import sys
 import threading
 
 
-
 def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -51,14 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     cfg = settings_mod.load()
     if args.command == "run":
         return _run(cfg, ha=args.ha)
+    from dispatch.adapters.redis_conn import connect
     from dispatch.adapters.redis_keys import Keys
     from dispatch.adapters.redis_store import RedisStore
-    from dispatch.adapters.redis_conn import connect
+    from dispatch.adapters.synthesis_store import SynthesisIndex
     from dispatch.clock import SystemClock
 
     client = connect(cfg, health_check_interval=30)
-    store = RedisStore(client, Keys(cfg.namespace), replicas=cfg.replicas_wait,
-                       wait_ms=cfg.replicas_wait_ms)
+    keys = Keys(cfg.namespace)
+    store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg),
+                       replicas=cfg.replicas_wait, wait_ms=cfg.replicas_wait_ms)
     stop = _stop_on_signals()
     if args.command == "worker":
         from dispatch import stages
@@ -66,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
         stages.warm_up()
         PipelineWorker(store, stages.classify, stages.locate, SystemClock(),
-                       cfg.ack_timeouts).run(stop)
+                       cfg.ack_timeouts, synthesize=cfg.synthesis_enabled).run(stop)
     elif args.command == "scheduler":
-        from dispatch.scheduler import DeadlineScheduler
-
         from dispatch import registry
+        from dispatch.scheduler import DeadlineScheduler
 
         clock = SystemClock()
         DeadlineScheduler(store, clock, cfg.escalation_step_s,
@@ -129,7 +129,8 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
 def _token(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from dispatch import auth, settings as settings_mod
+    from dispatch import auth
+    from dispatch import settings as settings_mod
 
     if args.ttl_h <= 0:
         print("--ttl-h must be positive", file=sys.stderr)

@@ -22,6 +22,7 @@ from dispatch import settings as settings_mod
 from dispatch.adapters.redis_conn import connect, connect_async
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import NotReplicated, RedisStore
+from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
@@ -51,6 +52,7 @@ from dispatch.domain.incident import COMMAND_FEED
 from dispatch.handoff.delivery import raw_client
 from dispatch.metrics import WS_CLOSED, WS_CONNECTIONS, ClusterCollector, HttpMetrics
 from dispatch.rq_queues import ALL_QUEUES
+from dispatch.synthesis.errors import SynthesisError, UnknownNote
 
 log = logging.getLogger("dispatch.api")
 
@@ -111,7 +113,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         client = connect(cfg, health_check_interval=30)
         aclient = connect_async(cfg)
         hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
-        app.state.store = RedisStore(client, keys, replicas=cfg.replicas_wait,
+        app.state.store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg),
+                                     replicas=cfg.replicas_wait,
                                      wait_ms=cfg.replicas_wait_ms)
         app.state.hub = hub
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
@@ -164,6 +167,10 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
                                "duplicated)")
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.exception_handler(SynthesisError)
+    async def synthesis_error(_: Request, exc: SynthesisError) -> JSONResponse:
+        return _error(404 if isinstance(exc, UnknownNote) else 422, str(exc))
 
     @app.exception_handler(redis.RedisError)
     async def store_down(_: Request, exc: redis.RedisError) -> JSONResponse:

@@ -134,3 +134,18 @@ def require_precinct_of(principal: Principal, incident_precinct: str | None) -> 
     if principal.role is Role.precinct and principal.precinct != incident_precinct:
         raise PermissionDenied(f"{principal.actor} may act only on incidents assigned to "
                                f"precinct {principal.precinct}")
+
+
+def may_read_caller_history(principal: Principal, incident_precinct: str | None) -> bool:
+    """Caller history (接警即合成) is for call-takers, command and the precinct the incident
+    is assigned to: a caller's earlier reports are personal data (docs/synthesis.md)."""
+    if principal.is_command or principal.role is Role.call_taker:
+        return True
+    return principal.role is Role.precinct and principal.precinct == incident_precinct
+
+
+def require_caller_history(principal: Principal, incident_precinct: str | None) -> None:
+    """Raise PermissionDenied unless :func:`may_read_caller_history`."""
+    if not may_read_caller_history(principal, incident_precinct):
+        raise PermissionDenied(f"{principal.actor} may not read this incident's caller history "
+                               "(call-takers, command and the assigned precinct only)")

@@ -32,12 +32,13 @@ def routers() -> list[APIRouter]:
         incidents,
         lifecycle,
         missing,
+        synthesis,
         units,
     )
 
     return [incidents.router, lifecycle.router, units.router, corrections.router,
             consoles.router, docs.router, forum.router, handoffs.router, analyst.router,
-            missing.router]
+            missing.router, synthesis.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dispatch.synthesis.rules import Policy
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
@@ -93,6 +96,11 @@ class Settings:
     sentinel_password: str | None = None
     replicas_wait: int = 0
     replicas_wait_ms: int = 500
+    # 接警即合成 (docs/synthesis.md): the HMAC key caller numbers are hashed with, the
+    # agency's thresholds, and whether the pipeline runs the stage at all.
+    caller_hash_key: Secret = field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
+    synthesis: Policy = field(default_factory=Policy)
+    synthesis_enabled: bool = True
 
     def ack_timeout(self, priority: str) -> float | None:
         """Seconds a precinct has to acknowledge an assignment of this priority (None: no clock)."""
@@ -117,17 +125,27 @@ def existing_secret(env: Mapping[str, str] | None = None) -> Secret:
                       "DISPATCH_VAR or DISPATCH_SECRET)")
 
 
-def _secret(env: Mapping[str, str], var_dir: Path) -> Secret:
-    raw = env.get("DISPATCH_SECRET")
+def _secret(env: Mapping[str, str], var_dir: Path, name: str = "DISPATCH_SECRET",
+            file: str = "secret") -> Secret:
+    raw = env.get(name)
     if raw:
         return Secret(raw)
-    path = var_dir / "secret"
-    if path.exists():
-        return Secret(path.read_text(encoding="utf-8").strip())
+    path = var_dir / file
     var_dir.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(32)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
+    # Created exclusively: processes starting together (API, workers) must agree on one
+    # key, so the first writes it and the others read it.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):
+            text = path.read_text(encoding="utf-8").strip()
+            if text:
+                return Secret(text)
+            time.sleep(0.01)  # the creator is between open() and write()
+        raise ConfigError(f"{path} is empty: delete it or set {name}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(value)
     return Secret(value)
 
 
@@ -175,6 +193,37 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         replicas_wait=max(0, _int(env, "REDIS_WAIT_REPLICAS",
                                   1 if env.get("REDIS_SENTINELS") else 0)),
         replicas_wait_ms=max(1, _int(env, "REDIS_WAIT_MS", 500)),
+        # A key of its own: rotating the token key must not orphan the caller index.
+        caller_hash_key=_secret(env, var_dir, "CALLER_HASH_KEY", "caller_hash_key"),
+        synthesis=_policy(env),
+        synthesis_enabled=env.get("SYNTHESIS", "on").lower() not in ("off", "0", "false", "no"),
+    )
+
+
+def _policy(env: Mapping[str, str]) -> Policy:
+    """The synthesis thresholds (``SYNTHESIS_*``; defaults in :class:`Policy`)."""
+    d = Policy()
+
+    def whole(name: str, default: int) -> int:
+        value = _int(env, name, default)
+        if value < 1:
+            raise ConfigError(f"{name}={value} must be at least 1")
+        return value
+
+    def metres(name: str, default: float) -> float:
+        return _float(env, name, default) or default
+
+    return Policy(
+        caller_days=whole("SYNTHESIS_CALLER_DAYS", d.caller_days),
+        repeat_calls=whole("SYNTHESIS_REPEAT_CALLS", d.repeat_calls),
+        repeat_days=whole("SYNTHESIS_REPEAT_DAYS", d.repeat_days),
+        frequent_month=whole("SYNTHESIS_FREQUENT_MONTH", d.frequent_month),
+        frequent_quarter=whole("SYNTHESIS_FREQUENT_QUARTER", d.frequent_quarter),
+        place_radius_m=metres("SYNTHESIS_PLACE_RADIUS_M", d.place_radius_m),
+        hotspot_count=whole("SYNTHESIS_HOTSPOT_COUNT", d.hotspot_count),
+        series_radius_m=metres("SYNTHESIS_SERIES_RADIUS_M", d.series_radius_m),
+        series_days=whole("SYNTHESIS_SERIES_DAYS", d.series_days),
+        series_min=whole("SYNTHESIS_SERIES_MIN", d.series_min),
     )
 
 

@@ -23,8 +23,9 @@ from typing import Any
 import redis
 
 from dispatch.adapters import replies
-from dispatch.adapters.ride_out import ride_out, until_done
 from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.ride_out import ride_out, until_done
+from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.clock import Clock
 from dispatch.domain import decisions, duplicates
 from dispatch.domain.errors import Conflict, UnknownIncident
@@ -59,11 +60,12 @@ class PipelineWorker:
         name: this consumer's name in the group (unique per process).
         claim_idle_ms: how long another consumer's entry may sit unacknowledged before this
             one takes it over (the crashed-worker case).
+        synthesize: run the synthesis stage (接警即合成) after triage and geo.
     """
 
     def __init__(self, store: RedisStore, classify: Triager, locate: Locator, clock: Clock,
                  ack_timeouts: Mapping[str, float | None], name: str | None = None,
-                 claim_idle_ms: int = 3000, batch: int = 64) -> None:
+                 claim_idle_ms: int = 3000, batch: int = 64, synthesize: bool = True) -> None:
         self.store = store
         self.r = store.r
         self.keys = store.keys
@@ -74,6 +76,7 @@ class PipelineWorker:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
         self.claim_idle_ms = claim_idle_ms
         self.batch = batch
+        self.synthesis = SynthesisStore(store) if synthesize else None
 
     def ensure_group(self) -> None:
         """Create the consumer group (and the stream) if they do not exist."""
@@ -175,9 +178,16 @@ class PipelineWorker:
         triage = self.classify(incident.text, incident.channel)
         location = self.locate(report_of(incident), triage.get("extracted", {}))
         now = self.clock.now()
-        events = decisions.process_report(incident, triage, location, now, self.ack_timeouts)
         candidates = self._duplicates(incident, triage, location)
-        if candidates and duplicates.should_merge(candidates[0], triage.get("category")):
+        merging = bool(candidates) and duplicates.should_merge(candidates[0],
+                                                              triage.get("category"))
+        # A duplicate call is its parent's incident: the parent has its synthesis.
+        synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
+            self.synthesis.subject(incident.id, incident.received_at, triage, location,
+                                   (incident.caller or {}).get("phone"), incident.text))
+        events = decisions.process_report(incident, triage, location, now, self.ack_timeouts,
+                                          synthesis)
+        if merging:
             best = candidates[0]
             parent = self.store.load(best.incident_id)
             child_events, parent_events = decisions.merge(

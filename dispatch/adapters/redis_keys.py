@@ -15,6 +15,14 @@ key                      type        holds
 ``{ns}:geo:open``        geo zset    open, located incidents (duplicate search)
 ``{ns}:metrics``         hash        counters and histogram buckets shared by processes
 ``{ns}:hb:{role}:{name}``string      liveness heartbeats (expire)
+``{ns}:syn:rec:{id}``    string      synthesis projection of an incident (expires)
+``{ns}:syn:caller:{h}``  zset        incident ids by received time per caller HMAC
+``{ns}:syn:geo:{b}``     geo zset    located incidents received in 30-day bucket b
+``{ns}:syn:geo:{c}:{w}`` geo zset    category c, received in 7-day bucket w (series)
+``{ns}:syn:notes``       hash        premise notes by id (JSON)
+``{ns}:syn:notes:geo``   geo zset    premise notes' points
+``{ns}:syn:watch``       hash        watch-list entries by canonical plate (JSON)
+``{ns}:audit``           stream      reads of caller history, note and list changes
 =======================  ==========  ==============================================
 """
 
@@ -67,6 +75,32 @@ class Keys:
 
     def index(self, name: str, value: str | None = None) -> str:
         return f"{self.ns}:idx:{name}" if value is None else f"{self.ns}:idx:{name}:{value}"
+
+    @property
+    def audit(self) -> str:
+        return f"{self.ns}:audit"
+
+    @property
+    def notes(self) -> str:
+        return f"{self.ns}:syn:notes"
+
+    @property
+    def notes_geo(self) -> str:
+        return f"{self.ns}:syn:notes:geo"
+
+    @property
+    def watch(self) -> str:
+        return f"{self.ns}:syn:watch"
+
+    def record(self, incident_id: str) -> str:
+        return f"{self.ns}:syn:rec:{incident_id}"
+
+    def caller(self, caller_hash: str) -> str:
+        return f"{self.ns}:syn:caller:{caller_hash}"
+
+    def place(self, bucket: int, category: str | None = None) -> str:
+        return f"{self.ns}:syn:geo:{bucket}" if category is None \
+            else f"{self.ns}:syn:geo:{category}:{bucket}"
 
     def heartbeat(self, role: str, name: str) -> str:
         return f"{self.ns}:hb:{role}:{name}"

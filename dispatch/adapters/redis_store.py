@@ -21,6 +21,7 @@ import redis
 
 from dispatch.adapters import redis_metrics, replies
 from dispatch.adapters.redis_keys import Keys
+from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.domain import incident as inc
 from dispatch.domain.errors import Conflict, SourceReused, UnknownIncident
 from dispatch.domain.events import Event, EventType, iso
@@ -62,12 +63,16 @@ class RedisStore:
     Args:
         client: a ``redis.Redis`` built with ``decode_responses=True``.
         keys: the key layout (namespace).
+        synthesis: the synthesis index every commit keeps (its caller key and retention);
+            by default one without a caller key, so that no caller is indexed.
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys | None = None, *, replicas: int = 0,
+    def __init__(self, client: redis.Redis, keys: Keys | None = None,
+                 synthesis: SynthesisIndex | None = None, *, replicas: int = 0,
                  wait_ms: int = 500) -> None:
         self.r = client
         self.keys = keys or Keys()
+        self.synthesis = synthesis or SynthesisIndex(self.keys)
         self._commit = client.register_script(_SCRIPT)
         # With replicas (Sentinel deployments), a write counts as done only when that many
         # replicas hold it (WAIT): a promotion after the primary dies keeps it.
@@ -95,6 +100,24 @@ class RedisStore:
         if got < self.replicas:
             raise NotReplicated(f"{got} of {self.replicas} replicas acknowledged within "
                                 f"{self.wait_ms} ms")
+
+    def write(self, ops: Iterable[Sequence[object]],
+              guards: Iterable[Sequence[str]] = ()) -> list[Any]:
+        """Run ``ops`` in one transaction (the guards of ``commit.lua`` first).
+
+        Returns:
+            Each command's result, in order.
+
+        Raises:
+            Conflict: a guard failed; nothing was written.
+        """
+        batch = _Batch(guards=[list(g) for g in guards])
+        for op in ops:
+            batch.op(*op)
+        result = self._run(batch)
+        if result[0] != "ok":
+            raise Conflict(f"write refused ({result[0]})")
+        return result[1:]
 
     def intake(self, report: Mapping[str, Any], now: datetime) -> tuple[str, datetime, bool]:
         """Durably append a new report and open its incident.
@@ -231,6 +254,8 @@ class RedisStore:
                  json.dumps(state.to_dict(), ensure_ascii=False), "version", state.version)
         self._index(batch, state, before)
         self._geo_index(batch, state, before)
+        for op in self.synthesis.ops(state, before):
+            batch.op(*op)
         if feeds and steps:
             last = steps[-1][0]
             flat = [x for pair in last.to_fields().items() for x in pair]
@@ -390,6 +415,7 @@ def summarize(state: Incident) -> dict[str, Any]:
         "escalation_level": state.escalation_level,
         "needs_review": state.needs_review, "candidates": list(state.candidates),
         "life_risk": [r.get("kind") for r in state.life_risk],
+        "marks": list(state.marks),
         "address": state.address,
         "callers": state.callers, "units": list(state.units), "merged_into": state.merged_into,
         "arrival_due_at": iso(state.arrival_due_at) if state.arrival_due_at else None,
@@ -414,4 +440,4 @@ def feed_message(entry_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
     return message
 
 
-__all__ = ["RedisStore", "feed_message", "new_incident_id", "iso"]
+__all__ = ["RedisStore", "feed_message", "iso", "new_incident_id"]

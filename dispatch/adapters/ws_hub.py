@@ -127,7 +127,7 @@ class FeedHub:
             except asyncio.CancelledError:
                 if self._task is not None and self._task.cancelling():
                     raise
-            except Exception:  # noqa: BLE001 - Redis restarting: retry, consoles keep their place
+            except Exception:
                 log.exception("feed hub read failed; retrying")
                 await asyncio.sleep(0.5)
             finally:

@@ -13,6 +13,7 @@ from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.privacy import for_reader, may_see_caller
 from dispatch.api.schemas import AwareDatetime, Precinct, ReportAccepted, ReportCreate
+from dispatch.api.synthesis import guard_timeline
 from dispatch.auth import PermissionDenied, Role, require, require_precinct_of
 from dispatch.domain.errors import UnknownIncident
 from dispatch.domain.events import iso
@@ -97,12 +98,17 @@ def search_incidents(store: StoreDep, who: PrincipalDep,
 
 
 @router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
-def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
+def get_incident(incident_id: str, store: StoreDep, clock: ClockDep,
+                 who: PrincipalDep) -> dict[str, Any]:
     """The incident's current state and its whole timeline, oldest first. The caller's
     phone is masked (``caller_phone_hidden: true``) unless the reader is a call-taker, the
-    command centre or the incident's precinct."""
-    state = store.load(incident_id).to_dict()
-    state["timeline"] = store.timeline(incident_id)
+    command centre or the incident's precinct; caller-history findings
+    (``incident.synthesized``) are redacted for the same readers, and showing them is
+    audited."""
+    incident = store.load(incident_id)
+    state = incident.to_dict()
+    state["timeline"] = guard_timeline(store, who, incident_id, incident.precinct,
+                                       store.timeline(incident_id), clock.now())
     return for_reader(who, state.get("precinct"), state)
 
 

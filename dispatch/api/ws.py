@@ -33,10 +33,10 @@ from starlette.concurrency import run_in_threadpool
 from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ws_hub import FeedHub, stream_id
+from dispatch.auth import Principal
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import iso
 from dispatch.metrics import WS_CLOSED, WS_OPENED
-from dispatch.auth import Principal
 from dispatch.services import acknowledge
 
 log = logging.getLogger("dispatch.ws")
@@ -140,8 +140,7 @@ class ConsoleSession:
                     await self.ws.send_text(text)
                 self.last = stream_id(entry_id)
             if len(entries) < 500:
-                if self.last < stream_id(since):
-                    self.last = stream_id(since)
+                self.last = max(self.last, stream_id(since))
                 return
             start = "(" + entries[-1][0]
 

@@ -13,6 +13,7 @@ from typing import Any
 from dispatch.domain.errors import InvalidTransition, NotAssigned
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
+from dispatch.synthesis.model import Synthesis
 
 # Escalation chain (SOP): the assigned precinct, then the city command centre, then, for
 # P1 only, the duty chief (值班局领导).
@@ -53,6 +54,7 @@ def process_report(
     location: Mapping[str, Any],
     now: datetime,
     ack_timeouts: Mapping[str, float | None],
+    synthesis: Synthesis | None = None,
 ) -> list[Event]:
     """The events that turn a received report into an assigned incident.
 
@@ -62,21 +64,35 @@ def process_report(
         location: the geo stage's result (lat, lon, district, precinct, in_jurisdiction, …).
         now: the time of the decision.
         ack_timeouts: seconds to acknowledge, by priority (None: no ack clock).
+        synthesis: the synthesis stage's findings (None: the stage is off).
 
     Returns:
-        ``incident.triaged``, ``incident.located`` and ``incident.assigned``, or nothing if
-        the incident was already processed (a retried job must not assign twice).
+        ``incident.triaged``, ``incident.located``, ``incident.synthesized`` (with a
+        synthesis) and ``incident.assigned``, or nothing if the incident was already
+        processed (a retried job must not assign twice). When the findings raise the
+        priority, ``incident.retriaged`` (``reason: synthesis: …``) comes before the
+        assignment, which then carries the raised priority and its ack clock.
     """
     if incident.status not in (Status.RECEIVED, Status.FAILED):
         return []
     priority = str(triage["priority"])
+    decided = [Event(EventType.TRIAGED, incident.id, now, data=dict(triage)),
+               Event(EventType.LOCATED, incident.id, now, data=dict(location))]
+    if synthesis is not None:
+        decided.append(Event(EventType.SYNTHESIZED, incident.id, now, data=synthesis.to_dict()))
+        if synthesis.priority and synthesis.priority < priority:  # P1 < P2 < P3 < P4
+            decided.append(Event(EventType.RETRIAGED, incident.id, now, data={
+                **triage, "priority": synthesis.priority,
+                "reason": f"synthesis: {synthesis.reason}",
+                "previous": {"category": triage.get("category"), "priority": priority,
+                             "flags": list(triage.get("flags") or ())}}))
+            priority = synthesis.priority
     feed = route(location)
     due = ack_due(now, ack_timeouts.get(priority))
     arrive = arrival_due(priority, location.get("district"), incident.received_at) \
         if feed != COMMAND_FEED else None
     return [
-        Event(EventType.TRIAGED, incident.id, now, data=dict(triage)),
-        Event(EventType.LOCATED, incident.id, now, data=dict(location)),
+        *decided,
         Event(EventType.ASSIGNED, incident.id, now, data={
             "precinct": feed,
             "ack_due_at": iso(due) if due else None,

@@ -29,6 +29,7 @@ class EventType(str, Enum):
     QUESTIONS_ANSWERED = "incident.questions_answered"  # answers to key questions (要素追问)
     ANSWERED_ON_SPOT = "incident.answered_on_spot"  # 当场答复: the answer that closes a matter
     TARGET_BREACHED = "incident.target_breached"
+    SYNTHESIZED = "incident.synthesized"  # 接警即合成: findings about caller, place, text
     # Timeline entries of the workflows around an incident; ``data["stage"]`` says which
     # step (e.g. handoff: created/sent/acknowledged/outcome/escalated). They change no
     # status by themselves: a status move is always ``incident.status_changed``.

@@ -149,6 +149,9 @@ class Incident:
     disposition: str | None = None
     answer: str | None = None
     breaches: tuple[str, ...] = ()
+    # Public marks of the synthesis (watch_hit, series, premise_note, officer_safety,
+    # hotspot, priority_raised); the findings themselves are on the timeline.
+    marks: tuple[str, ...] = ()
     updated_at: datetime | None = None
     version: int = 0
 
@@ -185,6 +188,7 @@ class Incident:
         kwargs["cues"] = tuple(kwargs.get("cues") or ())
         kwargs["units"] = tuple(kwargs.get("units") or ())
         kwargs["breaches"] = tuple(kwargs.get("breaches") or ())
+        kwargs["marks"] = tuple(kwargs.get("marks") or ())
         for name in ("candidates", "questions", "answered", "life_risk"):
             kwargs[name] = tuple(kwargs.get(name) or ())
         kwargs["answers"] = dict(kwargs.get("answers") or {})
@@ -327,6 +331,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         new = replace(incident, callback=dict(d), **common)
     elif t is EventType.QUESTIONS_ANSWERED:
         new = replace(incident, answers={**incident.answers, **d["answers"]}, **common)
+    elif t is EventType.SYNTHESIZED:
+        new = replace(incident, marks=tuple(d.get("marks", ())), **common)
     elif t is EventType.TARGET_BREACHED:
         new = replace(incident, breaches=(*incident.breaches, str(d["target"])), **common)
     elif t in _ANNOTATIONS:

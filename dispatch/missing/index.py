@@ -42,9 +42,9 @@ from dispatch.missing.matching import (
     Observation,
     age_step,
     effective_profile,
-    walking_pace,
     garment_similarity,
     score,
+    walking_pace,
 )
 from dispatch.missing.person import Condition, Gender, Person
 from triage.appearance import feature_codes

@@ -149,8 +149,8 @@ async def test_forum_story_end_to_end(world: tuple[Service, Agencies]) -> None:
     timeline = incident["timeline"]
     received = parse_iso(incident["received_at"])
     kinds = [e["type"] for e in timeline]
-    assert kinds[:4] == ["report.received", "incident.triaged", "incident.located",
-                         "incident.assigned"]
+    assert kinds[:5] == ["report.received", "incident.triaged", "incident.located",
+                         "incident.synthesized", "incident.assigned"]
     assert stages(incident) == ["created", "sent", "acknowledged", "outcome"]
     assert stages(incident, "incident.forum") == ["opened", "replied"]
     moved = [e["payload"]["status"] for e in timeline if e["type"] == "incident.status_changed"]

@@ -61,8 +61,8 @@ async def test_report_reaches_the_precinct_console_within_2s_and_the_ack_is_reco
     assert incident["status"] == "acknowledged"
     assert incident["acknowledged_by"] == f"precinct:{precinct}"
     assert types(incident["timeline"]) == ["report.received", "incident.triaged",
-                                           "incident.located", "incident.assigned",
-                                           "incident.acknowledged"]
+                                           "incident.located", "incident.synthesized",
+                                           "incident.assigned", "incident.acknowledged"]
     assert incident["location"]["precinct"] == precinct
     assert incident["cues"], "the cues that decided the triage are stored"
 

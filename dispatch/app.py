@@ -25,6 +25,8 @@ from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
+from dispatch.api.openapi import install_openapi
+from dispatch.api.reads import Health, ok
 from dispatch.api.ws import (CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED,
                              CLOSE_UNKNOWN_FEED, ConsoleSession, valid_since)
 from dispatch.auth import AuthError, PermissionDenied, Unauthenticated, require_feed, verify
@@ -176,7 +178,9 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
                                  wanted)
         await session.run(since)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], response_model=None, responses={
+        200: ok(Health, "everything needed to take reports is up"),
+        503: ok(Health, "something is down: see the failing check")})
     def healthz(request: Request) -> JSONResponse:
         """Redis reachable, a pipeline worker alive, a deadline scheduler alive."""
         s: RedisStore = request.app.state.store
@@ -205,4 +209,5 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         return Response(generate_latest(request.app.state.cluster_metrics),
                         media_type=CONTENT_TYPE_LATEST)
 
+    install_openapi(app)
     return app

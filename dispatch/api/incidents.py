@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, ok
 from dispatch.api.schemas import Precinct, ReportAccepted, ReportCreate
 from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain.events import iso
@@ -47,7 +48,8 @@ def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: Princ
                           status=store.load(incident_id).status.value)
 
 
-@router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.get("/v1/incidents/{incident_id}", response_model=None, responses={
+    **_ERRORS, 404: {"description": "unknown"}, 200: ok(IncidentDetail, "the incident and its timeline")})
 def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     """The incident's current state and its whole timeline, oldest first."""
     state = store.load(incident_id).to_dict()
@@ -55,7 +57,8 @@ def get_incident(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[s
     return state
 
 
-@router.get("/v1/incidents", responses=_ERRORS)
+@router.get("/v1/incidents", response_model=None,
+            responses={**_ERRORS, 200: ok(IncidentList, "the newest matching incidents")})
 def list_incidents(store: StoreDep, who: PrincipalDep,
                    precinct: str | None = Query(None, max_length=32),
                    status: Status | None = None,
@@ -67,7 +70,8 @@ def list_incidents(store: StoreDep, who: PrincipalDep,
     return {"items": [i.to_dict() for i in items], "count": len(items)}
 
 
-@router.post("/v1/incidents/{incident_id}/ack", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.post("/v1/incidents/{incident_id}/ack", response_model=None, responses={
+    **_ERRORS, 404: {"description": "unknown"}, 200: ok(IncidentRead, "the acknowledged incident")})
 async def ack_incident(incident_id: str, store: StoreDep, clock: ClockDep,
                        who: PrincipalDep) -> dict[str, Any]:
     """Acknowledge an assignment (the same as the console's websocket ``ack``)."""

@@ -81,8 +81,13 @@ class ConsoleSession:
             # restored Redis): resuming from it would hide every new event, so the console
             # is told and starts from the head.
             reset = since is not None and stream_id(since) > stream_id(head)
+            # hello's event_id is where this connection's stream starts: ``since`` when
+            # resuming (the backlog follows), else the head. A client that resumes from
+            # the last event_id it saw can then never skip backlog it did not receive
+            # (issue 14: it used to be the head even while a backlog was pending).
+            start = since if since is not None and not reset else head
             await self.send("hello", {"feed": self.feed, "since": since, "head": head,
-                                      "ping_s": PING_S, "reset": reset}, event_id=head)
+                                      "ping_s": PING_S, "reset": reset}, event_id=start)
             if since is not None and not reset:
                 await self._backlog(since)
             else:

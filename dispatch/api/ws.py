@@ -9,7 +9,8 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
 * client → ``{"type": "ack", "incident_id": ...}`` appends ``incident.acknowledged``; the
   server answers ``ack_result`` (``ok`` or an ``error``);
 * client → ``{"type": "ping"}`` is answered with ``pong``;
-* subscription filter (NENA-STA-024's subscribe with a filter): ``?priorities=P1,P2``
+* priority filter: ``?priorities=P1,P2`` (an internal filter, not STA-024; external agencies
+  subscribe with STA-024 at ``/v1/sta024/ws``, dispatch.api.sta024)
   delivers only incident events of those priorities (escalations always pass);
 * expiry: when the token expires the server sends ``expired`` and closes with 4401; the
   console reconnects with a fresh token and ``since``.

@@ -1,4 +1,5 @@
-"""Subscription filters and token expiry on the console feed (NENA-STA-024-like)."""
+"""Priority filters and token expiry on the console feed (the internal protocol; the
+STA-024 endpoint is tested in test_sta024.py)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,8 @@ class Subscriber:
         await self.ws.send(json.dumps(message))
 
     async def receive(self, timeout: float = 10) -> dict[str, Any]:
-        message = json.loads(await asyncio.wait_for(self.ws.recv(), seconds(timeout)))
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(),
+                                                                     seconds(timeout)))
         check(message, NOTIFIER)
         self.inbox.append(message)
         return message
@@ -80,7 +81,7 @@ class Subscriber:
         deadline = loop.time() + seconds(timeout)
         while True:
             message = await self.receive(max(0.1, deadline - loop.time()))
-            body = message.get(kind)
+            body: dict[str, Any] | None = message.get(kind)
             if body is not None and all(body.get(k) == v for k, v in where.items()):
                 return body
 

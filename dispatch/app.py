@@ -26,6 +26,8 @@ from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
+from dispatch.api.openapi import install_openapi
+from dispatch.api.reads import Health, ok
 from dispatch.api.ws import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
@@ -34,7 +36,15 @@ from dispatch.api.ws import (
     ConsoleSession,
     valid_since,
 )
-from dispatch.auth import AuthError, PermissionDenied, Unauthenticated, require_feed, verify
+from dispatch.auth import (
+    AuthError,
+    PermissionDenied,
+    Role,
+    Unauthenticated,
+    require,
+    require_feed,
+    verify,
+)
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.errors import (
     AlreadyAssigned,
@@ -226,7 +236,34 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
                                  wanted)
         await session.run(since)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.websocket("/v1/sta024/ws")
+    async def sta024_subscriptions(ws: WebSocket, token: str | None = None) -> None:
+        """NENA-STA-024 subscribe/notify for external agencies; see dispatch.api.sta024."""
+        await ws.accept()
+        header = ws.headers.get("authorization", "")
+        bearer = header[7:] if header.lower().startswith("bearer ") else None
+        try:
+            who = verify(cfg.secret.value, token or bearer)
+            require(who, Role.command, Role.admin)
+        except Unauthenticated as exc:
+            WS_CLOSED.labels("refused").inc()
+            await ws.close(CLOSE_UNAUTHENTICATED, str(exc)[:120])
+            return
+        except PermissionDenied as exc:
+            WS_CLOSED.labels("refused").inc()
+            await ws.close(CLOSE_FORBIDDEN, str(exc)[:120])
+            return
+        from dispatch.api.sta024 import Sta024Session
+        from dispatch.handoff.delivery import registry_for
+
+        session = Sta024Session(ws, ws.app.state.store, ws.app.state.hub.r,
+                                registry_for(cfg.agencies_path).sender, clk,
+                                cfg.targets.get("STA024_RETRANSMIT_S", 5.0))
+        await session.run()
+
+    @app.get("/healthz", tags=["operations"], response_model=None, responses={
+        200: ok(Health, "everything needed to take reports is up"),
+        503: ok(Health, "something is down: see the failing check")})
     def healthz(request: Request) -> JSONResponse:
         """Redis reachable, a pipeline worker alive, a deadline scheduler alive."""
         s: RedisStore = request.app.state.store
@@ -256,4 +293,5 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         return Response(generate_latest(request.app.state.cluster_metrics),
                         media_type=CONTENT_TYPE_LATEST)
 
+    install_openapi(app)
     return app

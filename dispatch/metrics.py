@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import redis
 from prometheus_client import Counter, Gauge, Histogram
@@ -109,7 +109,7 @@ class ClusterCollector(Collector):
         self.now = now
 
     def collect(self) -> Iterator[Metric]:
-        raw: Mapping[str, str] = self.r.hgetall(self.keys.metrics)
+        raw = cast(Mapping[str, str], self.r.hgetall(self.keys.metrics))  # decoded client
         yield from self._legacy(raw)
         yield from self._shared(raw)
         yield from self._incidents()
@@ -150,14 +150,14 @@ class ClusterCollector(Collector):
             "dispatch_ack_seconds": ("Assignment to its acknowledgment, by priority",
                                      ["priority"], ACK_BUCKETS)}
         for name, (doc, names, bounds) in specs.items():
-            family = HistogramMetricFamily(name, doc, labels=names)
+            histogram = HistogramMetricFamily(name, doc, labels=names)
             for label_text, values in sorted(hists.get(name, {}).items()):
                 lab = _labels(label_text)
-                family.add_metric([lab.get(n, "") for n in names],
-                                  [(str(le), values.get(str(le), 0.0)) for le in bounds]
-                                  + [("+Inf", values.get("count", 0.0))],
-                                  sum_value=values.get("sum", 0.0))
-            yield family
+                histogram.add_metric([lab.get(n, "") for n in names],
+                                     [(str(le), values.get(str(le), 0.0)) for le in bounds]
+                                     + [("+Inf", values.get("count", 0.0))],
+                                     sum_value=values.get("sum", 0.0))
+            yield histogram
         counter_specs = {
             "dispatch_triaged": (("Reports triaged, by category and whether a person must "
                                   "review the triage (needs_review)"), ["category", "needs_review"]),
@@ -165,11 +165,11 @@ class ClusterCollector(Collector):
                                         "acknowledged, outcome, ack_overdue, locate_overdue"),
                                        ["kind", "stage"])}
         for name, (doc, names) in counter_specs.items():
-            family = CounterMetricFamily(name, doc, labels=names)
-            for label_text, value in sorted(counters.get(name, {}).items()):
+            counter = CounterMetricFamily(name, doc, labels=names)
+            for label_text, total in sorted(counters.get(name, {}).items()):
                 lab = _labels(label_text)
-                family.add_metric([lab.get(n, "") for n in names], value)
-            yield family
+                counter.add_metric([lab.get(n, "") for n in names], total)
+            yield counter
 
     def _incidents(self) -> Iterator[Metric]:
         family = GaugeMetricFamily("dispatch_open_incidents",

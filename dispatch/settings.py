@@ -26,6 +26,7 @@ DEFAULT_WORKFLOW_TARGETS: Mapping[str, float] = {
     "FORUM_REPLY_P1_S": 300.0, "FORUM_REPLY_P2_S": 1800.0, "FORUM_REPLY_S": 7200.0,
     "FORUM_COMPLETE_S": 259200.0, "HANDOFF_ACK_P1_S": 600.0, "HANDOFF_ACK_S": 1800.0,
     "HANDOFF_LOCATE_S": 7200.0, "WEBHOOK_BACKOFF_S": 2.0,
+    "STA024_RETRANSMIT_S": 5.0,  # an unacknowledged STA-024 event is sent again this often
 }
 
 

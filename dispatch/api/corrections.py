@@ -12,6 +12,7 @@ import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
+from dispatch.api.reads import IncidentRead, ok
 from dispatch.api.schemas import LocationFix, ReassignRequest
 from dispatch.auth import Role, require
 from dispatch.domain import corrections
@@ -26,7 +27,8 @@ def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
     return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
-@router.post("/v1/incidents/{incident_id}/reassign", responses=_ERRORS)
+@router.post("/v1/incidents/{incident_id}/reassign", response_model=None,
+             responses={**_ERRORS, 200: ok(IncidentRead, "the reassigned incident")})
 def reassign(incident_id: str, body: ReassignRequest, store: StoreDep, clock: ClockDep,
              cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """转派: hand the incident to another precinct (command centre only). The new precinct
@@ -74,7 +76,8 @@ def _fixed_location(body: LocationFix) -> dict[str, Any]:
                            matched=("map",)).to_dict()
 
 
-@router.post("/v1/incidents/{incident_id}/location", responses=_ERRORS)
+@router.post("/v1/incidents/{incident_id}/location", response_model=None,
+             responses={**_ERRORS, 200: ok(IncidentRead, "the relocated incident")})
 def fix_location(incident_id: str, body: LocationFix, store: StoreDep, clock: ClockDep,
                  cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """定位修正: fix the place by a map point or a suggested candidate. Jurisdiction is

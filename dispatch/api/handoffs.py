@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.privacy import for_reader
+from dispatch.api.reads import HandoffList, HandoffRead, HandoffView, ok
 from dispatch.api.schemas import AwareDatetime, Strict
 from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
 from dispatch.handoff import handoff as core
@@ -37,7 +38,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _SIGNED = {"parameters": [
     {"name": n, "in": "header", "required": False, "schema": {"type": "string"}}
-    for n in ("X-Agency-Id", "X-Agency-Timestamp", "X-Agency-Signature")]}
+    for n in ("X-Agency-Id", "X-Agency-Timestamp", "X-Agency-Signature")],
+    # Either a command token, or the receiving agency's signed request (all three headers;
+    # the schemes are declared in dispatch.app's OpenAPI document).
+    "security": [{"HTTPBearer": []},
+                 {"AgencyId": [], "AgencyTimestamp": [], "AgencySignature": []}]}
 
 
 class Result(str, Enum):
@@ -149,7 +154,8 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
     return who.actor, "phone"
 
 
-@router.get("/v1/handoffs", responses=_ERRORS)
+@router.get("/v1/handoffs", response_model=None,
+            responses={**_ERRORS, 200: ok(HandoffList, "hand-offs, newest first")})
 def list_handoffs(store: StoreDep, settings: SettingsDep, who: PrincipalDep,
                   incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
                   status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
@@ -170,7 +176,8 @@ def _view(h: core.Handoff, registry: Any) -> dict[str, Any]:
     return {**h.to_dict(), "agency_contact": agency.public() if agency else None}
 
 
-@router.get("/v1/handoffs/{handoff_id}", responses=_ERRORS)
+@router.get("/v1/handoffs/{handoff_id}", response_model=None,
+            responses={**_ERRORS, 200: ok(HandoffView, "the hand-off")})
 def get_handoff(handoff_id: HandoffId, store: StoreDep, settings: SettingsDep,
                 who: PrincipalDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
@@ -186,8 +193,9 @@ def _outbox(request: Request, store: Any) -> Outbox:
     return outbox
 
 
-@router.post("/v1/handoffs/{handoff_id}/retry", responses={
-    **_ERRORS, 409: {"description": "the delivery has not failed (nothing to retry)"}})
+@router.post("/v1/handoffs/{handoff_id}/retry", response_model=None, responses={
+    **_ERRORS, 409: {"description": "the delivery has not failed (nothing to retry)"},
+    200: ok(HandoffView, "the hand-off, pending again")})
 def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, clock: ClockDep,
                   settings: SettingsDep, who: PrincipalDep,
                   body: RetryBody | None = None) -> dict[str, Any]:
@@ -203,8 +211,9 @@ def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, cloc
     return _view(done, registry_for(settings.agencies_path))
 
 
-@router.post("/v1/handoffs/{handoff_id}/phoned", responses={
+@router.post("/v1/handoffs/{handoff_id}/phoned", response_model=None, responses={
     **_ERRORS, 409: {"description": "acknowledged already"},
+    200: ok(HandoffView, "the hand-off, acknowledged by phone"),
     422: {"description": "no contact, or a call time in the future or before the hand-off"}})
 def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clock: ClockDep,
                    settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
@@ -225,7 +234,8 @@ def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clo
     return _view(done, registry_for(settings.agencies_path))
 
 
-@router.post("/v1/handoffs/{handoff_id}/ack", responses=_ERRORS, openapi_extra={
+@router.post("/v1/handoffs/{handoff_id}/ack", response_model=None, responses={
+    **_ERRORS, 200: ok(HandoffRead, "the acknowledged hand-off")}, openapi_extra={
     **_SIGNED, "requestBody": {"required": False, "content": {"application/json": {
         "schema": _inline(AckBody)}}}})
 async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
@@ -242,8 +252,9 @@ async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
     return done.to_dict()
 
 
-@router.post("/v1/handoffs/{handoff_id}/outcome", responses={
-    **_ERRORS, 409: {"description": "the outcome is recorded already"}}, openapi_extra={
+@router.post("/v1/handoffs/{handoff_id}/outcome", response_model=None, responses={
+    **_ERRORS, 409: {"description": "the outcome is recorded already"},
+    200: ok(HandoffRead, "the completed hand-off")}, openapi_extra={
     **_SIGNED, "requestBody": {"required": True, "content": {"application/json": {
         "schema": _inline(OutcomeBody)}}}})
 async def outcome_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,

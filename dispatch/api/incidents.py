@@ -12,6 +12,7 @@ import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.privacy import for_reader, may_see_caller
+from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, ok
 from dispatch.api.schemas import AwareDatetime, Precinct, ReportAccepted, ReportCreate
 from dispatch.api.synthesis import guard_timeline
 from dispatch.auth import PermissionDenied, Role, require, require_precinct_of
@@ -97,7 +98,8 @@ def search_incidents(store: StoreDep, who: PrincipalDep,
                                            "phone" if query.digits else "text"}}
 
 
-@router.get("/v1/incidents/{incident_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.get("/v1/incidents/{incident_id}", response_model=None, responses={
+    **_ERRORS, 404: {"description": "unknown"}, 200: ok(IncidentDetail, "the incident and its timeline")})
 def get_incident(incident_id: str, store: StoreDep, clock: ClockDep,
                  who: PrincipalDep) -> dict[str, Any]:
     """The incident's current state and its whole timeline, oldest first. The caller's
@@ -112,7 +114,8 @@ def get_incident(incident_id: str, store: StoreDep, clock: ClockDep,
     return for_reader(who, state.get("precinct"), state)
 
 
-@router.get("/v1/incidents", responses=_ERRORS)
+@router.get("/v1/incidents", response_model=None,
+            responses={**_ERRORS, 200: ok(IncidentList, "the newest matching incidents")})
 def list_incidents(store: StoreDep, who: PrincipalDep,
                    precinct: str | None = Query(None, max_length=32),
                    status: Status | None = None,
@@ -125,7 +128,8 @@ def list_incidents(store: StoreDep, who: PrincipalDep,
             "count": len(items)}
 
 
-@router.post("/v1/incidents/{incident_id}/ack", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.post("/v1/incidents/{incident_id}/ack", response_model=None, responses={
+    **_ERRORS, 404: {"description": "unknown"}, 200: ok(IncidentRead, "the acknowledged incident")})
 async def ack_incident(incident_id: str, store: StoreDep, clock: ClockDep,
                        who: PrincipalDep) -> dict[str, Any]:
     """Acknowledge an assignment (the same as the console's websocket ``ack``)."""

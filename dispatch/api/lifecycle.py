@@ -12,6 +12,7 @@ import triage
 from dispatch import services, stages
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.reads import DispositionList, IncidentRead, ok
 from dispatch.api.schemas import (
     AnswersCreate,
     CallbackCreate,
@@ -73,7 +74,8 @@ def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
             units.save(unit, move(unit, UnitStatus.available, at), "status", at, actor)
 
 
-@router.post("/v1/incidents/{incident_id}/status", responses=ERRORS)
+@router.post("/v1/incidents/{incident_id}/status", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident after the move")})
 def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: ClockDep,
                   who: PrincipalDep) -> dict[str, Any]:
     """Move the incident through its lifecycle (409 names the allowed moves). 结案
@@ -97,8 +99,9 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
     return state.to_dict()
 
 
-@router.post("/v1/incidents/{incident_id}/answer-on-spot", responses={
-    **ERRORS, 422: {"description": "an empty or over-long answer"}})
+@router.post("/v1/incidents/{incident_id}/answer-on-spot", response_model=None, responses={
+    **ERRORS, 422: {"description": "an empty or over-long answer"},
+    200: ok(IncidentRead, "the incident, closed as answered")})
 def answer_on_spot(incident_id: str, body: OnSpotAnswer, store: StoreDep, clock: ClockDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """当场答复: a consultation or a P4 matter answered at once; the incident closes with
@@ -111,14 +114,16 @@ def answer_on_spot(incident_id: str, body: OnSpotAnswer, store: StoreDep, clock:
     return state.to_dict()
 
 
-@router.get("/v1/dispositions", responses={401: ERRORS[401]})
+@router.get("/v1/dispositions", response_model=None,
+            responses={401: ERRORS[401], 200: ok(DispositionList, "the disposition registry")})
 def list_dispositions(who: PrincipalDep) -> dict[str, Any]:
     """The fixed registry of dispositions (结案 needs one): code, Chinese label, EIDO text."""
     items = [d.to_dict() for d in closing.DISPOSITIONS.values()]
     return {"items": items, "count": len(items)}
 
 
-@router.post("/v1/incidents/{incident_id}/triage", responses=ERRORS)
+@router.post("/v1/incidents/{incident_id}/triage", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the re-triaged incident")})
 def override_triage(incident_id: str, body: TriageOverride, store: StoreDep, clock: ClockDep,
                     cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """A call-taker's override of the automatic triage, recorded with who and why; the
@@ -143,8 +148,9 @@ async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
     return result.to_dict()
 
 
-@router.post("/v1/incidents/{incident_id}/answers", tags=["triage"], responses={
-    **ERRORS, 422: {"description": "an unknown question or an answer of the wrong kind"}})
+@router.post("/v1/incidents/{incident_id}/answers", tags=["triage"], response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident with the answers"),
+                        422: {"description": "an unknown question or an answer of the wrong kind"}})
 def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clock: ClockDep,
                      cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """The caller's answers to key questions (要素追问): recorded with who answered, the
@@ -182,7 +188,8 @@ def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
     return {"items": [c.to_dict() for c in ranked]}
 
 
-@router.post("/v1/incidents/{incident_id}/merge", responses=ERRORS)
+@router.post("/v1/incidents/{incident_id}/merge", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident merged into the other")})
 def merge(incident_id: str, body: MergeRequest, store: StoreDep, clock: ClockDep,
           who: PrincipalDep) -> dict[str, Any]:
     """Merge this incident into ``into`` as one more caller; returns the parent."""
@@ -199,7 +206,8 @@ def merge(incident_id: str, body: MergeRequest, store: StoreDep, clock: ClockDep
     raise services.Conflict(f"incidents {incident_id} and {body.into} are changing too fast")
 
 
-@router.post("/v1/incidents/{incident_id}/callback", responses=ERRORS)
+@router.post("/v1/incidents/{incident_id}/callback", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident with its callback")})
 def callback(incident_id: str, body: CallbackCreate, store: StoreDep, clock: ClockDep,
              who: PrincipalDep) -> dict[str, Any]:
     """Record the caller's satisfaction (回访); a dissatisfied callback goes to the

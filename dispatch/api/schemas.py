@@ -157,11 +157,6 @@ class Precinct(BaseModel):
     synthetic: bool
 
 
-class ErrorBody(BaseModel):
-    detail: Any
-    message: str
-
-
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500), AfterValidator(_not_blank)]
 
 

@@ -12,6 +12,7 @@ from dispatch import services
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
+from dispatch.api.reads import IncidentRead, ok
 from dispatch.api.schemas import Position, UnitAssign, UnitStatusChange
 from dispatch.auth import Principal, Role, require, require_precinct_of
 from dispatch.domain.errors import Conflict, InvalidTransition
@@ -94,7 +95,8 @@ def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
         "turnout_s": MODEL.turnout_s}}
 
 
-@router.post("/v1/incidents/{incident_id}/units", responses=ERRORS)
+@router.post("/v1/incidents/{incident_id}/units", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident with its units")})
 def assign_unit(incident_id: str, body: UnitAssign, store: StoreDep, clock: ClockDep,
                 who: PrincipalDep) -> dict[str, Any]:
     """Send a unit: the unit goes ``dispatched`` and the incident records it, atomically."""

@@ -9,7 +9,8 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
 * client → ``{"type": "ack", "incident_id": ...}`` appends ``incident.acknowledged``; the
   server answers ``ack_result`` (``ok`` or an ``error``);
 * client → ``{"type": "ping"}`` is answered with ``pong``;
-* subscription filter (NENA-STA-024's subscribe with a filter): ``?priorities=P1,P2``
+* priority filter: ``?priorities=P1,P2`` (an internal filter, not STA-024; external agencies
+  subscribe with STA-024 at ``/v1/sta024/ws``, dispatch.api.sta024)
   delivers only incident events of those priorities (escalations always pass);
 * expiry: when the token expires the server sends ``expired`` and closes with 4401; the
   console reconnects with a fresh token and ``since``.
@@ -81,8 +82,13 @@ class ConsoleSession:
             # restored Redis): resuming from it would hide every new event, so the console
             # is told and starts from the head.
             reset = since is not None and stream_id(since) > stream_id(head)
+            # hello's event_id is where this connection's stream starts: ``since`` when
+            # resuming (the backlog follows), else the head. A client that resumes from
+            # the last event_id it saw can then never skip backlog it did not receive
+            # (issue 14: it used to be the head even while a backlog was pending).
+            start = since if since is not None and not reset else head
             await self.send("hello", {"feed": self.feed, "since": since, "head": head,
-                                      "ping_s": PING_S, "reset": reset}, event_id=head)
+                                      "ping_s": PING_S, "reset": reset}, event_id=start)
             if since is not None and not reset:
                 await self._backlog(since)
             else:

@@ -154,16 +154,18 @@ def _agency(agency: Agency, roles: list[str], owning: bool, now: datetime,
             "agencyJcard": jcard(agency.name, agency.phone)}
 
 
-def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiver: Agency,
-          now: datetime, notes: Sequence[str] = (), agent: str | None = None) -> dict[str, Any]:
+def build(incident: Incident, handoff_id: str | None, kind: str, sender: Agency,
+          receiver: Agency | None, now: datetime, notes: Sequence[str] = (),
+          agent: str | None = None) -> dict[str, Any]:
     """The EIDO for handing ``incident`` to ``receiver``.
 
     Args:
         incident: the incident as it stands.
-        handoff_id: the hand-off's id (also the packet's document identification).
-        kind: ``cross_jurisdiction`` or ``to_12345``.
+        handoff_id: the hand-off's id (also the packet's document identification);
+            None for a notification that hands nothing over (STA-024 subscriptions).
+        kind: ``cross_jurisdiction``, ``to_12345`` or ``notification``.
         sender: this centre.
-        receiver: the agency taking it over.
+        receiver: the agency taking it over (None: nobody, a notification).
         now: the packet's timestamp.
         notes: further notes for the receiver (the hand-off reason, cues …).
         agent: who took the report (``call_taker:<name>``), when known.
@@ -187,7 +189,8 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
         **p(inc_id), "eidoVersion": EIDO_VERSION, "eidoExtensionId": [EXTENSION_ID],
         "issuingElementIdentification": d,
         "agencyComponent": [_agency(sender, ["CallReceiving", "Dispatching"], True, now, sender),
-                            _agency(receiver, ["TransferredTo"], False, now, sender)],
+                            *([_agency(receiver, ["TransferredTo"], False, now, sender)]
+                              if receiver is not None else [])],
     }
     if agent and agent_ref:
         packet["agentComponent"] = [{
@@ -273,7 +276,8 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
         "incidentTypeInternalText": internal,
         "incidentStatusInternalText": [incident.status.value],
         "incidentStatusCommonRegistryText": [STATUSES.get(incident.status, "Active")],
-        "internalIncidentId": incident.id, "documentIdentification": [handoff_id],
+        "internalIncidentId": incident.id,
+        "documentIdentification": [handoff_id] if handoff_id else [],
         "incidentPriorityInternalText": incident.priority or "unknown",
         "incidentCommonPriorityNumber": _priority_number(incident.priority),
         "locationReference": loc_refs,
@@ -284,7 +288,7 @@ def build(incident: Incident, handoff_id: str, kind: str, sender: Agency, receiv
     return packet
 
 
-def _extension(incident: Incident, handoff_id: str, kind: str) -> dict[str, Any]:
+def _extension(incident: Incident, handoff_id: str | None, kind: str) -> dict[str, Any]:
     """The declared extension: what EIDO has no field for."""
     forum = incident.extra.get("forum") if isinstance(incident.extra.get("forum"), Mapping) else {}
     out: dict[str, Any] = {"extension": EXTENSION_ID, "handoff_id": handoff_id,

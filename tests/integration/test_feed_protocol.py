@@ -1,4 +1,5 @@
-"""Subscription filters and token expiry on the console feed (NENA-STA-024-like)."""
+"""Priority filters and token expiry on the console feed (the internal protocol; the
+STA-024 endpoint is tested in test_sta024.py)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,27 @@ async def test_a_since_from_another_store_starts_from_the_head(service: Service)
     await console.wait_for(lambda m: m.get("incident_id") == incident_id
                            and m["type"] == "incident.assigned")
     await console.close()
+
+
+async def test_hello_event_id_is_where_the_stream_starts_so_resuming_from_it_skips_nothing(
+        service: Service) -> None:
+    """Issue 14: hello.event_id was the feed head even when a backlog followed, so a client
+    that resumed from the last event_id it saw (the hello's, if it dropped during the
+    backlog) skipped the backlog for good."""
+    first = service.post_report({"channel": "call", "text": "有人在超市门口打架",
+                                 "location": fresh_point()}).json()["id"]
+    service.wait_status(first, "assigned")
+    live = await Console.open(service.ws_url("command"))
+    hello = await live.next()
+    head = hello["payload"]["head"]
+    assert hello["event_id"] == head  # no since: the stream starts at the head
+    await live.close()
+    second = service.post_report({"channel": "call", "text": "有人在公交站抢包",
+                                  "location": fresh_point()}).json()["id"]
+    service.wait_status(second, "assigned")
+    resumed = await Console.open(service.ws_url("command", since=head))
+    hello = await resumed.next()
+    assert hello["event_id"] == head != hello["payload"]["head"]  # a backlog follows
+    backlog = await resumed.wait_for(lambda m: m.get("incident_id") == second)
+    assert backlog["event_id"] > head
+    await resumed.close()

@@ -248,7 +248,9 @@ def test_webhook_retries_with_backoff_then_gives_up_loudly(world: tuple[Service,
     registry = FailedJobRegistry(WEBHOOKS, connection=raw, serializer=JSONSerializer)
     assert job_id in registry.get_job_ids()
     job = Job.fetch(job_id, connection=raw, serializer=JSONSerializer)
-    assert job.get_status() == "failed" and "DeliveryError" in (job.latest_result().exc_string or "")
+    result = job.latest_result()
+    assert job.get_status() == "failed" and result is not None
+    assert "DeliveryError" in (result.exc_string or "")
     info = rq_cli(svc, "info", "--only-queues", "--raw")
     assert f"queue {WEBHOOKS} " in info, info
     raw.close()

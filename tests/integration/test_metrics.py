@@ -94,6 +94,7 @@ def test_metrics_pass_promtool_and_carry_what_an_operator_needs(
             "priority"]) >= 1 and value(fams, "dispatch_triaged_total") >= 2 else None
 
     fams = wait_until(settled, 15, what="the ack and both triages to be counted")
+    assert fams is not None
     assert value(fams, "dispatch_reports_received_total", channel="call") >= 1
     assert value(fams, "dispatch_stage_seconds_count", stage="triage") >= 2
     assert value(fams, "dispatch_stage_seconds_count", stage="dispatch") >= 1

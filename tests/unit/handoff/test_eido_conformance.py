@@ -69,6 +69,9 @@ def packets() -> dict[str, dict[str, Any]]:
             incident("property_crime", "P3", channel="transfer_12345", case_number="BT-7"),
             "HX-INC-1", "cross_jurisdiction", SENDER, ZJG, NOW),
     }
+    out["STA-024 notification (no receiving agency)"] = packet.build(
+        incident("violent_crime", "P1", channel="call", caller=CALLER), None, "notification",
+        SENDER, None, NOW, agent="call_taker:zhang.san")
     case = incident("violent_crime", "P2", channel="transfer_12345", case_number="BT-7")
     out["outcome, closed without disposition"] = packet.outcome_packet(
         _closed(case, None), SENDER, HOTLINE, NOW, "110 警情 INC-1 已办结")

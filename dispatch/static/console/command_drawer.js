@@ -6,6 +6,7 @@ import {
   $, actorName, api, ApiError, CATEGORY, CHANNEL, countdown, el, escalationChip, EVENT, explain,
   fill, flagChips, hms, label, prioChip, reasonText, STATUS, statusChip, toast, UNIT_STATUS,
 } from "./console.js";
+import { timelineFindings } from "./synthesis.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 import { caseSection, isCaseReport, stageText } from "./missing.js";
 
@@ -108,6 +109,7 @@ export class IncidentDrawer {
         isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
         inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
         OPEN.has(inc.status) ? this.unitsSection(inc) : null,
+        timelineFindings(inc, { onIncident: (id) => this.open(id) }),
         this.history(inc)));
   }
 

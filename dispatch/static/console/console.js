@@ -312,7 +312,7 @@ export const EVENT = {
   "incident.caller_added": "新增报警人", "incident.target_breached": "超出时限",
   "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
   "incident.noted": "备注", "incident.answered_on_spot": "当场答复",
-  "incident.questions_answered": "要素追问",
+  "incident.questions_answered": "要素追问", "incident.synthesized": "合成研判",
 };
 // The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
 const REASON = {
@@ -330,7 +330,10 @@ export function actorName(actor) {
   return title ? `${title} ${who || ""}`.trim() : actor;
 }
 
-export function reasonText(reason) { return REASON[reason] || reason; }
+export function reasonText(reason) {
+  if (typeof reason === "string" && reason.startsWith("synthesis: ")) return `合成研判提级（${reason.slice(11)}）`;
+  return REASON[reason] || reason;
+}
 
 export const ESCALATION = { 1: "已升级至指挥中心", 2: "已升级至值班领导" };
 export const UNIT_STATUS = {

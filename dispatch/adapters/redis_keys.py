@@ -16,7 +16,8 @@ key                      type        holds
 ``{ns}:metrics``         hash        counters and histogram buckets shared by processes
 ``{ns}:hb:{role}:{name}``string      liveness heartbeats (expire)
 ``{ns}:syn:rec:{id}``    string      synthesis projection of an incident (expires)
-``{ns}:syn:caller:{h}``  zset        incident ids by received time per caller HMAC
+``{ns}:syn:caller:{h}``  zset        a caller's incidents (``id|category|epoch|codes``)
+``{ns}:syn:callerdv:{h}`` zset       the same, domestic-violence reports only
 ``{ns}:syn:geo:{b}``     geo zset    located incidents received in 30-day bucket b
 ``{ns}:syn:geo:{c}:{w}`` geo zset    category c, received in 7-day bucket w (series)
 ``{ns}:syn:notes``       hash        premise notes by id (JSON)
@@ -97,6 +98,9 @@ class Keys:
 
     def caller(self, caller_hash: str) -> str:
         return f"{self.ns}:syn:caller:{caller_hash}"
+
+    def caller_dv(self, caller_hash: str) -> str:
+        return f"{self.ns}:syn:callerdv:{caller_hash}"
 
     def place(self, bucket: int, category: str | None = None) -> str:
         return f"{self.ns}:syn:geo:{bucket}" if category is None \

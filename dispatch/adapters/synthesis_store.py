@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 from dispatch.adapters import replies
@@ -32,21 +32,24 @@ from dispatch.synthesis.model import (
     WatchEntry,
 )
 from dispatch.synthesis.plates import read_plates
-from dispatch.synthesis.rules import Policy, synthesize
+from dispatch.synthesis.rules import Policy, synthesize, with_outcomes
 
 if TYPE_CHECKING:
     from dispatch.adapters.redis_store import RedisStore
     from dispatch.settings import Settings
 
 DAY_S = 86_400
-BUCKET_S = 30 * DAY_S  # all-category place sets: one per 30 days of received time
+BUCKET_S = 90 * DAY_S  # all-category place sets: one per 90 days of received time
 WEEK_S = 7 * DAY_S  # per-category series sets: one per week
 # Only a place known to within this radius is history: a report the geo stage could put
 # only at a district's centre must not make that centre a hotspot.
-PRECISE_RADIUS_M = 250.0
+PRECISE_RADIUS_M = 300.0  # a device fix of unknown accuracy counts as 300 m (geo)
 NOTE_MAX_RADIUS_M = 500.0
-GEO_COUNT = 200  # nearest hits per set; more than any rule needs at 100 m / 500 m
+GEO_COUNT = 500  # nearest hits per set: counts above it are "500+" (documented)
+CALLER_NEWEST = 50  # a caller's newest reports read for categories (counts are exact)
 AUDIT_MAXLEN = 1_000_000
+_LOOKUP = resources.files("dispatch.adapters").joinpath("synthesis_lookup.lua").read_text(
+    encoding="utf-8")
 
 
 def past_of(state: Incident) -> PastIncident:
@@ -69,6 +72,30 @@ def _precise(location: Mapping[str, Any] | None) -> tuple[float, float] | None:
     if lat is None or lon is None or radius is None or float(radius) > PRECISE_RADIUS_M:
         return None
     return float(lat), float(lon)
+
+
+# Index members carry what the rules count by, so that a lookup reads no records: the
+# incident id, its category, its received time and a code per flag the rules read.
+_FLAG_CODES = {"domestic_violence": "d", "weapon": "w", "injury": "i"}
+_CODE_FLAGS = {v: k for k, v in _FLAG_CODES.items()}
+_MERGED = "m"
+
+
+def member_of(state: Incident) -> str:
+    """The index member of an incident: ``id|category|received epoch s|codes``."""
+    codes = "".join(c for f, c in _FLAG_CODES.items() if f in state.flags)
+    if state.status.value == "merged":
+        codes += _MERGED
+    return f"{state.id}|{state.category or ''}|{int(state.received_at.timestamp())}|{codes}"
+
+
+def past_from_member(member: str, distance_m: float | None = None) -> PastIncident:
+    """What an index member says of an incident (no status but ``merged``)."""
+    incident_id, category, ts, codes = member.split("|")
+    return PastIncident(id=incident_id, at=datetime.fromtimestamp(int(ts), UTC),
+                        category=category or None, priority=None,
+                        flags=tuple(_CODE_FLAGS[c] for c in codes if c in _CODE_FLAGS),
+                        status="merged" if _MERGED in codes else None, distance_m=distance_m)
 
 
 class SynthesisIndex:
@@ -108,36 +135,54 @@ class SynthesisIndex:
         """The commands that keep the index equal to ``state`` (after ``previous``)."""
         k, out = self.keys, []
         received = state.received_at.timestamp()
-        expires = received + self.retention_s
+        expires = int(received + self.retention_s)
         record = past_of(state)
         if previous is None or past_of(previous) != record:
             out.append(["SET", k.record(state.id), json.dumps(record.to_record(), ensure_ascii=False),
-                        "PXAT", int(expires * 1000)])
-        if previous is None:
-            hashed = self.caller_hash((state.caller or {}).get("phone"))
-            if hashed:
-                key = k.caller(hashed)
+                        "PXAT", expires * 1000])
+        member = member_of(state)
+        old = member_of(previous) if previous is not None else None
+        if member != old:
+            out += self._caller_ops(state, previous, member, old, received, expires)
+        out += self._place_ops(state, previous, member, old, received)
+        return out
+
+    def _caller_ops(self, state: Incident, previous: Incident | None, member: str,
+                    old: str | None, received: float, expires: int) -> list[list[object]]:
+        hashed = self.caller_hash((state.caller or {}).get("phone"))
+        if not hashed:
+            return []
+        out: list[list[object]] = []
+        for key, wanted, had in (
+                (self.keys.caller(hashed), True, old is not None),
+                (self.keys.caller_dv(hashed), "domestic_violence" in state.flags,
+                 previous is not None and "domestic_violence" in previous.flags)):
+            if had:
+                out.append(["ZREM", key, old])
+            if wanted:
                 # Retention: entries older than the window go on every write, and a caller
                 # who never calls again disappears with the key's expiry.
-                out += [["ZADD", key, received, state.id],
+                out += [["ZADD", key, received, member],
                         ["ZREMRANGEBYSCORE", key, "-inf", f"({received - self.retention_s}"],
-                        ["EXPIREAT", key, int(expires), "NX"],
-                        ["EXPIREAT", key, int(expires), "GT"]]
+                        ["EXPIREAT", key, expires, "NX"], ["EXPIREAT", key, expires, "GT"]]
+        return out
+
+    def _place_ops(self, state: Incident, previous: Incident | None, member: str,
+                   old: str | None, received: float) -> list[list[object]]:
+        k, out = self.keys, list[list[object]]()
         point, was = _point(state), _point(previous)
-        recategorised = previous is not None and previous.category != state.category
         bucket, week = int(received // BUCKET_S), int(received // WEEK_S)
-        if was is not None and (point is None or recategorised) and previous is not None \
-                and previous.category:
-            out.append(["ZREM", k.place(week, previous.category), state.id])
-        if was is not None and point is None:
-            out.append(["ZREM", k.place(bucket), state.id])
-        if point is not None and (point != was or recategorised):
+        if was is not None and previous is not None and (point is None or member != old):
+            out.append(["ZREM", k.place(bucket), old])
+            if previous.category:
+                out.append(["ZREM", k.place(week, previous.category), old])
+        if point is not None and (point != was or member != old):
             lat, lon = point
-            out += [["GEOADD", k.place(bucket), lon, lat, state.id],
+            out += [["GEOADD", k.place(bucket), lon, lat, member],
                     ["EXPIREAT", k.place(bucket), int((bucket + 1) * BUCKET_S + self.retention_s)]]
             if state.category:
                 series_s = self.policy.series_days * DAY_S
-                out += [["GEOADD", k.place(week, state.category), lon, lat, state.id],
+                out += [["GEOADD", k.place(week, state.category), lon, lat, member],
                         ["EXPIREAT", k.place(week, state.category),
                          int((week + 1) * WEEK_S + series_s)]]
         return out
@@ -156,6 +201,7 @@ class SynthesisStore:
         self.r = store.r
         self.keys = store.keys
         self.index = store.synthesis
+        self._lookup = store.r.register_script(_LOOKUP)
 
     @property
     def policy(self) -> Policy:
@@ -173,60 +219,90 @@ class SynthesisStore:
                        caller_key=self.index.caller_hash(phone), text=text)
 
     def synthesize(self, subject: Subject) -> Synthesis:
-        """Look the subject's history up and run the rules."""
-        return synthesize(subject, self.history(subject), self.policy)
+        """Look the subject's history up, run the rules, add the cited incidents' outcomes.
+
+        Two round trips: one script over the indexes (``synthesis_lookup.lua``), then the
+        records of the incidents the findings cite, for their current outcome."""
+        result = synthesize(subject, self.history(subject), self.policy)
+        ids = sorted(result.evidence_ids())
+        if not ids:
+            return result
+        raw = cast(list[str | None], self.r.mget([self.keys.record(i) for i in ids]))
+        records = {i: PastIncident.from_record(json.loads(r)) for i, r in zip(ids, raw) if r}
+        return with_outcomes(result, records)
 
     def history(self, subject: Subject) -> History:
-        """Everything the index holds that may bear on the subject (two round trips)."""
+        """Everything the index holds that may bear on the subject (one round trip)."""
         p, k = self.policy, self.keys
         now = subject.at.timestamp()
-        days = min(p.lookup_days, p.caller_days)
-        pipe = self.r.pipeline(transaction=False)
+        dv = "domestic_violence" in subject.flags
+        spec: dict[str, Any] = {"geo": []}
+        # The caller's counts by window, the whole retention last (the total).
+        windows = sorted({d for d in (30, 90, p.repeat_days) if d < p.caller_days}) + [p.caller_days]
         if subject.caller_key:
-            pipe.zrangebyscore(k.caller(subject.caller_key), now - p.caller_days * DAY_S, now)
-        searches: list[float] = []
+            spec["caller"] = [k.caller(subject.caller_key), now - p.caller_days * DAY_S, now,
+                              CALLER_NEWEST, k.caller_dv(subject.caller_key) if dv else "",
+                              now - min(p.dv_days, p.caller_days) * DAY_S,
+                              [now - d * DAY_S for d in windows]]
         if subject.lat is not None and subject.lon is not None:
-            place_r = max(p.place_radius_m, p.dv_address_radius_m)
-            for b in range(int((now - days * DAY_S) // BUCKET_S), int(now // BUCKET_S) + 1):
-                self._near(pipe, k.place(b), subject, place_r)
-                searches.append(place_r)
-            if subject.category in p.series_categories:
-                for w in range(int((now - p.series_days * DAY_S) // WEEK_S), int(now // WEEK_S) + 1):
-                    self._near(pipe, k.place(w, subject.category), subject, p.series_radius_m)
-            self._near(pipe, k.notes_geo, subject, NOTE_MAX_RADIUS_M)
+            spec["geo"] = [[key, subject.lon, subject.lat, radius, count]
+                           for key, radius, count in self._place_searches(subject, now, dv)]
+            spec["notes"] = [k.notes_geo, k.notes, subject.lon, subject.lat, NOTE_MAX_RADIUS_M,
+                             GEO_COUNT]
         plates = [r.plate for r in read_plates(subject.text) if not r.partial]
         if plates:
-            pipe.hmget(k.watch, plates)
-        replies_ = list(pipe.execute())
-        caller_ids = replies.strings(replies_.pop(0)) if subject.caller_key else []
-        watch_raw = replies_.pop() if plates else []
-        notes_hits: list[tuple[str, float]] = []
-        distances: dict[str, float] = {}
-        if subject.lat is not None:
-            notes_hits = [(str(m), float(d)) for m, d in replies_.pop()]
-            for hits in replies_:
-                for member, dist in hits:
-                    distances[str(member)] = min(float(dist), distances.get(str(member), 1e12))
-        ids = list(dict.fromkeys([*caller_ids, *distances]))
-        pipe = self.r.pipeline(transaction=False)
-        pipe.mget([k.record(i) for i in ids] if ids else [k.record("-")])
-        pipe.hmget(k.notes, [n for n, _ in notes_hits] or ["-"])
-        records, notes_raw = pipe.execute()
-        past = {i: PastIncident.from_record(json.loads(raw)) for i, raw in zip(ids, records) if raw}
-        note_dist = dict(notes_hits)
-        notes = tuple(PremiseNote.from_dict(d, note_dist[d["id"]])
-                      for d in (json.loads(raw) for raw in notes_raw if raw))
+            spec["watch"] = [k.watch, *plates]
+        got = json.loads(self._lookup(args=[json.dumps(spec, ensure_ascii=False)]))
+        calls = _strings(got.get("calls"))
+        counts = self._caller_counts(subject, calls, windows,
+                                     [int(n) for n in _lists(got.get("counts"))])
+        nearby: dict[str, PastIncident] = {}
+        for flat in map(_lists, _lists(got.get("geo"))):
+            for member, dist in zip(flat[::2], flat[1::2]):
+                past = past_from_member(member, float(dist))
+                nearby.setdefault(past.id, past)
+        notes = tuple(PremiseNote.from_dict(json.loads(raw), float(dist))
+                      for _, dist, raw in _lists(got.get("notes")))
         watch = {plate: WatchEntry.from_dict(json.loads(raw))
-                 for plate, raw in zip(plates, watch_raw) if raw}
-        return History(caller=tuple(past[i] for i in caller_ids if i in past),
-                       nearby=tuple(replace(past[i], distance_m=d)
-                                    for i, d in distances.items() if i in past),
-                       notes=notes, watch=watch)
+                 for plate, raw in zip(plates, _lists(got.get("watch"))) if raw}
+        return History(caller=tuple(past_from_member(m) for m in calls),
+                       nearby=tuple(nearby.values()), notes=notes, watch=watch,
+                       caller_counts=counts,
+                       caller_dv=tuple(past_from_member(m) for m in _strings(got.get("dv"))))
 
     @staticmethod
-    def _near(pipe: Any, key: str, subject: Subject, radius_m: float) -> None:
+    def _caller_counts(subject: Subject, calls: list[str], windows: list[int],
+                       counts: list[int]) -> dict[int, int]:
+        """Exact counts of the caller's earlier reports by window (days → count), for a
+        caller with more reports than were read; otherwise the rules count them."""
+        if not counts or counts[-1] <= len(calls):
+            return {}
+        mine = 1 if subject.incident_id and any(
+            c.startswith(f"{subject.incident_id}|") for c in calls) else 0
+        return {days: int(n) - mine for days, n in zip(windows, counts)}
+
+    def _place_searches(self, subject: Subject, now: float,
+                        dv: bool) -> list[tuple[str, float, int]]:
+        """(set, radius, count) of the GEO searches the rules need for this subject."""
+        p, k = self.policy, self.keys
+
+        def buckets(days: int, size: int) -> range:
+            return range(int((now - days * DAY_S) // size), int(now // size) + 1)
+
+        out = [(k.place(b), p.place_radius_m, GEO_COUNT)
+               for b in buckets(min(max(p.place_days), p.caller_days), BUCKET_S)]
+        if dv:  # the same address, over a year: few hits at 30 m
+            out += [(k.place(b), p.dv_address_radius_m, GEO_COUNT)
+                    for b in buckets(min(p.dv_days, p.caller_days), BUCKET_S)]
+        if subject.category in p.series_categories:
+            out += [(k.place(w, subject.category), p.series_radius_m, GEO_COUNT)
+                    for w in buckets(p.series_days, WEEK_S)]
+        return out
+
+    @staticmethod
+    def _near(pipe: Any, key: str, subject: Subject, radius_m: float, count: int) -> None:
         pipe.geosearch(key, longitude=subject.lon, latitude=subject.lat, radius=radius_m,
-                       unit="m", sort="ASC", count=GEO_COUNT, withdist=True)
+                       unit="m", sort="ASC", count=count, withdist=True)
 
     # -- audit -------------------------------------------------------------------------
 
@@ -312,6 +388,15 @@ class SynthesisStore:
             "lists": sorted({e.list for e in entries})}))
         ops.append(["HLEN", self.keys.watch])
         return int(self.store.write(ops)[-1])
+
+
+def _lists(value: Any) -> list[Any]:
+    """A JSON array from Lua's cjson, which writes an empty table as ``{}``."""
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in _lists(value)]
 
 
 def _chunks(items: Sequence[WatchEntry], size: int) -> Iterable[Sequence[WatchEntry]]:

@@ -67,7 +67,7 @@ class PastIncident:
     category: str | None
     priority: str | None
     flags: tuple[str, ...]
-    status: str
+    status: str | None  # None: not looked up (the index entry has no status)
     disposition: str | None = None
     lat: float | None = None
     lon: float | None = None
@@ -86,7 +86,7 @@ class PastIncident:
         """Rebuild from :meth:`to_record` output."""
         return cls(id=str(data["id"]), at=parse_iso(data["at"]), category=data.get("category"),
                    priority=data.get("priority"), flags=tuple(data.get("flags") or ()),
-                   status=str(data.get("status")), disposition=data.get("disposition"),
+                   status=data.get("status"), disposition=data.get("disposition"),
                    lat=data.get("lat"), lon=data.get("lon"), precinct=data.get("precinct"),
                    distance_m=distance_m)
 
@@ -178,12 +178,19 @@ class History:
         nearby: incidents within the lookup radius (``distance_m`` set), any category.
         notes: premise notes whose point lies within the largest note radius.
         watch: watch-list entries for the plates read from the text.
+        caller_counts: exact counts of the caller's *earlier* reports by window (days →
+            count) when ``caller`` holds only the newest ones (a caller with thousands
+            of calls); without it the rules count ``caller``.
+        caller_dv: the caller's earlier domestic-violence reports, all of them (``caller``
+            may hold only the newest reports).
     """
 
     caller: tuple[PastIncident, ...] = ()
     nearby: tuple[PastIncident, ...] = ()
     notes: tuple[PremiseNote, ...] = ()
     watch: Mapping[str, WatchEntry] = field(default_factory=dict)
+    caller_counts: Mapping[int, int] = field(default_factory=dict)
+    caller_dv: tuple[PastIncident, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +238,11 @@ class Synthesis:
     priority: str | None = None
     reason: str | None = None
     marks: tuple[str, ...] = ()
+
+    def evidence_ids(self) -> set[str]:
+        """The earlier incidents the findings cite (whose outcome the adapter looks up)."""
+        return {str(e["incident_id"]) for f in self.findings for e in f.evidence
+                if "incident_id" in e}
 
     def to_dict(self) -> dict[str, Any]:
         return {"findings": [f.to_dict() for f in self.findings],

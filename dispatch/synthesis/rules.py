@@ -8,9 +8,10 @@ frequent caller is still answered (FreCaNN: a frequent caller may be in real nee
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from dispatch.domain.events import iso
 from dispatch.synthesis.model import (
@@ -57,8 +58,8 @@ class Policy:
 
     @property
     def lookup_days(self) -> int:
-        """How far back the adapter must look around the point."""
-        return max(max(self.place_days), self.dv_days, self.series_days)
+        """How far back the adapter must look around the point (never past retention)."""
+        return min(max(max(self.place_days), self.dv_days, self.series_days), self.caller_days)
 
 
 def synthesize(subject: Subject, history: History, policy: Policy) -> Synthesis:
@@ -75,11 +76,13 @@ def synthesize(subject: Subject, history: History, policy: Policy) -> Synthesis:
         series) and, when a rule raises the priority, the new priority and the reason.
     """
     caller = _earlier(subject, history.caller, policy.caller_days)
-    nearby = [p for p in _earlier(subject, history.nearby, policy.lookup_days)
+    caller_dv = _earlier(subject, history.caller_dv, policy.caller_days)
+    nearby = [p for p in _earlier(subject, {p.id: p for p in history.nearby}.values(),
+                                  policy.lookup_days)
               if p.status != "merged"]  # a merged duplicate is its parent's incident
     plates = tuple(read_plates(subject.text))
-    found = [f for f in (caller_history(subject, caller, policy),
-                         dv_risk(subject, caller, nearby, policy),
+    found = [f for f in (caller_history(subject, caller, policy, history.caller_counts),
+                         dv_risk(subject, [*caller, *caller_dv], nearby, policy),
                          place_history(subject, nearby, policy),
                          premise_notes(subject, history),
                          watch_list(subject, history, plates),
@@ -104,24 +107,31 @@ def _within(subject: Subject, items: Sequence[PastIncident], days: int) -> list[
 
 
 def caller_history(subject: Subject, earlier: Sequence[PastIncident],
-                   policy: Policy) -> Finding | None:
-    """Earlier reports from the same number: counts, categories, outcomes, marks."""
+                   policy: Policy, counts: Mapping[int, int] | None = None) -> Finding | None:
+    """Earlier reports from the same number: counts, categories, outcomes, marks.
+
+    ``counts`` (days → earlier reports) are exact when the index gave only the newest
+    reports; categories are then those of the newest reports (``detail.categories_of``).
+    """
     if subject.caller_key is None or not earlier:
         return None
-    month = len(_within(subject, earlier, 30)) + 1
-    quarter = len(_within(subject, earlier, 90)) + 1
+    counts = counts or {}
+
+    def count(days: int) -> int:
+        return counts.get(days, len(_within(subject, earlier, days)))
+
+    month, quarter = count(30) + 1, count(90) + 1
     marks = []
-    if len(_within(subject, earlier, policy.repeat_days)) + 1 >= policy.repeat_calls:
+    if count(policy.repeat_days) + 1 >= policy.repeat_calls:
         marks.append("repeat_caller")
     if month >= policy.frequent_month or quarter >= policy.frequent_quarter:
         marks.append("frequent_caller")
-    last = earlier[0]
     return Finding(Kind.CALLER_HISTORY, f"caller index ({policy.caller_days} d, keyed hash)",
                    tuple(p.evidence() for p in earlier[:EVIDENCE_LIMIT]), detail={
-                       "count": len(earlier), "days": policy.caller_days,
+                       "count": count(policy.caller_days), "days": policy.caller_days,
                        "calls_30_days": month, "calls_90_days": quarter,
                        "by_category": dict(Counter(p.category or "unknown" for p in earlier)),
-                       "last_at": iso(last.at), "last_outcome": last.disposition or last.status,
+                       "categories_of": len(earlier), "last_at": iso(earlier[0].at),
                        "marks": marks}, private=True)
 
 
@@ -143,7 +153,7 @@ def dv_risk(subject: Subject, caller: Sequence[PastIncident], nearby: Sequence[P
     since = subject.at - timedelta(days=policy.dv_days)
     via: dict[str, tuple[PastIncident, str]] = {}
     for p in caller:
-        if DV_FLAG in p.flags and p.at >= since:
+        if DV_FLAG in p.flags and p.at >= since and subject.caller_key is not None:
             via[p.id] = (p, "caller")
     for p in nearby:
         close = p.distance_m is not None and p.distance_m <= policy.dv_address_radius_m
@@ -188,7 +198,6 @@ def place_history(subject: Subject, nearby: Sequence[PastIncident],
         return None
     month = _within(subject, recent, short)
     marks = ["hotspot"] if len(month) >= policy.hotspot_count else []
-    last = recent[0]
     return Finding(Kind.PLACE_HISTORY, f"place index ({policy.place_radius_m:g} m)",
                    tuple(p.evidence() for p in recent[:EVIDENCE_LIMIT]), detail={
                        "radius_m": policy.place_radius_m,
@@ -197,7 +206,7 @@ def place_history(subject: Subject, nearby: Sequence[PastIncident],
                                                                  for p in month)),
                        f"by_category_{long}_days": dict(Counter(p.category or "unknown"
                                                                 for p in recent)),
-                       "last": last.evidence(), "marks": marks})
+                       "last_at": iso(recent[0].at), "marks": marks})
 
 
 def premise_notes(subject: Subject, history: History) -> Finding | None:
@@ -247,3 +256,19 @@ def series(subject: Subject, nearby: Sequence[PastIncident], policy: Policy) -> 
                        "count": len(members) + 1, "radius_m": policy.series_radius_m,
                        "days": policy.series_days, "first_at": iso(first.at),
                        "marks": ["series"]})
+
+
+def with_outcomes(synthesis: Synthesis, records: Mapping[str, PastIncident]) -> Synthesis:
+    """The synthesis with each cited incident's current status, disposition and priority
+    (the index entries the rules ran on carry category, time and flags only)."""
+
+    def fill(e: Mapping[str, Any]) -> Mapping[str, Any]:
+        known = records.get(str(e.get("incident_id")))
+        if known is None:
+            return e
+        return {**e, "status": known.status, "disposition": known.disposition,
+                "priority": known.priority}
+
+    findings = tuple(replace(f, evidence=tuple(fill(e) for e in f.evidence))
+                     for f in synthesis.findings)
+    return replace(synthesis, findings=findings)

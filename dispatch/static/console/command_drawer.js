@@ -7,6 +7,7 @@ import {
   fill, flagChips, handoffText, hms, label, prioChip, reasonText, SATISFACTION, sinceChip, STATUS,
   statusChip, toast, UNIT_STATUS, unitName,
 } from "./console.js";
+import { timelineFindings } from "./synthesis.js";
 import { closeForm, dispositionLabel, isAnswerable, onSpotForm } from "./closing.js";
 import { caseSection, isCaseReport, stageText } from "./missing.js";
 
@@ -103,6 +104,7 @@ export class IncidentDrawer {
         isAnswerable(inc) ? onSpotForm(inc, (u) => this.changed(u)) : null,
         inc.status === "resolved" ? closeForm(inc, (u) => this.changed(u)) : null,
         OPEN.has(inc.status) ? this.unitsSection(inc) : null,
+        timelineFindings(inc, { onIncident: (id) => this.open(id) }),
         this.history(inc)));
   }
 

@@ -313,7 +313,7 @@ export const EVENT = {
   "incident.caller_added": "新增报警人", "incident.target_breached": "超出时限",
   "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
   "incident.noted": "备注", "incident.answered_on_spot": "当场答复",
-  "incident.questions_answered": "要素追问",
+  "incident.questions_answered": "要素追问", "incident.synthesized": "合成研判",
 };
 // The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
 const REASON = {
@@ -363,6 +363,7 @@ const REASON_PREFIX = [
 ];
 
 export function reasonText(reason) {
+  if (typeof reason === "string" && reason.startsWith("synthesis: ")) return `合成研判提级（${reason.slice(11)}）`;
   if (REASON[reason]) return REASON[reason];
   const hit = REASON_PREFIX.find(([start]) => String(reason || "").startsWith(start));
   return hit ? hit[1](String(reason)) : reason;

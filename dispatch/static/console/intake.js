@@ -9,6 +9,7 @@ import { isAnswerable, onSpotForm } from "./closing.js";
 import { caseSection, isCaseReport } from "./missing.js";
 import { PlacementCheck } from "./placement.js";
 import { lifeRiskBanner, questionsPanel, reviewBanner } from "./questions.js";
+import { findingsPanel, loadIncidentFindings } from "./synthesis.js";
 
 const PREVIEW_DELAY_MS = 300;
 // answers: the caller's answers to key questions given before submitting (sent with the
@@ -18,7 +19,7 @@ const PREVIEW_DELAY_MS = 300;
 // candidate by incident id, sent as a location fix once the pipeline has placed it.
 const state = {
   current: null, precincts: new Map(), previewSeq: 0, previewOffUntil: 0, answers: {}, pending: new Map(),
-  placement: null, places: [], pendingPlace: new Map(),
+  placement: null, places: [], pendingPlace: new Map(), synthesisSeq: 0,
 };
 
 function precinctName(id) {
@@ -119,6 +120,34 @@ function schedulePreview() {
   previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
 }
 
+// 合成研判: caller, place and text checked against what the centre knows, while typing.
+// A phone is sent only once it is a whole number (a half-typed one would be a 422).
+const WHOLE_PHONE = /^(?:\+?86)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+let synthesisTimer = null;
+
+function scheduleSynthesis() {
+  clearTimeout(synthesisTimer);
+  synthesisTimer = setTimeout(synthesize, PREVIEW_DELAY_MS);
+}
+
+async function synthesize() {
+  const seq = ++state.synthesisSeq;
+  const body = reportBody();
+  const phone = (body.caller && body.caller.phone || "").replace(/[\s-]/g, "");
+  delete body.caller;
+  if (WHOLE_PHONE.test(phone)) body.phone = phone;
+  if (!body.phone && !body.address && !body.location && !body.text) {
+    fill($("#synthesis"), el("p", { class: "quiet" }, "输入报警人电话、地址或报警内容后自动合成"));
+    return;
+  }
+  try {
+    const result = await api("/v1/synthesis/preview", { method: "POST", body });
+    if (seq === state.synthesisSeq) fill($("#synthesis"), findingsPanel(result, { onIncident: follow }));
+  } catch (err) {
+    if (seq === state.synthesisSeq) fill($("#synthesis"), el("p", { class: "quiet" }, explain(err)));
+  }
+}
+
 // The placement check: the address as typed, else the first place the text names; a device
 // fix needs no check.
 let placementTimer = null;
@@ -165,6 +194,7 @@ async function submit(event) {
     $("#form-note").textContent = `已受理 ${accepted.id}`;
     $("#report-form").reset();
     fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判"));
+    fill($("#synthesis"), el("p", { class: "quiet" }, "输入报警人电话、地址或报警内容后自动合成"));
     follow(accepted.id);
     loadRecent();
   } catch (err) {
@@ -286,8 +316,15 @@ function renderCurrent(inc) {
       inc.answer ? [el("dt", {}, "当场答复"), el("dd", { id: "current-answer" }, inc.answer)] : null),
     isAnswerable(inc) ? onSpotForm(inc, (updated) => { renderCurrent({ ...inc, ...updated }); loadRecent(); }) : null,
     isCaseReport(inc) ? caseSection(inc, () => follow(inc.id)) : null,
+    inc.status === "received" ? null : findingsSection(inc),
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
+}
+
+function findingsSection(inc) {
+  const box = el("div", { id: "current-synthesis" }, el("p", { class: "quiet" }, "加载合成研判…"));
+  loadIncidentFindings(inc.id, box, { onIncident: follow });
+  return [el("div", { class: "section-title" }, "合成研判"), box];
 }
 
 // Keep the followed incident's status current, without disturbing an override in progress.
@@ -379,6 +416,7 @@ async function main() {
   setInterval(tickSince, 1000);
   $("#report-form").addEventListener("submit", submit);
   $("#f-text").addEventListener("input", schedulePreview);
+  for (const id of ["#f-text", "#f-phone", "#f-address", "#f-lat", "#f-lon"]) $(id).addEventListener("input", scheduleSynthesis);
   $("#f-channel").addEventListener("change", schedulePreview);
   state.placement = new PlacementCheck($("#placement"));
   for (const id of ["#f-address", "#f-lat", "#f-lon"]) $(id).addEventListener("input", schedulePlacement);

@@ -5,6 +5,7 @@ import {
   prioChip, prioRank, reasonText, SATISFACTION, shortcutHint, shortcuts, showConnection, sinceChip,
   STATUS, statusChip, tickSince, toast, token, UNIT_STATUS, unitName, unlockAudio,
 } from "./console.js";
+import { timelineFindings } from "./synthesis.js";
 import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
 import { stageText, verificationSection } from "./missing.js";
@@ -239,6 +240,7 @@ async function showDetail(id) {
     verificationSection(inc, () => showDetail(inc.id)),
     inc.status === "resolved" ? closeForm(inc, closed) : null,
     isAnswerable(inc) ? onSpotForm(inc, closed) : null,
+    timelineFindings(inc, { onIncident: showDetail }),
     el("div", { class: "section-title" }, "推荐警力"),
     recs,
     el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),

@@ -46,7 +46,8 @@ def test_caller_history_counts_categories_outcomes_and_marks_a_repeat_caller() -
     assert finding.kind is Kind.CALLER_HISTORY and finding.private
     assert finding.detail["count"] == 2
     assert finding.detail["by_category"] == {"dispute": 1, "property_crime": 1}
-    assert finding.detail["last_outcome"] == "mediated"
+    assert finding.detail["last_at"] == finding.evidence[0]["at"]
+    assert finding.evidence[0]["disposition"] == "mediated"
     assert finding.detail["marks"] == ["repeat_caller"]
     assert [e["incident_id"] for e in finding.evidence] == [calls[0].id, calls[1].id]
     assert result.marks == ()  # caller marks stay in the private finding
@@ -110,7 +111,7 @@ def test_place_history_by_window_and_hotspot() -> None:
     d = finding.detail  # type: ignore[attr-defined]
     assert d["count_30_days"] == 5 and d["count_90_days"] == 6
     assert d["by_category_90_days"] == {"dispute": 5, "traffic": 1}
-    assert d["marks"] == ["hotspot"] and d["last"]["distance_m"] == 40
+    assert d["marks"] == ["hotspot"] and finding.evidence[0]["distance_m"] == 40  # type: ignore[attr-defined]
     result = synthesize(subject(), History(nearby=nearby), POLICY)
     assert "hotspot" in result.marks
 
@@ -159,3 +160,32 @@ def test_a_preview_without_a_place_has_only_caller_and_text_findings() -> None:
                         History(caller=(past(1),)), POLICY)
     assert [f.kind for f in result.findings] == [Kind.CALLER_HISTORY]
     assert result.to_dict()["findings"][0]["kind"] == "caller_history"
+
+
+def test_exact_counts_from_the_index_win_over_the_newest_reports_given() -> None:
+    newest = (past(1), past(2))
+    finding = kinds(History(caller=newest, caller_counts={30: 40, 90: 90, 365: 300}))[
+        Kind.CALLER_HISTORY]
+    d = finding.detail  # type: ignore[attr-defined]
+    assert d["count"] == 300 and d["calls_30_days"] == 41 and d["categories_of"] == 2
+    assert d["marks"] == ["repeat_caller", "frequent_caller"]
+
+
+def test_older_dv_reports_of_a_busy_caller_still_count() -> None:
+    dv = ("domestic_violence",)
+    history = History(caller=(past(1),), caller_dv=(past(200, flags=dv), past(300, flags=dv)))
+    result = synthesize(subject(flags=dv), history, POLICY)
+    assert result.priority == "P1"  # three callouts in 12 months
+
+
+def test_outcomes_are_filled_in_from_the_records() -> None:
+    from dispatch.synthesis.rules import with_outcomes
+
+    bare = replace(past(3), status=None, disposition=None, priority=None)
+    result = synthesize(subject(), History(caller=(bare,)), POLICY)
+    assert result.findings[0].evidence[0]["status"] is None
+    filled = with_outcomes(result, {bare.id: past(3, disposition="arrest")} | {
+        bare.id: replace(bare, status="closed", disposition="arrest", priority="P2")})
+    e = filled.findings[0].evidence[0]
+    assert (e["status"], e["disposition"], e["priority"]) == ("closed", "arrest", "P2")
+    assert result.evidence_ids() == {bare.id}

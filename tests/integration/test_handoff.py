@@ -279,7 +279,10 @@ def test_rq_requeue_of_a_failed_delivery_sends_it_again(world: tuple[Service, Ag
     rq_cli(svc, "requeue", "--queue", WEBHOOKS, "--serializer", "json", job_id)
     sent = handoff_of(svc, incident_id, "sent", timeout=20)
     assert agents.for_incident(incident_id).path == "/police.ulanqab"
-    assert [s["stage"] for s in sent["steps"]][-2:] == ["retry_requested", "sent"]
+    stages = [s["stage"] for s in sent["steps"]]
+    # the requeue asked for a retry, then the packet went (an ack clock may fire between)
+    assert stages[-1] == "sent" and "retry_requested" in stages
+    assert stages.index("retry_requested") > stages.index("delivery_failed")
     assert job_id not in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
     raw.close()
 

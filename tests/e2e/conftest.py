@@ -20,6 +20,21 @@ from tests.support import ROOT, RedisServer, Service, free_port, seconds, wait_u
 # generous wait costs nothing when the page is right).
 BROWSER_WAIT_MS = seconds(15) * 1000
 expect.set_options(timeout=BROWSER_WAIT_MS)
+# Every browser context a test opens, closed when the test ends: a console left open keeps
+# its websocket and map live, and a few dozen of them load two cores to the point where
+# later tests time out.
+_OPEN_CONTEXTS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_consoles() -> Iterator[None]:
+    yield
+    while _OPEN_CONTEXTS:
+        context = _OPEN_CONTEXTS.pop()
+        try:
+            context.close()
+        except Error:
+            pass
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -72,6 +87,7 @@ class Stack:
         """
         context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
                                            timezone_id="Asia/Shanghai")
+        _OPEN_CONTEXTS.append(context)
         page = context.new_page()
         page.set_default_timeout(BROWSER_WAIT_MS)
         errors = self._errors.setdefault(id(page), [])
@@ -105,14 +121,14 @@ class Stack:
                              headers={"Authorization": f"Bearer {self.token('command')}"})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def e2e_redis() -> Iterator[RedisServer]:
     server = RedisServer().start()
     yield server
     server.cleanup()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def e2e_service(e2e_redis: RedisServer) -> Iterator[Service]:
     """API (plus a second API process), worker and scheduler on one Redis; the P3 ack
     clock is short so the command board shows an escalation."""
@@ -145,7 +161,7 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(e2e_service: Service, browser: Browser) -> Stack:
     s = Stack(e2e_service, browser, e2e_service.second_api)  # type: ignore[attr-defined]
     # Warm the worker (first triage loads its model) so timings measure the steady state.

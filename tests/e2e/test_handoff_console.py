@@ -52,7 +52,7 @@ def test_a_failed_handoff_is_retried_then_handed_over_by_phone(
     failed = handoff(stack, incident_id, "failed")
     command = at(stack.open("command", "command"), viewport)
     tab = command.locator("#side-panel .tab[data-tab='handoffs']")
-    expect(tab).to_have_class("tab alarm", timeout=seconds(8) * MS)  # the alarm while unseen
+    expect(tab).to_have_class("tab alarm", timeout=seconds(15) * MS)  # the alarm while unseen
     tab.click()
     expect(command.locator("#handoff-alarm")).to_contain_text("送达失败")
     card = command.locator(f"[data-handoff='{failed['id']}']")
@@ -64,23 +64,23 @@ def test_a_failed_handoff_is_retried_then_handed_over_by_phone(
     save_screenshot(command, f"command-handoff-failed-{size(viewport)}.png")
 
     card.locator("[data-retry]").click()
-    expect(command.locator("#toasts")).to_contain_text("已重新发送", timeout=seconds(5) * MS)
+    expect(command.locator("#toasts")).to_contain_text("已重新发送", timeout=seconds(15) * MS)
     wait_until(lambda: any(s["stage"] == "retry_requested"
                            for s in handoff(stack, incident_id)["steps"]), 10,
                what="the retry step")
     again = handoff(stack, incident_id, "failed")  # still no webhook: fails again, loudly
     assert [s["stage"] for s in again["steps"]].count("delivery_failed") == 2
 
-    card.locator("[data-phone]").click(timeout=seconds(8) * MS)
+    card.locator("[data-phone]").click(timeout=seconds(15) * MS)
     form = card.locator(".phone-form")
     form.locator(".phone-contact").fill("值班民警 <b>张</b>警官")
     form.locator(".phone-note").fill("已电话通报案情")
     save_screenshot(command, f"command-handoff-phone-{size(viewport)}.png")
     form.locator(".phone-send").click()
-    expect(command.locator("#toasts")).to_contain_text("已记录电话移交", timeout=seconds(5) * MS)
+    expect(command.locator("#toasts")).to_contain_text("已记录电话移交", timeout=seconds(15) * MS)
     if not command.locator("#handoff-all").is_checked():
         command.locator("#handoff-all").check()
-    expect(card).to_contain_text("对方已接收", timeout=seconds(5) * MS)
+    expect(card).to_contain_text("对方已接收", timeout=seconds(15) * MS)
     expect(card).to_contain_text("值班民警 <b>张</b>警官")
     assert card.locator("b").count() == 0
     done = handoff(stack, incident_id)
@@ -100,8 +100,8 @@ def test_recommendations_stay_inside_the_jurisdiction(delivering: Stack) -> None
     handoff(stack, incident_id)
     command = at(stack.open("command", "command"), {"width": 1366, "height": 768})
     row = command.locator(f"#board-table tbody tr[data-id='{incident_id}']")
-    row.click(timeout=seconds(8) * MS)
+    row.click(timeout=seconds(15) * MS)
     expect(command.locator("#drawer #units-none")).to_contain_text("不在本市辖区",
-                                                                   timeout=seconds(5) * MS)
+                                                                   timeout=seconds(15) * MS)
     assert command.locator("#drawer [data-unit]").count() == 0
     assert not stack.errors(command)

@@ -94,7 +94,7 @@ def test_intake_opens_the_proposed_case_prefilled(stack: Stack, viewport: Viewpo
     save_screenshot(intake, f"intake-missing-case-{size(viewport)}.png")
     form.locator("#mp-send").click()
     opened = intake.locator("#case-opened-id")
-    expect(opened).to_have_text(re.compile(r"^MP-"), timeout=seconds(8) * MS)
+    expect(opened).to_have_text(re.compile(r"^MP-"), timeout=seconds(15) * MS)
     case = get_case(stack, opened.inner_text())
     assert case["person"]["name"] == name and case["person"]["age"]["min"] == 82
     assert case["person"]["conditions"] == ["dementia"]
@@ -113,12 +113,12 @@ def test_command_completes_a_thin_report_into_a_case(stack: Stack, viewport: Vie
     stack.service.wait_status(incident_id, "assigned", "acknowledged", timeout=10)
     command = at(stack.open("command", "command"), viewport)
     row = command.locator("#board-table tbody tr", has_text=marker)
-    row.click(timeout=seconds(8) * MS)
-    command.locator("#drawer #case-open").click(timeout=seconds(5) * MS)
+    row.click(timeout=seconds(15) * MS)
+    command.locator("#drawer #case-open").click(timeout=seconds(15) * MS)
     form = command.locator("#drawer #case-form")
     expect(form.locator("#mp-note")).to_contain_text("请补充走失人员特征")
     form.locator("#mp-send").click()
-    expect(command.locator("#toasts")).to_contain_text("未能建立", timeout=seconds(5) * MS)
+    expect(command.locator("#toasts")).to_contain_text("未能建立", timeout=seconds(15) * MS)
     form.locator("#mp-gender").select_option("female")
     form.locator("#mp-age").fill("15")
     form.locator("#mp-clothing").fill("红色羽绒服、白色运动鞋")
@@ -126,7 +126,7 @@ def test_command_completes_a_thin_report_into_a_case(stack: Stack, viewport: Vie
     save_screenshot(command, f"command-missing-case-{size(viewport)}.png")
     form.locator("#mp-send").click()
     drawer = command.locator("#case-drawer")
-    expect(drawer.locator("#case-description")).to_contain_text("15岁", timeout=seconds(8) * MS)
+    expect(drawer.locator("#case-description")).to_contain_text("15岁", timeout=seconds(15) * MS)
     expect(drawer).to_contain_text("刑事立案")
     case_id = drawer.locator("#case-body").get_attribute("data-id") or ""
     assert get_case(stack, case_id)["report_id"] == incident_id
@@ -141,7 +141,7 @@ def test_command_case_panel_and_the_precinct_confirms_the_sighting(
     command = at(stack.open("command", "command"), viewport)
     command.locator("#side-panel .tab[data-tab='missing']").click()
     row = command.locator(f"#missing-table tr[data-id='{case['id']}']")
-    row.click(timeout=seconds(8) * MS)
+    row.click(timeout=seconds(15) * MS)
     drawer = command.locator("#case-drawer")
     expect(drawer.locator("#case-description")).to_contain_text("78岁")
     expect(drawer.locator("#case-risk")).to_contain_text("认知障碍")
@@ -155,26 +155,26 @@ def test_command_case_panel_and_the_precinct_confirms_the_sighting(
     expect(item).to_contain_text("衣着")
     expect(item).to_contain_text("核查中")
     expect(command.locator("#map")).not_to_have_attribute("data-alert-circles", "0",
-                                                          timeout=seconds(5) * MS)
+                                                          timeout=seconds(15) * MS)
     no_overflow(command, "#case-drawer")
     save_screenshot(command, f"command-missing-panel-{size(viewport)}.png")
 
     verifier = case["sightings"][0]["precinct"]
     precinct = at(stack.open("precinct", "precinct", verifier), viewport)
     card = precinct.locator(f"#assignments .card[data-id='{sighting}']")
-    card.click(timeout=seconds(8) * MS)
+    card.click(timeout=seconds(15) * MS)
     box = precinct.locator("#verification")
-    expect(box.locator("#verify-description")).to_contain_text("78岁", timeout=seconds(5) * MS)
+    expect(box.locator("#verify-description")).to_contain_text("78岁", timeout=seconds(15) * MS)
     expect(box.locator("#verify-case")).to_contain_text("高风险")
     expect(precinct.locator("#detail .timeline")).to_contain_text("请求派出所核查")
     no_overflow(precinct, "#verification")
     save_screenshot(precinct, f"precinct-verify-{size(viewport)}.png")
     box.locator("#verify-note").fill("已在路边找到，核对无误")
     box.locator("#verify-confirm").click()
-    expect(precinct.locator("#verify-result")).to_contain_text("已确认是本人", timeout=seconds(5) * MS)
+    expect(precinct.locator("#verify-result")).to_contain_text("已确认是本人", timeout=seconds(15) * MS)
     after = get_case(stack, case["id"])
     assert after["status"] == "located" and after["sightings"][0]["state"] == "confirmed"
-    expect(item).to_contain_text("已确认本人", timeout=seconds(8) * MS)
+    expect(item).to_contain_text("已确认本人", timeout=seconds(15) * MS)
     assert not stack.errors(command) and not stack.errors(precinct)
     close_case(stack, case["id"])
     expect(command.locator("#map")).to_have_attribute("data-alert-circles", "0",
@@ -196,9 +196,9 @@ def test_a_precinct_says_not_the_person(stack: Stack) -> None:
     assert post(stack, f"/v1/missing/{case_id}/sightings/{sighting}/dismiss", {},
                 role="precinct", precinct=other).status_code == 403
     page = at(stack.open("precinct", "precinct", verifier), viewport)
-    page.locator(f"#assignments .card[data-id='{sighting}']").click(timeout=seconds(8) * MS)
-    page.locator("#verify-dismiss").click(timeout=seconds(5) * MS)
-    expect(page.locator("#verify-result")).to_contain_text("不是本人", timeout=seconds(5) * MS)
+    page.locator(f"#assignments .card[data-id='{sighting}']").click(timeout=seconds(15) * MS)
+    page.locator("#verify-dismiss").click(timeout=seconds(15) * MS)
+    expect(page.locator("#verify-result")).to_contain_text("不是本人", timeout=seconds(15) * MS)
     assert get_case(stack, case_id)["sightings"][0]["state"] == "dismissed"
     assert get_case(stack, case_id)["status"] == "open"
     assert not stack.errors(page)

@@ -15,7 +15,7 @@ from playwright.sync_api import Error, Page, ViewportSize, expect
 
 import geo
 from dispatch.auth import Role, issue
-from tests.e2e.conftest import Stack, save_screenshot
+from tests.e2e.conftest import _OPEN_CONTEXTS, Stack, save_screenshot
 from tests.e2e.test_corrections_console import MS, VIEWPORTS, at, no_overflow, size
 from tests.support import seconds, wait_until
 
@@ -40,6 +40,7 @@ def open_page(stack: Stack, console: str, token: str, viewport: ViewportSize,
               init: str | None = None) -> Page:
     context = stack.browser.new_context(viewport=viewport, locale="zh-CN",
                                         timezone_id="Asia/Shanghai")
+    _OPEN_CONTEXTS.append(context)  # closed when the test ends
     if init:
         context.add_init_script(init)
     page = context.new_page()
@@ -81,17 +82,17 @@ def test_command_searches_by_id_phone_address_and_time(stack: Stack,
         box.fill(q)
         box.press("Enter")
         expect(results.locator(f"tr[data-id='{incident_id}']")).to_have_count(
-            1, timeout=seconds(5) * MS)
+            1, timeout=seconds(15) * MS)
     assert results.locator("b").count() == 0  # the report's text stays text
     no_overflow(command, "#search-results")
     save_screenshot(command, f"command-search-{size(viewport)}.png")
     box.fill("")
     command.locator("#search-window").select_option("1")  # the last hour, no words
     expect(results.locator(f"tr[data-id='{incident_id}']")).to_have_count(
-        1, timeout=seconds(5) * MS)
+        1, timeout=seconds(15) * MS)
     results.locator(f"tr[data-id='{incident_id}']").click()
     expect(command.locator("#drawer-body")).to_have_attribute("data-id", incident_id,
-                                                              timeout=seconds(5) * MS)
+                                                              timeout=seconds(15) * MS)
     expect(command.locator("#drawer-phone")).to_have_text(phone)
     assert not stack.errors(command)
 
@@ -106,8 +107,8 @@ def test_intake_finds_what_the_recent_list_no_longer_shows(stack: Stack) -> None
     intake.fill("#search-q", marker)
     intake.press("#search-q", "Enter")
     row = intake.locator(f"#search-results tr[data-id='{incident_id}']")
-    row.click(timeout=seconds(5) * MS)
-    expect(intake.locator("#current")).to_contain_text(incident_id, timeout=seconds(5) * MS)
+    row.click(timeout=seconds(15) * MS)
+    expect(intake.locator("#current")).to_contain_text(incident_id, timeout=seconds(15) * MS)
     expect(intake.locator("#current .since").first).to_be_visible()
     save_screenshot(intake, "intake-search-1366.png")
     assert not stack.errors(intake)
@@ -125,25 +126,25 @@ def test_precinct_shortcuts_call_signs_and_the_officers_name(stack: Stack,
     token = issue(stack.service.env["DISPATCH_SECRET"], Role.precinct, precinct=pid, name="张磊")
     page = open_page(stack, "precinct", token, viewport)
     card = page.locator(f"#assignments .card[data-id='{incident_id}']")
-    expect(card).to_be_visible(timeout=seconds(8) * MS)
+    expect(card).to_be_visible(timeout=seconds(15) * MS)
     expect(card.locator(".since")).to_be_visible()
     expect(page.locator("#officer")).to_have_text("值班民警 张磊")
     expect(page.locator("#shortcut-hint")).to_contain_text("A 签收")
     card.click()
-    expect(page.locator("#detail-phone")).to_have_text("13700007777", timeout=seconds(5) * MS)
+    expect(page.locator("#detail-phone")).to_have_text("13700007777", timeout=seconds(15) * MS)
     page.keyboard.press("a")  # sign for it
-    expect(card).to_have_attribute("data-status", "acknowledged", timeout=seconds(5) * MS)
-    expect(page.locator("#detail .timeline")).to_contain_text("张磊", timeout=seconds(5) * MS)
+    expect(card).to_have_attribute("data-status", "acknowledged", timeout=seconds(15) * MS)
+    expect(page.locator("#detail .timeline")).to_contain_text("张磊", timeout=seconds(15) * MS)
     assert stack.service.incident(incident_id)["acknowledged_by"] == f"precinct:{pid}:张磊"
     expect(page.locator("#recommendations [data-unit]").first).to_be_visible(
-        timeout=seconds(5) * MS)
+        timeout=seconds(15) * MS)
     page.keyboard.press("d")  # send the fastest unit: the incident sets out
-    expect(card).to_have_attribute("data-status", "en_route", timeout=seconds(5) * MS)
+    expect(card).to_have_attribute("data-status", "en_route", timeout=seconds(15) * MS)
     state = stack.service.incident(incident_id)
     unit_id = state["units"][0]
     units = stack.call("GET", "/v1/units").json()["items"]
     name = next(u["name"] for u in units if u["id"] == unit_id)
-    expect(page.locator("#detail-units")).to_have_text(name, timeout=seconds(5) * MS)
+    expect(page.locator("#detail-units")).to_have_text(name, timeout=seconds(15) * MS)
     expect(page.locator("#detail .timeline")).to_contain_text(f"警力 {name}")
     assert unit_id not in page.locator("#detail").inner_text().replace(incident_id, "")
     moved = [e for e in state["timeline"] if e["type"] == "incident.status_changed"][-1]
@@ -157,7 +158,7 @@ def test_precinct_shortcuts_call_signs_and_the_officers_name(stack: Stack,
 def test_an_escalation_sounds_and_flashes_on_the_command_board(
         stack: Stack, viewport: ViewportSize) -> None:
     command = open_page(stack, "command", stack.token("command"), viewport, init=COUNT_BEEPS)
-    expect(command.locator("#board-table")).to_be_visible(timeout=seconds(8) * MS)
+    expect(command.locator("#board-table")).to_be_visible(timeout=seconds(15) * MS)
     before = command.evaluate("window.__tones")
     marker = f"E2E-{uuid.uuid4().hex[:6]}"
     # A P3 matter: the browser stack's P3 ack clock is 3 s, so it escalates unacknowledged.
@@ -176,15 +177,15 @@ def test_an_escalation_sounds_and_flashes_on_the_command_board(
     named = banner.get_attribute("data-id")
     banner.click()
     expect(command.locator("#drawer-body")).to_have_attribute("data-id", named or "",
-                                                              timeout=seconds(5) * MS)
+                                                              timeout=seconds(15) * MS)
     # A takes the selected escalated assignment (代签收).
     command.keyboard.press("Escape")  # the drawer lies over the board
     row.click()
     expect(command.locator("#drawer-body")).to_have_attribute("data-id", incident_id,
-                                                              timeout=seconds(5) * MS)
+                                                              timeout=seconds(15) * MS)
     command.locator("body").click(position={"x": 5, "y": 5})  # focus off any field
     command.keyboard.press("a")
-    expect(row).to_have_attribute("data-status", "acknowledged", timeout=seconds(5) * MS)
+    expect(row).to_have_attribute("data-status", "acknowledged", timeout=seconds(15) * MS)
     assert stack.service.incident(incident_id)["acknowledged_by"] == "command:command"
     assert not stack.errors(command)
 
@@ -206,7 +207,7 @@ def test_the_command_board_fits_1366_with_addresses_and_no_merged_rows(stack: St
         assert r.status_code == 200, r.text
     command = at(stack.open("command", "command"), viewport)
     row = command.locator(f"#board-table tbody tr[data-id='{first}']")
-    expect(row).to_be_visible(timeout=seconds(8) * MS)
+    expect(row).to_be_visible(timeout=seconds(15) * MS)
     expect(command.locator(f"#board-table tbody tr[data-id='{second}']")).to_have_count(0)
     expect(command.locator("#board-table thead")).to_contain_text("地址")
     expect(row.locator("td.addr")).to_have_text("昆都仑区阿尔丁大街88号")

@@ -209,16 +209,8 @@ class MissingReactor:
             note = Event(EventType.MISSING, incident.id, now, data={
                 "stage": "same_person", "case_id": case.id, "score": round(best.score, 3),
                 "reasons": list(best.reasons), "description": describe_person(case.person)})
-            try:
-                self.cases.commit(case, [event], actor="system", now=now,
-                                  incident_events={incident.id: [note]},
-                                  extra_ops=[["SET", mark, case.id]],
-                                  extra_guards=[["idem", mark]])
-            except Conflict as exc:
-                if str(exc).startswith("exists"):
-                    return True
-                continue
-            return True
+            if self._commit_marked(case, [event], incident.id, note, mark) != "retry":
+                return True
         return False
 
     def _sighting(self, incident: Incident, register_found: bool = True) -> None:
@@ -269,19 +261,28 @@ class MissingReactor:
                 "stage": "sighting_matched", "case_id": case.id, "score": round(best.score, 3),
                 "reasons": list(best.reasons), "match_ms": match_ms,
                 "description": describe_person(case.person)})
-            try:
-                self.cases.commit(case, events, actor="system", now=now,
-                                  incident_events={sighting.incident_id: [note]},
-                                  extra_ops=[["SET", mark, case.id]],
-                                  extra_guards=[["idem", mark]])
-            except Conflict as exc:
-                if str(exc).startswith("exists"):
-                    return True
+            outcome = self._commit_marked(case, events, sighting.incident_id, note, mark)
+            if outcome == "seen":
+                return True
+            if outcome == "retry":
                 continue
             log.info("sighting %s linked to %s (%.2f) %.1f ms after the report", sighting.incident_id,
                      case.id, best.score, (now - sighting.at).total_seconds() * 1000)
             return True
         raise Conflict(f"could not link sighting {sighting.incident_id}")
+
+    def _commit_marked(self, case: Any, events: list[Any], incident_id: str, note: Event,
+                       mark: str) -> str:
+        """Commit ``events`` on the case with the incident's note and its idempotency mark:
+        ``"done"``, ``"seen"`` (an earlier delivery did it) or ``"retry"`` (the case changed
+        meanwhile: reload and try again)."""
+        try:
+            self.cases.commit(case, events, actor="system", now=note.at,
+                              incident_events={incident_id: [note]},
+                              extra_ops=[["SET", mark, case.id]], extra_guards=[["idem", mark]])
+        except Conflict as exc:
+            return "seen" if str(exc).startswith("exists") else "retry"
+        return "done"
 
     def _register_found(self, sighting: Sighting, match_ms: float) -> None:
         now = self.clock.now()

@@ -279,11 +279,11 @@ def national() -> National:
         unit = units[code]
         add(form, unit, 5.0 if unit.level == "city" else 4.0, False)
     for form, code in _landmarks(path.parent):
-        unit = units.get(code)
-        if unit is not None:  # 天安门, 南京东路: a landmark names its county elsewhere
-            add(form, unit, 5.0, False)
+        place = units.get(code)
+        if place is not None:  # 天安门, 南京东路: a landmark names its county elsewhere
+            add(form, place, 5.0, False)
             # not a short form: 王府井大街 is the landmark's street, not a road named after it
-            forms[form] = [Reading(r.unit, r.weight, r.stem, short=False) if r.unit is unit
+            forms[form] = [Reading(r.unit, r.weight, r.stem, short=False) if r.unit is place
                            else r for r in forms[form]]
     for form, rs in forms.items():  # a township stem that names one place only says more
         if len(rs) == 1 and rs[0].stem and rs[0].unit.level == "town" and rs[0].weight == 2.0:

@@ -51,15 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return _run(cfg, ha=args.ha)
     from dispatch.adapters.redis_conn import connect
-    from dispatch.adapters.redis_keys import Keys
     from dispatch.adapters.redis_store import RedisStore
-    from dispatch.adapters.synthesis_store import SynthesisIndex
     from dispatch.clock import SystemClock
 
     client = connect(cfg, health_check_interval=30)
-    keys = Keys(cfg.namespace)
-    store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg),
-                       replicas=cfg.replicas_wait, wait_ms=cfg.replicas_wait_ms)
+    store = RedisStore.from_settings(client, cfg)
     stop = _stop_on_signals()
     if args.command == "worker":
         from dispatch import stages

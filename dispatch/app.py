@@ -19,10 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import geo
 from dispatch import logmask, registry
 from dispatch import settings as settings_mod
-from dispatch.adapters.redis_conn import connect, connect_async
+from dispatch.adapters.redis_conn import NotReplicated, connect, connect_async
 from dispatch.adapters.redis_keys import Keys
-from dispatch.adapters.redis_store import NotReplicated, RedisStore
-from dispatch.adapters.synthesis_store import SynthesisIndex
+from dispatch.adapters.redis_store import RedisStore
+from dispatch.adapters.store_watch import StoreWatch
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.limits import BodyLimit
@@ -60,7 +60,13 @@ from dispatch.domain.errors import (
 )
 from dispatch.domain.incident import COMMAND_FEED
 from dispatch.handoff.delivery import raw_client
-from dispatch.metrics import WS_CLOSED, WS_CONNECTIONS, ClusterCollector, HttpMetrics
+from dispatch.metrics import (
+    STORE_AVAILABLE,
+    WS_CLOSED,
+    WS_CONNECTIONS,
+    ClusterCollector,
+    HttpMetrics,
+)
 from dispatch.rq_queues import ALL_QUEUES
 from dispatch.synthesis.errors import SynthesisError, UnknownNote
 
@@ -92,25 +98,6 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
                         headers=headers)
 
 
-def _replication(r: redis.Redis) -> dict[str, Any]:
-    """Which node answers, its role, its replicas and their lag (bytes behind), for
-    ``/healthz``: an operator sees a failover and a lagging replica at a glance."""
-    info = r.info("replication")
-    pool = r.connection_pool
-    kwargs = pool.connection_kwargs
-    node = f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}" if "host" in kwargs else \
-        str(getattr(pool, "service_name", "sentinel"))
-    offset = int(info.get("master_repl_offset", 0) or 0)
-    replicas = []
-    for i in range(int(info.get("connected_slaves", 0) or 0)):
-        entry = info.get(f"slave{i}")
-        if isinstance(entry, dict):
-            replicas.append({"node": f"{entry.get('ip')}:{entry.get('port')}",
-                             "state": entry.get("state"),
-                             "lag_bytes": max(0, offset - int(entry.get("offset", 0) or 0))})
-    return {"node": node, "role": info.get("role"), "replicas": replicas}
-
-
 def create_app(settings: settings_mod.Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """Build the FastAPI application (clients are created in the lifespan, not here)."""
     cfg = settings or settings_mod.load()
@@ -123,9 +110,11 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         client = connect(cfg, health_check_interval=30)
         aclient = connect_async(cfg)
         hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
-        app.state.store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg),
-                                     replicas=cfg.replicas_wait,
-                                     wait_ms=cfg.replicas_wait_ms)
+        # Its own client with short timeouts: a check must not hang on a dead primary.
+        watch_client = connect_async(cfg, socket_timeout=1.0, socket_connect_timeout=1.0)
+        watch = StoreWatch(watch_client, keys, on_change=hub.notify)
+        app.state.store_watch = watch
+        app.state.store = RedisStore.from_settings(client, cfg)
         app.state.hub = hub
         roster = patrol_units(((p.id, p.name, *p.seat) for p in geo.precincts()),
                               cfg.units_per_precinct, clk.now())
@@ -135,11 +124,15 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         cluster.register(ClusterCollector(client, keys, rq_client, lambda: ALL_QUEUES))
         app.state.cluster_metrics = cluster
         WS_CONNECTIONS.set_function(lambda: hub.connected)
+        STORE_AVAILABLE.set_function(lambda: 1.0 if watch.state.available else 0.0)
         await hub.start()
+        await watch.start()
         try:
             yield
         finally:
+            await watch.stop()
             await hub.stop()
+            await watch_client.aclose()
             await aclient.aclose()
             client.close()
             rq_client.close()
@@ -273,7 +266,7 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             checks["redis"] = True
             checks["workers"] = len(list(s.r.scan_iter(keys.heartbeats("worker"), count=100)))
             checks["schedulers"] = len(list(s.r.scan_iter(keys.heartbeats("scheduler"), count=100)))
-            checks["store"] = _replication(s.r)
+            checks["store"] = request.app.state.store_watch.state.to_dict()
         except redis.RedisError as exc:
             checks["redis"] = False
             checks["error"] = str(exc)

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_metrics import ACK_BUCKETS, STAGE_BUCKETS
 from dispatch.adapters.redis_store import LATENCY_BUCKETS
+from dispatch.adapters.store_watch import replicas_of
 from dispatch.domain.incident import OPEN_STATUSES
 
 CHANNELS = ("call", "forum", "transfer_12345")
@@ -53,6 +54,9 @@ HTTP_SECONDS = Histogram("dispatch_http_request_duration_seconds",
                          "Time to answer an HTTP request", ["method", "route"],
                          buckets=HTTP_BUCKETS)
 WS_CONNECTIONS = Gauge("dispatch_ws_connections", "Websocket consoles connected to this process")
+STORE_AVAILABLE = Gauge("dispatch_store_available",
+                        "1 while this process's last check of the incident store succeeded "
+                        "(0 during a failover or an outage)")
 WS_OPENED = Counter("dispatch_ws_sessions", "Console websocket sessions accepted", ["feed_kind"])
 WS_CLOSED = Counter("dispatch_ws_closes", "Console websocket sessions ended, by reason",
                     ["reason"])  # client (the console left), slow, expired, refused, error
@@ -116,6 +120,7 @@ class ClusterCollector(Collector):
         yield from self._streams()
         yield from self._rq()
         yield from self._heartbeats()
+        yield from self._store()
 
     def _legacy(self, raw: Mapping[str, str]) -> Iterator[Metric]:
         received = CounterMetricFamily("dispatch_reports_received", "Reports accepted (202)",
@@ -226,6 +231,35 @@ class ClusterCollector(Collector):
         yield queued
         yield started
         yield failed
+
+    def _store(self) -> Iterator[Metric]:
+        """Replication and failover: the node answering, its replicas and their lag, and the
+        primary changes the API processes recorded (dispatch.adapters.store_watch)."""
+        info = self.r.info("replication")
+        yield GaugeMetricFamily("dispatch_redis_is_primary",
+                                "1 when the node the service writes to is a primary",
+                                value=1.0 if info.get("role") == "master" else 0.0)
+        yield GaugeMetricFamily("dispatch_redis_connected_replicas",
+                                "Replicas connected to the primary",
+                                value=float(info.get("connected_slaves", 0) or 0))
+        lag = GaugeMetricFamily("dispatch_redis_replica_lag_bytes",
+                                "How far each replica's offset is behind the primary's",
+                                labels=["replica"])
+        for replica in replicas_of(info):
+            lag.add_metric([replica["node"]], float(replica["lag_bytes"]))
+        yield lag
+        seen = cast(Mapping[str, str], self.r.hgetall(self.keys.store_primary))
+        changes = CounterMetricFamily("dispatch_redis_primary_changes",
+                                      "Primary changes seen: failover (another node promoted) "
+                                      "or restart (the same node, a new run)", labels=["kind"])
+        last = GaugeMetricFamily("dispatch_redis_last_primary_change_timestamp_seconds",
+                                 "When the last primary change of a kind was seen (0: never)",
+                                 labels=["kind"])
+        for kind in ("failover", "restart"):
+            changes.add_metric([kind], float(seen.get(f"{kind}s", 0) or 0))
+            last.add_metric([kind], float(seen.get(f"last_{kind}_epoch", 0) or 0))
+        yield changes
+        yield last
 
     def _heartbeats(self) -> Iterator[Metric]:
         alive = GaugeMetricFamily("dispatch_heartbeats_alive",

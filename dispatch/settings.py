@@ -97,6 +97,9 @@ class Settings:
     sentinel_password: str | None = None
     replicas_wait: int = 0
     replicas_wait_ms: int = 500
+    # With no replica connected at all, refuse writes (503) instead of taking them on the
+    # primary alone (docs/design.md, "Failover").
+    replica_required: bool = False
     # 接警即合成 (docs/synthesis.md): the HMAC key caller numbers are hashed with, the
     # agency's thresholds, and whether the pipeline runs the stage at all.
     caller_hash_key: Secret = field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
@@ -194,6 +197,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         replicas_wait=max(0, _int(env, "REDIS_WAIT_REPLICAS",
                                   1 if env.get("REDIS_SENTINELS") else 0)),
         replicas_wait_ms=max(1, _int(env, "REDIS_WAIT_MS", 500)),
+        replica_required=env.get("REDIS_REPLICA_REQUIRED", "0").lower() in ("1", "true", "yes"),
         # A key of its own: rotating the token key must not orphan the caller index.
         caller_hash_key=_secret(env, var_dir, "CALLER_HASH_KEY", "caller_hash_key"),
         synthesis=_policy(env),

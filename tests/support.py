@@ -108,6 +108,91 @@ class RedisServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class RedisNode:
+    """One redis-server (a primary or a replica) or a Sentinel, with its own directory and
+    port, that can be killed and started again on both (the old primary's comeback)."""
+
+    def __init__(self, *args: str, sentinel_conf: str | None = None) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise RuntimeError("redis-server is not installed (make test installs it)")
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="dispatch-ha-"))
+        if sentinel_conf is not None:
+            conf = self.dir / "sentinel.conf"
+            conf.write_text(sentinel_conf, encoding="utf-8")
+            binary = shutil.which("redis-sentinel")
+            self.argv = [binary, str(conf)] if binary else [server, str(conf), "--sentinel"]
+            self.argv += ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir)]
+        else:
+            self.argv = [server, "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+                         str(self.dir), "--appendonly", "yes", "--appendfsync", "always",
+                         "--save", "", *args]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, stdout=(self.dir / "log").open("ab"),
+                                     stderr=subprocess.STDOUT)
+        client = redis.Redis(port=self.port)
+        wait_until(lambda: client.ping(), 10, what=f"redis on {self.port}")
+        client.close()
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, decode_responses=True)
+
+    def role(self) -> str:
+        with self.client() as c:
+            return str(c.info("replication")["role"])
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def cleanup(self) -> None:
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class HaCluster:
+    """A primary, one replica and three Sentinels on loopback, with the settings that the
+    failover figures are measured under (``down-after-milliseconds 1000``,
+    ``failover-timeout 5000``, ``parallel-syncs 1``, quorum 2)."""
+
+    MASTER = "dispatch"
+
+    def __init__(self) -> None:
+        self.primary = RedisNode()
+        self.replica = RedisNode("--replicaof", "127.0.0.1", str(self.primary.port))
+        wait_until(lambda: self.replica.client().info("replication")
+                   .get("master_link_status") == "up", 10, what="the replica to sync")
+        m = self.MASTER
+        conf = (f"sentinel monitor {m} 127.0.0.1 {self.primary.port} 2\n"
+                f"sentinel down-after-milliseconds {m} 1000\n"
+                f"sentinel failover-timeout {m} 5000\n"
+                f"sentinel parallel-syncs {m} 1\n")
+        self.sentinels = [RedisNode(sentinel_conf=conf) for _ in range(3)]
+        wait_until(lambda: all(s.client().sentinel_master(m)["num-other-sentinels"] == 2
+                               for s in self.sentinels), 20,
+                   what="the Sentinels to find each other")
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the service needs to follow the primary through the Sentinels."""
+        return {"REDIS_SENTINELS": ",".join(f"127.0.0.1:{s.port}" for s in self.sentinels),
+                "REDIS_MASTER_NAME": self.MASTER}
+
+    def primary_port(self) -> int:
+        """The port of the primary the Sentinels name now."""
+        _, port = self.sentinels[0].client().sentinel_get_master_addr_by_name(self.MASTER)
+        return int(port)
+
+    def cleanup(self) -> None:
+        for node in (*self.sentinels, self.replica, self.primary):
+            node.cleanup()
+
+
 class Service:
     """The API, workers and scheduler as subprocesses on a given Redis."""
 

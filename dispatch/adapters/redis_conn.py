@@ -22,6 +22,14 @@ from dispatch.settings import Settings
 SENTINEL_TIMEOUT_S = 0.5
 
 
+class NotReplicated(redis.RedisError):
+    """A write reached the primary but not enough replicas in time (``WAIT``).
+
+    Transient: the write is on the primary; a loop does its step again (the step is
+    idempotent on the surviving timeline), the API answers 503 and the client retries.
+    """
+
+
 def url_of(cfg: Settings) -> str:
     """The single-node URL (``REDIS_URL`` or the embedded server)."""
     return cfg.redis_url or f"redis://127.0.0.1:{cfg.redis_port}/0"

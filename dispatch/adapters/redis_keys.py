@@ -24,6 +24,9 @@ key                      type        holds
 ``{ns}:syn:notes:geo``   geo zset    premise notes' points
 ``{ns}:syn:watch``       hash        watch-list entries by canonical plate (JSON)
 ``{ns}:audit``           stream      reads of caller history, note and list changes
+``{ns}:store:primary``   hash        the primary last seen (node, run id, since) and
+                                     how many failovers and restarts were seen
+``{ns}:store:changes``   list        the last 50 primary changes (JSON, newest first)
 =======================  ==========  ==============================================
 """
 
@@ -105,6 +108,14 @@ class Keys:
     def place(self, bucket: int, category: str | None = None) -> str:
         return f"{self.ns}:syn:geo:{bucket}" if category is None \
             else f"{self.ns}:syn:geo:{category}:{bucket}"
+
+    @property
+    def store_primary(self) -> str:
+        return f"{self.ns}:store:primary"
+
+    @property
+    def store_changes(self) -> str:
+        return f"{self.ns}:store:changes"
 
     def heartbeat(self, role: str, name: str) -> str:
         return f"{self.ns}:hb:{role}:{name}"

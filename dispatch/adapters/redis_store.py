@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,13 +22,18 @@ from typing import Any, cast
 import redis
 
 from dispatch.adapters import redis_metrics, replies
+from dispatch.adapters.redis_conn import NotReplicated
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.domain import incident as inc
 from dispatch.domain.errors import Conflict, SourceReused, UnknownIncident
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import CloseDeadline, Incident, OpenDeadline, Publish
+from dispatch.settings import Settings
 
+log = logging.getLogger("dispatch.store")
+
+ALONE_RECHECK_S = 1.0  # a primary without replicas: how long before WAIT is tried again
 FEED_MAXLEN = 500_000  # per feed: weeks of a city's events; trimmed approximately
 EVENTS_MAXLEN = 2_000_000  # the global events stream that reactors follow
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -53,10 +60,6 @@ class _Batch:
         return len(self.ops)  # 1-based index into the script's results after "ok"
 
 
-class NotReplicated(redis.RedisError):
-    """A write reached the primary but not enough replicas in time (see ``replicated``)."""
-
-
 class RedisStore:
     """Incidents, timelines, feeds and deadlines on one Redis (sync client).
 
@@ -69,7 +72,7 @@ class RedisStore:
 
     def __init__(self, client: redis.Redis, keys: Keys | None = None,
                  synthesis: SynthesisIndex | None = None, *, replicas: int = 0,
-                 wait_ms: int = 500) -> None:
+                 wait_ms: int = 500, replica_required: bool = False) -> None:
         self.r = client
         self.keys = keys or Keys()
         self.synthesis = synthesis or SynthesisIndex(self.keys)
@@ -78,6 +81,19 @@ class RedisStore:
         # replicas hold it (WAIT): a promotion after the primary dies keeps it.
         self.replicas = replicas
         self.wait_ms = wait_ms
+        self.replica_required = replica_required
+        self._alone_until = 0.0
+
+    @classmethod
+    def from_settings(cls, client: redis.Redis, cfg: Settings,
+                      namespace: str | None = None) -> RedisStore:
+        """The store every process uses: the configured namespace, synthesis index and
+        replication requirement (``REDIS_WAIT_REPLICAS``, ``REDIS_WAIT_MS``,
+        ``REDIS_REPLICA_REQUIRED``)."""
+        keys = Keys(namespace or cfg.namespace)
+        return cls(client, keys, SynthesisIndex.from_settings(keys, cfg),
+                   replicas=cfg.replicas_wait, wait_ms=cfg.replicas_wait_ms,
+                   replica_required=cfg.replica_required)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -91,15 +107,38 @@ class RedisStore:
     def replicated(self) -> None:
         """Wait until ``replicas`` replicas hold every write so far (``WAIT``).
 
+        A primary with no replica online (its only replica was just promoted and the old
+        primary has not come back yet, or is still taking its full sync) keeps taking
+        writes on its own AOF
+        unless ``replica_required``: a 110 centre must not stop taking reports because
+        its standby is in use. ``/healthz`` and ``dispatch_redis_connected_replicas`` say
+        so while it lasts; the alone state is re-checked every ``ALONE_RECHECK_S``.
+
         Raises:
-            NotReplicated: fewer acknowledged within ``wait_ms``: the write is on the
-                primary but could be lost with it; the caller is told to retry (intake
-                stays idempotent by ``source_id``).
+            NotReplicated: a replica is connected (or one is required) but fewer than
+                ``replicas`` acknowledged within ``wait_ms``: the write is on the primary
+                but could be lost with it; the caller is told to retry (intake stays
+                idempotent by ``source_id``).
         """
+        if not self.replica_required and time.monotonic() < self._alone_until:
+            return
         got = int(self.r.wait(self.replicas, self.wait_ms))
-        if got < self.replicas:
-            raise NotReplicated(f"{got} of {self.replicas} replicas acknowledged within "
-                                f"{self.wait_ms} ms")
+        if got >= self.replicas:
+            return
+        if not self.replica_required and got == 0 and not self._online_replicas():
+            if self._alone_until == 0.0 or time.monotonic() > self._alone_until + 60:
+                log.warning("no replica connected: writes are on the primary alone")
+            self._alone_until = time.monotonic() + ALONE_RECHECK_S
+            return
+        raise NotReplicated(f"{got} of {self.replicas} replicas acknowledged within "
+                            f"{self.wait_ms} ms")
+
+    def _online_replicas(self) -> int:
+        """Replicas that are streaming (not still taking a full sync)."""
+        info = self.r.info("replication")
+        return sum(1 for i in range(int(info.get("connected_slaves", 0) or 0))
+                   if isinstance(info.get(f"slave{i}"), dict)
+                   and info[f"slave{i}"].get("state") == "online")
 
     def write(self, ops: Iterable[Sequence[object]],
               guards: Iterable[Sequence[str]] = ()) -> list[Any]:
@@ -152,6 +191,8 @@ class RedisStore:
                 first, _, seen = str(result[1]).partition("|")
                 if seen and seen != fingerprint:
                     raise SourceReused(str(source_id), first)
+                if self.replicas:
+                    self.replicated()  # a repeat is a 200 only once the first is replicated
                 existing = self.load(first)
                 return existing.id, existing.received_at, False
             if result[0] == "ok":

@@ -17,10 +17,14 @@ from collections.abc import Callable
 
 import redis
 
+from dispatch.adapters.redis_conn import NotReplicated
+
 MIN_BACKOFF_S = 0.1
 MAX_BACKOFF_S = 5.0
+# NotReplicated: a replica is syncing or lagging; the write is on the primary, and the
+# step done again finds it there (or, after a promotion, does it again on the replica).
 TRANSIENT: tuple[type[BaseException], ...] = (redis.ConnectionError, redis.TimeoutError,
-                                              redis.BusyLoadingError)
+                                              redis.BusyLoadingError, NotReplicated)
 
 
 def is_missing_group(exc: BaseException) -> bool:

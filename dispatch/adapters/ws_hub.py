@@ -38,6 +38,9 @@ class Subscriber:
     feed: str
     queue: asyncio.Queue[tuple[str, str]]
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Notices about the service itself (the store failing over), not feed entries: a few,
+    # rare, the newest kept when a console does not take them.
+    notices: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(8))
 
     def offer(self, entry_id: str, text: str) -> None:
         if self.overflowed.is_set():
@@ -104,6 +107,14 @@ class FeedHub:
         self.subscribers[feed].add(sub)
         self._wake.set()
         return sub
+
+    def notify(self, payload: dict[str, Any]) -> None:
+        """Offer a notice (a ``store`` payload) to every console connected to this process."""
+        for subs in self.subscribers.values():
+            for sub in subs:
+                if sub.notices.full():
+                    sub.notices.get_nowait()
+                sub.notices.put_nowait(payload)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         """Remove a console; the feed stops being tailed when its last console leaves."""

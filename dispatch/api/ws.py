@@ -12,6 +12,10 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
 * priority filter: ``?priorities=P1,P2`` (an internal filter, not STA-024; external agencies
   subscribe with STA-024 at ``/v1/sta024/ws``, dispatch.api.sta024)
   delivers only incident events of those priorities (escalations always pass);
+* server → ``store`` when the incident store stops answering (``available: false``: a
+  failover or restart under way; reports may wait) and when it answers again
+  (``available: true``, ``primary``, ``failover: true`` when another node took over);
+  ``event_id`` is null: a notice about the service, not a feed entry;
 * expiry: when the token expires the server sends ``expired`` and closes with 4401; the
   console reconnects with a fresh token and ``since``.
 
@@ -98,7 +102,9 @@ class ConsoleSession:
             pinger = asyncio.create_task(self._ping())
             slow = asyncio.create_task(sub.overflowed.wait())
             expiry = asyncio.create_task(self._expire())
-            done, pending = await asyncio.wait({receiver, sender, slow, pinger, expiry},
+            notices = asyncio.create_task(self._notices(sub.notices))
+            done, pending = await asyncio.wait({receiver, sender, slow, pinger, expiry,
+                                                notices},
                                                return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
@@ -158,6 +164,11 @@ class ConsoleSession:
             return
         await asyncio.sleep(max(0.0, (expires - self.now()).total_seconds()))
         await self.send("expired", {"reason": "token expired"})
+
+    async def _notices(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        """Forward the hub's notices about the store (``store`` messages)."""
+        while True:
+            await self.send("store", await queue.get())
 
     def _wanted(self, text: str) -> bool:
         """Does a feed entry pass the console's priority filter?"""

@@ -30,9 +30,7 @@ from rq import Queue, Retry, get_current_job
 from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_conn import connect
-from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.closing import DISPOSITIONS
 from dispatch.domain.errors import Conflict
@@ -127,8 +125,7 @@ class _Context:
 def _context(namespace: str) -> _Context:
     cfg = load_settings()
     client = connect(cfg)
-    keys = Keys(namespace)
-    store = RedisStore(client, keys, SynthesisIndex.from_settings(keys, cfg))
+    store = RedisStore.from_settings(client, cfg, namespace)
     return _Context(store, HandoffRecords(store), registry_for(cfg.agencies_path),
                     SystemClock(), cfg)
 

@@ -102,13 +102,36 @@ export function compareIds(a, b) {
   return Number(as) - Number(bs);
 }
 
+// The store banner (#store-banner on a page): while the incident store does not answer
+// (a failover or a restart under way) new reports and acknowledgements wait; say so, and
+// say when it answers again, from which node.
+let storeBannerTimer = null;
+export function storeBanner(p) {
+  const banner = document.getElementById("store-banner");
+  if (!banner) return;
+  clearTimeout(storeBannerTimer);
+  const text = banner.querySelector(".text") || banner;
+  if (p.available === false) {
+    banner.className = "alert-banner store on";
+    text.textContent = "警情数据存储正在主备切换或重启：新警情与签收可能延迟数秒，系统自动重试，请勿重复录入";
+    return;
+  }
+  banner.className = "alert-banner store on recovered";
+  text.textContent = p.failover
+    ? `数据存储已切换至新主节点 ${p.primary || ""}，业务已恢复` + (p.down_s != null ? `（中断 ${p.down_s} 秒）` : "")
+    : "数据存储已恢复" + (p.down_s != null ? `（中断 ${p.down_s} 秒）` : "");
+  storeBannerTimer = setTimeout(() => { banner.className = "alert-banner store"; }, 15000);
+}
+
 export class Feed {
   // feed: a precinct id or "command". onEvent(message) for every incident event, once.
   // onState(state, detail): connecting | backlog | live | down | denied.
   // onSync(): after the first hello, and after a hello that could not resume (the page
   // loads the current list then; events that arrive meanwhile are held and replayed).
-  constructor(feed, { onEvent, onState = () => {}, onAckResult = () => {}, onSync = null }) {
+  constructor(feed, { onEvent, onState = () => {}, onAckResult = () => {}, onSync = null,
+    onStore = storeBanner }) {
     this.feed = feed;
+    this.onStore = onStore;
     this.onEvent = onEvent;
     this.onState = onState;
     this.onAckResult = onAckResult;
@@ -171,6 +194,7 @@ export class Feed {
       }
       case "ping": case "pong": return;  // keep-alives; lastHeard is already updated
       case "ack_result": this.onAckResult(msg.payload || {}); return;
+      case "store": this.onStore(msg.payload || {}); return;  // the store failing over / back
       case "error": console.warn("feed error", msg.payload); return;
       default: break;
     }

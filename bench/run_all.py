@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["jobqueue", "triage", "geo", "missing", "e2e", "fanout", "simulate"]
+ORDER = ["jobqueue", "triage", "geo", "missing", "synthesis", "e2e", "fanout", "failover",
+         "simulate"]
 
 
 def main(argv: list[str]) -> int:

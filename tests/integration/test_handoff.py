@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 from rq import Queue
 from rq.job import Job
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
 from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_keys import Keys
@@ -28,7 +29,7 @@ from dispatch.rq_queues import SIMULATIONS, WEBHOOKS
 from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post
-from tests.support import ROOT, Service, wait_until
+from tests.support import ROOT, Service, free_port, wait_until
 
 NS = "agencies"
 
@@ -284,6 +285,69 @@ def test_rq_requeue_of_a_failed_delivery_sends_it_again(world: tuple[Service, Ag
     assert stages[-1] == "sent" and "retry_requested" in stages
     assert stages.index("retry_requested") > stages.index("delivery_failed")
     assert job_id not in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+    raw.close()
+
+
+def rq_dashboard(svc: Service, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The real rq-dashboard on the service's Redis, started as docs/handoff.md says."""
+    script = Path(sys.executable).with_name("rq-dashboard")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "rq_dashboard"]
+    port = free_port()
+    proc = subprocess.Popen([*argv, "-u", svc.env["REDIS_URL"], "-b", "127.0.0.1", "-p",
+                             str(port), *flags], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: httpx.get(f"{base}/", timeout=2).status_code == 200, 30,
+               what="rq-dashboard to serve")
+    return proc, base
+
+
+def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -> None:
+    """An operator's rq-dashboard, started with its JSON-serializer switch (-j) as
+    docs/handoff.md says, lists the failed delivery in the webhooks queue's failed registry
+    and opens its job page with the error. Without -j it cannot decode a finished job's
+    result (its page data and the finished list answer 500): why the switch is documented."""
+    svc, agents = world
+    agents.failures["/police.shanghai"] = 99  # every attempt fails
+    incident_id = report(svc, "我在上海市浦东新区，钱包被人偷了")
+    failed = handoff_of(svc, incident_id, "failed", timeout=25)
+    job_id = f"handoff-{NS}-{failed['id']}"
+    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids(), 10,
+               what="the job in the failed registry")
+    proc, base = rq_dashboard(svc, "-j")
+    try:
+        listed = httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/failed/100/asc/1.json", timeout=10)
+        assert listed.status_code == 200, listed.text
+        assert job_id in [j["id"] for j in listed.json()["jobs"]]
+        page = httpx.get(f"{base}/0/view/job/{job_id}", timeout=10)
+        assert page.status_code == 200 and job_id in page.text
+        data = httpx.get(f"{base}/0/data/job/{job_id}.json", timeout=10)
+        assert data.status_code == 200, data.text
+        job = data.json()
+        assert job["id"] == job_id and job["status"] == "failed" and job["origin"] == WEBHOOKS
+        assert "DeliveryError" in job["exc_info"] and "police.shanghai" in job["exc_info"]
+        assert failed["id"] in job["description"]
+        # the command centre's retry delivers; the dashboard shows that job finished
+        agents.failures.pop("/police.shanghai", None)
+        assert svc.post(f"/v1/handoffs/{failed['id']}/retry", {}).status_code == 200
+        handoff_of(svc, incident_id, "sent", timeout=20)
+        finished = wait_until(lambda: next(
+            (j for j in FinishedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+             if j.startswith(job_id)), None), 10, what="the retry job to finish")
+        data = httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10)
+        assert data.status_code == 200 and data.json()["status"] == "finished", data.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    proc, base = rq_dashboard(svc)  # without -j: RQ's default (pickle) cannot read the result
+    try:
+        assert httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10).status_code == 500
+        assert httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/finished/100/asc/1.json",
+                         timeout=10).status_code == 500
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
     raw.close()
 
 

@@ -31,8 +31,9 @@ QUEUE = SIMULATIONS  # its own queue and worker: never ahead of a hand-off webho
 JOB = "simulators.jobs.run_simulation"
 MAX_HOURS = 72.0
 JOB_TIMEOUT_S = 1800
-# Simulations share the RQ worker with webhook deliveries: never let more than this many
-# wait, so a burst of what-if runs cannot hold hand-offs back for long (429 beyond).
+# Simulations have their own queue and worker (never ahead of a hand-off); still, never
+# let more than this many wait, so a burst of what-if runs is refused (429) rather than
+# queued for hours.
 MAX_WAITING = 4
 SimId = Annotated[str, StringConstraints(pattern=r"^sim-[0-9a-f]{32}$")]
 REPORT_FILES = re.compile(r"^(index\.html|kpis\.json|[a-z]{2,16}\.png)$")

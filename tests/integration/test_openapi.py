@@ -288,4 +288,5 @@ def test_schemathesis_finds_no_response_that_breaks_the_document(svc: Service) -
          "--workers", "1", "-H", f"Authorization: Bearer {svc.token('admin')}"],
         capture_output=True, text=True, timeout=seconds(300), check=False)
     report = proc.stdout[-8000:] + proc.stderr[-2000:]
+    print(next((line for line in proc.stdout.splitlines() if " generated, " in line), ""))
     assert proc.returncode == 0, report

@@ -6,8 +6,8 @@
   API process and ``sum()`` across them.
 * ``/metrics/cluster`` — **the service as a whole**, read from Redis at scrape time
   (:class:`ClusterCollector`): counters every process adds to in Redis (reports, stage
-  latency, ack time by priority, triage review share, hand-off steps, escalations,
-  pipeline job failures) and the current state (open incidents by status and priority,
+  latency, ack time by priority, triage confidence and review share, hand-off steps,
+  forum and incident target breaches, escalations, pipeline job failures) and the current state (open incidents by status and priority,
   pipeline and reactor backlog and lag, RQ queues and failed jobs, hand-offs overdue,
   heartbeats). Scrape it from **one** target (any API process answers the same), or
   aggregate with ``max()``.
@@ -35,7 +35,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dispatch.adapters.redis_keys import Keys
-from dispatch.adapters.redis_metrics import ACK_BUCKETS, STAGE_BUCKETS
+from dispatch.adapters.redis_metrics import ACK_BUCKETS, CONFIDENCE_BUCKETS, STAGE_BUCKETS
 from dispatch.adapters.redis_store import LATENCY_BUCKETS
 from dispatch.adapters.store_watch import replicas_of
 from dispatch.domain.incident import OPEN_STATUSES
@@ -153,7 +153,10 @@ class ClusterCollector(Collector):
             "dispatch_stage_seconds": (("Receipt to the first triage, location and assignment, "
                                         "by pipeline stage"), ["stage"], STAGE_BUCKETS),
             "dispatch_ack_seconds": ("Assignment to its acknowledgment, by priority",
-                                     ["priority"], ACK_BUCKETS)}
+                                     ["priority"], ACK_BUCKETS),
+            "dispatch_triage_confidence_ratio": (("Confidence of the first triage of a "
+                                                  "report (0 to 1), by channel"),
+                                                 ["channel"], CONFIDENCE_BUCKETS)}
         for name, (doc, names, bounds) in specs.items():
             histogram = HistogramMetricFamily(name, doc, labels=names)
             for label_text, values in sorted(hists.get(name, {}).items()):
@@ -168,7 +171,11 @@ class ClusterCollector(Collector):
                                   "review the triage (needs_review)"), ["category", "needs_review"]),
             "dispatch_handoff_steps": (("Hand-off steps: created, sent, delivery_failed, "
                                         "acknowledged, outcome, ack_overdue, locate_overdue"),
-                                       ["kind", "stage"])}
+                                       ["kind", "stage"]),
+            "dispatch_forum_breaches": (("Forum targets missed and escalated to command: "
+                                         "reply, complete"), ["target", "priority"]),
+            "dispatch_target_breaches": (("Incident targets missed (arrival: no unit on "
+                                          "scene in time)"), ["target", "priority"])}
         for name, (doc, names) in counter_specs.items():
             counter = CounterMetricFamily(name, doc, labels=names)
             for label_text, total in sorted(counters.get(name, {}).items()):

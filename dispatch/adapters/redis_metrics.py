@@ -24,6 +24,8 @@ from dispatch.domain.incident import Incident
 # Seconds; from 50 ms (pipeline stages) to 30 min (an acknowledgment that escalated).
 STAGE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 ACK_BUCKETS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
+# Triage confidence, 0 to 1 (the classifier's probability of the category it chose).
+CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 HANDOFF_STAGES = frozenset({"created", "sent", "delivery_failed", "acknowledged", "outcome",
                             "ack_overdue", "locate_overdue"})
 # The pipeline stages timed from the report's receipt (first occurrence only).
@@ -71,8 +73,13 @@ def observe_event(batch: Batch, key: str, event: Event, state: Incident,
     * ``dispatch_ack_seconds{priority}``: assignment → its acknowledgment (a reassignment
       starts a new clock, as the ack deadline does);
     * ``dispatch_triaged_total{category,needs_review}``: the share that needs a person;
+    * ``dispatch_triage_confidence_ratio{channel}``: how sure the first triage was;
     * ``dispatch_handoff_steps_total{kind,stage}``: hand-offs created, sent, failed,
-      acknowledged, answered, overdue.
+      acknowledged, answered, overdue;
+    * ``dispatch_forum_breaches_total{target,priority}``: forum reply and completion
+      targets missed (escalated to command);
+    * ``dispatch_target_breaches_total{target,priority}``: incident targets missed (a unit
+      not on scene within the arrival target).
     """
     stage = STAGES.get(event.type)
     if stage is not None:
@@ -86,6 +93,9 @@ def observe_event(batch: Batch, key: str, event: Event, state: Incident,
     if event.type is EventType.TRIAGED and (before is None or before.priority is None):
         count(batch, key, "dispatch_triaged", [("category", state.category or "unknown"),
                                                ("needs_review", str(state.needs_review).lower())])
+        if state.confidence is not None:
+            observe(batch, key, "dispatch_triage_confidence_ratio", [("channel", state.channel)],
+                    min(max(float(state.confidence), 0.0), 1.0), CONFIDENCE_BUCKETS)
     elif event.type is EventType.ACKNOWLEDGED and before is not None \
             and before.acknowledged_at is None:
         seconds = _since(event.at, before.assigned_at)
@@ -97,3 +107,13 @@ def observe_event(batch: Batch, key: str, event: Event, state: Incident,
         if step in HANDOFF_STAGES:
             count(batch, key, "dispatch_handoff_steps", [
                 ("kind", str(event.data.get("kind") or "unknown")), ("stage", step)])
+    elif event.type is EventType.FORUM:
+        step = str(event.data.get("stage") or "")
+        if step in ("reply_overdue", "complete_overdue"):
+            count(batch, key, "dispatch_forum_breaches", [
+                ("target", step.removesuffix("_overdue")),
+                ("priority", str(event.data.get("priority") or "none"))])
+    elif event.type is EventType.TARGET_BREACHED:
+        count(batch, key, "dispatch_target_breaches", [
+            ("target", str(event.data.get("target") or "unknown")),
+            ("priority", str(event.data.get("priority") or state.priority or "none"))])

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import Field, StringConstraints, field_validator
 
 from dispatch.api.deps import PrincipalDep, SettingsDep
+from dispatch.api.reads import SimulationAccepted, SimulationKpis, SimulationRead, ok
 from dispatch.api.schemas import Strict
 from dispatch.auth import Role, require
 from dispatch.rq_queues import SIMULATIONS
@@ -30,8 +31,9 @@ QUEUE = SIMULATIONS  # its own queue and worker: never ahead of a hand-off webho
 JOB = "simulators.jobs.run_simulation"
 MAX_HOURS = 72.0
 JOB_TIMEOUT_S = 1800
-# Simulations share the RQ worker with webhook deliveries: never let more than this many
-# wait, so a burst of what-if runs cannot hold hand-offs back for long (429 beyond).
+# Simulations have their own queue and worker (never ahead of a hand-off); still, never
+# let more than this many wait, so a burst of what-if runs is refused (429) rather than
+# queued for hours.
 MAX_WAITING = 4
 SimId = Annotated[str, StringConstraints(pattern=r"^sim-[0-9a-f]{32}$")]
 REPORT_FILES = re.compile(r"^(index\.html|kpis\.json|[a-z]{2,16}\.png)$")
@@ -122,7 +124,8 @@ def _job(request: Request, sim_id: str) -> Any:
         raise HTTPException(404, f"no simulation {sim_id}") from None
 
 
-@router.post("/v1/simulations", status_code=202, responses=_ERRORS,
+@router.post("/v1/simulations", status_code=202, response_model=None,
+             responses={**_ERRORS, 202: ok(SimulationAccepted, "the simulation is queued")},
              summary="Launch a what-if simulation (RQ job)")
 def create_simulation(body: SimulationCreate, request: Request, who: PrincipalDep,
                       settings: SettingsDep) -> dict[str, Any]:
@@ -141,7 +144,8 @@ def create_simulation(body: SimulationCreate, request: Request, who: PrincipalDe
     return {"id": sim_id, "status": "queued", "url": f"/v1/simulations/{sim_id}"}
 
 
-@router.get("/v1/simulations/{sim_id}", responses=_ERRORS, summary="A simulation's progress")
+@router.get("/v1/simulations/{sim_id}", response_model=None, summary="A simulation's progress",
+            responses={**_ERRORS, 200: ok(SimulationRead, "status and progress")})
 def get_simulation(sim_id: SimId, request: Request, who: PrincipalDep) -> dict[str, Any]:
     """Status (``queued``, ``started``, ``finished``, ``failed`` …), progress and, when
     finished, the report's files."""
@@ -164,7 +168,12 @@ def get_simulation(sim_id: SimId, request: Request, who: PrincipalDep) -> dict[s
     return out
 
 
-@router.get("/v1/simulations/{sim_id}/report/{name}", responses=_ERRORS,
+@router.get("/v1/simulations/{sim_id}/report/{name}", response_model=None,
+            responses={**_ERRORS, 200: {
+                "model": SimulationKpis, "description": "the file: kpis.json (below), "
+                "index.html or a PNG plot", "content": {
+                    "text/html": {"schema": {"type": "string"}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}}}}},
             summary="A file of a finished simulation's report")
 def get_report_file(sim_id: SimId, name: str, who: PrincipalDep,
                     settings: SettingsDep) -> FileResponse:

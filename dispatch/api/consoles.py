@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import geo
+from dispatch.api.reads import FeatureCollection, ok
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = {"intake": "intake.html", "precinct": "precinct.html", "command": "command.html"}
@@ -120,18 +122,33 @@ def _geojson_bytes(layer: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class GeoJSONResponse(JSONResponse):
+    """A GeoJSON body (RFC 7946 media type); a JSON response to FastAPI, so the document
+    gives the body its schema. Takes the layer already serialised."""
+
+    media_type = "application/geo+json"
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
 def _geojson(layer: str) -> Response:
-    return Response(_geojson_bytes(layer), media_type="application/geo+json",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return GeoJSONResponse(_geojson_bytes(layer), headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/v1/geo/precincts.geojson", summary="Precinct polygons (WGS-84)")
+_LAYER: dict[int | str, dict[str, Any]] = {
+    200: ok(FeatureCollection, "the layer as a WGS-84 FeatureCollection")}
+
+
+@router.get("/v1/geo/precincts.geojson", summary="Precinct polygons (WGS-84)",
+            response_class=GeoJSONResponse, response_model=None, responses=_LAYER)
 def precincts_geojson() -> Response:
     """Precinct jurisdictions as a WGS-84 FeatureCollection; ``synthetic`` on each feature."""
     return _geojson("precincts")
 
 
-@router.get("/v1/geo/districts.geojson", summary="District outlines (WGS-84)")
+@router.get("/v1/geo/districts.geojson", summary="District outlines (WGS-84)",
+            response_class=GeoJSONResponse, response_model=None, responses=_LAYER)
 def districts_geojson() -> Response:
     """The city's districts as a WGS-84 FeatureCollection."""
     return _geojson("districts")

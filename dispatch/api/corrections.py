@@ -12,7 +12,7 @@ import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
-from dispatch.api.reads import IncidentRead, ok
+from dispatch.api.reads import IncidentRead, Suggestions, ok
 from dispatch.api.schemas import LocationFix, ReassignRequest
 from dispatch.auth import Role, require
 from dispatch.domain import corrections
@@ -44,8 +44,8 @@ def reassign(incident_id: str, body: ReassignRequest, store: StoreDep, clock: Cl
         clock.now(), cfg.ack_timeouts)).to_dict()
 
 
-@router.get("/v1/geo/suggest", tags=["geo"], responses={
-    401: ERRORS[401], 422: {"description": "an empty or over-long query"}})
+@router.get("/v1/geo/suggest", tags=["geo"], response_model=None, responses={
+    200: ok(Suggestions, "gazetteer places and the placement of the text"), 401: ERRORS[401], 422: {"description": "an empty or over-long query"}})
 async def suggest(who: PrincipalDep, q: str = Query(..., min_length=1, max_length=100),
                   limit: int = Query(10, ge=1, le=50)) -> dict[str, Any]:
     """Address suggestions from the offline gazetteer while a person types, and how the

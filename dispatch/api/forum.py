@@ -18,6 +18,7 @@ from pydantic import Field, StringConstraints
 
 from dispatch.adapters.redis_store import RedisStore, summarize
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.reads import ForumPostList, ForumPostRead, ForumStats, ok
 from dispatch.api.schemas import AwareDatetime, Strict, Text
 from dispatch.auth import Role, require
 from dispatch.domain.errors import UnknownIncident
@@ -91,7 +92,8 @@ def _view(store: RedisStore, post: core.Post) -> dict[str, Any]:
     return out
 
 
-@router.get("/v1/forum/posts", responses=_ERRORS)
+@router.get("/v1/forum/posts", response_model=None,
+            responses={**_ERRORS, 200: ok(ForumPostList, "posts, soonest target first")})
 def list_posts(store: StoreDep, who: PrincipalDep,
                status: PostStatusFilter = PostStatusFilter.pending,
                limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
@@ -103,15 +105,16 @@ def list_posts(store: StoreDep, who: PrincipalDep,
     return {"items": items, "count": len(items)}
 
 
-@router.get("/v1/forum/posts/{post_id}", responses=_ERRORS)
+@router.get("/v1/forum/posts/{post_id}", response_model=None,
+            responses={**_ERRORS, 200: ok(ForumPostRead, "the post")})
 def get_post(post_id: PostId, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     """One post with its replies, targets and incident summary."""
     require(who, Role.call_taker, Role.command, Role.analyst)
     return _view(store, PostStore(store).load(post_id))
 
 
-@router.post("/v1/forum/posts/{post_id}/replies", status_code=201,
-             responses={**_ERRORS, 409: {"description": "the post is completed"},
+@router.post("/v1/forum/posts/{post_id}/replies", status_code=201, response_model=None,
+             responses={**_ERRORS, 201: ok(ForumPostRead, "the post with the reply"), 409: {"description": "the post is completed"},
                         422: {"description": "empty or over 2,000 characters"}})
 def post_reply(post_id: PostId, body: ReplyCreate, store: StoreDep, clock: ClockDep,
                who: PrincipalDep) -> dict[str, Any]:
@@ -122,8 +125,8 @@ def post_reply(post_id: PostId, body: ReplyCreate, store: StoreDep, clock: Clock
     return _view(store, post)
 
 
-@router.post("/v1/forum/posts/{post_id}/complete",
-             responses={**_ERRORS, 409: {"description": "completed already, or no reply yet"}})
+@router.post("/v1/forum/posts/{post_id}/complete", response_model=None,
+             responses={**_ERRORS, 200: ok(ForumPostRead, "the completed post"), 409: {"description": "completed already, or no reply yet"}})
 def complete_post(post_id: PostId, store: StoreDep, clock: ClockDep, who: PrincipalDep,
                   body: CompleteRequest | None = None) -> dict[str, Any]:
     """Complete (办结) an answered post; closes its targets."""
@@ -134,8 +137,8 @@ def complete_post(post_id: PostId, store: StoreDep, clock: ClockDep, who: Princi
     return _view(store, post)
 
 
-@router.post("/v1/forum/posts/{post_id}/rating",
-             responses={**_ERRORS, 409: {"description": "not answered yet, or rated already"}})
+@router.post("/v1/forum/posts/{post_id}/rating", response_model=None,
+             responses={**_ERRORS, 200: ok(ForumPostRead, "the rated post"), 409: {"description": "not answered yet, or rated already"}})
 def rate_post(post_id: PostId, body: RatingCreate, store: StoreDep, clock: ClockDep,
               who: PrincipalDep) -> dict[str, Any]:
     """The author's satisfaction with the answer (once per post)."""
@@ -145,7 +148,9 @@ def rate_post(post_id: PostId, body: RatingCreate, store: StoreDep, clock: Clock
     return _view(store, post)
 
 
-@router.get("/v1/forum/stats", responses={**_ERRORS, 422: {"description": "bad period"}})
+@router.get("/v1/forum/stats", response_model=None, responses={
+    **_ERRORS, 200: ok(ForumStats, "the figures of the period"),
+    422: {"description": "bad period"}})
 def get_stats(store: StoreDep, clock: ClockDep, who: PrincipalDep,
               start: Annotated[AwareDatetime | None, Query(alias="from")] = None,
               end: Annotated[AwareDatetime | None, Query(alias="to")] = None) -> dict[str, Any]:

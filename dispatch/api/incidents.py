@@ -12,7 +12,7 @@ import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.privacy import for_reader, may_see_caller
-from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, ok
+from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, IncidentSearch, ok
 from dispatch.api.schemas import AwareDatetime, Precinct, ReportAccepted, ReportCreate
 from dispatch.api.synthesis import guard_timeline
 from dispatch.auth import PermissionDenied, Role, require, require_precinct_of
@@ -53,8 +53,8 @@ def post_report(body: ReportCreate, store: StoreDep, clock: ClockDep, who: Princ
                           status=store.load(incident_id).status.value)
 
 
-@router.get("/v1/incidents/search", responses={
-    **_ERRORS, 422: {"description": "nothing to search for, or a bad window"}})
+@router.get("/v1/incidents/search", response_model=None, responses={
+    200: ok(IncidentSearch, "the matching incidents, newest first"), **_ERRORS, 422: {"description": "nothing to search for, or a bad window"}})
 def search_incidents(store: StoreDep, who: PrincipalDep,
                      q: str | None = Query(None, min_length=1, max_length=100),
                      since: Annotated[AwareDatetime | None, Query(alias="from")] = None,

@@ -12,7 +12,7 @@ import triage
 from dispatch import services, stages
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.reads import DispositionList, IncidentRead, ok
+from dispatch.api.reads import DispositionList, DuplicateList, IncidentRead, ok
 from dispatch.api.schemas import (
     AnswersCreate,
     CallbackCreate,
@@ -171,7 +171,8 @@ def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clo
     return services.decide_and_commit(store, incident_id, decide).to_dict()
 
 
-@router.get("/v1/incidents/{incident_id}/duplicates", responses=ERRORS)
+@router.get("/v1/incidents/{incident_id}/duplicates", response_model=None,
+            responses={**ERRORS, 200: ok(DuplicateList, "possible duplicates, best first")})
 def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     """Open incidents this one may duplicate, best first, with the reasons."""
     incident = store.load(incident_id)

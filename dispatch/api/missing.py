@@ -33,6 +33,7 @@ from dispatch.api.missing_schemas import (
     StatusFilter,
     Verification,
 )
+from dispatch.api.reads import CaseDetail, CaseList, MissingKpis, ok
 from dispatch.auth import PermissionDenied, Principal, Role, require
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
@@ -189,7 +190,9 @@ def _report(store: RedisStore, report_id: str) -> Incident:
     return report
 
 
-@router.post("/v1/missing", status_code=201, responses=ERRORS)
+@router.post("/v1/missing", status_code=201, response_model=None, responses={
+    **ERRORS, 201: ok(CaseDetail, "the new case"),
+    200: ok(CaseDetail, "the case already opened from that report")})
 def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: SettingsDep,
                 who: PrincipalDep) -> Any:
     """Open a case at once (no waiting period); 200 with the existing case if the report
@@ -242,7 +245,8 @@ def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: Se
     raise Conflict("could not open the case; try again")
 
 
-@router.get("/v1/missing", responses=ERRORS)
+@router.get("/v1/missing", response_model=None,
+            responses={**ERRORS, 200: ok(CaseList, "cases, newest first")})
 def list_cases(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
                status: StatusFilter = StatusFilter.open,
                limit: int = Query(200, ge=1, le=1000)) -> dict[str, Any]:
@@ -260,7 +264,8 @@ def list_cases(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: Pri
     return {"items": items, "count": len(items)}
 
 
-@router.get("/v1/missing/kpis", responses=ERRORS)
+@router.get("/v1/missing/kpis", response_model=None,
+            responses={**ERRORS, 200: ok(MissingKpis, "figures per risk grade")})
 def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
              days: int = Query(365, ge=1, le=3660)) -> dict[str, Any]:
     """Per risk grade over cases opened in the last ``days``: cases, closed, found,
@@ -271,7 +276,8 @@ def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: Princ
     return {"days": days, **kpi_view(kpis_by_grade(found, now), found)}
 
 
-@router.get("/v1/missing/{case_id}", responses=ERRORS)
+@router.get("/v1/missing/{case_id}", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def get_case(case_id: str, store: StoreDep, clock: ClockDep, settings: SettingsDep,
              who: PrincipalDep) -> dict[str, Any]:
     """The case, risk and reasons, every target, linked reports, sightings, timeline."""
@@ -281,7 +287,8 @@ def get_case(case_id: str, store: StoreDep, clock: ClockDep, settings: SettingsD
         return _view(cases, cases.load(case_id), clock.now())
 
 
-@router.post("/v1/missing/{case_id}/risk", responses=ERRORS)
+@router.post("/v1/missing/{case_id}/risk", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def override(case_id: str, body: RiskOverride, store: StoreDep, clock: ClockDep,
              settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """A supervisor sets the risk grade with a reason; open targets follow the new grade."""
@@ -294,7 +301,8 @@ def override(case_id: str, body: RiskOverride, store: StoreDep, clock: ClockDep,
     return _view(cases, case, clock.now())
 
 
-@router.post("/v1/missing/{case_id}/targets/{name}/meet", responses=ERRORS)
+@router.post("/v1/missing/{case_id}/targets/{name}/meet", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def meet(case_id: str, name: Annotated[str, StringConstraints(max_length=64)],
          store: StoreDep, clock: ClockDep, settings: SettingsDep,
          who: PrincipalDep) -> dict[str, Any]:
@@ -316,7 +324,8 @@ def _annotate(case_id: str, incident_id: str | None, stage: str, actor: str, now
                                 data={"stage": stage, "case_id": case_id, **data})]}
 
 
-@router.post("/v1/missing/{case_id}/close", responses=ERRORS)
+@router.post("/v1/missing/{case_id}/close", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def close(case_id: str, body: CloseRequest, store: StoreDep, clock: ClockDep,
           settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """Close with an outcome; ``found_at`` (default: when located, or now) sets time to found."""
@@ -345,7 +354,8 @@ def _verifier(who: Principal, case: Case, incident_id: str) -> None:
         raise PermissionDenied(f"{who.actor} was not sent to verify {incident_id}")
 
 
-@router.post("/v1/missing/{case_id}/sightings/{incident_id}/confirm", responses=ERRORS)
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/confirm", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def confirm(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
             settings: SettingsDep, who: PrincipalDep,
             body: Verification | None = None) -> dict[str, Any]:
@@ -373,7 +383,8 @@ def confirm(case_id: str, incident_id: IncidentId, store: StoreDep, clock: Clock
     return _view(cases, case, clock.now())
 
 
-@router.post("/v1/missing/{case_id}/sightings/{incident_id}/dismiss", responses=ERRORS)
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/dismiss", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def dismiss(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
             settings: SettingsDep, who: PrincipalDep,
             body: Verification | None = None) -> dict[str, Any]:
@@ -396,8 +407,9 @@ def _linked(event: object) -> dict[str, Any]:
     return {"score": round(event.score, 3), "reasons": list(event.reasons), "auto": event.auto}
 
 
-@router.post("/v1/missing/{case_id}/sightings/{incident_id}/link", responses={
-    **ERRORS, 422: {"description": "the report cannot be scored, or scores below 0.5"}})
+@router.post("/v1/missing/{case_id}/sightings/{incident_id}/link", response_model=None,
+             responses={**ERRORS, 200: ok(CaseDetail, "the case with the sighting"),
+                        422: {"description": "the report cannot be scored, or scores below 0.5"}})
 def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
          settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
     """Link a report the matcher did not link by itself (ambiguous, or below the automatic

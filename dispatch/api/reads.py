@@ -1,10 +1,11 @@
-"""Read models: the shapes the main endpoints answer with, for the OpenAPI document.
+"""Read models: the shapes every endpoint answers with, for the OpenAPI document.
 
-They describe what ``Incident.to_dict()`` and ``Handoff.to_dict()`` produce, field by
-field; ``extra="allow"`` says that a newer server may add fields (a client must ignore
-what it does not know). Timestamps are UTC ISO-8601 strings. Used as documentation
+They describe what ``Incident.to_dict()``, ``Handoff.to_dict()`` and the other views
+produce, field by field; ``extra="allow"`` says that a newer server may add fields (a
+client must ignore what it does not know). Timestamps are UTC ISO-8601 strings. Used as documentation
 (``responses={200: {"model": …}}``); ``tests/integration/test_openapi.py`` checks real
-answers of a running service against these schemas.
+answers of a running service against these schemas and fails on any success answer
+documented as a bare object.
 """
 
 from __future__ import annotations
@@ -157,6 +158,346 @@ class Health(_Read):
     workers: int | None = None
     schedulers: int | None = None
     error: str | None = None
+
+
+# -- search, duplicates, units, geo -------------------------------------------------------
+
+
+class SearchQuery(_Read):
+    q: str | None = None
+    kind: Literal["id", "phone", "text"] | None = Field(
+        None, description="how q was read (None: a time window only)")
+
+
+class IncidentSearch(_Read):
+    items: list[IncidentRead]
+    count: int
+    query: SearchQuery
+
+
+class DuplicateCandidate(_Read):
+    incident_id: str
+    score: float
+    distance_m: int
+    minutes: float
+    reasons: list[str]
+
+
+class DuplicateList(_Read):
+    items: list[DuplicateCandidate]
+    reason: str | None = Field(None, description="why there are none (no location yet)")
+
+
+class UnitRead(_Read):
+    id: str
+    precinct: str
+    name: str
+    status: str = Field(description="available, dispatched, en_route, on_scene, off_duty …")
+    lat: float | None = None
+    lon: float | None = None
+    incident_id: str | None = None
+    updated_at: Timestamp | None = None
+    version: int = 0
+
+
+class UnitList(_Read):
+    items: list[UnitRead]
+    count: int
+
+
+class UnitRecommendation(_Read):
+    unit_id: str
+    name: str
+    precinct: str
+    status: str
+    distance_m: int
+    eta_s: int = Field(description="estimated arrival, seconds")
+    lat: float | None = None
+    lon: float | None = None
+
+
+class TravelModelRead(_Read):
+    urban_kmh: float
+    rural_kmh: float
+    urban_detour: float
+    rural_detour: float
+    turnout_s: float
+
+
+class RecommendationList(_Read):
+    items: list[UnitRecommendation]
+    reason: str | None = Field(None, description="why there are none: out_of_area, or no "
+                                                 "location yet")
+    message: str | None = None
+    model: TravelModelRead | None = None
+
+
+class PlaceRead(_Read):
+    id: str
+    name: str
+    label: str
+    kind: str
+    lat: float
+    lon: float
+    radius_m: float
+    district: str | None = None
+    district_name: str | None = None
+    precinct: str | None = None
+    precinct_name: str | None = None
+    share: float | None = None
+
+
+class Suggestions(_Read):
+    query: str
+    level: str = Field(description="how precisely the text alone places: precinct, town, "
+                                   "district, city …")
+    precise: bool
+    placement: dict[str, Any] = Field(description="where the text alone would be placed")
+    items: list[PlaceRead]
+    count: int
+
+
+class GeoFeature(_Read):
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None = Field(description="a GeoJSON geometry (WGS-84)")
+    properties: dict[str, Any] | None = None
+
+
+class FeatureCollection(_Read):
+    """A GeoJSON FeatureCollection (RFC 7946), WGS-84."""
+
+    type: Literal["FeatureCollection"]
+    features: list[GeoFeature]
+
+
+# -- forum ---------------------------------------------------------------------------------
+
+
+class ForumReply(_Read):
+    at: Timestamp
+    by: str
+    text: str
+
+
+class ForumPostRead(_Read):
+    """A forum post and its answer cycle (docs/forum.md)."""
+
+    post_id: str
+    incident_id: str
+    received_at: Timestamp
+    reply_due_at: Timestamp
+    complete_due_at: Timestamp
+    author: str | None = None
+    posted_at: str | None = None
+    thread_url: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    flags: list[str] = Field(default_factory=list)
+    status: Literal["open", "replied", "completed"]
+    replies: list[ForumReply] = Field(default_factory=list)
+    first_reply_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    completed_by: str | None = None
+    rating: str | None = None
+    rating_comment: str | None = None
+    rated_at: Timestamp | None = None
+    escalations: list[str] = Field(default_factory=list)
+    next_due_at: Timestamp | None = None
+    incident: dict[str, Any] | None = Field(None, description="the incident's summary, "
+                                                             "cues and confidence")
+
+
+class ForumPostList(_Read):
+    items: list[ForumPostRead]
+    count: int
+
+
+class ForumStats(_Read):
+    """Figures of the posts received in ``[from, to)``; rates are None without posts."""
+
+    start: Timestamp = Field(alias="from")
+    end: Timestamp = Field(alias="to")
+    posts: int
+    replied: int
+    reply_rate: float | None
+    replied_on_time: int
+    on_time_reply_rate: float | None
+    completed: int
+    completion_rate: float | None
+    completed_on_time: int
+    rated: int
+    satisfaction: float | None
+    median_first_reply_s: float | None
+    by_priority: dict[str, int]
+
+
+# -- simulations -------------------------------------------------------------------------
+
+
+class SimulationAccepted(_Read):
+    id: str
+    status: Literal["queued"]
+    url: str
+
+
+class SimulationRead(_Read):
+    id: str
+    status: str = Field(description="queued, started, finished, failed … (RQ's job status)")
+    progress: float
+    stage: str | None = None
+    request: dict[str, Any] | None = None
+    runs: list[dict[str, Any]] | None = None
+    files: list[str] | None = None
+    report_url: str | None = None
+    error: str | None = None
+
+
+class SimulationRun(_Read):
+    label: str
+    config: dict[str, Any]
+    kpis: dict[str, Any]
+
+
+class SimulationKpis(_Read):
+    """``kpis.json`` of a finished simulation."""
+
+    seed: int
+    hours: float
+    runs: list[SimulationRun]
+
+
+# -- missing persons -----------------------------------------------------------------------
+
+
+class _CaseBase(_Read):
+    id: str
+    status: Literal["open", "located", "closed"]
+    opened_at: Timestamp
+    elapsed_s: float | None = None
+    risk: dict[str, Any] | None = Field(description="grade, reasons, override (None: not "
+                                                   "assessed yet)")
+    person: dict[str, Any]
+    description: str | None = None
+    last_seen: dict[str, Any]
+    profile: str
+    targets: list[dict[str, Any]]
+    next_deadline_at: Timestamp | None = None
+    located_at: Timestamp | None = None
+    closed_at: Timestamp | None = None
+    outcome: str | None = None
+
+
+class CaseSummary(_CaseBase):
+    """One row of the case list."""
+
+    area: dict[str, Any]
+    sightings: int = Field(description="sightings not dismissed")
+
+
+class CaseList(_Read):
+    items: list[CaseSummary]
+    count: int
+
+
+class CaseDetail(_CaseBase):
+    """A missing-person case (docs/missing.md)."""
+
+    owner: str
+    reporter: dict[str, Any] | None = None
+    circumstances: dict[str, Any] | None = None
+    report_id: str | None = None
+    reports: list[dict[str, Any]]
+    area: dict[str, Any]
+    sightings: list[dict[str, Any]]
+    found_candidates: list[dict[str, Any]]
+    time_to_found_s: float | None = None
+    version: int
+    timeline: list[dict[str, Any]]
+
+
+class GradeKpi(_Read):
+    grade: str
+    cases: int
+    closed: int
+    found: int
+    median_time_to_found_s: float | None = None
+    targets_met: int
+    targets_decided: int
+    share_targets_met: float | None = None
+
+
+class MissingKpis(_Read):
+    days: int
+    grades: list[GradeKpi]
+    cases: int
+    open: int
+
+
+# -- synthesis -----------------------------------------------------------------------------
+
+
+class FindingRead(_Read):
+    """One finding; a redacted one keeps only kind, private, adjustment."""
+
+    kind: str
+    private: bool
+    source: str | None = None
+    evidence: list[dict[str, Any]] | None = None
+    detail: dict[str, Any] | None = None
+    adjustment: dict[str, Any] | None = None
+    redacted: bool | None = None
+
+
+class PlateRead(_Read):
+    plate: str
+    text: str
+    partial: bool
+
+
+class SynthesisPreviewRead(_Read):
+    findings: list[FindingRead]
+    plates: list[PlateRead]
+    priority: str | None = None
+    reason: str | None = None
+    marks: list[str]
+    location: dict[str, Any] | None = None
+    triage: dict[str, Any]
+    took_ms: float
+
+
+class IncidentSynthesis(_Read):
+    incident_id: str
+    synthesized_at: Timestamp | None = None
+    findings: list[FindingRead]
+    plates: list[PlateRead] | None = None
+    priority: str | None = None
+    reason: str | None = None
+    marks: list[str]
+
+
+class PremiseNoteRead(_Read):
+    id: str
+    precinct: str
+    lat: float
+    lon: float
+    radius_m: float
+    kind: str
+    text: str
+    created_at: Timestamp
+    expires_at: Timestamp
+    created_by: str
+    updated_at: Timestamp | None = None
+    distance_m: float | None = None
+
+
+class PremiseNoteList(_Read):
+    items: list[PremiseNoteRead]
+    count: int
+
+
+class WatchlistLoaded(_Read):
+    loaded: int = Field(description="entries in this request")
+    count: int = Field(description="entries on the watch list now")
 
 
 def ok(model: type[BaseModel], description: str) -> dict[str, Any]:

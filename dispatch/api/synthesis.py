@@ -16,6 +16,14 @@ from dispatch import stages
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.reads import (
+    IncidentSynthesis,
+    PremiseNoteList,
+    PremiseNoteRead,
+    SynthesisPreviewRead,
+    WatchlistLoaded,
+    ok,
+)
 from dispatch.api.synthesis_schemas import NoteCreate, NoteUpdate, SynthesisPreview, WatchLoad
 from dispatch.auth import (
     PermissionDenied,
@@ -45,7 +53,8 @@ def _synthesis(store: RedisStore) -> SynthesisStore:
     return SynthesisStore(store)
 
 
-@router.post("/v1/synthesis/preview", responses=_ERRORS)
+@router.post("/v1/synthesis/preview", response_model=None,
+             responses={**_ERRORS, 200: ok(SynthesisPreviewRead, "the findings; nothing stored")})
 def preview(body: SynthesisPreview, store: StoreDep, clock: ClockDep,
             who: PrincipalDep) -> dict[str, Any]:
     """The findings for what the call-taker has typed (phone, place, text); creates nothing.
@@ -103,8 +112,8 @@ def guard_timeline(store: RedisStore, who: Principal, incident_id: str, precinct
     return out
 
 
-@router.get("/v1/incidents/{incident_id}/synthesis", responses={
-    **_ERRORS, 404: {"description": "unknown incident"}})
+@router.get("/v1/incidents/{incident_id}/synthesis", response_model=None, responses={
+    **_ERRORS, 200: ok(IncidentSynthesis, "the latest findings"), 404: {"description": "unknown incident"}})
 def incident_synthesis(incident_id: str, store: StoreDep, clock: ClockDep,
                        who: PrincipalDep) -> dict[str, Any]:
     """The incident's findings (the latest ``incident.synthesized``), caller history
@@ -146,7 +155,8 @@ def _check_expiry(expires_at: datetime, now: datetime) -> None:
         raise InvalidNote(f"expires_at: at most {NOTE_MAX_DAYS} days ahead (review the note then)")
 
 
-@router.post("/v1/synthesis/notes", status_code=201, responses=_ERRORS)
+@router.post("/v1/synthesis/notes", status_code=201, response_model=None,
+             responses={**_ERRORS, 201: ok(PremiseNoteRead, "the note")})
 def create_note(body: NoteCreate, store: StoreDep, clock: ClockDep,
                 who: PrincipalDep) -> dict[str, Any]:
     """Register a premise note (警情地址标注) for a place inside the city; audited."""
@@ -171,7 +181,8 @@ def create_note(body: NoteCreate, store: StoreDep, clock: ClockDep,
     return _synthesis(store).save_note(note, who.actor, now).to_dict()
 
 
-@router.get("/v1/synthesis/notes", responses=_ERRORS)
+@router.get("/v1/synthesis/notes", response_model=None,
+            responses={**_ERRORS, 200: ok(PremiseNoteList, "live notes")})
 def list_notes(store: StoreDep, clock: ClockDep, who: PrincipalDep,
                precinct: str | None = Query(None, pattern=r"^[A-Za-z0-9_\-]{1,32}$")
                ) -> dict[str, Any]:
@@ -184,12 +195,14 @@ def list_notes(store: StoreDep, clock: ClockDep, who: PrincipalDep,
     return {"items": items, "count": len(items)}
 
 
-@router.get("/v1/synthesis/notes/{note_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.get("/v1/synthesis/notes/{note_id}", response_model=None, responses={
+    **_ERRORS, 200: ok(PremiseNoteRead, "the note"), 404: {"description": "unknown"}})
 def get_note(note_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     return _load_note(store, note_id, who).to_dict()
 
 
-@router.patch("/v1/synthesis/notes/{note_id}", responses={**_ERRORS, 404: {"description": "unknown"}})
+@router.patch("/v1/synthesis/notes/{note_id}", response_model=None, responses={
+    **_ERRORS, 200: ok(PremiseNoteRead, "the changed note"), 404: {"description": "unknown"}})
 def update_note(note_id: str, body: NoteUpdate, store: StoreDep, clock: ClockDep,
                 who: PrincipalDep) -> dict[str, Any]:
     """Change a note's radius, kind, text or expiry; audited with the previous version."""
@@ -214,7 +227,8 @@ def delete_note(note_id: str, store: StoreDep, clock: ClockDep, who: PrincipalDe
 
 # -- watch list ------------------------------------------------------------------------
 
-@router.post("/v1/synthesis/watchlist", responses=_ERRORS)
+@router.post("/v1/synthesis/watchlist", response_model=None,
+             responses={**_ERRORS, 200: ok(WatchlistLoaded, "what was loaded")})
 def load_watchlist(body: WatchLoad, store: StoreDep, clock: ClockDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """Load a page of watched plates (布控 / 被盗抢车辆); command only; audited."""

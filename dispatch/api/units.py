@@ -12,7 +12,7 @@ from dispatch import services
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
-from dispatch.api.reads import IncidentRead, ok
+from dispatch.api.reads import IncidentRead, RecommendationList, UnitList, UnitRead, ok
 from dispatch.api.schemas import Position, UnitAssign, UnitStatusChange
 from dispatch.auth import Principal, Role, require, require_precinct_of
 from dispatch.domain.errors import Conflict, InvalidTransition
@@ -29,7 +29,8 @@ def _own_unit(who: Principal, unit: Unit) -> None:
     require_precinct_of(who, unit.precinct)
 
 
-@router.get("/v1/units", responses=ERRORS)
+@router.get("/v1/units", response_model=None,
+            responses={**ERRORS, 200: ok(UnitList, "units with status and position")})
 def list_units(store: StoreDep, who: PrincipalDep,
                precinct: str | None = Query(None, max_length=32)) -> dict[str, Any]:
     """Units with status and position."""
@@ -37,7 +38,8 @@ def list_units(store: StoreDep, who: PrincipalDep,
     return {"items": [u.to_dict() for u in units], "count": len(units)}
 
 
-@router.post("/v1/units/{unit_id}/position", responses=ERRORS)
+@router.post("/v1/units/{unit_id}/position", response_model=None,
+             responses={**ERRORS, 200: ok(UnitRead, "the unit at its new position")})
 def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockDep,
                     who: PrincipalDep) -> dict[str, Any]:
     """A unit's new position, in WGS-84, GCJ-02 or BD-09 (stored as WGS-84)."""
@@ -53,7 +55,8 @@ def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockD
     return units.save(unit, reposition(unit, lat, lon, at), "position", at, who.actor).to_dict()
 
 
-@router.post("/v1/units/{unit_id}/status", responses=ERRORS)
+@router.post("/v1/units/{unit_id}/status", response_model=None,
+             responses={**ERRORS, 200: ok(UnitRead, "the unit in its new status")})
 def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, clock: ClockDep,
                        who: PrincipalDep) -> dict[str, Any]:
     """A unit's new status (``dispatched`` only through an assignment)."""
@@ -72,7 +75,8 @@ def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, cl
     return units.save(unit, move(unit, wanted, at), "status", at, who.actor).to_dict()
 
 
-@router.get("/v1/incidents/{incident_id}/recommendations", responses=ERRORS)
+@router.get("/v1/incidents/{incident_id}/recommendations", response_model=None, responses={
+    **ERRORS, 200: ok(RecommendationList, "available units by estimated arrival")})
 def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
     """Available units ranked by estimated arrival (neighbouring precincts included);
     none for a place outside the jurisdiction (``reason: out_of_area``)."""

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.integration.test_openapi import conforms
 from tests.support import RedisServer, Service, wait_until
 
 
@@ -50,7 +51,12 @@ def test_a_simulation_runs_as_a_job_and_its_report_is_served(analyst_service: Se
     assert [run["label"] for run in state["runs"]] == ["base", "compare"]
     page = svc.get(state["report_url"], role="analyst")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    kpis = svc.get(f"/v1/simulations/{sim_id}/report/kpis.json", role="command").json()
+    answer = svc.get(f"/v1/simulations/{sim_id}/report/kpis.json", role="command")
+    kpis = answer.json()
+    spec = httpx.get(f"{svc.base}/openapi.json").json()  # finished: the documented shapes
+    assert conforms(spec, "get", "/v1/simulations/{sim_id}/report/{name}", answer) == []
+    assert conforms(spec, "get", "/v1/simulations/{sim_id}", svc.get(
+        f"/v1/simulations/{sim_id}", role="analyst")) == []
     base, other = kpis["runs"]
     assert base["config"]["units_per_precinct"] == 1 and other["config"]["ack_timeouts"]["P2"] == 45
     assert base["kpis"]["missing_persons"]["cases"][0]["sighting_report"] is not None

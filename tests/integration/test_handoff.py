@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
-from rq import Queue
 from rq.job import Job
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
 from rq.serializers import JSONSerializer
 
 from dispatch.adapters.redis_keys import Keys
@@ -24,11 +24,11 @@ from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.handoff.reactor import HandoffDeadlines
 from dispatch.handoff.signing import sign
-from dispatch.rq_queues import SIMULATIONS, WEBHOOKS
+from dispatch.rq_queues import WEBHOOKS
 from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post
-from tests.support import ROOT, Service, wait_until
+from tests.support import ROOT, Service, free_port, wait_until
 
 NS = "agencies"
 
@@ -287,28 +287,107 @@ def test_rq_requeue_of_a_failed_delivery_sends_it_again(world: tuple[Service, Ag
     raw.close()
 
 
+def rq_dashboard(svc: Service, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The real rq-dashboard on the service's Redis, started as docs/handoff.md says."""
+    script = Path(sys.executable).with_name("rq-dashboard")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "rq_dashboard"]
+    port = free_port()
+    proc = subprocess.Popen([*argv, "-u", svc.env["REDIS_URL"], "-b", "127.0.0.1", "-p",
+                             str(port), *flags], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: httpx.get(f"{base}/", timeout=2).status_code == 200, 30,
+               what="rq-dashboard to serve")
+    return proc, base
+
+
+def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -> None:
+    """An operator's rq-dashboard, started with its JSON-serializer switch (-j) as
+    docs/handoff.md says, lists the failed delivery in the webhooks queue's failed registry
+    and opens its job page with the error. Without -j it cannot decode a finished job's
+    result (its page data and the finished list answer 500): why the switch is documented."""
+    svc, agents = world
+    agents.failures["/police.shanghai"] = 99  # every attempt fails
+    incident_id = report(svc, "我在上海市浦东新区，钱包被人偷了")
+    failed = handoff_of(svc, incident_id, "failed", timeout=25)
+    job_id = f"handoff-{NS}-{failed['id']}"
+    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids(), 10,
+               what="the job in the failed registry")
+    proc, base = rq_dashboard(svc, "-j")
+    try:
+        listed = httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/failed/100/asc/1.json", timeout=10)
+        assert listed.status_code == 200, listed.text
+        assert job_id in [j["id"] for j in listed.json()["jobs"]]
+        page = httpx.get(f"{base}/0/view/job/{job_id}", timeout=10)
+        assert page.status_code == 200 and job_id in page.text
+        data = httpx.get(f"{base}/0/data/job/{job_id}.json", timeout=10)
+        assert data.status_code == 200, data.text
+        job = data.json()
+        assert job["id"] == job_id and job["status"] == "failed" and job["origin"] == WEBHOOKS
+        assert "DeliveryError" in job["exc_info"] and "police.shanghai" in job["exc_info"]
+        assert failed["id"] in job["description"]
+        # the command centre's retry delivers; the dashboard shows that job finished
+        agents.failures.pop("/police.shanghai", None)
+        assert svc.post(f"/v1/handoffs/{failed['id']}/retry", {}).status_code == 200
+        handoff_of(svc, incident_id, "sent", timeout=20)
+        finished = wait_until(lambda: next(
+            (j for j in FinishedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+             if j.startswith(job_id)), None), 10, what="the retry job to finish")
+        data = httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10)
+        assert data.status_code == 200 and data.json()["status"] == "finished", data.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    proc, base = rq_dashboard(svc)  # without -j: RQ's default (pickle) cannot read the result
+    try:
+        assert httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10).status_code == 500
+        assert httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/finished/100/asc/1.json",
+                         timeout=10).status_code == 500
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    raw.close()
+
+
 def test_a_p1_hand_off_is_not_held_up_by_simulations(world: tuple[Service, Agencies]) -> None:
-    """Simulations have their own queue and worker: two long jobs running there do not
-    delay a P1 hand-off (issue 14 measured 26.5 s when they shared one)."""
-    svc, _ = world
+    """Simulations have their own queue and worker: with two real 72-hour what-if
+    simulations launched through the API (one running, burning a core, one waiting), a P1
+    hand-off reaches the receiving agency within 2 s (issue 14 measured 26.5 s when they
+    shared one worker)."""
+    svc, agents = world
     svc.spawn("rq-simulations", [sys.executable, "-m", "dispatch", "rq-worker", "--queues",
                                  "simulations"])
-    raw = redis.Redis.from_url(svc.env["REDIS_URL"])
-    sims = Queue(SIMULATIONS, connection=raw, serializer=JSONSerializer)
-    jobs = [sims.enqueue("time.sleep", 20, job_timeout=60) for _ in range(2)]
-    wait_until(lambda: jobs[0].get_status(refresh=True) == "started", 20,
-               what="a simulation job to be running")
-    incident_id = report(svc, "我在呼和浩特市新城区，有人拿刀砍人，流了很多血，快来")
-    sent = handoff_of(svc, incident_id, "sent", timeout=10)
-    assert sent["priority"] == "P1"
-    took = (parse_iso(sent["sent_at"]) - parse_iso(sent["created_at"])).total_seconds()
-    print(f"\nP1 hand-off created → delivered in {took:.2f} s with two simulations running")
-    assert took < 2.0
-    assert jobs[0].get_status(refresh=True) == "started"  # the simulation is still running
-    svc.kill("rq-simulations")
-    for job in jobs:
-        job.delete()
-    raw.close()
+    sims = []
+    for seed in (1, 2):
+        r = svc.post("/v1/simulations", {"hours": 72, "seed": seed}, role="analyst")
+        assert r.status_code == 202, r.text
+        sims.append(r.json()["id"])
+
+    def state(sim_id: str) -> str:
+        return str(svc.get(f"/v1/simulations/{sim_id}", role="analyst").json()["status"])
+
+    try:
+        wait_until(lambda: state(sims[0]) == "started", 20, what="a simulation to be running")
+        started = time.monotonic()
+        incident_id = report(svc, "我在呼和浩特市新城区，有人拿刀砍人，流了很多血，快来")
+        delivery = agents.for_incident(incident_id, timeout=10)
+        to_agency = time.monotonic() - started
+        sent = handoff_of(svc, incident_id, "sent", timeout=10)
+        assert sent["priority"] == "P1" and delivery.path == "/police.hohhot"
+        took = (parse_iso(sent["sent_at"]) - parse_iso(sent["created_at"])).total_seconds()
+        print(f"\nP1 hand-off created → delivered in {took:.2f} s, report → agency in "
+              f"{to_agency:.2f} s, with two 72-hour simulations launched")
+        assert took < 2.0
+        assert to_agency < 2.0
+        # the simulations were really there: the first still running, the second waiting
+        assert [state(s) for s in sims] == ["started", "queued"]
+    finally:
+        svc.kill("rq-simulations")
+        raw = redis.Redis.from_url(svc.env["REDIS_URL"])
+        for sim_id in sims:
+            Job.fetch(sim_id, connection=raw, serializer=JSONSerializer).delete()
+        raw.close()
 
 
 def test_locate_target_escalates_under_a_virtual_clock(world: tuple[Service, Agencies]) -> None:

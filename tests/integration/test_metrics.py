@@ -27,13 +27,32 @@ CLUSTER_FAMILIES = {"dispatch_reports_received", "dispatch_intake_to_assigned_se
                     "dispatch_rq_started_jobs", "dispatch_rq_failed_jobs",
                     "dispatch_heartbeats_alive", "dispatch_heartbeat_oldest_age_seconds",
                     "dispatch_deadlines_overdue", "dispatch_escalations", "dispatch_job_failures",
-                    "dispatch_open_deadlines"}
+                    "dispatch_open_deadlines", "dispatch_triage_confidence_ratio",
+                    "dispatch_forum_breaches", "dispatch_target_breaches"}
+# What an operator of a 110 centre asks (issue 14), and the families that answer it.
+OPERATOR_QUESTIONS = {
+    "per-stage latency": {"dispatch_stage_seconds"},
+    "ack time by priority": {"dispatch_ack_seconds"},
+    "pipeline pending and consumer lag": {"dispatch_stream_pending", "dispatch_stream_lag"},
+    "RQ queue length and failures": {"dispatch_rq_queued_jobs", "dispatch_rq_failed_jobs"},
+    "hand-offs sent, failed, overdue": {"dispatch_handoff_steps"},
+    "forum breaches": {"dispatch_forum_breaches"},
+    "websocket drops and slow-client closes": {"dispatch_ws_closes", "dispatch_ws_connections"},
+    "open incidents by status and priority": {"dispatch_open_incidents"},
+    "triage confidence and needs_review share": {"dispatch_triage_confidence_ratio",
+                                                 "dispatch_triaged"},
+    "HTTP latency and errors": {"dispatch_http_request_duration_seconds",
+                                "dispatch_http_requests"},
+    "heartbeats": {"dispatch_heartbeats_alive", "dispatch_heartbeat_oldest_age_seconds"},
+    "process metrics": {"process_cpu_seconds", "process_resident_memory_bytes"},
+}
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[Service, str]]:
     server = RedisServer().start()
-    svc = Service(server.url, namespace="m", ACK_TIMEOUT_S="600").start_all()
+    # FORUM_REPLY_S: a P3/P4 forum post misses its reply target within a second or two
+    svc = Service(server.url, namespace="m", ACK_TIMEOUT_S="600", FORUM_REPLY_S="1").start_all()
     second = free_port()
     svc.start_api("api-2", port=second)
     try:
@@ -79,7 +98,9 @@ def test_metrics_pass_promtool_and_carry_what_an_operator_needs(
     assert svc.post(f"/v1/incidents/{incident_id}/ack", role="precinct",
                     precinct=precinct).status_code == 200
     svc.post_report({"channel": "forum", "text": "小区门口的路灯坏了好几天了",
-                     "forum": {"post_id": "metrics-1"}})
+                     "forum": {"post_id": "metrics-1"}})  # answered at once: 转12345
+    svc.post_report({"channel": "forum", "text": "我的电动车昨天晚上在小区楼下被人偷了，怎么办",
+                     "forum": {"post_id": "metrics-2"}})  # nobody replies: a breach
     cluster = httpx.get(f"{svc.base}/metrics/cluster").text
     own = httpx.get(f"{svc.base}/metrics").text
     assert promtool(cluster) == ""
@@ -91,9 +112,10 @@ def test_metrics_pass_promtool_and_carry_what_an_operator_needs(
     def settled() -> dict[str, list[tuple[str, dict[str, str], float]]] | None:
         fams = families(httpx.get(f"{svc.base}/metrics/cluster").text)
         return fams if value(fams, "dispatch_ack_seconds_count", priority=incident[
-            "priority"]) >= 1 and value(fams, "dispatch_triaged_total") >= 2 else None
+            "priority"]) >= 1 and value(fams, "dispatch_triaged_total") >= 3 \
+            and value(fams, "dispatch_forum_breaches_total", target="reply") >= 1 else None
 
-    fams = wait_until(settled, 15, what="the ack and both triages to be counted")
+    fams = wait_until(settled, 15, what="the ack, both triages and the forum breach counted")
     assert fams is not None
     assert value(fams, "dispatch_reports_received_total", channel="call") >= 1
     assert value(fams, "dispatch_stage_seconds_count", stage="triage") >= 2
@@ -103,6 +125,15 @@ def test_metrics_pass_promtool_and_carry_what_an_operator_needs(
     assert value(fams, "dispatch_open_incidents", status="acknowledged",
                  priority=incident["priority"]) >= 1
     assert value(fams, "dispatch_rq_failed_jobs") == 0
+    assert value(fams, "dispatch_triage_confidence_ratio_count", channel="call") >= 1
+    assert value(fams, "dispatch_triage_confidence_ratio_count", channel="forum") >= 1
+    assert 0 < value(fams, "dispatch_triage_confidence_ratio_sum") <= 3
+    assert value(fams, "dispatch_forum_breaches_total", target="reply", priority="P3") == 1
+    assert value(fams, "dispatch_triage_confidence_ratio_bucket", le="+Inf") == value(
+        fams, "dispatch_triage_confidence_ratio_count")
+    both = set(families(own)) | set(families(cluster))
+    unanswered = {q: names - both for q, names in OPERATOR_QUESTIONS.items() if names - both}
+    assert not unanswered, unanswered
 
     # every series the Grafana dashboard asks for exists
     board = json.loads((ROOT / "docs" / "grafana-dashboard.json").read_text(encoding="utf-8"))

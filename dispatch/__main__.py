@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         from rq import Queue, Worker
         from rq.serializers import JSONSerializer
 
-        from dispatch.rq_queues import WORKER_QUEUES
+        from dispatch.rq_queues import WORKER_QUEUES, named
 
         raw = connect(cfg, decode_responses=False)
-        queues = [Queue(name, connection=raw, serializer=JSONSerializer)
+        queues = [Queue(named(name, cfg.namespace), connection=raw, serializer=JSONSerializer)
                   for name in WORKER_QUEUES[args.queues]]
         # rq's Worker deregisters itself on SIGTERM (warm shutdown), so `rq info` does
         # not list it after a restart; the supervisor stops it before Redis.

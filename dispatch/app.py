@@ -67,7 +67,7 @@ from dispatch.metrics import (
     ClusterCollector,
     HttpMetrics,
 )
-from dispatch.rq_queues import ALL_QUEUES
+from dispatch.rq_queues import all_named
 from dispatch.synthesis.errors import SynthesisError, UnknownNote
 
 log = logging.getLogger("dispatch.api")
@@ -121,7 +121,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         UnitStore(app.state.store).seed(roster, clk.now())
         rq_client = raw_client(client)
         cluster = CollectorRegistry()
-        cluster.register(ClusterCollector(client, keys, rq_client, lambda: ALL_QUEUES))
+        cluster.register(ClusterCollector(client, keys, rq_client,
+                                          lambda: all_named(cfg.namespace)))
         app.state.cluster_metrics = cluster
         WS_CONNECTIONS.set_function(lambda: hub.connected)
         STORE_AVAILABLE.set_function(lambda: 1.0 if watch.state.available else 0.0)

@@ -23,7 +23,7 @@ from dispatch.api.deps import PrincipalDep, SettingsDep
 from dispatch.api.reads import SimulationAccepted, SimulationKpis, SimulationRead, ok
 from dispatch.api.schemas import Strict
 from dispatch.auth import Role, require
-from dispatch.rq_queues import SIMULATIONS
+from dispatch.rq_queues import SIMULATIONS, named
 
 router = APIRouter(tags=["simulations"])
 
@@ -104,7 +104,8 @@ def _queue(request: Request) -> Any:
 
     state = request.app.state
     if getattr(state, "simulation_queue", None) is None:
-        state.simulation_queue = Queue(QUEUE, connection=raw_client(state.store.r),
+        state.simulation_queue = Queue(named(QUEUE, state.settings.namespace),
+                                       connection=raw_client(state.store.r),
                                        serializer=JSONSerializer)
     return state.simulation_queue
 

@@ -41,7 +41,7 @@ from dispatch.handoff import signing
 from dispatch.handoff.agencies import Agency, Registry, parse_registry
 from dispatch.handoff.errors import DeliveryError, HandoffClosed, RegistryError
 from dispatch.handoff.records import HandoffRecords
-from dispatch.rq_queues import WEBHOOKS
+from dispatch.rq_queues import WEBHOOKS, named
 from dispatch.settings import Settings
 from dispatch.settings import load as load_settings
 
@@ -84,10 +84,11 @@ def raw_client(client: redis.Redis) -> redis.Redis:
 
 
 class Outbox:
-    """Enqueues webhook jobs on the ``dispatch`` RQ queue."""
+    """Enqueues webhook jobs on the namespace's ``webhooks`` RQ queue."""
 
     def __init__(self, client: redis.Redis, settings: Settings) -> None:
-        self.queue = Queue(QUEUE, connection=raw_client(client), serializer=JSONSerializer)
+        self.queue = Queue(named(QUEUE, settings.namespace), connection=raw_client(client),
+                           serializer=JSONSerializer)
         self.settings = settings
 
     def _retry(self) -> Retry | None:

@@ -24,13 +24,15 @@ from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.handoff.reactor import HandoffDeadlines
 from dispatch.handoff.signing import sign
-from dispatch.rq_queues import WEBHOOKS
+from dispatch.rq_queues import WEBHOOKS, named
 from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post
 from tests.support import ROOT, Service, free_port, wait_until
 
 NS = "agencies"
+# The queues of the test's namespace (a namespace of its own: <queue>.agencies).
+WEBHOOKS_Q = named(WEBHOOKS, NS)
 
 
 @pytest.fixture(scope="module")
@@ -245,14 +247,14 @@ def test_webhook_retries_with_backoff_then_gives_up_loudly(world: tuple[Service,
     # ... and the job is in RQ's failed-job registry, where RQ's own tools see it
     job_id = f"handoff-{NS}-{failed['id']}"
     raw = redis.Redis.from_url(svc.env["REDIS_URL"])
-    registry = FailedJobRegistry(WEBHOOKS, connection=raw, serializer=JSONSerializer)
+    registry = FailedJobRegistry(WEBHOOKS_Q, connection=raw, serializer=JSONSerializer)
     assert job_id in registry.get_job_ids()
     job = Job.fetch(job_id, connection=raw, serializer=JSONSerializer)
     result = job.latest_result()
     assert job.get_status() == "failed" and result is not None
     assert "DeliveryError" in (result.exc_string or "")
     info = rq_cli(svc, "info", "--only-queues", "--raw")
-    assert f"queue {WEBHOOKS} " in info, info
+    assert f"queue {WEBHOOKS_Q} " in info, info
     raw.close()
 
 
@@ -274,16 +276,16 @@ def test_rq_requeue_of_a_failed_delivery_sends_it_again(world: tuple[Service, Ag
     failed = handoff_of(svc, incident_id, "failed", timeout=25)
     job_id = f"handoff-{NS}-{failed['id']}"
     raw = redis.Redis.from_url(svc.env["REDIS_URL"])
-    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids(), 10,
+    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS_Q, connection=raw).get_job_ids(), 10,
                what="the job in the failed registry")
-    rq_cli(svc, "requeue", "--queue", WEBHOOKS, "--serializer", "json", job_id)
+    rq_cli(svc, "requeue", "--queue", WEBHOOKS_Q, "--serializer", "json", job_id)
     sent = handoff_of(svc, incident_id, "sent", timeout=20)
     assert agents.for_incident(incident_id).path == "/police.ulanqab"
     stages = [s["stage"] for s in sent["steps"]]
     # the requeue asked for a retry, then the packet went (an ack clock may fire between)
     assert stages[-1] == "sent" and "retry_requested" in stages
     assert stages.index("retry_requested") > stages.index("delivery_failed")
-    assert job_id not in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+    assert job_id not in FailedJobRegistry(WEBHOOKS_Q, connection=raw).get_job_ids()
     raw.close()
 
 
@@ -312,11 +314,11 @@ def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -
     failed = handoff_of(svc, incident_id, "failed", timeout=25)
     job_id = f"handoff-{NS}-{failed['id']}"
     raw = redis.Redis.from_url(svc.env["REDIS_URL"])
-    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS, connection=raw).get_job_ids(), 10,
+    wait_until(lambda: job_id in FailedJobRegistry(WEBHOOKS_Q, connection=raw).get_job_ids(), 10,
                what="the job in the failed registry")
     proc, base = rq_dashboard(svc, "-j")
     try:
-        listed = httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/failed/100/asc/1.json", timeout=10)
+        listed = httpx.get(f"{base}/0/data/jobs/{WEBHOOKS_Q}/failed/100/asc/1.json", timeout=10)
         assert listed.status_code == 200, listed.text
         assert job_id in [j["id"] for j in listed.json()["jobs"]]
         page = httpx.get(f"{base}/0/view/job/{job_id}", timeout=10)
@@ -324,7 +326,7 @@ def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -
         data = httpx.get(f"{base}/0/data/job/{job_id}.json", timeout=10)
         assert data.status_code == 200, data.text
         job = data.json()
-        assert job["id"] == job_id and job["status"] == "failed" and job["origin"] == WEBHOOKS
+        assert job["id"] == job_id and job["status"] == "failed" and job["origin"] == WEBHOOKS_Q
         assert "DeliveryError" in job["exc_info"] and "police.shanghai" in job["exc_info"]
         assert failed["id"] in job["description"]
         # the command centre's retry delivers; the dashboard shows that job finished
@@ -332,7 +334,7 @@ def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -
         assert svc.post(f"/v1/handoffs/{failed['id']}/retry", {}).status_code == 200
         handoff_of(svc, incident_id, "sent", timeout=20)
         finished = wait_until(lambda: next(
-            (j for j in FinishedJobRegistry(WEBHOOKS, connection=raw).get_job_ids()
+            (j for j in FinishedJobRegistry(WEBHOOKS_Q, connection=raw).get_job_ids()
              if j.startswith(job_id)), None), 10, what="the retry job to finish")
         data = httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10)
         assert data.status_code == 200 and data.json()["status"] == "finished", data.text
@@ -342,7 +344,7 @@ def test_rq_dashboard_shows_a_failed_delivery(world: tuple[Service, Agencies]) -
     proc, base = rq_dashboard(svc)  # without -j: RQ's default (pickle) cannot read the result
     try:
         assert httpx.get(f"{base}/0/data/job/{finished}.json", timeout=10).status_code == 500
-        assert httpx.get(f"{base}/0/data/jobs/{WEBHOOKS}/finished/100/asc/1.json",
+        assert httpx.get(f"{base}/0/data/jobs/{WEBHOOKS_Q}/finished/100/asc/1.json",
                          timeout=10).status_code == 500
     finally:
         proc.terminate()

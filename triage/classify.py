@@ -165,7 +165,7 @@ def classify(text: str, channel: str = "call",
         if raised_by:
             review_cues.append(Cue(f"review:candidate:{raised_by}", None, f"priority:{priority}"))
     if not dangers and priority_rank(priority) < priority_rank("P3") \
-            and is_false_alarm(rule_text):
+            and is_false_alarm(rule_text, found.text):
         # The caller takes the alarm back and nothing says it was real: a routine matter.
         priority = "P3"
         review_cues.append(Cue("rule:false_alarm", None, "priority:P3"))

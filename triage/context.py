@@ -198,16 +198,30 @@ _FALSE_ALARM = re.compile(
     r"是(?:个|一个)?(?:塑料模特|模特|假人|毛绒(?:娃娃|玩具)|玩具|稻草人)|"
     r"(?:一看|原来|其实|结果)(?:是)?(?:个|一个|在)?(?:塑料|毛绒|假人|模特|娃娃|玩具|衣服|被子|"
     r"拍戏|拍电视剧|拍电影|演戏|演练|演习|放礼炮|放炮|烧纸|冬泳|打游戏|玩游戏)|"
+    # what the caller found once they looked: a film crew, someone asleep who woke
+    r"(?:架着|扛着)摄像机|喊.{0,2}咔|(?:可能|原来|应该)?是(?:在)?拍(?:短)?视频|"
+    r"(?:人|他|她)(?:已经)?醒(?:了|过来了)[^。]{0,24}没事|没事了[，,]?\s*(?:就)?(?:跟|和|给)你们说一声|"
     # 以为… only when the caller then says what it really was.
-    r"(?:还|我|都)以为(?:是)?(?:有人)?(?:要)?(?:跳楼|跳湖|跳河|跳下去|着火|失火|绑架|打架|爆炸|炸了|出事|出人命)"
-    r".{0,30}(?:原来|结果|一看|其实|后来|没事|是在|和好|多想)"
+    r"(?:还|我|都|，|,)以为(?:是)?(?:有人|哪儿|哪里|哪)?(?:要)?(?:跳楼|跳湖|跳河|跳下去|着火|失火|绑架|打架|爆炸|炸了|出事|出人命)"
+    r".{0,30}(?:原来|结果|一看|其实|后来|没事|是在|和好|多想|[，,。]是(?!真))"
 )
 _REAL = re.compile(r"真的|结果(?:是)?真|不是(?:演习|演练|拍戏|开玩笑|误会)|受伤|流血|出血|伤了|不动了|叫不醒|救命")
 
 
-def is_false_alarm(text: str) -> bool:
-    """True when the caller takes the alarm back (it was a mannequin, a drill, a misdial)
-    and nothing in the text says it was real or that anyone is hurt."""
+# Cries for help that the caller knows come from a screen (一听就是电视剧): still a false
+# alarm, unless someone is hurt.
+_SCREEN = re.compile(r"(?:一听就是|原来是|就是|是)(?:在)?(?:看)?(?:电视剧?|电影|游戏|短视频|视频)(?:里)?(?:的)?(?:声音)?")
+_HURT = re.compile(r"受伤|流血|出血|伤了|不动了|叫不醒")
+
+
+def is_false_alarm(text: str, whole: str | None = None) -> bool:
+    """True when the caller takes the alarm back (it was a mannequin, a drill, a misdial,
+    the television) and nothing in the text says it was real or that anyone is hurt.
+
+    ``whole`` is the text before media clauses were masked, where 一听就是电视剧 is read."""
+    seen = whole if whole is not None else text
+    if _SCREEN.search(seen) is not None and _HURT.search(seen) is None:
+        return True
     return _FALSE_ALARM.search(text) is not None and _REAL.search(text) is None
 
 

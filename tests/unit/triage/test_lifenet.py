@@ -75,6 +75,13 @@ def kinds(text: str) -> dict[str, str]:
     ("abduction", "女儿哭着说被几个人关在宾馆里不让走，话没说完电话就断了"),
     ("abduction", "一个女的被俩男的硬往白色面包车里塞"),
     ("welfare_check", "我爸一个人住，三天了，打电话都不接"),
+    ("welfare_check", "对门独居的老太太家灯从前天就亮着，敲门没人应"),
+    ("confined_space", "污水池里一个工人下去掏泥，喊了一声就没动静了"),
+    ("confined_space", "菜窖里我叔下去取菜，半天没上来，叫也叫不应"),
+    ("stranded_in_lane", "车在包茂高速中间车道熄火了，我和老人都在车里，后面车很快"),
+    ("person_in_traffic", "有个人在铁道上来回溜达，喊他不理"),
+    ("lost_outdoors", "我们在草原上露营，一个同伴出去拍照到现在没回来，天黑了"),
+    ("violence_cries", "隔壁一直在摔东西，女的哭着喊，刚才突然一点动静都没了"),
     ("vulnerable_missing", "我哥有抑郁症吃着药，三天前出去就再也没回来，手机关机"),
     ("self_harm", "她在群里发了一张照片，是一堆空药盒，配了两个字“再见”"),
     ("self_harm", "男友在酒店房间里，屋里放着一个烧着的炭盆，窗户都用胶带封上了"),
@@ -163,6 +170,11 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "【12345转办】市民反映河边夏季常有儿童下水游泳，建议水务部门设置防溺水标识及护栏",
     "某路段坑洼严重，雨后积水很深，车辆通行困难，要求修路",
     "女生宿舍楼一楼窗外有一陌生男子，被发现后未离开，在窗外来回走动",
+    # Twins of the newer kinds.
+    "我在铁路上班，想问问单位的户口能不能迁出来",
+    "车在高速上爆胎了，人都撤到护栏外了，等拖车",
+    "小区化粪池满了，味道很大，物业一直不来抽",
+    "想问一下，孩子爸联系不上了，我一个人能给孩子上户口吗？需要啥材料？",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -193,6 +205,13 @@ def test_an_alarm_taken_back_is_routine_but_not_when_someone_is_hurt() -> None:
     assert taken_back.priority == "P3"
     hurt = classify("刚才以为是放炮，结果真的炸了，有人受伤流血了")
     assert hurt.priority == "P1"
+
+
+def test_cries_from_a_screen_or_a_film_crew_are_routine() -> None:
+    tv = classify("隔壁电视开得震天响，里面一会儿喊“救命”一会儿打枪，一听就是电视剧，吵得睡不着")
+    assert tv.priority == "P3"
+    crew = classify("楼下几个人拿着刀在打，有人倒地上了，后来看见旁边架着摄像机有人喊“咔”，可能是拍短视频的")
+    assert crew.priority == "P3"
 
 
 def test_a_child_alone_with_the_stove_on_is_not_a_fire() -> None:

@@ -178,6 +178,14 @@ class National:
             return tuple(r for r in hit if not r.stem)
         if self._stands_alone(text, i + 2):
             return hit
+        if before and before[-1].end == i:  # 天津武清佛罗伦萨小镇: a unit of the name before
+            parents = [r.unit.code for r in before[-1].readings
+                       if r.unit.level in ("province", "city")]
+            own = tuple(r for r in hit if any(r.unit.code.startswith(c) and r.unit.code != c
+                                              for c in parents))
+            if own:
+                return own + tuple(r for r in hit if r not in own and not (
+                    r.stem and r.unit.level in ("county", "town")))
         return tuple(r for r in hit if not (r.stem and r.unit.level in ("county", "town")))
 
     def _parent_of_next(self, text: str, j: int, hit: tuple[Reading, ...]) -> bool:

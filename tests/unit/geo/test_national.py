@@ -100,6 +100,11 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("王府井大街步行街", "北京市", "东城区"),            # the landmark's own street
     ("外滩中山东一路", "上海市", "黄浦区"),             # not 中山市
     ("人在武汉青山钢都花园小区门口", "武汉市", "青山区"),  # a generic 花园小区 says nothing
+    ("北京通州万达广场", "北京市", "通州区"),          # a county stem right after its parent
+    ("我包头的，出差在西安雁塔区", "西安市", "雁塔区"),    # 我(是)包头的: where the caller is from
+    ("我人在呼市，新城区，包头的朋友让我打110", "呼和浩特市", "新城区"),  # Baotou qualifies a person
+    ("东胜，市政府对面", "鄂尔多斯市", "东胜区"),          # 市政府: the government of the place named
+    ("在鄂托克这边", "鄂尔多斯市", "鄂托克旗"),            # a banner's stem
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -120,6 +125,12 @@ def test_every_curated_landmark_names_a_known_unit() -> None:
         assert units[row["code"]].name == row["name"], row
 
 
+def test_a_place_where_something_is_stays_the_place() -> None:
+    loc = geo.locate("我在包头的朋友家被打了，他是呼市来的")
+    assert loc.in_jurisdiction is True
+    assert geo.locate("灵丘县东河南镇").county == "灵丘县"  # the county named: the town stands
+
+
 def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:
     loc = geo.locate("南昌")
     assert (loc.city, loc.county) == ("南昌市", None)
@@ -134,6 +145,9 @@ def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:
     ("我是山西河曲的，在东河南门外打工，被人打了", "150202", None),  # elsewhere is the origin
     ("我在九原区被人打了，打人的是鄂尔多斯东胜区的", "150207", None),
     ("东河南海公园", "150202", None),     # not a stem of 东河南镇 cutting through 南海公园
+    ("东河南门外", "150202", "150202004"),  # 东河 + the start of 南门外…, not a bare 东河南镇
+    ("我是包头昆区的，现在在青山区", "150204", None),  # the caller's origin is not the place
+    ("青山区友谊大街", "150204", None),  # a road runs on: the named district wins over 昆区's 街道
 ])
 def test_baotou_readings_stand(text: str, district: str, town: str | None) -> None:
     loc = geo.locate(text)

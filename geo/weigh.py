@@ -45,14 +45,18 @@ _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老�
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
-_WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是",  # 我是山西河曲的
-           "我", "俺", "咱", "他", "她")  # 我包头的，出差在成都: 我(是)包头的
+_WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
 # A place that qualifies a person (包头这边的亲戚让我报警): where that person is from,
 # not where the matter is — unless the place is where something is (在包头的朋友家).
 _PERSON_AFTER = re.compile(
     r"(?:这边|那边|这里|那里|这儿|那儿|本地|老家)?的?(?:亲戚|亲属|亲人|家人|家里人|朋友|同事|"
     r"同学|老乡|老板|客户|父母|爸妈|爸爸|妈妈|儿子|女儿|老婆|老公|媳妇|丈夫|妻子|哥哥|"
     r"姐姐|弟弟|妹妹|叔叔|阿姨|舅舅|姑姑|表哥|表姐|表弟|表妹)")
+# 我包头的，出差在成都 / 我老婆包头的，人在…: a person, the place, 的 and a pause — 是 left out.
+_WHO_BEFORE = re.compile(
+    r"(?:我|俺|咱|他|她|我们|他们|亲戚|朋友|同事|老乡|老板|父母|爸妈|爸爸|妈妈|儿子|女儿|老婆|"
+    r"老公|媳妇|丈夫|妻子|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|我妈|我爸)$")
+_PAUSE = "，,。;；!！ "
 _REPORTER_BEFORE = ("我在", "我人在", "我现在在", "我们在", "俺在", "我这会儿在")  # 我在包头，…
 
 
@@ -281,6 +285,9 @@ def span_role(text: str, start: int, end: int) -> str:
     if _PERSON_AFTER.match(text, end) and not before.endswith(("在", "到", "去")):
         return "origin"
     if before.endswith(_WHO_IS) and after.startswith("的"):
+        return "origin"
+    if after.startswith("的") and (end + 1 == len(text) or text[end + 1] in _PAUSE) and \
+            _WHO_BEFORE.search(text[max(0, start - 3):start]):
         return "origin"
     return "place"
 

@@ -102,6 +102,7 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("人在武汉青山钢都花园小区门口", "武汉市", "青山区"),  # a generic 花园小区 says nothing
     ("北京通州万达广场", "北京市", "通州区"),          # a county stem right after its parent
     ("我包头的，出差在西安雁塔区", "西安市", "雁塔区"),    # 我(是)包头的: where the caller is from
+    ("我老婆包头的，人在西宁城东区", "西宁市", "城东区"),  # a person's origin, 是 left out
     ("我人在呼市，新城区，包头的朋友让我打110", "呼和浩特市", "新城区"),  # Baotou qualifies a person
     ("东胜，市政府对面", "鄂尔多斯市", "东胜区"),          # 市政府: the government of the place named
     ("在鄂托克这边", "鄂尔多斯市", "鄂托克旗"),            # a banner's stem

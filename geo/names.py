@@ -123,7 +123,7 @@ _AUTONOMOUS_RE: Final = re.compile(f"^(.+?)(?:{_ETHNIC_RE}|{_ETHNIC_RE[:-1]})*�
 _ETHNIC_TAIL_RE: Final = re.compile(f"(?:{_ETHNIC_RE})+$")
 _PROVINCE_SUFFIX: Final = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 _PREFECTURE_SUFFIX: Final = re.compile(r"(市|盟|地区)$")
-_COUNTY_SUFFIX: Final = re.compile(r"(新区|区|县|市)$")
+_COUNTY_SUFFIX: Final = re.compile(r"(新区|区|县|市|旗)$")
 _NATIONAL_TOWN_SUFFIX: Final = re.compile(r"(街道办事处|街道|办事处|民族乡|镇|乡|苏木)$")
 # A stem that reads as part of a name, not a place (阿拉善左(旗)), or as a common word.
 _BAD_STEM_TAIL: Final = ("左", "右", "前", "中", "后", "郊", "矿", "林")
@@ -150,10 +150,11 @@ def prefecture_forms(name: str) -> list[str]:
 
 
 def county_forms(name: str) -> list[str]:
-    """``托克托县`` -> 托克托; ``浦东新区`` -> 浦东; ``莫力达瓦达斡尔族自治旗`` -> 莫力达瓦.
+    """``托克托县`` -> 托克托; ``浦东新区`` -> 浦东; ``莫力达瓦达斡尔族自治旗`` -> 莫力达瓦;
+    ``鄂托克旗`` -> 鄂托克.
 
-    Banners (旗) keep their suffix unless autonomous: 达拉特旗's short form is curated
-    (达旗), and a stem such as 阿拉善左 is not something a caller says.
+    A stem such as 阿拉善左 (of 阿拉善左旗) is not something a caller says; the short
+    forms of such banners are curated (阿左旗).
     """
     m = _AUTONOMOUS_RE.match(name)
     stem = m.group(1).removesuffix("族") if m else \

@@ -178,6 +178,14 @@ class National:
             return tuple(r for r in hit if not r.stem)
         if self._stands_alone(text, i + 2):
             return hit
+        if before and before[-1].end == i:  # 天津武清佛罗伦萨小镇: a unit of the name before
+            parents = [r.unit.code for r in before[-1].readings
+                       if r.unit.level in ("province", "city")]
+            own = tuple(r for r in hit if any(r.unit.code.startswith(c) and r.unit.code != c
+                                              for c in parents))
+            if own:
+                return own + tuple(r for r in hit if r not in own and not (
+                    r.stem and r.unit.level in ("county", "town")))
         return tuple(r for r in hit if not (r.stem and r.unit.level in ("county", "town")))
 
     def _parent_of_next(self, text: str, j: int, hit: tuple[Reading, ...]) -> bool:
@@ -226,14 +234,22 @@ def _weight(level: str, stem: bool, form: str) -> float:
     return 3.0
 
 
-def _landmarks(data_dir: Path) -> list[tuple[str, str]]:
-    """Curated landmarks outside Baotou and the county-level unit each lies in
-    (``curated/landmarks_elsewhere.csv``): a caller who names only 天安门广场 is in 东城区."""
+LANDMARK = 5.0  # a landmark named alone (莫高窟, 北京南站, 武钢) weighs as much as a city
+LANDMARK_WITH_CITY = 1.0  # 鼓楼, 中山路, 八一公园: common names, said only with the city
+
+
+def _landmarks(data_dir: Path) -> list[tuple[str, str, float]]:
+    """Curated places outside Baotou that callers name without a city, and the county-level
+    unit each lies in (``curated/landmarks_elsewhere.csv``): a caller who names only
+    天安门广场 is in 东城区. Rows with ``alone`` = ``no`` are names many cities share (银川's
+    鼓楼, 厦门's 中山路): they only add to the city named before them."""
     path = data_dir / "curated" / "landmarks_elsewhere.csv"
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["form"], r["code"]) for r in csv.DictReader(fh)]
+        return [(r["form"], r["code"],
+                 LANDMARK if r.get("alone", "yes") != "no" else LANDMARK_WITH_CITY)
+                for r in csv.DictReader(fh)]
 
 
 @cache
@@ -278,10 +294,10 @@ def national() -> National:
     for form, code in doc["short_forms"]:
         unit = units[code]
         add(form, unit, 5.0 if unit.level == "city" else 4.0, False)
-    for form, code in _landmarks(path.parent):
+    for form, code, weight in _landmarks(path.parent):
         place = units.get(code)
         if place is not None:  # 天安门, 南京东路: a landmark names its county elsewhere
-            add(form, place, 5.0, False)
+            add(form, place, weight, False)
             # not a short form: 王府井大街 is the landmark's street, not a road named after it
             forms[form] = [Reading(r.unit, r.weight, r.stem, short=False) if r.unit is place
                            else r for r in forms[form]]

@@ -20,7 +20,7 @@ from geo.address import Address
 from geo.gazetteer import Entry, Gazetteer, Match
 from geo.national import National, national
 from geo.seats import HIGH_TECH_HOST, HIGH_TECH_ZONE
-from geo.weigh import Verdict, weigh
+from geo.weigh import Verdict, span_role, weigh
 
 BAOTOU = "包头市"
 INNER_MONGOLIA = "内蒙古自治区"
@@ -179,6 +179,7 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
         away = _outside(addr, matches)  # an "X市" the national index does not know
         if away is not None:
             return away
+    matches = _without_origins(addr.text, matches)
     named = {e.district for m in matches for e in m.entries if e.kind == "district" and e.district}
     chosen, penalty = _read_matches(matches, named, gaz, warnings)
     if verdict.other_place:
@@ -237,6 +238,28 @@ def resolve(addr: Address, gaz: Gazetteer) -> Estimate:
                     alternatives=namesakes)
 
 
+def _without_origins(text: str, matches: list[Match]) -> list[Match]:
+    """Drop Baotou units named only as where someone is from (我是包头青山的，现在在东河…)
+    when another Baotou unit is named as the place."""
+    runs: list[list[Match]] = []
+    for m in matches:
+        if runs and all(ch in "市区县旗" for ch in text[runs[-1][-1].end:m.start]) and \
+                m.start - runs[-1][-1].end <= 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    roles = [span_role(text, r[0].start, r[-1].end) for r in runs]
+
+    def unit(run: list[Match]) -> bool:
+        return any(e.kind in _OWN_UNITS and e.kind != "city" for m in run for e in m.entries)
+
+    if not any(role == "place" and unit(r) for r, role in zip(runs, roles, strict=True)) or \
+            not any(role == "origin" and unit(r) for r, role in zip(runs, roles, strict=True)):
+        return matches
+    return [m for r, role in zip(runs, roles, strict=True) if role != "origin" or not unit(r)
+            for m in r]
+
+
 def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,
                   warnings: list[str]) -> tuple[list[Entry], float]:
     """Pick one entry per match; collect warnings and the confidence penalty."""
@@ -254,7 +277,10 @@ def _read_matches(matches: list[Match], named: set[str], gaz: Gazetteer,
             continue  # the national weighing says whether that name counts (weigh.py)
         if entry.kind == "province":
             continue
-        if not fits and entry.kind == "community":  # names repeat: the named district wins
+        # Names repeat, and roads run on: the named district wins (青山区友谊大街 is not
+        # 昆区's 友谊大街街道).
+        if not fits and (entry.kind == "community" or (
+                entry.kind == "town" and any(e.kind == "road" for e in m.entries))):
             warnings.append(f"{m.form} is not in the district named in the text; ignored")
             penalty += 0.1
             continue

@@ -27,11 +27,12 @@ or deny it (不是土右，是土左) while the place elsewhere is not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from geo.gazetteer import Match
+from geo.gazetteer import Match, gazetteer
 from geo.national import MUNICIPALITIES, Chain, National, NMatch
 
 BAOTOU = "1502"
@@ -45,6 +46,17 @@ _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 _WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
+# A place that qualifies a person (包头这边的亲戚让我报警): where that person is from,
+# not where the matter is — unless the place is where something is (在包头的朋友家).
+_PERSON_AFTER = re.compile(
+    r"(?:这边|那边|这里|那里|这儿|那儿|本地|老家)?的?(?:亲戚|亲属|亲人|家人|家里人|朋友|同事|"
+    r"同学|老乡|老板|客户|父母|爸妈|爸爸|妈妈|儿子|女儿|老婆|老公|媳妇|丈夫|妻子|哥哥|"
+    r"姐姐|弟弟|妹妹|叔叔|阿姨|舅舅|姑姑|表哥|表姐|表弟|表妹)")
+# 我包头的，出差在成都 / 我老婆包头的，人在…: a person, the place, 的 and a pause — 是 left out.
+_WHO_BEFORE = re.compile(
+    r"(?:我|俺|咱|他|她|我们|他们|亲戚|朋友|同事|老乡|老板|父母|爸妈|爸爸|妈妈|儿子|女儿|老婆|"
+    r"老公|媳妇|丈夫|妻子|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|我妈|我爸)$")
+_PAUSE = "，,。;；!！ "
 _REPORTER_BEFORE = ("我在", "我人在", "我现在在", "我们在", "俺在", "我这会儿在")  # 我在包头，…
 
 
@@ -55,6 +67,7 @@ class Reading:
     code: str
     weight: float
     label: str
+    relative: bool = False  # 市政府: a Baotou name only while no other city is named
 
 
 @dataclass(slots=True)
@@ -104,7 +117,11 @@ def _baotou_weight(m: Match) -> list[Reading]:
             codes, w = list(e.districts) or [BAOTOU], 1.0
         else:  # the gazetteer's own out-of-area names: the national index speaks for them
             continue
-        out += [Reading(c, w, f"{e.kind}:{e.name}") for c in codes]
+        # 市政府, 铁道职业技术学院: the city's own name left out, so it is the one of
+        # whatever city is being talked about.
+        relative = e.kind in ("poi", "hint", "landmark") and (
+            form.startswith("市") or e.name in (f"包头{form}", f"包头市{form}"))
+        out += [Reading(c, w, f"{e.kind}:{e.name}", relative) for c in codes]
     return out
 
 
@@ -129,8 +146,42 @@ def _national_readings(n: NMatch) -> list[Reading]:
             for r in n.readings]
 
 
-def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
+def _baotou_prefixes() -> frozenset[str]:
+    """The first two to four characters of every Baotou form (南海 of 南海公园)."""
+    forms = gazetteer().forms
+    hit = _PREFIXES.get(id(forms))
+    if hit is None or hit[0] is not forms:
+        hit = (forms, frozenset(f[:k] for f in forms for k in (2, 3, 4) if len(f) > k))
+        _PREFIXES.clear()
+        _PREFIXES[id(forms)] = hit
+    return hit[1]
+
+
+_PREFIXES: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _baotou_name_then_start(text: str, n: NMatch, weighed: list[tuple[Match, list[Reading]]],
+                            nat_codes: set[str]) -> bool:
+    """A bare township stem elsewhere that is a Baotou name followed by the start of
+    another Baotou name (东河 + 南海… in 东河南海这边), with nothing else in the string
+    naming that township's county, city or province: the Baotou reading stands."""
+    if not all(r.stem and r.unit.level == "town" for r in n.readings):
+        return False
+    if any(c != r.unit.code and r.unit.code.startswith(c)
+           for r in n.readings for c in nat_codes):
+        return False
+    prefixes = _baotou_prefixes()
+    for m, _ in weighed:
+        if m.start == n.start and m.end < n.end:
+            rest = text[m.end:n.end + 1]
+            if len(rest) > n.end - m.end and rest in prefixes:
+                return True
+    return False
+
+
+def _slots(text: str, baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
     spans: list[tuple[int, int, str, list[Reading]]] = []
+    nat_codes = {r.unit.code for n in nat for r in n.readings}
     own: dict[tuple[int, int], float] = {}  # Baotou's weight of a stretch it names itself
     weighed = [(m, rs) for m in baotou
                if (rs := _memo(m.entries, m.form, _baotou_weight, m))]
@@ -146,6 +197,8 @@ def _slots(baotou: list[Match], nat: list[NMatch]) -> list[Slot]:
         if all(r.stem for r in n.readings) and any(
                 m.start < n.end < m.end or m.start < n.start < m.end for m, _ in weighed):
             continue  # 东河南海公园: a stem (东河南镇's) that cuts through a Baotou name
+        if _baotou_name_then_start(text, n, weighed, nat_codes):
+            continue  # 东河南海这边: 东河 + 南海(公园), not a bare 东河南镇 elsewhere
         rs = _memo(n.readings, n.form, _national_readings, n)
         cap = own.get((n.start, n.end))  # the same name in Baotou: a namesake, not more
         if cap is not None:
@@ -217,19 +270,33 @@ def _prominence(code: str) -> int:
     return 1 if len(code) >= 4 and code[2:4] == "01" else 0
 
 
-def _role(text: str, seg: list[Slot]) -> str:
-    """What the words around a segment make of it: ``denied`` (不是土右), ``reference``
-    (离包头不远), ``origin`` (从包头…, 包头人, 呼和浩特来的车) or the ``place`` itself."""
-    before = text[max(0, seg[0].start - 3):seg[0].start]
-    after = text[seg[-1].end:seg[-1].end + 2]
+def span_role(text: str, start: int, end: int) -> str:
+    """What the words around ``text[start:end]`` make of it: ``denied`` (不是土右),
+    ``reference`` (离包头不远), ``origin`` (从包头…, 包头人, 呼和浩特来的车, 我是包头的,
+    包头这边的亲戚) or ``place``."""
+    before = text[max(0, start - 3):start]
+    after = text[end:end + 2]
     if before.endswith(_DENIED_BEFORE):
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
     if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
         return "origin"
-    if text[max(0, seg[0].start - 3):seg[0].start].endswith(_WHO_IS) and after.startswith("的"):
+    if _PERSON_AFTER.match(text, end) and not before.endswith(("在", "到", "去")):
         return "origin"
+    if before.endswith(_WHO_IS) and after.startswith("的"):
+        return "origin"
+    if after.startswith("的") and (end + 1 == len(text) or text[end + 1] in _PAUSE) and \
+            _WHO_BEFORE.search(text[max(0, start - 3):start]):
+        return "origin"
+    return "place"
+
+
+def _role(text: str, seg: list[Slot]) -> str:
+    """:func:`span_role` of a segment, or ``reporter`` for 我在包头 (the bare city)."""
+    role = span_role(text, seg[0].start, seg[-1].end)
+    if role != "place":
+        return role
     own = [r.code for s in seg for r in s.readings if r.code.startswith(BAOTOU)]
     if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and \
             all(c == BAOTOU for c in own):
@@ -263,7 +330,7 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     """Decide Baotou or elsewhere for the whole string (see the module rules)."""
     if not any(not r.unit.code.startswith(BAOTOU) for n in nat_matches for r in n.readings):
         return Verdict(False)  # nothing in the string names a place elsewhere
-    slots = _slots(baotou, nat_matches)
+    slots = _slots(text, baotou, nat_matches)
     if not slots:
         return Verdict(False)
     foreign: list[tuple[float, str, list[str], list[Slot], str]] = []
@@ -312,6 +379,8 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     for sg, seg_role, b in baotou_segs:
         if all(any(name.startswith(s.form) for name in own_names) for s in sg):
             continue
+        if all(r.relative for s in sg for r in s.readings if r.code.startswith(BAOTOU)):
+            continue  # 康巴什，市政府跟前: the government of the place named
         deeper = inside(sg)
         if deeper and all(any(x.code.startswith(code) for x in s.readings
                               if not x.code.startswith(BAOTOU)) for s in sg):

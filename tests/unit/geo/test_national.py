@@ -100,6 +100,15 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("王府井大街步行街", "北京市", "东城区"),            # the landmark's own street
     ("外滩中山东一路", "上海市", "黄浦区"),             # not 中山市
     ("人在武汉青山钢都花园小区门口", "武汉市", "青山区"),  # a generic 花园小区 says nothing
+    ("北京通州万达广场", "北京市", "通州区"),          # a county stem right after its parent
+    ("我包头的，出差在西安雁塔区", "西安市", "雁塔区"),    # 我(是)包头的: where the caller is from
+    ("我老婆包头的，人在西宁城东区", "西宁市", "城东区"),  # a person's origin, 是 left out
+    ("我人在呼市，新城区，包头的朋友让我打110", "呼和浩特市", "新城区"),  # Baotou qualifies a person
+    ("东胜，市政府对面", "鄂尔多斯市", "东胜区"),          # 市政府: the government of the place named
+    ("在鄂托克这边", "鄂尔多斯市", "鄂托克旗"),            # a banner's stem
+    ("杭州东站出站口", "杭州市", "上城区"),               # a main station, named alone
+    ("乐山大佛景区门口", "乐山市", "市中区"),             # a scenic area, named alone
+    ("银川鼓楼这边", "银川市", "兴庆区"),                 # a common name after its city
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -108,16 +117,73 @@ def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None
     assert loc.lat is not None and loc.county_code is not None
 
 
-def test_every_curated_landmark_names_a_known_unit() -> None:
+def _landmark_rows() -> list[dict[str, str]]:
     import csv
     from pathlib import Path
 
+    path = Path(geo.__file__).parent / "data" / "curated" / "landmarks_elsewhere.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_curated_landmark_names_a_known_unit() -> None:
     from geo.national import national
 
-    path = Path(geo.__file__).parent / "data" / "curated" / "landmarks_elsewhere.csv"
     units = national().units
-    for row in csv.DictReader(path.open(encoding="utf-8")):
+    rows = _landmark_rows()
+    assert len({r["form"] for r in rows}) == len(rows)
+    for row in rows:
         assert units[row["code"]].name == row["name"], row
+        assert row["alone"] in ("yes", "no"), row
+
+
+def test_a_landmark_alone_names_its_county() -> None:
+    for row in _landmark_rows():
+        if row["alone"] == "yes":
+            loc = geo.locate(row["form"])
+            assert loc.in_jurisdiction is False and loc.county_code == row["code"], row
+
+
+def test_no_landmark_shadows_a_baotou_name_unless_its_city_is_named() -> None:
+    from geo.gazetteer import gazetteer
+    from geo.national import national
+
+    forms = gazetteer().forms
+    nat = national()
+    for row in _landmark_rows():
+        if row["form"] in forms:  # 八一公园: Baotou's, unless the city is named (南昌八一公园)
+            assert row["alone"] == "no", row
+            assert geo.locate(row["form"]).in_jurisdiction is True, row
+        if row["alone"] == "no":
+            city = nat.chain(row["code"]).city or ""
+            loc = geo.locate(city.removesuffix("市") + row["form"])
+            assert loc.in_jurisdiction is False and loc.county_code == row["code"], row
+
+
+def test_every_inner_mongolian_unit_is_known_by_its_stem() -> None:
+    """Generated from the NBS names: 康巴什区 -> 康巴什, 鄂托克旗 -> 鄂托克 (stems ending in
+    左/右/前/中/后, generic ones and Baotou's own names aside)."""
+    import re
+
+    from geo.gazetteer import gazetteer
+    from geo.national import national
+
+    nat, forms = national(), gazetteer().forms
+    for code, unit in nat.units.items():
+        if len(code) != 6 or not code.startswith("15") or code.startswith("1502"):
+            continue
+        stem = re.sub(r"(?:(?:达斡尔|鄂温克)族)?(?:自治)?(?:区|县|旗|市)$", "", unit.name)
+        if len(stem) < 2 or stem.endswith(("左", "右", "前", "中", "后")) or \
+                "开发" in stem or stem in ("新城",) or \
+                any(e.kind != "outside" for e in forms.get(stem, ())):
+            continue
+        assert any(r.unit.code == code for r in nat.forms.get(stem, ())), (code, unit.name)
+
+
+def test_a_place_where_something_is_stays_the_place() -> None:
+    loc = geo.locate("我在包头的朋友家被打了，他是呼市来的")
+    assert loc.in_jurisdiction is True
+    assert geo.locate("灵丘县东河南镇").county == "灵丘县"  # the county named: the town stands
 
 
 def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:
@@ -134,6 +200,9 @@ def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:
     ("我是山西河曲的，在东河南门外打工，被人打了", "150202", None),  # elsewhere is the origin
     ("我在九原区被人打了，打人的是鄂尔多斯东胜区的", "150207", None),
     ("东河南海公园", "150202", None),     # not a stem of 东河南镇 cutting through 南海公园
+    ("东河南门外", "150202", "150202004"),  # 东河 + the start of 南门外…, not a bare 东河南镇
+    ("我是包头昆区的，现在在青山区", "150204", None),  # the caller's origin is not the place
+    ("青山区友谊大街", "150204", None),  # a road runs on: the named district wins over 昆区's 街道
 ])
 def test_baotou_readings_stand(text: str, district: str, town: str | None) -> None:
     loc = geo.locate(text)

@@ -18,11 +18,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.privacy import for_reader
+from dispatch import access
+from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.gate import authenticate
 from dispatch.api.reads import HandoffList, HandoffRead, HandoffView, ok
 from dispatch.api.schemas import AwareDatetime, Strict
-from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
+from dispatch.auth import PermissionDenied, Principal, Unauthenticated
 from dispatch.handoff import handoff as core
 from dispatch.handoff import signing
 from dispatch.handoff.delivery import Outbox, registry_for
@@ -149,24 +150,25 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
         return f"agency:{agency.id}", "signed"
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else None
-    who: Principal = verify(request.app.state.settings.secret.value, token)
-    require(who, Role.command)
+    state = request.app.state
+    who: Principal = authenticate(state.settings, state.store, token)
+    path = str(getattr(request.scope.get("route"), "path", request.url.path))
+    access.require_callable(who, access.rule_for(request.method, path), request.method, path)
     return who.actor, "phone"
 
 
 @router.get("/v1/handoffs", response_model=None,
             responses={**_ERRORS, 200: ok(HandoffList, "hand-offs, newest first")})
-def list_handoffs(store: StoreDep, settings: SettingsDep, who: PrincipalDep,
+def list_handoffs(store: StoreDep, settings: SettingsDep, gate: GateDep,
                   incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
                   status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
                   limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     """Hand-offs (id, incident_id, agency, kind, status, packet, ``agency_contact`` …),
     newest first."""
-    require(who, Role.command, Role.call_taker, Role.analyst)
     items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
     registry = registry_for(settings.agencies_path)
-    return {"items": [for_reader(who, None, _view(h, registry)) for h in items],
+    return {"items": gate.handoff_views([_view(h, registry) for h in items]),
             "count": len(items)}
 
 
@@ -179,11 +181,10 @@ def _view(h: core.Handoff, registry: Any) -> dict[str, Any]:
 @router.get("/v1/handoffs/{handoff_id}", response_model=None,
             responses={**_ERRORS, 200: ok(HandoffView, "the hand-off")})
 def get_handoff(handoff_id: HandoffId, store: StoreDep, settings: SettingsDep,
-                who: PrincipalDep) -> dict[str, Any]:
+                gate: GateDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
-    require(who, Role.command, Role.call_taker, Role.analyst)
-    return for_reader(who, None, _view(HandoffRecords(store).load(handoff_id),
-                                       registry_for(settings.agencies_path)))
+    return gate.handoff_views([_view(HandoffRecords(store).load(handoff_id),
+                                     registry_for(settings.agencies_path))])[0]
 
 
 def _outbox(request: Request, store: Any) -> Outbox:
@@ -202,7 +203,6 @@ def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, cloc
     """重试: send a failed packet again (command only). The step ``retry_requested``
     records the officer; a fresh delivery job runs with the usual retries and a new
     failure escalates again."""
-    require(who, Role.command)
     records = HandoffRecords(store)
     done = records.update(handoff_id, lambda x, inc: core.retry_delivery(
         x, inc, who.actor, who.name, clock.now()))
@@ -220,7 +220,6 @@ def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clo
     """已电话移交: the command centre handed the matter over by phone — who at the agency
     took it (``contact``) and when (``at``, default now). Counts as the agency's
     acknowledgment (``via: phone``); command only."""
-    require(who, Role.command)
     now = clock.now()
     at = body.at or now
     records = HandoffRecords(store)

@@ -128,15 +128,37 @@ def _parse(model: type[Strict], raw: bytes) -> Any:
         raise RequestValidationError(exc.errors()) from exc
 
 
-def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> tuple[str, str]:
+def _is_signed(request: Request) -> bool:
+    return request.headers.get("X-Agency-Id") is not None \
+        or request.headers.get("X-Agency-Signature") is not None
+
+
+def _by_token(request: Request) -> tuple[str, str]:
+    """``(actor, "phone")`` for a command token, checked before the hand-off is looked up.
+
+    Raises:
+        Unauthenticated: no valid token.
+        PermissionDenied: a role the access table refuses.
+    """
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else None
+    state = request.app.state
+    who: Principal = authenticate(state.settings, state.store, token)
+    path = str(getattr(request.scope.get("route"), "path", request.url.path))
+    access.require_callable(who, access.rule_for(request.method, path), request.method, path)
+    return who.actor, "phone"
+
+
+def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float,
+               by_token: tuple[str, str] | None) -> tuple[str, str]:
     """Who speaks for the request: ``(actor, via)``.
 
     Raises:
-        Unauthenticated: no valid signature or token.
-        PermissionDenied: another agency's hand-off, or a role other than command.
+        Unauthenticated: no valid signature.
+        PermissionDenied: another agency's hand-off.
     """
     agency_id = request.headers.get("X-Agency-Id")
-    if agency_id is not None or request.headers.get("X-Agency-Signature") is not None:
+    if by_token is None:
         registry = registry_for(request.app.state.settings.agencies_path)
         agency = registry.get(agency_id or "")
         if agency is None or not agency.secret:
@@ -148,13 +170,7 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
         if agency.id != h.agency:
             raise PermissionDenied(f"hand-off {h.id} was sent to {h.agency}, not {agency.id}")
         return f"agency:{agency.id}", "signed"
-    header = request.headers.get("Authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else None
-    state = request.app.state
-    who: Principal = authenticate(state.settings, state.store, token)
-    path = str(getattr(request.scope.get("route"), "path", request.url.path))
-    access.require_callable(who, access.rule_for(request.method, path), request.method, path)
-    return who.actor, "phone"
+    return by_token
 
 
 @router.get("/v1/handoffs", response_model=None,
@@ -241,10 +257,11 @@ async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
                       clock: ClockDep) -> dict[str, Any]:
     """The receiving agency acknowledges the hand-off (idempotent)."""
     raw = await request.body()
+    by_token = None if _is_signed(request) else await run_in_threadpool(_by_token, request)
     records = HandoffRecords(store)
     h = await run_in_threadpool(records.load, handoff_id)
     now = clock.now()
-    actor, via = _authorise(request, raw, h, now.timestamp())
+    actor, via = _authorise(request, raw, h, now.timestamp(), by_token)
     _parse(AckBody, raw)
     done = await run_in_threadpool(records.update, handoff_id,
                                    lambda x, inc: core.acknowledge(x, inc, actor, via, now))
@@ -260,10 +277,11 @@ async def outcome_handoff(handoff_id: HandoffId, request: Request, store: StoreD
                           clock: ClockDep) -> dict[str, Any]:
     """The receiving agency's result; closes the hand-off and its targets."""
     raw = await request.body()
+    by_token = None if _is_signed(request) else await run_in_threadpool(_by_token, request)
     records = HandoffRecords(store)
     h = await run_in_threadpool(records.load, handoff_id)
     now = clock.now()
-    actor, via = _authorise(request, raw, h, now.timestamp())
+    actor, via = _authorise(request, raw, h, now.timestamp(), by_token)
     body = _parse(OutcomeBody, raw)
     done = await run_in_threadpool(records.update, handoff_id, lambda x, inc: core.record_outcome(
         x, inc, body.result.value, body.note, actor, via, now))

@@ -8,7 +8,16 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from dispatch.auth import ALGORITHM, ISSUER, Principal, Role, Unauthenticated, issue, token_id, verify
+from dispatch.auth import (
+    ALGORITHM,
+    ISSUER,
+    Principal,
+    Role,
+    Unauthenticated,
+    issue,
+    token_id,
+    verify,
+)
 
 
 def test_a_named_precinct_officer_is_in_the_actor() -> None:

@@ -26,8 +26,8 @@ from dispatch.auth import PermissionDenied, Principal, Role
 class Relation(str, Enum):
     """How the subject of a request relates to a precinct token's precinct."""
 
-    own = "own"  # assigned to it, last seen in it, its unit, its note, its feed
-    asked = "asked"  # it was asked to act on it: its unit was sent there; a case it was alerted to or sent to verify
+    own = "own"  # assigned to it; a case last seen in it or whose sighting it verifies; its unit, note, feed
+    asked = "asked"  # it was asked to act on it: its unit was sent there; a case it was alerted to
     other = "other"  # another precinct's
 
 
@@ -180,12 +180,14 @@ RULES: tuple[Rule, ...] = (
     # -- missing persons -----------------------------------------------------------------
     _r("POST", "/v1/missing", roles={CT, CMD}),
     _r("GET", "/v1/missing", CASE, EVERY, LISTED,
-       note="a precinct lists the cases last seen in it, alerted to it or sent to it to verify"),
+       note="a precinct lists the cases it works (last seen in it, or a sighting it was sent "
+            "to verify) and those it was alerted to"),
     _r("GET", "/v1/missing/kpis", roles={CMD, AN}),
     _r("GET", "/v1/missing/{case_id}", CASE, EVERY, SEEN),
     _r("POST", "/v1/missing/{case_id}/risk", CASE, {CMD}),
     _r("POST", "/v1/missing/{case_id}/targets/{name}/meet", CASE, {CT, CMD}),
-    _r("POST", "/v1/missing/{case_id}/close", CASE, {CT, CMD}, OWN),
+    _r("POST", "/v1/missing/{case_id}/close", CASE, {CT, CMD}, OWN,
+       note="own: last seen in its precinct, or it verified a sighting (it found the person)"),
     _r("POST", "/v1/missing/{case_id}/sightings/{incident_id}/link", CASE, {CT, CMD}),
     _r("POST", "/v1/missing/{case_id}/sightings/{incident_id}/confirm", SIGHT, {CMD}, OWN,
        note="own: the precinct the sighting was sent to for verification"),
@@ -338,14 +340,13 @@ def relation_of_incident(who: Principal, precinct: str | None,
 
 def relation_of_case(who: Principal, last_seen: str | None, notified: Iterable[str],
                      verifying: Iterable[str]) -> Relation | None:
-    """Own if last seen in the token's precinct; asked if it was alerted to the case or
-    sent to verify one of its sightings."""
+    """Own if the token's precinct works the case (last seen in it, or sent to verify one
+    of its sightings); asked if the alert circle reached it."""
     if who.role is not Role.precinct:
         return None
-    if last_seen == who.precinct:
+    if last_seen == who.precinct or who.precinct in set(verifying):
         return Relation.own
-    asked = set(notified) | set(verifying)
-    return Relation.asked if who.precinct in asked else Relation.other
+    return Relation.asked if who.precinct in set(notified) else Relation.other
 
 
 # -- the printed table -------------------------------------------------------------------

@@ -93,7 +93,8 @@ class World:
     other_unit: dict[str, Any]
     case: dict[str, Any]
     case_own: str  # last seen there
-    case_asked: str  # alerted and sent to verify the sighting
+    case_verifier: str  # sent to verify the sighting: works the case too
+    case_asked: str  # alerted by the circle only
     case_other: str
     sighting: str  # the sighting report's incident id
     note: dict[str, Any]
@@ -134,11 +135,12 @@ def world(svc: Service) -> World:
     assert seen.status_code == 202, seen.text
     linked = wait_until(lambda: svc.get(f"/v1/missing/{case['id']}").json()["sightings"], 10,
                         what="the sighting to be linked")
-    case_asked = linked[0]["precinct"]
-    assert case_asked and case_asked != case_own
+    verifier = linked[0]["precinct"]
+    assert verifier and verifier != case_own
     notified = set(svc.get(f"/v1/missing/{case['id']}").json()["area"]["precincts"])
+    case_asked = min(notified - {case_own, verifier})
     case_other = next(p.id for p in geo.precincts()
-                      if p.id not in notified | {case_own, case_asked})
+                      if p.id not in notified | {case_own, verifier})
 
     expires = (datetime.now(UTC) + timedelta(days=30)).isoformat()
     point = incident["location"]
@@ -149,7 +151,7 @@ def world(svc: Service) -> World:
     return World(incident=incident, own=own, asked=asked, other=other,
                  own_unit=unit_of(svc, own), asked_unit=asked_unit,
                  other_unit=unit_of(svc, other), case=case, case_own=case_own,
-                 case_asked=case_asked, case_other=case_other, sighting=linked[0]["incident_id"],
+                 case_verifier=verifier, case_asked=case_asked, case_other=case_other, sighting=linked[0]["incident_id"],
                  note=note.json())
 
 
@@ -163,7 +165,7 @@ def precinct_for(w: World, rule: access.Rule, relation: Relation | None) -> str 
         return {Relation.own: w.case_own, Relation.asked: w.case_asked,
                 Relation.other: w.case_other}[relation]
     if rule.subject is Subject.sighting:
-        return {Relation.own: w.case_asked, Relation.other: w.case_other}[relation]
+        return {Relation.own: w.case_verifier, Relation.other: w.case_other}[relation]
     return {Relation.own: w.own, Relation.asked: w.asked, Relation.other: w.other}[relation]
 
 
@@ -431,6 +433,9 @@ def test_every_cell_of_the_field_table_on_a_case(svc: Service, world: World,
         trail = [a for a in audit(redis_server) if a["subject"] == f"case:{case}"
                  and a["actor"].endswith(name)]
         assert bool(trail) is shown, (role, relation, trail)
+    # The precinct sent to verify a sighting works the case: it calls the family.
+    r = call(svc, "GET", f"/v1/missing/{case}", token(svc, Role.precinct, world.case_verifier))
+    assert r.status_code == 200 and r.json()["reporter"]["phone"] == REPORTER_PHONE, r.text
 
 
 def test_lists_and_search_mask_and_audit_as_the_detail_does(svc: Service, world: World,

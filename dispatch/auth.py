@@ -1,12 +1,16 @@
 """Roles and signed, expiring tokens (PyJWT, HS256).
 
-A token names a role and, for the ``precinct`` role, the one precinct it speaks for.
-Authorisation rules are plain functions over a :class:`Principal`, so the HTTP and
-websocket adapters ask the same questions.
+A token names a role and, for the ``precinct`` role, the one precinct it speaks for,
+which must be a precinct of the registry. It carries an id (``jti``) so that it can be
+revoked, and lives at most one shift: a token whose ``exp - iat`` exceeds the deployment's
+maximum (``TOKEN_MAX_LIFETIME_H``, default 12 h) is refused however it was signed. Who may
+do what is ``dispatch.access``; this module only says who is asking.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -15,6 +19,7 @@ import jwt
 
 ALGORITHM = "HS256"
 ISSUER = "dispatch110"
+SHIFT = timedelta(hours=12)  # the default maximum lifetime of a token
 
 
 class Role(str, Enum):
@@ -47,6 +52,8 @@ class Principal:
     name: str
     precinct: str | None = None
     expires_at: datetime | None = None
+    token_id: str | None = None
+    issued_at: datetime | None = None
 
     @property
     def actor(self) -> str:
@@ -70,8 +77,8 @@ class Principal:
 
 
 def issue(secret: str, role: Role, *, name: str | None = None, precinct: str | None = None,
-          ttl: timedelta = timedelta(hours=12), now: datetime | None = None) -> str:
-    """Sign a token.
+          ttl: timedelta = SHIFT, now: datetime | None = None) -> str:
+    """Sign a token with a fresh id (``jti``).
 
     Raises:
         ValueError: a precinct token without a precinct, or a precinct on another role.
@@ -79,24 +86,36 @@ def issue(secret: str, role: Role, *, name: str | None = None, precinct: str | N
     if (role is Role.precinct) != (precinct is not None):
         raise ValueError("a precinct token needs --precinct, and only a precinct token has one")
     at = now or datetime.now(UTC)
-    claims = {"iss": ISSUER, "sub": name or role.value, "role": role.value,
-              "iat": int(at.timestamp()), "exp": int((at + ttl).timestamp())}
+    claims: dict[str, object] = {
+        "iss": ISSUER, "sub": name or role.value, "role": role.value,
+        "iat": int(at.timestamp()), "exp": int((at + ttl).timestamp()),
+        "jti": uuid.uuid4().hex}
     if precinct:
         claims["precinct"] = precinct
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify(secret: str, token: str | None) -> Principal:
-    """Check a token and return who it speaks for.
+def verify(secret: str, token: str | None, *, max_lifetime: timedelta | None = None,
+           precincts: Collection[str] | None = None) -> Principal:
+    """Check a token and return who it speaks for (revocation is checked by the caller,
+    which holds the store: ``dispatch.api.gate.authenticate``).
+
+    Args:
+        secret: the signing key.
+        token: the token as sent.
+        max_lifetime: refuse a token whose ``exp - iat`` is longer (None: no bound).
+        precincts: the registry's precinct ids; a precinct token must name one of them
+            (None: not checked).
 
     Raises:
-        Unauthenticated: missing, malformed, badly signed, expired or incomplete.
+        Unauthenticated: missing, malformed, badly signed, expired, incomplete, longer
+            lived than allowed, or naming a precinct that does not exist.
     """
     if not token:
         raise Unauthenticated("a token is required: send Authorization: Bearer <token>")
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "iat", "role", "sub"]})
+                            options={"require": ["exp", "iat", "role", "sub", "jti"]})
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("the token has expired") from exc
     except jwt.InvalidTokenError as exc:
@@ -105,47 +124,29 @@ def verify(secret: str, token: str | None) -> Principal:
         role = Role(claims["role"])
     except ValueError as exc:
         raise Unauthenticated(f"the token names an unknown role {claims['role']!r}") from exc
+    issued, expires = int(claims["iat"]), int(claims["exp"])
+    if max_lifetime is not None and expires - issued > max_lifetime.total_seconds():
+        raise Unauthenticated(f"the token lives {(expires - issued) / 3600:g} h; at most "
+                              f"{max_lifetime.total_seconds() / 3600:g} h (one shift) is "
+                              "accepted: ask for a new one")
     precinct = claims.get("precinct")
     if role is Role.precinct and not isinstance(precinct, str):
         raise Unauthenticated("a precinct token must name its precinct")
+    if role is not Role.precinct and precinct is not None:
+        raise Unauthenticated(f"only a precinct token names a precinct (this is {role.value!r})")
+    if precincts is not None and precinct is not None and precinct not in precincts:
+        raise Unauthenticated(f"the token names precinct {str(precinct)[:64]!r}, which does "
+                              "not exist (see GET /v1/precincts)")
     return Principal(role=role, name=str(claims["sub"]), precinct=precinct,
-                     expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC))
+                     expires_at=datetime.fromtimestamp(expires, UTC),
+                     token_id=str(claims["jti"]), issued_at=datetime.fromtimestamp(issued, UTC))
 
 
-def require(principal: Principal, *roles: Role) -> None:
-    """Raise PermissionDenied unless the principal has one of ``roles`` (admin always may)."""
-    if principal.role is Role.admin or principal.role in roles:
-        return
-    raise PermissionDenied(f"role {principal.role.value!r} may not do this "
-                           f"(needs {', '.join(r.value for r in roles)})")
-
-
-def require_feed(principal: Principal, feed: str) -> None:
-    """May the principal open this console feed?"""
-    if principal.is_command:
-        return
-    if principal.role is Role.precinct and principal.precinct == feed:
-        return
-    raise PermissionDenied(f"{principal.actor} may not open the {feed!r} feed")
-
-
-def require_precinct_of(principal: Principal, incident_precinct: str | None) -> None:
-    """A precinct acts only on incidents assigned to it; other roles are checked by role."""
-    if principal.role is Role.precinct and principal.precinct != incident_precinct:
-        raise PermissionDenied(f"{principal.actor} may act only on incidents assigned to "
-                               f"precinct {principal.precinct}")
-
-
-def may_read_caller_history(principal: Principal, incident_precinct: str | None) -> bool:
-    """Caller history (接警即合成) is for call-takers, command and the precinct the incident
-    is assigned to: a caller's earlier reports are personal data (docs/synthesis.md)."""
-    if principal.is_command or principal.role is Role.call_taker:
-        return True
-    return principal.role is Role.precinct and principal.precinct == incident_precinct
-
-
-def require_caller_history(principal: Principal, incident_precinct: str | None) -> None:
-    """Raise PermissionDenied unless :func:`may_read_caller_history`."""
-    if not may_read_caller_history(principal, incident_precinct):
-        raise PermissionDenied(f"{principal.actor} may not read this incident's caller history "
-                               "(call-takers, command and the assigned precinct only)")
+def token_id(token: str) -> str | None:
+    """The id (``jti``) of a token, read without checking it (for printing only)."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    value = claims.get("jti")
+    return str(value) if value is not None else None

@@ -33,12 +33,13 @@ def routers() -> list[APIRouter]:
         lifecycle,
         missing,
         synthesis,
+        tokens,
         units,
     )
 
     return [incidents.router, lifecycle.router, units.router, corrections.router,
             consoles.router, docs.router, forum.router, handoffs.router, analyst.router,
-            missing.router, synthesis.router]
+            missing.router, synthesis.router, tokens.router]
 
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dispatch.synthesis.rules import Policy
@@ -105,6 +106,8 @@ class Settings:
     caller_hash_key: Secret = field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
     synthesis: Policy = field(default_factory=Policy)
     synthesis_enabled: bool = True
+    # A token lives at most one shift (issue 17): a longer-lived one is refused (401).
+    token_max_lifetime: timedelta = timedelta(hours=12)
 
     def ack_timeout(self, priority: str) -> float | None:
         """Seconds a precinct has to acknowledge an assignment of this priority (None: no clock)."""
@@ -202,7 +205,26 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         caller_hash_key=_secret(env, var_dir, "CALLER_HASH_KEY", "caller_hash_key"),
         synthesis=_policy(env),
         synthesis_enabled=env.get("SYNTHESIS", "on").lower() not in ("off", "0", "false", "no"),
+        token_max_lifetime=token_max_lifetime(env),
     )
+
+
+def token_max_lifetime(env: Mapping[str, str] | None = None) -> timedelta:
+    """``TOKEN_MAX_LIFETIME_H`` (hours, default 12: one shift), for the API and for
+    ``python -m dispatch token``, which refuses to print a token the API would refuse.
+
+    Raises:
+        ConfigError: not a positive number.
+    """
+    env = os.environ if env is None else env
+    raw = env.get("TOKEN_MAX_LIFETIME_H") or "12"
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = 0.0
+    if not 0 < hours < 24 * 366:
+        raise ConfigError(f"TOKEN_MAX_LIFETIME_H={raw!r} must be a positive number of hours")
+    return timedelta(hours=hours)
 
 
 def _policy(env: Mapping[str, str]) -> Policy:

@@ -23,10 +23,12 @@ key                      type        holds
 ``{ns}:syn:notes``       hash        premise notes by id (JSON)
 ``{ns}:syn:notes:geo``   geo zset    premise notes' points
 ``{ns}:syn:watch``       hash        watch-list entries by canonical plate (JSON)
-``{ns}:audit``           stream      reads of caller history, note and list changes
 ``{ns}:store:primary``   hash        the primary last seen (node, run id, since) and
                                      how many failovers and restarts were seen
 ``{ns}:store:changes``   list        the last 50 primary changes (JSON, newest first)
+``{ns}:audit``           stream      reads of personal data, note and list changes, revocations
+``{ns}:revoked:jti:{id}`` string     a revoked token (expires with the longest token life)
+``{ns}:revoked:sub``     hash        subject → epoch second: its tokens issued until then are revoked
 =======================  ==========  ==============================================
 """
 
@@ -83,6 +85,13 @@ class Keys:
     @property
     def audit(self) -> str:
         return f"{self.ns}:audit"
+
+    def revoked_token(self, token_id: str) -> str:
+        return f"{self.ns}:revoked:jti:{token_id}"
+
+    @property
+    def revoked_subjects(self) -> str:
+        return f"{self.ns}:revoked:sub"
 
     @property
     def notes(self) -> str:

@@ -10,11 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 import geo
 from dispatch import services
-from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
 from dispatch.api.reads import IncidentRead, Suggestions, ok
 from dispatch.api.schemas import LocationFix, ReassignRequest
-from dispatch.auth import Role, require
 from dispatch.domain import corrections
 from geo import suggest as suggestions
 
@@ -30,18 +29,18 @@ def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
 @router.post("/v1/incidents/{incident_id}/reassign", response_model=None,
              responses={**_ERRORS, 200: ok(IncidentRead, "the reassigned incident")})
 def reassign(incident_id: str, body: ReassignRequest, store: StoreDep, clock: ClockDep,
-             cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+             cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """转派: hand the incident to another precinct (command centre only). The new precinct
     gets it on its feed with a fresh ack clock; the old one sees it leave. Audited with
     the officer's name and the reason."""
-    require(who, Role.command)
     try:
         target = geo.precinct(body.precinct)
     except geo.UnknownPrecinct:
         raise _invalid(("body", "precinct"), f"unknown precinct {body.precinct!r}") from None
-    return services.decide_and_commit(store, incident_id, lambda inc: corrections.reassign(
+    who = gate.who
+    return gate.answer(services.decide_and_commit(store, incident_id, lambda inc: corrections.reassign(
         inc, target.id, target.district, body.reason.strip(), who.actor, who.name,
-        clock.now(), cfg.ack_timeouts)).to_dict()
+        clock.now(), cfg.ack_timeouts)))
 
 
 @router.get("/v1/geo/suggest", tags=["geo"], response_model=None, responses={
@@ -79,13 +78,13 @@ def _fixed_location(body: LocationFix) -> dict[str, Any]:
 @router.post("/v1/incidents/{incident_id}/location", response_model=None,
              responses={**_ERRORS, 200: ok(IncidentRead, "the relocated incident")})
 def fix_location(incident_id: str, body: LocationFix, store: StoreDep, clock: ClockDep,
-                 cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+                 cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """定位修正: fix the place by a map point or a suggested candidate. Jurisdiction is
     judged again and, when the place belongs to another precinct and no unit is on its
     way yet, the incident is routed there (fresh ack clock)."""
-    require(who, Role.command, Role.call_taker)
     store.load(incident_id)  # 404 before any geo work
     location = _fixed_location(body)
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
-    return services.decide_and_commit(store, incident_id, lambda inc: corrections.relocate(
-        inc, location, reason, who.actor, who.name, clock.now(), cfg.ack_timeouts)).to_dict()
+    who = gate.who
+    return gate.answer(services.decide_and_commit(store, incident_id, lambda inc: corrections.relocate(
+        inc, location, reason, who.actor, who.name, clock.now(), cfg.ack_timeouts)))

@@ -1,18 +1,16 @@
-"""FastAPI dependencies: the store, the clock and the authenticated principal."""
+"""FastAPI dependencies: the store, the clock, the settings, and the authenticated
+principal past the access gate (``dispatch.api.gate``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.auth import Principal, verify
+from dispatch.api.gate import GateDep, PrincipalDep
 from dispatch.clock import Clock
 from dispatch.settings import Settings
-
-_bearer = HTTPBearer(auto_error=False, description="a token from `python -m dispatch token`")
 
 
 def get_store(request: Request) -> RedisStore:
@@ -27,14 +25,8 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_principal(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-                  ) -> Principal:
-    token = credentials.credentials if credentials else None
-    return verify(request.app.state.settings.secret.value, token)
-
-
 StoreDep = Annotated[RedisStore, Depends(get_store)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+__all__ = ["ClockDep", "GateDep", "PrincipalDep", "SettingsDep", "StoreDep"]

@@ -18,11 +18,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.privacy import for_reader
+from dispatch import access
+from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.gate import authenticate
 from dispatch.api.reads import HandoffList, HandoffRead, HandoffView, ok
 from dispatch.api.schemas import AwareDatetime, Strict
-from dispatch.auth import PermissionDenied, Principal, Role, Unauthenticated, require, verify
+from dispatch.auth import PermissionDenied, Principal, Unauthenticated
 from dispatch.handoff import handoff as core
 from dispatch.handoff import signing
 from dispatch.handoff.delivery import Outbox, registry_for
@@ -127,15 +128,37 @@ def _parse(model: type[Strict], raw: bytes) -> Any:
         raise RequestValidationError(exc.errors()) from exc
 
 
-def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> tuple[str, str]:
+def _is_signed(request: Request) -> bool:
+    return request.headers.get("X-Agency-Id") is not None \
+        or request.headers.get("X-Agency-Signature") is not None
+
+
+def _by_token(request: Request) -> tuple[str, str]:
+    """``(actor, "phone")`` for a command token, checked before the hand-off is looked up.
+
+    Raises:
+        Unauthenticated: no valid token.
+        PermissionDenied: a role the access table refuses.
+    """
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else None
+    state = request.app.state
+    who: Principal = authenticate(state.settings, state.store, token)
+    path = str(getattr(request.scope.get("route"), "path", request.url.path))
+    access.require_callable(who, access.rule_for(request.method, path), request.method, path)
+    return who.actor, "phone"
+
+
+def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float,
+               by_token: tuple[str, str] | None) -> tuple[str, str]:
     """Who speaks for the request: ``(actor, via)``.
 
     Raises:
-        Unauthenticated: no valid signature or token.
-        PermissionDenied: another agency's hand-off, or a role other than command.
+        Unauthenticated: no valid signature.
+        PermissionDenied: another agency's hand-off.
     """
     agency_id = request.headers.get("X-Agency-Id")
-    if agency_id is not None or request.headers.get("X-Agency-Signature") is not None:
+    if by_token is None:
         registry = registry_for(request.app.state.settings.agencies_path)
         agency = registry.get(agency_id or "")
         if agency is None or not agency.secret:
@@ -147,26 +170,21 @@ def _authorise(request: Request, raw: bytes, h: core.Handoff, now_s: float) -> t
         if agency.id != h.agency:
             raise PermissionDenied(f"hand-off {h.id} was sent to {h.agency}, not {agency.id}")
         return f"agency:{agency.id}", "signed"
-    header = request.headers.get("Authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else None
-    who: Principal = verify(request.app.state.settings.secret.value, token)
-    require(who, Role.command)
-    return who.actor, "phone"
+    return by_token
 
 
 @router.get("/v1/handoffs", response_model=None,
             responses={**_ERRORS, 200: ok(HandoffList, "hand-offs, newest first")})
-def list_handoffs(store: StoreDep, settings: SettingsDep, who: PrincipalDep,
+def list_handoffs(store: StoreDep, settings: SettingsDep, gate: GateDep,
                   incident_id: str | None = Query(None, pattern=r"^[A-Za-z0-9\-]{1,64}$"),
                   status: HandoffStatusFilter | None = None, kind: KindFilter | None = None,
                   limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     """Hand-offs (id, incident_id, agency, kind, status, packet, ``agency_contact`` …),
     newest first."""
-    require(who, Role.command, Role.call_taker, Role.analyst)
     items = HandoffRecords(store).find(incident_id, status.value if status else None,
                                        kind.value if kind else None, limit)
     registry = registry_for(settings.agencies_path)
-    return {"items": [for_reader(who, None, _view(h, registry)) for h in items],
+    return {"items": gate.handoff_views([_view(h, registry) for h in items]),
             "count": len(items)}
 
 
@@ -179,11 +197,10 @@ def _view(h: core.Handoff, registry: Any) -> dict[str, Any]:
 @router.get("/v1/handoffs/{handoff_id}", response_model=None,
             responses={**_ERRORS, 200: ok(HandoffView, "the hand-off")})
 def get_handoff(handoff_id: HandoffId, store: StoreDep, settings: SettingsDep,
-                who: PrincipalDep) -> dict[str, Any]:
+                gate: GateDep) -> dict[str, Any]:
     """One hand-off with its packet and its steps (each with elapsed time)."""
-    require(who, Role.command, Role.call_taker, Role.analyst)
-    return for_reader(who, None, _view(HandoffRecords(store).load(handoff_id),
-                                       registry_for(settings.agencies_path)))
+    return gate.handoff_views([_view(HandoffRecords(store).load(handoff_id),
+                                     registry_for(settings.agencies_path))])[0]
 
 
 def _outbox(request: Request, store: Any) -> Outbox:
@@ -202,7 +219,6 @@ def retry_handoff(handoff_id: HandoffId, request: Request, store: StoreDep, cloc
     """重试: send a failed packet again (command only). The step ``retry_requested``
     records the officer; a fresh delivery job runs with the usual retries and a new
     failure escalates again."""
-    require(who, Role.command)
     records = HandoffRecords(store)
     done = records.update(handoff_id, lambda x, inc: core.retry_delivery(
         x, inc, who.actor, who.name, clock.now()))
@@ -220,7 +236,6 @@ def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clo
     """已电话移交: the command centre handed the matter over by phone — who at the agency
     took it (``contact``) and when (``at``, default now). Counts as the agency's
     acknowledgment (``via: phone``); command only."""
-    require(who, Role.command)
     now = clock.now()
     at = body.at or now
     records = HandoffRecords(store)
@@ -242,10 +257,11 @@ async def ack_handoff(handoff_id: HandoffId, request: Request, store: StoreDep,
                       clock: ClockDep) -> dict[str, Any]:
     """The receiving agency acknowledges the hand-off (idempotent)."""
     raw = await request.body()
+    by_token = None if _is_signed(request) else await run_in_threadpool(_by_token, request)
     records = HandoffRecords(store)
     h = await run_in_threadpool(records.load, handoff_id)
     now = clock.now()
-    actor, via = _authorise(request, raw, h, now.timestamp())
+    actor, via = _authorise(request, raw, h, now.timestamp(), by_token)
     _parse(AckBody, raw)
     done = await run_in_threadpool(records.update, handoff_id,
                                    lambda x, inc: core.acknowledge(x, inc, actor, via, now))
@@ -261,10 +277,11 @@ async def outcome_handoff(handoff_id: HandoffId, request: Request, store: StoreD
                           clock: ClockDep) -> dict[str, Any]:
     """The receiving agency's result; closes the hand-off and its targets."""
     raw = await request.body()
+    by_token = None if _is_signed(request) else await run_in_threadpool(_by_token, request)
     records = HandoffRecords(store)
     h = await run_in_threadpool(records.load, handoff_id)
     now = clock.now()
-    actor, via = _authorise(request, raw, h, now.timestamp())
+    actor, via = _authorise(request, raw, h, now.timestamp(), by_token)
     body = _parse(OutcomeBody, raw)
     done = await run_in_threadpool(records.update, handoff_id, lambda x, inc: core.record_outcome(
         x, inc, body.result.value, body.note, actor, via, now))

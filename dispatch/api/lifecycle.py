@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 import triage
 from dispatch import services, stages
 from dispatch.adapters.unit_store import UnitStore
-from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.reads import DispositionList, DuplicateList, IncidentRead, ok
 from dispatch.api.schemas import (
     AnswersCreate,
@@ -23,7 +23,6 @@ from dispatch.api.schemas import (
     TriagePreview,
     TriageRead,
 )
-from dispatch.auth import Role, require, require_precinct_of
 from dispatch.domain import closing, decisions, duplicates
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
@@ -77,14 +76,14 @@ def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
 @router.post("/v1/incidents/{incident_id}/status", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the incident after the move")})
 def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: ClockDep,
-                  who: PrincipalDep) -> dict[str, Any]:
+                  gate: GateDep) -> dict[str, Any]:
     """Move the incident through its lifecycle (409 names the allowed moves). 结案
     (``closed``) needs a ``disposition`` of the registry (422 names the codes)."""
-    require(who, Role.call_taker, Role.precinct, Role.command)
+    who = gate.who
+    gate.incident(store.load(incident_id))
     wanted = _status(body.status)
     if body.disposition is not None and wanted is not Status.CLOSED:
         raise _invalid("disposition", "a disposition is given only when closing (结案)")
-    require_precinct_of(who, store.load(incident_id).precinct)
 
     def decide(incident: Incident) -> list[Event]:
         if wanted is Status.CLOSED:
@@ -96,22 +95,22 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
 
     state = services.decide_and_commit(store, incident_id, decide)
     _release_units(store, state, clock.now(), who.actor)
-    return state.to_dict()
+    return gate.answer(state)
 
 
 @router.post("/v1/incidents/{incident_id}/answer-on-spot", response_model=None, responses={
     **ERRORS, 422: {"description": "an empty or over-long answer"},
     200: ok(IncidentRead, "the incident, closed as answered")})
 def answer_on_spot(incident_id: str, body: OnSpotAnswer, store: StoreDep, clock: ClockDep,
-                   who: PrincipalDep) -> dict[str, Any]:
+                   gate: GateDep) -> dict[str, Any]:
     """当场答复: a consultation or a P4 matter answered at once; the incident closes with
     disposition ``answered`` (409 for anything else, or once a unit has set out)."""
-    require(who, Role.call_taker, Role.precinct, Role.command)
-    require_precinct_of(who, store.load(incident_id).precinct)
+    who = gate.who
+    gate.incident(store.load(incident_id))
     state = services.decide_and_commit(store, incident_id, lambda inc: closing.answer_on_spot(
         inc, body.answer.strip(), who.actor, who.name, clock.now()))
     _release_units(store, state, clock.now(), who.actor)
-    return state.to_dict()
+    return gate.answer(state)
 
 
 @router.get("/v1/dispositions", response_model=None,
@@ -125,21 +124,19 @@ def list_dispositions(who: PrincipalDep) -> dict[str, Any]:
 @router.post("/v1/incidents/{incident_id}/triage", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the re-triaged incident")})
 def override_triage(incident_id: str, body: TriageOverride, store: StoreDep, clock: ClockDep,
-                    cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+                    cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """A call-taker's override of the automatic triage, recorded with who and why; the
     assignment is renewed (and the ack clock restarted) when the priority changes."""
-    require(who, Role.call_taker, Role.command)
     _check_codes(body)
-    return services.decide_and_commit(store, incident_id, lambda inc: decisions.retriage(
-        inc, body.category, body.priority, body.flags, body.reason, who.actor, clock.now(),
-        cfg.ack_timeouts)).to_dict()
+    return gate.answer(services.decide_and_commit(store, incident_id, lambda inc: decisions.retriage(
+        inc, body.category, body.priority, body.flags, body.reason, gate.who.actor, clock.now(),
+        cfg.ack_timeouts)))
 
 
 @router.post("/v1/triage/preview", tags=["triage"], response_model=TriageRead,
              responses={401: ERRORS[401], 403: ERRORS[403]})
 async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
     """The triage of a text without creating anything (the intake console's live preview)."""
-    require(who, Role.call_taker, Role.command, Role.analyst)
     try:
         result = await run_in_threadpool(triage.classify, body.text, body.channel.value,
                                          body.answers)
@@ -152,12 +149,12 @@ async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
              responses={**ERRORS, 200: ok(IncidentRead, "the incident with the answers"),
                         422: {"description": "an unknown question or an answer of the wrong kind"}})
 def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clock: ClockDep,
-                     cfg: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+                     cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """The caller's answers to key questions (要素追问): recorded with who answered, the
     incident re-triaged deterministically from its text and every answer so far, and
     re-routed (new ack clock) when the priority rose. Answers never lower a priority."""
-    require(who, Role.call_taker, Role.command, Role.precinct)
-    require_precinct_of(who, store.load(incident_id).precinct)
+    who = gate.who
+    gate.incident(store.load(incident_id))
     try:
         given = triage.questions.check_answers(body.answers)
     except InvalidAnswer as exc:
@@ -168,14 +165,16 @@ def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clo
         return decisions.answer(incident, given, result, who.actor, clock.now(),
                                 cfg.ack_timeouts)
 
-    return services.decide_and_commit(store, incident_id, decide).to_dict()
+    return gate.answer(services.decide_and_commit(store, incident_id, decide))
 
 
 @router.get("/v1/incidents/{incident_id}/duplicates", response_model=None,
             responses={**ERRORS, 200: ok(DuplicateList, "possible duplicates, best first")})
-def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    """Open incidents this one may duplicate, best first, with the reasons."""
+def list_duplicates(incident_id: str, store: StoreDep, gate: GateDep) -> dict[str, Any]:
+    """Open incidents this one may duplicate, best first, with the reasons (ids and
+    scores only: reading a candidate is a request of its own)."""
     incident = store.load(incident_id)
+    gate.incident(incident)
     loc = incident.location or {}
     if loc.get("lat") is None or loc.get("lon") is None:
         return {"items": [], "reason": "the incident has no location yet"}
@@ -192,29 +191,29 @@ def list_duplicates(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
 @router.post("/v1/incidents/{incident_id}/merge", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the incident merged into the other")})
 def merge(incident_id: str, body: MergeRequest, store: StoreDep, clock: ClockDep,
-          who: PrincipalDep) -> dict[str, Any]:
+          gate: GateDep) -> dict[str, Any]:
     """Merge this incident into ``into`` as one more caller; returns the parent."""
-    require(who, Role.call_taker, Role.command)
     for _ in range(8):
         child, parent = store.load(incident_id), store.load(body.into)
         child_events, parent_events = decisions.merge(
-            child, parent, clock.now(), who.actor, {"reason": body.reason})
+            child, parent, clock.now(), gate.who.actor, {"reason": body.reason})
         try:
             _, after = store.commit_many([(child, child_events), (parent, parent_events)])
         except services.Conflict:
             continue
-        return after.to_dict()
+        return gate.answer(after)
     raise services.Conflict(f"incidents {incident_id} and {body.into} are changing too fast")
 
 
 @router.post("/v1/incidents/{incident_id}/callback", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the incident with its callback")})
 def callback(incident_id: str, body: CallbackCreate, store: StoreDep, clock: ClockDep,
-             who: PrincipalDep) -> dict[str, Any]:
-    """Record the caller's satisfaction (回访); a dissatisfied callback goes to the
-    precinct's supervisor."""
-    require(who, Role.call_taker, Role.precinct, Role.command)
-    require_precinct_of(who, store.load(incident_id).precinct)
+             gate: GateDep) -> dict[str, Any]:
+    """Record the caller's satisfaction (回访): the command centre or the incident's
+    precinct (not the call-taker); a dissatisfied callback goes to the precinct's
+    supervisor."""
+    who = gate.who
+    gate.incident(store.load(incident_id))
 
     def decide(incident: Incident) -> list[Event]:
         data = {"satisfaction": body.satisfaction.value, "comment": body.comment}
@@ -222,4 +221,4 @@ def callback(incident_id: str, body: CallbackCreate, store: StoreDep, clock: Clo
             data["route_to"] = f"supervisor:{incident.precinct}"
         return [Event(EventType.CALLBACK, incident.id, clock.now(), actor=who.actor, data=data)]
 
-    return services.decide_and_commit(store, incident_id, decide).to_dict()
+    return gate.answer(services.decide_and_commit(store, incident_id, decide))

@@ -22,7 +22,8 @@ from pydantic import StringConstraints
 import geo
 from dispatch.adapters.missing_store import CaseStore, UnknownCase, new_id
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
+from dispatch.api.deps import ClockDep, GateDep, SettingsDep, StoreDep
+from dispatch.api.gate import Gate, case_relation
 from dispatch.api.missing_schemas import (
     CaseCreate,
     CloseRequest,
@@ -34,7 +35,6 @@ from dispatch.api.missing_schemas import (
     Verification,
 )
 from dispatch.api.reads import CaseDetail, CaseList, MissingKpis, ok
-from dispatch.auth import PermissionDenied, Principal, Role, require
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
@@ -80,7 +80,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "not allowed in the case's status"},
     422: {"description": "an impossible value; the message names the field"},
 }
-READERS = (Role.call_taker, Role.command, Role.precinct, Role.analyst)
 
 
 def _invalid(loc: str, message: str) -> RequestValidationError:
@@ -104,8 +103,12 @@ def _cases(store: RedisStore, settings: Any) -> CaseStore:
     return CaseStore(store, settings.missing_widen_s)
 
 
-def _view(cases: CaseStore, case: Case, now: datetime) -> dict[str, Any]:
-    return case_view(case, now, cases.timeline(case.id), cases.found_candidates(case.id))
+def _view(gate: Gate, cases: CaseStore, case: Case, now: datetime) -> dict[str, Any]:
+    """The case as the reader may see it (reporter's and person's numbers masked unless
+    the access table shows them; the read audited when it does)."""
+    return gate.case_view(case_view(case, now, cases.timeline(case.id),
+                                    cases.found_candidates(case.id)),
+                          case_relation(gate.who, case))
 
 
 def _report_address(report: Incident) -> str | None:
@@ -194,18 +197,18 @@ def _report(store: RedisStore, report_id: str) -> Incident:
     **ERRORS, 201: ok(CaseDetail, "the new case"),
     200: ok(CaseDetail, "the case already opened from that report")})
 def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: SettingsDep,
-                who: PrincipalDep) -> Any:
+                gate: GateDep) -> Any:
     """Open a case at once (no waiting period); 200 with the existing case if the report
     was opened already. With ``report_id`` alone the person, the last-seen time and place
     and the reporter's phone come from the report and its triage."""
-    require(who, Role.call_taker, Role.command)
+    who = gate.who
     now = clock.now()
     cases = _cases(store, settings)
     report = None
     if body.report_id:
         existing = cases.case_for_report(body.report_id)
         if existing:
-            return JSONResponse(_view(cases, cases.load(existing), now), status_code=200)
+            return JSONResponse(_view(gate, cases, cases.load(existing), now), status_code=200)
         report = _report(store, body.report_id)
     person = _person(body.person, report)
     last_seen = _last_seen(body.last_seen, report, now)
@@ -237,40 +240,42 @@ def create_case(body: CaseCreate, store: StoreDep, clock: ClockDep, settings: Se
                                 extra_ops=ops, extra_guards=guards)
         except Conflict as exc:
             if str(exc).startswith("exists") and body.report_id:
-                return JSONResponse(_view(cases, cases.load(
+                return JSONResponse(_view(gate, cases, cases.load(
                     str(cases.case_for_report(body.report_id))), now), status_code=200)
             now = clock.now()
             continue
-        return _view(cases, case, now)
+        return _view(gate, cases, case, now)
     raise Conflict("could not open the case; try again")
 
 
 @router.get("/v1/missing", response_model=None,
             responses={**ERRORS, 200: ok(CaseList, "cases, newest first")})
-def list_cases(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
+def list_cases(store: StoreDep, clock: ClockDep, settings: SettingsDep, gate: GateDep,
                status: StatusFilter = StatusFilter.open,
                limit: int = Query(200, ge=1, le=1000)) -> dict[str, Any]:
-    """Cases, newest first: ``open`` (not closed: open or located), ``closed`` or ``all``."""
-    require(who, *READERS)
+    """Cases, newest first: ``open`` (not closed: open or located), ``closed`` or ``all``.
+    A precinct token lists the cases last seen in its precinct, alerted to it or sent to
+    it to verify."""
     cases = _cases(store, settings)
     now = clock.now()
     if status is StatusFilter.open:
-        found = cases.open_cases()[::-1][:limit]
+        found = cases.open_cases()[::-1]
     else:
         ids = [str(i) for i in store.r.zrevrange(cases.all_key, 0, max(limit * 4, 200) - 1)]
         found = [c for c in cases.many(ids)
-                 if status is StatusFilter.all or c.status.value == "closed"][:limit]
-    items = [list_item(c, now) for c in found]
+                 if status is StatusFilter.all or c.status.value == "closed"]
+    shown = [(c, case_relation(gate.who, c)) for c in found]
+    shown = [(c, rel) for c, rel in shown if gate.listed(rel)][:limit]
+    items = gate.case_views([(list_item(c, now), rel) for c, rel in shown])
     return {"items": items, "count": len(items)}
 
 
 @router.get("/v1/missing/kpis", response_model=None,
             responses={**ERRORS, 200: ok(MissingKpis, "figures per risk grade")})
-def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: PrincipalDep,
+def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, gate: GateDep,
              days: int = Query(365, ge=1, le=3660)) -> dict[str, Any]:
     """Per risk grade over cases opened in the last ``days``: cases, closed, found,
     median time to found, share of decided targets met."""
-    require(who, Role.command, Role.analyst)
     now = clock.now()
     found = _cases(store, settings).cases_between(now - timedelta(days=days), now)
     return {"days": days, **kpi_view(kpis_by_grade(found, now), found)}
@@ -279,41 +284,43 @@ def get_kpis(store: StoreDep, clock: ClockDep, settings: SettingsDep, who: Princ
 @router.get("/v1/missing/{case_id}", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def get_case(case_id: str, store: StoreDep, clock: ClockDep, settings: SettingsDep,
-             who: PrincipalDep) -> dict[str, Any]:
-    """The case, risk and reasons, every target, linked reports, sightings, timeline."""
-    require(who, *READERS)
+             gate: GateDep) -> dict[str, Any]:
+    """The case, risk and reasons, every target, linked reports, sightings, timeline.
+    Another precinct's case is 403 (docs/api.md, "Access")."""
     cases = _cases(store, settings)
     with _domain(case_id):
-        return _view(cases, cases.load(case_id), clock.now())
+        case = cases.load(case_id)
+    gate.case(case)
+    return _view(gate, cases, case, clock.now())
 
 
 @router.post("/v1/missing/{case_id}/risk", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def override(case_id: str, body: RiskOverride, store: StoreDep, clock: ClockDep,
-             settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+             settings: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """A supervisor sets the risk grade with a reason; open targets follow the new grade."""
-    require(who, Role.command)
+    who = gate.who
     cases = _cases(store, settings)
     with _domain(case_id):
         case, _ = update(cases, case_id, lambda c: override_risk(
             c, RiskGrade(body.grade.value), by=who.actor, reason=body.reason, now=clock.now(),
             policy=target_policy(settings)), actor=who.actor, clock=clock)
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())
 
 
 @router.post("/v1/missing/{case_id}/targets/{name}/meet", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def meet(case_id: str, name: Annotated[str, StringConstraints(max_length=64)],
          store: StoreDep, clock: ClockDep, settings: SettingsDep,
-         who: PrincipalDep) -> dict[str, Any]:
+         gate: GateDep) -> dict[str, Any]:
     """Record a target met (search centre activated, a risk review, precinct dispatched)."""
-    require(who, Role.call_taker, Role.command)
+    who = gate.who
     cases = _cases(store, settings)
     with _domain(case_id):
         case, _ = update(cases, case_id, lambda c: meet_target(
             c, name, now=clock.now(), by=who.actor, policy=target_policy(settings)),
             actor=who.actor, clock=clock)
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())
 
 
 def _annotate(case_id: str, incident_id: str | None, stage: str, actor: str, now: datetime,
@@ -327,15 +334,12 @@ def _annotate(case_id: str, incident_id: str | None, stage: str, actor: str, now
 @router.post("/v1/missing/{case_id}/close", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def close(case_id: str, body: CloseRequest, store: StoreDep, clock: ClockDep,
-          settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+          settings: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """Close with an outcome; ``found_at`` (default: when located, or now) sets time to found."""
-    require(who, Role.call_taker, Role.command, Role.precinct)
+    who = gate.who
     cases = _cases(store, settings)
     with _domain(case_id):
-        current = cases.load(case_id)
-        if who.role is Role.precinct and who.precinct not in (
-                {current.last_seen.precinct} | {s.precinct for s in current.sightings}):
-            raise PermissionDenied(f"{who.actor} is not working case {case_id}")
+        gate.case(cases.load(case_id))
         case, _ = update(
             cases, case_id, lambda c: close_case(c, body.outcome, now=clock.now(),
                                                  found_at=body.found_at, note=body.note),
@@ -343,29 +347,30 @@ def close(case_id: str, body: CloseRequest, store: StoreDep, clock: ClockDep,
             incident_events=lambda c, _e: _annotate(c.id, c.report_id, "case_closed",
                                                     who.actor, clock.now(),
                                                     outcome=body.outcome.value))
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())
 
 
-def _verifier(who: Principal, case: Case, incident_id: str) -> None:
+def _verifier(gate: Gate, case: Case, incident_id: str) -> None:
+    """The sighting's precinct (the one sent to verify) or the command centre; a sighting
+    not linked to the case is 404 to those, 403 to every other precinct."""
     linked = next((s for s in case.sightings if s.incident_id == incident_id), None)
+    gate.sighting(linked.precinct if linked else None)
     if linked is None:
         raise HTTPException(404, f"sighting {incident_id} is not linked to case {case.id}")
-    if who.role is Role.precinct and who.precinct != linked.precinct:
-        raise PermissionDenied(f"{who.actor} was not sent to verify {incident_id}")
 
 
 @router.post("/v1/missing/{case_id}/sightings/{incident_id}/confirm", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def confirm(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
-            settings: SettingsDep, who: PrincipalDep,
+            settings: SettingsDep, gate: GateDep,
             body: Verification | None = None) -> dict[str, Any]:
     """The verifying officer found the person: the case is located (and closed if
     ``close_as`` is given)."""
-    require(who, Role.precinct, Role.command)
+    who = gate.who
     body = body or Verification()
     cases = _cases(store, settings)
     with _domain(case_id):
-        _verifier(who, cases.load(case_id), incident_id)
+        _verifier(gate, cases.load(case_id), incident_id)
 
         def decide(c: Case) -> list[Any]:
             now = clock.now()
@@ -380,26 +385,26 @@ def confirm(case_id: str, incident_id: IncidentId, store: StoreDep, clock: Clock
                          incident_events=lambda c, _e: _annotate(
                              c.id, incident_id, "verified", who.actor, clock.now(),
                              note=body.note))
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())
 
 
 @router.post("/v1/missing/{case_id}/sightings/{incident_id}/dismiss", response_model=None,
              responses={**ERRORS, 200: ok(CaseDetail, "the case")})
 def dismiss(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
-            settings: SettingsDep, who: PrincipalDep,
+            settings: SettingsDep, gate: GateDep,
             body: Verification | None = None) -> dict[str, Any]:
     """The verifying officer found someone else: the sighting is dismissed."""
-    require(who, Role.precinct, Role.command)
+    who = gate.who
     note = body.note if body else ""
     cases = _cases(store, settings)
     with _domain(case_id):
-        _verifier(who, cases.load(case_id), incident_id)
+        _verifier(gate, cases.load(case_id), incident_id)
         case, _ = update(cases, case_id, lambda c: dismiss_sighting(
             c, incident_id, now=clock.now(), by=who.actor, note=note),
             actor=who.actor, clock=clock,
             incident_events=lambda c, _e: _annotate(c.id, incident_id, "dismissed",
                                                     who.actor, clock.now(), note=note))
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())
 
 
 def _linked(event: object) -> dict[str, Any]:
@@ -411,10 +416,10 @@ def _linked(event: object) -> dict[str, Any]:
              responses={**ERRORS, 200: ok(CaseDetail, "the case with the sighting"),
                         422: {"description": "the report cannot be scored, or scores below 0.5"}})
 def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep,
-         settings: SettingsDep, who: PrincipalDep) -> dict[str, Any]:
+         settings: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """Link a report the matcher did not link by itself (ambiguous, or below the automatic
     threshold but at least a candidate); its precinct is sent to verify."""
-    require(who, Role.call_taker, Role.command)
+    who = gate.who
     incident = store.load(incident_id)
     location = incident.location or {}
     cases = _cases(store, settings)
@@ -438,4 +443,4 @@ def link(case_id: str, incident_id: IncidentId, store: StoreDep, clock: ClockDep
                          incident_events=lambda c, e: _annotate(
                              c.id, incident_id, "sighting_matched", who.actor, clock.now(),
                              **_linked(e[0])))
-    return _view(cases, case, clock.now())
+    return _view(gate, cases, case, clock.now())

@@ -1,31 +1,21 @@
-"""Who may read a caller's phone number, and the masked view for everyone else.
+"""How personal data is masked for a reader the access table does not show it to.
 
-The call-taker, the command centre and the precinct the incident is assigned to call the
-caller back; an analyst, or another precinct reading the incident, sees ``138****8000``.
-Applied to the HTTP views of incidents and hand-offs (their timelines and packets carry
-the number too); the live feeds go only to the command centre and the precinct that
-owns the incident.
+Who sees what is ``dispatch.access`` (``FIELDS``), applied by ``dispatch.api.gate`` to
+the HTTP views of incidents, cases and hand-offs (their timelines and packets carry the
+number too): ``13812348000`` → ``138****8000``, ``张三`` → ``张*``. The live feeds go only
+to the command centre and the precinct that owns the incident.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-from dispatch.auth import Principal, Role
 
 # Keys whose string values are (or may contain) a telephone number.
 _PHONE_KEYS = frozenset({"phone", "to", "phones", "callBackReference", "callbackReference",
                          "uri", "callbackUri"})
 _DIGITS = re.compile(r"\d[\d \-]{5,}\d")
-
-
-def may_see_caller(who: Principal, precinct: str | None) -> bool:
-    """Call-takers, the command centre (and admin), and the incident's own precinct."""
-    if who.role in (Role.call_taker, Role.command, Role.admin):
-        return True
-    return who.role is Role.precinct and who.precinct is not None and who.precinct == precinct
 
 
 def mask_number(text: str) -> str:
@@ -49,10 +39,20 @@ def masked(value: Any, key: str | None = None) -> Any:
     return value
 
 
-def for_reader(who: Principal, precinct: str | None, view: dict[str, Any]) -> dict[str, Any]:
-    """The view as this reader may see it; ``caller_phone_hidden`` says it was masked."""
-    if may_see_caller(who, precinct):
-        return view
-    out: dict[str, Any] = masked(view)
-    out["caller_phone_hidden"] = True
-    return out
+def mask_name(name: str) -> str:
+    """``张三丰`` → ``张**``: the family name stays, the rest is hidden."""
+    name = name.strip()
+    return name[:1] + "*" * max(1, len(name) - 1) if name else name
+
+
+def masked_names(value: Any, holders: Sequence[str], key: str | None = None) -> Any:
+    """A copy with the ``name`` of every object found under one of the ``holders`` keys
+    (``caller``, ``reporter``) masked, at any depth (timelines carry the caller too)."""
+    if isinstance(value, Mapping):
+        out = {k: masked_names(v, holders, str(k)) for k, v in value.items()}
+        if key in holders and isinstance(out.get("name"), str):
+            out["name"] = mask_name(out["name"])
+        return out
+    if isinstance(value, list):
+        return [masked_names(v, holders, key) for v in value]
+    return value

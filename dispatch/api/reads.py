@@ -152,12 +152,45 @@ class HandoffList(_Read):
     count: int
 
 
+class ReplicaRead(_Read):
+    node: str = Field(description="host:port")
+    state: str | None = Field(None, description="online, or a sync state")
+    lag_bytes: int = Field(description="how far its offset is behind the primary's")
+
+
+class StoreRead(_Read):
+    """What this API process last learnt about the incident store (twice a second)."""
+
+    available: bool
+    node: str | None = Field(None, description="host:port of the primary answering")
+    role: str | None = None
+    replicas: list[ReplicaRead] = []
+    failovers: int = Field(0, description="primary changes to another node, seen")
+    restarts: int = Field(0, description="restarts of the same node, seen")
+    last_change: dict[str, Any] | None = Field(
+        None, description="{kind, from_node, to_node, at} of the last primary change")
+    unavailable_s: float | None = Field(None, description="seconds the store has not answered")
+    error: str | None = None
+
+
 class Health(_Read):
     ok: bool
     redis: bool
     workers: int | None = None
     schedulers: int | None = None
+    store: StoreRead | None = None
     error: str | None = None
+
+
+class Revoked(_Read):
+    """What was revoked, and when."""
+
+    revoked: Literal["token", "subject"]
+    jti: str | None = None
+    sub: str | None = None
+    issued_until: Timestamp | None = Field(None, description="a subject's tokens issued "
+                                                             "until then are refused")
+    at: Timestamp
 
 
 # -- search, duplicates, units, geo -------------------------------------------------------

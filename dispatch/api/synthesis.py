@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,8 @@ import geo
 from dispatch import stages
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisStore
-from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, StoreDep
+from dispatch.api.gate import Gate
 from dispatch.api.reads import (
     IncidentSynthesis,
     PremiseNoteList,
@@ -25,14 +25,7 @@ from dispatch.api.reads import (
     ok,
 )
 from dispatch.api.synthesis_schemas import NoteCreate, NoteUpdate, SynthesisPreview, WatchLoad
-from dispatch.auth import (
-    PermissionDenied,
-    Principal,
-    Role,
-    may_read_caller_history,
-    require,
-    require_caller_history,
-)
+from dispatch.auth import Role
 from dispatch.domain.events import EventType
 from dispatch.synthesis.callers import normalise_phone
 from dispatch.synthesis.errors import InvalidNote, InvalidPlate, UnknownNote
@@ -60,7 +53,6 @@ def preview(body: SynthesisPreview, store: StoreDep, clock: ClockDep,
     """The findings for what the call-taker has typed (phone, place, text); creates nothing.
 
     Reading the caller's history is audited (``caller_history.read``)."""
-    require(who, Role.call_taker, Role.command)
     started = time.perf_counter()
     if body.phone is not None:
         normalise_phone(body.phone)  # 422 with a message before any work
@@ -84,67 +76,33 @@ def preview(body: SynthesisPreview, store: StoreDep, clock: ClockDep,
             "took_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-def redact(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A synthesis payload without its caller-derived findings (kind and adjustment stay:
-    a raised priority is visible anyway)."""
-    findings = [f if not f.get("private") else {
-        "kind": f["kind"], "private": True, "redacted": True, "adjustment": f.get("adjustment")}
-        for f in payload.get("findings", [])]
-    return {**payload, "findings": findings}
-
-
-def guard_timeline(store: RedisStore, who: Principal, incident_id: str, precinct: str | None,
-                   timeline: Sequence[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    """The timeline as ``who`` may see it: private findings redacted unless allowed, and
-    an audit entry when caller history is shown."""
-    allowed = may_read_caller_history(who, precinct)
-    out, shown = [], 0
-    for event in timeline:
-        if event["type"] == EventType.SYNTHESIZED.value:
-            private = sum(1 for f in event["payload"].get("findings", []) if f.get("private"))
-            if private and not allowed:
-                event = {**event, "payload": redact(event["payload"])}
-            shown += private if allowed else 0
-        out.append(event)
-    if shown:
-        _synthesis(store).audit(now, who.actor, "caller_history.read", f"incident:{incident_id}",
-                                {"via": "incident", "findings": shown})
-    return out
-
-
 @router.get("/v1/incidents/{incident_id}/synthesis", response_model=None, responses={
     **_ERRORS, 200: ok(IncidentSynthesis, "the latest findings"), 404: {"description": "unknown incident"}})
-def incident_synthesis(incident_id: str, store: StoreDep, clock: ClockDep,
-                       who: PrincipalDep) -> dict[str, Any]:
+def incident_synthesis(incident_id: str, store: StoreDep, gate: GateDep) -> dict[str, Any]:
     """The incident's findings (the latest ``incident.synthesized``), caller history
     included: call-takers, command and the assigned precinct only (403 otherwise)."""
     incident = store.load(incident_id)
-    require_caller_history(who, incident.precinct)
+    gate.incident(incident)
     events = [e for e in store.timeline(incident_id) if e["type"] == EventType.SYNTHESIZED.value]
     if not events:
         return {"incident_id": incident_id, "synthesized_at": None, "findings": [], "marks": []}
     last = events[-1]
     private = sum(1 for f in last["payload"].get("findings", []) if f.get("private"))
     if private:
-        _synthesis(store).audit(clock.now(), who.actor, "caller_history.read",
-                                f"incident:{incident_id}", {"via": "synthesis", "findings": private})
+        gate.audit("caller_history.read", f"incident:{incident_id}",
+                   {"via": "synthesis", "findings": private})
+        gate.flush()
     return {"incident_id": incident_id, "synthesized_at": last["at"], **last["payload"]}
 
 
 # -- premise notes ---------------------------------------------------------------------
 
-def _owner_scope(who: Principal, precinct: str) -> None:
+def _load_note(store: RedisStore, note_id: str, gate: Gate) -> PremiseNote:
     """Notes are the owning precinct's; command sees and changes all."""
-    require(who, Role.precinct, Role.command)
-    if who.role is Role.precinct and who.precinct != precinct:
-        raise PermissionDenied(f"{who.actor} may not see or change notes of precinct {precinct}")
-
-
-def _load_note(store: RedisStore, note_id: str, who: Principal) -> PremiseNote:
     note = _synthesis(store).note(note_id)
     if note is None:
         raise UnknownNote(note_id)
-    _owner_scope(who, note.precinct)
+    gate.precinct(note.precinct)
     return note
 
 
@@ -158,9 +116,10 @@ def _check_expiry(expires_at: datetime, now: datetime) -> None:
 @router.post("/v1/synthesis/notes", status_code=201, response_model=None,
              responses={**_ERRORS, 201: ok(PremiseNoteRead, "the note")})
 def create_note(body: NoteCreate, store: StoreDep, clock: ClockDep,
-                who: PrincipalDep) -> dict[str, Any]:
-    """Register a premise note (警情地址标注) for a place inside the city; audited."""
-    require(who, Role.precinct, Role.command)
+                gate: GateDep) -> dict[str, Any]:
+    """Register a premise note (警情地址标注) for a place inside the city; audited. A
+    precinct files notes of its own, for points inside its own area."""
+    who = gate.who
     now = clock.now()
     _check_expiry(body.expires_at, now)
     lat, lon = geo.to_wgs84(body.lat, body.lon, body.crs.value)
@@ -171,10 +130,8 @@ def create_note(body: NoteCreate, store: StoreDep, clock: ClockDep,
     owner = body.precinct or (who.precinct if who.role is Role.precinct else place.precinct.id)
     if owner not in {p.id for p in geo.precincts()}:
         raise InvalidNote(f"precinct: unknown precinct {owner!r}")
-    _owner_scope(who, owner)
-    if who.role is Role.precinct and place.precinct.id != owner:
-        raise PermissionDenied(f"the point lies in precinct {place.precinct.id}, not in "
-                               f"{owner}: ask that precinct or the command centre")
+    gate.precinct(owner)
+    gate.precinct(place.precinct.id)  # a precinct's note lies inside its own area
     note = PremiseNote(id=SynthesisStore.new_note_id(now), precinct=owner, lat=lat, lon=lon,
                        radius_m=body.radius_m, kind=body.kind.value, text=body.text,
                        created_at=now, expires_at=body.expires_at, created_by=who.actor)
@@ -183,30 +140,28 @@ def create_note(body: NoteCreate, store: StoreDep, clock: ClockDep,
 
 @router.get("/v1/synthesis/notes", response_model=None,
             responses={**_ERRORS, 200: ok(PremiseNoteList, "live notes")})
-def list_notes(store: StoreDep, clock: ClockDep, who: PrincipalDep,
+def list_notes(store: StoreDep, clock: ClockDep, gate: GateDep,
                precinct: str | None = Query(None, pattern=r"^[A-Za-z0-9_\-]{1,32}$")
                ) -> dict[str, Any]:
     """Live notes: a precinct's own (a precinct token), or all / one precinct's (command)."""
-    require(who, Role.precinct, Role.command)
-    scope = precinct or (who.precinct if who.role is Role.precinct else None)
-    if scope is not None:
-        _owner_scope(who, scope)
+    scope = gate.scope(precinct)
     items = [n.to_dict() for n in _synthesis(store).notes(scope, clock.now())]
     return {"items": items, "count": len(items)}
 
 
 @router.get("/v1/synthesis/notes/{note_id}", response_model=None, responses={
     **_ERRORS, 200: ok(PremiseNoteRead, "the note"), 404: {"description": "unknown"}})
-def get_note(note_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    return _load_note(store, note_id, who).to_dict()
+def get_note(note_id: str, store: StoreDep, gate: GateDep) -> dict[str, Any]:
+    return _load_note(store, note_id, gate).to_dict()
 
 
 @router.patch("/v1/synthesis/notes/{note_id}", response_model=None, responses={
     **_ERRORS, 200: ok(PremiseNoteRead, "the changed note"), 404: {"description": "unknown"}})
 def update_note(note_id: str, body: NoteUpdate, store: StoreDep, clock: ClockDep,
-                who: PrincipalDep) -> dict[str, Any]:
+                gate: GateDep) -> dict[str, Any]:
     """Change a note's radius, kind, text or expiry; audited with the previous version."""
-    note = _load_note(store, note_id, who)
+    who = gate.who
+    note = _load_note(store, note_id, gate)
     now = clock.now()
     if body.expires_at is not None:
         _check_expiry(body.expires_at, now)
@@ -219,9 +174,9 @@ def update_note(note_id: str, body: NoteUpdate, store: StoreDep, clock: ClockDep
 
 @router.delete("/v1/synthesis/notes/{note_id}", status_code=204,
                responses={**_ERRORS, 404: {"description": "unknown"}})
-def delete_note(note_id: str, store: StoreDep, clock: ClockDep, who: PrincipalDep) -> Response:
-    note = _load_note(store, note_id, who)
-    _synthesis(store).delete_note(note, who.actor, clock.now())
+def delete_note(note_id: str, store: StoreDep, clock: ClockDep, gate: GateDep) -> Response:
+    note = _load_note(store, note_id, gate)
+    _synthesis(store).delete_note(note, gate.who.actor, clock.now())
     return Response(status_code=204)
 
 
@@ -232,7 +187,6 @@ def delete_note(note_id: str, store: StoreDep, clock: ClockDep, who: PrincipalDe
 def load_watchlist(body: WatchLoad, store: StoreDep, clock: ClockDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """Load a page of watched plates (布控 / 被盗抢车辆); command only; audited."""
-    require(who, Role.command)
     now = clock.now()
     entries = []
     for i, e in enumerate(body.entries):

@@ -10,42 +10,38 @@ from fastapi.exceptions import RequestValidationError
 import geo
 from dispatch import services
 from dispatch.adapters.unit_store import UnitStore
-from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
+from dispatch.api.deps import ClockDep, GateDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
 from dispatch.api.reads import IncidentRead, RecommendationList, UnitList, UnitRead, ok
 from dispatch.api.schemas import Position, UnitAssign, UnitStatusChange
-from dispatch.auth import Principal, Role, require, require_precinct_of
 from dispatch.domain.errors import Conflict, InvalidTransition
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident
-from dispatch.domain.units import TravelModel, Unit, UnitStatus, move, recommend, reposition
+from dispatch.domain.units import TravelModel, UnitStatus, move, recommend, reposition
 
 router = APIRouter(tags=["units"])
 MODEL = TravelModel()
 
 
-def _own_unit(who: Principal, unit: Unit) -> None:
-    require(who, Role.precinct, Role.command)
-    require_precinct_of(who, unit.precinct)
-
-
 @router.get("/v1/units", response_model=None,
             responses={**ERRORS, 200: ok(UnitList, "units with status and position")})
-def list_units(store: StoreDep, who: PrincipalDep,
+def list_units(store: StoreDep, gate: GateDep,
                precinct: str | None = Query(None, max_length=32)) -> dict[str, Any]:
-    """Units with status and position."""
-    units = UnitStore(store).all(precinct)
+    """Units with status and position; a precinct token lists its own units (another
+    ``precinct`` is 403)."""
+    units = UnitStore(store).all(gate.scope(precinct))
     return {"items": [u.to_dict() for u in units], "count": len(units)}
 
 
 @router.post("/v1/units/{unit_id}/position", response_model=None,
              responses={**ERRORS, 200: ok(UnitRead, "the unit at its new position")})
 def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockDep,
-                    who: PrincipalDep) -> dict[str, Any]:
+                    gate: GateDep) -> dict[str, Any]:
     """A unit's new position, in WGS-84, GCJ-02 or BD-09 (stored as WGS-84)."""
+    who = gate.who
     units = UnitStore(store)
     unit = units.load(unit_id)
-    _own_unit(who, unit)
+    gate.unit(unit)
     try:
         lat, lon = geo.to_wgs84(body.lat, body.lon, body.crs.value)
     except geo.GeoError as exc:
@@ -58,11 +54,12 @@ def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockD
 @router.post("/v1/units/{unit_id}/status", response_model=None,
              responses={**ERRORS, 200: ok(UnitRead, "the unit in its new status")})
 def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, clock: ClockDep,
-                       who: PrincipalDep) -> dict[str, Any]:
+                       gate: GateDep) -> dict[str, Any]:
     """A unit's new status (``dispatched`` only through an assignment)."""
+    who = gate.who
     units = UnitStore(store)
     unit = units.load(unit_id)
-    _own_unit(who, unit)
+    gate.unit(unit)
     try:
         wanted = UnitStatus(body.status)
     except ValueError:
@@ -77,10 +74,13 @@ def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, cl
 
 @router.get("/v1/incidents/{incident_id}/recommendations", response_model=None, responses={
     **ERRORS, 200: ok(RecommendationList, "available units by estimated arrival")})
-def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dict[str, Any]:
-    """Available units ranked by estimated arrival (neighbouring precincts included);
-    none for a place outside the jurisdiction (``reason: out_of_area``)."""
+def recommendations(incident_id: str, store: StoreDep, gate: GateDep) -> dict[str, Any]:
+    """Available units ranked by estimated arrival (neighbouring precincts included for
+    the command centre; a precinct is offered its own units, another precinct's go
+    through the command centre); none for a place outside the jurisdiction
+    (``reason: out_of_area``)."""
     incident = store.load(incident_id)
+    gate.incident(incident)
     loc = incident.location or {}
     if loc.get("lat") is None or loc.get("lon") is None:
         return {"items": [], "reason": "the incident has no location yet"}
@@ -91,8 +91,8 @@ def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
         return {"items": [], "reason": "out_of_area",
                 "message": "the place lies outside the jurisdiction: hand it over to the "
                            "agency that covers it"}
-    ranked = recommend((loc["lat"], loc["lon"]), loc.get("district"), UnitStore(store).all(),
-                       MODEL)
+    pool = UnitStore(store).all(gate.who.precinct if gate.own_units() else None)
+    ranked = recommend((loc["lat"], loc["lon"]), loc.get("district"), pool, MODEL)
     return {"items": [r.to_dict() for r in ranked], "model": {
         "urban_kmh": MODEL.urban_kmh, "rural_kmh": MODEL.rural_kmh,
         "urban_detour": MODEL.urban_detour, "rural_detour": MODEL.rural_detour,
@@ -102,14 +102,18 @@ def recommendations(incident_id: str, store: StoreDep, who: PrincipalDep) -> dic
 @router.post("/v1/incidents/{incident_id}/units", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the incident with its units")})
 def assign_unit(incident_id: str, body: UnitAssign, store: StoreDep, clock: ClockDep,
-                who: PrincipalDep) -> dict[str, Any]:
-    """Send a unit: the unit goes ``dispatched`` and the incident records it, atomically."""
-    require(who, Role.precinct, Role.command)
+                gate: GateDep) -> dict[str, Any]:
+    """Send a unit: the unit goes ``dispatched`` and the incident records it, atomically.
+    A precinct sends its own units to its own incidents; another precinct's unit is the
+    command centre's to send (403)."""
+    who = gate.who
     units = UnitStore(store)
     for _ in range(8):
         incident: Incident = store.load(incident_id)
-        require_precinct_of(who, incident.precinct)
+        gate.incident(incident)
         unit = units.load(body.unit_id)
+        if unit.precinct != incident.precinct:  # cross-precinct dispatch: command only
+            gate.variant("another precinct's unit").unit(unit)
         if unit.status is not UnitStatus.available:
             raise InvalidTransition(unit.status.value, "dispatched", ["available"])
         at = clock.now()
@@ -127,5 +131,5 @@ def assign_unit(incident_id: str, body: UnitAssign, store: StoreDep, clock: Cloc
                                  extra_ops=units.write_ops(moved, "status", at, who.actor))
         except Conflict:
             continue
-        return state.to_dict()
+        return gate.answer(state)
     raise services.Conflict(f"incident {incident_id} is changing too fast; try again")

@@ -168,7 +168,10 @@ def test_callbacks_after_resolution_and_dissatisfaction_goes_to_the_supervisor(
     for status in ("acknowledged", "resolved"):
         service.post(f"/v1/incidents/{inc['id']}/status", {"status": status}, role="precinct",
                      precinct=p)
-    r = service.post(f"/v1/incidents/{inc['id']}/callback", body, role="call_taker")
+    # 回访 is the precinct's or the command centre's, not the call-taker's (issue 17).
+    assert service.post(f"/v1/incidents/{inc['id']}/callback", body,
+                        role="call_taker").status_code == 403
+    r = service.post(f"/v1/incidents/{inc['id']}/callback", body, role="precinct", precinct=p)
     assert r.status_code == 200, r.text
     assert r.json()["callback"]["route_to"] == f"supervisor:{p}"
     bad = service.post(f"/v1/incidents/{inc['id']}/callback", {"satisfaction": "meh"})

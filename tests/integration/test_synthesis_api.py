@@ -120,8 +120,10 @@ def test_caller_history_only_for_the_assigned_precinct_and_every_read_is_audited
     assert as_(service, "GET", path, "call_taker").status_code == 200
     for role, precinct in (("precinct", other), ("analyst", None)):
         assert as_(service, "GET", path, role, precinct).status_code == 403
-    # The incident itself stays readable, with the caller's history redacted.
-    seen = as_(service, "GET", f"/v1/incidents/{new['id']}", "precinct", other).json()
+    # Another precinct does not read the incident; the analyst reads it with the caller's
+    # history redacted.
+    assert as_(service, "GET", f"/v1/incidents/{new['id']}", "precinct", other).status_code == 403
+    seen = as_(service, "GET", f"/v1/incidents/{new['id']}", "analyst").json()
     [synth] = [e for e in seen["timeline"] if e["type"] == "incident.synthesized"]
     assert synth["payload"]["findings"][0] == {"kind": "caller_history", "private": True,
                                                "redacted": True, "adjustment": None}

@@ -204,7 +204,13 @@ async function showDetail(id) {
   try {
     inc = await api(`/v1/incidents/${encodeURIComponent(id)}`);
   } catch (err) {
-    if (seq === detailSeq) fill(box, el("p", { class: "quiet error-line" }, explain(err)));
+    // Need to know (docs/api.md, "Access"): an incident that left this precinct (转派) is
+    // another precinct's now, and its detail is refused.
+    const gone = err instanceof ApiError && err.status === 403;
+    if (seq === detailSeq) {
+      fill(box, el("p", { class: "quiet error-line" }, gone ? "该警情已不属于本所（已转派），无权查看详情" : explain(err)));
+    }
+    if (gone && state.selected === id) state.selected = null;
     return;
   }
   if (seq !== detailSeq) return;

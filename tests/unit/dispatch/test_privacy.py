@@ -1,18 +1,9 @@
-"""The caller's number: who sees it, and how it is masked for the others."""
+"""How callers' numbers and names are masked for readers the access table does not
+show them to."""
 
 from __future__ import annotations
 
-from dispatch.api.privacy import for_reader, mask_number, masked, may_see_caller
-from dispatch.auth import Principal, Role
-
-
-def test_who_may_see_the_caller() -> None:
-    assert may_see_caller(Principal(Role.call_taker, "王芳"), "150203001")
-    assert may_see_caller(Principal(Role.command, "王伟"), None)
-    assert may_see_caller(Principal(Role.admin, "admin"), None)
-    assert may_see_caller(Principal(Role.precinct, "p", "150203001"), "150203001")
-    assert not may_see_caller(Principal(Role.precinct, "p", "150203002"), "150203001")
-    assert not may_see_caller(Principal(Role.analyst, "a"), "150203001")
+from dispatch.api.privacy import mask_name, mask_number, masked, masked_names
 
 
 def test_numbers_are_masked_under_phone_keys_and_in_tel_uris() -> None:
@@ -26,5 +17,14 @@ def test_numbers_are_masked_under_phone_keys_and_in_tel_uris() -> None:
     assert out["caller"]["phone"] == out["to"] == "139****8765"
     assert out["text"] == "13912348765"  # what the caller said stays as said
     assert out["callback"] == ["tel:139****8765"] and out["name"] == "张三"
-    assert for_reader(Principal(Role.analyst, "a"), None, view)["caller_phone_hidden"] is True
-    assert for_reader(Principal(Role.command, "c"), None, view) is view
+
+
+def test_names_are_masked_under_the_holders_only() -> None:
+    assert mask_name("张三丰") == "张**" and mask_name("王") == "王*" and mask_name("") == ""
+    view = {"caller": {"name": "张三", "phone": "1"}, "person": {"name": "李四"},
+            "timeline": [{"payload": {"caller": {"name": "张三"}}}],
+            "reporter": {"name": "王五"}}
+    out = masked_names(view, ("caller",))
+    assert out["caller"]["name"] == "张*" and out["timeline"][0]["payload"]["caller"]["name"] == "张*"
+    assert out["person"]["name"] == "李四" and out["reporter"]["name"] == "王五"
+    assert masked_names(view, ("reporter",))["reporter"]["name"] == "王*"

@@ -38,3 +38,17 @@ def test_replay_secret_from_env_falls_back_to_the_key_file(tmp_path: Path) -> No
     stream.write_text("", encoding="utf-8")
     r = _run(["-m", "simulators", "replay", str(stream), "--secret-from-env"], tmp_path)
     assert r.returncode != 0 and "no signing key" in (r.stderr + r.stdout)
+
+
+def test_token_longer_than_a_shift_is_refused_and_the_id_can_be_shown(tmp_path: Path) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret").write_text("k" * 43, encoding="utf-8")
+    r = _run(["-m", "dispatch", "token", "--role", "command", "--ttl-h", "876000"], tmp_path)
+    assert r.returncode == 2 and "longer than a shift" in r.stderr and not r.stdout
+    r = _run(["-m", "dispatch", "token", "--role", "precinct", "--precinct", "command"], tmp_path)
+    assert r.returncode == 2 and "unknown precinct" in r.stderr
+    r = _run(["-m", "dispatch", "token", "--role", "analyst", "--ttl-h", "8", "--show-id"],
+             tmp_path)
+    assert r.returncode == 0, r.stderr
+    who = auth.verify("k" * 43, r.stdout.strip())
+    assert r.stderr.strip() == f"jti={who.token_id}"

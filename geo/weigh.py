@@ -43,6 +43,8 @@ _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
+_HOME_BEFORE = ("家在", "家是", "住在")
+_NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:在|到了)|人(?:现在)?在(?!家)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 _WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
@@ -281,6 +283,10 @@ def span_role(text: str, start: int, end: int) -> str:
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
     if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
+        return "origin"
+    # 我家在包头青山区，现在人在太原…: home, when the caller then says where they are now
+    # (我家在昆区…，家里被盗了 stays the place).
+    if before.endswith(_HOME_BEFORE) and _NOW_AT.search(text, end):
         return "origin"
     if _PERSON_AFTER.match(text, end) and not before.endswith(("在", "到", "去")):
         return "origin"

@@ -109,6 +109,7 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("杭州东站出站口", "杭州市", "上城区"),               # a main station, named alone
     ("乐山大佛景区门口", "乐山市", "市中区"),             # a scenic area, named alone
     ("银川鼓楼这边", "银川市", "兴庆区"),                 # a common name after its city
+    ("我家在包头东河区，现在人在大同平城区", "大同市", "平城区"),  # home, then where one is now
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -184,6 +185,9 @@ def test_a_place_where_something_is_stays_the_place() -> None:
     loc = geo.locate("我在包头的朋友家被打了，他是呼市来的")
     assert loc.in_jurisdiction is True
     assert geo.locate("灵丘县东河南镇").county == "灵丘县"  # the county named: the town stands
+    # 我家在…: home is the place when nothing says the caller is elsewhere now.
+    home = geo.locate("我家在青山区富强路，家里被盗了")
+    assert home.in_jurisdiction is True and home.district == "150204"
 
 
 def test_a_city_stem_alone_is_the_city_not_its_namesake_county() -> None:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import geo
 from dispatch import access, logmask, registry
 from dispatch import settings as settings_mod
+from dispatch.adapters import heartbeats
 from dispatch.adapters.redis_conn import NotReplicated, connect, connect_async
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
@@ -27,7 +28,7 @@ from dispatch.adapters.store_watch import StoreWatch
 from dispatch.adapters.unit_store import UnitStore, patrol_units
 from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.gate import authenticate
-from dispatch.api.limits import BodyLimit
+from dispatch.api.limits import BodyLimit, StoreBreaker
 from dispatch.api.openapi import install_openapi
 from dispatch.api.reads import Health, ok
 from dispatch.api.ws import (
@@ -93,6 +94,13 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
                         headers=headers)
 
 
+def _store_answers(app: FastAPI) -> bool:
+    """False only while the store watch has seen the store fail (not before its first look)."""
+    watch = getattr(app.state, "store_watch", None)
+    return watch is None or watch.state.available or watch.state.unavailable_since is None \
+        or not watch.fresh()
+
+
 def create_app(settings: settings_mod.Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """Build the FastAPI application (clients are created in the lifespan, not here)."""
     cfg = settings or settings_mod.load()
@@ -102,7 +110,10 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logmask.install()
-        client = connect(cfg, health_check_interval=30)
+        # Bounded: a frozen or unreachable store fails a request in seconds (503) instead
+        # of holding one of the threadpool's threads until it answers again.
+        client = connect(cfg, health_check_interval=30, socket_timeout=5.0,
+                         socket_connect_timeout=2.0)
         aclient = connect_async(cfg)
         hub = FeedHub(aclient, keys, queue_size=cfg.console_queue)
         # Its own client with short timeouts: a check must not hang on a dead primary.
@@ -141,6 +152,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
     app.state.settings = cfg
     app.state.clock = clk
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
+    # A store known not to answer: 503 at once (the watch is set up in the lifespan).
+    app.add_middleware(StoreBreaker, available=lambda: _store_answers(app))
     app.add_middleware(HttpMetrics)
 
     @app.exception_handler(RequestValidationError)
@@ -268,8 +281,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
         try:
             s.r.ping()
             checks["redis"] = True
-            checks["workers"] = len(list(s.r.scan_iter(keys.heartbeats("worker"), count=100)))
-            checks["schedulers"] = len(list(s.r.scan_iter(keys.heartbeats("scheduler"), count=100)))
+            checks["workers"] = len(heartbeats.alive(s.r, keys, "worker"))
+            checks["schedulers"] = len(heartbeats.alive(s.r, keys, "scheduler"))
             checks["store"] = request.app.state.store_watch.state.to_dict()
         except redis.RedisError as exc:
             checks["redis"] = False

@@ -34,6 +34,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dispatch.adapters import heartbeats
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_metrics import ACK_BUCKETS, CONFIDENCE_BUCKETS, STAGE_BUCKETS
 from dispatch.adapters.redis_store import LATENCY_BUCKETS
@@ -42,8 +43,7 @@ from dispatch.domain.incident import OPEN_STATUSES
 
 CHANNELS = ("call", "forum", "transfer_12345")
 PRIORITIES = ("P1", "P2", "P3", "P4", "none")
-HEARTBEAT_ROLES = ("worker", "scheduler", "reactors")
-HEARTBEAT_TTL_S = 10.0
+HEARTBEAT_ROLES = heartbeats.ROLES
 HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 # -- this process (default registry: summed over processes) -------------------------------
@@ -279,15 +279,9 @@ class ClusterCollector(Collector):
                                     "(the scheduler is behind or down), by kind",
                                     labels=["kind"])
         for role in HEARTBEAT_ROLES:
-            keys = list(self.r.scan_iter(self.keys.heartbeats(role), count=100))
-            alive.add_metric([role], float(len(keys)))
-            pipe = self.r.pipeline(transaction=False)
-            for key in keys:
-                pipe.pttl(key)
-            # Every heartbeat is written with a 10 s expiry: its age is what has run off.
-            ages = [HEARTBEAT_TTL_S - ms / 1000 for ms in (pipe.execute() if keys else [])
-                    if ms is not None and ms >= 0]
-            age.add_metric([role], round(max(ages), 3) if ages else 0.0)
+            live = heartbeats.alive(self.r, self.keys, role, self.now())
+            alive.add_metric([role], float(len(live)))
+            age.add_metric([role], max((a for _, a in live), default=0.0))
         # 5 s of grace: a scheduler polls about once a second.
         due = self.r.zrangebyscore(self.keys.deadlines, "-inf", self.now() - 5.0, start=0,
                                    num=10000)

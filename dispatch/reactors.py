@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import redis
 
-from dispatch.adapters import replies
+from dispatch.adapters import heartbeats, replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ride_out import ride_out, until_done
 
@@ -126,8 +126,7 @@ def run_all(store: RedisStore, reactors: Sequence[Reactor], stop: threading.Even
         threads.append(t)
 
     def beat() -> None:
-        store.r.set(store.keys.heartbeat("reactors", socket.gethostname() + str(os.getpid())),
-                    "1", ex=10)
+        heartbeats.beat(store.r, store.keys, "reactors", f"{socket.gethostname()}-{os.getpid()}")
         stop.wait(2)
 
     ride_out(beat, stop, "reactors heartbeat", log)

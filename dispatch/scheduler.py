@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import Callable, Mapping
 
+from dispatch.adapters import heartbeats
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.ride_out import ride_out
 from dispatch.clock import Clock
@@ -48,8 +49,7 @@ class DeadlineScheduler:
     def run(self, stop: threading.Event, interval_s: float = 0.1) -> None:
         """Fire deadlines until ``stop`` is set."""
         def turn() -> None:
-            self.store.r.set(self.store.keys.heartbeat("scheduler", self.name),
-                             self.clock.now().isoformat(), ex=10)
+            heartbeats.beat(self.store.r, self.store.keys, "scheduler", self.name)
             self.tick()
             stop.wait(interval_s)
 

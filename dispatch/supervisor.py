@@ -139,7 +139,9 @@ class Supervisor:
                    [py, "-m", "dispatch", "rq-worker", "--queues", "simulations"], env)
         self.spawn("scheduler", [py, "-m", "dispatch", "scheduler"], env)
         self.spawn("reactors", [py, "-m", "dispatch", "reactors"], env)
-        self.wait_for_api(f"http://{s.host}:{s.port}/openapi.json")
+        # Ready when /healthz is: the API answers, a pipeline worker and a deadline
+        # scheduler have beaten (not merely when the API is up; issue 17).
+        self.wait_for_api(f"http://{s.host}:{s.port}/healthz")
 
 
 
@@ -182,7 +184,7 @@ class Supervisor:
         return f"sentinel {env['REDIS_SENTINELS']} (primary :{nodes[0]}, replica :{nodes[1]})"
 
     def wait_for_api(self, url: str, timeout_s: float = 60.0) -> None:
-        """Block until the API answers (or a child has died)."""
+        """Block until ``url`` answers 200 (or a child has died)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.stopping:

@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from dispatch.adapters import replies
+from dispatch.adapters import heartbeats, replies
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.ride_out import ride_out, until_done
 from dispatch.adapters.synthesis_store import SynthesisStore
@@ -36,6 +36,7 @@ from dispatch.ports import Locator, Triager
 log = logging.getLogger("dispatch.worker")
 
 GROUP = "pipeline"
+DEAD_CONSUMER_IDLE_MS = 10 * 60 * 1000  # a live worker reads at least once a second
 MAX_ATTEMPTS = 5  # then the report goes to the dead-letter stream and the command feed
 
 
@@ -88,7 +89,7 @@ class PipelineWorker:
 
     def beat(self) -> None:
         """Tell /healthz this worker is alive."""
-        self.r.set(self.keys.heartbeat("worker", self.name), self.clock.now().isoformat(), ex=10)
+        heartbeats.beat(self.r, self.keys, "worker", self.name)
 
     def run(self, stop: threading.Event, block_ms: int = 1000) -> None:
         """Process reports until ``stop`` is set.
@@ -97,13 +98,17 @@ class PipelineWorker:
         crashed consumer left behind run at most once a second, off the hot path.
         """
         housekeeping = 0.0
+        pruned = 0.0
 
         def turn() -> None:
-            nonlocal housekeeping
+            nonlocal housekeeping, pruned
             if time.monotonic() >= housekeeping:
                 self.beat()
                 self.reclaim()
                 housekeeping = time.monotonic() + 1.0
+            if time.monotonic() >= pruned:
+                self.forget_dead_consumers()
+                pruned = time.monotonic() + 60.0
             self.step(block_ms)
 
         # A Redis outage is waited out (capped backoff); the group comes back if Redis
@@ -136,6 +141,22 @@ class PipelineWorker:
             if next_start in ("0-0", start) or not entries:
                 return handled
             start = next_start
+
+    def forget_dead_consumers(self, idle_ms: int | None = None) -> list[str]:
+        """Remove consumers of the group that left nothing pending and have not read for
+        :data:`DEAD_CONSUMER_IDLE_MS` (workers that crashed or were replaced: every
+        restart names a new consumer). One with entries pending stays until
+        :meth:`reclaim` has taken them over. Returns the names removed."""
+        gone = []
+        for consumer in self.r.xinfo_consumers(self.keys.reports, GROUP):
+            name = str(consumer["name"])
+            if name != self.name and int(consumer["pending"]) == 0 \
+                    and int(consumer["idle"]) > (idle_ms or DEAD_CONSUMER_IDLE_MS):
+                self.r.xgroup_delconsumer(self.keys.reports, GROUP, name)
+                gone.append(name)
+        if gone:
+            log.info("removed %d dead consumer(s) from the group: %s", len(gone), gone)
+        return gone
 
     def _deliveries(self, entry_id: str) -> int:
         """How many times the group has delivered this entry (a crash counts too)."""

@@ -14,7 +14,8 @@ key                      type        holds
 ``{ns}:idx:…``           zset        incident ids by received time, per filter value
 ``{ns}:geo:open``        geo zset    open, located incidents (duplicate search)
 ``{ns}:metrics``         hash        counters and histogram buckets shared by processes
-``{ns}:hb:{role}:{name}``string      liveness heartbeats (expire)
+``{ns}:hb:{role}``        zset        live processes of a role, scored by when their
+                                     heartbeat runs out (dispatch.adapters.heartbeats)
 ``{ns}:syn:rec:{id}``    string      synthesis projection of an incident (expires)
 ``{ns}:syn:caller:{h}``  zset        a caller's incidents (``id|category|epoch|codes``)
 ``{ns}:syn:callerdv:{h}`` zset       the same, domestic-violence reports only
@@ -126,8 +127,5 @@ class Keys:
     def store_changes(self) -> str:
         return f"{self.ns}:store:changes"
 
-    def heartbeat(self, role: str, name: str) -> str:
-        return f"{self.ns}:hb:{role}:{name}"
-
-    def heartbeats(self, role: str) -> str:
-        return f"{self.ns}:hb:{role}:*"
+    def heartbeat_set(self, role: str) -> str:
+        return f"{self.ns}:hb:{role}"

@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -68,6 +68,7 @@ class StoreState:
     last_change: dict[str, Any] | None = None
     unavailable_since: float | None = None  # time.time() of the first failed check
     error: str | None = None
+    checked_at: float = 0.0  # time.monotonic() when this state was learnt
 
     def to_dict(self) -> dict[str, Any]:
         down_s = None if self.unavailable_since is None \
@@ -136,7 +137,20 @@ class StoreWatch:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.interval_s)
-            await self.check()
+            try:
+                await asyncio.wait_for(self.check(), timeout=max(2.0, 4 * self.interval_s))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the watch must outlive any one check
+                log.exception("store check failed")
+                self.state = replace(self.state, available=False,
+                                     unavailable_since=self.state.unavailable_since
+                                     or time.time(), checked_at=time.monotonic())
+
+    def fresh(self, max_age_s: float = 3.0) -> bool:
+        """Did a check finish in the last ``max_age_s`` seconds? (A stale watch says
+        nothing: the breaker then lets requests through.)"""
+        return time.monotonic() - self.state.checked_at <= max_age_s
 
     async def check(self) -> StoreState:
         """One look at the store; updates :attr:`state` and reports a transition."""
@@ -164,7 +178,7 @@ class StoreWatch:
                 failovers=before.failovers, restarts=before.restarts,
                 last_change=before.last_change,
                 unavailable_since=before.unavailable_since or time.time(),
-                error=str(exc)[:200])
+                error=str(exc)[:200], checked_at=time.monotonic())
             if before.available:
                 self.on_change({"available": False, "primary": before.node,
                                 "detail": "store not answering: failing over or restarting"})
@@ -173,7 +187,9 @@ class StoreWatch:
             available=True, node=node, role=role, replicas=replicas_of(replication),
             failovers=int(seen.get("failovers", 0) or 0),
             restarts=int(seen.get("restarts", 0) or 0),
-            last_change=json.loads(last) if last else None)
+            last_change=json.loads(last) if last else None, checked_at=time.monotonic())
+        if not before.available and before.unavailable_since is not None:
+            log.warning("store answering again from %s", node)
         if kind:
             log.warning("store primary changed (%s): now %s", kind, node)
         moved = before.node is not None and before.node != node

@@ -1,8 +1,10 @@
-"""A pure-ASGI body limit: refuse oversized requests before reading them into memory."""
+"""Pure-ASGI guards in front of the app: a body limit that refuses oversized requests before
+reading them into memory, and a breaker that answers 503 while the store is not answering."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,10 +55,32 @@ class BodyLimit:
         await self.app(scope, counted, guarded_send)
 
 
-async def _reply(send: Send, status: int, message: str) -> None:
+async def _reply(send: Send, status: int, message: str,
+                 headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     body: dict[str, Any] = {"detail": message, "message": message}
     data = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(data)).encode())]})
+                            (b"content-length", str(len(data)).encode()), *headers]})
     await send({"type": "http.response.body", "body": data})
+
+
+class StoreBreaker:
+    """While this process's store watch says the store is not answering (a failover, a
+    restart, a frozen primary), API requests get 503 with ``Retry-After`` at once instead
+    of each holding a worker thread until its Redis timeout: nothing piles up behind a
+    dead store, and intake resumes within one watch interval once it answers again.
+    ``/healthz`` and ``/metrics`` still answer (they say what is down)."""
+
+    def __init__(self, app: ASGIApp, available: Callable[[], bool]) -> None:
+        self.app = app
+        self.available = available
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/v1/") \
+                and not self.available():
+            await _reply(send, 503, "the incident store is not answering (failing over or "
+                                    "restarting); nothing was written, retry shortly",
+                         ((b"retry-after", b"1"),))
+            return
+        await self.app(scope, receive, send)

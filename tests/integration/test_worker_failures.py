@@ -40,3 +40,23 @@ def test_a_poison_report_is_retried_then_dead_lettered_to_the_command_feed(
     # Once the stage works again the incident can be processed by hand: nothing was lost.
     healthy = PipelineWorker(store, stages.classify, stages.locate, clock, {"P1": 30.0})
     assert healthy.step() == 0
+
+
+def test_dead_consumers_leave_the_group_but_not_with_entries_pending(
+        own_redis: RedisServer) -> None:
+    import time
+
+    client = own_redis.client()
+    store = RedisStore(client, Keys("g"))
+    clock = SystemClock()
+    worker = PipelineWorker(store, stages.classify, stages.locate, clock, {"P1": 30.0})
+    worker.ensure_group()
+    # Two consumers of crashed workers: one read nothing, one died holding a report.
+    client.xgroup_createconsumer("g:reports", GROUP, "gone-idle")
+    store.intake({"channel": "call", "text": "有人打架"}, clock.now())
+    client.xreadgroup(GROUP, "gone-holding", {"g:reports": ">"}, count=1)
+    time.sleep(0.2)
+    assert worker.forget_dead_consumers(idle_ms=100) == ["gone-idle"]
+    names = {c["name"] for c in client.xinfo_consumers("g:reports", GROUP)}
+    assert "gone-holding" in names and "gone-idle" not in names
+    assert client.xpending("g:reports", GROUP)["pending"] == 1  # the report is kept

@@ -88,7 +88,10 @@ export class HandoffMonitor {
       failed.length ? el("div", { class: "alarm-line", id: "handoff-alarm", role: "alert" },
         `⚠ ${failed.length} 起移交送达失败：请重试或电话移交`) : null,
       el("div", { class: "actions" }, toggle, el("span", { class: "quiet" }, `共 ${this.items.length} 起`)),
-      shown.length ? shown.map((h) => this.card(h, keep)) : el("p", { class: "quiet" }, "暂无在办移交"));
+      // The card being phoned stays the very same element while its form is open (a
+      // refresh neither moves nor rebuilds what the officer is typing into).
+      shown.length ? shown.map((h) => (keep && h.id === this.phoneOpen && !h.acknowledged_at
+        ? keep.closest(".handoff") : this.card(h, keep))) : el("p", { class: "quiet" }, "暂无在办移交"));
   }
 
   card(h, keep) {

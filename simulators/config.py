@@ -58,6 +58,9 @@ class Config:
             an open case (the rest open new cases).
         typo_rate: Chance per report of one homophone/typo substitution.
         mix: Scenario names (``name`` or ``name@HH:MM``) mixed into every stream.
+        repeat_caller_share … premise_note_radius_m: recurrence (repeat and frequent
+            callers, repeat domestic violence, theft series, premise notes), see
+            :mod:`simulators.recurrence`.
     """
 
     calls_per_day: float = 1700.0
@@ -103,6 +106,26 @@ class Config:
     sighting_probability: float = 0.5
     typo_rate: float = 0.12
     mix: tuple[str, ...] = ()
+    # Recurrence (issue 12, 接警即合成): who calls again, from where, and what the centre
+    # already holds when the run starts (``simulators.recurrence``; docs/simulators.md,
+    # "Recurrence"). Sources and assumptions are given there, one by one.
+    repeat_caller_share: float = 0.08  # assumption: calls from a number heard in 30 days
+    frequent_callers: float = 12  # assumption: numbers the city's FreCaNN list would hold
+    frequent_caller_share: float = 0.01  # assumption: their share of the day's calls
+    frequent_caller_prior: float = 8  # their calls in the 30 days before (FreCaNN: >= 5)
+    dv_repeat_share: float = 0.35  # SafeLives: MARACs should expect 28-40 % repeats
+    dv_households: float = 300  # assumption: households with a DV report in 12 months
+    dv_prior_extra: float = 0.5  # assumption: mean earlier DV reports beyond the first
+    dv_prior_weapon: float = 0.15  # assumption: share of earlier DV reports with a weapon
+    dv_prior_injury: float = 0.30  # assumption: share with an injury
+    series_active: float = 4  # assumption: e-bike battery / burglary series running
+    series_share: float = 0.2  # near-repeat burglary (Bowers & Johnson 2004), assumed share
+    series_radius_m: float = 250.0  # one community (社区)
+    series_prior: float = 2  # mean members each series already had in the 6 days before
+    premise_notes: dict[str, float] = field(default_factory=lambda: {
+        "mental_illness": 2.0, "elderly_alone": 3.0, "dog": 1.0, "firearm": 0.3,
+        "officer_assault": 0.5})  # assumption: live notes per precinct, by kind
+    premise_note_radius_m: float = 50.0  # a building and its yard
 
     def channel_volume(self, channel: str) -> float:
         """Mean reports per day of ``channel`` (before the weekday factor)."""
@@ -127,7 +150,10 @@ def _normalised(shares: Mapping[str, float]) -> dict[str, float]:
 
 
 _TABLES: Final = ("call_mix", "forum_mix", "transfer_mix", "crs_shares", "out_of_area",
-                  "district_population", "duplicate_probability")
+                  "district_population", "duplicate_probability", "premise_notes")
+_SHARES: Final = ("sighting_probability", "typo_rate", "repeat_caller_share",
+                  "frequent_caller_share", "dv_repeat_share", "dv_prior_weapon",
+                  "dv_prior_injury", "series_share")
 _PROFILES: Final = ("hour_profile_call", "hour_profile_forum", "hour_profile_transfer",
                     "weekday_factor")
 
@@ -186,7 +212,7 @@ def _apply(config: Config, data: Mapping[str, Any]) -> Config:
             changes[key] = tuple(value)
         else:
             changes[key] = _check_number(key, value)
-    for key in ("sighting_probability", "typo_rate"):
+    for key in _SHARES:
         if key in changes and changes[key] > 1:
             raise ConfigError(f"{key}: must be between 0 and 1")
     return replace(config, **changes)

@@ -14,6 +14,10 @@ redone here without Redis, in the same order as ``dispatch.worker`` and
   ``DeadlineScheduler._ack`` does (re-arming when it is not yet due, dropping it when
   nothing is to be done), and an ``arrive|…`` deadline records the on-scene target's
   breach with ``decisions.arrival_breach`` as ``DeadlineScheduler._arrive`` does.
+* The synthesis stage (接警即合成) is ``SynthesisReader.synthesize`` — the worker's own
+  lookup and rules — over ``simulators.synindex.MemoryIndex``, an index kept by running
+  each commit's ``SynthesisIndex.ops`` in memory; a run may start with a prelude of earlier
+  reports and premise notes (``simulators.recurrence``).
 * People and vehicles are agents (``simulators.agents``): call-takers before intake,
   officers who acknowledge after a sampled delay, the command centre, units that travel
   at district speeds, stay on scene and become free again, forum moderators.
@@ -24,6 +28,7 @@ No result is cached: every report is triaged and located afresh.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping
@@ -33,6 +38,7 @@ from typing import Any
 
 import geo
 from dispatch import stages
+from dispatch.adapters.redis_keys import Keys
 from dispatch.clock import VirtualClock
 from dispatch.domain import corrections, decisions, duplicates
 from dispatch.domain.events import Event, EventType, parse_iso
@@ -46,13 +52,16 @@ from dispatch.domain.incident import (
     create,
 )
 from dispatch.forum.targets import ForumTargets
+from dispatch.synthesis.model import PremiseNote, Synthesis
 from dispatch.worker import report_of
 from geo import suggest as suggestions
 from simulators.agents import DeskPool, Fleet, lognormal
 from simulators.missing_flow import MissingFlow
 from simulators.nearby import OpenIndex
 from simulators.questions import ask
+from simulators.recurrence import Prelude
 from simulators.simconfig import SimConfig
+from simulators.synindex import MemoryIndex
 
 DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long
 _RANK = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
@@ -96,6 +105,13 @@ class Record:
     unplaced_t: float | None = None
     placed_t: float | None = None
     command_action: str | None = None
+    # Synthesis: the kinds of its findings, their public and caller marks, the notes'
+    # kinds, and the priority before a finding raised it (None: not raised).
+    findings: tuple[str, ...] = ()
+    synthesis_marks: tuple[str, ...] = ()
+    note_kinds: tuple[str, ...] = ()
+    raised_from: str | None = None
+    raised_rules: tuple[str, ...] = ()
 
 
 class Engine:
@@ -107,11 +123,14 @@ class Engine:
         seed: seeds the agents' random draws (the stream has its own seed).
         classify: the triage stage (default: the service's).
         locate: the geo stage (default: the service's).
+        prelude: earlier reports and premise notes the synthesis index holds at time 0
+            (None: it starts empty, as a new deployment does).
     """
 
     def __init__(self, config: SimConfig, start: datetime, seed: int,
                  classify: Callable[..., Mapping[str, Any]] = stages.classify,
-                 locate: Callable[..., Mapping[str, Any]] = stages.locate) -> None:
+                 locate: Callable[..., Mapping[str, Any]] = stages.locate,
+                 prelude: Prelude | None = None) -> None:
         self.config = config
         self.start = start
         self.clock = VirtualClock(start)
@@ -140,6 +159,46 @@ class Engine:
         self.answers: dict[str, tuple[dict[str, Any], Mapping[str, Any]]] = {}
         self.feed_messages: dict[str, int] = {}
         self.end_t = 0.0
+        # The synthesis index (kept even by nothing but commits) and the notes loaded.
+        self.synthesis = MemoryIndex.create(Keys("sim"), f"sim-caller-key-{seed}",
+                                            self.clock.now) if config.synthesis else None
+        self.notes_loaded = 0
+        self.prelude_reports = 0
+        if self.synthesis is not None and prelude is not None:
+            self._load_prelude(prelude)
+
+    def _load_prelude(self, prelude: Prelude) -> None:
+        """Put the prelude into the index as the service's commits would have: each
+        earlier report folded from its events (received, triaged, located, assigned,
+        acknowledged, resolved), each note saved as ``SynthesisStore.save_note`` does."""
+        assert self.synthesis is not None
+        keys = self.synthesis.keys
+        for past in prelude.history:
+            body: dict[str, Any] = {"channel": "call", "text": "",
+                                    "caller": {"phone": past.phone} if past.phone else None}
+            state, _ = create(Event(EventType.REPORT_RECEIVED, past.id, past.at, data=body))
+            location = dict(suggestions.fix(past.lat, past.lon, 20.0).to_dict())
+            triage = {"category": past.category, "priority": past.priority,
+                      "flags": list(past.flags), "confidence": 1.0, "extracted": {}}
+            for event in decisions.process_report(state, triage, location, past.at, {}):
+                state, _ = apply(state, event)
+            for event in decisions.acknowledge(state, state.precinct or COMMAND_FEED,
+                                               "precinct:prelude", past.at):
+                state, _ = apply(state, event)
+            state, _ = apply(state, Event(EventType.STATUS_CHANGED, past.id, past.at,
+                                          actor="desk:prelude",
+                                          data={"status": Status.RESOLVED.value}))
+            self.synthesis.commit(state, None)
+            self.prelude_reports += 1
+        for n in prelude.notes:
+            note = PremiseNote(id=n.id, precinct=n.precinct, lat=n.lat, lon=n.lon,
+                               radius_m=n.radius_m, kind=n.kind, text=n.text,
+                               created_at=n.created_at, expires_at=n.expires_at,
+                               created_by="precinct:prelude")
+            self.synthesis.run([["HSET", keys.notes, note.id, json.dumps(
+                note.to_dict(), ensure_ascii=False)], ["GEOADD", keys.notes_geo, note.lon,
+                                                       note.lat, note.id]])
+            self.notes_loaded += 1
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -194,6 +253,7 @@ class Engine:
     # -- committing events (the adapters' job in the service) -------------------------------
 
     def _commit(self, incident: Incident | None, events: list[Event]) -> Incident:
+        before = incident
         for event in events:
             if incident is None:
                 incident, effects = create(event)
@@ -211,6 +271,8 @@ class Engine:
             self.incidents[incident.id] = incident
             self._observe(incident, event)
         assert incident is not None
+        if self.synthesis is not None:  # the same commit keeps the index (one transaction)
+            self.synthesis.commit(incident, before)
         return incident
 
     def _observe(self, incident: Incident, event: Event) -> None:
@@ -293,16 +355,24 @@ class Engine:
             self.records[incident_id].raised_by_answers = \
                 _RANK.get(str(triage["priority"]), 9) < _RANK.get(str(given[1]["priority"]), 9)
         location = self.locate(report_of(incident), triage.get("extracted", {}))
-        events = decisions.process_report(incident, triage, location, now,
-                                          self.config.ack_timeouts)
         candidates = self._duplicates(incident, triage, location)
+        merging = bool(candidates) and duplicates.should_merge(candidates[0],
+                                                              triage.get("category"))
+        # As the worker: a duplicate call is its parent's incident, with its synthesis.
+        synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
+            self.synthesis.subject(incident.id, incident.received_at, triage, location,
+                                   (incident.caller or {}).get("phone"), incident.text))
+        events = decisions.process_report(incident, triage, location, now,
+                                          self.config.ack_timeouts, synthesis)
         rec = self.records[incident_id]
+        if synthesis is not None:
+            _note_synthesis(rec, synthesis, str(triage["priority"]))
         self.missing.on_report(incident_id, str(triage["category"]), tuple(triage["flags"]),
                                triage.get("extracted", {}), location, incident.text, now,
                                self.at(rec.call_t), rec.truth.get("scenario"))
         if rec.channel == "forum":
             self._forum_reply(rec, triage)
-        if candidates and duplicates.should_merge(candidates[0], triage.get("category")):
+        if merging:
             best = candidates[0]
             parent = self.incidents[best.incident_id]
             child_events, parent_events = decisions.merge(
@@ -567,6 +637,20 @@ class Engine:
     def _missing_meet(self, payload: tuple[str, str]) -> None:
         case_id, name = payload
         self.missing.meet(case_id, name, self.clock.now())
+
+
+def _note_synthesis(rec: Record, synthesis: Synthesis, triaged: str) -> None:
+    """What the KPIs count of a report's synthesis."""
+    rec.findings = tuple(f.kind.value for f in synthesis.findings)
+    rec.synthesis_marks = tuple(sorted({str(m) for f in synthesis.findings
+                                        for m in f.detail.get("marks", ())}))
+    rec.note_kinds = tuple(sorted({str(k) for f in synthesis.findings
+                                   if f.kind.value == "premise_note"
+                                   for k in f.detail.get("kinds", ())}))
+    if synthesis.priority and synthesis.priority < triaged:
+        rec.raised_from = triaged
+        rec.raised_rules = tuple(str(f.adjustment.get("rule")) for f in synthesis.findings
+                                 if f.adjustment)
 
 
 def _is_unplaced(incident: Incident) -> bool:

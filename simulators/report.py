@@ -224,6 +224,8 @@ def _headline(run: Run) -> dict[str, str]:
     def mins(x: float | None) -> str:
         return "—" if x is None else f"{x / 60:.1f} min"
 
+    syn = k["synthesis"]
+    ttd = syn["time_to_dispatch_s"]
     found = [c["sighting_to_found_s"] for c in k["missing_persons"]["cases"]
              if c["sighting_to_found_s"] is not None]
     return {
@@ -253,6 +255,13 @@ def _headline(run: Run) -> dict[str, str]:
         "triage accuracy category / priority": f"{pct(k['accuracy']['category'])} / "
                                                f"{pct(k['accuracy']['priority'])}",
         "district accuracy": pct(k["accuracy"]["district"]),
+        "synthesis: incidents with findings": f"{syn['with_findings']} of {syn['incidents']}",
+        "synthesis: decisions changed (priority raised)": str(syn["decisions_changed"]),
+        "time to dispatch, raised / rest p50 / p90":
+            f"{mins(ttd['affected']['p50'])} / {mins(ttd['affected']['p90'])} ; "
+            f"{mins(ttd['rest']['p50'])} / {mins(ttd['rest']['p90'])}",
+        "premise notes shown to the dispatched unit": f"{syn['premise_notes']['shown_to_unit']}"
+                                                      f" of {syn['premise_notes']['hits']}",
         "simulated s per wall s": f"{run.speed:,.0f}",
     }
 

@@ -53,6 +53,8 @@ Defaults and where they come from:
 * ``key_questions`` (3) and ``key_question_s`` (8 s): assumption; a call-taker asks up
   to three of triage's open key questions (要素追问) during the call, each adding talk
   time, and the caller answers from what they see (``simulators.questions``).
+* ``synthesis`` (true): run the synthesis stage (接警即合成) as the service does with
+  ``SYNTHESIS`` on; ``false`` gives the same stream without findings, for a comparison.
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
   start to a unit assigned) P1 180 s, P2 600 s, P3 1800 s; an unplaced P1 waits at most
   120 s at the command centre (p90; issue 19). Assumptions for the report's
@@ -114,6 +116,9 @@ class SimConfig:
     # (0: none), and the talk time each adds (assumption: a short question and answer).
     key_questions: int = 3
     key_question_s: float = 8.0
+    # The synthesis stage (接警即合成), as the service's SYNTHESIS setting: off, no
+    # findings (the index is not kept either; nothing reads it).
+    synthesis: bool = True
     travel: Mapping[str, float] = field(default_factory=lambda: {
         "urban_kmh": 35.0, "rural_kmh": 60.0, "urban_detour": 1.3, "rural_detour": 1.4,
         "turnout_s": 60.0})
@@ -225,6 +230,10 @@ def with_sim_overrides(config: SimConfig, data: Mapping[str, Any]) -> SimConfig:
                                   nullable=key == "ack_timeouts")
         elif key in ("travel", "targets"):
             changes[key] = _table(key, current, value, set(current))
+        elif key == "synthesis":
+            if not isinstance(value, bool):
+                raise SimConfigError(f"synthesis must be true or false, not {value!r}")
+            changes[key] = value
         else:
             low, high = _BOUNDS[key]
             number = _number(key, value, low, high)

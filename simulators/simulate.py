@@ -17,6 +17,7 @@ from typing import Any
 
 from simulators import kpis as kpi_mod
 from simulators.engine import Engine, Progress
+from simulators.recurrence import prelude
 from simulators.simconfig import SimConfig, load_sim_config
 from simulators.stream import DEFAULT_START, generate
 from simulators.stream import _parse_start as parse_start
@@ -75,7 +76,10 @@ def simulate(hours: float = 24.0, seed: int = 7, config: ConfigSource = None,
         lines = list(generate(hours, seed, config=cfg.stream_config(), scenario=scenario,
                               start=begin, mix=mix))
     t1 = time.perf_counter()
-    engine = Engine(cfg, begin, seed).run(lines, hours, progress)
+    # What the centre already holds (earlier reports, premise notes): the background's
+    # recurrence draws on the same prelude; a scenario alone starts from an empty index.
+    known = None if scenario is not None else prelude(seed, cfg.stream_config(), begin, hours)
+    engine = Engine(cfg, begin, seed, prelude=known).run(lines, hours, progress)
     kpis = kpi_mod.compute(engine, hours)
     t2 = time.perf_counter()
     return Run(label, cfg, kpis, kpi_mod.samples(engine), kpi_mod.incident_points(engine),

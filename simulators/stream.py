@@ -23,6 +23,7 @@ from simulators.config import CHANNELS, Config, load_config
 from simulators.emergencies import sighting
 from simulators.errors import ConfigError
 from simulators.places import Place, is_in_baotou, nearest_anchor, offset
+from simulators.recurrence import Recurrence
 from simulators.reports import assemble
 from simulators.scenarios import scenario_reports, timing
 from simulators.situation import draw, redraw
@@ -87,8 +88,9 @@ def _config(config: Config | str | Path | Mapping[str, Any] | None) -> Config:
 class _Background:
     """Sequential state of the background process (open events and cases)."""
 
-    def __init__(self, seed: int, cfg: Config) -> None:
+    def __init__(self, seed: int, cfg: Config, recurrence: Recurrence | None = None) -> None:
         self.seed, self.cfg = seed, cfg
+        self.recurrence = recurrence
         self.rng = random.Random(f"{seed}:content")
         self.events: list[_Event] = []
         self.cases: list[_Case] = []
@@ -141,6 +143,8 @@ class _Background:
         line = assemble(rng, at=at, channel=channel, inc=inc, where=where, source_id=source_id,
                         serial=serial, typo_rate=cfg.typo_rate, event=event_id,
                         duplicate_group=group, missing_case=case_id)
+        if self.recurrence is not None and dup is None and case is None:
+            line, where = self.recurrence.apply(line, inc, where, at, serial)
         if dup is None and channel == "call" and category in cfg.duplicate_probability:
             self.events.append(_Event(event_id, category, inc.kind, at, (where.lat, where.lon),
                                       where.place, line))
@@ -223,7 +227,7 @@ def generate(
     else:
         picker = random.Random(f"{seed}:mix")  # resolve the mix first: bad names fail fast
         starts = [_scenario_start(spec, t0, end, picker) for spec in tuple(cfg.mix) + tuple(mix)]
-        bg = _Background(seed, cfg)
+        bg = _Background(seed, cfg, Recurrence(seed, cfg, t0, hours))
         arrivals = []
         for channel in CHANNELS:
             rng = random.Random(f"{seed}:arrivals:{channel}")

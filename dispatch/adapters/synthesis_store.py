@@ -188,20 +188,29 @@ class SynthesisIndex:
         return out
 
 
-class SynthesisStore:
-    """Reads the index, keeps premise notes and the watch list, writes the audit stream.
+class SynthesisReader:
+    """The synthesis stage over an index: the subject, the lookup, the rules, the outcomes.
+
+    What the lookup runs on is left to a subclass: :class:`SynthesisStore` runs
+    ``synthesis_lookup.lua`` on Redis; the simulator runs the same lookup over an index it
+    keeps in memory from the same commands (``simulators.synindex``).
 
     Args:
-        store: the incident store (its client, its keys, its index settings and its
-            atomic commit).
+        keys: the key layout (the lookup names its sets by it).
+        index: the index settings (caller key, policy) the commits use.
     """
 
-    def __init__(self, store: RedisStore) -> None:
-        self.store = store
-        self.r = store.r
-        self.keys = store.keys
-        self.index = store.synthesis
-        self._lookup = store.r.register_script(_LOOKUP)
+    def __init__(self, keys: Keys, index: SynthesisIndex) -> None:
+        self.keys = keys
+        self.index = index
+
+    def _run_lookup(self, spec: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Run one lookup (see ``synthesis_lookup.lua`` for ``spec`` and the reply)."""
+        raise NotImplementedError
+
+    def _records(self, keys: Sequence[str]) -> list[str | None]:
+        """The stored records (JSON) under ``keys``, None where there is none."""
+        raise NotImplementedError
 
     @property
     def policy(self) -> Policy:
@@ -227,7 +236,7 @@ class SynthesisStore:
         ids = sorted(result.evidence_ids())
         if not ids:
             return result
-        raw = cast(list[str | None], self.r.mget([self.keys.record(i) for i in ids]))
+        raw = self._records([self.keys.record(i) for i in ids])
         records = {i: PastIncident.from_record(json.loads(r)) for i, r in zip(ids, raw) if r}
         return with_outcomes(result, records)
 
@@ -252,7 +261,7 @@ class SynthesisStore:
         plates = [r.plate for r in read_plates(subject.text) if not r.partial]
         if plates:
             spec["watch"] = [k.watch, *plates]
-        got = json.loads(self._lookup(args=[json.dumps(spec, ensure_ascii=False)]))
+        got = self._run_lookup(spec)
         calls = _strings(got.get("calls"))
         counts = self._caller_counts(subject, calls, windows,
                                      [int(n) for n in _lists(got.get("counts"))])
@@ -303,6 +312,28 @@ class SynthesisStore:
     def _near(pipe: Any, key: str, subject: Subject, radius_m: float, count: int) -> None:
         pipe.geosearch(key, longitude=subject.lon, latitude=subject.lat, radius=radius_m,
                        unit="m", sort="ASC", count=count, withdist=True)
+
+
+class SynthesisStore(SynthesisReader):
+    """Reads the index, keeps premise notes and the watch list, writes the audit stream.
+
+    Args:
+        store: the incident store (its client, its keys, its index settings and its
+            atomic commit).
+    """
+
+    def __init__(self, store: RedisStore) -> None:
+        super().__init__(store.keys, store.synthesis)
+        self.store = store
+        self.r = store.r
+        self._lookup = store.r.register_script(_LOOKUP)
+
+    def _run_lookup(self, spec: Mapping[str, Any]) -> Mapping[str, Any]:
+        return cast(Mapping[str, Any],
+                    json.loads(self._lookup(args=[json.dumps(spec, ensure_ascii=False)])))
+
+    def _records(self, keys: Sequence[str]) -> list[str | None]:
+        return cast(list[str | None], self.r.mget(list(keys)))
 
     # -- audit -------------------------------------------------------------------------
 
@@ -404,4 +435,4 @@ def _chunks(items: Sequence[WatchEntry], size: int) -> Iterable[Sequence[WatchEn
         yield items[start:start + size]
 
 
-__all__ = ["SynthesisIndex", "SynthesisStore", "past_of"]
+__all__ = ["SynthesisIndex", "SynthesisReader", "SynthesisStore", "past_of"]

@@ -385,10 +385,63 @@ class SimulationRead(_Read):
     error: str | None = None
 
 
+class Distribution(_Read):
+    """Count, percentiles and mean of a duration (s); None without values."""
+
+    n: int
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    max: float | None
+    mean: float | None
+
+
+class SynthesisTimeToDispatch(_Read):
+    affected: Distribution = Field(description="incidents whose priority a finding raised")
+    rest: Distribution = Field(description="every other incident that got a unit")
+    rest_same_priority: Distribution = Field(description="the rest, of the priorities the "
+                                                         "affected were raised to")
+
+
+class SynthesisPremiseNotes(_Read):
+    hits: int = Field(description="incidents with a premise-note finding")
+    shown_to_unit: int = Field(description="of those, incidents a unit was dispatched to")
+    officer_safety_to_unit: int
+    by_kind: dict[str, int]
+
+
+class SynthesisKpis(_Read):
+    """What synthesis (接警即合成) found and changed in the run (docs/simulators.md)."""
+
+    enabled: bool
+    prelude: dict[str, int] = Field(description="earlier reports and premise notes the "
+                                                "index held at the start")
+    generated: dict[str, int] = Field(description="reports by recurrence (repeat_caller, "
+                                                  "frequent_caller, dv_repeat, dv_first, "
+                                                  "series)")
+    incidents: int
+    with_findings: int
+    by_kind: dict[str, int]
+    marks: dict[str, int]
+    decisions_changed: int = Field(description="incidents whose priority a finding raised")
+    priority_raised: dict[str, int] = Field(description="by 'from→to'")
+    raised_by_rule: dict[str, int]
+    raised_to_truth: int
+    time_to_dispatch_s: SynthesisTimeToDispatch
+    premise_notes: SynthesisPremiseNotes
+
+
+class RunKpis(_Read):
+    """One run's KPIs; the synthesis section is typed, the others are documented in
+    docs/simulators.md ("The report")."""
+
+    synthesis: SynthesisKpis
+
+
 class SimulationRun(_Read):
     label: str
     config: dict[str, Any]
-    kpis: dict[str, Any]
+    kpis: RunKpis
 
 
 class SimulationKpis(_Read):

@@ -60,6 +60,12 @@ def test_a_simulation_runs_as_a_job_and_its_report_is_served(analyst_service: Se
     base, other = kpis["runs"]
     assert base["config"]["units_per_precinct"] == 1 and other["config"]["ack_timeouts"]["P2"] == 45
     assert base["kpis"]["missing_persons"]["cases"][0]["sighting_report"] is not None
+    # A scenario alone starts from an empty index: the section is there, with nothing loaded.
+    synthesis = base["kpis"]["synthesis"]
+    assert synthesis["enabled"] and synthesis["prelude"] == {"reports": 0, "premise_notes": 0}
+    assert synthesis["incidents"] == base["kpis"]["reports"]["incidents"]
+    assert set(synthesis["by_kind"]) == {"caller_history", "dv_risk", "place_history",
+                                         "premise_note", "watch_list", "series"}
     png = svc.get(f"/v1/simulations/{sim_id}/report/map.png", role="analyst")
     assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
 

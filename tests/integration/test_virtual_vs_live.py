@@ -4,7 +4,9 @@ One short story (a missing old man with his sighting, and a night brawl with sev
 callers) is posted to a real service — worker, scheduler, API — with a 2 s ack clock, a
 1 s escalation step and nobody acknowledging; the same stream, at the same pace, runs
 through the engine under a ``VirtualClock`` with the same settings. Both must escalate
-the same incidents (by ``source_id``) to the same level, and merge the same callers.
+the same incidents (by ``source_id``) to the same level, merge the same callers, and give
+every incident the same priority and synthesis marks (the virtual run's synthesis stage
+over its in-memory index, the live worker's over Redis).
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ def test_one_story_escalates_the_same_incidents_live_and_in_virtual_time(
     prefix = uuid.uuid4().hex[:8]
     lines = (_compressed(list(generate(24, 3, scenario="elderly-wanderer")), 0.0, prefix)
              + _compressed(list(generate(24, 3, scenario="night-brawl")), SPAN_S + 0.5, prefix))
+    # A victim calling three times from home within two seconds: duplicates, merged alike.
+    home = {"lat": 40.6467, "lon": 109.8246, "crs": "wgs84", "accuracy_m": 12}
+    lines += [{"at": 2 * SPAN_S + 1.0 + 0.6 * i, "channel": "call",
+               "source_id": f"{prefix}-dv-{i}", "text": "我对象打我，这不是第一次了，他现在出去了",
+               "caller": {"phone": "13904721234"}, "location": home, "truth": {}}
+              for i in range(3)]
     lines.sort(key=lambda line: line["at"])
     # live: post at the compressed times, never acknowledge
     started = time.monotonic()
@@ -68,18 +76,25 @@ def test_one_story_escalates_the_same_incidents_live_and_in_virtual_time(
     virtual_lines = [{**line, "at": iso(t0 + timedelta(seconds=line["at"]))} for line in lines]
     cfg = load_sim_config({"ack_timeouts": {"P1": ACK_S, "P2": ACK_S, "P3": ACK_S},
                            "escalation_step_s": STEP_S, "officer_ack_probability": 0,
-                           "command_ack_s": 0, "call_handling_median_s": 0, "pipeline_s": 0})
+                           "command_ack_s": 0, "call_handling_median_s": 0, "pipeline_s": 0,
+                           # the live posts carry no key-question answers either
+                           "key_questions": 0})
     engine = Engine(cfg, t0, 3).run(virtual_lines, 1.0)
-    virtual = {r.source_id: ("merged" if r.merged_into else r.escalation)
+    virtual = {r.source_id: ("merged" if r.merged_into else r.escalation,
+                             engine.incidents[r.incident_id].priority,
+                             sorted(engine.incidents[r.incident_id].marks))
                for r in engine.records.values()}
     assert set(virtual) == set(posted)
-    assert any(v == 2 for v in virtual.values()) and any(v == "merged" for v in virtual.values())
+    assert any(v[0] == 2 for v in virtual.values())
+    assert any(v[0] == "merged" for v in virtual.values())
 
     def live() -> dict[str, Any]:
         out = {}
         for source_id, incident_id in posted.items():
             state = strict_service.incident(incident_id)
-            out[source_id] = "merged" if state["status"] == "merged" else state["escalation_level"]
+            out[source_id] = ("merged" if state["status"] == "merged"
+                              else state["escalation_level"], state["priority"],
+                              sorted(state.get("marks") or ()))
         return out
 
     seen: list[dict[str, Any]] = []

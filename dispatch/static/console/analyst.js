@@ -129,6 +129,13 @@ function headline(k) {
     ["巡逻车平均利用率", pct(k.units.utilisation_mean)],
     ["论坛按时回复率", pct(k.forum.reply_within_target)],
     ["警情分类准确率", pct(k.accuracy.category)],
+    ["合成研判：有发现的警情", k.synthesis ? `${k.synthesis.with_findings} / ${k.synthesis.incidents}` : "—"],
+    ["合成研判改变决策（升级优先级）", k.synthesis ? `${k.synthesis.decisions_changed}` : "—"],
+    ["派警用时 升级警情 / 其余 中位 / P90", k.synthesis
+      ? `${mins(k.synthesis.time_to_dispatch_s.affected.p50)} / ${mins(k.synthesis.time_to_dispatch_s.affected.p90)}；` +
+        `${mins(k.synthesis.time_to_dispatch_s.rest.p50)} / ${mins(k.synthesis.time_to_dispatch_s.rest.p90)}`
+      : "—"],
+    ["地址标注推送出警单位", k.synthesis ? `${k.synthesis.premise_notes.shown_to_unit} / ${k.synthesis.premise_notes.hits}` : "—"],
   ];
 }
 

@@ -151,7 +151,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
                               "110 command centre. See docs/api.md.")
     app.state.settings = cfg
     app.state.clock = clk
-    app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=cfg.max_body_bytes,
+                       body_timeout_s=cfg.body_timeout_s)
     # A store known not to answer: 503 at once (the watch is set up in the lifespan).
     app.add_middleware(StoreBreaker, available=lambda: _store_answers(app))
     app.add_middleware(HttpMetrics)

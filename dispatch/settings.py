@@ -101,6 +101,7 @@ class Settings:
     # With no replica connected at all, refuse writes (503) instead of taking them on the
     # primary alone (docs/design.md, "Failover").
     replica_required: bool = False
+    body_timeout_s: float = 10.0  # a request body must have arrived by then (else 408)
     # 接警即合成 (docs/synthesis.md): the HMAC key caller numbers are hashed with, the
     # agency's thresholds, and whether the pipeline runs the stage at all.
     caller_hash_key: Secret = field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
@@ -184,6 +185,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         console_queue=max(8, _int(env, "CONSOLE_QUEUE", 256)),
         units_per_precinct=max(0, _int(env, "UNITS_PER_PRECINCT", 2)),
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),
+        body_timeout_s=_float(env, "REQUEST_BODY_TIMEOUT_S", 10.0) or 10.0,
         secret=_secret(env, var_dir),
         namespace=env.get("REDIS_NAMESPACE", "d"),
         targets={k: _float(env, k, v) or v for k, v in DEFAULT_WORKFLOW_TARGETS.items()},

@@ -3,6 +3,7 @@ reading them into memory, and a breaker that answers 503 while the store is not 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -11,11 +12,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimit:
-    """Answers 413 when a request declares, or turns out to carry, more than ``limit`` bytes."""
+    """Answers 413 when a request declares, or turns out to carry, more than ``limit``
+    bytes, and 408 when its body has not fully arrived ``body_timeout_s`` seconds after
+    the request began (a half-sent body no longer holds a connection open)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, body_timeout_s: float = 10.0) -> None:
         self.app = app
         self.limit = limit
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,13 +37,26 @@ class BodyLimit:
                     return
         seen = 0
         refused = False
+        done = False  # the whole body has arrived
+        deadline = asyncio.get_running_loop().time() + self.body_timeout_s
 
         async def counted() -> Message:
-            nonlocal seen, refused
+            nonlocal seen, refused, done
             if refused:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if done:
+                message = await receive()
+            else:
+                try:
+                    message = await asyncio.wait_for(
+                        receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+                except TimeoutError:
+                    refused = True
+                    await _reply(send, 408, f"the request body did not arrive within "
+                                            f"{self.body_timeout_s:g} s")
+                    return {"type": "http.disconnect"}
             if message["type"] == "http.request":
+                done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     # Answer now and tell the app the client went away: it writes nothing.

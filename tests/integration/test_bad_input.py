@@ -200,3 +200,31 @@ def test_a_missing_person_last_seen_in_year_one_is_a_422(service: Service) -> No
                    headers=service.headers("command"))
     assert r.status_code == 422, r.text
     assert "last_seen.at" in r.json()["message"]
+
+
+def test_a_half_sent_body_gets_408_and_the_connection_is_not_held(
+        redis_server: object) -> None:
+    import socket
+    import time
+
+    from tests.support import RedisServer
+
+    assert isinstance(redis_server, RedisServer)
+    svc = Service(redis_server.url, namespace="slowbody", REQUEST_BODY_TIMEOUT_S="1")
+    svc.start_api()
+    try:
+        token = svc.token("call_taker")
+        with socket.create_connection(("127.0.0.1", svc.port), timeout=10) as sock:
+            sock.sendall((f"POST /v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          f"Authorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n"
+                          '{"channel": "call", ').encode())
+            started = time.monotonic()
+            reply = sock.recv(4096).decode()
+            waited = time.monotonic() - started
+        assert reply.startswith("HTTP/1.1 408"), reply
+        assert '"message"' in reply and waited < 5, (waited, reply)
+        # A whole body is still fine on the same service.
+        r = svc.post_report({"channel": "call", "text": "有人打架"})
+        assert r.status_code == 202, r.text
+    finally:
+        svc.stop()

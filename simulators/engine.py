@@ -52,7 +52,7 @@ from dispatch.domain.incident import (
     create,
 )
 from dispatch.forum.targets import ForumTargets
-from dispatch.synthesis.model import PremiseNote, Synthesis
+from dispatch.synthesis.model import Synthesis
 from dispatch.worker import report_of
 from geo import suggest as suggestions
 from simulators.agents import DeskPool, Fleet, lognormal
@@ -190,11 +190,7 @@ class Engine:
                                           data={"status": Status.RESOLVED.value}))
             self.synthesis.commit(state, None)
             self.prelude_reports += 1
-        for n in prelude.notes:
-            note = PremiseNote(id=n.id, precinct=n.precinct, lat=n.lat, lon=n.lon,
-                               radius_m=n.radius_m, kind=n.kind, text=n.text,
-                               created_at=n.created_at, expires_at=n.expires_at,
-                               created_by="precinct:prelude")
+        for note in prelude.notes:
             self.synthesis.run([["HSET", keys.notes, note.id, json.dumps(
                 note.to_dict(), ensure_ascii=False)], ["GEOADD", keys.notes_geo, note.lon,
                                                        note.lat, note.id]])

@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 import geo
+from dispatch.synthesis.model import PremiseNote
 from geo import suggest
 from simulators.addressing import Where, sample_where
 from simulators.config import Config
@@ -82,21 +83,6 @@ class PastReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
-    """A premise note loaded at the start of the run (警情地址标注)."""
-
-    id: str
-    precinct: str
-    lat: float
-    lon: float
-    radius_m: float
-    kind: str
-    text: str
-    created_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Home:
     """Where a DV victim lives and the number they call from."""
 
@@ -119,7 +105,7 @@ class Prelude:
     """What the centre holds when the run starts, and the pools the stream draws from."""
 
     history: list[PastReport] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
+    notes: list[PremiseNote] = field(default_factory=list)
     homes: list[Home] = field(default_factory=list)
     frequent: list[str] = field(default_factory=list)
     recent: list[str] = field(default_factory=list)
@@ -230,20 +216,21 @@ def _draw_prelude(seed: int, cfg: Config, start: datetime, hours: float) -> Prel
     return out
 
 
-def _notes(rng: random.Random, cfg: Config, start: datetime) -> list[Note]:
+def _notes(rng: random.Random, cfg: Config, start: datetime) -> list[PremiseNote]:
     by_precinct = _anchors_by_precinct()
-    notes: list[Note] = []
+    notes: list[PremiseNote] = []
     for precinct in geo.precincts():
         anchors = by_precinct.get(precinct.id, ())
         for kind in sorted(cfg.premise_notes):
             for _ in range(_poisson(rng, cfg.premise_notes[kind])):
                 point = _note_point(rng, precinct.id, anchors, precinct.seat)
-                notes.append(Note(
+                notes.append(PremiseNote(
                     id=f"N-sim-{len(notes) + 1:05d}", precinct=precinct.id, lat=point[0],
                     lon=point[1], radius_m=cfg.premise_note_radius_m, kind=kind,
                     text=NOTE_TEXT.get(kind, "注意"),
                     created_at=start - timedelta(days=rng.uniform(1, 300)),
-                    expires_at=start + timedelta(days=rng.uniform(30, 365))))
+                    expires_at=start + timedelta(days=rng.uniform(30, 365)),
+                    created_by="precinct:prelude"))
     return notes
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from dispatch.domain import decisions
 from dispatch.domain.events import iso
+from dispatch.synthesis.model import PremiseNote
 from simulators import kpis
 from simulators.engine import Engine
-from simulators.recurrence import DV_KINDS, Note, Prelude
+from simulators.recurrence import DV_KINDS, Prelude
 from simulators.simconfig import load_sim_config
 from simulators.simulate import simulate
 from simulators.stream import DEFAULT_START
@@ -33,9 +34,10 @@ def _run(synthesis: bool = True) -> Engine:
                    {"priority": "P1", "kind": "domestic_assault"}) for i in range(3)]
     lines.append(_call(9, 30.0, "路口两辆车撞了，没人受伤", (40.58, 110.03), "13511112222",
                        {"priority": "P3", "kind": "collision"}))
-    note = Note(id="N-t-1", precinct="150203005", lat=HOME[0], lon=HOME[1], radius_m=50.0,
-                kind="officer_assault", text="曾袭警", created_at=DEFAULT_START - timedelta(days=9),
-                expires_at=DEFAULT_START + timedelta(days=90))
+    note = PremiseNote(id="N-t-1", precinct="150203005", lat=HOME[0], lon=HOME[1],
+                       radius_m=50.0, kind="officer_assault", text="曾袭警",
+                       created_at=DEFAULT_START - timedelta(days=9),
+                       expires_at=DEFAULT_START + timedelta(days=90), created_by="precinct:t")
     cfg = load_sim_config({"synthesis": synthesis, "key_questions": 0})
     return Engine(cfg, DEFAULT_START, 3, prelude=Prelude(notes=[note])).run(lines, 6.0)
 

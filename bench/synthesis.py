@@ -8,11 +8,18 @@ commands the incident commit runs. Then, for ``--reports`` new reports at random
 (some from known callers, some DV, some thefts for series, some naming a watched plate),
 it times ``SynthesisStore.synthesize`` (the two Redis round trips and the rules).
 
+``--cases`` open missing-person cases are opened through the case store (as
+``POST /v1/missing`` does) and ``--person-share`` of the reports describe a person
+(half of them a case's person near its last-seen point, half anyone): those are matched
+against the register (the ``missing_person`` finding); the register's index is built
+once, on the first of them, as in the worker.
+
 The baseline, in the same run: what synthesis would cost without the index, i.e. a scan
 of the last 30 days (``idx:all`` by received time, every record fetched and its distance
 computed) for ``--baseline`` reports.
 
 Usage: python bench/synthesis.py [--incidents 1000000] [--reports 2000] [--baseline 20]
+                                [--cases 10000] [--person-share 0.1]
 """
 
 from __future__ import annotations
@@ -32,10 +39,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.missing import no_precincts, random_person, random_point
+from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
 from dispatch.domain.incident import Incident, Status
+from dispatch.missing import LastSeen, Person, open_case
 from dispatch.synthesis.model import PremiseNote, WatchEntry
 from tests.support import RedisServer
 
@@ -103,8 +113,39 @@ def load(store: RedisStore, args: argparse.Namespace, rng: random.Random,
     return time.perf_counter() - started
 
 
+def load_cases(store: RedisStore, rng: random.Random,
+               n: int) -> list[tuple[Person, float, float]]:
+    """Open ``n`` missing-person cases (last seen up to a week ago); their people and points."""
+    cases = CaseStore(store)
+    out = []
+    for i in range(n):
+        lat, lon = random_point(rng)
+        seen = NOW - timedelta(minutes=rng.uniform(5, 7 * 24 * 60))
+        person = random_person(rng)
+        events = open_case(case_id=f"MP-B{i:05d}", person=person, owner="bench",
+                           last_seen=LastSeen(at=seen, lat=lat, lon=lon),
+                           now=seen + timedelta(minutes=2), lookup=no_precincts)
+        cases.commit(None, events, actor="bench", now=seen + timedelta(minutes=2))
+        out.append((person, lat, lon))
+    return out
+
+
+def extracted_of(person: Person) -> dict[str, Any]:
+    """Triage's extracted facts describing ``person``."""
+    out: dict[str, Any] = {"gender": person.gender.value,
+                           "clothing": [{"text": c.text} for c in person.clothing],
+                           "features": list(person.features),
+                           "conditions": sorted(c.value for c in person.conditions)}
+    if person.age:
+        out["ages"] = [{"min": person.age.min, "max": person.age.max}]
+    if person.height:
+        out["height_cm"] = {"min": person.height.min, "max": person.height.max}
+    return out
+
+
 def reports(rng: random.Random, n: int, args: argparse.Namespace,
-            hotspots: list[tuple[float, float]]) -> list[dict[str, Any]]:
+            hotspots: list[tuple[float, float]],
+            people: list[tuple[Person, float, float]] | None = None) -> list[dict[str, Any]]:
     out = []
     for _ in range(n):
         lat, lon = point(rng, hotspots)
@@ -116,6 +157,16 @@ def reports(rng: random.Random, n: int, args: argparse.Namespace,
                     "location": {"lat": lat, "lon": lon, "radius_m": 20.0},
                     "phone": phone_of(caller(rng, args.callers)) if rng.random() < 0.7 else None,
                     "text": text})
+        if people and rng.random() < args.person_share:
+            if rng.random() < 0.5:  # a case's person, seen within 1 km of where they went
+                person, lat, lon = rng.choice(people)
+                lat, lon = lat + rng.uniform(-0.009, 0.009), lon + rng.uniform(-0.012, 0.012)
+            else:
+                (lat, lon), person = random_point(rng), random_person(rng)
+            out[-1].update(text="路边有个人走来走去，好像迷路了",
+                           location={"lat": lat, "lon": lon, "radius_m": 20.0})
+            out[-1]["triage"] = {"category": "assistance", "priority": "P3", "flags": [],
+                                 "extracted": extracted_of(person)}
     return out
 
 
@@ -154,6 +205,8 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--baseline", type=int, default=20)
     parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--person-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=20261203)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -165,28 +218,38 @@ def main() -> int:
         keys = Keys("bench")
         store = RedisStore(client, keys, SynthesisIndex(keys, SECRET))
         loaded_s = load(store, args, rng, hotspots)
+        started = time.perf_counter()
+        people = load_cases(store, rng, args.cases)
+        loaded_s += time.perf_counter() - started
         memory = client.info("memory")["used_memory_human"]
         print(f"loaded {args.incidents:,} incidents, {args.callers:,} callers, "
-              f"{args.notes:,} notes, {args.plates:,} plates in {loaded_s:.0f} s "
-              f"(redis {memory})")
+              f"{args.notes:,} notes, {args.plates:,} plates, {args.cases:,} open "
+              f"missing-person cases in {loaded_s:.0f} s (redis {memory})")
         syn = SynthesisStore(store)
-        batch = reports(rng, args.reports, args, hotspots)
+        batch = reports(rng, args.reports, args, hotspots, people)
         for r in batch[:50]:  # warm the connection and the code paths
             syn.synthesize(syn.subject(None, NOW, r["triage"], r["location"], r["phone"], r["text"]))
         trials = []
         client.config_resetstat()
         for _ in range(args.trials):  # the machine is shared: report every trial
-            took, found = [], 0
+            took, found, person_ms, hits = [], 0, [], 0
             for r in batch:
                 started = time.perf_counter()
                 result = syn.synthesize(syn.subject(None, NOW, r["triage"], r["location"],
                                                     r["phone"], r["text"]))
                 took.append((time.perf_counter() - started) * 1000)
                 found += len(result.findings)
+                if "extracted" in r["triage"]:
+                    person_ms.append(took[-1])
+                    hits += "missing_hit" in result.marks
             trials.append((statistics.median(took), pct(took, 0.99), max(took)))
             print(f"synthesis per report ({len(took)} reports, {found / len(took):.1f} findings "
                   f"each): p50 {trials[-1][0]:.2f} ms, p99 {trials[-1][1]:.2f} ms, "
                   f"max {trials[-1][2]:.2f} ms (load average {os.getloadavg()[0]:.1f})")
+            if person_ms:
+                print(f"  of which {len(person_ms)} describe a person ({hits} missing_hit): "
+                      f"p50 {statistics.median(person_ms):.2f} ms, "
+                      f"p99 {pct(person_ms, 0.99):.2f} ms")
         stats = client.info("commandstats")
         per_call = {k.removeprefix("cmdstat_"): v["usec_per_call"] for k, v in stats.items()
                     if k in ("cmdstat_evalsha", "cmdstat_mget")}

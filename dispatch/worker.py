@@ -31,6 +31,7 @@ from dispatch.domain import decisions, duplicates
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
+from dispatch.missing import seen_at
 from dispatch.ports import Locator, Triager
 
 log = logging.getLogger("dispatch.worker")
@@ -205,7 +206,8 @@ class PipelineWorker:
         # A duplicate call is its parent's incident: the parent has its synthesis.
         synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
             self.synthesis.subject(incident.id, incident.received_at, triage, location,
-                                   (incident.caller or {}).get("phone"), incident.text))
+                                   (incident.caller or {}).get("phone"), incident.text,
+                                   seen_at(incident)))
         events = decisions.process_report(incident, triage, location, now, self.ack_timeouts,
                                           synthesis)
         if merging:

@@ -52,6 +52,7 @@ from dispatch.domain.incident import (
     create,
 )
 from dispatch.forum.targets import ForumTargets
+from dispatch.missing import seen_at
 from dispatch.synthesis.model import Synthesis
 from dispatch.worker import report_of
 from geo import suggest as suggestions
@@ -162,6 +163,8 @@ class Engine:
         # The synthesis index (kept even by nothing but commits) and the notes loaded.
         self.synthesis = MemoryIndex.create(Keys("sim"), f"sim-caller-key-{seed}",
                                             self.clock.now) if config.synthesis else None
+        if self.synthesis is not None:  # as the worker: reports meet the open cases
+            self.synthesis.attach_cases(lambda: self.missing.generation, self.missing.open_cases)
         self.notes_loaded = 0
         self.prelude_reports = 0
         if self.synthesis is not None and prelude is not None:
@@ -357,7 +360,8 @@ class Engine:
         # As the worker: a duplicate call is its parent's incident, with its synthesis.
         synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
             self.synthesis.subject(incident.id, incident.received_at, triage, location,
-                                   (incident.caller or {}).get("phone"), incident.text))
+                                   (incident.caller or {}).get("phone"), incident.text,
+                                   seen_at(incident)))
         events = decisions.process_report(incident, triage, location, now,
                                           self.config.ack_timeouts, synthesis)
         rec = self.records[incident_id]

@@ -153,9 +153,9 @@ def _key_questions(engine: Engine, records: list[Record]) -> dict[str, Any]:
 
 
 FINDING_KINDS = ("caller_history", "dv_risk", "place_history", "premise_note", "watch_list",
-                 "series")
+                 "missing_person", "series")
 SYNTHESIS_MARKS = ("repeat_caller", "frequent_caller", "dv_history", "hotspot", "series",
-                   "premise_note", "officer_safety", "watch_hit")
+                   "premise_note", "officer_safety", "watch_hit", "missing_hit")
 
 
 def _ttd(records: Sequence[Record]) -> dict[str, Any]:

@@ -69,10 +69,20 @@ class MissingFlow:
         self.verifications: dict[str, str] = {}  # incident id → case id
         self.errors = 0
         self.repeats = 0
+        # Moves whenever a case opens or changes status (the service's ``{ns}:mp:gen``):
+        # the synthesis stage rebuilds its index of the open cases only then.
+        self.generation = 0
+
+    def open_cases(self) -> list[missing.Case]:
+        """The cases not closed (what ``CaseStore.open_cases`` returns in the service)."""
+        return [c for c in self.cases.values() if c.status is not missing.CaseStatus.CLOSED]
 
     def _commit(self, events: tuple[Any, ...] | list[Any]) -> None:
         for event in events:
-            case, effects = missing.apply(self.cases.get(event.case_id), event)
+            before = self.cases.get(event.case_id)
+            case, effects = missing.apply(before, event)
+            if before is None or before.status is not case.status:
+                self.generation += 1
             self.cases[case.id] = case
             for effect in effects:
                 if isinstance(effect, missing.OpenDeadline):

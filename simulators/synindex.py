@@ -23,6 +23,7 @@ from typing import Any
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisReader
 from dispatch.domain.incident import Incident
+from dispatch.missing import Case
 
 EARTH_RADIUS_M = 6372797.560856  # Redis geohash_helper.c
 _LAT_MIN, _LAT_MAX = -85.05112878, 85.05112878
@@ -136,6 +137,18 @@ class MemoryIndex(SynthesisReader):
         self.geos: dict[str, _GeoSet] = {}
         self.expires: dict[str, float] = {}  # key -> epoch seconds
         self.commands = 0
+        self._generation: Callable[[], int] = lambda: 0
+        self._open: Callable[[], Iterable[Case]] = tuple
+
+    def attach_cases(self, generation: Callable[[], int],
+                     open_cases: Callable[[], Iterable[Case]]) -> None:
+        """Compare reports with the run's missing-person register (``MissingFlow``): its
+        generation counter stands for ``{ns}:mp:gen``, its open cases for the store's."""
+        self._generation, self._open = generation, open_cases
+        self.cases_key = f"{self.keys.ns}:mp:gen"
+
+    def _open_cases(self) -> Iterable[Case]:
+        return self._open()
 
     @classmethod
     def create(cls, keys: Keys, caller_secret: str,
@@ -252,4 +265,6 @@ class MemoryIndex(SynthesisReader):
         if watch:
             table = self.hashes.get(watch[0], {})
             out["watch"] = [table.get(p, False) for p in watch[1:]]
+        if spec.get("missing"):
+            out["missing"] = str(self._generation())
         return out

@@ -3,10 +3,11 @@
 --                            | absent,
 --                 "geo": [[geo_key, lon, lat, radius_m, count], ...],
 --                 "notes": [geo_key, hash_key, lon, lat, radius_m, count] | absent,
---                 "watch": [hash_key, plate, ...] | absent}
+--                 "watch": [hash_key, plate, ...] | absent,
+--                 "missing": missing-person register generation key | absent}
 -- Returns one JSON string: {"calls": [...], "counts": [n per window], "dv": [...],
 --   "geo": [[member, dist, member, dist, ...], ...], "notes": [[id, dist, raw], ...],
---   "watch": [raw|false, ...]}. One reply instead of a dozen keeps the client's parsing
+--   "watch": [raw|false, ...], "missing": generation|false}. One reply instead of a dozen keeps the client's parsing
 -- (the cost that dominates at this size) to a single JSON decode.
 local spec = cjson.decode(ARGV[1])
 local out = {geo = {}, notes = {}}
@@ -41,5 +42,8 @@ end
 local w = spec.watch
 if w then
   out.watch = redis.call("HMGET", w[1], unpack(w, 2))
+end
+if spec.missing then
+  out.missing = redis.call("GET", spec.missing)
 end
 return cjson.encode(out)

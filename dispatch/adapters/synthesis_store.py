@@ -21,9 +21,18 @@ from dispatch.adapters import replies
 from dispatch.adapters.redis_keys import Keys
 from dispatch.domain.events import iso
 from dispatch.domain.incident import Incident
+from dispatch.missing import (
+    Case,
+    MissingError,
+    Sighting,
+    describes_person,
+    is_sighting_report,
+    sighting_from_report,
+)
 from dispatch.synthesis.callers import caller_key
 from dispatch.synthesis.errors import InvalidPhone
 from dispatch.synthesis.model import (
+    CaseRegister,
     History,
     PastIncident,
     PremiseNote,
@@ -188,6 +197,27 @@ class SynthesisIndex:
         return out
 
 
+def person_of(incident_id: str | None, seen: datetime, triage: Mapping[str, Any],
+              location: Mapping[str, Any], text: str) -> Sighting | None:
+    """The person a triaged report describes, as the missing-person reactor reads it
+    (``sighting_from_report``), for the reports the reactor compares with the open cases:
+    a sighting, a ``missing_person`` report, or any report whose extracted facts describe
+    a person. None otherwise, or when the description is impossible."""
+    extracted = triage.get("extracted")
+    category = str(triage.get("category") or "")
+    flags = tuple(triage.get("flags") or ())
+    if not (is_sighting_report(category, flags, extracted) or category == "missing_person"
+            or describes_person(extracted)):
+        return None
+    try:
+        return sighting_from_report(
+            incident_id=incident_id or "", at=seen, extracted=extracted,
+            lat=location.get("lat"), lon=location.get("lon"), precinct=location.get("precinct"),
+            text=text, radius_m=location.get("radius_m"))
+    except MissingError:
+        return None
+
+
 class SynthesisReader:
     """The synthesis stage over an index: the subject, the lookup, the rules, the outcomes.
 
@@ -198,11 +228,19 @@ class SynthesisReader:
     Args:
         keys: the key layout (the lookup names its sets by it).
         index: the index settings (caller key, policy) the commits use.
+
+    Attributes:
+        cases_key: the missing-person register's generation counter, read by the lookup
+            when a report describes a person (None: no register, no ``missing_person``
+            finding); :meth:`_open_cases` gives the cases when the counter moved.
     """
+
+    cases_key: str | None = None
 
     def __init__(self, keys: Keys, index: SynthesisIndex) -> None:
         self.keys = keys
         self.index = index
+        self._register: tuple[str, CaseRegister] | None = None
 
     def _run_lookup(self, spec: Mapping[str, Any]) -> Mapping[str, Any]:
         """Run one lookup (see ``synthesis_lookup.lua`` for ``spec`` and the reply)."""
@@ -212,6 +250,17 @@ class SynthesisReader:
         """The stored records (JSON) under ``keys``, None where there is none."""
         raise NotImplementedError
 
+    def _open_cases(self) -> Iterable[Case]:
+        """The missing-person cases not closed (read only when ``cases_key`` moved)."""
+        return ()
+
+    def _cases(self, generation: str) -> CaseRegister:
+        """The register's index, rebuilt only when its generation counter moved (as the
+        missing-person reactor does): a report pays for the match, not for the build."""
+        if self._register is None or self._register[0] != generation:
+            self._register = (generation, CaseRegister.of(self._open_cases()))
+        return self._register[1]
+
     @property
     def policy(self) -> Policy:
         return self.index.policy
@@ -219,13 +268,20 @@ class SynthesisReader:
     # -- the stage ---------------------------------------------------------------------
 
     def subject(self, incident_id: str | None, at: datetime, triage: Mapping[str, Any],
-                location: Mapping[str, Any], phone: object, text: str) -> Subject:
-        """The report as the rules see it (the phone only as its keyed hash)."""
+                location: Mapping[str, Any], phone: object, text: str,
+                seen: datetime | None = None) -> Subject:
+        """The report as the rules see it (the phone only as its keyed hash).
+
+        Args:
+            seen: when the person the report describes was seen
+                (``dispatch.missing.seen_at``); the receipt time when not given.
+        """
         precise = _precise(location)
         return Subject(incident_id=incident_id, at=at, category=triage.get("category"),
                        priority=triage.get("priority"), flags=tuple(triage.get("flags") or ()),
                        lat=precise[0] if precise else None, lon=precise[1] if precise else None,
-                       caller_key=self.index.caller_hash(phone), text=text)
+                       caller_key=self.index.caller_hash(phone), text=text,
+                       sighting=person_of(incident_id, seen or at, triage, location, text))
 
     def synthesize(self, subject: Subject) -> Synthesis:
         """Look the subject's history up, run the rules, add the cited incidents' outcomes.
@@ -261,6 +317,8 @@ class SynthesisReader:
         plates = [r.plate for r in read_plates(subject.text) if not r.partial]
         if plates:
             spec["watch"] = [k.watch, *plates]
+        if subject.sighting is not None and self.cases_key is not None:
+            spec["missing"] = self.cases_key
         got = self._run_lookup(spec)
         calls = _strings(got.get("calls"))
         counts = self._caller_counts(subject, calls, windows,
@@ -274,10 +332,12 @@ class SynthesisReader:
                       for _, dist, raw in _lists(got.get("notes")))
         watch = {plate: WatchEntry.from_dict(json.loads(raw))
                  for plate, raw in zip(plates, _lists(got.get("watch"))) if raw}
+        cases = self._cases(str(got.get("missing") or "0")) if "missing" in spec else None
         return History(caller=tuple(past_from_member(m) for m in calls),
                        nearby=tuple(nearby.values()), notes=notes, watch=watch,
                        caller_counts=counts,
-                       caller_dv=tuple(past_from_member(m) for m in _strings(got.get("dv"))))
+                       caller_dv=tuple(past_from_member(m) for m in _strings(got.get("dv"))),
+                       cases=cases)
 
     @staticmethod
     def _caller_counts(subject: Subject, calls: list[str], windows: list[int],
@@ -327,6 +387,14 @@ class SynthesisStore(SynthesisReader):
         self.store = store
         self.r = store.r
         self._lookup = store.r.register_script(_LOOKUP)
+        # Imported here: the case store's module imports the incident store, which
+        # imports this one.
+        from dispatch.adapters.missing_store import CaseStore
+        self._case_store = CaseStore(store)
+        self.cases_key = self._case_store.gen_key
+
+    def _open_cases(self) -> Iterable[Case]:
+        return self._case_store.open_cases()
 
     def _run_lookup(self, spec: Mapping[str, Any]) -> Mapping[str, Any]:
         return cast(Mapping[str, Any],
@@ -435,4 +503,4 @@ def _chunks(items: Sequence[WatchEntry], size: int) -> Iterable[Sequence[WatchEn
         yield items[start:start + size]
 
 
-__all__ = ["SynthesisIndex", "SynthesisReader", "SynthesisStore", "past_of"]
+__all__ = ["SynthesisIndex", "SynthesisReader", "SynthesisStore", "past_of", "person_of"]

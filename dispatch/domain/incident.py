@@ -149,7 +149,7 @@ class Incident:
     disposition: str | None = None
     answer: str | None = None
     breaches: tuple[str, ...] = ()
-    # Public marks of the synthesis (watch_hit, series, premise_note, officer_safety,
+    # Public marks of the synthesis (watch_hit, missing_hit, series, premise_note, officer_safety,
     # hotspot, priority_raised); the findings themselves are on the timeline.
     marks: tuple[str, ...] = ()
     updated_at: datetime | None = None

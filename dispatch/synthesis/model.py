@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from dispatch.domain.events import iso, parse_iso
+from dispatch.missing import AnchorIndex, Case, Sighting, build_case_index
+from dispatch.missing.matching import Anchor
 from dispatch.synthesis.plates import PlateRead
 
 # What a premise note (警情地址标注) may warn of. Codes on the wire; consoles label them.
@@ -35,6 +37,7 @@ class Kind(str, Enum):
     PLACE_HISTORY = "place_history"
     PREMISE_NOTE = "premise_note"
     WATCH_LIST = "watch_list"
+    MISSING_PERSON = "missing_person"
     SERIES = "series"
 
 
@@ -45,6 +48,8 @@ class Subject:
     Attributes:
         incident_id: None for a preview (nothing is created).
         caller_key: the caller number's keyed hash (see ``callers.caller_key``), or None.
+        sighting: the person the report describes, as the missing-person matcher reads
+            it (``dispatch.missing.sighting_from_report``), or None (no person described).
     """
 
     incident_id: str | None
@@ -56,6 +61,30 @@ class Subject:
     lon: float | None
     caller_key: str | None
     text: str
+    sighting: Sighting | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRegister:
+    """The open missing-person cases as the matcher indexes them (built once per change
+    of the register, not per report).
+
+    Attributes:
+        index: ``dispatch.missing.build_case_index`` of the open cases.
+        anchors: the same anchors by case id (for the evidence of a finding).
+    """
+
+    index: AnchorIndex
+    anchors: Mapping[str, Anchor]
+
+    @classmethod
+    def of(cls, cases: Iterable[Case]) -> CaseRegister:
+        """Index the open cases (closed and located ones are left out, as the matcher does)."""
+        index = build_case_index(cases)
+        return cls(index, {a.id: a for a in index.anchors})
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +212,8 @@ class History:
             of calls); without it the rules count ``caller``.
         caller_dv: the caller's earlier domestic-violence reports, all of them (``caller``
             may hold only the newest reports).
+        cases: the open missing-person cases, when the subject describes a person and the
+            adapter has a register (None: not looked up).
     """
 
     caller: tuple[PastIncident, ...] = ()
@@ -191,6 +222,7 @@ class History:
     watch: Mapping[str, WatchEntry] = field(default_factory=dict)
     caller_counts: Mapping[int, int] = field(default_factory=dict)
     caller_dv: tuple[PastIncident, ...] = ()
+    cases: CaseRegister | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +261,8 @@ class Synthesis:
     Attributes:
         priority: the priority the findings raise the report to (None: unchanged).
         reason: why, for the re-triage event.
-        marks: the public marks for the incident summary (``watch_hit``, ``series`` …);
+        marks: the public marks for the incident summary (``watch_hit``, ``missing_hit``,
+            ``series`` …);
             marks from caller history stay inside its (private) finding.
     """
 

@@ -14,6 +14,9 @@ from datetime import timedelta
 from typing import Any
 
 from dispatch.domain.events import iso
+from dispatch.missing import AUTO_LINK, CANDIDATE_FLOOR, match_sighting
+from dispatch.missing.matching import sphere_distance_m
+from dispatch.missing.person import describe_person
 from dispatch.synthesis.model import (
     OFFICER_SAFETY_KINDS,
     Finding,
@@ -27,6 +30,7 @@ from dispatch.synthesis.plates import PlateRead, read_plates
 
 DV_FLAG = "domestic_violence"
 EVIDENCE_LIMIT = 10  # newest first; the counts cover everything
+MISSING_CANDIDATES = 5  # cases shown, best first (what the reactor notes on the incident)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,7 @@ def synthesize(subject: Subject, history: History, policy: Policy) -> Synthesis:
 
     Returns:
         The findings (caller history, DV risk, place history, premise notes, watch list,
-        series) and, when a rule raises the priority, the new priority and the reason.
+        missing-person register, series) and, when a rule raises the priority, the new priority and the reason.
     """
     caller = _earlier(subject, history.caller, policy.caller_days)
     caller_dv = _earlier(subject, history.caller_dv, policy.caller_days)
@@ -86,6 +90,7 @@ def synthesize(subject: Subject, history: History, policy: Policy) -> Synthesis:
                          place_history(subject, nearby, policy),
                          premise_notes(subject, history),
                          watch_list(subject, history, plates),
+                         missing_person(subject, history),
                          series(subject, nearby, policy)) if f is not None]
     raised = [f.adjustment for f in found if f.adjustment]
     priority = min((str(a["priority"]["to"]) for a in raised), default=None)
@@ -237,6 +242,46 @@ def watch_list(subject: Subject, history: History,
     return Finding(Kind.WATCH_LIST, "watch list (布控/被盗抢车辆)", tuple(hits),
                    detail={"count": len(hits), "lists": sorted({h["list"] for h in hits}),
                            "marks": ["watch_hit"]})
+
+
+def missing_person(subject: Subject, history: History) -> Finding | None:
+    """The open missing-person cases the person in the report may be (寻人比对).
+
+    The same matcher as the missing-person workflow (``dispatch.missing.match_sighting``
+    over the register's ``AnchorIndex``): candidates at or above ``CANDIDATE_FLOOR`` are
+    shown; when the best scores at least ``AUTO_LINK`` the finding says so and carries the
+    mark ``missing_hit`` (the command feed's summary shows it). Linking stays with the
+    missing-person reactor, which runs the same match on the committed incident.
+    """
+    sighting, register = subject.sighting, history.cases
+    if sighting is None or register is None or not len(register):
+        return None
+    matches = match_sighting(sighting, register.index, None, k=MISSING_CANDIDATES)
+    if not matches.cases:
+        return None
+    evidence = []
+    for cand in matches.cases:
+        anchor = register.anchors.get(cand.id)
+        item: dict[str, Any] = {"case_id": cand.id, "score": round(cand.score, 3),
+                                "auto_link": cand.score >= AUTO_LINK,
+                                "reasons": list(cand.reasons)}
+        if anchor is not None:
+            item["description"] = describe_person(anchor.person)
+            item["last_seen_at"] = iso(anchor.at)
+            if anchor.lat is not None and anchor.lon is not None \
+                    and sighting.lat is not None and sighting.lon is not None:
+                item["distance_m"] = round(sphere_distance_m(anchor.lat, anchor.lon,
+                                                             sighting.lat, sighting.lon), 1)
+        evidence.append(item)
+    best = matches.cases[0]
+    hit = best.score >= AUTO_LINK
+    return Finding(Kind.MISSING_PERSON, "missing-person register (open cases, sighting matcher)",
+                   tuple(evidence), detail={
+                       "count": len(matches.cases), "best_case_id": best.id,
+                       "best_score": round(best.score, 3), "auto_link": hit,
+                       "ambiguous": matches.is_ambiguous, "threshold": AUTO_LINK,
+                       "floor": CANDIDATE_FLOOR, "open_cases": len(register),
+                       "marks": ["missing_hit"] if hit else []})
 
 
 def series(subject: Subject, nearby: Sequence[PastIncident], policy: Policy) -> Finding | None:

@@ -65,3 +65,34 @@ def test_the_call_taker_sees_caller_dv_and_note_findings_while_typing(stack: Sta
     expect(detail.locator(".finding.caller_history")).to_contain_text(earlier["id"], timeout=wait)
     expect(precinct.locator("#detail .timeline")).to_contain_text("合成研判")
     assert not stack.errors(precinct), stack.errors(precinct)
+
+
+def test_the_call_taker_sees_an_open_missing_person_case_the_report_describes(
+        stack: Stack) -> None:
+    svc = stack.service
+    point = fresh_point()
+    seen = {"lat": point["lat"] - 1200 / 111_320, "lon": point["lon"], "crs": "wgs84"}
+    person = {"gender": "male", "age": 78, "height_cm": 170, "clothing": ["灰色夹克"],
+              "conditions": ["dementia"], "features": ['<img src=x onerror="window.__xss=2">']}
+    body = {"person": person, "last_seen": {
+        "at": (datetime.now(UTC) - timedelta(minutes=40)).isoformat(), "location": seen}}
+    made = httpx.post(f"{svc.base}/v1/missing", json=body, timeout=10,
+                      headers={"Authorization": f"Bearer {stack.token('call_taker')}"})
+    assert made.status_code == 201, made.text
+    case_id = made.json()["id"]
+
+    intake = stack.open("intake", "call_taker")
+    intake.fill("#f-lat", str(point["lat"]))
+    intake.fill("#f-lon", str(point["lon"]))
+    intake.fill("#f-accuracy", "15")
+    intake.fill("#f-text", "路边有个老大爷走来走去，穿灰色夹克，七十多岁，看着糊里糊涂的，好像迷路了")
+    found = intake.locator("#synthesis .finding.missing_person")
+    wait = seconds(8) * 1000
+    expect(found).to_contain_text("失踪人员比对", timeout=wait)
+    expect(found).to_contain_text(case_id)
+    expect(found).to_contain_text("疑似在册失踪人员")
+    assert found.locator("img").count() == 0
+    assert intake.evaluate("window.__xss") is None
+    assert not stack.errors(intake), stack.errors(intake)
+    httpx.post(f"{svc.base}/v1/missing/{case_id}/close", json={"outcome": "returned"},
+               timeout=10, headers={"Authorization": f"Bearer {stack.token('command')}"})

@@ -65,7 +65,8 @@ def test_a_simulation_runs_as_a_job_and_its_report_is_served(analyst_service: Se
     assert synthesis["enabled"] and synthesis["prelude"] == {"reports": 0, "premise_notes": 0}
     assert synthesis["incidents"] == base["kpis"]["reports"]["incidents"]
     assert set(synthesis["by_kind"]) == {"caller_history", "dv_risk", "place_history",
-                                         "premise_note", "watch_list", "series"}
+                                         "premise_note", "watch_list", "missing_person",
+                                         "series"}
     png = svc.get(f"/v1/simulations/{sim_id}/report/map.png", role="analyst")
     assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
 

@@ -18,12 +18,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
+from dispatch import missing
+from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
 from dispatch.domain import decisions
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, apply, create
+from dispatch.missing_service import lookup
 from dispatch.synthesis.model import History, PremiseNote
 from geo import suggest
 from simulators.synindex import MemoryIndex
@@ -111,3 +114,40 @@ def test_the_memory_index_gives_the_redis_history_and_findings(client: redis.Red
         assert got == want
         found += bool(want["findings"])
     assert found >= 50  # the comparison is not over empty answers
+
+
+def test_the_memory_index_meets_the_same_missing_person_cases(client: redis.Redis) -> None:
+    keys = Keys(f"mi{uuid.uuid4().hex[:6]}")
+    store = RedisStore(client, keys, SynthesisIndex(keys, SECRET))
+    cases = CaseStore(store)
+    opened = []
+    for n, (gender, age) in enumerate((("male", 78), ("female", 75), ("male", 8))):
+        lat, lon = _point(random.Random(n), 600)
+        last_seen = missing.LastSeen(at=NOW - timedelta(minutes=40), lat=lat, lon=lon)
+        person = missing.person_from_request({"gender": gender, "age": age,
+                                              "clothing": ["灰色夹克"]})
+        events = missing.open_case(case_id=f"MP-S{n}", person=person, last_seen=last_seen,
+                                   owner="command", now=NOW - timedelta(minutes=35),
+                                   lookup=lookup)
+        opened.append(cases.commit(None, events, actor="command", now=NOW))
+    live = SynthesisStore(store)
+    memory = MemoryIndex(SynthesisIndex(keys, SECRET), lambda: NOW)
+    memory.attach_cases(lambda: 1, lambda: opened)
+    hits = 0
+    for n in range(3):
+        lat, lon = _point(random.Random(n), 600)
+        extracted = {"gender": ("male", "female", "male")[n],
+                     "ages": [{"min": (70, 70, 7)[n], "max": (80, 80, 9)[n]}],
+                     "clothing": [{"text": "灰色夹克"}]}
+        triage = {"category": "assistance", "priority": "P3", "flags": [],
+                  "extracted": extracted}
+        location = {"lat": lat + 0.003, "lon": lon, "radius_m": 20.0}
+        a = live.subject(None, NOW, triage, location, None, "路边有人迷路了")
+        b = memory.subject(None, NOW, triage, location, None, "路边有人迷路了")
+        assert a == b and a.sighting is not None
+        got, want = memory.synthesize(b).to_dict(), live.synthesize(a).to_dict()
+        assert got == want
+        hits += "missing_hit" in want["marks"]
+        assert [f["evidence"][0]["case_id"] for f in want["findings"]
+                if f["kind"] == "missing_person"] == [f"MP-S{n}"]
+    assert hits >= 1

@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 import redis
 
-from dispatch import stages
+from dispatch import missing, stages
 from dispatch.adapters import replies
+from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
 from dispatch.clock import SystemClock
+from dispatch.missing_service import lookup
 from dispatch.synthesis.model import PremiseNote, WatchEntry
 from dispatch.synthesis.rules import Policy
 from dispatch.worker import PipelineWorker
@@ -240,3 +242,92 @@ def test_a_caller_with_hundreds_of_calls_is_counted_exactly_and_read_in_part(
     assert history["detail"]["count"] == 205
     assert history["detail"]["categories_of"] == 50 and len(history["evidence"]) == 10
     assert history["detail"]["calls_30_days"] == 1
+
+
+# -- the missing-person register -------------------------------------------------------
+
+LAST_SEEN = (40.6575, 109.8403)  # 昆都仑区, near 阿尔丁大街 (as tests/integration/test_missing_story)
+SIGHTING = (LAST_SEEN[0] + 1200 / 111_320, LAST_SEEN[1])  # 1.2 km due north
+PASSER_BY = "阿尔丁大街上有个老大爷在马路中间走来走去，穿灰色夹克，七十多岁，看着糊里糊涂的，好像迷路了"
+
+
+class MissingRig(Rig):
+    """A rig whose worker runs the real triage (the person facts come from the words)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        super().__init__(client)
+        self.cases = CaseStore(self.store)
+        self.worker = PipelineWorker(self.store, stages.classify, stages.locate, SystemClock(),
+                                     TIMEOUTS, claim_idle_ms=0)
+
+    def open_case(self, person: dict[str, Any], minutes_ago: float = 40,
+                  point: tuple[float, float] = LAST_SEEN) -> str:
+        case_id = f"MP-T{uuid.uuid4().hex[:6]}"
+        last_seen = missing.LastSeen(at=NOW - timedelta(minutes=minutes_ago), lat=point[0],
+                                     lon=point[1])
+        events = missing.open_case(case_id=case_id, person=missing.person_from_request(person),
+                                   last_seen=last_seen, owner="command",
+                                   now=NOW - timedelta(minutes=minutes_ago - 5), lookup=lookup)
+        self.cases.commit(None, events, actor="call_taker:李", now=NOW)
+        return case_id
+
+    def missing_findings(self, incident_id: str) -> list[dict[str, Any]]:
+        return [f for f in self.synthesis_of(incident_id)["findings"]
+                if f["kind"] == "missing_person"]
+
+
+OLD_MAN = {"gender": "male", "age": 78, "height_cm": 170, "clothing": ["灰色夹克"],
+           "conditions": ["dementia"]}
+
+
+def test_a_report_describing_an_open_cases_person_is_a_finding_that_puts_command_on_notice(
+        client: redis.Redis) -> None:
+    rig = MissingRig(client)
+    case_id = rig.open_case(OLD_MAN)
+    new = rig.report(PASSER_BY, at=SIGHTING, phone=None)
+    [hit] = rig.missing_findings(new)
+    assert hit["evidence"][0]["case_id"] == case_id
+    assert hit["evidence"][0]["score"] >= 0.85 and hit["evidence"][0]["auto_link"]
+    assert any(r.startswith("place_time") for r in hit["evidence"][0]["reasons"])
+    assert "78岁" in hit["evidence"][0]["description"]
+    assert 1100 < hit["evidence"][0]["distance_m"] < 1300
+    assert hit["detail"]["auto_link"] and hit["detail"]["best_case_id"] == case_id
+    assert hit["detail"]["threshold"] == 0.85 and hit["detail"]["marks"] == ["missing_hit"]
+    assert not hit["private"] and hit["adjustment"] is None
+    # The command feed's summary carries the mark (as a watch-list hit does).
+    assert "missing_hit" in rig.store.load(new).marks
+    feed = [f for _, f in replies.entries(client.xrange(f"{rig.ns}:feed:command"))]
+    summary = json.loads([f for f in feed if f["incident_id"] == new][-1]["incident"])
+    assert "missing_hit" in summary["marks"]
+    # The workflow is the reactor's: synthesis links nothing and notes nothing on the case.
+    case = rig.cases.load(case_id)
+    assert case.sightings == ()
+    assert not [e for e in rig.store.timeline(new) if e["type"] == "incident.missing"]
+    # A closed case moves the register's generation: the next report no longer meets it.
+    rig.cases.commit(case, [missing.close_case(case, missing.Outcome.RETURNED, now=NOW)],
+                     actor="command", now=NOW)
+    again = rig.report(PASSER_BY, at=SIGHTING, phone=None)
+    assert rig.missing_findings(again) == []
+
+
+def test_a_look_alike_below_the_threshold_gets_no_notice(client: redis.Redis) -> None:
+    rig = MissingRig(client)
+    case_id = rig.open_case(OLD_MAN)
+    look_alike = rig.report("路边有个老大爷，七十多岁，穿蓝色羽绒服，在那转悠", at=SIGHTING,
+                            phone=None)
+    [f] = rig.missing_findings(look_alike)  # a candidate for the call-taker, not a hit
+    assert f["evidence"][0]["case_id"] == case_id and not f["evidence"][0]["auto_link"]
+    assert 0.5 <= f["detail"]["best_score"] < 0.85
+    assert not f["detail"]["auto_link"] and f["detail"]["marks"] == []
+    assert "missing_hit" not in rig.store.load(look_alike).marks
+    feed = [f for _, f in replies.entries(client.xrange(f"{rig.ns}:feed:command"))]
+    summary = json.loads([f for f in feed if f["incident_id"] == look_alike][-1]["incident"])
+    assert "missing_hit" not in summary["marks"]
+
+
+def test_a_report_with_no_person_gets_no_missing_person_finding(client: redis.Redis) -> None:
+    rig = MissingRig(client)
+    rig.open_case(OLD_MAN)
+    new = rig.report("阿尔丁大街路口两辆车追尾了", at=SIGHTING, phone=None)
+    assert rig.missing_findings(new) == []
+    assert "missing_hit" not in rig.store.load(new).marks

@@ -4,12 +4,12 @@ import { api, CATEGORY, el, explain, FLAG, label, shortDate, STATUS } from "./co
 
 export const FINDING = {
   caller_history: "报警人历史", dv_risk: "家暴风险", place_history: "地点历史",
-  premise_note: "警情地址标注", watch_list: "布控车辆", series: "系列案",
+  premise_note: "警情地址标注", watch_list: "布控车辆", missing_person: "失踪人员比对", series: "系列案",
 };
 const MARK = {
   repeat_caller: "重复报警", frequent_caller: "频繁报警", dv_history: "既往家暴", hotspot: "警情高发点",
   premise_note: "地址标注", officer_safety: "注意民警安全", watch_hit: "布控命中", series: "系列案",
-  priority_raised: "已提级",
+  missing_hit: "疑似在册失踪人员", priority_raised: "已提级",
 };
 const NOTE_KIND = {
   mental_illness: "严重精神障碍", firearm: "登记枪支", hazardous_chemicals: "危险化学品",
@@ -55,6 +55,10 @@ function summary(f) {
       return `${d.count} 条地址标注：${(d.kinds || []).map((k) => NOTE_KIND[k] || k).join("、")}`;
     case "watch_list":
       return `${d.count} 个车牌命中：${(d.lists || []).map((l) => LIST[l] || l).join("、")}`;
+    case "missing_person":
+      return `与 ${d.open_cases} 起在查失踪案件比对，${d.count} 起相似；最高 ${Math.round((d.best_score || 0) * 100)} 分（${d.best_case_id}）`
+        + (d.auto_link ? `，达到自动关联阈值 ${Math.round((d.threshold || 0) * 100)} 分` : "，未达自动关联阈值")
+        + (d.ambiguous ? "，多起案件分数接近，请人工核对" : "");
     case "series":
       return `${d.radius_m} 米、${d.days} 天内同类 ${d.count} 起（${label(CATEGORY, d.category)}），系列编号 ${d.series_id}`;
     default:
@@ -72,6 +76,15 @@ function evidence(f, onIncident) {
     return el("ul", { class: "evidence" }, f.evidence.map((w) => el("li", {},
       el("strong", { class: "mono" }, w.plate), `（原文“${w.text}”）· ${LIST[w.list] || w.list} · ${w.reason}`,
       w.reference ? ` · ${w.reference}` : "")));
+  }
+  if (f.kind === "missing_person") {
+    return el("ul", { class: "evidence" }, f.evidence.map((c) => el("li", {},
+      el("strong", { class: "mono" }, c.case_id), ` ${Math.round((c.score || 0) * 100)} 分`,
+      c.auto_link ? el("span", { class: "chip flag" }, "达到关联阈值") : null,
+      c.description ? ` · ${c.description}` : "",
+      c.last_seen_at ? ` · 最后出现 ${shortDate(c.last_seen_at)}` : "",
+      c.distance_m != null ? ` · 相距 ${Math.round(c.distance_m)} 米` : "",
+      (c.reasons || []).length ? el("div", { class: "quiet" }, c.reasons.join("；")) : null)));
   }
   return el("ul", { class: "evidence" }, (f.evidence || []).map((e) => pastItem(e, onIncident)));
 }
@@ -95,7 +108,7 @@ export function findingsPanel(result, { onIncident } = {}) {
   const partial = ((result && result.plates) || []).filter((p) => p.partial);
   return el("div", { class: "synthesis" },
     findings.length ? findings.map((f) => finding(f, onIncident))
-      : el("p", { class: "quiet" }, "未发现相关历史警情、地址标注或布控信息"),
+      : el("p", { class: "quiet" }, "未发现相关历史警情、地址标注、布控或失踪人员信息"),
     partial.length ? el("p", { class: "quiet" }, `不完整车牌：${partial.map((p) => p.text).join("、")}（请人工比对）`) : null);
 }
 

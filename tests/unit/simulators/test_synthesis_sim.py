@@ -70,7 +70,8 @@ def test_the_kpi_section_on_a_small_run() -> None:
     assert section["enabled"] and section["prelude"] == {"reports": 0, "premise_notes": 1}
     assert section["incidents"] == 4 and section["with_findings"] == 3
     assert section["by_kind"] == {"caller_history": 2, "dv_risk": 2, "place_history": 2,
-                                  "premise_note": 3, "watch_list": 0, "series": 1}
+                                  "premise_note": 3, "watch_list": 0, "missing_person": 0,
+                                  "series": 1}
     assert section["marks"]["repeat_caller"] == 2 and section["marks"]["officer_safety"] == 3
     assert section["decisions_changed"] == 1
     assert section["priority_raised"] == {"P2→P1": 1}

@@ -169,9 +169,9 @@ class MemoryIndex(SynthesisReader):
                 pairs = args[1:] if greater else args
                 zset = self._zset(key)
                 for i in range(0, len(pairs), 2):
-                    score, member = float(pairs[i]), str(pairs[i + 1])  # type: ignore[arg-type]
-                    if not greater or score > zset.scores.get(member, float("-inf")):
-                        zset.add(score, member)
+                    score, name_ = float(pairs[i]), str(pairs[i + 1])  # type: ignore[arg-type]
+                    if not greater or score > zset.scores.get(name_, float("-inf")):
+                        zset.add(score, name_)
             elif name == "ZREM":
                 for member in args:
                     self._zset(key).remove(str(member))

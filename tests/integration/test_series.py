@@ -34,20 +34,20 @@ def series_id(rig: Rig, incident_id: str) -> str | None:
 def test_battery_thefts_close_together_in_a_week_are_one_series_with_one_id(
         client: redis.Redis) -> None:
     rig = Rig(client)
-    first = rig.report("电动车电瓶被偷", days_ago=9, north_m=0, phone=None)
-    second = rig.report("车棚里的电瓶被人拆了", days_ago=6, north_m=200, phone=None)
-    third = rig.report("我的电瓶也被偷了", days_ago=5, north_m=100, phone=None)
+    first = rig.report("电动车电瓶被偷", days_ago=5, north_m=0, phone=None)
+    second = rig.report("车棚里的电瓶被人拆了", days_ago=4, north_m=300, phone=None)
+    third = rig.report("我的电瓶也被偷了", days_ago=3, north_m=350, phone=None)
     assert series_id(rig, first) is None and series_id(rig, second) is None
     assert series_id(rig, third) == f"S-{first}"  # the third report starts the series
-    # A day ago the first theft has left the 7-day window: the rule alone would name the
-    # series after the second; the links keep the id.
-    fourth = rig.report("又一个电瓶被偷", days_ago=1, north_m=150, phone=None)
+    # 700 m from the first theft: the series has moved on, the first is out of reach and
+    # the rule alone would name the series after the second; the links keep the id.
+    fourth = rig.report("又一个电瓶被偷", days_ago=2, north_m=700, phone=None)
     cited = [e["incident_id"] for e in finding(rig.synthesis_of(fourth), "series")["evidence"]]
     assert first not in cited and sorted(cited) == sorted([second, third])
     assert series_id(rig, fourth) == f"S-{first}"
-    far = rig.report("电瓶被偷了", days_ago=0.5, north_m=2500, phone=None)  # another community
+    far = rig.report("电瓶被偷了", days_ago=1, north_m=2500, phone=None)  # another community
     assert series_id(rig, far) is None
-    rig.report("门口撞车", days_ago=0.5, north_m=120, phone=None)  # another category
+    rig.report("门口撞车", days_ago=1, north_m=320, phone=None)  # another category
 
     listed = rig.synthesis.series(NOW - timedelta(days=7))
     assert [s["id"] for s in listed] == [f"S-{first}"]
@@ -57,12 +57,12 @@ def test_battery_thefts_close_together_in_a_week_are_one_series_with_one_id(
     assert far not in {m["incident_id"] for m in series["members"]}
     assert series["first_at"] == series["members"][0]["at"]
     assert series["last_at"] == series["members"][-1]["at"]
-    assert series["centre"]["lat"] == pytest.approx(40.6467 + 112.5 / 111_000, abs=1e-5)
-    assert 100 < series["radius_m"] < 120  # the first member, 112.5 m south of the centre
+    assert series["centre"]["lat"] == pytest.approx(40.6467 + 337.5 / 111_000, abs=1e-5)
+    assert 355 < series["radius_m"] < 370  # the fourth, 362.5 m north of the centre
     assert series["precincts"] and series["omitted"] == 0
     for member in (first, second, third, fourth):
         assert client.get(rig.store.keys.series_of(member)) == f"S-{first}"
-        assert client.ttl(rig.store.keys.series_of(member)) > 300 * 86_400  # retention
+        assert client.ttl(rig.store.keys.series_of(member)) > 350 * 86_400  # retention
     # The window: a series whose newest member is older is not active.
     assert rig.synthesis.series(NOW - timedelta(hours=12)) == []
     # Another precinct's view: the series touching it only.
@@ -125,7 +125,8 @@ def test_series_over_http_command_sees_it_precincts_only_their_own(service: Serv
     found = [f for f in third["payload"]["findings"] if f["kind"] == "series"]
     assert found, third["payload"]
     sid = found[0]["detail"]["series_id"]
-    assert sid == f"S-{thefts[0]['id']}"
+    # The earliest member by received second (ties: the smaller id) names the series.
+    assert sid in (f"S-{thefts[0]['id']}", f"S-{thefts[1]['id']}")
 
     r = _as(service, "/v1/synthesis/series?days=7", "command")
     assert r.status_code == 200, r.text

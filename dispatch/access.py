@@ -203,6 +203,9 @@ RULES: tuple[Rule, ...] = (
     _r("PATCH", "/v1/synthesis/notes/{note_id}", NOTE, {CMD}, OWN),
     _r("DELETE", "/v1/synthesis/notes/{note_id}", NOTE, {CMD}, OWN),
     _r("POST", "/v1/synthesis/watchlist", roles={CMD}),
+    _r("GET", "/v1/synthesis/series", PCT, {CMD}, OWN_LISTED,
+       note="a precinct lists the series with a member in its own precinct, and only its "
+            "own members; `?precinct=<other>` is 403"),
     # -- forum, hand-offs, simulations ---------------------------------------------------
     _r("GET", "/v1/forum/posts", roles=EVERY),
     _r("GET", "/v1/forum/posts/{post_id}", roles=EVERY),

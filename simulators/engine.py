@@ -271,7 +271,7 @@ class Engine:
             self._observe(incident, event)
         assert incident is not None
         if self.synthesis is not None:  # the same commit keeps the index (one transaction)
-            self.synthesis.commit(incident, before)
+            self.synthesis.commit(incident, before, events)
         return incident
 
     def _observe(self, incident: Incident, event: Event) -> None:

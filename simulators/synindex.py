@@ -22,6 +22,7 @@ from typing import Any
 
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisReader
+from dispatch.domain.events import Event
 from dispatch.domain.incident import Incident
 from dispatch.missing import Case
 
@@ -157,9 +158,10 @@ class MemoryIndex(SynthesisReader):
 
     # -- writes: what a commit runs --------------------------------------------------------
 
-    def commit(self, state: Incident, previous: Incident | None) -> None:
+    def commit(self, state: Incident, previous: Incident | None,
+               events: Sequence[Event] = ()) -> None:
         """Keep the index equal to ``state`` (the commit's ``SynthesisIndex.ops``)."""
-        self.run(self.index.ops(state, previous))
+        self.run(self.index.ops(state, previous, events))
 
     def run(self, ops: Iterable[Sequence[object]]) -> None:
         """Execute index commands (the subset ``SynthesisIndex`` and note saving use)."""
@@ -167,13 +169,22 @@ class MemoryIndex(SynthesisReader):
             self.commands += 1
             name, key, args = str(op[0]).upper(), str(op[1]), op[2:]
             if name == "SET":
+                if "NX" in [str(a).upper() for a in args[1:]] and key in self.strings \
+                        and self._alive(key):
+                    continue
                 self.strings[key] = str(args[0])
                 if len(args) >= 3 and str(args[1]).upper() == "PXAT":
                     self.expires[key] = float(args[2]) / 1000  # type: ignore[arg-type]
                 else:
                     self.expires.pop(key, None)
             elif name == "ZADD":
-                self._zset(key).add(float(args[0]), str(args[1]))  # type: ignore[arg-type]
+                greater = str(args[0]).upper() == "GT"
+                pairs = args[1:] if greater else args
+                zset = self._zset(key)
+                for i in range(0, len(pairs), 2):
+                    score, name_ = float(pairs[i]), str(pairs[i + 1])  # type: ignore[arg-type]
+                    if not greater or score > zset.scores.get(name_, float("-inf")):
+                        zset.add(score, name_)
             elif name == "ZREM":
                 for member in args:
                     self._zset(key).remove(str(member))

@@ -119,6 +119,19 @@ class Keys:
         return f"{self.ns}:syn:geo:{bucket}" if category is None \
             else f"{self.ns}:syn:geo:{category}:{bucket}"
 
+    def series(self, series_id: str) -> str:
+        """A series' members: incident id -> received time."""
+        return f"{self.ns}:syn:series:{series_id}"
+
+    def series_of(self, incident_id: str) -> str:
+        """The series an incident was linked to (the first one that named it)."""
+        return f"{self.ns}:syn:seriesof:{incident_id}"
+
+    @property
+    def series_active(self) -> str:
+        """Every series as ``id|category`` -> its newest member's received time."""
+        return f"{self.ns}:syn:series"
+
     @property
     def store_primary(self) -> str:
         return f"{self.ns}:store:primary"

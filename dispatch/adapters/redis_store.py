@@ -175,7 +175,7 @@ class RedisStore:
         while True:
             incident_id = new_incident_id(now)
             event = Event(EventType.REPORT_RECEIVED, incident_id, now, data=dict(report))
-            state, effects = inc.create(event)
+            state, _ = inc.create(event)
             batch = _Batch()
             batch.guards.append(["version", self.keys.incident(incident_id), "0"])
             if key:
@@ -295,7 +295,7 @@ class RedisStore:
                  json.dumps(state.to_dict(), ensure_ascii=False), "version", state.version)
         self._index(batch, state, before)
         self._geo_index(batch, state, before)
-        for op in self.synthesis.ops(state, before):
+        for op in self.synthesis.ops(state, before, [event for event, _, _ in steps]):
             batch.op(*op)
         if feeds and steps:
             last = steps[-1][0]

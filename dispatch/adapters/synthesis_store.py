@@ -11,6 +11,7 @@ audit stream. Key layout: ``redis_keys.py``; rules: ``dispatch/synthesis/rules.p
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dispatch.adapters import replies
 from dispatch.adapters.redis_keys import Keys
-from dispatch.domain.events import iso
+from dispatch.domain.events import Event, EventType, iso, parse_iso
 from dispatch.domain.incident import Incident
 from dispatch.missing import (
     Case,
@@ -34,6 +35,7 @@ from dispatch.synthesis.errors import InvalidPhone
 from dispatch.synthesis.model import (
     CaseRegister,
     History,
+    Kind,
     PastIncident,
     PremiseNote,
     Subject,
@@ -41,7 +43,7 @@ from dispatch.synthesis.model import (
     WatchEntry,
 )
 from dispatch.synthesis.plates import read_plates
-from dispatch.synthesis.rules import Policy, synthesize, with_outcomes
+from dispatch.synthesis.rules import Policy, synthesize, with_outcomes, with_series
 
 if TYPE_CHECKING:
     from dispatch.adapters.redis_store import RedisStore
@@ -57,6 +59,7 @@ NOTE_MAX_RADIUS_M = 500.0
 GEO_COUNT = 500  # nearest hits per set: counts above it are "500+" (documented)
 CALLER_NEWEST = 50  # a caller's newest reports read for categories (counts are exact)
 AUDIT_MAXLEN = 1_000_000
+SERIES_LIMIT = 200  # series listed at most (newest first)
 _LOOKUP = resources.files("dispatch.adapters").joinpath("synthesis_lookup.lua").read_text(
     encoding="utf-8")
 
@@ -68,6 +71,13 @@ def past_of(state: Incident) -> PastIncident:
                         priority=state.priority, flags=state.flags, status=state.status.value,
                         disposition=state.disposition, lat=loc.get("lat"), lon=loc.get("lon"),
                         precinct=state.precinct)
+
+
+def series_finding(synthesized: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The series finding of the last ``incident.synthesized`` payload, if it has one."""
+    last = list(synthesized)[-1:]
+    return next((f for s in last for f in s.get("findings", ()) if f.get("kind") == "series"),
+                None)
 
 
 def _point(state: Incident | None) -> tuple[float, float] | None:
@@ -140,8 +150,10 @@ class SynthesisIndex:
         except InvalidPhone:
             return None
 
-    def ops(self, state: Incident, previous: Incident | None) -> list[list[object]]:
-        """The commands that keep the index equal to ``state`` (after ``previous``)."""
+    def ops(self, state: Incident, previous: Incident | None,
+            events: Sequence[Event] = ()) -> list[list[object]]:
+        """The commands that keep the index equal to ``state`` (after ``previous``), and
+        the series links of the commit's ``incident.synthesized`` among ``events``."""
         k, out = self.keys, []
         received = state.received_at.timestamp()
         expires = int(received + self.retention_s)
@@ -154,6 +166,31 @@ class SynthesisIndex:
         if member != old:
             out += self._caller_ops(state, previous, member, old, received, expires)
         out += self._place_ops(state, previous, member, old, received)
+        out += self._series_ops(state, events)
+        return out
+
+    def _series_ops(self, state: Incident, events: Sequence[Event]) -> list[list[object]]:
+        """Link the incident and the earlier members its series finding cites to the
+        finding's series (a member keeps the first series that named it), and keep the
+        series in the list of series by its newest member's time. Retention: as records."""
+        found = series_finding([e.data for e in events if e.type is EventType.SYNTHESIZED])
+        if found is None:
+            return []
+        k = self.keys
+        series_id, category = str(found["detail"]["series_id"]), str(found["detail"]["category"])
+        members = [(state.id, state.received_at.timestamp())] + [
+            (str(e["incident_id"]), parse_iso(e["at"]).timestamp()) for e in found["evidence"]]
+        newest = max(at for _, at in members)
+        out: list[list[object]] = [
+            ["ZADD", k.series(series_id), *[x for i, at in members for x in (at, i)]],
+            ["EXPIREAT", k.series(series_id), int(newest + self.retention_s), "NX"],
+            ["EXPIREAT", k.series(series_id), int(newest + self.retention_s), "GT"]]
+        out += [["SET", k.series_of(i), series_id, "PXAT", int(at + self.retention_s) * 1000, "NX"]
+                for i, at in members]
+        out += [["ZADD", k.series_active, "GT", newest, f"{series_id}|{category}"],
+                ["ZREMRANGEBYSCORE", k.series_active, "-inf", f"({newest - self.retention_s}"],
+                ["EXPIREAT", k.series_active, int(newest + self.retention_s), "NX"],
+                ["EXPIREAT", k.series_active, int(newest + self.retention_s), "GT"]]
         return out
 
     def _caller_ops(self, state: Incident, previous: Incident | None, member: str,
@@ -292,9 +329,13 @@ class SynthesisReader:
         ids = sorted(result.evidence_ids())
         if not ids:
             return result
-        raw = self._records([self.keys.record(i) for i in ids])
+        found = next((f for f in result.findings if f.kind is Kind.SERIES), None)
+        cited = [str(e["incident_id"]) for e in found.evidence] if found else []
+        raw = self._records([self.keys.record(i) for i in ids]
+                            + [self.keys.series_of(i) for i in cited])
         records = {i: PastIncident.from_record(json.loads(r)) for i, r in zip(ids, raw) if r}
-        return with_outcomes(result, records)
+        links = dict(zip(cited, raw[len(ids):]))
+        return with_series(with_outcomes(result, records), links)
 
     def history(self, subject: Subject) -> History:
         """Everything the index holds that may bear on the subject (one round trip)."""
@@ -424,6 +465,42 @@ class SynthesisStore(SynthesisReader):
             out.append({**fields, "id": entry_id, "data": json.loads(fields.get("data") or "{}")})
         return out
 
+    # -- series ------------------------------------------------------------------------
+
+    def series(self, since: datetime, precinct: str | None = None,
+               own: str | None = None, limit: int = SERIES_LIMIT) -> list[dict[str, Any]]:
+        """The series with a member received since ``since``, newest first.
+
+        Three pipelined reads: the list of series, their members, the members' records
+        (current category, status, place and precinct). A member merged into another
+        incident or re-categorised since leaves its series.
+
+        Args:
+            precinct: only series with a member in this precinct.
+            own: list only this precinct's members (a precinct token); ``count`` and the
+                rest describe the whole series.
+        """
+        k = self.keys
+        active = cast(list[tuple[str, float]], self.r.zrevrangebyscore(
+            k.series_active, "+inf", since.timestamp(), start=0, num=limit, withscores=True))
+        pipe = self.r.pipeline(transaction=False)
+        for entry, _ in active:
+            pipe.zrange(k.series(entry.split("|")[0]), 0, -1, withscores=True)
+        member_lists = cast(list[list[tuple[str, float]]], pipe.execute()) if active else []
+        ids = sorted({i for members in member_lists for i, _ in members})
+        raw = cast(list[str | None], self.r.mget([k.record(i) for i in ids])) if ids else []
+        records = {i: PastIncident.from_record(json.loads(r)) for i, r in zip(ids, raw) if r}
+        out = []
+        for (entry, _), members in zip(active, member_lists):
+            series_id, category = entry.split("|", 1)
+            found = [records[i] for i, _ in members if i in records
+                     and records[i].category == category and records[i].status != "merged"]
+            view = series_view(series_id, category, found, own)
+            if view is not None and view["last_at"] >= iso(since) and (
+                    precinct is None or precinct in view["precincts"]):
+                out.append(view)
+        return sorted(out, key=lambda v: str(v["last_at"]), reverse=True)
+
     # -- premise notes -----------------------------------------------------------------
 
     def note(self, note_id: str) -> PremiseNote | None:
@@ -489,6 +566,38 @@ class SynthesisStore(SynthesisReader):
         return int(self.store.write(ops)[-1])
 
 
+def series_view(series_id: str, category: str, members: Sequence[PastIncident],
+                own: str | None = None) -> dict[str, Any] | None:
+    """What the series list shows of one series (None when no member is left).
+
+    The centre is the mean of the members' points; the radius the farthest member from
+    it. ``own``: list only that precinct's members (the counts stay the series')."""
+    placed = [(m.lat, m.lon) for m in members if m.lat is not None and m.lon is not None]
+    if not members:
+        return None
+    ordered = sorted(members, key=lambda m: (m.at, m.id))
+    centre = (sum(p[0] for p in placed) / len(placed),
+              sum(p[1] for p in placed) / len(placed)) if placed else None
+    radius = max((_metres(centre, p) for p in placed), default=0.0) if centre else None
+    shown = [m for m in ordered if own is None or m.precinct == own]
+    return {"id": series_id, "category": category, "count": len(ordered),
+            "first_at": iso(ordered[0].at), "last_at": iso(ordered[-1].at),
+            "precincts": sorted({m.precinct for m in ordered if m.precinct}),
+            "centre": {"lat": round(centre[0], 6), "lon": round(centre[1], 6)} if centre else None,
+            "radius_m": round(radius, 1) if radius is not None else None,
+            "members": [{"incident_id": m.id, "at": iso(m.at), "lat": m.lat, "lon": m.lon,
+                         "precinct": m.precinct, "status": m.status, "priority": m.priority}
+                        for m in shown],
+            "omitted": len(ordered) - len(shown)}
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance (a series spans a few hundred metres: within 0.5 %)."""
+    (la1, lo1), (la2, lo2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def _lists(value: Any) -> list[Any]:
     """A JSON array from Lua's cjson, which writes an empty table as ``{}``."""
     return value if isinstance(value, list) else []
@@ -503,4 +612,5 @@ def _chunks(items: Sequence[WatchEntry], size: int) -> Iterable[Sequence[WatchEn
         yield items[start:start + size]
 
 
-__all__ = ["SynthesisIndex", "SynthesisReader", "SynthesisStore", "past_of", "person_of"]
+__all__ = ["SynthesisIndex", "SynthesisReader", "SynthesisStore", "past_of", "person_of",
+           "series_finding", "series_view"]

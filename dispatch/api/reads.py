@@ -581,6 +581,35 @@ class PremiseNoteList(_Read):
     count: int
 
 
+class SeriesMember(_Read):
+    incident_id: str
+    at: Timestamp
+    lat: float | None = None
+    lon: float | None = None
+    precinct: str | None = None
+    status: str | None = None
+    priority: str | None = None
+
+
+class SeriesRead(_Read):
+    id: str = Field(description="stable: every member's series finding carries it")
+    category: str
+    count: int = Field(description="members of the whole series")
+    first_at: Timestamp
+    last_at: Timestamp
+    precincts: list[str]
+    centre: dict[str, float] | None = Field(None, description="mean of the members' points")
+    radius_m: float | None = Field(None, description="the farthest member from the centre")
+    members: list[SeriesMember] = Field(description="oldest first; a precinct token's own only")
+    omitted: int = Field(description="members of other precincts left out for a precinct token")
+
+
+class SeriesList(_Read):
+    items: list[SeriesRead]
+    count: int
+    days: int
+
+
 class WatchlistLoaded(_Read):
     loaded: int = Field(description="entries in this request")
     count: int = Field(description="entries on the watch list now")

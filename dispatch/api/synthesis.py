@@ -20,6 +20,7 @@ from dispatch.api.reads import (
     IncidentSynthesis,
     PremiseNoteList,
     PremiseNoteRead,
+    SeriesList,
     SynthesisPreviewRead,
     WatchlistLoaded,
     ok,
@@ -93,6 +94,24 @@ def incident_synthesis(incident_id: str, store: StoreDep, gate: GateDep) -> dict
                    {"via": "synthesis", "findings": private})
         gate.flush()
     return {"incident_id": incident_id, "synthesized_at": last["at"], **last["payload"]}
+
+
+# -- series ----------------------------------------------------------------------------
+
+@router.get("/v1/synthesis/series", response_model=None,
+            responses={**_ERRORS, 200: ok(SeriesList, "series with a member in the window")})
+def list_series(store: StoreDep, clock: ClockDep, gate: GateDep,
+                days: int = Query(7, ge=1, le=90, description="members received in the last N days"),
+                precinct: str | None = Query(None, pattern=r"^[A-Za-z0-9_\-]{1,32}$")
+                ) -> dict[str, Any]:
+    """Active series (系列案): same category within the series radius and window, as the
+    series findings linked them, newest first. Command sees every series (or one
+    precinct's with ``?precinct=``); a precinct token sees the series with a member in its
+    own precinct, and only its own members (``omitted`` counts the rest)."""
+    scope = gate.scope(precinct)
+    own = scope if gate.who.role is Role.precinct else None
+    items = _synthesis(store).series(clock.now() - timedelta(days=days), scope, own)
+    return {"items": items, "count": len(items), "days": days}
 
 
 # -- premise notes ---------------------------------------------------------------------

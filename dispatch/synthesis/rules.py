@@ -317,3 +317,23 @@ def with_outcomes(synthesis: Synthesis, records: Mapping[str, PastIncident]) -> 
     findings = tuple(replace(f, evidence=tuple(fill(e) for e in f.evidence))
                      for f in synthesis.findings)
     return replace(synthesis, findings=findings)
+
+
+def with_series(synthesis: Synthesis, links: Mapping[str, str | None]) -> Synthesis:
+    """The synthesis with its series finding under the series its members already belong
+    to: ``links`` maps the cited members to the series each was linked to (None: none).
+    The earliest linked member decides, so a series keeps its id while it moves on in
+    time (its first members leave the window) and while new members join; without any
+    link the rule's id stands (``S-`` and the earliest member)."""
+
+    def joined(f: Finding) -> Finding:
+        if f.kind is not Kind.SERIES:
+            return f
+        oldest_first = sorted(f.evidence, key=lambda e: (str(e["at"]), str(e["incident_id"])))
+        found = next((links[str(e["incident_id"])] for e in oldest_first
+                      if links.get(str(e["incident_id"]))), None)
+        if not found or found == f.detail.get("series_id"):
+            return f
+        return replace(f, detail={**f.detail, "series_id": found})
+
+    return replace(synthesis, findings=tuple(joined(f) for f in synthesis.findings))

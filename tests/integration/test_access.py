@@ -283,7 +283,7 @@ def test_every_cell_of_the_http_table(svc: Service, world: World) -> None:
 
 
 @pytest.mark.parametrize("path", ["/v1/incidents", "/v1/incidents/search", "/v1/units",
-                                  "/v1/synthesis/notes"])
+                                  "/v1/synthesis/notes", "/v1/synthesis/series"])
 def test_naming_another_precinct_in_a_list_filter_is_403(svc: Service, world: World,
                                                          path: str) -> None:
     params = {"precinct": world.own, **({"q": "打架"} if "search" in path else {})}

@@ -1,4 +1,5 @@
-// Command console: city-wide live board, escalations, load per precinct, map, missing persons.
+// Command console: city-wide live board, escalations, load per precinct, map, missing
+// persons, series (系列案件).
 import {
   $, ACTIVE, api, beep, CATEGORY, countdown, el, escalationChip, explain, Feed, fill,
   flagChips, header, hms, label, loadUnitNames, PRECINCT_NAMES, prioChip, prioRank, shortcutHint,
@@ -9,6 +10,7 @@ import { IncidentDrawer } from "./command_drawer.js";
 import { DispatchMap } from "./map.js";
 import { HandoffMonitor } from "./handoff_monitor.js";
 import { CasePanel } from "./missing_panel.js";
+import { SeriesPanel } from "./series_panel.js";
 
 const OPEN = new Set(["received", "triaged", "assigned", "acknowledged", "en_route", "on_scene"]);
 const MAX_ROWS = 300;
@@ -23,6 +25,7 @@ const state = {
   drawer: null,
   cases: null,
   handoffs: null,
+  series: null,
 };
 
 // Open an incident in the drawer (board row, escalation row or map marker).
@@ -200,6 +203,7 @@ function onEvent(msg) {
     msg.incident.acknowledged_at = msg.incident.acknowledged_at || msg.at;
   }
   if (msg.incident) upsert(msg.incident);
+  if (msg.incident && state.series) state.series.seen(msg.incident);
   if (msg.incident_id && state.drawer) state.drawer.touched(msg.incident_id);
   if (typeof msg.type === "string" && msg.type.startsWith("missing.")) {
     state.cases.touched(msg.payload && msg.payload.case_id);  // a case changed
@@ -268,7 +272,7 @@ function dispatchFirst() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Side panel tabs: 升级告警 / 走失专案 / 派出所负荷
+// Side panel tabs: 升级告警 / 走失专案 / 系列案件 / 移交监控 / 派出所负荷
 
 function showTab(name) {
   state.handoffs = new HandoffMonitor({
@@ -324,6 +328,10 @@ async function main() {
     list: $("#handoffs"), count: $("#handoff-count"), openIncident,
     onAlarm: (on) => flagTab("handoffs", on),
   });
+  state.series = new SeriesPanel({
+    list: $("#series"), count: $("#series-count"), openIncident, precinctName,
+    onNew: () => flagTab("series", true),
+  });
   for (const tab of document.querySelectorAll("#side-panel .tab")) {
     tab.addEventListener("click", () => showTab(tab.dataset.tab));
   }
@@ -362,6 +370,8 @@ async function main() {
   setInterval(() => state.cases.load(), 30000);
   state.handoffs.load();
   setInterval(() => state.handoffs.load(), 30000);
+  state.series.load();
+  setInterval(() => state.series.load(), 60000);
 }
 
 main();

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from dispatch.synthesis.model import History, Kind, PastIncident, PremiseNote, Subject, WatchEntry
-from dispatch.synthesis.rules import Policy, synthesize
+from dispatch.synthesis.rules import Policy, synthesize, with_series
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 POLICY = Policy()
@@ -153,6 +153,21 @@ def test_series_three_battery_thefts_in_one_community_in_a_week() -> None:
     assert d["count"] == 3 and d["series_id"] == f"S-{nearby[1].id}"
     assert Kind.SERIES not in kinds(History(nearby=nearby[:1]), category=theft)
     assert Kind.SERIES not in kinds(History(nearby=nearby), category="traffic")
+
+
+def test_a_series_keeps_the_id_its_earliest_linked_member_has() -> None:
+    theft = "property_crime"
+    nearby = (past(1, theft, distance_m=300), past(3, theft, distance_m=200),
+              past(6, theft, distance_m=100))
+    result = synthesize(subject(category=theft), History(nearby=nearby), POLICY)
+    assert result.findings[-1].detail["series_id"] == f"S-{nearby[2].id}"  # no links yet
+    # The members were linked before: the earliest linked one decides (its series began
+    # with a member that has left the window since).
+    links = {nearby[0].id: "S-newer", nearby[1].id: "S-older", nearby[2].id: None}
+    joined = with_series(result, links)
+    assert joined.findings[-1].detail["series_id"] == "S-older"
+    assert joined.findings[:-1] == result.findings[:-1]
+    assert with_series(result, {}) == result
 
 
 def test_a_preview_without_a_place_has_only_caller_and_text_findings() -> None:

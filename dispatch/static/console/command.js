@@ -275,10 +275,6 @@ function dispatchFirst() {
 // Side panel tabs: 升级告警 / 走失专案 / 系列案件 / 移交监控 / 派出所负荷
 
 function showTab(name) {
-  state.handoffs = new HandoffMonitor({
-    list: $("#handoffs"), count: $("#handoff-count"), openIncident,
-    onAlarm: (on) => flagTab("handoffs", on),
-  });
   for (const tab of document.querySelectorAll("#side-panel .tab")) {
     tab.classList.toggle("active", tab.dataset.tab === name);
     if (tab.dataset.tab === name) tab.classList.remove("alarm");

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from triage.context import is_false_alarm, is_negated, is_past
 from triage.errors import ArtifactError
@@ -197,7 +198,7 @@ def build_net(data: Mapping[str, object]) -> Net:
                 raise ArtifactError(f"danger {entry['kind']!r}: level must be P1 or P2")
             kinds.append(_Kind(str(entry["kind"]), str(entry["level"]), str(entry["category"]),
                                _alternation(entry.get("direct", [])), situations, weak,
-                               _alternation(entry.get("unless", [])),
+                               _alternation(_unless(entry, raw_concepts)),
                                frozenset(entry.get("keeps", [entry["category"]])),
                                int(entry["window"]) if "window" in entry else None,
                                bool(entry.get("moves", False)),
@@ -213,6 +214,19 @@ def build_net(data: Mapping[str, object]) -> Net:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
     return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
                idioms=idioms, not_people=not_people, starts=starts)
+
+
+def _unless(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> list[str]:
+    """A kind's ``unless`` phrases, each ``"@name"`` replaced by that concept's phrases."""
+    out: list[str] = []
+    for phrase in entry.get("unless", []):
+        if phrase.startswith("@"):
+            if phrase[1:] not in concepts:
+                raise ArtifactError(f"danger {entry['kind']!r} names unknown concept {phrase!r}")
+            out.extend(concepts[phrase[1:]])
+        else:
+            out.append(phrase)
+    return out
 
 
 @lru_cache(maxsize=1)

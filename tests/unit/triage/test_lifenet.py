@@ -252,6 +252,9 @@ def test_the_net_is_data_and_bad_data_is_refused() -> None:
     with pytest.raises(ArtifactError):
         build_net({"concepts": {}, "danger": [{"kind": "k", "level": "P9",
                                                "category": "assistance"}]})
+    with pytest.raises(ArtifactError):  # an ``unless`` naming a concept that is not there
+        build_net({"concepts": {"a": ["x"]}, "danger": [
+            {"kind": "k", "level": "P1", "category": "assistance", "unless": ["@b"]}]})
 
 
 def test_the_kept_blind_batch_is_never_in_the_corpus() -> None:

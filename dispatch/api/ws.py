@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters import replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
-from dispatch.adapters.ws_hub import FeedHub, stream_id
+from dispatch.adapters.ws_hub import FeedHub, Subscriber, stream_id
 from dispatch.auth import Principal
 from dispatch.domain.errors import DispatchError
 from dispatch.domain.events import iso
@@ -73,7 +73,6 @@ class ConsoleSession:
         self.priorities = priorities
         self.last: tuple[int, int] = (0, 0)
         self.last_sent = 0.0
-        self.behind = False  # a send took longer than SEND_BEHIND_S
 
     async def send(self, kind: str, payload: dict[str, Any], event_id: str | None = None) -> None:
         self.last_sent = asyncio.get_running_loop().time()
@@ -102,7 +101,7 @@ class ConsoleSession:
             else:
                 self.last = stream_id(head)
             receiver = asyncio.create_task(self._receive())
-            sender = asyncio.create_task(self._live(sub.queue))
+            sender = asyncio.create_task(self._live(sub))
             pinger = asyncio.create_task(self._ping())
             slow = asyncio.create_task(sub.overflowed.wait())
             expiry = asyncio.create_task(self._expire())
@@ -113,7 +112,7 @@ class ConsoleSession:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            if slow in done or self.behind:
+            if sub.overflowed.is_set():  # the queue filled, or a send stalled
                 WS_CLOSED.labels("slow").inc()
                 await self._close(CLOSE_TOO_SLOW, "console too slow: reconnect with since")
             elif expiry in done:
@@ -192,10 +191,10 @@ class ConsoleSession:
             if loop.time() - self.last_sent >= PING_S:
                 await self.send("ping", {}, event_id=None)
 
-    async def _live(self, queue: asyncio.Queue[tuple[str, str]]) -> None:
+    async def _live(self, sub: Subscriber) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            entry_id, text = await queue.get()
+            entry_id, text = await sub.queue.get()
             sid = stream_id(entry_id)
             if sid <= self.last:
                 continue  # already sent in the backlog
@@ -204,7 +203,7 @@ class ConsoleSession:
                 try:
                     await asyncio.wait_for(self.ws.send_text(text), SEND_BEHIND_S)
                 except TimeoutError:
-                    self.behind = True
+                    sub.overflowed.set()  # behind by time: the same drop as a full queue
                     return
                 self.last_sent = loop.time()
 

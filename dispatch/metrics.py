@@ -35,10 +35,10 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dispatch.adapters import heartbeats
+from dispatch.adapters.redis_conn import replicas_of
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_metrics import ACK_BUCKETS, CONFIDENCE_BUCKETS, STAGE_BUCKETS
 from dispatch.adapters.redis_store import LATENCY_BUCKETS
-from dispatch.adapters.store_watch import replicas_of
 from dispatch.domain.incident import OPEN_STATUSES
 
 CHANNELS = ("call", "forum", "transfer_12345")

@@ -10,6 +10,7 @@ server's port) as before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -28,6 +29,19 @@ class NotReplicated(redis.RedisError):
     Transient: the write is on the primary; a loop does its step again (the step is
     idempotent on the surviving timeline), the API answers 503 and the client retries.
     """
+
+
+def replicas_of(info: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The replicas in an ``INFO replication`` reply, with how far each is behind."""
+    offset = int(info.get("master_repl_offset", 0) or 0)
+    out = []
+    for i in range(int(info.get("connected_slaves", 0) or 0)):
+        entry = info.get(f"slave{i}")
+        if isinstance(entry, dict):
+            out.append({"node": f"{entry.get('ip')}:{entry.get('port')}",
+                        "state": entry.get("state"),
+                        "lag_bytes": max(0, offset - int(entry.get("offset", 0) or 0))})
+    return out
 
 
 def url_of(cfg: Settings) -> str:

@@ -22,7 +22,7 @@ from typing import Any, cast
 import redis
 
 from dispatch.adapters import redis_metrics, replies
-from dispatch.adapters.redis_conn import NotReplicated
+from dispatch.adapters.redis_conn import NotReplicated, replicas_of
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.synthesis_store import SynthesisIndex
 from dispatch.domain import incident as inc
@@ -135,10 +135,7 @@ class RedisStore:
 
     def _online_replicas(self) -> int:
         """Replicas that are streaming (not still taking a full sync)."""
-        info = self.r.info("replication")
-        return sum(1 for i in range(int(info.get("connected_slaves", 0) or 0))
-                   if isinstance(info.get(f"slave{i}"), dict)
-                   and info[f"slave{i}"].get("state") == "online")
+        return sum(1 for r in replicas_of(self.r.info("replication")) if r["state"] == "online")
 
     def write(self, ops: Iterable[Sequence[object]],
               guards: Iterable[Sequence[str]] = ()) -> list[Any]:

@@ -29,6 +29,7 @@ from typing import Any, cast
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from dispatch.adapters.redis_conn import replicas_of
 from dispatch.adapters.redis_keys import Keys
 
 log = logging.getLogger("dispatch.store")
@@ -88,19 +89,6 @@ async def node_of(client: aioredis.Redis) -> str:
         return f"{host}:{port}"
     kwargs = pool.connection_kwargs
     return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}"
-
-
-def replicas_of(info: dict[str, Any]) -> list[dict[str, Any]]:
-    """The replicas in an ``INFO replication`` reply, with how far each is behind."""
-    offset = int(info.get("master_repl_offset", 0) or 0)
-    out = []
-    for i in range(int(info.get("connected_slaves", 0) or 0)):
-        entry = info.get(f"slave{i}")
-        if isinstance(entry, dict):
-            out.append({"node": f"{entry.get('ip')}:{entry.get('port')}",
-                        "state": entry.get("state"),
-                        "lag_bytes": max(0, offset - int(entry.get("offset", 0) or 0))})
-    return out
 
 
 class StoreWatch:

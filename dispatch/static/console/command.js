@@ -293,6 +293,10 @@ function flagTab(name, on) {
 async function main() {
   token();
   const { conn } = header({ title: "指挥中心态势台", who: "包头市公安局 110 指挥中心" });
+  // Bound before the first await: a tab clicked while the page is still loading works.
+  for (const tab of document.querySelectorAll("#side-panel .tab")) {
+    tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  }
   const search = searchBox({ onPick: (inc) => { upsert(inc); render(); openIncident(inc.id); } });
   conn.before(search, shortcutHint("J/K 上下 · A 代签收 · D 派遣 · / 搜索"), unlockAudio());
   $("#escalation-banner").addEventListener("click", () => {
@@ -328,9 +332,6 @@ async function main() {
     list: $("#series"), count: $("#series-count"), openIncident, precinctName,
     onNew: () => flagTab("series", true),
   });
-  for (const tab of document.querySelectorAll("#side-panel .tab")) {
-    tab.addEventListener("click", () => showTab(tab.dataset.tab));
-  }
   document.addEventListener("keydown", (e) => {
     if (e.key !== "Escape") return;
     if (!$("#drawer").hidden) state.drawer.close();

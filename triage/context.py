@@ -84,7 +84,9 @@ IDIOM_PATTERN = re.compile("|".join(_IDIOMS))
 REPORTED_PATTERN = re.compile(
     r"新闻|电视上|电视里|电视剧|电影|小说|剧里|游戏里|游戏中|书上|报纸|梦见|做梦|梦到|"
     r"演戏|拍戏|拍电视剧|拍电影|剧组|谣言|旧闻|辟谣|密室逃脱|剧本杀|演习|演练|抖音上(?!直播)|快手上(?!直播)|网上看到|网上说|短视频里|视频里看到|看到一个视频|综艺|"
-    r"如果|假如|万一|假设|要是有人"
+    r"如果|假如|万一|假设|要是有人|"
+    # asking how to prevent something is not reporting it (请问烧炉子怎么防煤气中毒)
+    r"(?:怎么|如何|怎样|咋)(?:预)?防"
 )
 _HYPOTHETICAL = frozenset({"如果", "假如", "万一", "假设", "要是有人"})
 # A hypothetical followed by a first-person confirmation is real (``如果…我已经吃了``).
@@ -154,10 +156,17 @@ def find_context(text: str) -> Context:
     )
 
 
+# A clause that goes on inside the work just named (…狂飙，里头又杀人又放火的) is reported too.
+_INSIDE_WORK = re.compile(r"(?:那)?(?:里头|里面|里边|剧里|片里|书里)")
+
+
 def _reported_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """From a reporting marker to the end of its clause (or of the next, after a short lead)."""
+    """From a reporting marker to the end of its clause (or of the next, after a short lead,
+    or of the next ones while they go on inside the work)."""
     _, clause_end = clause_bounds(text, end if end < len(text) else start)
     if clause_end - end <= _SHORT_LEAD and clause_end < len(text):
+        _, clause_end = clause_bounds(text, clause_end + 1)
+    while clause_end < len(text) - 1 and _INSIDE_WORK.match(text, clause_end + 1):
         _, clause_end = clause_bounds(text, clause_end + 1)
     return start, clause_end
 
@@ -196,6 +205,8 @@ _FALSE_ALARM = re.compile(
     r"虚惊一场|误会一场|是个误会|拨错了|打错了|要求撤销|撤销报警|(?:你们)?不用(?:来|过来)了|"
     r"人无异常|都好好的|又是剧本|是剧本|早(?:就)?找(?:着|到)了|"
     r"是(?:个|一个)?(?:塑料模特|模特|假人|毛绒(?:娃娃|玩具)|玩具|稻草人)|"
+    # a drill announced ahead: 提前跟你们报备一下，别当真
+    r"别当真|提前(?:跟|和|给)?(?:你们)?(?:报备|说一声|打个招呼|备个案)|"
     r"(?:一看|原来|其实|结果)(?:是)?(?:个|一个|在)?(?:塑料|毛绒|假人|模特|娃娃|玩具|衣服|被子|"
     r"拍戏|拍电视剧|拍电影|演戏|演练|演习|放礼炮|放炮|烧纸|冬泳|打游戏|玩游戏)|"
     # what the caller found once they looked: a film crew, someone asleep who woke

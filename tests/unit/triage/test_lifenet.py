@@ -128,6 +128,13 @@ def kinds(text: str) -> dict[str, str]:
     ("exposure", "她突然光着脚穿着睡衣跑出去了，现在零下十几度"),
     ("unconscious", "接警员：小朋友别着急，慢慢说。报警人（男孩，哭）：我奶奶刚才上厕所摔倒了，叫她不答应，眼睛闭着"),
     ("self_harm", "女友发微信说在宾馆开了房，烧了炭，还拍了照片发过来，电话不接"),
+    ("followed_now", "下班路上有个人一路跟着我，我现在躲进药店里了，他在外面站着不走"),
+    ("drunk_missing", "我爸晚上出去喝酒了，到现在没回家，手机关机，外面零下二十度"),
+    ("stranded_cold", "车在山路上抛锚了，打不着火，车上有两个孩子，没暖风了"),
+    ("abduction", "我想叫个外卖……他就在旁边，不让我出门，我偷偷打的"),
+    ("fire_people", "烟花摊着火了，有个小孩被炸伤了"),
+    ("violence_cries", "楼下那家刚才又摔东西，女的喊了声救命，现在一点声都没了"),
+    ("drunk_driver", "那人喝得东倒西歪的，上了辆白色轿车开走了"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -175,6 +182,10 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "车在高速上爆胎了，人都撤到护栏外了，等拖车",
     "小区化粪池满了，味道很大，物业一直不来抽",
     "想问一下，孩子爸联系不上了，我一个人能给孩子上户口吗？需要啥材料？",
+    # A ground-floor window is no height; prevention asked about is no danger.
+    "小孩踢球把我家一楼窗户踢碎了，家长不认",
+    "请问冬天怎么预防一氧化碳中毒？",
+    "喝完酒没回家，在朋友家睡了，跟你们说一声",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -212,6 +223,18 @@ def test_cries_from_a_screen_or_a_film_crew_are_routine() -> None:
     assert tv.priority == "P3"
     crew = classify("楼下几个人拿着刀在打，有人倒地上了，后来看见旁边架着摄像机有人喊“咔”，可能是拍短视频的")
     assert crew.priority == "P3"
+
+
+def test_errands_places_and_engines_are_not_scenes() -> None:
+    # 在烧烤店 is where it happened last week, not a fire or a fight going on.
+    old = classify("上周在烧烤店吃饭让人打了，想问还能报案吗")
+    assert old.priority in ("P3", "P4") and "in_progress" not in old.flags
+    # An engine that will not start is no fire.
+    engine = classify("车打不着火了，在小区门口，叫不到拖车")
+    assert engine.category != "fire_disaster" and "in_progress" not in engine.flags
+    # A drill announced ahead is no alarm: nobody is sent at once.
+    drill = classify("明天上午小区搞消防演练，会拉警报，有人喊着火了，提前跟你们报备一下，别当真")
+    assert drill.priority in ("P3", "P4")
 
 
 def test_a_child_alone_with_the_stove_on_is_not_a_fire() -> None:

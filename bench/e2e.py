@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import signal
 import statistics
 import subprocess
@@ -175,11 +176,45 @@ def summary(run: Run) -> dict[str, float]:
             "lost": run.lost(), "deliveries": len(lat)}
 
 
+def drain(svc: Service, limit_s: float = 180) -> float:
+    """Wait until the pipeline has caught up: a probe report posted now is processed
+    after every report before it. Returns the seconds it took."""
+    t0 = time.perf_counter()
+    h = svc.headers("call_taker")
+    r = httpx.post(svc.base + "/v1/reports", headers=h, timeout=30, json={
+        "channel": "call", "text": "测试：排空探针", "location": {**POINT, "lat": 40.30, "lon": 110.30}})
+    r.raise_for_status()
+    url = f"{svc.base}/v1/incidents/{r.json()['id']}"
+    while time.perf_counter() - t0 < limit_s:
+        got = httpx.get(url, headers=svc.headers("command"), timeout=30)
+        if got.status_code == 200 and got.json().get("status") not in ("received", "triaged"):
+            break
+        time.sleep(0.2)
+    return time.perf_counter() - t0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the given processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def sustained(runner: Callable[[float, float], Run], rates: list[float], step_s: float,
-              sustain_s: float, bound_ms: float, label: str) -> tuple[float, list[str]]:
-    """The highest rate of ``rates`` that holds for ``sustain_s`` (p99 < bound, none lost)."""
+              sustain_s: float, bound_ms: float, label: str,
+              settle: Callable[[], float] = lambda: 0.0) -> tuple[float, list[str]]:
+    """The highest rate of ``rates`` that holds for ``sustain_s`` (p99 < bound, none lost).
+    ``settle`` runs after every step, so that a step that fell behind leaves no backlog
+    for the next one."""
     lines, best = [], 0.0
     for rate in rates:
+        settle()
         s = summary(runner(rate, step_s))
         ok = s["p99"] < bound_ms and s["lost"] == 0
         lines.append(f"{label} {rate:.0f}/s {step_s:.0f} s: p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, "
@@ -188,6 +223,7 @@ def sustained(runner: Callable[[float, float], Run], rates: list[float], step_s:
             break
         best = rate
     for rate in sorted((r for r in rates if r <= best), reverse=True):
+        settle()
         s = summary(runner(rate, sustain_s))
         ok = s["p99"] < bound_ms and s["lost"] == 0
         lines.append(f"{label} {rate:.0f}/s {sustain_s:.0f} s: p50 {s['p50']:.1f} ms, "
@@ -200,7 +236,9 @@ def sustained(runner: Callable[[float, float], Run], rates: list[float], step_s:
 def synthesis_ab(a: argparse.Namespace) -> None:
     rates = [float(x) for x in a.ab_rates.split(",")]
     held: dict[str, list[float]] = {"on": [], "off": []}
-    t = Table("trial", "arm", "sustained /s", title="pipeline sustained rate, synthesis on and off")
+    cpu: dict[str, list[float]] = {"on": [], "off": []}
+    t = Table("trial", "arm", "CPU ms per report (all processes)", "sustained /s",
+              title="pipeline cost, synthesis on and off")
     for trial in range(a.trials):
         arms = ("on", "off") if trial % 2 == 0 else ("off", "on")
         for arm in arms:
@@ -209,18 +247,33 @@ def synthesis_ab(a: argparse.Namespace) -> None:
             try:
                 wait_until(lambda: httpx.get(svc.base + "/healthz").status_code == 200, 30)
                 time.sleep(0.5)
+                # CPU per report at a rate every arm holds: what capacity is made of, and
+                # far steadier than a wall-clock ramp on a shared machine.
+                pids = [p.pid for p in svc.procs.values()] + [srv.proc.pid]
+                drain(svc)
+                before = cpu_seconds(pids)
+                run = asyncio.run(service_run(svc, a.consoles, a.cpu_rate, a.cpu_s))
+                drain(svc)
+                per = (cpu_seconds(pids) - before) * 1000 / max(1, len(run.sent))
+                cpu[arm].append(per)
+                out.print(f"synthesis {arm}: {len(run.sent)} reports at {a.cpu_rate:.0f}/s, "
+                          f"{per:.2f} ms CPU per report across the service and Redis")
                 rate, lines = sustained(
                     lambda r, d: asyncio.run(service_run(svc, a.consoles, r, d)),
-                    rates, a.step_s, a.sustain_s, a.bound_ms, f"synthesis {arm}")
+                    rates, a.step_s, a.sustain_s, a.bound_ms, f"synthesis {arm}",
+                    settle=lambda: drain(svc))
                 for line in lines:
                     out.print(line)
             finally:
                 svc.stop()
                 srv.cleanup()
             held[arm].append(rate)
-            t.add_row(str(trial + 1), arm, f"{rate:.0f}")
+            t.add_row(str(trial + 1), arm, f"{per:.2f}", f"{rate:.0f}")
     out.print(t)
     on, off = statistics.median(held["on"]), statistics.median(held["off"])
+    con, coff = statistics.median(cpu["on"]), statistics.median(cpu["off"])
+    out.print(f"[bold]median CPU per report: synthesis on {con:.2f} ms, off {coff:.2f} ms; "
+              f"capacity on/off (CPU-bound) {coff / con:.3f}")
     out.print(f"[bold]median sustained rate: synthesis on {on:.0f}/s, off {off:.0f}/s, "
               f"on/off {on / off if off else float('nan'):.2f}")
 
@@ -238,6 +291,8 @@ def main() -> None:
     p.add_argument("--synthesis-ab", action="store_true",
                    help="compare the sustained rate with synthesis on and off")
     p.add_argument("--ab-rates", default=",".join(str(r) for r in range(50, 141, 5)))
+    p.add_argument("--cpu-rate", type=float, default=40, help="rate of the CPU-per-report run")
+    p.add_argument("--cpu-s", type=float, default=30, help="length of the CPU-per-report run")
     a = p.parse_args()
     if a.synthesis_ab:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

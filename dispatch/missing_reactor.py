@@ -187,8 +187,19 @@ class MissingReactor:
             report = self._observation(incident)
         except MissingError:
             return False
+        started = time.perf_counter()
         matches = match_sighting(report, self.indexes.fresh().case_index, None)
         if not matches.to_link:
+            if matches.cases:
+                # Below the link threshold but like an open case: offered to the call-taker
+                # with the reasons (the same person, or a sighting of them?) beside the
+                # proposal for a new case, which is still made.
+                self.cases.note(incident.id, {
+                    "stage": "sighting_candidates",
+                    "match_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "ambiguous": matches.is_ambiguous,
+                    "cases": [_candidate(c) for c in matches.cases], "found_records": [],
+                }, now=self.clock.now(), actor="system", mark="sighted")
             return False
         if not is_family_report(incident.text):
             # Someone who saw the person and called it in as "missing" (这个大爷是不是谁家

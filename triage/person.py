@@ -95,11 +95,22 @@ _ACCOUNTED = re.compile(
 
     r"(?:家人|儿媳妇|媳妇|儿子|女儿|闺女|老伴|老公|老婆)[^，。,]{0,6}(?:把(?:她|他))?接走了|"
     r"应该不是|不是(?:他|她|那个人)|(?:他|她)?(?:家里人|家人)(?:已经)?(?:来|接)(?:了|走)|"
-    r"家就在(?:旁边|附近|这|对面|楼上)|(?:用|拿|刷)(?:的是)?(?:他|她)自己的身份证|(?:网管|店员|老板)说(?:他|她)常来"
+    r"家就在(?:旁边|附近|这|对面|楼上)|(?:用|拿|刷)(?:的是)?(?:他|她)自己的身份证|(?:网管|店员|老板)说(?:他|她)常来|"
+    # family with the person (她儿子扶着, 他妈领着他, 由其丈夫陪同, 跟她爸妈一起吃饭)
+    r"(?:她|他)(?:的)?(?:儿子|闺女|女儿|丈夫|老公|老伴|媳妇|妈|爸|奶奶|爷爷|姥姥|姥爷|家人|家长|爸妈|父母)"
+    r"(?:就)?(?:扶着|领着|陪着|带着|搀着|拉着|牵着|跟着|开车来接|来接|从楼上下来)|"
+    r"(?:由|被)其?(?:丈夫|妻子|家人|家属|儿子|女儿|母亲|父亲|亲属)(?:陪同|领回|接回|带回)|"
+    r"(?:跟|和)(?:她|他)?(?:的)?(?:爸妈|父母|家人|爸爸妈妈|爸爸|妈妈|奶奶|爷爷|老伴)(?:一起|一块|一道)|"
+    r"一家(?:三口|四口|人)(?:一起|在)?|(?:领着|陪着|带着|扶着)(?:他|她)(?:在|买|逛|溜达|转)|"
+    r"系本?(?:小区|村|社区)?(?:居民|住户)|(?:二人|两人|俩人)(?:已)?(?:一同|一起)回家|"
+    # the caller says it was someone else after all
+    r"(?:别|不用)(?:出警|管了|转了|来了)|看错了|是个?误会|不是(?:走丢|丢)的(?:那个)?|"
+    r"以为是(?:走丢|丢)的[^。]{0,24}(?:结果|其实|原来|不是)"
 )
 
 _MALE: tuple[str, ...] = (
     "男孩",
+    "男童",
     "男子",
     "男性",
     "男的",
@@ -124,6 +135,7 @@ _MALE: tuple[str, ...] = (
 )
 _FEMALE: tuple[str, ...] = (
     "女孩",
+    "女童",
     "女子",
     "女性",
     "女的",
@@ -207,16 +219,15 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
     reporter's own role (``我是他奶奶``) is skipped.
     """
     found: list[tuple[int, dict[str, Any]]] = []
-    numeric = "岁" in text or "多了" in text or "好几" in text
+    numeric = "岁" in text or "多了" in text or "好几" in text or "出头" in text
     for m in _AGE.finditer(text) if numeric else ():
         if reporter_at(text, m.start()):
             continue
         if m.group("dec"):
             low = parse_number(m.group("dec"))
             if low is not None:
-                found.append(
-                    (m.start(), {"text": m.group(0), "min": int(low), "max": int(low) + 9})
-                )
+                top = int(low) + (4 if m.group(0).endswith("出头") else 9)  # 二十出头: 20-24
+                found.append((m.start(), {"text": m.group(0), "min": int(low), "max": top}))
             continue
         pair = _numeral_range(m.group("a"))
         if pair is not None:
@@ -255,7 +266,7 @@ def extract_ages(text: str) -> list[dict[str, Any]]:
 
 # An age said without 岁 after a hedge (顶多十五六, 看着也就七八): the observer's guess.
 _SUBJECT_AGE = re.compile(
-    r"(?:孩子|他|她|闺女|儿子|女儿|老人|我爸|我妈|其父|其母)(?:今年)?(?P<n>[一二三四五六七八九十两]{2,3}|\d{1,2})(?=了|，|,|。|岁)")
+    r"(?:孩子|他|她|闺女|儿子|女儿|老人|我爸|我妈|其父|其母|男孩|女孩|小伙子?|姑娘|后生|学生|小子|女女|男娃|女娃)(?:今年)?(?:也就|大概|约)?(?P<n>[一二三四五六七八九十两]{2,3}|\d{1,2})(?=了|，|,|。|岁)")
 _HEDGED_AGE = re.compile(
     r"(?:顶多|也就|最多|大概|大约|看着|看上去|估计|约莫|差不多|得有)(?:有|得有)?(?:个)?(?P<n>[一二三四五六七八九十两]{1,3}|\d{1,2})(?![0-9一二三四五六七八九十两]|点|号|楼|块|分|米|个|次|天|年|斤)")
 _PAIR_TENS = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])十$")
@@ -305,10 +316,14 @@ def extract_gender(text: str) -> str | None:
         if who in _RELATIVE_FEMALE:
             return "female"
     for m in _GENDER.finditer(text):
-        if reporter_at(text, m.start()):
+        if reporter_at(text, m.start()) or _CALLS_FOR.search(text, max(0, m.start() - 4), m.start()):
             continue
         return "male" if m.group(0) in _MALE else "female"
     return None
+
+
+# The one a lost child cries for is not the child (一直喊奶奶, 哭着找妈妈).
+_CALLS_FOR = re.compile(r"(?:喊|叫|找|要|想|问)(?:着)?(?:他|她|俺|我)?(?:的)?$")
 
 
 def extract_surname(text: str) -> str | None:

@@ -34,6 +34,7 @@ from dispatch.missing.person import (
     parse_gender,
 )
 from dispatch.missing.sighting import Sighting
+from triage.person import extract_clothing
 
 # Taxonomy flags under which an ``assistance`` report is about a possibly-missing person.
 _VULNERABLE_FLAGS = frozenset({"elderly", "minor"})
@@ -82,7 +83,13 @@ def _clothing(value: object) -> tuple[ClothingItem, ...]:
     items = []
     for entry in value:
         if isinstance(entry, str):
-            items.append(parse_clothing(entry))
+            # One phrase may list several garments (黑色棉服外面套蓝色校服): each is read,
+            # with the triage extractor's reading of the shared vocabulary.
+            parts = extract_clothing(entry)
+            if len(parts) > 1:
+                items.extend(parse_clothing(p["text"], p["colour"], p["item"]) for p in parts)
+            else:
+                items.append(parse_clothing(entry))
         elif isinstance(entry, Mapping):
             text, colour, item = entry.get("text"), entry.get("colour"), entry.get("item")
             if not all(v is None or isinstance(v, str) for v in (text, colour, item)):

@@ -286,7 +286,7 @@ def garment_similarity(x: ClothingItem, y: ClothingItem) -> float:
     if x.colour and y.colour:
         colour = colour_similarity(x.colour, y.colour)
         if x.item and y.item:
-            return colour * (0.5 + 0.5 * item_similarity(x.item, y.item))
+            return colour * (0.2 + 0.8 * item_similarity(x.item, y.item))
         return 0.7 * colour
     if x.item and y.item:
         return 0.4 * item_similarity(x.item, y.item)

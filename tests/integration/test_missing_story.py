@@ -468,3 +468,20 @@ def test_opening_from_a_report_says_what_is_missing(svc: Service) -> None:
     assert svc.post("/v1/missing", {"report_id": nowhere["id"]}, role="analyst").status_code == 403
     assert svc.post("/v1/missing", {"report_id": nowhere["id"]}, role="precinct",
                     precinct=precinct_at(ELSEWHERE)).status_code == 403
+
+
+def test_a_missing_report_like_an_open_case_is_offered_beside_its_proposal(svc: Service) -> None:
+    # Like the open case (a boy of 12) but not enough to link (a blue coat, not his black
+    # one): the call-taker is offered the case with the reasons, and a new case is still
+    # proposed for them to open if it is someone else.
+    point = (ELSEWHERE[0] - 0.05, ELSEWHERE[1] + 0.05)
+    boy = open_case(svc, {"gender": "male", "age": 12, "clothing": ["黑色羽绒服", "灰色运动裤"],
+                          "features": ["戴黑口罩"]}, minutes_ago=20, point=point)
+    call = report(svc, "我儿子跑出去了，十二岁，穿个蓝棉袄，没回来", (point[0] + 0.003, point[1]))
+    wait_until(lambda: "case_proposed" in missing_stages(svc, call["id"]), 5,
+               what="the proposed case")
+    offer = next(e["payload"] for e in svc.incident(call["id"])["timeline"]
+                 if e["payload"].get("stage") == "sighting_candidates")
+    assert [c["id"] for c in offer["cases"]][:1] == [boy["id"]]
+    assert offer["cases"][0]["reasons"]
+    svc.post(f"/v1/missing/{boy['id']}/close", {"outcome": "false_report"}).raise_for_status()

@@ -104,3 +104,41 @@ def test_the_sighting_time_is_when_the_person_was_seen() -> None:
     assert seen_at(report) == T0 + timedelta(hours=1)
     later = SimpleNamespace(received_at=received, occurred_at=(T0 + timedelta(hours=3)).isoformat())
     assert seen_at(later) == received  # never after the report came in
+
+
+@pytest.mark.parametrize("family_with_them", [
+    "路边有个小男孩八岁，穿个绿棉袄，在哭，他奶奶领着他在买菜呢",
+    "路边有个小男孩八岁，穿个绿棉袄，跟他爸妈一起吃饭呢",
+    "12345转：路边有一男童约8岁，身穿绿色棉袄，经回访，由其母亲陪同，系本小区居民",
+    "路边有个小男孩八岁，穿个绿棉袄，我以为是走丢的，结果是他姥姥在楼上喊他回家",
+])
+def test_family_beside_the_person_is_said_many_ways(family_with_them: str) -> None:
+    case = _anchor(8, clothing=["绿色棉袄"])
+    assert score(case, _seen(family_with_them)).score < 0.85
+
+
+def test_the_one_a_child_cries_for_is_not_the_child() -> None:
+    # 喊奶奶 names the grandmother, not the child's gender.
+    assert sighting_person("保安抱到值班室一个小孩，说话说不清，一直喊奶奶").gender.value != "female"
+    assert sighting_person("路口有一男童，约9岁").gender.value == "male"
+
+
+def test_a_number_said_for_the_age_beats_the_word_for_the_person() -> None:
+    teen = sighting_person("湖边有个后生十四五，黑羽绒服").age
+    assert teen is not None and (teen.min, teen.max) == (14, 15)
+    grown = sighting_person("台阶上有个小姑娘在哭，二十出头").age
+    assert grown is not None and grown.min >= 20
+
+
+def test_a_phrase_listing_two_garments_gives_both() -> None:
+    clothing = person_from_request({"clothing": ["黑色棉服外面套蓝色校服"]}).clothing
+    assert [(c.colour, c.item) for c in clothing] == [("black", "coat"), ("blue", "uniform")]
+
+
+def test_a_colour_on_another_garment_is_weak_evidence() -> None:
+    # A black coat seen where the family listed black trousers: a coat is never mistaken
+    # for trousers; only the colour agrees.
+    trousers = _anchor(30, clothing=["黑裤子"])
+    coat = _anchor(30, clothing=["黑色羽绒服"])
+    seen = _seen("有个小伙子三十岁左右，穿个黑羽绒服")
+    assert score(trousers, seen).score < score(coat, seen).score - 0.1

@@ -107,9 +107,11 @@ def parse(text: str | None, gaz: Gazetteer) -> Address:
     city = _CITY_RE.match(clean) or _INNER_CITY_RE.search(clean)
     if city and city.group(1).endswith(_NOT_CITY_TAIL):
         city = None
-    if city and not any(city.start(1) <= m.start < city.end() for m in matches) and \
-            not any(m.start < city.start(1) < m.end for m in matches):
-        foreign = city.group(1) + "市"
+    # 去柳市 is going to 柳市 (a township), not a city named 去柳
+    name = city.group(1).lstrip("在到去从于住是回往") if city else ""
+    if city and len(name) >= 2 and not any(city.start(1) <= m.start < city.end() for m in matches) \
+            and not any(m.start < city.start(1) < m.end for m in matches):
+        foreign = name + "市"
     for district, cities in NAMESAKES.items():
         for name, province in cities:
             if name.removesuffix("市") + district in clean or name + district in clean:

@@ -159,10 +159,17 @@ def county_forms(name: str) -> list[str]:
     m = _AUTONOMOUS_RE.match(name)
     stem = m.group(1).removesuffix("族") if m else \
         _ETHNIC_TAIL_RE.sub("", _COUNTY_SUFFIX.sub("", name))
-    if len(stem) < 2 or stem == name or stem.endswith(_BAD_STEM_TAIL) or \
+    # 乌拉特中 (of 乌拉特中旗) is half a name; 阆中 and 海林 (of 阆中市, 海林市) are whole.
+    bad_tail = stem.endswith(_BAD_STEM_TAIL) and not name.endswith("市")
+    if len(stem) < 2 or stem == name or bad_tail or \
             stem in _GENERIC_STEMS or "开发区" in name or "管理区" in name:
         return [name]
     return [name, stem]
+
+
+def town_stem(name: str) -> str:
+    """``花桥镇`` -> 花桥; ``柳市镇`` -> 柳市 (the name without its township suffix)."""
+    return _NATIONAL_TOWN_SUFFIX.sub("", name)
 
 
 def national_town_forms(name: str) -> list[str]:

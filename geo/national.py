@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from geo.names import (
     national_town_forms,
     prefecture_forms,
     province_forms,
+    town_stem,
 )
 from geo.settings import get_settings
 
@@ -119,6 +120,10 @@ class National:
     units: dict[str, Unit]
     forms: dict[str, tuple[Reading, ...]]
     lengths: dict[str, tuple[int, ...]]
+    # Two-character township stems (花桥, 柳市) by the county codes that hold them: too
+    # common to be read alone, but a county stem followed by one of its own townships
+    # (昆山花桥, 乐清柳市) is a chain of names.
+    town_stems: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def scan(self, text: str) -> list[NMatch]:
         """Greedy left-to-right longest matches; two-character stems need a place start."""
@@ -140,6 +145,8 @@ class National:
                     hit = self._two_char(text, i, hit, out)
                     if not hit:
                         continue
+                elif self._inside_a_word(text, i, hit, out):
+                    continue  # 河西公园 is a park, not 西公园街道 of Kashgar
                 split = self._city_then_county(text, i, form, hit)
                 if split is not None:  # 青岛市南区: 青岛 + 市南区, not 青岛市 + 南区
                     out.append(split)
@@ -178,6 +185,10 @@ class National:
             return tuple(r for r in hit if not r.stem)
         if self._stands_alone(text, i + 2):
             return hit
+        own_town = self.town_stems.get(text[i + 2:i + 4], frozenset())
+        chained = tuple(r for r in hit if r.unit.level == "county" and r.unit.code in own_town)
+        if chained:  # 昆山花桥: the county of the township named after it
+            return chained
         if before and before[-1].end == i:  # 天津武清佛罗伦萨小镇: a unit of the name before
             parents = [r.unit.code for r in before[-1].readings
                        if r.unit.level in ("province", "city")]
@@ -187,6 +198,15 @@ class National:
                 return own + tuple(r for r in hit if r not in own and not (
                     r.stem and r.unit.level in ("county", "town")))
         return tuple(r for r in hit if not (r.stem and r.unit.level in ("county", "town")))
+
+    @staticmethod
+    def _inside_a_word(text: str, i: int, hit: tuple[Reading, ...], before: list[NMatch]) -> bool:
+        """A township stem glued to the word before it (河|西公园) is part of that word."""
+        if i == 0 or not all(r.stem and r.unit.level == "town" for r in hit):
+            return False
+        prev = text[i - 1]
+        return "\u4e00" <= prev <= "\u9fff" and prev not in PLACE_LEAD and \
+            not (before and before[-1].end == i)
 
     def _parent_of_next(self, text: str, j: int, hit: tuple[Reading, ...]) -> bool:
         """The stem is followed at once by one of its own units (吉林白城, 山西河曲): a chain
@@ -282,10 +302,14 @@ def national() -> National:
                 "county": county_forms}[level]
         for k, form in enumerate(rule(name)):
             add(form, unit, _weight(level, k > 0, form), k > 0)
+    town_stems: dict[str, set[str]] = {}
     for code, name in doc["towns"]:
         county = units.get(code[:6])
         if county is None:
             continue
+        stem = town_stem(name)
+        if len(stem) == 2 and stem != name:
+            town_stems.setdefault(stem, set()).add(code[:6])
         unit = Unit(code, name, county.point, county.radius_m)
         units[code] = unit
         for k, form in enumerate(national_town_forms(name)):
@@ -308,7 +332,8 @@ def national() -> National:
     for form in forms:
         by_first.setdefault(form[0], set()).add(len(form))
     lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in by_first.items()}
-    return National(units, {f: tuple(r) for f, r in forms.items()}, lengths)
+    return National(units, {f: tuple(r) for f, r in forms.items()}, lengths,
+                    {stem: frozenset(codes) for stem, codes in town_stems.items()})
 
 
 @cache

@@ -110,6 +110,9 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("乐山大佛景区门口", "乐山市", "市中区"),             # a scenic area, named alone
     ("银川鼓楼这边", "银川市", "兴庆区"),                 # a common name after its city
     ("我家在包头东河区，现在人在大同平城区", "大同市", "平城区"),  # home, then where one is now
+    ("我在义乌佛堂打工", "金华市", "义乌市"),      # a county stem, then one of its townships
+    ("晋江安海这边", "泉州市", "晋江市"),
+    ("到阆中了", "南充市", "阆中市"),              # a county-level city's stem ending in 中
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -244,3 +247,10 @@ def test_the_town_named_outranks_where_a_source_puts_a_landmark() -> None:
     loc = geo.locate("石拐五当召镇，五当召景区门口")
     assert loc.precinct == "150205101" and any("documented" in w for w in loc.warnings)
     assert geo.locate("五当召景区").precinct == "150205202"  # alone, the source decides
+
+
+def test_a_township_stem_inside_a_longer_word_is_that_word() -> None:
+    # 河西公园 is a park; 西公园街道 is in Kashgar.
+    loc = geo.locate("昆区河西公园门口有人打架")
+    assert loc.in_jurisdiction and loc.district == "150203"
+    assert geo.locate("河西公园").province is None

@@ -100,13 +100,23 @@ def build_gazetteer(
     return {"entries": entries}
 
 
+def read_aliases() -> dict[str, list[str]]:
+    """``place_aliases.csv``: name -> colloquial forms (a name may have several rows)."""
+    out: dict[str, list[str]] = {}
+    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if not r["evidence"].strip():
+                raise ValueError(f"place_aliases.csv: {r['name']} has no evidence")
+            out.setdefault(r["name"], []).extend(a for a in r["aliases"].split("|") if a)
+    return out
+
+
 def _place_entries(
     places: Sequence[Place], by_name: dict[str, str], villages: Sequence[Village]
 ) -> list[dict[str, Any]]:
     out = []
     village_names = {v.name for v in villages}
-    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
-        extra = {r["name"]: r["aliases"].split("|") for r in csv.DictReader(fh)}
+    extra = read_aliases()
     for p in places:
         if p.kind in ("subdistrict",) or (p.kind == "other" and p.name in village_names):
             continue
@@ -139,9 +149,7 @@ def _hint_entries(by_name: dict[str, str], places: Sequence[Place]) -> list[dict
     neither a town nor a point reads as a landmark of its district(s).
     """
     points = {p.name: p.point for p in places if p.point is not None}
-    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
-        aliases = {r["name"]: [a for a in r["aliases"].split("|") if a]
-                   for r in csv.DictReader(fh)}
+    aliases = read_aliases()
     out = []
     seen: set[str] = set()
     with HINTS_FILE.open(encoding="utf-8", newline="") as fh:

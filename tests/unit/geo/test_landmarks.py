@@ -65,3 +65,11 @@ def test_every_alias_row_names_a_known_place_or_hint() -> None:
     names = {p.name for p in read_places()} | {r["name"] for r in _rows("landmark_hints.csv")}
     for row in _rows("place_aliases.csv"):
         assert row["name"] in names, row
+
+
+def test_a_short_form_shared_by_two_landmarks_is_reported_as_ambiguous() -> None:
+    # 草原英雄小姐妹: the 展览馆 in 白云鄂博矿区 and the 故居 in 达茂旗
+    loc = geo.locate("草原英雄小姐妹那儿有人受伤")
+    assert any("more than one place" in w for w in loc.warnings)
+    assert loc.confidence < 0.3
+    assert geo.locate("达茂旗草原英雄小姐妹故居").district == "150223"

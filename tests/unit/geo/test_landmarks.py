@@ -73,3 +73,12 @@ def test_a_short_form_shared_by_two_landmarks_is_reported_as_ambiguous() -> None
     assert any("more than one place" in w for w in loc.warnings)
     assert loc.confidence < 0.3
     assert geo.locate("达茂旗草原英雄小姐妹故居").district == "150223"
+
+
+@pytest.mark.parametrize("text,precinct", [
+    ("昆都仑召庙社区有人打架", "150203100"),     # 召庙社区 (昆河镇), not 昆都仑召 + 庙社区
+    ("九原鹿园社区一带有人吵架", "150207002"),   # 鹿园社区 (赛汗街道), not the 鹿园 park
+    ("白云鄂博矿山路门口有人打架", "150206001"),  # 矿山路街道, not the mine
+])
+def test_landmark_forms_do_not_swallow_a_community_or_town(text: str, precinct: str) -> None:
+    assert geo.locate(text).precinct == precinct, text

@@ -107,11 +107,11 @@ def gazetteer() -> Gazetteer:
     forms: dict[str, list[Entry]] = {}
     by_town: dict[str, Entry] = {}
     by_district: dict[str, Entry] = {}
-    hints: dict[str, Entry] = {}
+    hints: dict[str, tuple[Entry, list[str]]] = {}
     for raw in doc["entries"]:
         entry = _entry(raw)
         if entry.kind == "hint":
-            hints[entry.name] = entry
+            hints[entry.name] = (entry, [f.replace(" ", "").lower() for f in raw["forms"]])
             continue
         if entry.kind == "town" and entry.town:
             by_town[entry.town] = entry
@@ -119,7 +119,7 @@ def gazetteer() -> Gazetteer:
             by_district[entry.district] = entry
         for form in raw["forms"]:  # spaces dropped and lower-cased, as the parser does
             forms.setdefault(form.replace(" ", "").lower(), []).append(entry)
-    for name, hint in hints.items():  # a hint refines a landmark that has no point
+    for name, (hint, hint_forms) in hints.items():  # a hint refines a landmark with no point
         town = by_town.get(hint.town or "")
         if hint.point is not None:
             refined = Entry("hint", name, hint.district, hint.districts, None, hint.point,
@@ -127,16 +127,19 @@ def gazetteer() -> Gazetteer:
         elif town is not None:
             refined = Entry("hint", name, town.district, town.districts, town.town, town.point,
                             town.radius_m)
+        elif hint.districts:  # only the district is documented: a landmark of that district
+            refined = Entry("landmark", name, hint.district, hint.districts, None, None, None,
+                            place_kind="hint")
         else:
             continue
-        replaced = False
         for form, entries in forms.items():
             if any(e.name == name and e.kind == "landmark" for e in entries):
                 forms[form] = [refined if (e.name == name and e.kind == "landmark") else e
                                for e in entries]
-                replaced = True
-        if not replaced:
-            forms.setdefault(name, []).append(refined)
+        for form in dict.fromkeys([name, *hint_forms]):  # its own name and colloquial forms
+            entries = forms.setdefault(form, [])
+            if not any(e is refined for e in entries):
+                entries.append(refined)
     by_first: dict[str, set[int]] = {}
     for form in forms:
         by_first.setdefault(form[0], set()).add(len(form))

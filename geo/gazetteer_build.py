@@ -11,6 +11,7 @@ town       NBS 2023 街道/镇/苏木 (+ AreaCity short forms)     precinct seat
 community  NBS 2023 社区/村 (+ places.csv points)             point 400 m, else town seat
 poi        places.csv rows with a coordinate                 point, 300 m
 landmark   places.csv rows without a coordinate              district (or curated hint)
+hint       curated/landmark_hints.csv (+ place_aliases.csv)  town seat, derived point or district
 road       places.csv road rows                              district(s), no point
 outside    other Inner Mongolia cities, Suzhou, provinces    DataV ``center``
 ========== ================================================ =============================
@@ -99,13 +100,23 @@ def build_gazetteer(
     return {"entries": entries}
 
 
+def read_aliases() -> dict[str, list[str]]:
+    """``place_aliases.csv``: name -> colloquial forms (a name may have several rows)."""
+    out: dict[str, list[str]] = {}
+    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if not r["evidence"].strip():
+                raise ValueError(f"place_aliases.csv: {r['name']} has no evidence")
+            out.setdefault(r["name"], []).extend(a for a in r["aliases"].split("|") if a)
+    return out
+
+
 def _place_entries(
     places: Sequence[Place], by_name: dict[str, str], villages: Sequence[Village]
 ) -> list[dict[str, Any]]:
     out = []
     village_names = {v.name for v in villages}
-    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
-        extra = {r["name"]: r["aliases"].split("|") for r in csv.DictReader(fh)}
+    extra = read_aliases()
     for p in places:
         if p.kind in ("subdistrict",) or (p.kind == "other" and p.name in village_names):
             continue
@@ -130,21 +141,42 @@ def _place_entries(
 def _hint_entries(by_name: dict[str, str], places: Sequence[Place]) -> list[dict[str, Any]]:
     """Curated hints for landmarks that have a documented setting but no point.
 
-    A hint names either the precinct (``town``) the landmark is documented to lie in,
-    or a place with a point that the sources say stands at (or at a stated distance and
-    bearing from) the landmark (``point_from``, ``distance_m``, ``bearing_deg``).
+    A hint names the district (or, for a landmark a source puts on a boundary, two
+    districts separated by ``|``) and, where a source says so, the precinct (``town``)
+    the landmark lies in, or a place with a point that the sources say stands at (or at
+    a stated distance and bearing from) the landmark (``point_from``, ``distance_m``,
+    ``bearing_deg``). Colloquial forms come from ``place_aliases.csv``. A hint with
+    neither a town nor a point reads as a landmark of its district(s).
     """
     points = {p.name: p.point for p in places if p.point is not None}
+    aliases = read_aliases()
     out = []
+    seen: set[str] = set()
     with HINTS_FILE.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
+            name = r["name"]
+            if name in seen:
+                raise ValueError(f"landmark_hints.csv: {name} is listed twice")
+            seen.add(name)
+            if not r["evidence"].strip():
+                raise ValueError(f"landmark_hints.csv: {name} has no evidence")
+            names = [d for d in r["district"].split("|") if d]
+            unknown = [d for d in names if d not in by_name]
+            if unknown or not names:
+                raise ValueError(f"landmark_hints.csv: {name}: unknown district {unknown}")
+            districts = [by_name[d] for d in names]
+            if r["town"] and not any(r["town"].startswith(c) for c in districts):
+                raise ValueError(f"landmark_hints.csv: {name}: town {r['town']} is not in "
+                                 f"{r['district']}")
             point = points.get(r["point_from"]) if r["point_from"] else None
             if point is not None and r["distance_m"]:  # "2.7 km southwest of …" style evidence
                 dest = geodesic(meters=float(r["distance_m"])).destination(
                     point, bearing=float(r["bearing_deg"]))
                 point = (round(dest.latitude, 6), round(dest.longitude, 6))
-            out.append(_entry("hint", r["name"], [], town=r["town"] or None,
-                              district=by_name.get(r["district"]), evidence=r["evidence"],
+            out.append(_entry("hint", name, aliases.get(name, []), town=r["town"] or None,
+                              district=districts[0] if len(districts) == 1 else None,
+                              districts=districts if len(districts) > 1 else None,
+                              evidence=r["evidence"],
                               point=list(point) if point else None,
                               radius_m=float(r["radius_m"]) if r["radius_m"] else None))
     return out

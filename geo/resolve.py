@@ -97,7 +97,10 @@ def _choose(match: Match, named: set[str]) -> tuple[Entry, bool, bool]:
     if towns and any(e.kind == "hint" for e in pool):  # 五当召: the official town name first
         pool = towns
     best = min(pool, key=lambda e: e.rank)
-    same = [e for e in pool if e.rank == best.rank and e.town != best.town]
+    # Another place of the same rank: another town, or (landmarks with no town) another
+    # district.
+    same = [e for e in pool if e.rank == best.rank and (
+        e.town != best.town or set(e.districts) != set(best.districts))]
     return best, bool(fitting), bool(same)
 
 

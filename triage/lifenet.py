@@ -71,6 +71,7 @@ class _Kind:
     window: int | None = None  # a kind's own reach (a gas smell fills a flat); None: the net's
     moves: bool = False
     dated: bool = True  # a past date in its sentence lowers it (False: still true now)
+    animals: bool = False  # reads animals too (a herd in the lanes endangers the drivers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +203,8 @@ def build_net(data: Mapping[str, object]) -> Net:
                                frozenset(entry.get("keeps", [entry["category"]])),
                                int(entry["window"]) if "window" in entry else None,
                                bool(entry.get("moves", False)),
-                               bool(entry.get("dated", True))))
+                               bool(entry.get("dated", True)),
+                               bool(entry.get("animals", False))))
         window = int(data.get("window", 40))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
@@ -264,20 +266,27 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     net = net or load_net()
     if net.idioms is not None:
         text = net.idioms.sub(lambda m: " " * len(m.group(0)), text)
+    with_animals = text
     if net.not_people is not None:
         text = _blank_not_people(net.not_people, text)
-    found: dict[str, list[Match]] = {}
-    chars = set(text)
 
-    def concept(name: str) -> list[Match]:
-        if name not in found:
-            pattern = net.concepts.get(name)
-            first = net.starts.get(name)
-            if pattern is None or (first is not None and first.isdisjoint(chars)):
-                found[name] = []
-            else:
-                found[name] = _matches(pattern, text)
-        return found[name]
+    def reader(source: str) -> Callable[[str], list[Match]]:
+        found: dict[str, list[Match]] = {}
+        chars = set(source)
+
+        def concept(name: str) -> list[Match]:
+            if name not in found:
+                pattern = net.concepts.get(name)
+                first = net.starts.get(name)
+                if pattern is None or (first is not None and first.isdisjoint(chars)):
+                    found[name] = []
+                else:
+                    found[name] = _matches(pattern, source)
+            return found[name]
+        return concept
+
+    concept = reader(text)
+    animal_concept = reader(with_animals) if any(k.animals for k in net.kinds) else concept
 
     live = _LIVE.search(text) is not None
     # Everyone is out or safe: the danger is over (a self-harm crisis talked down still
@@ -296,8 +305,9 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
             continue
         if asking or (safe and kind.kind != "self_harm"):
             continue
-        phrases = _direct(kind, text) or _situation(kind, concept, kind.window or net.window) \
-            or _weak_pair(kind, concept)
+        seen, read = (with_animals, animal_concept) if kind.animals else (text, concept)
+        phrases = _direct(kind, seen) or _situation(kind, read, kind.window or net.window) \
+            or _weak_pair(kind, read)
         if not phrases:
             continue
         # A past date lowers a danger only where it dates every clause the danger was read

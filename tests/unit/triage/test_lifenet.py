@@ -135,6 +135,10 @@ def kinds(text: str) -> dict[str, str]:
     ("fire_people", "烟花摊着火了，有个小孩被炸伤了"),
     ("violence_cries", "楼下那家刚才又摔东西，女的喊了声救命，现在一点声都没了"),
     ("drunk_driver", "那人喝得东倒西歪的，上了辆白色轿车开走了"),
+    ("self_harm", "跟你说一声，燃气阀我拧开了，门窗都关好了，别让孩子回来"),
+    ("self_harm", "黄河大桥上有一双鞋摆得整整齐齐，旁边放着个手机，周围没人"),
+    ("child_near_water", "河滩上俩小孩在水里玩，越走越远，家长在岸上喝多了睡着了"),
+    ("fast_road_hazard", "京藏高速上有一群牛在车道上乱跑，车都在躲"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -186,6 +190,9 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "小孩踢球把我家一楼窗户踢碎了，家长不认",
     "请问冬天怎么预防一氧化碳中毒？",
     "喝完酒没回家，在朋友家睡了，跟你们说一声",
+    # A likeness and a first belief are not the event.
+    "楼下放鞭炮放了一早上，跟爆炸似的，吵死了",
+    "闻着一股烟味我还以为着火了，下楼一看是有人烧烤",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))

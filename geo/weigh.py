@@ -38,6 +38,7 @@ from geo.national import MUNICIPALITIES, Chain, National, NMatch
 BAOTOU = "1502"
 DECISIVE = 2.5  # a foreign reading needs at least a township name or a 3-character stem
 DECISIVE_SPREAD = 4.0  # ... and a county name or more when it names several places
+HEAD_BONUS = 0.5  # see _weigh_segment
 STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewhere
 _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
@@ -258,9 +259,21 @@ def _support(tables: list[dict[str, float]], code: str) -> float:
 
 
 def _baotou_support(seg: list[Slot]) -> float:
-    """Baotou is one region: any Baotou reading of a slot counts for it."""
-    return sum(max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
-               for s in seg)
+    """Baotou is one region: any Baotou reading of a slot counts for it, except in slots
+    after a unit named only elsewhere (昌平沙河镇: a 沙河 under 昌平, not Baotou's 沙河街道)."""
+    total = 0.0
+    for k, s in enumerate(seg):
+        if any(_only_elsewhere(p) for p in seg[:k]):
+            break
+        total += max((r.weight for r in s.readings if r.code.startswith(BAOTOU)), default=0.0)
+    return total
+
+
+def _only_elsewhere(slot: Slot) -> bool:
+    """A slot that names a province, city or county elsewhere and nothing in Baotou."""
+    return bool(slot.readings) and all(
+        not r.code.startswith(BAOTOU) and not BAOTOU.startswith(r.code) for r in slot.readings) \
+        and any(len(r.code) <= 6 for r in slot.readings)
 
 
 def _prominence(code: str) -> int:
@@ -318,7 +331,11 @@ def _weigh_segment(seg: list[Slot]) -> tuple[float, list[tuple[float, str]]]:
     candidates = {r.code for s in seg for r in s.readings
                   if not r.code.startswith(BAOTOU) and not BAOTOU.startswith(r.code)}
     tables = [_best_by_code(s) for s in seg]
-    scored = sorted(((_support(tables, c), c) for c in candidates),
+    # The head of a chain of names frames what follows (昌平 + a 沙河镇 the records put
+    # under no 昌平): between equally supported places, the one the head names.
+    head = {r.code for r in seg[0].readings} if len(seg) > 1 and _only_elsewhere(seg[0]) else set()
+    scored = sorted(((_support(tables, c) + (HEAD_BONUS if c in head else 0.0), c)
+                     for c in candidates),
                     key=lambda t: (-t[0], -len(t[1]), -_prominence(t[1]), t[1]))
     return baotou, scored
 

@@ -113,6 +113,7 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("我在义乌佛堂打工", "金华市", "义乌市"),      # a county stem, then one of its townships
     ("晋江安海这边", "泉州市", "晋江市"),
     ("到阆中了", "南充市", "阆中市"),              # a county-level city's stem ending in 中
+    ("昌平沙河镇", "北京市", "昌平区"),           # a county first frames what follows it
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)

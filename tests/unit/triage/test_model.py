@@ -39,7 +39,8 @@ def test_artifacts_match_tolerates_one_rounding_unit_only() -> None:
 
 def test_artifact_is_small_and_covers_the_taxonomy() -> None:
     raw = resources.files("triage.data").joinpath("model.json").read_text(encoding="utf-8")
-    assert len(raw.encode("utf-8")) < 3_000_000
+    # It grows with the corpus (3,148 reports: 3.2 MB); a jump beyond that is a bug.
+    assert len(raw.encode("utf-8")) < 3_600_000
     data = json.loads(raw)
     assert data["classes"] == list(CATEGORIES)
     model = load_model()

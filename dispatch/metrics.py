@@ -59,7 +59,7 @@ STORE_AVAILABLE = Gauge("dispatch_store_available",
                         "(0 during a failover or an outage)")
 WS_OPENED = Counter("dispatch_ws_sessions", "Console websocket sessions accepted", ["feed_kind"])
 WS_CLOSED = Counter("dispatch_ws_closes", "Console websocket sessions ended, by reason",
-                    ["reason"])  # client (the console left), slow, expired, refused, error
+                    ["reason"])  # client (the console left), slow, expired, revoked, refused, error
 
 
 class HttpMetrics:

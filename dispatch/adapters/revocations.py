@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.auth import Principal
 from dispatch.domain.events import iso
+
+
+def revoked(who: Principal, by_id: object, cutoff: object) -> bool:
+    """The decision from the two reads: the token's own key, the subject's cut-off."""
+    if by_id:
+        return True
+    if cutoff is None or who.issued_at is None:
+        return False
+    return who.issued_at.timestamp() <= float(cutoff)  # type: ignore[arg-type]
 
 
 class Revocations:
@@ -30,11 +40,15 @@ class Revocations:
         pipe.exists(self.keys.revoked_token(who.token_id or "-"))
         pipe.hget(self.keys.revoked_subjects, who.name)
         by_id, cutoff = pipe.execute()
-        if by_id:
-            return True
-        if cutoff is None or who.issued_at is None:
-            return False
-        return who.issued_at.timestamp() <= float(cutoff)
+        return revoked(who, by_id, cutoff)
+
+    async def is_revoked_async(self, client: Any, who: Principal) -> bool:
+        """The same question on an asyncio client (a connected console's periodic check)."""
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.exists(self.keys.revoked_token(who.token_id or "-"))
+            pipe.hget(self.keys.revoked_subjects, who.name)
+            by_id, cutoff = await pipe.execute()
+        return revoked(who, by_id, cutoff)
 
     def revoke_token(self, token_id: str, actor: str, now: datetime, lifetime: timedelta,
                      reason: str | None = None) -> None:

@@ -17,7 +17,10 @@ Protocol (one JSON object per message; every server message has ``type``, ``even
   (``available: true``, ``primary``, ``failover: true`` when another node took over);
   ``event_id`` is null: a notice about the service, not a feed entry;
 * expiry: when the token expires the server sends ``expired`` and closes with 4401; the
-  console reconnects with a fresh token and ``since``.
+  console reconnects with a fresh token and ``since``;
+* revocation: a connected console's token is checked every ``REVOKED_CHECK_S`` seconds;
+  once it is revoked (``POST /v1/tokens/revoke``) the server sends ``revoked`` and closes
+  with 4401 (a lost device's open console stops receiving within that time).
 
 Close codes: 4400 bad ``since``, 4401 bad token, 4403 not this console's feed, 4404 unknown feed, 4008 the console fell too far behind
 (reconnect with ``since``), 1011 server error.
@@ -36,6 +39,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters import replies
+from dispatch.adapters.revocations import Revocations
 from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ws_hub import FeedHub, Subscriber, stream_id
 from dispatch.auth import Principal
@@ -47,6 +51,7 @@ from dispatch.services import acknowledge
 log = logging.getLogger("dispatch.ws")
 
 PING_S = 15.0
+REVOKED_CHECK_S = 5.0
 # A console whose socket has not taken one message for this long is behind by time, even
 # with a short queue (a frozen tab with a little traffic): dropped with 4008 as well.
 SEND_BEHIND_S = 10.0
@@ -105,9 +110,10 @@ class ConsoleSession:
             pinger = asyncio.create_task(self._ping())
             slow = asyncio.create_task(sub.overflowed.wait())
             expiry = asyncio.create_task(self._expire())
+            revoked = asyncio.create_task(self._revoked())
             notices = asyncio.create_task(self._notices(sub.notices))
             done, pending = await asyncio.wait({receiver, sender, slow, pinger, expiry,
-                                                notices},
+                                                revoked, notices},
                                                return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
@@ -118,6 +124,9 @@ class ConsoleSession:
             elif expiry in done:
                 WS_CLOSED.labels("expired").inc()
                 await self._close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a new one")
+            elif revoked in done and revoked.exception() is None:
+                WS_CLOSED.labels("revoked").inc()
+                await self._close(CLOSE_UNAUTHENTICATED, "token revoked: ask for a new one")
             elif any(t.exception() is not None and not isinstance(t.exception(), WebSocketDisconnect)
                      for t in done):
                 WS_CLOSED.labels("error").inc()
@@ -167,6 +176,21 @@ class ConsoleSession:
             return
         await asyncio.sleep(max(0.0, (expires - self.now()).total_seconds()))
         await self.send("expired", {"reason": "token expired"})
+
+    async def _revoked(self) -> None:
+        """Finish when the console's token is revoked (after telling it). A failed check
+        (the store away) is tried again at the next interval: the breaker and the store
+        banner speak for the store, and an unanswered check revokes nothing."""
+        check = Revocations(self.store)
+        while True:
+            await asyncio.sleep(REVOKED_CHECK_S)
+            try:
+                gone = await check.is_revoked_async(self.hub.r, self.principal)
+            except Exception:  # noqa: BLE001 - a store fault, not a revocation
+                continue
+            if gone:
+                await self.send("revoked", {"reason": "token revoked"})
+                return
 
     async def _notices(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
         """Forward the hub's notices about the store (``store`` messages)."""

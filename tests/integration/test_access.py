@@ -543,3 +543,24 @@ async def test_revoking_a_subject_refuses_its_tokens_issued_until_then(svc: Serv
 
     assert wait_until(accepted, 3, interval=0.2, what="a new token of the subject to be accepted")
     assert await feed_answer(f"{svc.ws_base}/v1/consoles/command/ws?token={first}") == 4401
+
+
+async def test_a_console_open_when_its_token_is_revoked_is_closed(svc: Service,
+                                                                 world: World) -> None:
+    # A lost device's console that is already connected stops receiving within the
+    # periodic check (REVOKED_CHECK_S): it is told, then closed with 4401.
+    from dispatch.api.ws import REVOKED_CHECK_S
+
+    lost = token(svc, Role.precinct, world.own, name="lost-tablet")
+    jti = jwt.decode(lost, options={"verify_signature": False})["jti"]
+    async with connect(f"{svc.ws_base}/v1/consoles/{world.own}/ws?token={lost}") as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        r = svc.post("/v1/tokens/revoke", {"jti": jti, "reason": "平板丢失"})
+        assert r.status_code == 200, r.text
+        seen: list[str] = []
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(REVOKED_CHECK_S + 5):
+                while True:
+                    seen.append(json.loads(await ws.recv())["type"])
+        assert "revoked" in seen
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401

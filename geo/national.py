@@ -39,6 +39,9 @@ from geo.names import (
 from geo.settings import get_settings
 
 PLACE_LEAD = "在到去从回住于是自跑往赴返，,。:：、 ；;（("
+# What people do at a place, said right after its name (在神木开车, 在昆山打工).
+_DOING_THERE = ("开车", "打工", "上班", "上学", "出事", "出车祸", "住院", "看病", "旅游", "出差",
+                "办事", "被人", "让人", "叫人", "摔")
 ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同", "桥")
 _ON_THE_STREET = ("上", "边", "头", "里", "口")  # 托县街上: in 托县, not a street named 托县
 
@@ -223,6 +226,8 @@ class National:
 
     def _stands_alone(self, text: str, j: int) -> bool:
         if j >= len(text) or text[j] in _FOLLOW or not "\u4e00" <= text[j] <= "\u9fff":
+            return True
+        if text.startswith(_DOING_THERE, j):  # 在神木开车出事了: what someone did there
             return True
         return any(text[j:j + k] in self.forms for k in self.lengths.get(text[j], ()) if k > 1)
 

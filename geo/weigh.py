@@ -44,6 +44,25 @@ _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
+# 土右旗的车, 包头昆区的出租车, 固阳县的人: a vehicle or a person from there.
+_FROM_THERE = ("的车", "的出租车", "的人", "的司机", "的货车", "的客车", "的大车", "的老乡")
+# Someone else placed after the caller's own whereabouts (我在昆区上班，我爸在老家…摔了).
+_OTHER_PERSON_AT = re.compile(
+    r"(?:我|俺)?(?:的)?(?:对象|爸|妈|父亲|母亲|老父亲|老母亲|儿子|女儿|闺女|老婆|老公|媳妇|丈夫|"
+    r"妻子|哥|姐|弟|妹|爷爷|奶奶|姥姥|姥爷|家人|亲戚|朋友|同事|孩子)(?:在|去|到|回)")
+# ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
+_HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
+                       r"联系不上(?!我)|不见了|晕倒|病了|打起来|打架")
+
+
+def _someone_else_there(text: str, end: int) -> bool:
+    """After ``end``, someone else is placed and something happened to them."""
+    m = _OTHER_PERSON_AT.search(text, end)
+    return m is not None and _HAPPENED.search(text, m.end()) is not None
+
+
+_PAST_AT = ("昨天在", "前天在", "之前在", "以前在", "原来在", "上周在", "前几天在")
+_LATER = re.compile(r"今天|现在|这会儿|眼下|刚才|刚刚")
 _HOME_BEFORE = ("家在", "家是", "住在")
 _NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:在|到了)|人(?:现在)?在(?!家)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
@@ -291,23 +310,29 @@ def span_role(text: str, start: int, end: int) -> str:
     包头这边的亲戚) or ``place``."""
     before = text[max(0, start - 3):start]
     after = text[end:end + 2]
+    if text[max(0, start - 4):start].endswith(("回老家", "回到老家", "回了老家", "在老家")):
+        return "place"  # going back home: 回老家河南鹿邑县城被人打了
     if before.endswith(_DENIED_BEFORE):
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
-    if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER):
+    if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER) or \
+            text.startswith(_FROM_THERE, end):
         return "origin"
+    if text[max(0, start - 4):start].endswith(_PAST_AT) and _LATER.search(text, end):
+        return "origin"  # 昨天在包头跟人吵了，今天他追到乌海: where it was, not where it is
     # 我家在包头青山区，现在人在太原…: home, when the caller then says where they are now
     # (我家在昆区…，家里被盗了 stays the place).
-    if before.endswith(_HOME_BEFORE) and _NOW_AT.search(text, end):
+    if before.endswith(_HOME_BEFORE) and (_NOW_AT.search(text, end) or
+                                          _someone_else_there(text, end)):
         return "origin"
     if _PERSON_AFTER.match(text, end) and not before.endswith(("在", "到", "去")):
         return "origin"
     if before.endswith(_WHO_IS) and after.startswith("的"):
         return "origin"
     if after.startswith("的") and (end + 1 == len(text) or text[end + 1] in _PAUSE) and \
-            _WHO_BEFORE.search(text[max(0, start - 3):start]):
-        return "origin"
+            (start == 0 or _WHO_BEFORE.search(text[max(0, start - 3):start])):
+        return "origin"  # 包头九原的，回老家…: a person's origin said as the opening words
     return "place"
 
 
@@ -317,9 +342,11 @@ def _role(text: str, seg: list[Slot]) -> str:
     if role != "place":
         return role
     own = [r.code for s in seg for r in s.readings if r.code.startswith(BAOTOU)]
-    if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and \
-            all(c == BAOTOU for c in own):
-        return "reporter"  # 我在包头: where the caller is, named only as the city
+    if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and (
+            all(c == BAOTOU for c in own) or _someone_else_there(text, seg[-1].end)):
+        # 我在包头: where the caller is, named only as the city; or any Baotou place when
+        # someone else is then placed (我在昆区上班，我爸在老家山西河曲县摔了)
+        return "reporter"
     return "place"
 
 

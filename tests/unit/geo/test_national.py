@@ -114,6 +114,12 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("晋江安海这边", "泉州市", "晋江市"),
     ("到阆中了", "南充市", "阆中市"),              # a county-level city's stem ending in 中
     ("昌平沙河镇", "北京市", "昌平区"),           # a county first frames what follows it
+    ("九原的车，跑到达旗那块儿和人撞了", "鄂尔多斯市", "达拉特旗"),  # a vehicle from Baotou
+    ("青山区的人，在大同云冈那边摔伤了", "大同市", "云冈区"),        # a person from Baotou
+    ("我在青山上班，我妈在老家山西偏关县摔了", "忻州市", "偏关县"),  # 在老家: the home town is the place
+    ("我家在九原，我闺女在呼市回民区上学，一天联系不上了", "呼和浩特市", "回民区"),
+    ("前几天在包头吵了一架，今天他追到临河来了", "巴彦淖尔市", "临河区"),
+    ("我在东河住，我儿子在神木打工出事了", "榆林市", "神木市"),     # what someone did there
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -255,3 +261,9 @@ def test_a_township_stem_inside_a_longer_word_is_that_word() -> None:
     loc = geo.locate("昆区河西公园门口有人打架")
     assert loc.in_jurisdiction and loc.district == "150203"
     assert geo.locate("河西公园").province is None
+
+
+def test_the_caller_in_baotou_is_the_matter_when_only_their_relative_is_elsewhere() -> None:
+    # 我妈在赤峰联系不上我: the mother elsewhere is looking for the caller, who is here.
+    loc = geo.locate("我在东河区西脑包，我妈在赤峰联系不上我，报了警")
+    assert loc.in_jurisdiction and loc.district == "150202"

@@ -142,3 +142,25 @@ def test_a_colour_on_another_garment_is_weak_evidence() -> None:
     coat = _anchor(30, clothing=["黑色羽绒服"])
     seen = _seen("有个小伙子三十岁左右，穿个黑羽绒服")
     assert score(trousers, seen).score < score(coat, seen).score - 0.1
+
+
+@pytest.mark.parametrize("known_or_with_family", [
+    "饭馆门口有一名穿蓝色工装的男子醉酒，其工友在旁陪同",
+    "路口有个老太太穿红大衣，是我们楼下的李奶奶，她说钱包丢了",
+    "公园里一个胖小子摔了一跤，他爸赶紧过去抱起来了",
+    "一个老太太穿红呢子大衣，闺女挽着她慢慢走",
+    "一个老奶奶蓝头巾，她儿子拎着菜在旁边扶着",
+])
+def test_more_ways_of_saying_the_person_is_with_someone_or_known(known_or_with_family: str) -> None:
+    from triage.person import is_accounted_for
+    assert is_accounted_for(known_or_with_family)
+    # the same words negated, or a child who lost the parent, say nothing of the kind
+    assert not is_accounted_for("说不是我们小区的，你们来领一下")
+    assert not is_accounted_for("在万达跟他妈走散了，穿红羽绒服")
+
+
+def test_a_spouse_of_either_gender_is_read_by_the_pronoun() -> None:
+    person = sighting_person("我老伴儿中午去买菜到现在没回来，她八十了，我儿子已经去找了")
+    assert person.gender.value == "female"
+    teen = sighting_person("天桥上有个女孩子，十四五，黑羽绒服").age
+    assert teen is not None and (teen.min, teen.max) == (14, 15)

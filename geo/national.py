@@ -183,6 +183,7 @@ class National:
         """Two-character stems need a place start; a county's must also stand alone
         (神木 in 到神木了, not 富阳 in 富阳小区): such stems are often words."""
         at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i) \
+            or text[max(0, i - 2):i] in ("到了", "去了", "回了") \
             or self._parent_of_next(text, i + 2, hit)
         if not at_start:
             return tuple(r for r in hit if not r.stem)

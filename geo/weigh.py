@@ -43,28 +43,32 @@ STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewh
 _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
-_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌")
+_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌", "过去的", "去的")
 # 土右旗的车, 包头昆区的出租车, 固阳县的人: a vehicle or a person from there.
-_FROM_THERE = ("的车", "的出租车", "的人", "的司机", "的货车", "的客车", "的大车", "的老乡")
+_FROM_THERE = re.compile(r"的[^，。,；;]{0,3}(?:车|司机|人|游客|工人|学生|老乡|师傅)")
 # Someone else placed after the caller's own whereabouts (我在昆区上班，我爸在老家…摔了).
 _OTHER_PERSON_AT = re.compile(
     r"(?:我|俺)?(?:的)?(?:对象|爸|妈|父亲|母亲|老父亲|老母亲|儿子|女儿|闺女|老婆|老公|媳妇|丈夫|"
     r"妻子|哥|姐|弟|妹|爷爷|奶奶|姥姥|姥爷|家人|亲戚|朋友|同事|孩子)(?:在|去|到|回)")
 # ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
 _HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
-                       r"联系不上(?!我)|不见了|晕倒|病了|打起来|打架")
+                       r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵")
+_OTHER_PERSON_BEFORE = re.compile(
+    r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人)(?:现在)?在$")
 
 
 def _someone_else_there(text: str, end: int) -> bool:
-    """After ``end``, someone else is placed and something happened to them."""
+    """After ``end``, someone else is placed and something happened to them (said before
+    the caller's own place, it stays ambiguous: 我儿子在武汉上大学，我在青山区…出事了)."""
     m = _OTHER_PERSON_AT.search(text, end)
     return m is not None and _HAPPENED.search(text, m.end()) is not None
 
 
 _PAST_AT = ("昨天在", "前天在", "之前在", "以前在", "原来在", "上周在", "前几天在")
 _LATER = re.compile(r"今天|现在|这会儿|眼下|刚才|刚刚")
-_HOME_BEFORE = ("家在", "家是", "住在")
-_NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:在|到了)|人(?:现在)?在(?!家)")
+_HOME_BEFORE = ("家在", "家是", "住在", "我住", "俺住")
+_NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:已经)?(?:追|跑|走|开|坐车)?(?:在|到了|到)|"
+                     r"人(?:现在)?在(?!家)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 _WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
@@ -316,8 +320,15 @@ def span_role(text: str, start: int, end: int) -> str:
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
-    if before.endswith(_ORIGIN_BEFORE) or after.startswith(_ORIGIN_AFTER) or \
-            text.startswith(_FROM_THERE, end):
+    if before.endswith(_ORIGIN_BEFORE) or text.startswith(_ORIGIN_AFTER, end) or \
+            _FROM_THERE.match(text, end):
+        return "origin"
+    # 在包头昆区上的大巴 (boarded there), 过了土右旗 (passed through): not where it happened
+    if text.startswith(("上的车", "上的大巴", "上的火车", "上车", "上的出租"), end) or \
+            before.endswith(("过了", "路过", "途经", "经过")):
+        return "origin"
+    # 我老公在固阳，我现在在集宁娘家: someone else is there; the caller says where they are now
+    if _OTHER_PERSON_BEFORE.search(text[max(0, start - 5):start]) and _NOW_AT.search(text, end):
         return "origin"
     if text[max(0, start - 4):start].endswith(_PAST_AT) and _LATER.search(text, end):
         return "origin"  # 昨天在包头跟人吵了，今天他追到乌海: where it was, not where it is

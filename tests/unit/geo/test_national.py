@@ -120,6 +120,10 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("我家在九原，我闺女在呼市回民区上学，一天联系不上了", "呼和浩特市", "回民区"),
     ("前几天在包头吵了一架，今天他追到临河来了", "巴彦淖尔市", "临河区"),
     ("我在东河住，我儿子在神木打工出事了", "榆林市", "神木市"),     # what someone did there
+    ("我在包头东河上的车，到了府谷汽车站行李被偷了", "榆林市", "府谷县"),  # boarded there
+    ("从包头往呼市走，过了土右旗，在土左旗察素齐这儿车坏了", "呼和浩特市", "土默特左旗"),  # passed through
+    ("我前夫在九原，我现在在东胜我妈家，他说要过来打我", "鄂尔多斯市", "东胜区"),  # he is there, she is here
+    ("石拐过去的游客，在凉城岱海边上出事了", "乌兰察布市", "凉城县"),
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)

@@ -139,6 +139,8 @@ def kinds(text: str) -> dict[str, str]:
     ("self_harm", "黄河大桥上有一双鞋摆得整整齐齐，旁边放着个手机，周围没人"),
     ("child_near_water", "河滩上俩小孩在水里玩，越走越远，家长在岸上喝多了睡着了"),
     ("fast_road_hazard", "京藏高速上有一群牛在车道上乱跑，车都在躲"),
+    ("hiding_from_attacker", "那男的跟了我两条街，刚才抓住我胳膊，我跑进药店了，他就在门口站着"),
+    ("followed_now", "有个人跟了我好几站，我现在躲进超市了，他还在外面"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))

@@ -164,3 +164,18 @@ def test_a_spouse_of_either_gender_is_read_by_the_pronoun() -> None:
     assert person.gender.value == "female"
     teen = sighting_person("天桥上有个女孩子，十四五，黑羽绒服").age
     assert teen is not None and (teen.min, teen.max) == (14, 15)
+
+
+def test_a_hedged_age_of_two_numerals_after_a_tens_word_is_read() -> None:
+    age = sighting_person("公交站有个女的一直在哭，看着二十五六了").age
+    assert age is not None and (age.min, age.max) == (25, 26)
+
+
+@pytest.mark.parametrize("text", [
+    "其父亲在旁称孩子智力有些问题，已随父亲离开",
+    "他说他叫老刘，住这楼，他老婆下来把他拽上楼了",
+    "我跟她妈也熟，不是要找的那个",
+])
+def test_family_taking_the_person_home_or_a_caller_who_knows_them(text: str) -> None:
+    from triage.person import is_accounted_for
+    assert is_accounted_for(text)

@@ -3,6 +3,7 @@ uvicorn, pipeline workers and the scheduler, each a subprocess we can kill."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -246,10 +247,17 @@ class Service:
         return self
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Signal one process group and reap it; a process that has not gone 10 s after a
+        polite signal (an RQ worker finishing its job on a loaded machine) is killed."""
         proc = self.procs.pop(name)
         if proc.poll() is None:
             os.killpg(proc.pid, sig)
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
     def stop(self) -> None:
         self.http.close()

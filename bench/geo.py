@@ -162,8 +162,8 @@ def simulator_check(per_mode: int = 800, seed: int = 2026) -> None:
     import random
     import statistics
 
-    from simulators.addressing import sample_where
-    from simulators.config import Config
+    from simulators.streams.addressing import sample_where
+    from simulators.streams.config import Config
 
     config = Config()
     names = {a.name: a.code for a in layers.districts().areas}

@@ -1,6 +1,6 @@
 """Run a what-if day: generate the stream, run the engine, compute the KPIs, write the report.
 
-    from simulators.simulate import simulate, run_and_report
+    from simulators.whatif.run import simulate, run_and_report
     run = simulate(hours=24, seed=7)                  # a Run: kpis, samples, points, timing
     run_and_report(24, 7, "report/", config="whatif.toml", compare="other.toml")
 """
@@ -15,12 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from simulators import kpis as kpi_mod
-from simulators.engine import Engine, Progress
-from simulators.recurrence import prelude
-from simulators.simconfig import SimConfig, load_sim_config
-from simulators.stream import DEFAULT_START, generate
-from simulators.stream import _parse_start as parse_start
+from simulators.whatif import kpis as kpi_mod
+from simulators.whatif.engine import Engine, Progress
+from simulators.streams.recurrence import prelude
+from simulators.whatif.knobs import SimConfig, load_sim_config
+from simulators.streams.generator import DEFAULT_START, generate
+from simulators.streams.generator import _parse_start as parse_start
 
 ConfigSource = str | Path | Mapping[str, Any] | SimConfig | None
 
@@ -102,7 +102,7 @@ def run_and_report(hours: float, seed: int, out: str | Path, config: ConfigSourc
     Returns:
         The runs, base first.
     """
-    from simulators.report import write_report
+    from simulators.whatif.report import write_report
 
     labels = ("base", "compare")
     sources = [config] if compare is None else [config, compare]

@@ -3,7 +3,7 @@
 A builder draws one incident of its category: the clauses that tell it (first person
 or neutral, so that a register can quote or rephrase them), a short headline, the
 taxonomy priority and flags that the clauses justify, and when it happened. The
-registers in :mod:`simulators.registers` wrap it in a call transcript, a call-taker
+registers in :mod:`simulators.streams.registers` wrap it in a call transcript, a call-taker
 record, a forum post or a 12345 hand-over.
 
 Flags are only set when a clause says or clearly implies them (taxonomy.md); the
@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from simulators.config import CATEGORIES, FLAGS
-from simulators.grammar import expand
+from simulators.streams.config import CATEGORIES, FLAGS
+from simulators.streams.grammar import expand
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Draft:
     person: str | None = None
 
     def say(self, template: str, *flags: str, **slots: str) -> Draft:
-        """Expand ``template`` (see :func:`simulators.grammar.expand`) as the next clause.
+        """Expand ``template`` (see :func:`simulators.streams.grammar.expand`) as the next clause.
 
         Args:
             template: The clause template.
@@ -110,9 +110,9 @@ def draw(rng: random.Random, category: str, hour: int) -> Incident:
     Raises:
         KeyError: if no builder is registered for ``category``.
     """
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
+    import simulators.streams.situations.civil
+    import simulators.streams.situations.crimes
+    import simulators.streams.situations.emergencies  # noqa: F401
 
     options = _REGISTRY[category]
     if not options:
@@ -124,9 +124,9 @@ def draw(rng: random.Random, category: str, hour: int) -> Incident:
 def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
     """Draw another telling from the builder named ``kind`` (any builder of ``category``
     if none has that name): a second caller describing the same event differently."""
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
+    import simulators.streams.situations.civil
+    import simulators.streams.situations.crimes
+    import simulators.streams.situations.emergencies  # noqa: F401
 
     for fn, _ in _REGISTRY[category]:
         if fn.__name__ == kind:
@@ -136,9 +136,9 @@ def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
 
 def kinds() -> dict[str, list[str]]:
     """Builder names per category (for documentation and tests)."""
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
+    import simulators.streams.situations.civil
+    import simulators.streams.situations.crimes
+    import simulators.streams.situations.emergencies  # noqa: F401
 
     return {c: [f.__name__ for f, _ in v] for c, v in _REGISTRY.items()}
 

@@ -1,7 +1,7 @@
 """Named scenarios: short scripted stories told by several reporters.
 
 Each scenario is a function that emits stream lines relative to its start time through
-a :class:`Stage`. The stories live in :mod:`simulators.stories`; this module holds the
+a :class:`Stage`. The stories live in :mod:`simulators.streams.scenarios.stories`; this module holds the
 registry, the stage and the public listing.
 """
 
@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulators.addressing import Where, sample_where
-from simulators.arrivals import local
-from simulators.config import Config
+from simulators.streams.addressing import Where, sample_where
+from simulators.streams.arrivals import local
+from simulators.streams.config import Config
 from simulators.errors import UnknownScenario
-from simulators.places import Place, gazetteer, scatter
-from simulators.reports import assemble
-from simulators.situation import Incident
+from simulators.streams.places import Place, gazetteer, scatter
+from simulators.streams.line import assemble
+from simulators.streams.situations.incident import Incident
 
 
 @dataclass
@@ -128,7 +128,7 @@ def scenario(name: str, description: str, clock: tuple[int, int], hours: float =
 
 
 def _load() -> dict[str, Scenario]:
-    import simulators.stories  # noqa: F401  (registration side effect)
+    import simulators.streams.scenarios.stories  # noqa: F401  (registration side effect)
     return _SCENARIOS
 
 

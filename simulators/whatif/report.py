@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import geo
 
 if TYPE_CHECKING:
-    from simulators.simulate import Run
+    from simulators.whatif.run import Run
 
 COLOURS = ("#1f5fa8", "#d9611e")
 PRIORITY_COLOURS = {"P1": "#c0262d", "P2": "#e8871e", "P3": "#2f7ebc", "P4": "#8c8c8c"}

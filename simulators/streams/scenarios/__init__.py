@@ -1,0 +1,1 @@
+"""Named scenarios: the stage, the registry and the stories."""

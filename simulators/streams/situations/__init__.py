@@ -1,0 +1,1 @@
+"""Situations: what a report is about (the incident, its builders by category)."""

@@ -15,7 +15,7 @@ scenarios (``{name: one-line description}``); ``load_config`` builds a
 
 from simulators.streams.config import Config, load_config
 from simulators.errors import ConfigError, SimulatorError, UnknownScenario
-from simulators.streams.scenarios.stage import scenarios
+from simulators.streams.scenarios import scenarios
 from simulators.streams.generator import DEFAULT_START, generate
 
 __all__ = [

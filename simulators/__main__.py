@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from simulators.streams.config import load_config, with_overrides
 from simulators.errors import SimulatorError
-from simulators.streams.scenarios.stage import scenarios
+from simulators.streams.scenarios import scenarios
 from simulators.streams.generator import DEFAULT_START, generate
 
 

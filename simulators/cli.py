@@ -64,7 +64,7 @@ def run_subcommand(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from simulators.whatif.run import run_and_report
+    from simulators.whatif.report import run_and_report
 
     if not 0 < args.hours <= 24 * 14:
         raise SimulatorError("--hours must be in (0, 336]")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from simulators.whatif.run import run_and_report
+from simulators.whatif.report import run_and_report
 
 PROGRESS_EVERY_S = 0.5  # write the meta at most this often
 

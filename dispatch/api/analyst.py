@@ -76,7 +76,7 @@ class SimulationCreate(Strict):
     @field_validator("mix")
     @classmethod
     def _mix(cls, value: list[str]) -> list[str]:
-        from simulators.streams.scenarios.stage import scenarios
+        from simulators.streams.scenarios import scenarios
 
         known = scenarios()
         for spec in value:
@@ -88,7 +88,7 @@ class SimulationCreate(Strict):
     @field_validator("scenario")
     @classmethod
     def _scenario(cls, value: str | None) -> str | None:
-        from simulators.streams.scenarios.stage import scenarios
+        from simulators.streams.scenarios import scenarios
 
         if value is not None and value not in scenarios():
             raise ValueError(f"unknown scenario {value!r}")

@@ -1,4 +1,4 @@
-"""The stream: background arrivals on three channels, duplicates, sightings, scenarios.
+"""The generator: background arrivals on three channels, duplicates, sightings, scenarios.
 
 Background reports arrive by a non-homogeneous Poisson process per channel
 (:mod:`simulators.streams.arrivals`). Each arrival draws a category from its channel's mix,
@@ -25,8 +25,8 @@ from simulators.errors import ConfigError
 from simulators.streams.places import Place, is_in_baotou, nearest_anchor, offset
 from simulators.streams.recurrence import Recurrence
 from simulators.streams.line import assemble
-from simulators.streams.scenarios.stage import scenario_reports, timing
-from simulators.streams.situations.incident import draw, redraw
+from simulators.streams.scenarios import scenario_reports, timing
+from simulators.streams.situations import draw, redraw
 
 DEFAULT_START: Final = datetime(2026, 1, 12, 0, 0, tzinfo=SHANGHAI)  # a Monday in winter
 _CODE: Final = {"call": "c", "forum": "f", "transfer_12345": "t"}
@@ -72,7 +72,13 @@ class _Case:
     answered: bool = False
 
 
-def _parse_start(start: datetime | str) -> datetime:
+def parse_start(start: datetime | str) -> datetime:
+    """The start of a window: an aware datetime, or an ISO-8601 string (naive means
+    Asia/Shanghai).
+
+    Raises:
+        ConfigError: if ``start`` is not ISO-8601.
+    """
     if isinstance(start, str):
         try:
             start = datetime.fromisoformat(start)
@@ -218,7 +224,7 @@ def generate(
         UnknownScenario: for a scenario name that :func:`simulators.scenarios` lacks.
     """
     cfg = _config(config)
-    t0 = _parse_start(start)
+    t0 = parse_start(start)
     end = t0 + timedelta(hours=hours)
     lines: list[dict[str, Any]] = []
     if scenario is not None:

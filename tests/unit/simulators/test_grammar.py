@@ -9,7 +9,7 @@ import pytest
 from simulators.streams.config import CATEGORIES
 from simulators.streams.grammar import add_dialect, add_slip, clean, cn_number, expand, third_person
 from simulators.streams.lexicon import appearance, clothing
-from simulators.streams.situations.incident import draw, kinds
+from simulators.streams.situations import draw, kinds
 
 
 @pytest.mark.parametrize(("n", "text"), [

@@ -99,5 +99,5 @@ def test_a_generated_day_raises_repeat_dv_by_the_dv_rule_only() -> None:
 
 
 def test_dv_kinds_are_the_generators_domestic_situations() -> None:
-    from simulators.streams.situations.incident import kinds
+    from simulators.streams.situations import kinds
     assert DV_KINDS <= set(kinds()["violent_crime"])

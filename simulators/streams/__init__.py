@@ -16,5 +16,6 @@ The pieces, from words up to a day (each imports only those above it in this lis
     generator    generate(): the day's stream (background, duplicates, sightings, scenarios)
 
 Nothing here talks to the service or runs the dispatch core; ``simulators.whatif`` runs
-what-ifs over these streams and ``simulators.replay`` posts them to a live service.
+what-ifs over these streams and ``simulators.replay`` posts them to a live service. The
+order above is an import-linter contract (``pyproject.toml``).
 """

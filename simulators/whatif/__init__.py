@@ -1,5 +1,8 @@
 """Running what-ifs: the dispatch core under a virtual clock, with simulated people.
 
+The pieces (each imports only those above it in this list; the first six none of each
+other)::
+
     knobs            SimConfig: the what-if knobs and their documented defaults
     agents           call-takers, moderators, the patrol fleet
     questions        the caller answers triage's key questions from the truth
@@ -12,5 +15,5 @@
     report           kpis.json and index.html for one or two runs (run_and_report)
 
 The streams come from ``simulators.streams``; nothing here imports Redis, RQ, FastAPI
-or websockets (checked by the import-linter contracts in ``pyproject.toml``).
+or websockets. That order and that ban are import-linter contracts (``pyproject.toml``).
 """

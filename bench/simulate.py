@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dispatch import stages
 from simulators import generate
+from simulators.streams.generator import DEFAULT_START
 from simulators.whatif.engine import Engine
 from simulators.whatif.knobs import SimConfig
 from simulators.whatif.run import simulate
-from simulators.streams.generator import DEFAULT_START
 
 TARGET = 10_000.0  # the target, simulated s per wall s
 
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def core() -> Engine:
         return Engine(SimConfig(), DEFAULT_START, args.seed,
-                      classify=lambda text, channel: triaged[text],
+                      # The table's triage also answers a re-triage after key
+                      # questions: this baseline times the core, not triage.
+                      classify=lambda text, channel, answers=None: triaged[text],
                       locate=table_locate).run(lines, args.hours)
 
     core_s, engine = _best(core, args.passes)

@@ -29,8 +29,8 @@ import geo
 from dispatch.auth import Role, issue
 from dispatch.domain.events import parse_iso
 from simulators.whatif.agents import lognormal
-from simulators.whatif.kpis import percentile
 from simulators.whatif.knobs import SimConfig
+from simulators.whatif.kpis import percentile
 
 
 @dataclass

@@ -17,16 +17,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from simulators.errors import ConfigError
 from simulators.streams.addressing import sample_where
 from simulators.streams.arrivals import SHANGHAI, local, thinned_arrivals
 from simulators.streams.config import CHANNELS, Config, load_config
-from simulators.streams.situations.emergencies import sighting
-from simulators.errors import ConfigError
+from simulators.streams.line import assemble
 from simulators.streams.places import Place, is_in_baotou, nearest_anchor, offset
 from simulators.streams.recurrence import Recurrence
-from simulators.streams.line import assemble
 from simulators.streams.scenarios import scenario_reports, timing
 from simulators.streams.situations import draw, redraw
+from simulators.streams.situations.emergencies import sighting
 
 DEFAULT_START: Final = datetime(2026, 1, 12, 0, 0, tzinfo=SHANGHAI)  # a Monday in winter
 _CODE: Final = {"call": "c", "forum": "f", "transfer_12345": "t"}

@@ -43,8 +43,8 @@ from geo import suggest
 from simulators.streams.addressing import Where, sample_where
 from simulators.streams.config import Config
 from simulators.streams.lexicon import phone
-from simulators.streams.places import Place, gazetteer, offset, pick_anchor, pick_district, scatter
 from simulators.streams.line import assemble
+from simulators.streams.places import Place, gazetteer, offset, pick_anchor, pick_district, scatter
 from simulators.streams.situations.incident import Incident
 
 DV_KINDS = frozenset({"domestic_assault", "domestic_threat"})

@@ -55,12 +55,12 @@ from dispatch.forum.targets import ForumTargets
 from dispatch.missing import seen_at
 from dispatch.synthesis.model import Synthesis
 from geo import suggest as suggestions
+from simulators.streams.recurrence import Prelude
 from simulators.whatif.agents import DeskPool, Fleet, lognormal
+from simulators.whatif.knobs import SimConfig
 from simulators.whatif.missing_flow import MissingFlow
 from simulators.whatif.nearby import OpenIndex
 from simulators.whatif.questions import ask
-from simulators.streams.recurrence import Prelude
-from simulators.whatif.knobs import SimConfig
 from simulators.whatif.synthesis_index import MemoryIndex
 
 DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long

@@ -72,8 +72,8 @@ from typing import Any
 
 from dispatch.domain.units import TravelModel
 from dispatch.settings import DEFAULT_ACK_TIMEOUTS, PRIORITIES
-from simulators.streams.config import Config, load_config
 from simulators.errors import ConfigError
+from simulators.streams.config import Config, load_config
 
 
 class SimConfigError(ConfigError):

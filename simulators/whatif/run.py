@@ -16,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from simulators.streams.generator import DEFAULT_START, generate, parse_start
+from simulators.streams.recurrence import prelude
 from simulators.whatif import kpis as kpi_mod
 from simulators.whatif.engine import Engine, Progress
-from simulators.streams.recurrence import prelude
 from simulators.whatif.knobs import SimConfig, load_sim_config
-from simulators.streams.generator import DEFAULT_START, generate, parse_start
 
 ConfigSource = str | Path | Mapping[str, Any] | SimConfig | None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from simulators.errors import UnknownScenario
 from simulators.streams.config import Config
+
 # Imported for its registrations: every story is in REGISTRY before a listing or a run.
 from simulators.streams.scenarios import stories  # noqa: F401
 from simulators.streams.scenarios.stage import REGISTRY, Scenario, Stage

@@ -17,8 +17,8 @@ from typing import Any
 from simulators.streams.addressing import Where, sample_where
 from simulators.streams.arrivals import local
 from simulators.streams.config import Config
-from simulators.streams.places import Place, gazetteer, scatter
 from simulators.streams.line import assemble
+from simulators.streams.places import Place, gazetteer, scatter
 from simulators.streams.situations.incident import Incident
 
 

@@ -6,7 +6,6 @@ same grammar as background traffic, so two seeds tell the same story differently
 
 from __future__ import annotations
 
-from simulators.streams.situations.emergencies import missing_report
 from simulators.streams.lexicon import APPS, appearance, phone
 from simulators.streams.places import (
     gazetteer,
@@ -18,6 +17,7 @@ from simulators.streams.places import (
     scatter,
 )
 from simulators.streams.scenarios.stage import Stage, home_point, scenario, urban_community
+from simulators.streams.situations.emergencies import missing_report
 from simulators.streams.situations.incident import Draft
 
 WANDERER_DISTANCE_M = 1200.0

@@ -10,10 +10,10 @@ import pytest
 
 from dispatch.domain.incident import Status
 from simulators import generate
+from simulators.streams.generator import DEFAULT_START
 from simulators.whatif.engine import Engine
 from simulators.whatif.knobs import SimConfig, load_sim_config
 from simulators.whatif.run import Run, simulate
-from simulators.streams.generator import DEFAULT_START
 
 HOURS = 2.0
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from simulators import generate, scenarios
+from simulators.streams.generator import DEFAULT_START
 from simulators.whatif.engine import Engine
 from simulators.whatif.knobs import SimConfig
 from simulators.whatif.run import Run, simulate
-from simulators.streams.generator import DEFAULT_START
 
 
 @lru_cache(maxsize=16)

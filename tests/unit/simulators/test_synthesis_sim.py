@@ -9,12 +9,12 @@ from typing import Any
 from dispatch.domain import decisions
 from dispatch.domain.events import iso
 from dispatch.synthesis.model import PremiseNote
+from simulators.streams.generator import DEFAULT_START
+from simulators.streams.recurrence import DV_KINDS, Prelude
 from simulators.whatif import kpis
 from simulators.whatif.engine import Engine
-from simulators.streams.recurrence import DV_KINDS, Prelude
 from simulators.whatif.knobs import load_sim_config
 from simulators.whatif.run import simulate
-from simulators.streams.generator import DEFAULT_START
 
 HOME = (40.6467, 109.8246)  # 昆都仑区
 PHONE = "13904721234"

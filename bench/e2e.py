@@ -42,7 +42,7 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import RedisServer, Service, free_port, wait_until  # noqa: E402
+from tests.support import RedisServer, Service, free_port, wait_until
 
 out = Console()
 TEXTS = ["钢铁大街有人打架，有一个人头上流血了", "我的电动车在小区楼下被偷了，刚发现",
@@ -91,7 +91,7 @@ async def paced(rate: float, seconds: float, fire: Callable[[int], Awaitable[Non
 
 async def collect(urls: list[str], key_of: Callable[[dict], str | None], run: Run,
                   body: Callable[[], Awaitable[None]], settle_s: float = 2.0) -> Run:
-    received: list[dict[str, float]] = [dict() for _ in urls]
+    received: list[dict[str, float]] = [{} for _ in urls]
     conns = [await connect(u, max_size=2**22, open_timeout=30, compression=None) for u in urls]
 
     async def reader(i: int, ws) -> None:  # type: ignore[no-untyped-def]
@@ -245,7 +245,7 @@ def synthesis_ab(a: argparse.Namespace) -> None:
             srv = RedisServer().start()
             svc = Service(srv.url, ACK_TIMEOUT_S="3600", SYNTHESIS=arm).start_all()
             try:
-                wait_until(lambda: httpx.get(svc.base + "/healthz").status_code == 200, 30)
+                wait_until(lambda svc=svc: httpx.get(svc.base + "/healthz").status_code == 200, 30)
                 time.sleep(0.5)
                 # CPU per report at a rate every arm holds: what capacity is made of, and
                 # far steadier than a wall-clock ramp on a shared machine.
@@ -259,9 +259,9 @@ def synthesis_ab(a: argparse.Namespace) -> None:
                 out.print(f"synthesis {arm}: {len(run.sent)} reports at {a.cpu_rate:.0f}/s, "
                           f"{per:.2f} ms CPU per report across the service and Redis")
                 rate, lines = sustained(
-                    lambda r, d: asyncio.run(service_run(svc, a.consoles, r, d)),
+                    lambda r, d, svc=svc: asyncio.run(service_run(svc, a.consoles, r, d)),
                     rates, a.step_s, a.sustain_s, a.bound_ms, f"synthesis {arm}",
-                    settle=lambda: drain(svc))
+                    settle=lambda svc=svc: drain(svc))
                 for line in lines:
                     out.print(line)
             finally:

@@ -41,8 +41,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.e2e import TEXTS, Run, collect, paced, pct  # noqa: E402
-from tests.support import HaCluster, RedisServer, Service, wait_until  # noqa: E402
+from bench.e2e import TEXTS, Run, collect, paced, pct
+from tests.support import HaCluster, RedisServer, Service, wait_until
 
 out = Console()
 spread = itertools.count()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import statistics
@@ -35,7 +36,7 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import RedisServer, Service, free_port, wait_until  # noqa: E402
+from tests.support import RedisServer, Service, free_port, wait_until
 
 out = Console()
 TEXTS = ["钢铁大街有人打架，有一个人头上流血了", "我的电动车在小区楼下被偷了，刚发现",
@@ -58,13 +59,13 @@ async def run_trial(urls: list[str], fire, n: int, rate: float, key_of,  # type:
                     stall: int | None = None, stall_s: float = 0) -> dict[str, object]:
     conns = [await connect(u, max_size=2**22, open_timeout=60, max_queue=16, compression=None)
              for u in urls]
-    got: list[dict[str, float]] = [dict() for _ in conns]
+    got: list[dict[str, float]] = [{} for _ in conns]
     last_id: list[str | None] = [None for _ in conns]
     closed: dict[int, int | None] = {}
     sent: dict[str, float] = {}
 
     async def reader(i: int, ws) -> None:  # type: ignore[no-untyped-def]
-        try:
+        with contextlib.suppress(Exception):  # a dropped console ends here
             async for raw in ws:
                 now = time.perf_counter()
                 m = json.loads(raw)
@@ -75,8 +76,6 @@ async def run_trial(urls: list[str], fire, n: int, rate: float, key_of,  # type:
                     got[i].setdefault(k, now)
                 if i == stall and stall_s and len(got[i]) == 1:
                     await asyncio.sleep(stall_s)  # stop reading: the socket backs up
-        except Exception:  # noqa: BLE001 - a dropped console ends here
-            pass
         closed[i] = ws.close_code
 
     readers = [asyncio.create_task(reader(i, ws)) for i, ws in enumerate(conns)]

@@ -27,13 +27,13 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
+import numpy as np
+import shapely
 
-import geo  # noqa: E402
-from geo import layers  # noqa: E402
-from geo.gazetteer import gazetteer  # noqa: E402
-from geo.jurisdiction import points_in_precincts  # noqa: E402
+import geo
+from geo import layers
+from geo.gazetteer import gazetteer
+from geo.jurisdiction import points_in_precincts
 
 DEV = Path(__file__).resolve().parents[1] / "geo" / "data" / "eval" / "dev.jsonl"
 # CPU time of this process: the code is single-threaded, and on a shared machine wall
@@ -162,8 +162,8 @@ def simulator_check(per_mode: int = 800, seed: int = 2026) -> None:
     import random
     import statistics
 
-    from simulators.addressing import sample_where
-    from simulators.config import Config
+    from simulators.streams.addressing import sample_where
+    from simulators.streams.config import Config
 
     config = Config()
     names = {a.name: a.code for a in layers.districts().areas}

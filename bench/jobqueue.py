@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from jobs import touch  # noqa: E402
-from tests.support import RedisServer  # noqa: E402
+from jobs import touch
+
+from tests.support import RedisServer
 
 
 def rq_rate(url: str, n: int, worker_cls: type[Worker]) -> float:

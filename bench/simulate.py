@@ -2,7 +2,7 @@
 
 Measured in one run, best of ``--passes``:
 
-* **full**: ``simulators.simulate.simulate`` — the generator, then the engine with the
+* **full**: ``simulators.whatif.run.simulate`` — the generator, then the engine with the
   service's real triage and geo stages on every report (no cache);
 * **baseline, generator alone**: producing the same day's stream;
 * **baseline, pure-core fold**: the engine on the same stream with triage and geo
@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dispatch import stages
 from simulators import generate
-from simulators.engine import Engine
-from simulators.simconfig import SimConfig
-from simulators.simulate import simulate
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
+from simulators.whatif.engine import Engine
+from simulators.whatif.knobs import SimConfig
+from simulators.whatif.run import simulate
 
 TARGET = 10_000.0  # the target, simulated s per wall s
 
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def core() -> Engine:
         return Engine(SimConfig(), DEFAULT_START, args.seed,
-                      classify=lambda text, channel: triaged[text],
+                      # The table's triage also answers a re-triage after key
+                      # questions: this baseline times the core, not triage.
+                      classify=lambda text, channel, answers=None: triaged[text],
                       locate=table_locate).run(lines, args.hours)
 
     core_s, engine = _best(core, args.passes)

@@ -7,6 +7,7 @@ from typing import Any
 
 import geo
 import triage
+from dispatch.domain.incident import Incident
 from dispatch.forum import whereabouts
 
 
@@ -17,6 +18,15 @@ def classify(text: str, channel: str,
     return {k: result[k] for k in ("category", "priority", "flags", "confidence", "cues",
                                    "extracted", "needs_review", "candidates", "questions",
                                    "answered", "life_risk")}
+
+
+def report_of(incident: Incident) -> dict[str, Any]:
+    """The report fields the stages read, rebuilt from the incident."""
+    report: dict[str, Any] = {"channel": incident.channel, "text": incident.text,
+                              "address": incident.address, "location": incident.reported_location,
+                              "caller": incident.caller}
+    report.update(incident.extra)
+    return report
 
 
 def locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> dict[str, Any]:

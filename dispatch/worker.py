@@ -33,21 +33,13 @@ from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.missing import seen_at
 from dispatch.ports import Locator, Triager
+from dispatch.stages import report_of
 
 log = logging.getLogger("dispatch.worker")
 
 GROUP = "pipeline"
 DEAD_CONSUMER_IDLE_MS = 10 * 60 * 1000  # a live worker reads at least once a second
 MAX_ATTEMPTS = 5  # then the report goes to the dead-letter stream and the command feed
-
-
-def report_of(incident: Incident) -> dict[str, Any]:
-    """The report fields the stages read, rebuilt from the incident."""
-    report: dict[str, Any] = {"channel": incident.channel, "text": incident.text,
-                              "address": incident.address, "location": incident.reported_location,
-                              "caller": incident.caller}
-    report.update(incident.extra)
-    return report
 
 
 class PipelineWorker:

@@ -13,10 +13,10 @@ scenarios (``{name: one-line description}``); ``load_config`` builds a
 :class:`Config` from defaults plus a TOML/JSON file or a mapping of overrides.
 """
 
-from simulators.config import Config, load_config
 from simulators.errors import ConfigError, SimulatorError, UnknownScenario
-from simulators.scenarios import scenarios
-from simulators.stream import DEFAULT_START, generate
+from simulators.streams.config import Config, load_config
+from simulators.streams.generator import DEFAULT_START, generate
+from simulators.streams.scenarios import scenarios
 
 __all__ = [
     "DEFAULT_START",

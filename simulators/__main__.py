@@ -7,10 +7,10 @@ import json
 import sys
 from collections.abc import Sequence
 
-from simulators.config import load_config, with_overrides
 from simulators.errors import SimulatorError
-from simulators.scenarios import scenarios
-from simulators.stream import DEFAULT_START, generate
+from simulators.streams.config import load_config, with_overrides
+from simulators.streams.generator import DEFAULT_START, generate
+from simulators.streams.scenarios import scenarios
 
 
 def _parser() -> argparse.ArgumentParser:

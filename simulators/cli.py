@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from simulators.errors import SimulatorError
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
 
 
 def add_subcommands(sub: Any) -> None:
@@ -64,7 +64,7 @@ def run_subcommand(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from simulators.simulate import run_and_report
+    from simulators.whatif.report import run_and_report
 
     if not 0 < args.hours <= 24 * 14:
         raise SimulatorError("--hours must be in (0, 336]")

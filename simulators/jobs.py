@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from simulators.simulate import run_and_report
+from simulators.whatif.report import run_and_report
 
 PROGRESS_EVERY_S = 0.5  # write the meta at most this often
 
@@ -25,7 +25,7 @@ def run_simulation(out_dir: str, hours: float, seed: int, config: dict[str, Any]
         out_dir: the folder the report goes to (created).
         hours: length of the window.
         seed: stream and agent seed.
-        config: what-if overrides of the base run (``simulators.simconfig`` keys).
+        config: what-if overrides of the base run (``simulators.whatif.knobs`` keys).
         compare: overrides of a second run shown side by side, if any.
         mix: scenarios mixed into the day.
         scenario: simulate only this named scenario.

@@ -28,9 +28,9 @@ from websockets.asyncio.client import ClientConnection, connect
 import geo
 from dispatch.auth import Role, issue
 from dispatch.domain.events import parse_iso
-from simulators.agents import lognormal
-from simulators.kpis import percentile
-from simulators.simconfig import SimConfig
+from simulators.whatif.agents import lognormal
+from simulators.whatif.knobs import SimConfig
+from simulators.whatif.kpis import percentile
 
 
 @dataclass

@@ -304,8 +304,11 @@ class Service:
         return dict(r.json())
 
     def wait_status(self, incident_id: str, *statuses: str, timeout: float = 10) -> dict[str, Any]:
-        return wait_until(lambda: (lambda i: i if i["status"] in statuses else None)(
-            self.incident(incident_id)), timeout, what=f"{incident_id} to reach {statuses}")
+        def reached() -> dict[str, Any] | None:
+            state = self.incident(incident_id)
+            return state if state["status"] in statuses else None
+
+        return wait_until(reached, timeout, what=f"{incident_id} to reach {statuses}")
 
 
 def types(timeline: list[dict[str, Any]]) -> list[str]:

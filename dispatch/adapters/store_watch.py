@@ -129,7 +129,7 @@ class StoreWatch:
                 await asyncio.wait_for(self.check(), timeout=max(2.0, 4 * self.interval_s))
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the watch must outlive any one check
+            except Exception:  # the watch must outlive any one check
                 log.exception("store check failed")
                 self.state = replace(self.state, available=False,
                                      unavailable_since=self.state.unavailable_since

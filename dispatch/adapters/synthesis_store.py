@@ -260,7 +260,7 @@ class SynthesisReader:
 
     What the lookup runs on is left to a subclass: :class:`SynthesisStore` runs
     ``synthesis_lookup.lua`` on Redis; the simulator runs the same lookup over an index it
-    keeps in memory from the same commands (``simulators.synindex``).
+    keeps in memory from the same commands (``simulators.whatif.synthesis_index``).
 
     Args:
         keys: the key layout (the lookup names its sets by it).

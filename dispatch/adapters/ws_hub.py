@@ -10,6 +10,7 @@ others back (the websockets ``broadcast()`` policy).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import defaultdict
@@ -86,10 +87,8 @@ class FeedHub:
                 task.cancel()
         for task in (self._reader, self._task):
             if task:
-                try:
+                with contextlib.suppress(asyncio.CancelledError, Exception):  # shutting down
                     await task
-                except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                    pass
 
     async def last_id(self, feed: str) -> str:
         """The id of the newest entry on a feed ("0-0" if empty)."""

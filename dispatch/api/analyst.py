@@ -67,7 +67,7 @@ class SimulationCreate(Strict):
     @field_validator("config", "compare")
     @classmethod
     def _knobs(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        from simulators.simconfig import load_sim_config
+        from simulators.whatif.knobs import load_sim_config
 
         if value is not None:
             load_sim_config(value)  # SimConfigError is a ValueError: pydantic makes it a 422
@@ -76,7 +76,7 @@ class SimulationCreate(Strict):
     @field_validator("mix")
     @classmethod
     def _mix(cls, value: list[str]) -> list[str]:
-        from simulators.scenarios import scenarios
+        from simulators.streams.scenarios import scenarios
 
         known = scenarios()
         for spec in value:
@@ -88,7 +88,7 @@ class SimulationCreate(Strict):
     @field_validator("scenario")
     @classmethod
     def _scenario(cls, value: str | None) -> str | None:
-        from simulators.scenarios import scenarios
+        from simulators.streams.scenarios import scenarios
 
         if value is not None and value not in scenarios():
             raise ValueError(f"unknown scenario {value!r}")

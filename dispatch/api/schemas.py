@@ -89,7 +89,7 @@ class DeviceLocation(Strict):
     crs: Crs = Crs.wgs84
     accuracy_m: float | None = Field(default=None, strict=True, ge=0, le=100_000)
 
-    def model_post_init(self, __context: Any) -> None:
+    def model_post_init(self, context: Any, /) -> None:
         if math.isnan(self.lat) or math.isnan(self.lon):  # pragma: no cover - allow_inf_nan
             raise ValueError("coordinates must be numbers")
 

@@ -242,11 +242,12 @@ class ConsoleSession:
                 continue
             try:
                 message = json.loads(raw)
-                if not isinstance(message, dict):
-                    raise ValueError("a message is a JSON object")
             except (ValueError, RecursionError) as exc:
                 reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
                 await self.send("error", {"error": f"bad message: {reason}"})
+                continue
+            if not isinstance(message, dict):
+                await self.send("error", {"error": "bad message: a message is a JSON object"})
                 continue
             kind = message.get("type")
             if kind == "ack":

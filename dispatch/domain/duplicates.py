@@ -16,6 +16,7 @@ those cases.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,7 +66,7 @@ def _category_match(a: str | None, b: str | None) -> float:
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if not c.isspace()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 def text_overlap(a: str, b: str) -> float:

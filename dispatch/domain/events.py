@@ -89,7 +89,7 @@ def iso(at: datetime) -> str:
 
 def parse_iso(text: str) -> datetime:
     """Parse a timestamp written by :func:`iso` (or any ISO-8601 with an offset)."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    value = datetime.fromisoformat(text)  # Python 3.11 reads the "Z" suffix itself
     if value.tzinfo is None:
         raise ValueError(f"timestamp {text!r} has no timezone")
     return value

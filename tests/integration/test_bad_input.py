@@ -62,7 +62,7 @@ def test_invalid_reports_are_rejected_with_the_field_named(service: Service, bod
 @pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinite_coordinates_are_rejected(service: Service, raw: str) -> None:
     before = count_reports(service)
-    content = ('{"channel":"call","text":"有人打架","location":{"lat":%s,"lon":109.8}}' % raw)
+    content = '{"channel":"call","text":"有人打架","location":{"lat":' + raw + ',"lon":109.8}}'
     r = httpx.post(f"{service.base}/v1/reports", content=content,
                    headers={"content-type": "application/json", **service.headers("call_taker")})
     assert r.status_code == 422, r.text

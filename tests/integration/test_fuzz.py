@@ -23,7 +23,7 @@ def test_no_server_errors(service: Service) -> None:
          "--checks", "not_a_server_error", "--max-examples", "25",
          "--generation-deterministic", "--phases", "examples,fuzzing",
          "--workers", "2", "-H", f"Authorization: Bearer {service.token('admin')}"],
-        capture_output=True, text=True, timeout=seconds(240))
+        capture_output=True, text=True, timeout=seconds(240), check=False)
     report = proc.stdout[-6000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, report
     assert "not_a_server_error" in proc.stdout or "passed" in proc.stdout.lower(), report

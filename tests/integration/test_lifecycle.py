@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration.conftest import Console
 from tests.support import Service, fresh_point, types, wait_until
+
 FIRE_TEXTS = ["楼上着火了，好大的烟", "快来，隔壁单元冒黑烟，有火光", "着火了着火了，在五楼",
               "我看见对面楼有明火，烟很大", "小区里一栋楼起火了，有人在喊救命"]
 
@@ -51,7 +52,7 @@ def test_triage_override_records_who_and_why_and_reroutes(service: Service) -> N
     assert after["priority"] == "P1" and after["category"] == "violent_crime"
     assert after["ack_due_at"] != before_due
     timeline = service.incident(inc["id"])["timeline"]
-    retriaged = [e for e in timeline if e["type"] == "incident.retriaged"][0]
+    retriaged = next(e for e in timeline if e["type"] == "incident.retriaged")
     assert retriaged["actor"].startswith("call_taker:") and retriaged["payload"]["reason"] == "回拨确认对方持刀"
     assert retriaged["payload"]["previous"]["priority"] == inc["priority"]
     assert types(timeline)[-1] == "incident.assigned"
@@ -96,7 +97,7 @@ def test_units_recommended_by_eta_assigned_and_released(service: Service) -> Non
                      role="command")
     assert r.status_code == 200, r.text
     assert best["unit_id"] in r.json()["units"]
-    unit = [u for u in service.get("/v1/units").json()["items"] if u["id"] == best["unit_id"]][0]
+    unit = next(u for u in service.get("/v1/units").json()["items"] if u["id"] == best["unit_id"])
     assert unit["status"] == "dispatched" and unit["incident_id"] == inc["id"]
     again = service.post(f"/v1/incidents/{inc['id']}/units", {"unit_id": best["unit_id"]},
                          role="command")
@@ -104,7 +105,7 @@ def test_units_recommended_by_eta_assigned_and_released(service: Service) -> Non
     for status in ("acknowledged", "on_scene", "resolved"):
         assert service.post(f"/v1/incidents/{inc['id']}/status", {"status": status},
                             role="precinct", precinct=p).status_code == 200
-    unit = [u for u in service.get("/v1/units").json()["items"] if u["id"] == best["unit_id"]][0]
+    unit = next(u for u in service.get("/v1/units").json()["items"] if u["id"] == best["unit_id"])
     assert unit["status"] == "available" and unit["incident_id"] is None
 
 
@@ -183,7 +184,7 @@ def test_a_precinct_acts_only_on_its_own_incidents(service: Service) -> None:
     mine = inc["precinct"]
     other = "150202001" if mine != "150202001" else "150203001"
     iid = inc["id"]
-    unit = [u for u in service.get("/v1/units").json()["items"] if u["precinct"] == mine][0]
+    unit = next(u for u in service.get("/v1/units").json()["items"] if u["precinct"] == mine)
     attempts = [
         ("post", f"/v1/incidents/{iid}/ack", None),
         ("post", f"/v1/incidents/{iid}/status", {"status": "acknowledged"}),

@@ -172,8 +172,11 @@ def test_precincts_list(service: Service) -> None:
 
 
 def test_health_and_metrics(service: Service) -> None:
-    health = wait_until(lambda: (lambda r: r if r.status_code == 200 else None)(
-        httpx.get(f"{service.base}/healthz")), 15, what="healthz ok").json()
+    def healthy() -> httpx.Response | None:
+        r = httpx.get(f"{service.base}/healthz")
+        return r if r.status_code == 200 else None
+
+    health = wait_until(healthy, 15, what="healthz ok").json()
     assert health["redis"] and health["workers"] >= 1 and health["schedulers"] >= 1
     service.post_report(knife_report())
     text = httpx.get(f"{service.base}/metrics/cluster").text

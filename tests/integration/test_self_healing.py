@@ -99,10 +99,12 @@ def test_the_pipeline_rides_out_a_redis_restart(own_redis: RedisServer) -> None:
         assert during.headers.get("retry-after")
         own_redis.start()  # same port, same AOF
         back = time.monotonic()
-        r = wait_until(lambda: (lambda x: x if x.status_code == 202 else None)(
-            svc.post_report({"channel": "call", "text": "东河区巴彦塔拉大街有人晕倒了，叫不醒",
-                             "address": "东河区巴彦塔拉大街"})), seconds(10), interval=0.1,
-            what="intake to resume")
+        def accepted() -> httpx.Response | None:
+            x = svc.post_report({"channel": "call", "text": "东河区巴彦塔拉大街有人晕倒了，叫不醒",
+                                 "address": "东河区巴彦塔拉大街"})
+            return x if x.status_code == 202 else None
+
+        r = wait_until(accepted, seconds(10), interval=0.1, what="intake to resume")
         intake_s = time.monotonic() - back
         svc.wait_status(r.json()["id"], "assigned", timeout=seconds(20))
         processed_s = time.monotonic() - back

@@ -21,8 +21,8 @@ import pytest
 
 from dispatch.domain.events import iso, parse_iso
 from simulators import generate
-from simulators.engine import Engine
-from simulators.simconfig import load_sim_config
+from simulators.whatif.engine import Engine
+from simulators.whatif.knobs import load_sim_config
 from tests.support import RedisServer, Service, wait_until
 
 ACK_S, STEP_S, SPAN_S = 2.0, 1.0, 2.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,17 +11,17 @@ from dispatch.domain.errors import InvalidTransition, NotAssigned
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import (
     COMMAND_FEED,
+    TRANSITIONS,
     CloseDeadline,
     Incident,
     OpenDeadline,
     Publish,
     Status,
-    TRANSITIONS,
     apply,
     create,
 )
 
-T0 = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 TIMEOUTS = {"P1": 30.0, "P2": 60.0, "P3": 300.0, "P4": None}
 TRIAGE = {"category": "violent_crime", "priority": "P1", "flags": ["in_progress", "weapon"],
           "confidence": 0.9, "cues": [{"phrase": "拿刀", "span": [2, 4], "effect": "flag:weapon"}],

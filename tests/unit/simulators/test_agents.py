@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 from dispatch.domain.units import TravelModel, UnitStatus
-from simulators.agents import DeskPool, Fleet, lognormal
-from simulators.kpis import percentile
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
+from simulators.whatif.agents import DeskPool, Fleet, lognormal
+from simulators.whatif.kpis import percentile
 
 
 def test_desk_pool_queues_first_come_first_served() -> None:

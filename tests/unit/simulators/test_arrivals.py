@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 from simulators import DEFAULT_START
-from simulators.arrivals import SHANGHAI, expected_count, rate_per_hour, thinned_arrivals
+from simulators.streams.arrivals import SHANGHAI, expected_count, rate_per_hour, thinned_arrivals
 
 PROFILE = tuple(1.0 if h < 12 else 3.0 for h in range(24))
 FLAT_WEEK = (1.0,) * 7

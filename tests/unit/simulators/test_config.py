@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulators import Config, ConfigError, load_config
-from simulators.config import CATEGORIES, CHANNELS
+from simulators.streams.config import CATEGORIES, CHANNELS
 
 
 def test_defaults_are_documented_numbers() -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from dispatch.domain.incident import Status
 from simulators import generate
-from simulators.engine import Engine
-from simulators.simconfig import SimConfig, load_sim_config
-from simulators.simulate import Run, simulate
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
+from simulators.whatif.engine import Engine
+from simulators.whatif.knobs import SimConfig, load_sim_config
+from simulators.whatif.run import Run, simulate
 
 HOURS = 2.0
 

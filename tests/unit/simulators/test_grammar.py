@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from simulators.config import CATEGORIES
-from simulators.grammar import add_dialect, add_slip, clean, cn_number, expand, third_person
-from simulators.lexicon import appearance, clothing
-from simulators.situation import draw, kinds
+from simulators.streams.config import CATEGORIES
+from simulators.streams.grammar import add_dialect, add_slip, clean, cn_number, expand, third_person
+from simulators.streams.lexicon import appearance, clothing
+from simulators.streams.situations import draw, kinds
 
 
 @pytest.mark.parametrize(("n", "text"), [

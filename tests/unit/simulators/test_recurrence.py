@@ -13,9 +13,9 @@ from typing import Any
 import geo
 from geo import suggest
 from simulators import generate, load_config
-from simulators.config import Config
-from simulators.recurrence import DV_KINDS, SERIES_KINDS, prelude
-from simulators.stream import DEFAULT_START
+from simulators.streams.config import Config
+from simulators.streams.generator import DEFAULT_START
+from simulators.streams.recurrence import DV_KINDS, SERIES_KINDS, prelude
 from tests.unit.simulators.stream_cache import day
 
 # More DV and property crime than the defaults, over two days, so the shares have numbers

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from simulators import generate, scenarios
-from simulators.engine import Engine
-from simulators.simconfig import SimConfig
-from simulators.simulate import Run, simulate
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
+from simulators.whatif.engine import Engine
+from simulators.whatif.knobs import SimConfig
+from simulators.whatif.run import Run, simulate
 
 
 @lru_cache(maxsize=16)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulators.__main__ import main
-from simulators.report import PLOTS
+from simulators.whatif.report import PLOTS
 
 
 def test_simulate_writes_kpis_and_an_html_report_with_every_plot(tmp_path: Path,

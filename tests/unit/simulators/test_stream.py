@@ -16,8 +16,8 @@ from shapely.prepared import prep
 
 import geo
 from simulators import DEFAULT_START, ConfigError, generate, load_config
-from simulators.arrivals import SHANGHAI, expected_count
-from simulators.config import CATEGORIES, CHANNELS, FLAGS
+from simulators.streams.arrivals import SHANGHAI, expected_count
+from simulators.streams.config import CATEGORIES, CHANNELS, FLAGS
 from tests.unit.simulators.stream_cache import HOURS, SEED, day, dumps
 
 RAW = Path(geo.__file__).with_name("data") / "raw"

@@ -9,12 +9,12 @@ from typing import Any
 from dispatch.domain import decisions
 from dispatch.domain.events import iso
 from dispatch.synthesis.model import PremiseNote
-from simulators import kpis
-from simulators.engine import Engine
-from simulators.recurrence import DV_KINDS, Prelude
-from simulators.simconfig import load_sim_config
-from simulators.simulate import simulate
-from simulators.stream import DEFAULT_START
+from simulators.streams.generator import DEFAULT_START
+from simulators.streams.recurrence import DV_KINDS, Prelude
+from simulators.whatif import kpis
+from simulators.whatif.engine import Engine
+from simulators.whatif.knobs import load_sim_config
+from simulators.whatif.run import simulate
 
 HOME = (40.6467, 109.8246)  # 昆都仑区
 PHONE = "13904721234"
@@ -99,5 +99,5 @@ def test_a_generated_day_raises_repeat_dv_by_the_dv_rule_only() -> None:
 
 
 def test_dv_kinds_are_the_generators_domestic_situations() -> None:
-    from simulators.situation import kinds
+    from simulators.streams.situations import kinds
     assert DV_KINDS <= set(kinds()["violent_crime"])

@@ -4,7 +4,7 @@ the premise notes and history the centre already holds when a run starts.
 Synthesis (接警即合成, docs/synthesis.md) acts on what the centre knew before a call. A
 run that starts with an empty index would only ever see repeats inside its own window, so
 the run begins with a **prelude**: earlier reports (as the index keeps them) and the
-precincts' premise notes, drawn from the rates in :class:`~simulators.config.Config`:
+precincts' premise notes, drawn from the rates in :class:`~simulators.streams.config.Config`:
 
 * **Repeat callers.** A pool of numbers that each reported once in the 30 days before the
   window; a call is, with ``repeat_caller_share``, from one of them (the number is
@@ -40,12 +40,12 @@ from typing import Any
 import geo
 from dispatch.synthesis.model import PremiseNote
 from geo import suggest
-from simulators.addressing import Where, sample_where
-from simulators.config import Config
-from simulators.lexicon import phone
-from simulators.places import Place, gazetteer, offset, pick_anchor, pick_district, scatter
-from simulators.reports import assemble
-from simulators.situation import Incident
+from simulators.streams.addressing import Where, sample_where
+from simulators.streams.config import Config
+from simulators.streams.lexicon import phone
+from simulators.streams.line import assemble
+from simulators.streams.places import Place, gazetteer, offset, pick_anchor, pick_district, scatter
+from simulators.streams.situations.incident import Incident
 
 DV_KINDS = frozenset({"domestic_assault", "domestic_threat"})
 SERIES_KINDS = ("ebike_theft", "burglary")

@@ -1,9 +1,10 @@
-"""What happened: the :class:`Incident` a report describes, and the builder registry.
+"""What happened: the :class:`Incident` a report describes, the :class:`Draft` a builder
+fills, and the builder registry.
 
 A builder draws one incident of its category: the clauses that tell it (first person
 or neutral, so that a register can quote or rephrase them), a short headline, the
 taxonomy priority and flags that the clauses justify, and when it happened. The
-registers in :mod:`simulators.registers` wrap it in a call transcript, a call-taker
+registers in :mod:`simulators.streams.registers` wrap it in a call transcript, a call-taker
 record, a forum post or a 12345 hand-over.
 
 Flags are only set when a clause says or clearly implies them (taxonomy.md); the
@@ -18,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from simulators.config import CATEGORIES, FLAGS
-from simulators.grammar import expand
+from simulators.streams.config import CATEGORIES, FLAGS
+from simulators.streams.grammar import expand
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Draft:
     person: str | None = None
 
     def say(self, template: str, *flags: str, **slots: str) -> Draft:
-        """Expand ``template`` (see :func:`simulators.grammar.expand`) as the next clause.
+        """Expand ``template`` (see :func:`simulators.streams.grammar.expand`) as the next clause.
 
         Args:
             template: The clause template.
@@ -93,54 +94,18 @@ class Draft:
 Builder = Callable[[random.Random, int], Incident]
 """``builder(rng, local_hour) -> Incident``."""
 
-_REGISTRY: dict[str, list[tuple[Builder, float]]] = {c: [] for c in CATEGORIES}
+REGISTRY: Final[dict[str, list[tuple[Builder, float]]]] = {c: [] for c in CATEGORIES}
+"""The builders of each category with their relative weights, in registration order
+(filled by :func:`builder` as :mod:`simulators.streams.situations` imports the builder
+modules)."""
 
 
 def builder(category: str, weight: float = 1.0) -> Callable[[Builder], Builder]:
     """Register a builder for ``category`` with a relative ``weight``."""
     def register(fn: Builder) -> Builder:
-        _REGISTRY[category].append((fn, weight))
+        REGISTRY[category].append((fn, weight))
         return fn
     return register
-
-
-def draw(rng: random.Random, category: str, hour: int) -> Incident:
-    """Draw an incident of ``category`` from its registered builders.
-
-    Raises:
-        KeyError: if no builder is registered for ``category``.
-    """
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
-
-    options = _REGISTRY[category]
-    if not options:
-        raise KeyError(f"no builder registered for {category!r}")
-    fn = rng.choices([f for f, _ in options], weights=[w for _, w in options])[0]
-    return fn(rng, hour)
-
-
-def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
-    """Draw another telling from the builder named ``kind`` (any builder of ``category``
-    if none has that name): a second caller describing the same event differently."""
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
-
-    for fn, _ in _REGISTRY[category]:
-        if fn.__name__ == kind:
-            return fn(rng, hour)
-    return draw(rng, category, hour)
-
-
-def kinds() -> dict[str, list[str]]:
-    """Builder names per category (for documentation and tests)."""
-    import simulators.civil
-    import simulators.crimes
-    import simulators.emergencies  # noqa: F401
-
-    return {c: [f.__name__ for f, _ in v] for c, v in _REGISTRY.items()}
 
 
 NIGHT: Final = frozenset({22, 23, 0, 1, 2, 3, 4, 5})

@@ -1,8 +1,9 @@
-"""Named scenarios: short scripted stories told by several reporters.
+"""The stage a scenario's story plays on, and the scenario registry.
 
 Each scenario is a function that emits stream lines relative to its start time through
-a :class:`Stage`. The stories live in :mod:`simulators.stories`; this module holds the
-registry, the stage and the public listing.
+a :class:`Stage`; :func:`scenario` registers it. The stories live in
+:mod:`simulators.streams.scenarios.stories`, the listing and the runner in
+:mod:`simulators.streams.scenarios`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from simulators.addressing import Where, sample_where
-from simulators.arrivals import local
-from simulators.config import Config
-from simulators.errors import UnknownScenario
-from simulators.places import Place, gazetteer, scatter
-from simulators.reports import assemble
-from simulators.situation import Incident
+from simulators.streams.addressing import Where, sample_where
+from simulators.streams.arrivals import local
+from simulators.streams.config import Config
+from simulators.streams.line import assemble
+from simulators.streams.places import Place, gazetteer, scatter
+from simulators.streams.situations.incident import Incident
 
 
 @dataclass
@@ -114,7 +114,9 @@ class Scenario:
     hours: float
 
 
-_SCENARIOS: dict[str, Scenario] = {}
+REGISTRY: dict[str, Scenario] = {}
+"""The registered scenarios by name, in registration order (filled by :func:`scenario` as
+:mod:`simulators.streams.scenarios` imports the stories)."""
 
 
 def scenario(name: str, description: str, clock: tuple[int, int], hours: float = 1.0
@@ -122,46 +124,6 @@ def scenario(name: str, description: str, clock: tuple[int, int], hours: float =
     """Register ``story`` under ``name`` with a one-line ``description``, a preferred
     local start ``clock`` (hour, minute) and its length in ``hours``."""
     def register(story: Callable[[Stage], None]) -> Callable[[Stage], None]:
-        _SCENARIOS[name] = Scenario(name, description, story, clock, hours)
+        REGISTRY[name] = Scenario(name, description, story, clock, hours)
         return story
     return register
-
-
-def _load() -> dict[str, Scenario]:
-    import simulators.stories  # noqa: F401  (registration side effect)
-    return _SCENARIOS
-
-
-def scenarios() -> dict[str, str]:
-    """Names and one-line descriptions of the named scenarios.
-
-    Returns:
-        ``{name: description}`` in registration order.
-    """
-    return {name: s.description for name, s in _load().items()}
-
-
-def timing(name: str) -> tuple[tuple[int, int], float]:
-    """The preferred local ``(hour, minute)`` start of scenario ``name`` and its length in hours.
-
-    Raises:
-        UnknownScenario: if ``name`` is not registered.
-    """
-    registry = _load()
-    if name not in registry:
-        raise UnknownScenario(f"unknown scenario {name!r}; known: {', '.join(registry)}")
-    return registry[name].clock, registry[name].hours
-
-
-def scenario_reports(name: str, seed: int, start: datetime, config: Config, *, index: int = 0) -> list[dict[str, Any]]:
-    """Run scenario ``name`` from ``start`` and return its stream lines (unsorted).
-
-    Raises:
-        UnknownScenario: if ``name`` is not registered.
-    """
-    registry = _load()
-    if name not in registry:
-        raise UnknownScenario(f"unknown scenario {name!r}; known: {', '.join(registry)}")
-    stage = Stage(name, seed, index, start, config, random.Random(f"{seed}:scenario:{name}:{index}"))
-    registry[name].story(stage)
-    return stage.lines

@@ -15,10 +15,10 @@ redone here without Redis, in the same order as ``dispatch.worker`` and
   nothing is to be done), and an ``arrive|…`` deadline records the on-scene target's
   breach with ``decisions.arrival_breach`` as ``DeadlineScheduler._arrive`` does.
 * The synthesis stage (接警即合成) is ``SynthesisReader.synthesize`` — the worker's own
-  lookup and rules — over ``simulators.synindex.MemoryIndex``, an index kept by running
+  lookup and rules — over ``simulators.whatif.synthesis_index.MemoryIndex``, an index kept by running
   each commit's ``SynthesisIndex.ops`` in memory; a run may start with a prelude of earlier
-  reports and premise notes (``simulators.recurrence``).
-* People and vehicles are agents (``simulators.agents``): call-takers before intake,
+  reports and premise notes (``simulators.streams.recurrence``).
+* People and vehicles are agents (``simulators.whatif.agents``): call-takers before intake,
   officers who acknowledge after a sampled delay, the command centre, units that travel
   at district speeds, stay on scene and become free again, forum moderators.
 
@@ -54,15 +54,14 @@ from dispatch.domain.incident import (
 from dispatch.forum.targets import ForumTargets
 from dispatch.missing import seen_at
 from dispatch.synthesis.model import Synthesis
-from dispatch.worker import report_of
 from geo import suggest as suggestions
-from simulators.agents import DeskPool, Fleet, lognormal
-from simulators.missing_flow import MissingFlow
-from simulators.nearby import OpenIndex
-from simulators.questions import ask
-from simulators.recurrence import Prelude
-from simulators.simconfig import SimConfig
-from simulators.synindex import MemoryIndex
+from simulators.streams.recurrence import Prelude
+from simulators.whatif.agents import DeskPool, Fleet, lognormal
+from simulators.whatif.knobs import SimConfig
+from simulators.whatif.missing_flow import MissingFlow
+from simulators.whatif.nearby import OpenIndex
+from simulators.whatif.questions import ask
+from simulators.whatif.synthesis_index import MemoryIndex
 
 DRAIN_S = 6 * 3600.0  # after the window, let open work finish for at most this long
 _RANK = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
@@ -353,7 +352,7 @@ class Engine:
             triage = self.classify(incident.text, incident.channel, given[0])
             self.records[incident_id].raised_by_answers = \
                 _RANK.get(str(triage["priority"]), 9) < _RANK.get(str(given[1]["priority"]), 9)
-        location = self.locate(report_of(incident), triage.get("extracted", {}))
+        location = self.locate(stages.report_of(incident), triage.get("extracted", {}))
         candidates = self._duplicates(incident, triage, location)
         merging = bool(candidates) and duplicates.should_merge(candidates[0],
                                                               triage.get("category"))

@@ -13,8 +13,8 @@ import random
 from datetime import datetime
 from typing import Any
 
-from simulators.addressing import Where
-from simulators.grammar import (
+from simulators.streams.addressing import Where
+from simulators.streams.grammar import (
     add_dialect,
     add_fillers,
     add_slip,
@@ -24,8 +24,8 @@ from simulators.grammar import (
     stutter,
     third_person,
 )
-from simulators.lexicon import SURNAMES, honorific, phone
-from simulators.situation import Incident
+from simulators.streams.lexicon import SURNAMES, honorific, phone
+from simulators.streams.situations.incident import Incident
 
 _OPEN = {
     "urgent": ("喂？110吗？", "喂，110是吧，", "警察同志，", "你好，我要报警，", "喂喂，能听见吗？", "喂，是警察吗？",

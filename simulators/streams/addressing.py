@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo import from_wgs84
-from simulators.config import Config
-from simulators.grammar import expand, number
-from simulators.places import (
+from simulators.streams.config import Config
+from simulators.streams.grammar import expand, number
+from simulators.streams.places import (
     DISTRICT_SHORT,
     Place,
     offset,

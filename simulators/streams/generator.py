@@ -1,7 +1,7 @@
-"""The stream: background arrivals on three channels, duplicates, sightings, scenarios.
+"""The generator: background arrivals on three channels, duplicates, sightings, scenarios.
 
 Background reports arrive by a non-homogeneous Poisson process per channel
-(:mod:`simulators.arrivals`). Each arrival draws a category from its channel's mix,
+(:mod:`simulators.streams.arrivals`). Each arrival draws a category from its channel's mix,
 tilted by hour (consultations by day, brawls by night). A call may instead join a
 recent event of its category as another caller (a duplicate), and a missing-person
 call may be the sighting that answers an open case. Both keep the arrival counts
@@ -17,16 +17,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from simulators.addressing import sample_where
-from simulators.arrivals import SHANGHAI, local, thinned_arrivals
-from simulators.config import CHANNELS, Config, load_config
-from simulators.emergencies import sighting
 from simulators.errors import ConfigError
-from simulators.places import Place, is_in_baotou, nearest_anchor, offset
-from simulators.recurrence import Recurrence
-from simulators.reports import assemble
-from simulators.scenarios import scenario_reports, timing
-from simulators.situation import draw, redraw
+from simulators.streams.addressing import sample_where
+from simulators.streams.arrivals import SHANGHAI, local, thinned_arrivals
+from simulators.streams.config import CHANNELS, Config, load_config
+from simulators.streams.line import assemble
+from simulators.streams.places import Place, is_in_baotou, nearest_anchor, offset
+from simulators.streams.recurrence import Recurrence
+from simulators.streams.scenarios import scenario_reports, timing
+from simulators.streams.situations import draw, redraw
+from simulators.streams.situations.emergencies import sighting
 
 DEFAULT_START: Final = datetime(2026, 1, 12, 0, 0, tzinfo=SHANGHAI)  # a Monday in winter
 _CODE: Final = {"call": "c", "forum": "f", "transfer_12345": "t"}
@@ -72,7 +72,13 @@ class _Case:
     answered: bool = False
 
 
-def _parse_start(start: datetime | str) -> datetime:
+def parse_start(start: datetime | str) -> datetime:
+    """The start of a window: an aware datetime, or an ISO-8601 string (naive means
+    Asia/Shanghai).
+
+    Raises:
+        ConfigError: if ``start`` is not ISO-8601.
+    """
     if isinstance(start, str):
         try:
             start = datetime.fromisoformat(start)
@@ -218,7 +224,7 @@ def generate(
         UnknownScenario: for a scenario name that :func:`simulators.scenarios` lacks.
     """
     cfg = _config(config)
-    t0 = _parse_start(start)
+    t0 = parse_start(start)
     end = t0 + timedelta(hours=hours)
     lines: list[dict[str, Any]] = []
     if scenario is not None:

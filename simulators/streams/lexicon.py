@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Final
 
-from simulators.grammar import cn_number, expand, number
+from simulators.streams.grammar import cn_number, expand, number
 
 SURNAMES: Final = ("王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱",
                    "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "白",

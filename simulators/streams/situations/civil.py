@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from simulators.grammar import number
-from simulators.lexicon import CAR_BRANDS, plate
-from simulators.situation import Draft, Incident, builder
+from simulators.streams.grammar import number
+from simulators.streams.lexicon import CAR_BRANDS, plate
+from simulators.streams.situations.incident import Draft, Incident, builder
 
 
 @builder("dispute", 3)

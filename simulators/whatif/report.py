@@ -1,4 +1,5 @@
-"""The what-if report: ``index.html`` with matplotlib PNG plots, one or two configurations.
+"""The what-if report: ``kpis.json`` and ``index.html`` with matplotlib PNG plots, for one
+or two configurations (:func:`run_and_report` simulates them and writes it).
 
 Plots: the four duration distributions (cumulative, with their targets), per-precinct load
 and unit utilisation, hour-of-day curves, escalations, missing-person time-to-found,
@@ -9,10 +10,12 @@ two runs, every plot shows both side by side (or overlaid) in the same colours.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib
 
@@ -20,9 +23,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import geo
-
-if TYPE_CHECKING:
-    from simulators.simulate import Run
+from simulators.streams.generator import DEFAULT_START
+from simulators.whatif.run import ConfigSource, Run, simulate
 
 COLOURS = ("#1f5fa8", "#d9611e")
 PRIORITY_COLOURS = {"P1": "#c0262d", "P2": "#e8871e", "P3": "#2f7ebc", "P4": "#8c8c8c"}
@@ -296,3 +298,41 @@ Raw figures: <a href="kpis.json">kpis.json</a>.</p>
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def kpis_document(runs: list[Run], seed: int) -> dict[str, Any]:
+    """The ``kpis.json`` content: one entry per configuration, with its knobs."""
+    return {"seed": seed, "hours": runs[0].hours,
+            "runs": [{"label": r.label, "config": r.config.to_dict(), "kpis": r.kpis}
+                     for r in runs]}
+
+
+def run_and_report(hours: float, seed: int, out: str | Path, config: ConfigSource = None,
+                   compare: ConfigSource = None, start: str | datetime = DEFAULT_START,
+                   mix: tuple[str, ...] = (), scenario: str | None = None,
+                   progress: Callable[[float], None] | None = None) -> list[Run]:
+    """Simulate one or two configurations and write ``kpis.json`` and ``index.html``.
+
+    Returns:
+        The runs, base first.
+    """
+    labels = ("base", "compare")
+    sources = [config] if compare is None else [config, compare]
+    runs = []
+    for i, source in enumerate(sources):
+        def share(x: float, i: int = i) -> None:
+            if progress:
+                progress((i + x) / len(sources) * 0.9)
+        label = labels[i] if not isinstance(source, (str, Path)) else Path(source).stem
+        runs.append(simulate(hours, seed, source, start, mix, scenario, share, label=label))
+    if len(runs) == 2 and runs[0].label == runs[1].label:
+        runs[1].label += " (2)"
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    document = kpis_document(runs, seed)
+    (target / "kpis.json").write_text(json.dumps(document, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    write_report(runs, target)
+    if progress:
+        progress(1.0)
+    return runs

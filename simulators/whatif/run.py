@@ -1,26 +1,26 @@
-"""Run a what-if day: generate the stream, run the engine, compute the KPIs, write the report.
+"""One what-if run: generate the stream, run the engine, compute the KPIs.
 
-    from simulators.simulate import simulate, run_and_report
+    from simulators.whatif.run import simulate
     run = simulate(hours=24, seed=7)                  # a Run: kpis, samples, points, timing
-    run_and_report(24, 7, "report/", config="whatif.toml", compare="other.toml")
+
+Writing ``kpis.json`` and ``index.html`` for one or two runs is
+:func:`simulators.whatif.report.run_and_report`.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from simulators import kpis as kpi_mod
-from simulators.engine import Engine, Progress
-from simulators.recurrence import prelude
-from simulators.simconfig import SimConfig, load_sim_config
-from simulators.stream import DEFAULT_START, generate
-from simulators.stream import _parse_start as parse_start
+from simulators.streams.generator import DEFAULT_START, generate, parse_start
+from simulators.streams.recurrence import prelude
+from simulators.whatif import kpis as kpi_mod
+from simulators.whatif.engine import Engine, Progress
+from simulators.whatif.knobs import SimConfig, load_sim_config
 
 ConfigSource = str | Path | Mapping[str, Any] | SimConfig | None
 
@@ -84,43 +84,3 @@ def simulate(hours: float = 24.0, seed: int = 7, config: ConfigSource = None,
     t2 = time.perf_counter()
     return Run(label, cfg, kpis, kpi_mod.samples(engine), kpi_mod.incident_points(engine),
                len(lines), t1 - t0, t2 - t1, hours)
-
-
-def kpis_document(runs: list[Run], seed: int) -> dict[str, Any]:
-    """The ``kpis.json`` content: one entry per configuration, with its knobs."""
-    return {"seed": seed, "hours": runs[0].hours,
-            "runs": [{"label": r.label, "config": r.config.to_dict(), "kpis": r.kpis}
-                     for r in runs]}
-
-
-def run_and_report(hours: float, seed: int, out: str | Path, config: ConfigSource = None,
-                   compare: ConfigSource = None, start: str | datetime = DEFAULT_START,
-                   mix: tuple[str, ...] = (), scenario: str | None = None,
-                   progress: Callable[[float], None] | None = None) -> list[Run]:
-    """Simulate one or two configurations and write ``kpis.json`` and ``index.html``.
-
-    Returns:
-        The runs, base first.
-    """
-    from simulators.report import write_report
-
-    labels = ("base", "compare")
-    sources = [config] if compare is None else [config, compare]
-    runs = []
-    for i, source in enumerate(sources):
-        def share(x: float, i: int = i) -> None:
-            if progress:
-                progress((i + x) / len(sources) * 0.9)
-        label = labels[i] if not isinstance(source, (str, Path)) else Path(source).stem
-        runs.append(simulate(hours, seed, source, start, mix, scenario, share, label=label))
-    if len(runs) == 2 and runs[0].label == runs[1].label:
-        runs[1].label += " (2)"
-    target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
-    document = kpis_document(runs, seed)
-    (target / "kpis.json").write_text(json.dumps(document, ensure_ascii=False, indent=1),
-                                      encoding="utf-8")
-    write_report(runs, target)
-    if progress:
-        progress(1.0)
-    return runs

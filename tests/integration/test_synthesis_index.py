@@ -2,7 +2,7 @@
 
 The same incidents are committed to a real redis-server (the commands
 ``SynthesisIndex.ops`` builds, as the incident commit runs them) and to
-``simulators.synindex.MemoryIndex``; then ``SynthesisStore.history`` (the Lua lookup) and
+``simulators.whatif.synthesis_index.MemoryIndex``; then ``SynthesisStore.history`` (the Lua lookup) and
 ``MemoryIndex.history`` must give the same history, and ``synthesize`` the same findings,
 for subjects placed around the same streets, at the GEO radii's edges too.
 """
@@ -29,7 +29,7 @@ from dispatch.domain.incident import Incident, apply, create
 from dispatch.missing_service import lookup
 from dispatch.synthesis.model import History, PremiseNote
 from geo import suggest
-from simulators.synindex import MemoryIndex
+from simulators.whatif.synthesis_index import MemoryIndex
 from tests.support import RedisServer
 
 SECRET = "caller-hash-key-for-tests"

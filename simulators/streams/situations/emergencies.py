@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 
-from simulators.grammar import number
-from simulators.lexicon import CAR_BRANDS, CAR_TYPES, ago, appearance, clock_phrase, plate
-from simulators.situation import Draft, Incident, builder
+from simulators.streams.grammar import number
+from simulators.streams.lexicon import CAR_BRANDS, CAR_TYPES, ago, appearance, clock_phrase, plate
+from simulators.streams.situations.incident import Draft, Incident, builder
 
 _FEMALE_WORDS = ("老太太", "老大娘", "老奶奶", "女孩", "闺女", "女的", "女子", "姑娘")
 _FEMALE_RELATIONS = ("我妈", "我姥姥", "我奶奶", "我闺女", "我媳妇", "我姐")

@@ -60,7 +60,7 @@ class Config:
         mix: Scenario names (``name`` or ``name@HH:MM``) mixed into every stream.
         repeat_caller_share … premise_note_radius_m: recurrence (repeat and frequent
             callers, repeat domestic violence, theft series, premise notes), see
-            :mod:`simulators.recurrence`.
+            :mod:`simulators.streams.recurrence`.
     """
 
     calls_per_day: float = 1700.0
@@ -107,7 +107,7 @@ class Config:
     typo_rate: float = 0.12
     mix: tuple[str, ...] = ()
     # Recurrence (issue 12, 接警即合成): who calls again, from where, and what the centre
-    # already holds when the run starts (``simulators.recurrence``; docs/simulators.md,
+    # already holds when the run starts (``simulators.streams.recurrence``; docs/simulators.md,
     # "Recurrence"). Sources and assumptions are given there, one by one.
     repeat_caller_share: float = 0.08  # assumption: calls from a number heard in 30 days
     frequent_callers: float = 12  # assumption: numbers the city's FreCaNN list would hold

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from simulators.grammar import cn_number, expand, number
-from simulators.lexicon import APPS, CAR_BRANDS, ago, appearance, plate
-from simulators.situation import NIGHT, Draft, Incident, builder
+from simulators.streams.grammar import cn_number, expand, number
+from simulators.streams.lexicon import APPS, CAR_BRANDS, ago, appearance, plate
+from simulators.streams.situations.incident import NIGHT, Draft, Incident, builder
 
 WEAPONS = ("刀", "菜刀", "水果刀", "匕首", "砍刀", "棍子", "铁棍", "钢管", "啤酒瓶子", "砖头", "镐把")
 BLADES = ("刀", "菜刀", "水果刀", "匕首", "砍刀", "西瓜刀")

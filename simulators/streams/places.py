@@ -1,7 +1,7 @@
 """Where reports happen: the Baotou seed gazetteer, out-of-area anchors, jitter.
 
 Sources (the raw copies the geo package keeps under ``geo/data/raw/``, plus our own
-``simulators/data/out_of_area.csv``; described in ``docs/simulators.md``):
+``simulators/streams/data/out_of_area.csv``; described in ``docs/simulators.md``):
 
 * ``baotou_places.csv`` — towns, communities, schools, government seats and the airport
   with coordinates in their source CRS (GCJ-02, BD-09 or WGS-84), plus text-only roads,

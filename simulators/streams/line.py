@@ -10,10 +10,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simulators.addressing import Where
-from simulators.arrivals import local
-from simulators.registers import render
-from simulators.situation import Incident
+from simulators.streams.addressing import Where
+from simulators.streams.arrivals import local
+from simulators.streams.registers import render
+from simulators.streams.situations.incident import Incident
 
 FORUM_BASE_URL = "https://forum.example.org/thread/"
 

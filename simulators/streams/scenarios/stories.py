@@ -1,4 +1,4 @@
-"""The named scenarios' stories (registered into :mod:`simulators.scenarios`).
+"""The named scenarios' stories (registered into :mod:`simulators.streams.scenarios.stage`).
 
 Times are minutes after the scenario start. Each story draws its wording from the
 same grammar as background traffic, so two seeds tell the same story differently.
@@ -6,9 +6,8 @@ same grammar as background traffic, so two seeds tell the same story differently
 
 from __future__ import annotations
 
-from simulators.emergencies import missing_report
-from simulators.lexicon import APPS, appearance, phone
-from simulators.places import (
+from simulators.streams.lexicon import APPS, appearance, phone
+from simulators.streams.places import (
     gazetteer,
     is_in_baotou,
     nearest_anchor,
@@ -17,8 +16,9 @@ from simulators.places import (
     pick_district,
     scatter,
 )
-from simulators.scenarios import Stage, home_point, scenario, urban_community
-from simulators.situation import Draft
+from simulators.streams.scenarios.stage import Stage, home_point, scenario, urban_community
+from simulators.streams.situations.emergencies import missing_report
+from simulators.streams.situations.incident import Draft
 
 WANDERER_DISTANCE_M = 1200.0
 WANDERER_SIGHTING_MIN = 40.0

@@ -6,7 +6,7 @@ import pytest
 
 from dispatch.settings import DEFAULT_ACK_TIMEOUTS
 from simulators import load_config
-from simulators.simconfig import SimConfig, SimConfigError, load_sim_config
+from simulators.whatif.knobs import SimConfig, SimConfigError, load_sim_config
 
 
 def test_defaults_are_the_service_defaults() -> None:

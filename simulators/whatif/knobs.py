@@ -52,7 +52,7 @@ Defaults and where they come from:
   missing-person search centre five minutes after a case opens.
 * ``key_questions`` (3) and ``key_question_s`` (8 s): assumption; a call-taker asks up
   to three of triage's open key questions (要素追问) during the call, each adding talk
-  time, and the caller answers from what they see (``simulators.questions``).
+  time, and the caller answers from what they see (``simulators.whatif.questions``).
 * ``synthesis`` (true): run the synthesis stage (接警即合成) as the service does with
   ``SYNTHESIS`` on; ``false`` gives the same stream without findings, for a comparison.
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
@@ -72,8 +72,8 @@ from typing import Any
 
 from dispatch.domain.units import TravelModel
 from dispatch.settings import DEFAULT_ACK_TIMEOUTS, PRIORITIES
-from simulators.config import Config, load_config
 from simulators.errors import ConfigError
+from simulators.streams.config import Config, load_config
 
 
 class SimConfigError(ConfigError):

@@ -39,8 +39,8 @@ from fastapi import WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from dispatch.adapters import replies
-from dispatch.adapters.revocations import Revocations
 from dispatch.adapters.redis_store import RedisStore, feed_message
+from dispatch.adapters.revocations import Revocations
 from dispatch.adapters.ws_hub import FeedHub, Subscriber, stream_id
 from dispatch.auth import Principal
 from dispatch.domain.errors import DispatchError
@@ -186,7 +186,8 @@ class ConsoleSession:
             await asyncio.sleep(REVOKED_CHECK_S)
             try:
                 gone = await check.is_revoked_async(self.hub.r, self.principal)
-            except Exception:  # noqa: BLE001 - a store fault, not a revocation
+            except Exception:
+                log.debug("revocation check on %s failed; trying again", self.feed, exc_info=True)
                 continue
             if gone:
                 await self.send("revoked", {"reason": "token revoked"})

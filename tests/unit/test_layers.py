@@ -30,3 +30,10 @@ def test_import_contracts_hold() -> None:
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" in result.stdout and " 0 broken" in result.stdout, result.stdout
+
+
+def test_the_whole_tree_passes_ruff() -> None:
+    # The style rules of pyproject.toml ([tool.ruff]) over every package, tests and bench.
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -141,3 +141,35 @@ def test_command_drawer_closes_with_a_disposition(stack: Stack, viewport: Viewpo
     expect(row).to_have_attribute("data-status", "closed", timeout=seconds(15) * MS)
     assert stack.service.incident(incident_id)["disposition"] == "arrest"
     assert not stack.errors(command)
+
+
+def test_what_the_officer_picked_survives_an_update_to_the_incident(stack: Stack) -> None:
+    # The officer has picked a disposition and typed a note when another update to the
+    # incident reaches the console (here the command centre records a callback to the
+    # caller): the detail is drawn again, and what was picked and typed is still there.
+    viewport: ViewportSize = {"width": 1366, "height": 768}
+    pid = geo.precincts()[14].id
+    marker = f"E2E-{uuid.uuid4().hex[:6]}"
+    incident_id = stack.report(f"{marker} 楼下两个人因为挪车吵起来了", pid)
+    stack.service.wait_status(incident_id, "assigned", timeout=10)
+    for status in ("acknowledged", "on_scene"):
+        move(stack, incident_id, status, pid)
+    page = at(stack.open("precinct", "precinct", pid), viewport)
+    card = page.locator("#assignments .card", has_text=marker)
+    expect(card).to_be_visible(timeout=seconds(15) * MS)
+    card.click()
+    page.locator("#detail [data-status='resolved']").click(timeout=seconds(15) * MS)
+    form = page.locator("#close-form")
+    expect(form.locator("#disposition option[value='mediated']")).to_have_count(1)
+    form.locator("#disposition").select_option("mediated")
+    form.locator("#close-note").fill("双方已和解")
+    events = len(stack.service.incident(incident_id)["timeline"])
+    r = stack.service.post(f"/v1/incidents/{incident_id}/callback",
+                           {"satisfaction": "satisfied", "comment": "报警人称双方已谈妥"})
+    assert r.status_code == 200, r.text
+    expect(page.locator("#detail .timeline li")).not_to_have_count(events,
+                                                                   timeout=seconds(15) * MS)
+    expect(page.locator("#close-form #disposition")).to_have_value("mediated")
+    expect(page.locator("#close-form #close-note")).to_have_value("双方已和解")
+    page.locator("#close-form #close-send").click()
+    expect(page.locator("#toasts")).to_contain_text("已结案：已调解", timeout=seconds(15) * MS)

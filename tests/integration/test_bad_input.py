@@ -221,6 +221,12 @@ def test_a_half_sent_body_gets_408_and_the_connection_is_not_held(
             started = time.monotonic()
             reply = sock.recv(4096).decode()
             waited = time.monotonic() - started
+            # the body may come in a segment of its own
+            while '"message"' not in reply and time.monotonic() - started < 5:
+                more = sock.recv(4096).decode()
+                if not more:
+                    break
+                reply += more
         assert reply.startswith("HTTP/1.1 408"), reply
         assert '"message"' in reply and waited < 5, (waited, reply)
         # A whole body is still fine on the same service.

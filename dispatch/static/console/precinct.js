@@ -197,6 +197,33 @@ function describeEvent(ev) {
 
 let detailSeq = 0;
 
+// What a detail shows changes with its status, owner and timeline; the same version is not
+// drawn again (a feed event for a change this console just made would wipe the form).
+function detailVersion(inc) {
+  return [inc.id, inc.status, inc.precinct, (inc.timeline || []).length, inc.escalation_level || 0].join("|");
+}
+
+// What the officer has typed or picked in the detail, put back after it is drawn again
+// for the same incident (the disposition picked, a note half written, the focus).
+function keepTyped(box, id) {
+  if (box.dataset.incident !== id) return () => {};
+  const saved = [...box.querySelectorAll("input[id], textarea[id], select[id]")]
+    .filter((e) => e.value).map((e) => [e.id, e.value]);
+  const focused = box.contains(document.activeElement) ? document.activeElement.id : "";
+  const put = () => {
+    for (const [key, value] of saved) {
+      const e = document.getElementById(key);
+      if (e && box.contains(e) && !e.value) e.value = value;
+    }
+  };
+  return () => {
+    put();
+    setTimeout(put, 0); // a select whose options arrive a moment later
+    const f = focused && document.getElementById(focused);
+    if (f && box.contains(f)) f.focus();
+  };
+}
+
 async function showDetail(id) {
   const seq = ++detailSeq;
   const box = $("#detail");
@@ -209,11 +236,16 @@ async function showDetail(id) {
     const gone = err instanceof ApiError && err.status === 403;
     if (seq === detailSeq) {
       fill(box, el("p", { class: "quiet error-line" }, gone ? "该警情已不属于本所（已转派），无权查看详情" : explain(err)));
+      box.dataset.version = "";
     }
     if (gone && state.selected === id) state.selected = null;
     return;
   }
   if (seq !== detailSeq) return;
+  if (box.dataset.version === detailVersion(inc)) return;
+  const restore = keepTyped(box, inc.id);
+  box.dataset.incident = inc.id;
+  box.dataset.version = detailVersion(inc);
   const loc = inc.location;
   const actions = (NEXT[inc.status] || []).map(([status, text]) =>
     el("button", { class: "btn", dataset: { status }, onclick: () => setStatus(inc.id, status) }, text));
@@ -255,6 +287,7 @@ async function showDetail(id) {
       el("span", { class: "what" }, label(EVENT, ev.type)),
       el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
       el("div", { class: "note" }, describeEvent(ev))))));
+  restore();
   loadRecommendations(inc, recs, seq);
 }
 

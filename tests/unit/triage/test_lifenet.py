@@ -141,6 +141,11 @@ def kinds(text: str) -> dict[str, str]:
     ("fast_road_hazard", "京藏高速上有一群牛在车道上乱跑，车都在躲"),
     ("hiding_from_attacker", "那男的跟了我两条街，刚才抓住我胳膊，我跑进药店了，他就在门口站着"),
     ("followed_now", "有个人跟了我好几站，我现在躲进超市了，他还在外面"),
+    ("abduction", "你好，我想点个外卖，送到青山区幸福路…他就在旁边，别打回来"),
+    ("lost_outdoors", "车陷雪窝里了，白毛风刮得看不见路，车上还有老人"),
+    ("intruder", "我一个人在家，外面有人一直拧我家门锁"),
+    ("held_by_scheme", "我弟在外地被传销的控制了，手机收走了，不让他回家"),
+    ("sleeping_out_cold", "桥洞底下天天睡着个流浪的老头，这么冷的天"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))

@@ -194,12 +194,8 @@ class MissingReactor:
                 # Below the link threshold but like an open case: offered to the call-taker
                 # with the reasons (the same person, or a sighting of them?) beside the
                 # proposal for a new case, which is still made.
-                self.cases.note(incident.id, {
-                    "stage": "sighting_candidates",
-                    "match_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "ambiguous": matches.is_ambiguous,
-                    "cases": [_candidate(c) for c in matches.cases], "found_records": [],
-                }, now=self.clock.now(), actor="system", mark="sighted")
+                self._offer(incident.id, matches,
+                            round((time.perf_counter() - started) * 1000, 3))
             return False
         if not is_family_report(incident.text):
             # Someone who saw the person and called it in as "missing" (这个大爷是不是谁家
@@ -241,16 +237,20 @@ class MissingReactor:
         if matches.to_link and self._link(sighting, matches, match_ms):
             return
         if matches.cases or matches.found:
-            self.cases.note(incident.id, {
-                "stage": "sighting_candidates", "match_ms": match_ms,
-                "ambiguous": matches.is_ambiguous,
-                "cases": [_candidate(c) for c in matches.cases],
-                "found_records": [_candidate(c) for c in matches.found],
-            }, now=self.clock.now(), actor="system", mark="sighted")
+            self._offer(incident.id, matches, match_ms)
             if matches.cases:
                 return
         if register_found:
             self._register_found(sighting, match_ms)
+
+    def _offer(self, incident_id: str, matches: SightingMatches, match_ms: float) -> None:
+        """Note the candidates below the link threshold, for the call-taker to pick."""
+        self.cases.note(incident_id, {
+            "stage": "sighting_candidates", "match_ms": match_ms,
+            "ambiguous": matches.is_ambiguous,
+            "cases": [_candidate(c) for c in matches.cases],
+            "found_records": [_candidate(c) for c in matches.found],
+        }, now=self.clock.now(), actor="system", mark="sighted")
 
     def _link(self, sighting: Sighting, matches: SightingMatches, match_ms: float) -> bool:
         best = matches.to_link[0]

@@ -206,31 +206,57 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def sustained(runner: Callable[[float, float], Run], rates: list[float], step_s: float,
-              sustain_s: float, bound_ms: float, label: str,
-              settle: Callable[[], float] = lambda: 0.0) -> tuple[float, list[str]]:
-    """The highest rate of ``rates`` that holds for ``sustain_s`` (p99 < bound, none lost).
-    ``settle`` runs after every step, so that a step that fell behind leaves no backlog
+Step = tuple[float, dict[str, float]]  # a rate and its run's summary
+
+
+def passes(s: dict[str, float], bound_ms: float) -> bool:
+    """A run the rate holds: p99 under the bound and nothing lost."""
+    return s["p99"] < bound_ms and s["lost"] == 0
+
+
+def ramp(runner: Callable[[float, float], Run], rates: list[float], step_s: float,
+         bound_ms: float, settle: Callable[[], float] = lambda: 0.0) -> tuple[float, list[Step]]:
+    """Rising rates, ``step_s`` each, until one fails: the last that passed, and every step.
+    ``settle`` runs before every step, so that a step that fell behind leaves no backlog
     for the next one."""
-    lines, best = [], 0.0
+    best, steps = 0.0, []
     for rate in rates:
         settle()
         s = summary(runner(rate, step_s))
-        ok = s["p99"] < bound_ms and s["lost"] == 0
-        lines.append(f"{label} {rate:.0f}/s {step_s:.0f} s: p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, "
-                     f"lost {int(s['lost'])}")
-        if not ok:
+        steps.append((rate, s))
+        if not passes(s, bound_ms):
             break
         best = rate
+    return best, steps
+
+
+def hold(runner: Callable[[float, float], Run], rates: list[float], best: float,
+         sustain_s: float, bound_ms: float, report: Callable[[float, dict[str, float], bool], None],
+         settle: Callable[[], float] = lambda: 0.0) -> float:
+    """Confirm for ``sustain_s``, stepping down from ``best`` until a rate holds (0: none)."""
     for rate in sorted((r for r in rates if r <= best), reverse=True):
         settle()
         s = summary(runner(rate, sustain_s))
-        ok = s["p99"] < bound_ms and s["lost"] == 0
+        ok = passes(s, bound_ms)
+        report(rate, s, ok)
+        if ok:
+            return rate
+    return 0.0
+
+
+def sustained(runner: Callable[[float, float], Run], rates: list[float], step_s: float,
+              sustain_s: float, bound_ms: float, label: str,
+              settle: Callable[[], float] = lambda: 0.0) -> tuple[float, list[str]]:
+    """The highest rate of ``rates`` that holds for ``sustain_s``, and a line per run."""
+    best, steps = ramp(runner, rates, step_s, bound_ms, settle)
+    lines = [f"{label} {rate:.0f}/s {step_s:.0f} s: p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, "
+             f"lost {int(s['lost'])}" for rate, s in steps]
+
+    def report(rate: float, s: dict[str, float], ok: bool) -> None:
         lines.append(f"{label} {rate:.0f}/s {sustain_s:.0f} s: p50 {s['p50']:.1f} ms, "
                      f"p99 {s['p99']:.1f} ms, lost {int(s['lost'])} → {'held' if ok else 'not held'}")
-        if ok:
-            return rate, lines
-    return 0.0, lines
+
+    return hold(runner, rates, best, sustain_s, bound_ms, report, settle), lines
 
 
 def synthesis_ab(a: argparse.Namespace) -> None:
@@ -327,28 +353,20 @@ def main() -> None:
                   f"p99 {statistics.median(ratios99):.2f}x the floor")
 
         def highest(label: str, runner: Callable[[float, float], Run]) -> float:
-            best = 0.0
+            best, steps = ramp(runner, rates, a.step_s, a.bound_ms)
             t = Table("rate /s", "p50 ms", "p99 ms", "lost", title=f"{label}: rising rates ({a.step_s:.0f} s each)")
-            for rate in rates:
-                s = summary(runner(rate, a.step_s))
+            for rate, s in steps:
                 t.add_row(f"{rate:.0f}", f"{s['p50']:.1f}", f"{s['p99']:.1f}", str(int(s["lost"])))
-                if s["p99"] < a.bound_ms and s["lost"] == 0:
-                    best = rate
-                else:
-                    break
             out.print(t)
-            # Confirm for the full minute, stepping down until a rate holds.
-            passed = [r for r in rates if r <= best]
-            while passed and a.sustain_s:
-                rate = passed.pop()
-                s = summary(runner(rate, a.sustain_s))
-                ok = s["p99"] < a.bound_ms and s["lost"] == 0
+            if not a.sustain_s:
+                return 0.0
+
+            def report(rate: float, s: dict[str, float], ok: bool) -> None:
                 out.print(f"{label}: {rate:.0f}/s for {a.sustain_s:.0f} s → p50 {s['p50']:.1f} ms, "
                           f"p99 {s['p99']:.1f} ms, lost {int(s['lost'])} → {'sustained' if ok else 'NOT sustained'}")
-                if ok:
-                    return rate
-            best = 0.0
-            return best
+
+            # Confirm for the full minute, stepping down until a rate holds.
+            return hold(runner, rates, best, a.sustain_s, a.bound_ms, report)
 
         svc_best = highest("service", lambda r, d: asyncio.run(service_run(svc, a.consoles, r, d)))
         floor_best = highest("floor", lambda r, d: asyncio.run(floor_run(srv.url, fport, a.consoles, r, d)))

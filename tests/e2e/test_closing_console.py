@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 import pytest
-from playwright.sync_api import ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 import geo
 from tests.e2e.conftest import Stack, save_screenshot
@@ -28,11 +28,12 @@ def move(stack: Stack, incident_id: str, status: str, precinct: str) -> None:
     assert r.status_code == 200, r.text
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
-def test_precinct_closes_with_a_disposition(stack: Stack, viewport: ViewportSize) -> None:
-    pid = PRECINCTS[size(viewport)]
+def resolved_in_console(stack: Stack, viewport: ViewportSize, pid: str,
+                        text: str) -> tuple[str, Page, Locator]:
+    """A report of ``text`` taken to the scene by precinct ``pid``, then 已处置 clicked in
+    its console: the incident, the page and the incident's card."""
     marker = f"E2E-{uuid.uuid4().hex[:6]}"
-    incident_id = stack.report(f"{marker} 小区里两家人因停车位争吵", pid)
+    incident_id = stack.report(f"{marker} {text}", pid)
     stack.service.wait_status(incident_id, "assigned", timeout=10)
     for status in ("acknowledged", "on_scene"):
         move(stack, incident_id, status, pid)
@@ -41,6 +42,13 @@ def test_precinct_closes_with_a_disposition(stack: Stack, viewport: ViewportSize
     expect(card).to_be_visible(timeout=seconds(15) * MS)
     card.click()
     page.locator("#detail [data-status='resolved']").click(timeout=seconds(15) * MS)
+    return incident_id, page, card
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=size)
+def test_precinct_closes_with_a_disposition(stack: Stack, viewport: ViewportSize) -> None:
+    incident_id, page, card = resolved_in_console(stack, viewport, PRECINCTS[size(viewport)],
+                                                  "小区里两家人因停车位争吵")
     form = page.locator("#close-form")
     expect(form).to_be_visible(timeout=seconds(15) * MS)
     no_overflow(page, "#close-form")
@@ -148,17 +156,8 @@ def test_what_the_officer_picked_survives_an_update_to_the_incident(stack: Stack
     # incident reaches the console (here the command centre records a callback to the
     # caller): the detail is drawn again, and what was picked and typed is still there.
     viewport: ViewportSize = {"width": 1366, "height": 768}
-    pid = geo.precincts()[14].id
-    marker = f"E2E-{uuid.uuid4().hex[:6]}"
-    incident_id = stack.report(f"{marker} 楼下两个人因为挪车吵起来了", pid)
-    stack.service.wait_status(incident_id, "assigned", timeout=10)
-    for status in ("acknowledged", "on_scene"):
-        move(stack, incident_id, status, pid)
-    page = at(stack.open("precinct", "precinct", pid), viewport)
-    card = page.locator("#assignments .card", has_text=marker)
-    expect(card).to_be_visible(timeout=seconds(15) * MS)
-    card.click()
-    page.locator("#detail [data-status='resolved']").click(timeout=seconds(15) * MS)
+    incident_id, page, _ = resolved_in_console(stack, viewport, geo.precincts()[14].id,
+                                               "楼下两个人因为挪车吵起来了")
     form = page.locator("#close-form")
     expect(form.locator("#disposition option[value='mediated']")).to_have_count(1)
     form.locator("#disposition").select_option("mediated")

@@ -24,7 +24,7 @@ from triage.extract import extract_all
 from triage.flags import LIVE, decide_flags
 from triage.lifenet import Danger
 from triage.model import LinearModel, load_model
-from triage.normalize import fold
+from triage.normalize import despace, fold
 from triage.priority import BASELINE, decide_priority, is_abduction
 from triage.questions import check_answers
 from triage.result import Cue, Triage
@@ -98,6 +98,28 @@ def classify(text: str, channel: str = "call",
         raise UnknownChannel(f"unknown channel {channel!r}; expected one of {CHANNELS}")
     given = check_answers(answers or {})
     original = _clip(_scrub(text))
+    joined = despace(original)
+    if joined is None:
+        return _classify(original, channel, given, options)
+    # A word-spaced transcript is read as running text; its cues point at what was typed.
+    compact, index = joined
+    return _typed_spans(_classify(compact, channel, given, options), index)
+
+
+def _typed_spans(result: Triage, index: Sequence[int]) -> Triage:
+    """``result`` with each cue span moved from the joined text back to the typed one."""
+    def moved(cue: Cue) -> Cue:
+        if cue.span is None:
+            return cue
+        start, end = cue.span
+        return dc_replace(cue, span=(index[start], index[end - 1] + 1) if end > start
+                          else (index[start], index[start]))
+    return dc_replace(result, cues=tuple(moved(c) for c in result.cues))
+
+
+def _classify(original: str, channel: str, given: Mapping[str, Any],
+              options: Options) -> Triage:
+    """:func:`classify` on checked input: ``original`` is the text the spans point into."""
     folded = fold(original)
     if _CONTENT.search(folded) is None:
         # Nothing to read (empty, whitespace, emoji, symbols): a person must look at it.

@@ -22,7 +22,7 @@ from triage.codes import CATEGORIES, CHANNELS, PRIORITIES
 from triage.cues import scan
 from triage.errors import CorpusError
 from triage.model import ARTIFACT, ngrams
-from triage.normalize import fold
+from triage.normalize import as_read, fold
 
 MIN_DF = 2
 C = 8.0
@@ -94,7 +94,7 @@ def load_corpus(folder: Traversable | Path | None = None) -> list[Example]:
 
 def features_of(example: Example) -> dict[str, int]:
     """The n-gram counts the model sees for a training report."""
-    return dict(ngrams(scan(fold(example.text)).model_text, example.channel))
+    return dict(ngrams(scan(fold(as_read(example.text))).model_text, example.channel))
 
 
 def fit(examples: Sequence[Example]) -> dict[str, object]:

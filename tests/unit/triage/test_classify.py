@@ -77,6 +77,26 @@ def test_a_text_cue_points_at_the_typed_words() -> None:
     assert text[start:end] == spans[0].phrase
 
 
+def test_a_word_spaced_transcript_is_read_as_running_text() -> None:
+    # Speech-to-text that spaces out every word must carry its danger like running text,
+    # and its cues still point at what was typed, spaces included.
+    spaced = "喂 那个 铁路 桥 底下 水 特别 深 有个 小轿车 淹 到 车顶 了 里面 好像 还有 人 在 拍 窗户"
+    joined = spaced.replace(" ", "")
+    got, plain = classify(spaced), classify(joined)
+    assert (got.category, got.priority) == (plain.category, plain.priority) == \
+        ("fire_disaster", "P1")
+    spans = [c.span for c in got.cues if c.span is not None]
+    assert spans
+    for (start, end), cue in zip(spans, [c for c in got.cues if c.span is not None]):
+        assert spaced[start:end].replace(" ", "") == cue.phrase.replace(" ", "")
+
+
+def test_a_pause_now_and_then_is_not_taken_for_a_spaced_transcript() -> None:
+    from triage.normalize import despace
+    assert despace("有人拿刀 追人 就在菜市场这 砍到了 砍到胳膊了 好多血") is None
+    assert despace("淹 到 车顶 了 里面 还有 人")[0] == "淹到车顶了里面还有人"
+
+
 def test_knife_attack_now_is_violent_p1_with_weapon() -> None:
     result = classify("快来人，超市门口有个男的拿着刀在砍人，已经有人倒在地上了")
     assert (result.category, result.priority) == ("violent_crime", "P1")
@@ -155,3 +175,10 @@ def test_errors_share_one_root() -> None:
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_every_channel_is_accepted(channel: str) -> None:
     _assert_valid(classify("电动车电瓶被偷了", channel), "电动车电瓶被偷了")
+
+
+def test_speech_to_text_slips_on_danger_words_are_read_as_meant() -> None:
+    from triage.normalize import fold
+    assert fold("有煤汽味，热水器是然气的，叫他不答因") == "有煤气味,热水器是燃气的,叫他不答应"
+    assert fold("天然气灶") == "天然气灶"
+    assert len(fold("安眠要攒够了")) == len("安眠要攒够了")

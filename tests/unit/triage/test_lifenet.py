@@ -146,6 +146,16 @@ def kinds(text: str) -> dict[str, str]:
     ("intruder", "我一个人在家，外面有人一直拧我家门锁"),
     ("held_by_scheme", "我弟在外地被传销的控制了，手机收走了，不让他回家"),
     ("sleeping_out_cold", "桥洞底下天天睡着个流浪的老头，这么冷的天"),
+    # Buried, stranded by rising water, a voice fading, a silent collapse, a live wire.
+    ("trapped", "搅拌站有个工人被沙子埋到腰了，自己出不来"),
+    ("trapped", "河滩上涨水了，我们几个爬到一块大石头上，水还在涨"),
+    ("unconscious", "我妈在卫生间摔倒了，喊她声音越来越弱"),
+    ("unconscious", "地里干活的老汉倒下了，叫他也不吭气"),
+    ("electrocution", "村头电线断了耷拉在地上，有个人过去一碰就倒了"),
+    ("welfare_check", "对门就一个老头住，这几天没见着人，门口的报纸也没拿"),
+    ("road_cut", "山水把县道冲断了一截，后面的车还在往前开"),
+    ("self_harm", "反正也没人在意我，我想一个人走到冰面中间去"),
+    ("bleeding", "头磕破了拿毛巾捂着，捂了半天还一直往外渗，毛巾都湿透了"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -200,6 +210,13 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     # A likeness and a first belief are not the event.
     "楼下放鞭炮放了一早上，跟爆炸似的，吵死了",
     "闻着一股烟味我还以为着火了，下楼一看是有人烧烤",
+    "楼下火苗子窜得老高，我差点报火警，看错了，是几个人支了个炉子烤串",
+    # An animal stuck somewhere, a habit, a pothole, an attacker already gone.
+    "车里钻进去一只猫，叫得可怜，出不来",
+    "楼顶管道里卡着只猫，叫了好几天了，声音越来越小",
+    "夜市那个人几乎每晚喝完酒都自己开车回家，希望交警查查",
+    "小区门口路面塌了个坑，希望修一下",
+    "他在KTV门口被人用酒瓶砸了一下，对方已经开车离开了",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
@@ -305,3 +322,18 @@ def test_the_kept_blind_batch_is_never_in_the_corpus() -> None:
         kept = resources.files("triage.data").joinpath(name).read_text(encoding="utf-8")
         texts = {json.loads(line)["text"] for line in kept.splitlines() if line.strip()}
         assert texts and not texts & corpus, name
+
+
+def test_jumping_in_to_save_someone_is_a_rescue_not_a_suicide() -> None:
+    found = kinds("有个小孩掉河里了，一个男的跳下去救，两个人都没上来")
+    assert "water_ice" in found and "self_harm" not in found
+
+
+def test_a_brazier_lit_for_warmth_with_symptoms_is_fumes_not_intent() -> None:
+    found = kinds("暖气不热，老人在屋里点了炭火盆取暖，门窗关着，现在都头疼想吐")
+    assert "gas" in found and "self_harm" not in found
+
+
+def test_someone_staying_beside_a_wanderer_means_not_alone() -> None:
+    found = kinds("路边发现一个八十岁左右的老人独自坐着，问不清家在哪，我在旁边陪着他")
+    assert "child_alone" not in found and "dependent_alone" not in found

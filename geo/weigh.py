@@ -45,14 +45,17 @@ _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
 _ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌", "过去的", "去的")
 # 土右旗的车, 包头昆区的出租车, 固阳县的人: a vehicle or a person from there.
-_FROM_THERE = re.compile(r"的[^，。,；;]{0,3}(?:车|司机|人|游客|工人|学生|老乡|师傅)")
+_FROM_THERE = re.compile(r"[^，。,；;的在]{0,3}的[^，。,；;]{0,3}(?:车|司机|人|游客|工人|学生|老乡|师傅|职工|员工|孩子|小孩|娃|"
+                         r"牧民|村民|居民|住户|老人|老汉|老太太|后生)")
 # Someone else placed after the caller's own whereabouts (我在昆区上班，我爸在老家…摔了).
 _OTHER_PERSON_AT = re.compile(
-    r"(?:我|俺)?(?:的)?(?:对象|爸|妈|父亲|母亲|老父亲|老母亲|儿子|女儿|闺女|老婆|老公|媳妇|丈夫|"
-    r"妻子|哥|姐|弟|妹|爷爷|奶奶|姥姥|姥爷|家人|亲戚|朋友|同事|孩子)(?:在|去|到|回)")
+    r"(?:我|俺|其)?(?:的)?(?:对象|爸|妈|父亲|母亲|老父亲|老母亲|儿子|女儿|闺女|老婆|老公|媳妇|丈夫|"
+    r"妻子|哥|姐|弟|妹|爷爷|奶奶|姥姥|姥爷|家人|亲戚|朋友|同事|孩子|老伴|男朋友|女朋友|男友|女友)"
+    r"(?:现在)?(?:在|去|到|回)")
 # ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
 _HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
-                       r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵")
+                       r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下)|控制|绑|威胁|"
+                       r"扬言|自杀|要钱|勒索|没人(?:管|照顾)")
 _OTHER_PERSON_BEFORE = re.compile(
     r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人)(?:现在)?在$")
 
@@ -69,6 +72,8 @@ _LATER = re.compile(r"今天|现在|这会儿|眼下|刚才|刚刚")
 _HOME_BEFORE = ("家在", "家是", "住在", "我住", "俺住")
 _NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:已经)?(?:追|跑|走|开|坐车)?(?:在|到了|到)|"
                      r"人(?:现在)?在(?!家)")
+# A person's journey from the place named to another (坐错车到了集宁, 流浪到了…).
+_TRAVELLED = re.compile(r"(?:坐错(?:了)?车|坐过(?:了)?站|坐车|打车|流浪|搭车)(?:到了|到|去了)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 _WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
@@ -83,7 +88,10 @@ _WHO_BEFORE = re.compile(
     r"(?:我|俺|咱|他|她|我们|他们|亲戚|朋友|同事|老乡|老板|父母|爸妈|爸爸|妈妈|儿子|女儿|老婆|"
     r"老公|媳妇|丈夫|妻子|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|我妈|我爸)$")
 _PAUSE = "，,。;；!！ "
-_REPORTER_BEFORE = ("我在", "我人在", "我现在在", "我们在", "俺在", "我这会儿在")  # 我在包头，…
+_REPORTER_BEFORE = ("我在", "我人在", "我现在在", "我们在", "俺在", "我这会儿在", "报警人在", "报警人现在在",
+                    "家长在", "家属在", "来电人在")  # 我在包头，… / 报警人在青山区，称其母亲在…
+# 我在包头昆区报过警了，现在人在…: where a report was made, not where the matter is.
+_REPORTED_AFTER = re.compile(r"(?:报过警|报了警|报的警|报警(?:了)?[，,。]|打过110)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,9 +342,12 @@ def span_role(text: str, start: int, end: int) -> str:
         return "origin"  # 昨天在包头跟人吵了，今天他追到乌海: where it was, not where it is
     # 我家在包头青山区，现在人在太原…: home, when the caller then says where they are now
     # (我家在昆区…，家里被盗了 stays the place).
-    if before.endswith(_HOME_BEFORE) and (_NOW_AT.search(text, end) or
+    bare_home = start >= 1 and text[start - 1] == "住" and (start == 1 or text[start - 2] in _PAUSE)
+    if (before.endswith(_HOME_BEFORE) or bare_home) and (_NOW_AT.search(text, end) or
                                           _someone_else_there(text, end)):
         return "origin"
+    if _TRAVELLED.search(text, end):
+        return "origin"  # 昆区一个老人坐错车到了集宁: where the journey began
     if _PERSON_AFTER.match(text, end) and not before.endswith(("在", "到", "去")):
         return "origin"
     if before.endswith(_WHO_IS) and after.startswith("的"):
@@ -353,6 +364,8 @@ def _role(text: str, seg: list[Slot]) -> str:
     if role != "place":
         return role
     own = [r.code for s in seg for r in s.readings if r.code.startswith(BAOTOU)]
+    if own and _REPORTED_AFTER.match(text, seg[-1].end) and _NOW_AT.search(text, seg[-1].end):
+        return "reporter"
     if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and (
             all(c == BAOTOU for c in own) or _someone_else_there(text, seg[-1].end)):
         # 我在包头: where the caller is, named only as the city; or any Baotou place when

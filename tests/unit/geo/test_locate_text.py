@@ -165,3 +165,23 @@ def test_colloquial_place_names() -> None:
 def test_latin_names_any_case() -> None:
     assert geo.locate("BAOTOU airport").district == "150202"
     assert geo.locate("Ｂａｏｔｏｕ　Ａｉｒｐｏｒｔ").district == "150202"  # full-width
+
+
+@pytest.mark.parametrize("text,city", [
+    # The caller's own whereabouts given first, then someone else placed and harmed there.
+    ("报警人在昆区，称其姐姐在太原小店区被人骗了", "太原市"),
+    ("家长在青山区报的警，称儿子在郑州金水区被人扣住不放", "郑州市"),
+    ("我在东河区报过警了，现在人在乌海海勃湾", "乌海市"),
+    # Where someone is from, said as who they are (X的职工, X的孩子).
+    ("九原区的老汉，在银川兴庆区住院没人管", "银川市"),
+    # A journey from Baotou to the place of the matter; a home given bare at the opening.
+    ("东河一个老太太坐错车到了临河，现在在临河火车站", "巴彦淖尔市"),
+    ("住包头青山区，现在在府谷县煤矿上出事了", "榆林市"),
+    # A nationally known hospital or market named without its city.
+    ("湘雅二医院门口有人抢手机", "长沙市"),
+])
+def test_two_places_the_matter_is_where_it_happens(text: str, city: str) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is False, (text, loc)
+    assert loc.city == city
+

@@ -38,10 +38,11 @@ from geo.names import (
 )
 from geo.settings import get_settings
 
-PLACE_LEAD = "在到去从回住于是自跑往赴返，,。:：、 ；;（("
+PLACE_LEAD = "在到去从回住于是自跑往赴返来，,。:：、 ；;（("
 # What people do at a place, said right after its name (在神木开车, 在昆山打工).
 _DOING_THERE = ("开车", "打工", "上班", "上学", "出事", "出车祸", "住院", "看病", "旅游", "出差",
-                "办事", "被人", "让人", "叫人", "摔")
+                "办事", "被人", "让人", "叫人", "摔", "拉货", "拉煤", "跑车", "送货", "卸货",
+                "做生意", "开店", "开出租", "进货", "进菜", "玩")
 ROAD_HEADS = ("路", "街", "道", "大街", "大道", "巷", "胡同", "桥")
 _ON_THE_STREET = ("上", "边", "头", "里", "口")  # 托县街上: in 托县, not a street named 托县
 
@@ -183,7 +184,7 @@ class National:
         """Two-character stems need a place start; a county's must also stand alone
         (神木 in 到神木了, not 富阳 in 富阳小区): such stems are often words."""
         at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i) \
-            or text[max(0, i - 2):i] in ("到了", "去了", "回了") \
+            or text[max(0, i - 2):i] in ("到了", "去了", "回了", "老家", "家在", "来自", "路过", "途经") \
             or self._parent_of_next(text, i + 2, hit)
         if not at_start:
             return tuple(r for r in hit if not r.stem)

@@ -55,9 +55,9 @@ _OTHER_PERSON_AT = re.compile(
 # ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
 _HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
                        r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下)|控制|绑|威胁|"
-                       r"扬言|自杀|要钱|勒索|没人(?:管|照顾)")
+                       r"扬言|自杀|要钱|勒索|没人(?:管|照顾)|盗|砸|撬|宰|扣车|扣货|不给钱")
 _OTHER_PERSON_BEFORE = re.compile(
-    r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人)(?:现在)?在$")
+    r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人|女儿|闺女|儿子|亲戚|朋友)(?:现在)?在$")
 
 
 def _someone_else_there(text: str, end: int) -> bool:
@@ -72,6 +72,12 @@ _LATER = re.compile(r"今天|现在|这会儿|眼下|刚才|刚刚")
 _HOME_BEFORE = ("家在", "家是", "住在", "我住", "俺住")
 _NOW_AT = re.compile(r"(?:现在|目前|眼下|这会儿|此刻|今天)(?:人)?(?:已经)?(?:追|跑|走|开|坐车)?(?:在|到了|到)|"
                      r"人(?:现在)?在(?!家)")
+# 路过美岱召镇被人拦车: passing through, and struck there.
+_STRUCK_THERE = re.compile(r"[^，。,]{0,4}(?:的时候|时|被|让人|叫人|遇到|碰到|出事|撞)")
+_WE_ARE = re.compile(r"(?:我|俺|咱|他|她)(?:们)?(?:一家|全家|一家人|两口子|俩)?(?:都|也)?是$")
+_KIN_LIVES = re.compile(r"(?:亲戚|朋友|女儿|闺女|儿子|爸妈|父母|我妈|我爸|哥哥|姐姐|弟弟|妹妹|老人)(?:家)?住(?:在)?$")
+_CALLER_HERE = re.compile(r"我(?:这边|这儿|这里|现在|人)?(?:是|在)")
+_TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|到|来)(?:了)?[^，。,]{0,2}[\u4e00-\u9fff]")
 # A person's journey from the place named to another (坐错车到了集宁, 流浪到了…).
 _TRAVELLED = re.compile(r"(?:坐错(?:了)?车|坐过(?:了)?站|坐车|打车|流浪|搭车)(?:到了|到|去了)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
@@ -324,6 +330,8 @@ def span_role(text: str, start: int, end: int) -> str:
     after = text[end:end + 2]
     if text[max(0, start - 4):start].endswith(("回老家", "回到老家", "回了老家", "在老家")):
         return "place"  # going back home: 回老家河南鹿邑县城被人打了
+    if before.endswith("老家") and re.match(r"的?(?:房子|家|院子|老宅|老房子|地|家里)", text[end:end + 4]):
+        return "place"  # 老家任丘的房子被人砸了: the home itself is where it happened
     if before.endswith(_DENIED_BEFORE):
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):
@@ -333,10 +341,23 @@ def span_role(text: str, start: int, end: int) -> str:
         return "origin"
     # 在包头昆区上的大巴 (boarded there), 过了土右旗 (passed through): not where it happened
     if text.startswith(("上的车", "上的大巴", "上的火车", "上车", "上的出租"), end) or \
-            before.endswith(("过了", "路过", "途经", "经过")):
+            (before.endswith(("过了", "路过", "途经", "经过")) and not _STRUCK_THERE.match(text, end)):
+        return "origin"
+    # 车是在包头九原区买的: where a thing was bought or registered, not where it happened
+    if text.startswith(("买的", "上的牌", "上牌", "办的", "注册的", "落的户"), end):
+        return "origin"
+    # 家是包头的，在集宁区开出租 / 我们一家是青山区的，来三亚旅游…: who someone is
+    if after.startswith("的") and (before.endswith("家是") or _WE_ARE.search(text[max(0, start - 7):start])):
+        return "origin"
+    # 亲戚住包头东河区，我这边是天水…: someone else's home, the caller placed after it
+    if _KIN_LIVES.search(text[max(0, start - 6):start]) and _CALLER_HERE.search(text, end):
+        return "origin"
+    # 在昆区上班，周末去康巴什区玩…: the daily round, then a trip to where it happened
+    if text.startswith(("上班", "工作", "打工", "上学", "住"), end) and _TRIP.search(text, end):
         return "origin"
     # 我老公在固阳，我现在在集宁娘家: someone else is there; the caller says where they are now
-    if _OTHER_PERSON_BEFORE.search(text[max(0, start - 5):start]) and _NOW_AT.search(text, end):
+    if _OTHER_PERSON_BEFORE.search(text[max(0, start - 5):start]) and (
+            _NOW_AT.search(text, end) or _CALLER_HERE.search(text, end)):
         return "origin"
     if text[max(0, start - 4):start].endswith(_PAST_AT) and _LATER.search(text, end):
         return "origin"  # 昨天在包头跟人吵了，今天他追到乌海: where it was, not where it is

@@ -179,9 +179,20 @@ def test_latin_names_any_case() -> None:
     ("住包头青山区，现在在府谷县煤矿上出事了", "榆林市"),
     # A nationally known hospital or market named without its city.
     ("湘雅二医院门口有人抢手机", "长沙市"),
+    # Where a thing was bought; who a family is; a relative's home; the daily round.
+    ("电动车是在昆区买的，在临河城里被偷了", "巴彦淖尔市"),
+    ("我们全家是九原区的，来大理旅游被人骗了", "大理白族自治州"),
+    ("我儿子在包头东河区住，我在大同云州区老家被人打了", "大同市"),
+    ("在青山区上班，昨天去东胜区吃饭车被砸了", "鄂尔多斯市"),
+    ("我在包头上班，老家定州的房子被人撬了", "保定市"),
 ])
 def test_two_places_the_matter_is_where_it_happens(text: str, city: str) -> None:
     loc = geo.locate(text)
     assert loc.in_jurisdiction is False, (text, loc)
     assert loc.city == city
+
+
+def test_passing_through_a_baotou_town_and_struck_there_is_baotou() -> None:
+    loc = geo.locate("货车从银川往北京走，路过土右美岱召镇被人拦车要钱")
+    assert loc.in_jurisdiction is True and loc.district == "150221"
 

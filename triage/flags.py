@@ -24,7 +24,7 @@ LIVE = re.compile(
     # 在烧烤店, 在打工, 在拉面馆 name a place or an errand, not a scene.
     r"[在正](?:打(?!工|电话|麻将|牌|游戏|球|针|车|扑克|听)|砸|闹|撬|追|烧(?!烤|饼|麦|纸|香|水|饭|菜)|冒烟|喊|踹|翻|拽|拖|抢|偷|扭打|推搡|拆|剪|卸|搬|拉(?!面|萨|链|货|客|肚子)|捅|砍|抡|踢|扎)|"
     r"打得很[凶狠]|围着[^，。,]{0,6}(?:打|踢|揍)|"
-    r"往死里打|推起来|推推搡搡|(?:屋|房|卧室|里)(?:面|头)?(?:里)?(?:好像|似乎)?还有(?:动静|人|声音|响动)|不然(?:就)?要打(?:大|起来)|按在地上打|"
+    r"往死里打|推起来|推推搡搡|有人(?:在)?打架|对峙着|(?:屋|房|卧室|里)(?:面|头)?(?:里)?(?:好像|似乎)?还有(?:动静|人|声音|响动)|不然(?:就)?要打(?:大|起来)|按在地上打|"
     r"站在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|"
     r"坐在[^，。,]{0,4}(?:楼顶|天台|窗台|栏杆|护栏|桥|阳台|边上|外面)|要跳|往下跳|"
     r"还没走|还没跑|没走远|正冒|越来越大|现在还|现在正|火势|浓烟滚滚|冒出|冒着|在冒|被困在|困在|"
@@ -33,7 +33,8 @@ LIVE = re.compile(
     r"我们?(?:现在)?(?:就)?在(?:旁边|远处|楼下|现场|对面|门外)|help|jiu ming|kuai lai"
 )
 # Weak live words that do not survive a past or just-happened marker.
-_WEAK = frozenset({"还在", "一直在", "这会儿", "眼下", "此刻", "现在还"})
+_WEAK = frozenset({"还在", "一直在", "这会儿", "眼下", "此刻", "现在还", "有人打架", "有人在打架"})
+_NOW_AGAINST_JUST = frozenset({"现在还"})
 _JUST_PAST = re.compile(r"刚才|刚刚|已经|跑了|走了|人没了")
 # A tool is a weapon only when someone wields it (``拿着钢管``, not ``钢管翘起来了``).
 WIELDED = re.compile(
@@ -118,11 +119,14 @@ def _in_progress(scan: Scan, keep: Keep, strong_only: bool) -> None:
     """``in_progress`` from live patterns; weak ones yield to a past or just-happened marker
     (and never count for a missing person, whose absence is ongoing by definition)."""
     text = scan.text
-    past = is_past(text) or _JUST_PAST.search(text) is not None
+    dated = is_past(text)
+    past = dated or _JUST_PAST.search(text) is not None
     for m in LIVE.finditer(text):
         if scan.context.is_reported(m.start()) or is_negated(text, m.start()):
             continue
-        if m.group(0) in _WEAK and (past or strong_only):
+        # 刚才…现在还在这儿: "now" said against "just now" is still going on.
+        weak_past = dated if m.group(0) in _NOW_AGAINST_JUST else past
+        if m.group(0) in _WEAK and (weak_past or strong_only):
             continue
         keep("in_progress", [Cue(m.group(0), m.span(), "flag:in_progress")])
         return

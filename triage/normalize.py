@@ -51,6 +51,7 @@ def _fold_char(ch: str) -> str:
 _SOUNDS_LIKE: dict[str, str] = {
     "答因": "答应", "煤汽": "煤气", "安眠要": "安眠药", "救名": "救命", "晕到了": "晕倒了",
     "昏谜": "昏迷", "流学": "流血", "着伙": "着火", "煤起": "煤气", "然气味": "燃气味",
+    "被头了": "被偷了", "被翘": "被撬",
 }
 _SOUNDS_RE = re.compile("|".join(sorted(map(re.escape, _SOUNDS_LIKE), key=len, reverse=True))
                         + "|(?<!天)然气(?=的|味|灶|热水器|管)")
@@ -110,7 +111,7 @@ _GAP = re.compile(rf"(?<=[{_HAN}])[ \u3000]+(?=[{_HAN}])")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 # A speech-to-text engine that spaces out words leaves a gap after one Han character in
 # two or three; a person's typing leaves one now and then (between a place and a street).
-_SPACED_SHARE = 0.34
+_SPACED_SHARE = 0.2
 _SPACED_MIN = 3
 
 

@@ -93,7 +93,7 @@ def test_a_word_spaced_transcript_is_read_as_running_text() -> None:
 
 def test_a_pause_now_and_then_is_not_taken_for_a_spaced_transcript() -> None:
     from triage.normalize import despace
-    assert despace("有人拿刀 追人 就在菜市场这 砍到了 砍到胳膊了 好多血") is None
+    assert despace("有人拿刀追人 就在菜市场这边，砍到胳膊了 好多血，人都在往外跑") is None
     assert despace("淹 到 车顶 了 里面 还有 人")[0] == "淹到车顶了里面还有人"
 
 

@@ -156,6 +156,13 @@ def kinds(text: str) -> dict[str, str]:
     ("road_cut", "山水把县道冲断了一截，后面的车还在往前开"),
     ("self_harm", "反正也没人在意我，我想一个人走到冰面中间去"),
     ("bleeding", "头磕破了拿毛巾捂着，捂了半天还一直往外渗，毛巾都湿透了"),
+    ("stroke", "我爸吃着饭突然说话不清了，嘴有点歪，人从凳子上出溜下去了"),
+    ("stopped_in_lane", "一辆大货车坏在快车道上了，没开双闪，后面的车都急刹"),
+    ("followed_now", "报警人称一男子从地铁口一直跟到现在，她躲进了一家药店"),
+    ("self_harm", "他发语音说我喝了，别管我了，照顾好咱妈，家里有农药"),
+    ("self_harm", "妈妈吃了好多白色的药片睡着了，睡前说要去很远的地方"),
+    ("welfare_check", "我姑姑独居，三天没接电话，敲门无人应"),
+    ("abduction", "我要订一份外卖，送到三单元，越快越好，上次他把我手机摔了"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -217,6 +224,8 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "夜市那个人几乎每晚喝完酒都自己开车回家，希望交警查查",
     "小区门口路面塌了个坑，希望修一下",
     "他在KTV门口被人用酒瓶砸了一下，对方已经开车离开了",
+    "车在应急车道上坏了，双闪开着，三角牌也放了",
+    "谢谢大家帮忙转发，孩子找到了",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))

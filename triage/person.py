@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from triage.appearance import feature_phrases, vocabulary
+from triage.normalize import clause_bounds
 from triage.numerals import NUMERAL_CHARS, parse_number
 
 _VOCAB = vocabulary()
@@ -53,7 +54,11 @@ _AGE_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
 _REPORTER = re.compile(r"我是(?:他|她|孩子|老人|[\u4e00-\u9fff]{2,4})?的?$|本人是$")
 # The caller's own relative (我爸七十八了, 俺家老汉): in a family's report, the person.
 _RELATIVE = re.compile(
-    r"(?:我|俺|咱)(?:们)?(?:家)?(?:的)?(?P<who>爸爸|爸|父亲|老父亲|妈妈|妈|母亲|老母亲|儿子|女儿|闺女|"
+    r"(?:我|俺|咱)(?:们)?(?:家)?(?:的)?(?P<who>"
+    # in-laws and the wider family first: 姐夫 is not 姐, 儿媳妇 not 儿子
+    r"老丈人|丈母娘|岳父|岳母|公公|婆婆|丈人|大伯|伯伯|伯母|叔叔|婶婶|婶子|舅舅|舅妈|姑父|姑姑|"
+    r"姨夫|小姨|大姨|继父|后爸|继母|后妈|姐夫|妹夫|女婿|嫂子|弟媳|儿媳妇|儿媳|表哥|表弟|表姐|"
+    r"表妹|侄子|侄女|外甥女|外甥|大娘|爸爸|爸|父亲|老父亲|妈妈|妈|母亲|老母亲|儿子|女儿|闺女|"
     r"爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴|丈夫|老公|妻子|老婆|媳妇|哥哥|哥|姐姐|姐|弟弟|弟|"
     r"妹妹|妹|孙子|孙女|外孙女|外孙|老汉|婆姨)")
 _RECORD_RELATIVE = re.compile(
@@ -62,9 +67,12 @@ _RECORD_RELATIVE = re.compile(
 _RECORD_MALE = frozenset(["父亲", "父", "儿子", "丈夫", "祖父", "外公", "孙子", "弟弟", "哥哥"])
 _REPORTED_IT = re.compile(r"(?:已经|早上|上午|下午|刚才)?(?:已经)?报(?:过)?(?:了)?警")  # 我妈已经报过警了
 _BARE_AGE = re.compile(r"(?:今年)?[一二三四五六七八九十两]{2,3}(?:了|，|,|。|岁)|(?:今年)?\d{1,2}(?:了|，|,|。|岁)")
-_RELATIVE_MALE = frozenset(["爸爸", "爸", "父亲", "老父亲", "儿子", "爷爷", "姥爷", "外公", "丈夫", "老公", "哥哥", "哥", "弟弟", "弟", "孙子", "外孙", "老汉"])
+_RELATIVE_MALE = frozenset(["老丈人", "岳父", "公公", "丈人", "大伯", "伯伯", "叔叔", "舅舅", "姑父",
+                            "姨夫", "继父", "后爸", "姐夫", "妹夫", "女婿", "表哥", "表弟", "侄子",
+                            "外甥", "爸爸", "爸", "父亲", "老父亲", "儿子", "爷爷", "姥爷", "外公", "丈夫", "老公", "哥哥", "哥", "弟弟", "弟", "孙子", "外孙", "老汉"])
 _RELATIVE_FEMALE = frozenset(
-    ["妈妈", "妈", "母亲", "老母亲", "女儿", "闺女", "奶奶", "姥姥", "外婆", "妻子", "老婆", "媳妇", "姐姐", "姐", "妹妹", "妹", "孙女", "外孙女", "婆姨"])
+    ["丈母娘", "岳母", "婆婆", "伯母", "婶婶", "婶子", "舅妈", "姑姑", "小姨", "大姨", "继母", "后妈",
+     "嫂子", "弟媳", "儿媳妇", "儿媳", "表姐", "表妹", "侄女", "外甥女", "大娘", "妈妈", "妈", "母亲", "老母亲", "女儿", "闺女", "奶奶", "姥姥", "外婆", "妻子", "老婆", "媳妇", "姐姐", "姐", "妹妹", "妹", "孙女", "外孙女", "婆姨"])
 # A name the person gives or the caller says (他说他姓刘, 叫王秀英): a surname that differs
 # from the case's is another person.
 _SURNAME = re.compile(
@@ -90,7 +98,7 @@ _ACCOUNTED = re.compile(
     r"跟(?:两个|几个|一帮|一群)?(?:朋友|家人|同学|同事|工友)(?:一块|一起|一道)|"
     r"(?:等|在等)(?:她|他)(?:老公|老婆|家人|儿子|女儿|孩子|朋友)(?:开车)?来接|"
     r"(?:能|可以)?(?:说|报)(?:得)?出(?:来)?(?:家|住址|地址|电话)|儿子电话也能报|"
-    r"就住(?:在)?[^，。,]{0,6}(?:附近|旁边|后头|后面|对面|这儿|这边)|"
+    r"就住(?:在)?[^，。,]{0,6}(?:附近|旁边|后头|后面|对面|这儿|这边|小区里|村里|楼里|院里)|"
     r"说话(?:挺|很|都|也)?(?:利索|利利索索|清楚|清清楚楚|正常|有条理)|"
     r"(?:说是|说他|说她|他说|她说)[^，。,]{0,10}(?:看|找|接|送)(?:闺女|女儿|儿子|孙子|孙女|亲戚|朋友|老伴)|"
 
@@ -110,7 +118,17 @@ _ACCOUNTED = re.compile(
     r"(?:跟|和)(?:她|他)?(?:的)?(?:爸妈|父母|家人|爸爸妈妈|爸爸|妈妈|奶奶|爷爷|老伴)(?:一起|一块|一道)|"
     r"一家(?:三口|四口|人)(?:一起|在)?|(?:领着|陪着|带着|扶着)(?:他|她)(?:在|买|逛|溜达|转)|"
     r"系本?(?:小区|村|社区)?(?:居民|住户)|(?:二人|两人|俩人)(?:已)?(?:一同|一起)回家|"
+    # known to the caller or to the people around (我认识，是对面饭店的老板; 门卫说是保洁)
+    r"我认识(?:他|她)?[，,。]?(?:是|他是|她是)|认识(?:好|很)?(?:多|几)年|"
+    r"(?<!不)是(?:我们)?(?:这)?(?:隔壁|对门|对面|楼下|楼上|单元|小区|村|街上|这条街|附近|院里)[^，。,]{0,10}的|"
+    r"(?:门卫|保安|店员|老板|邻居|物业)说(?:是|他是|她是)|在(?:我们|俺们)(?:这|店里|厂里|这儿)?(?:干|上班|打工)(?:了)?|"
+    # family came for them or is with them (后来他妈妈过来了, 她爸妈拎着行李一直跟着)
+    r"(?:后来|随后|已经|刚|这时|他|她)(?:他|她)?(?:的)?(?:妈妈|妈|爸爸|爸|家长|家人|家里人|奶奶|爷爷|爸妈|父母)"
+    r"(?:就|后来)?(?:过来|赶过来|找过来|来)了|"
+    r"(?:爸妈|父母|家人|家长|儿子|女儿|老伴)[^，。,]{0,8}(?:一直)?(?:跟着|陪着)|陪(?:她|他)(?:去|来|回)|"
+    r"跟(?:两个|几个|一帮|一群)?(?:钓友|驴友|球友|牌友|战友|老乡|伙伴)|"
     # the caller says it was someone else after all
+    r"不是的[，,]|"
     r"(?:别|不用)(?:出警|管了|转了|来了)|看错了|是个?误会|不是(?:走丢|丢)的(?:那个)?|"
     r"以为是(?:走丢|丢)的[^。]{0,24}(?:结果|其实|原来|不是)"
 )
@@ -181,9 +199,19 @@ _HEIGHT = re.compile(
 _COLOURS = tuple(w for w, _ in _VOCAB.colour_words if not w.isascii())
 _ITEMS = tuple(w for w, _ in _VOCAB.garment_words if not w.isascii())
 _CLOTHING = re.compile(
-    rf"(?P<colour>{'|'.join(map(re.escape, _COLOURS))})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,2}}?)"
+    rf"(?P<colour>{'|'.join(map(re.escape, _COLOURS))})色?(?:的|色的)?(?:[\u4e00-\u9fff]{{0,4}}?)"
     rf"(?P<item>{'|'.join(map(re.escape, _ITEMS))})"
 )
+# A garment said without a colour (就穿毛衣棉马甲, 狐狸皮帽子, 马靴): words of two characters
+# or more only (包 of 包头, 帽 of 帽儿胡同 are not garments), after a wearing verb or in a
+# list beside a coloured one.
+_PLAIN_ITEMS = tuple(sorted((w for w in _ITEMS if len(w) >= 2), key=len, reverse=True))
+_PLAIN_ITEM = re.compile("|".join(map(re.escape, _PLAIN_ITEMS)))
+_WEARING = re.compile(r"穿|戴|披|套|裹|围|系|蹬|踩|脚上|头上|身上")
+_NEGATED_WEAR = re.compile(r"[没不未无](?:有)?(?:穿|戴|披|围|系|套)?$")
+# Between a colour and a garment: a negation or a body part means they are not one
+# garment (白头发没戴头巾 is white hair, no headscarf).
+_NOT_WORN = re.compile(r"[没不未无]|发|脸|眼|手|脚(?!上)")
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         (
@@ -381,12 +409,28 @@ def extract_height(text: str) -> dict[str, int] | None:
     return {"min": cm, "max": cm}
 
 
-def extract_clothing(text: str) -> list[dict[str, str]]:
-    """Colour + item pairs: ``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``."""
-    return [
+def extract_clothing(text: str) -> list[dict[str, str | None]]:
+    """Colour + item pairs (``红色羽绒服`` -> ``{"text", "colour": "红", "item": "羽绒服"}``),
+    then garments without a colour said as worn or listed beside one (``colour`` None)."""
+    coloured = [m for m in _CLOTHING.finditer(text) if not _NOT_WORN.search(
+        text[m.end("colour"):m.start("item")]) and not _NEGATED_WEAR.search(
+        text[max(0, m.start() - 3):m.start()])]
+    out: list[dict[str, str | None]] = [
         {"text": m.group(0), "colour": m.group("colour"), "item": m.group("item")}
-        for m in _CLOTHING.finditer(text)
-    ]
+        for m in coloured]
+    taken = [(m.start(), m.end()) for m in coloured]
+    for m in _PLAIN_ITEM.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        start, _ = clause_bounds(text, m.start())
+        before = text[max(start, m.start() - 8):m.start()]
+        near_coloured = any(0 <= m.start() - e <= 3 or 0 <= s - m.end() <= 3 for s, e in taken)
+        if _NEGATED_WEAR.search(text[max(0, m.start() - 3):m.start()]):
+            continue  # 没戴头巾, 不穿外套: what the person is not wearing
+        if _WEARING.search(before) or near_coloured:
+            out.append({"text": m.group(0), "colour": None, "item": m.group(0)})
+            taken.append((m.start(), m.end()))
+    return out
 
 
 def extract_features(text: str) -> list[str]:

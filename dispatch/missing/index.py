@@ -33,7 +33,9 @@ from dispatch.missing.matching import (
     FULL_EVIDENCE,
     HEIGHT_SPAN_CM,
     HEIGHT_TOLERANCE_CM,
+    ITEM_ONLY,
     PARTICLES,
+    UNCOLOURED_WEIGHT,
     UNLISTED_CONDITION,
     WEIGHTS,
     Anchor,
@@ -42,6 +44,7 @@ from dispatch.missing.matching import (
     Observation,
     age_step,
     effective_profile,
+    full_name,
     garment_similarity,
     score,
     walking_pace,
@@ -137,6 +140,25 @@ class AnchorIndex:
                                 for a, p in zip(anchors, moving, strict=True)], dtype=np.float64)
         self._cap = np.array([DEFAULT_PROFILES[p].max_m for p in moving], dtype=np.float64)
         self._symmetric = np.array([a.symmetric for a in anchors], dtype=np.bool_)
+        # full names, to find those said in a report's words without a pass over every anchor
+        self._named: dict[str, list[int]] = {}
+        for row, person in enumerate(people):
+            name = full_name(person.name)
+            if name:
+                self._named.setdefault(name, []).append(row)
+        self._name_lengths = sorted({len(n) for n in self._named})
+
+    def _rows_named_in(self, text: str) -> list[int]:
+        """Anchors whose full name is said in ``text`` (every substring of a name's length)."""
+        if not text or not self._named:
+            return []
+        rows: list[int] = []
+        for k in self._name_lengths:
+            for i in range(len(text) - k + 1):
+                hit = self._named.get(text[i:i + k])
+                if hit:
+                    rows.extend(hit)
+        return rows
 
     @staticmethod
     def _ranges(values: list[tuple[int, int] | None]) -> tuple[Floats, Floats]:
@@ -178,10 +200,16 @@ class AnchorIndex:
             add("height", mask, np.clip(1.0 - gap / HEIGHT_SPAN_CM, 0.0, 1.0))
         seen = _informative(p)
         if seen:
+            # as the scorer: a garment without colour counts its item at UNCOLOURED_WEIGHT
             sims = np.zeros(m)
+            weight = 0.0
             for code in seen:
-                sims += self._clothing[sel, code]
-            add("clothing", self._has_clothing[sel], sims / len(seen))
+                coloured = _GARMENTS[code].colour is not None
+                w = 1.0 if coloured else UNCOLOURED_WEIGHT
+                sims += w * (self._clothing[sel, code] if coloured
+                             else self._clothing[sel, code] / ITEM_ONLY)
+                weight += w
+            add("clothing", self._has_clothing[sel], sims / weight)
         if p.features:
             # an observed feature sharing no character with the anchor's scores 0
             possible = np.zeros(m)
@@ -199,6 +227,10 @@ class AnchorIndex:
         late_veto = np.zeros(m, dtype=np.bool_)
         if obs.lat is not None and obs.lon is not None:
             late_veto = self._place_time(obs, sel, add)
+        named = self._rows_named_in(obs.text)
+        if named:
+            mask = np.isin(sel, named)
+            add("name", mask, 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             part = np.where(known > 0, total / known * np.minimum(1.0, known / FULL_EVIDENCE), 0.0)
         part[late_veto] = 0.0

@@ -18,6 +18,8 @@ features   1.5    per observed feature, 1 when both name the same feature of the
                   shared vocabulary (拄拐杖 ~ 手里拄个棍儿: cane), else the best of
                   ½ bigram Dice + ½ character overlap (particles ignored)
 conditions 1.0    1 when an observed condition is on the case, else 0.3
+name       4.0    1 when the case's full name (two characters or more) is in the
+                  report's words (a relative reporting the same person again)
 place_time 2.0    1 at the last seen point, 1 − ½√(d/scale) out to the reach
                   (capped at the profile's alert radius), 0.5 to the reach, 0 at
                   3 × reach; beyond, or seen before going missing, vetoes
@@ -32,6 +34,7 @@ score to 0. Candidates at or above ``CANDIDATE_FLOOR`` are shown; at or above
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +56,7 @@ WEIGHTS: dict[str, float] = {
     "features": 1.5,
     "conditions": 1.0,
     "place_time": 2.0,
+    "name": 4.0,
 }
 FULL_EVIDENCE = 6.0
 CANDIDATE_FLOOR = 0.5
@@ -67,6 +71,11 @@ EARLY_TOLERANCE = timedelta(minutes=10)  # reported times are rounded by callers
 DISTANCE_VETO_FACTOR = 3.0
 UNLISTED_CONDITION = 0.3
 ACCOUNTED_FACTOR = 0.6
+UNCOLOURED_WEIGHT = 0.4
+ITEM_ONLY = 0.4  # garment_similarity of a garment without colour: its item, scaled
+DISTINCTIVE = frozenset({"clothing", "features", "name"})
+DISTINCTIVE_MIN = 0.6
+NOT_DISTINCTIVE_CAP = 0.84  # just under AUTO_LINK: still first among the candidates
 
 
 class CandidateKind(str, Enum):
@@ -122,6 +131,7 @@ class Observation:
     radius_m: float = 0.0
     transport: bool = False
     accounted_for: bool = False
+    text: str = ""  # the report's words, for a full name said in them
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +189,37 @@ def score(anchor: Anchor, observation: Observation, *, explain: bool = True) -> 
     veto = _describe(anchor.person, observation.person, parts, explain)
     if veto is None:
         veto = _place_time(anchor, observation, parts, explain)
+    name = full_name(anchor.person.name)
+    if veto is None and name and name in observation.text:
+        _add(parts, "name", 1.0, (lambda: f"{name} named in the report") if explain else None)
     total = combine(parts, veto)
+    if total >= AUTO_LINK and not _distinctive(parts):
+        # Gender, age and place are shared by many: without a garment, a feature or the
+        # name that agrees, a person picks (offered, never linked alone).
+        total = NOT_DISTINCTIVE_CAP
+        parts.append(ScoreComponent("not_distinctive", 0.0, 0.0,
+                                    "仅性别/年龄/地点相符，无衣着/特征/姓名相符" if explain else ""))
     if observation.accounted_for and total > 0:
         total = round(total * ACCOUNTED_FACTOR, 6)
         parts.append(ScoreComponent("accounted_for", 0.0, 0.0,
                                     "有家人陪同/能说出住处/报警人称不是本人" if explain else ""))
     return MatchCandidate(anchor.kind, anchor.id, total, tuple(parts), veto)
+
+
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def full_name(name: str | None) -> str | None:
+    """The case's name without asides (张二小（小名）), if it is two characters or more."""
+    if not name:
+        return None
+    bare = _ASIDE.sub("", name).strip()
+    return bare if len(bare) >= 2 else None
+
+
+def _distinctive(parts: list[ScoreComponent]) -> bool:
+    """A garment, a feature or the name agrees well enough to tell this person apart."""
+    return any(p.name in DISTINCTIVE and p.similarity >= DISTINCTIVE_MIN for p in parts)
 
 
 def combine(parts: list[ScoreComponent], veto: str | None) -> float:
@@ -236,10 +271,14 @@ def _describe(a: Person, o: Person, parts: list[ScoreComponent], explain: bool) 
     listed = [c for c in a.clothing if c.colour or c.item]
     if seen and listed:
         best = [max(((garment_similarity(x, y), y) for y in listed), key=_first) for x in seen]
+        # A garment seen without its colour (就穿毛衣马甲) says less: its item alone, at
+        # UNCOLOURED_WEIGHT of a coloured one, so it neither carries nor drowns the rest.
+        weights = [1.0 if x.colour else UNCOLOURED_WEIGHT for x in seen]
+        sims = [s if x.colour else s / ITEM_ONLY for x, (s, _) in zip(seen, best)]
         _add(
             parts,
             "clothing",
-            sum(s for s, _ in best) / len(best),
+            sum(w * s for w, s in zip(weights, sims)) / sum(weights),
             (lambda: "; ".join(f"{_label(x)}~{_label(y)} {s:.2f}" for x, (s, y) in zip(seen, best)))
             if explain
             else None,
@@ -289,7 +328,7 @@ def garment_similarity(x: ClothingItem, y: ClothingItem) -> float:
             return colour * (0.2 + 0.8 * item_similarity(x.item, y.item))
         return 0.7 * colour
     if x.item and y.item:
-        return 0.4 * item_similarity(x.item, y.item)
+        return ITEM_ONLY * item_similarity(x.item, y.item)
     return 0.0
 
 

@@ -148,3 +148,32 @@ def test_sphere_distance_agrees_with_geopy() -> None:
         ours = sphere_distance_m(*KUNDULUN, *other)
         assert abs(ours - great_circle(KUNDULUN, other).meters) < 1e-6 * max(metres, 1.0)
         assert abs(ours - geodesic(KUNDULUN, other).meters) <= 0.005 * metres + 1e-6
+
+
+def test_gender_age_and_place_alone_are_offered_never_linked() -> None:
+    # Many people share a gender, an age and a street: one of them must agree on a garment,
+    # a feature or the name before a link is made without a person.
+    bare = Person(gender=Gender.MALE, age=AgeRange(70, 80))
+    cand = score(anchor(), seen(bare))
+    assert CANDIDATE_FLOOR <= cand.score < AUTO_LINK
+    assert any(c.name == "not_distinctive" for c in cand.components)
+
+
+def test_the_full_name_said_again_by_a_relative_is_strong_evidence() -> None:
+    named = Person(name="王福贵", gender=Gender.MALE, age=AgeRange.exact(78),
+                   clothing=old_man().clothing)
+    again = Person(gender=Gender.MALE, clothing=(parse_clothing("灰色外套"),))
+    obs = Observation(again, SEEN_AT, NEAR[0], NEAR[1], text="我是王福贵的儿子，我爸早上出门没回来")
+    with_name = score(anchor(named), obs)
+    without = score(anchor(named), seen(again))
+    assert with_name.score > without.score and with_name.is_auto_link
+    assert any(c.name == "name" for c in with_name.components)
+
+
+def test_a_garment_without_colour_counts_its_item_at_a_lower_weight() -> None:
+    plain = Person(gender=Gender.MALE, age=AgeRange(70, 80),
+                   clothing=(parse_clothing("灰色外套"), parse_clothing("外套")))
+    coloured_only = Person(gender=Gender.MALE, age=AgeRange(70, 80),
+                           clothing=(parse_clothing("灰色外套"),))
+    a, b = score(anchor(), seen(plain)), score(anchor(), seen(coloured_only))
+    assert abs(a.score - b.score) < 1e-6  # the same item agreeing neither helps nor drowns

@@ -121,3 +121,25 @@ def test_classify_fills_extracted_for_a_missing_person() -> None:
     assert ex["height_cm"] == {"min": 157, "max": 163}
     assert ex["clothing"][0]["item"] == "棉袄" and ex["conditions"] == ["dementia"]
     assert ex["sighting"] is False
+
+
+def test_in_laws_give_the_gender_of_the_person_not_of_the_caller() -> None:
+    from triage.person import extract_gender
+    assert extract_gender("我婆婆冯某，七十六，走丢了，我老公报过一次了") == "female"
+    assert extract_gender("我岳父早上出门没回来，我媳妇已经报警了") == "male"
+
+
+def test_garments_said_without_colour_or_not_worn() -> None:
+    from triage.person import extract_clothing
+    got = [(c["colour"], c["item"]) for c in extract_clothing("就穿毛衣棉马甲，蓝色蒙古袍，马靴")]
+    assert got == [("蓝", "蒙古袍"), (None, "毛衣"), (None, "马甲"), (None, "马靴")]
+    assert extract_clothing("白头发没戴头巾") == []
+    assert extract_clothing("我在包头东站等车") == []
+
+
+def test_people_the_caller_knows_or_whose_family_came_are_accounted_for() -> None:
+    from triage.person import is_accounted_for
+    for text in ("我认识，是对面饭店的老板", "后来他妈妈过来了", "门卫说是小区的保洁",
+                 "她爸妈拎着行李一直跟着", "是隔壁院的刘奶奶"):
+        assert is_accounted_for(text), text
+    assert not is_accounted_for("孩子一直喊妈妈，说妈妈来了就好了")

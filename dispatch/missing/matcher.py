@@ -56,7 +56,8 @@ def found_anchor(record: FoundPerson) -> Anchor:
 def sighting_observation(sighting: Sighting) -> Observation:
     """What a sighting observed."""
     return Observation(sighting.person, sighting.at, sighting.lat, sighting.lon,
-                       sighting.radius_m, sighting.transport, sighting.accounted_for)
+                       sighting.radius_m, sighting.transport, sighting.accounted_for,
+                       sighting.text or "")
 
 
 def found_observation(record: FoundPerson) -> Observation:

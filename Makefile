@@ -12,8 +12,12 @@ APT_UPDATED := /tmp/.dispatch-apt-updated
 run: setup redis vendor
 	$(PY) -m dispatch run
 
+# Two workers per run, whole files per worker (a file's servers and fixtures stay
+# together); the browser tests in a run of their own, after the rest (Playwright's sync API
+# holds an event loop that async tests in the same process could not start beside).
 test: setup redis promtool browser vendor
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile tests/unit tests/integration
+	$(PY) -m pytest -n 2 --dist loadfile tests/e2e
 
 setup: $(STAMP)
 

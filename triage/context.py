@@ -114,8 +114,9 @@ _NEGATION = re.compile(
 # (``接警员：有没有人受伤？``): they are masked like idioms, and so are addresses.
 _STAFF_LINE = re.compile(
     r"(?m)(?:^[ \t]*(?:民警|警察|110)[:：]|(?:接警员|接线员|话务员|值班员)[:：])"
-    # A transcript run into one line: the call-taker's words end where the caller's begin.
-    r"(?:(?!(?:报警人|来电人|求助人|报案人)(?:（[^）\n]{0,12}）|\([^)\n]{0,12}\))?[:：])[^\n])*")
+    # A transcript run into one line: the call-taker's words end where the caller's begin,
+    # or where the bracket they were put in closes (…他在门外……【接警员：谁在门外？】……前男友…).
+    r"(?:(?!(?:报警人|来电人|求助人|报案人)(?:（[^）\n]{0,12}）|\([^)\n]{0,12}\))?[:：])[^\n】\]）)])*")
 # Addresses and road numbers (``地址：…``, ``110国道``) name places, not events.
 _ADDRESS = re.compile(r"地址[:：是为]?[^，。,；;!！？?\n]*|\d+(?:国道|省道|县道)|(?:国道|省道)\d+")
 
@@ -208,6 +209,8 @@ _PAST_DATE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?
 # old rumour, everyone fine. Not when anything says it was real or someone is hurt.
 _FALSE_ALARM = re.compile(
     r"虚惊一场|误会一场|是个误会|拨错了|打错了|要求撤销|撤销报警|(?:你们)?不用(?:来|过来)了|"
+    # the dramatic opening taken back at once (杀人啦！……我是说楼下那家肉铺剁排骨; 后来物业查监控说是…)
+    r"[…!！]{1,3}\s*我是说|(?:后来|结果)[^。]{0,8}(?:查(?:了)?监控|调(?:了)?监控)[^。]{0,6}(?:说是|发现是|是)|"
     r"人无异常|都好好的|又是剧本|是剧本|早(?:就)?找(?:着|到)了|"
     r"是(?:个|一个)?(?:塑料模特|模特|假人|毛绒(?:娃娃|玩具)|玩具|稻草人)|"
     # a drill announced ahead: 提前跟你们报备一下，别当真

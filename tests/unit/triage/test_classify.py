@@ -182,3 +182,11 @@ def test_speech_to_text_slips_on_danger_words_are_read_as_meant() -> None:
     assert fold("有煤汽味，热水器是然气的，叫他不答因") == "有煤气味,热水器是燃气的,叫他不答应"
     assert fold("天然气灶") == "天然气灶"
     assert len(fold("安眠要攒够了")) == len("安眠要攒够了")
+
+
+def test_a_call_takers_question_in_brackets_ends_at_the_bracket() -> None:
+    # 【接警员：…】 inside a run-in transcript: the caller's words after it still count.
+    text = "我在公寓……他在门外……【接警员：谁在门外？】……前男友……拿着刀……一直踹门"
+    got = classify(text)
+    assert (got.category, got.priority) == ("violent_crime", "P1")
+

@@ -163,6 +163,12 @@ def kinds(text: str) -> dict[str, str]:
     ("self_harm", "妈妈吃了好多白色的药片睡着了，睡前说要去很远的地方"),
     ("welfare_check", "我姑姑独居，三天没接电话，敲门无人应"),
     ("abduction", "我要订一份外卖，送到三单元，越快越好，上次他把我手机摔了"),
+    ("diabetic_emergency", "车上一个大爷浑身冒汗、手抖，问话答不上来，手腕上写着糖尿病"),
+    ("drunk_down", "店门口躺着个喝醉的人，叫他就哼哼，旁边就是马路"),
+    ("stroke", "我老伴睡着叫不醒，嘴角往一边歪着，口水流了一身"),
+    ("followed_now", "公交上有个男的一直往我身上蹭，我下车了他也跟着下来了"),
+    ("unconscious", "视频的时候我妈摔倒了，头上出血，之后就不再应答了"),
+    ("unconscious", "朋友哮喘犯了，药落在宾馆了，喘得说不出话"),
 ])
 def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     assert kind in kinds(text), (text, kinds(text))
@@ -226,6 +232,8 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
     "他在KTV门口被人用酒瓶砸了一下，对方已经开车离开了",
     "车在应急车道上坏了，双闪开着，三角牌也放了",
     "谢谢大家帮忙转发，孩子找到了",
+    "我老伴打呼噜打得可响了，孩子们都在外地",
+    "杀人啦！……我是说楼下那家肉铺天天凌晨剁排骨，吵得睡不着",
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))

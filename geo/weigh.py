@@ -330,7 +330,7 @@ def span_role(text: str, start: int, end: int) -> str:
     after = text[end:end + 2]
     if text[max(0, start - 4):start].endswith(("回老家", "回到老家", "回了老家", "在老家")):
         return "place"  # going back home: 回老家河南鹿邑县城被人打了
-    if before.endswith("老家") and re.match(r"的?(?:房子|家|院子|老宅|老房子|地|家里)", text[end:end + 4]):
+    if before.endswith("老家") and re.match(r"的?(?:房子|房屋|家|院子|老宅|老房子|地|家里)", text[end:end + 4]):
         return "place"  # 老家任丘的房子被人砸了: the home itself is where it happened
     if before.endswith(_DENIED_BEFORE):
         return "denied"
@@ -377,6 +377,30 @@ def span_role(text: str, start: int, end: int) -> str:
             (start == 0 or _WHO_BEFORE.search(text[max(0, start - 3):start])):
         return "origin"  # 包头九原的，回老家…: a person's origin said as the opening words
     return "place"
+
+
+_EVENT = re.compile(r"撞|车祸|出事|出的事|摔|被|让人|叫人|打架|打起来|骗|偷|抢|盗|砸|强占|占了|购买|买的|"
+                    r"出的|着火|失火|走丢|走失|联系不上(?!我)|没声|晕倒|受伤|扣(?:住|着|下|车)|威胁|自杀|"
+                    r"杀|捅|砍|跳楼|跳河|失联|不见了")
+_CLAUSE_STOP = re.compile(r"[，,。！!？?；;\n]")
+_AT_BEFORE = ("在", "于", "老家")
+
+
+def _event_at(text: str, start: int, end: int, *, anchored: bool) -> bool:
+    """Whether something happens at ``text[start:end]``: an event word in its own clause
+    after it. ``anchored``: the place must follow 在/于/老家, and a clause that goes on
+    in the passive (…上班，被公司骗了钱) is still its clause."""
+    if anchored and not text[max(0, start - 2):start].endswith(_AT_BEFORE):
+        return False
+    stop = _CLAUSE_STOP.search(text, end)
+    clause_end = stop.start() if stop else len(text)
+    if _EVENT.search(text, end, clause_end):
+        return True
+    if anchored and stop is not None and stop.group(0) in "，," and \
+            re.match(r"(?:被|让|叫|遭)", text[clause_end + 1:clause_end + 2]):
+        nxt = _CLAUSE_STOP.search(text, clause_end + 1)
+        return _EVENT.search(text, clause_end + 1, nxt.start() if nxt else len(text)) is not None
+    return False
 
 
 def _role(text: str, seg: list[Slot]) -> str:
@@ -490,6 +514,13 @@ def weigh(text: str, baotou: list[Match], nat_matches: list[NMatch], nat: Nation
     # The caller's own whereabouts given as the bare city (我在包头，我妈在东胜区出车祸了)
     # do not place the matter named elsewhere.
     baotou_roles.discard("reporter")
+    # Something happened *at* the place elsewhere (在大同市平城区撞了人, 在海拉尔的家里摔倒了)
+    # while nothing happens in the clause of any Baotou place (我在青山区上班, 暂住东河区):
+    # the Baotou places are where people live or work, not where the matter is.
+    if "place" in baotou_roles and _event_at(text, seg[0].start, seg[-1].end, anchored=True) \
+            and not any(_event_at(text, sg[0].start, sg[-1].end, anchored=False)
+                        for sg, seg_role, _ in baotou_segs if seg_role == "place"):
+        baotou_roles = {"origin"}
     # A Baotou unit named on its own wins, unless it is only where someone comes from,
     # a reference point or denied (包头人在武汉青山区被打, 离包头就隔一条黄河, 不是土右) and
     # the place elsewhere is not.

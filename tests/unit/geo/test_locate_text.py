@@ -185,6 +185,10 @@ def test_latin_names_any_case() -> None:
     ("我儿子在包头东河区住，我在大同云州区老家被人打了", "大同市"),
     ("在青山区上班，昨天去东胜区吃饭车被砸了", "鄂尔多斯市"),
     ("我在包头上班，老家定州的房子被人撬了", "保定市"),
+    # Something happens at the place elsewhere; the Baotou place is where people live or work.
+    ("我在九原区上班，我儿子在榆林横山区出车祸了", "榆林市"),
+    ("我人在包头昆区，我爸一个人在乌兰浩特的家里摔倒了", "兴安盟"),
+    ("他人在包头，之前在杭州西湖区一家公司上班，被老板骗了工资", "杭州市"),
 ])
 def test_two_places_the_matter_is_where_it_happens(text: str, city: str) -> None:
     loc = geo.locate(text)
@@ -195,4 +199,11 @@ def test_two_places_the_matter_is_where_it_happens(text: str, city: str) -> None
 def test_passing_through_a_baotou_town_and_struck_there_is_baotou() -> None:
     loc = geo.locate("货车从银川往北京走，路过土右美岱召镇被人拦车要钱")
     assert loc.in_jurisdiction is True and loc.district == "150221"
+
+
+def test_an_event_in_the_baotou_clause_keeps_the_matter_in_baotou() -> None:
+    loc = geo.locate("我在东河区西脑包被人打了，打我的人是从呼和浩特赛罕区来的")
+    assert loc.in_jurisdiction is True
+    loc = geo.locate("我在东河区，我妈在赤峰联系不上我，报了警")
+    assert loc.in_jurisdiction is True
 

@@ -122,11 +122,11 @@ def despace(text: str) -> tuple[str, list[int]] | None:
     else the joined text and, for each of its characters, its offset in ``text`` (so a
     span found in the joined text maps back to what was typed).
     """
-    gaps = _GAP.findall(text)
+    gaps = list(_GAP.finditer(text))
     if len(gaps) < _SPACED_MIN or len(gaps) < _SPACED_SHARE * len(_HAN_CHAR.findall(text)):
         return None
     keep = [True] * len(text)
-    for m in _GAP.finditer(text):
+    for m in gaps:
         for i in range(m.start(), m.end()):
             keep[i] = False
     index = [i for i, k in enumerate(keep) if k]

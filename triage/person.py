@@ -422,11 +422,11 @@ def extract_clothing(text: str) -> list[dict[str, str | None]]:
     for m in _PLAIN_ITEM.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
+        if _NEGATED_WEAR.search(text[max(0, m.start() - 3):m.start()]):
+            continue  # 没戴头巾, 不穿外套: what the person is not wearing
         start, _ = clause_bounds(text, m.start())
         before = text[max(start, m.start() - 8):m.start()]
         near_coloured = any(0 <= m.start() - e <= 3 or 0 <= s - m.end() <= 3 for s, e in taken)
-        if _NEGATED_WEAR.search(text[max(0, m.start() - 3):m.start()]):
-            continue  # 没戴头巾, 不穿外套: what the person is not wearing
         if _WEARING.search(before) or near_coloured:
             out.append({"text": m.group(0), "colour": None, "item": m.group(0)})
             taken.append((m.start(), m.end()))

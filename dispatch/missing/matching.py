@@ -209,6 +209,7 @@ def score(anchor: Anchor, observation: Observation, *, explain: bool = True) -> 
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 
 
+@lru_cache(maxsize=65536)
 def full_name(name: str | None) -> str | None:
     """The case's name without asides (张二小（小名）), if it is two characters or more."""
     if not name:

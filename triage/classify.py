@@ -148,7 +148,7 @@ def _classify(original: str, channel: str, given: Mapping[str, Any],
         rule_cues.append(Cue(turned, None, "category:violent_crime"))
         flags, flag_cues = _flags(found, category, extracted, facts)
     rule_text = without_reported(found.text, found.context)
-    dangers = lifenet.assess(rule_text) if options.net else ()
+    dangers = lifenet.assess(rule_text, whole=found.text) if options.net else ()
     if extracted.get("sighting"):
         # A vulnerable person found and with the caller is no longer missing: urgent
         # (taxonomy: an elderly person found wandering is P2), not a life at risk.

@@ -100,7 +100,9 @@ _CONFIRMED = re.compile(r"我已经|我刚|我现在就|我真的|我就在")
 _SHORT_LEAD = 4
 
 # Fear or prevention: ``怕划伤孩子`` is not an injury (applies to injury cues only).
-_FEAR = re.compile(r"(?:怕|担心|以免|防止|避免|小心|生怕|容易|会不会)[^，。,]{0,2}$")
+_FEAR = re.compile(r"(?:怕|担心|以免|防止|避免|小心|生怕|容易|会不会)[^，。,]{0,2}$"
+                   # a fear of some day (怕她哪天走丢), or a guard (防走失)
+                   r"|(?:怕|担心|生怕)[^，。,]{0,2}(?:哪天|以后|将来|万一|有一天)[^，。,]?$|防$")
 
 _NEGATOR_CHARS = frozenset("没未无不非从别")
 _NEGATION = re.compile(
@@ -211,7 +213,10 @@ _FALSE_ALARM = re.compile(
     r"虚惊一场|误会一场|是个误会|拨错了|打错了|要求撤销|撤销报警|(?:你们)?不用(?:来|过来)了|"
     # the dramatic opening taken back at once (杀人啦！……我是说楼下那家肉铺剁排骨; 后来物业查监控说是…)
     r"[…!！]{1,3}\s*我是说|(?:后来|结果)[^。]{0,8}(?:查(?:了)?监控|调(?:了)?监控)[^。]{0,6}(?:说是|发现是|是)|"
-    r"人无异常|都好好的|又是剧本|是剧本|早(?:就)?找(?:着|到)了|"
+    r"人无异常|都好好的|又是剧本|是剧本|早(?:就)?找(?:着|到)了|看错了|看花眼了|眼花了|(?:才|一)?看清(?:楚)?(?:了)?(?:是|原来)|"
+    r"是(?:个|一个)?充气(?:的)?(?:大)?(?:玩偶|娃娃|人偶|玩具|模特)|是(?:个|一个)?(?:大)?玩偶|"
+    # a drill held or announced (今天学校搞防溺水演练，“落水”的同学被救上来)
+    r"(?:搞|进行|组织|开展|举行|举办)(?:了)?(?:一次|一场)?[^，。,]{0,8}(?:演练|演习)|"
     r"是(?:个|一个)?(?:塑料模特|模特|假人|毛绒(?:娃娃|玩具)|玩具|稻草人)|"
     # a drill announced ahead: 提前跟你们报备一下，别当真
     r"别当真|提前(?:跟|和|给)?(?:你们)?(?:报备|说一声|打个招呼|备个案)|"
@@ -224,7 +229,7 @@ _FALSE_ALARM = re.compile(
     r"(?:还|我|都|，|,)以为(?:是)?(?:有人|哪儿|哪里|哪)?(?:要)?(?:跳楼|跳湖|跳河|跳下去|着火|失火|绑架|打架|爆炸|炸了|出事|出人命)"
     r".{0,30}(?:原来|结果|一看|其实|后来|没事|是在|和好|多想|[，,。]是(?!真))"
 )
-_REAL = re.compile(r"真的|结果(?:是)?真|不是(?:演习|演练|拍戏|开玩笑|误会)|受伤|流血|出血|伤了|不动了|叫不醒|救命")
+_REAL = re.compile(r"真的|真(?=[着起失掉落有出被在])|结果(?:是)?真|不是(?:演习|演练|拍戏|开玩笑|误会)|受伤|流血|出血|伤了|不动了|叫不醒|救命")
 
 
 # Cries for help that the caller knows come from a screen (一听就是电视剧): still a false
@@ -233,13 +238,18 @@ _SCREEN = re.compile(r"(?:一听就是|原来是|就是|是)(?:在)?(?:看)?(?:�
 _HURT = re.compile(r"受伤|流血|出血|伤了|不动了|叫不醒")
 
 
+def from_screen(text: str) -> bool:
+    """True when the caller says the cries came from a screen and nobody is hurt."""
+    return _SCREEN.search(text) is not None and _HURT.search(text) is None
+
+
 def is_false_alarm(text: str, whole: str | None = None) -> bool:
     """True when the caller takes the alarm back (it was a mannequin, a drill, a misdial,
     the television) and nothing in the text says it was real or that anyone is hurt.
 
     ``whole`` is the text before media clauses were masked, where 一听就是电视剧 is read."""
     seen = whole if whole is not None else text
-    if _SCREEN.search(seen) is not None and _HURT.search(seen) is None:
+    if from_screen(seen):
         return True
     # Read before masking: 我以为着火了…原来 is masked as a belief, and still takes it back.
     return _FALSE_ALARM.search(seen) is not None and _REAL.search(text) is None
@@ -253,9 +263,10 @@ def is_past(text: str) -> bool:
 
 
 def counted_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The first match of ``pattern`` that is not negated (``没有着火`` does not count)."""
+    """The first match of ``pattern`` that is neither negated (``没有着火``) nor only feared
+    (``担心起火``, ``怕被拐走``)."""
     for m in pattern.finditer(text):
-        if not is_negated(text, m.start()):
+        if not is_negated(text, m.start()) and not is_feared(text, m.start()):
             return m
     return None
 

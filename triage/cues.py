@@ -121,7 +121,8 @@ def scan(folded: str) -> Scan:
                 code=code,
                 weight=weight,
                 negated=is_negated(text, start, still_counts=still)
-                or (code == "injury" and is_feared(text, start)),
+                or (code in ("injury", "missing_person", "fire_disaster")
+                    and is_feared(text, start)),
                 reported=context.is_reported(start),
             )
         )

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from triage.context import is_false_alarm, is_negated, is_past
+from triage.context import from_screen, is_false_alarm, is_negated, is_past
 from triage.errors import ArtifactError
 
 DATA = "lifenet.toml"
@@ -31,10 +31,14 @@ _SAFE_NOW = re.compile(
     r"已(?:经)?被[^，。,]{0,8}(?:浇|扑|打)灭|无人员?受伤|"
     r"已经劝下来|劝下来了|已经没事|没有人在|没人在(?:里面|家)|周围没人(?!认识|管|理|帮|敢)|附近没人(?!认识|管|理|帮|敢)|已经疏散|已经?处理好了|"
     r"(?:谁|人)也没(?:受伤|事)|都安全(?:带)?(?:下来|出来)|都好好的|(?:翻|爬)回来了|说话(?:都)?正常|"
+    r"(?:自己)?(?:爬|游|扒)(?:上|回)(?:来|岸)了|(?:啥|什么)事(?:都|也)?没有|(?:病情|情况)?(?:已经)?稳定(?:了|下来)|"
+    r"已经?修好了?|(?:味|味道|烟)(?:也|都|已经)?散(?:了|掉)|"
     r"没(?:啥|什么)(?:感觉|反应|异常)|没(?:有)?(?:砸|伤)(?:着|到)人|没人住|冲干净了|(?:拉|劝|救|拽|拖|抱)(?:了)?回来了|情绪稳定|都撤(?:到|出)"
 )
 # Not sure everyone is out (不知道还有没有人): the danger stays live whatever else is safe.
 _UNSURE = re.compile(r"(?:不知道|不确定|说不准|不清楚).{0,12}(?:还有没有人|有没有人|有人没|人出来没|还有人)|还有没有人|可能还有人|好像还有人|不知道.{0,6}(?:在不在|出来没)")
+# Someone is still in a bad way, whoever got them out (已经抬出来了，还有微弱呼吸).
+_STILL_BAD = re.compile(r"微弱|叫不醒|喊不醒|昏迷|没(?:有)?了?(?:呼吸|气)|不喘气|不省人事|抽搐|还在流血|血止不住|没(?:有)?反应")
 _LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
 
@@ -73,6 +77,7 @@ class _Kind:
     moves: bool = False
     dated: bool = True  # a past date in its sentence lowers it (False: still true now)
     animals: bool = False  # reads animals too (a herd in the lanes endangers the drivers)
+    direct_starts: frozenset[str] | None = None  # what a direct phrase can start with
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +210,8 @@ def build_net(data: Mapping[str, object]) -> Net:
                                int(entry["window"]) if "window" in entry else None,
                                bool(entry.get("moves", False)),
                                bool(entry.get("dated", True)),
-                               bool(entry.get("animals", False))))
+                               bool(entry.get("animals", False)),
+                               starts_of(list(entry.get("direct", []))) or None))
         window = int(data.get("window", 40))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError, re.error) as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
@@ -247,17 +253,20 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[Match]:
     """Every counted (not negated) match of ``pattern``; ``还没`` still counts (还没跳)."""
     out: list[Match] = []
     for m in pattern.finditer(text):
-        if m.end() > m.start() and not is_negated(text, m.start(), still_counts=True):
+        if m.end() > m.start() and not is_negated(text, m.start(), still_counts=True) \
+                and text[m.start() - 1:m.start()] != "防":  # 防溺水, 防走失: a guard
             out.append((m.group(0), m.start(), m.end()))
     return out
 
 
-def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
+def assess(text: str, net: Net | None = None, whole: str | None = None) -> tuple[Danger, ...]:
     """The dangers to life in a folded text whose idioms and reported clauses are masked.
 
     Args:
         text: ``without_reported(scan.text, scan.context)``.
         net: a compiled net (default: the committed one).
+        whole: ``scan.text`` before the reported clauses were masked, where a take-back
+            (原来是在看电视剧, 搞防溺水演练) is read.
 
     Returns:
         One :class:`Danger` per kind found, most urgent first (P1 before P2, then data
@@ -292,31 +301,44 @@ def assess(text: str, net: Net | None = None) -> tuple[Danger, ...]:
     live = _LIVE.search(text) is not None
     # Everyone is out or safe: the danger is over (a self-harm crisis talked down still
     # needs someone: P2).
-    safe = _SAFE_NOW.search(text) is not None and _UNSURE.search(text) is None
+    safe = _SAFE_NOW.search(text) is not None and _UNSURE.search(text) is None \
+        and _STILL_BAD.search(text) is None
     past = is_past(text) and not live
     # A question about what to do *if* (要是楼道里着火了，往哪跑？) is a consultation —
     # unless the writer is acting it out (farewell behaviour is never hypothetical).
     asking = bool(concept("hypothetical")) and bool(concept("asking")) and not live \
         and not concept("farewell") and not concept("self_intent")
-    # The caller takes the alarm back (a mannequin, a drill, a misdial): nothing fires.
-    asking = asking or (is_false_alarm(text) and not live)
+    # The caller takes the alarm back (a mannequin, a drill, a misdial): nothing fires —
+    # even with 现在 or 救命 in it, when it came from a screen or everyone is now safe
+    # (现在那人自己爬上来了，啥事没有，不用来了).
+    seen_whole = whole if whole is not None else text
+    asking = asking or (is_false_alarm(text, seen_whole)
+                        and (not live or safe or from_screen(seen_whole)))
+    if asking:
+        return ()
     dangers: list[Danger] = []
+    chars, animal_chars = set(text), set(with_animals)
     for kind in net.kinds:
+        if safe and kind.kind != "self_harm":
+            continue
+        seen, read, present = (with_animals, animal_concept, animal_chars) if kind.animals \
+            else (text, concept, chars)
+        phrases = _direct(kind, seen, present) \
+            or _situation(kind, read, kind.window or net.window) or _weak_pair(kind, read)
+        if not phrases:
+            continue
         if kind.unless is not None and not live and kind.unless.search(text):
             continue
-        if asking or (safe and kind.kind != "self_harm"):
-            continue
-        seen, read = (with_animals, animal_concept) if kind.animals else (text, concept)
-        phrases = _direct(kind, seen) or _situation(kind, read, kind.window or net.window) \
-            or _weak_pair(kind, read)
-        if not phrases:
+        # A question about something over and done (上月曾有工人被关在库内…咨询向哪个部门
+        # 举报): no floor, when every clause the danger was read in is dated.
+        dated = past and kind.dated and all(
+            is_past(_clause(text, start)) for _, start, _ in phrases)
+        if dated and concept("asking"):
             continue
         # A past date lowers a danger only where it dates every clause the danger was read
         # in (老伴儿去年走了 dates the grief, not the pills by the pillow; 炉子夜来封的火
         # dates the stove, not 叫不醒); some dangers are true now whatever the story's
         # dates (intent to die, a person still missing).
-        dated = past and kind.dated and all(
-            is_past(_clause(text, start)) for _, start, _ in phrases)
         level = "P2" if (safe or dated) else kind.level
         dangers.append(Danger(kind.kind, level, kind.category,
                               tuple((p, (s, e)) for p, s, e in sorted(phrases, key=lambda m: m[1])),
@@ -358,8 +380,11 @@ def _clause(text: str, pos: int) -> str:
     return text[start:end.start() if end else len(text)]
 
 
-def _direct(kind: _Kind, text: str) -> list[Match]:
-    if kind.direct is None:
+def _direct(kind: _Kind, text: str, chars: set[str]) -> list[Match]:
+    """The first counted direct phrase of ``kind`` (``chars``: the characters of the
+    masked text; a kind none of whose phrases can start there is skipped unread)."""
+    if kind.direct is None or (kind.direct_starts is not None
+                               and kind.direct_starts.isdisjoint(chars)):
         return []
     hits = _matches(kind.direct, text)
     return hits[:1]

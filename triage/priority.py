@@ -187,7 +187,8 @@ def _category_rules(
             raise_to("P2", "rule:missing_vulnerable")
     elif category == "fire_disaster":
         lift_only = _LIFT.search(text) is not None and _SMOKE.search(text) is None
-        hazard_only = _HAZARD_ONLY.search(text) is not None and not live
+        hazard_only = (_HAZARD_ONLY.search(text) is not None
+                       or _HABITUAL.search(text) is not None) and not live
         nobody = _NO_PEOPLE.search(text) is not None and not counted_match(_TRAPPED, text)
         if counted_match(_FIRE_LIFE, text) and not (past or lift_only or hazard_only or nobody):
             raise_to("P1", "rule:fire_life_risk")

@@ -190,3 +190,14 @@ def test_a_call_takers_question_in_brackets_ends_at_the_bracket() -> None:
     got = classify(text)
     assert (got.category, got.priority) == ("violent_crime", "P1")
 
+
+
+def test_a_fire_only_feared_from_a_habit_is_not_a_fire_with_lives_at_risk() -> None:
+    got = classify("邻居从家中私拉电线到楼道给电动车充电，每晚都充，多次劝说无效，担心起火，请求处理",
+                   "transfer_12345")
+    assert got.priority in ("P3", "P4")
+
+
+def test_cries_from_a_television_are_taken_back_even_with_help_in_them() -> None:
+    got = classify("我隔壁那家半夜一直有人喊救命，还砰砰的像开枪，我过去敲门，原来是在看电视剧，音响开得老大")
+    assert got.priority in ("P3", "P4") and not got.life_risk

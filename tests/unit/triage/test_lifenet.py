@@ -354,3 +354,50 @@ def test_a_brazier_lit_for_warmth_with_symptoms_is_fumes_not_intent() -> None:
 def test_someone_staying_beside_a_wanderer_means_not_alone() -> None:
     found = kinds("路边发现一个八十岁左右的老人独自坐着，问不清家在哪，我在旁边陪着他")
     assert "child_alone" not in found and "dependent_alone" not in found
+
+
+def test_people_on_a_swept_vehicle_roof_with_the_water_rising_are_trapped() -> None:
+    found = kinds("河槽里水一下子就下来咧，一辆面包车叫冲得歪在河当中，车顶上圪蹴着两个人，水还往上涨嘞")
+    assert found.get("trapped") == "P1"
+
+
+def test_unresponsive_in_call_taker_shorthand_is_unconscious() -> None:
+    assert kinds("一男性工人扎钢筋时倒地，呼之不应，皮肤发烫").get("unconscious") == "P1"
+
+
+def test_two_stroke_signs_together_are_a_stroke() -> None:
+    assert kinds("我爸吃着饭突然说话不清楚了，半边脸歪了，筷子也拿不住").get("stroke") == "P1"
+
+
+def test_a_slope_cracking_above_homes_is_a_danger_before_it_goes() -> None:
+    found = kinds("连续几天下雨后村后山坡出现一道长裂缝，今天有碎石往下滚，坡下住着五六户人家")
+    assert found.get("slope_failure") == "P2"
+
+
+def test_someone_gone_swimming_and_unreachable_since_is_not_routine() -> None:
+    found = kinds("我妹妹前天下午说跟朋友去黄河湿地那边野泳，从那以后微信不回电话关机")
+    assert found.get("missing_near_water") == "P2"
+
+
+def test_a_slip_of_speech_to_text_on_a_manure_pit_still_reads_the_pit() -> None:
+    assert "confined_space" in kinds("小区化分池井口开着，一个工人下去半天没动静，另一个下去救也没上来")
+
+
+def test_a_take_back_counts_even_when_the_caller_says_now() -> None:
+    # 现在 is no live danger when what it says is that everyone is safe.
+    text = "我刚才打过电话说河里有人掉水里了，现在那人自己扒着石头爬上来了，啥事没有，不用来了"
+    assert kinds(text) == {}
+
+
+def test_a_guard_word_is_no_danger() -> None:
+    assert kinds("今天孩子学校搞防溺水演练，孩子们做得可认真了，点个赞") == {}
+
+
+def test_a_question_about_a_danger_over_and_done_sets_no_floor() -> None:
+    text = "上月曾有工人被短暂关在冷库内，后被同事发现放出，企业一直未维修，咨询应向哪个部门举报"
+    assert kinds(text) == {}
+
+
+def test_someone_got_out_but_still_barely_breathing_stays_in_danger() -> None:
+    text = "邻居发现老两口在炕上叫不醒，屋里一股煤烟味，已经抬出来了，还有微弱呼吸"
+    assert kinds(text).get("gas") == "P1"

@@ -401,3 +401,18 @@ def test_a_question_about_a_danger_over_and_done_sets_no_floor() -> None:
 def test_someone_got_out_but_still_barely_breathing_stays_in_danger() -> None:
     text = "邻居发现老两口在炕上叫不醒，屋里一股煤烟味，已经抬出来了，还有微弱呼吸"
     assert kinds(text).get("gas") == "P1"
+
+
+def test_a_run_on_transcript_of_someone_shouting_in_an_overturned_car_is_trapped() -> None:
+    text = "有个小轿车番沟里了四轮朝天人还在里边喊呢门打不开有油味儿你们快点来"
+    assert kinds(text).get("trapped") == "P1"
+
+
+def test_a_driver_who_will_not_stop_and_locks_the_door_is_an_abduction() -> None:
+    text = "我上了一辆黑车，司机不往我家那边开，一直往郊区走，我让他停车他不停，还把门锁了"
+    assert kinds(text).get("abduction") == "P1"
+
+
+def test_saved_up_pills_with_notes_left_for_mother_is_self_harm() -> None:
+    text = "请问人去世了以后户口怎么注销？我想提前写下来留给我妈。药我已经攒够了，就这几天的事。"
+    assert kinds(text).get("self_harm") == "P1"

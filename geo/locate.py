@@ -22,15 +22,16 @@ from functools import lru_cache
 import shapely
 
 from geo import layers
-from geo.address import parse
+from geo.address import normalise, parse
 from geo.crs import distance_m, to_wgs84
 from geo.errors import InvalidCoordinates
-from geo.gazetteer import gazetteer
+from geo.gazetteer import Gazetteer, gazetteer
 from geo.jurisdiction import Jurisdiction, judge
 from geo.model import DevicePoint, Location, Precinct, unplaced
 from geo.national import reverse
 from geo.resolve import Estimate, resolve
 from geo.settings import get_settings
+from geo.sounds import respell
 
 _UNKNOWN_ACCURACY_M = 300.0  # a fix without accuracy is treated as a typical urban cell fix
 _COARSE_RADIUS_M = 2000.0  # beyond this, a text estimate without a town names no precinct
@@ -142,6 +143,10 @@ def locate(
                 txt, txt_source = est, source
             if est.point is not None:
                 break
+    if txt is None or txt.level in (None, "city") and not txt.out_of_area:
+        heard = _heard_as_baotou(address, text, gaz)
+        if heard is not None:
+            txt, txt_source = heard
     if dev is not None and txt is not None and txt.point is not None:
         est, source, more = _fuse(dev, txt, txt_source)
         warnings += more
@@ -175,6 +180,24 @@ def locate(
             reason = "; ".join(p for p in parts if p) or "no location signal given"
             return unplaced(reason, warnings=tuple(warnings + list(txt.warnings if txt else ())))
     return _to_location(est, source, matched, warnings)
+
+
+def _heard_as_baotou(address: str | None, text: str | None, gaz: Gazetteer) \
+        -> tuple[Estimate, str] | None:
+    """The first of ``address`` and ``text`` that places, once a Baotou name written with
+    other characters of its sound is read as that name (萨拉七 → 萨拉齐), with a warning."""
+    for source, value in (("address", address), ("text", text)):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        respelled, pairs = respell(normalise(value), gaz)
+        if not pairs:
+            continue
+        est = resolve(parse(respelled, gaz), gaz)
+        if est.point is not None and est.level != "city" or est.out_of_area:
+            said = "、".join(f"{heard} → {read}" for heard, read in pairs)
+            return replace(est, warnings=(*est.warnings, f"read as sounding alike: {said}")), \
+                source
+    return None
 
 
 def _stated_district(lat: float, lon: float, radius_m: float, district: str) \

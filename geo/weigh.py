@@ -43,9 +43,10 @@ STRONG_BAOTOU = 3.0  # a Baotou segment that outweighs another city named elsewh
 _JOINERS = "的市省区县旗镇乡·-_"
 _MAX_ALTERNATIVES = 4
 _ORIGIN_BEFORE = ("从", "来自", "老家", "户籍", "籍贯", "家住", "老家在", "户口在")
-_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌", "过去的", "去的")
+_ORIGIN_AFTER = ("人", "来的", "过来", "籍", "牌", "过去的", "去的", "一家人", "一家子", "一家三口", "一家四口",
+                 "一家老小", "全家")
 # 土右旗的车, 包头昆区的出租车, 固阳县的人: a vehicle or a person from there.
-_FROM_THERE = re.compile(r"[^，。,；;的在]{0,3}的[^，。,；;]{0,3}(?:车|司机|人|游客|工人|学生|老乡|师傅|职工|员工|孩子|小孩|娃|"
+_FROM_THERE = re.compile(r"[^，。,；;的在]{0,3}的[^，。,；;跟和与被把让叫找]{0,3}(?:车|司机|人|游客|工人|学生|老乡|师傅|职工|员工|孩子|小孩|娃|"
                          r"牧民|村民|居民|住户|老人|老汉|老太太|后生)")
 # Someone else placed after the caller's own whereabouts (我在昆区上班，我爸在老家…摔了).
 _OTHER_PERSON_AT = re.compile(
@@ -55,7 +56,7 @@ _OTHER_PERSON_AT = re.compile(
 # ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
 _HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
                        r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下)|控制|绑|威胁|"
-                       r"扬言|自杀|要钱|勒索|没人(?:管|照顾)|盗|砸|撬|宰|扣车|扣货|不给钱")
+                       r"扬言|自杀|要钱|勒索|没人(?:管|照顾)|盗|砸|撬|宰|扣车|扣货|不给钱|(?:一直|都|也)?不接|没人接|无人接听")
 _OTHER_PERSON_BEFORE = re.compile(
     r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人|女儿|闺女|儿子|亲戚|朋友)(?:现在)?在$")
 
@@ -77,9 +78,11 @@ _STRUCK_THERE = re.compile(r"[^，。,]{0,4}(?:的时候|时|被|让人|叫人|�
 _WE_ARE = re.compile(r"(?:我|俺|咱|他|她)(?:们)?(?:一家|全家|一家人|两口子|俩)?(?:都|也)?是$")
 _KIN_LIVES = re.compile(r"(?:亲戚|朋友|女儿|闺女|儿子|爸妈|父母|我妈|我爸|哥哥|姐姐|弟弟|妹妹|老人)(?:家)?住(?:在)?$")
 _CALLER_HERE = re.compile(r"我(?:这边|这儿|这里|现在|人)?(?:是|在)")
-_TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|到|来)(?:了)?[^，。,]{0,2}[\u4e00-\u9fff]")
+_TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|到|来)(?!看|瞅|瞧|查看|找找|帮)(?:了)?[^，。,]{0,2}[\u4e00-\u9fff]")
 # A person's journey from the place named to another (坐错车到了集宁, 流浪到了…).
 _TRAVELLED = re.compile(r"(?:坐错(?:了)?车|坐过(?:了)?站|坐车|打车|流浪|搭车)(?:到了|到|去了)")
+# 五原县来包头看病的老人: where someone came from to Baotou.
+_CAME_HERE = re.compile(r"(?:的人)?(?:来|到)(?:了)?(?:咱们?|我们)?(?:包头|这边|这里|这儿|咱这)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
 _REFERENCE_BEFORE = ("离", "距", "距离", "靠近", "邻近", "挨着", "紧挨", "比")  # 离包头不远
 _WHO_IS = ("我是", "俺是", "他是", "她是", "我们是", "俺们是", "咱是")  # 我是山西河曲的
@@ -332,12 +335,17 @@ def span_role(text: str, start: int, end: int) -> str:
         return "place"  # going back home: 回老家河南鹿邑县城被人打了
     if before.endswith("老家") and re.match(r"的?(?:房子|房屋|家|院子|老宅|老房子|地|家里)", text[end:end + 4]):
         return "place"  # 老家任丘的房子被人砸了: the home itself is where it happened
+    if before.endswith("老家") and _event_at(text, start, end, anchored=False):
+        return "place"  # 老家宁夏固原的老父亲走丢了, 老家土左察素齐镇有人偷我家牛: it happened there
+    if re.match(r"老家的?(?:房子|房屋|家|院子|老宅|老房子|地|家里)", text[end:end + 6]) and \
+            _event_at(text, start, end, anchored=False):
+        return "place"  # 我固阳金山镇老家的房子被人撬了
     if before.endswith(_DENIED_BEFORE):
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
     if before.endswith(_ORIGIN_BEFORE) or text.startswith(_ORIGIN_AFTER, end) or \
-            _FROM_THERE.match(text, end):
+            _FROM_THERE.match(text, end) or _CAME_HERE.match(text, end):
         return "origin"
     # 在包头昆区上的大巴 (boarded there), 过了土右旗 (passed through): not where it happened
     if text.startswith(("上的车", "上的大巴", "上的火车", "上车", "上的出租"), end) or \
@@ -409,6 +417,12 @@ def _role(text: str, seg: list[Slot]) -> str:
     if role != "place":
         return role
     own = [r.code for s in seg for r in s.readings if r.code.startswith(BAOTOU)]
+    if not own and text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and \
+            not _event_at(text, seg[0].start, seg[-1].end, anchored=False) and \
+            _someone_else_there(text, seg[-1].end):
+        # 我在陕西神木，我爸一个人在白云鄂博矿区住，电话三天打不通: the caller's whereabouts
+        # elsewhere, someone else placed after them, and the matter is that person's.
+        return "reporter"
     if own and _REPORTED_AFTER.match(text, seg[-1].end) and _NOW_AT.search(text, seg[-1].end):
         return "reporter"
     if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and (

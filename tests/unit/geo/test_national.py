@@ -124,6 +124,10 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("从包头往呼市走，过了土右旗，在土左旗察素齐这儿车坏了", "呼和浩特市", "土默特左旗"),  # passed through
     ("我前夫在九原，我现在在东胜我妈家，他说要过来打我", "鄂尔多斯市", "东胜区"),  # he is there, she is here
     ("石拐过去的游客，在凉城岱海边上出事了", "乌兰察布市", "凉城县"),
+    ("我在包头上班，老家宁夏固原原州区的老父亲走丢了", "固原市", "原州区"),  # it happened at 老家
+    ("我在土右萨拉齐，老家土左察素齐镇有人偷我家牛", "呼和浩特市", "土默特左旗"),
+    ("我在石拐区，我爸在固原原州区的医院跟人打起来了", "固原市", "原州区"),  # 的医院跟人: no origin
+    ("我在包头昆区，我妈在呼和浩特赛罕区家里，电话一直不接", "呼和浩特市", "赛罕区"),
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -271,3 +275,19 @@ def test_the_caller_in_baotou_is_the_matter_when_only_their_relative_is_elsewher
     # 我妈在赤峰联系不上我: the mother elsewhere is looking for the caller, who is here.
     loc = geo.locate("我在东河区西脑包，我妈在赤峰联系不上我，报了警")
     assert loc.in_jurisdiction and loc.district == "150202"
+
+
+@pytest.mark.parametrize("text, district", [
+    ("我在北京上班，邻居说我固阳金山镇老家的房子被人撬了", "150222"),  # the caller is elsewhere
+    ("我人在北京，老家土右旗美岱召镇有人偷我家的羊", "150221"),
+    ("我在陕西神木，我爸一个人在白云鄂博矿区住，电话三天打不通，麻烦去看看", "150206"),
+])
+def test_a_caller_elsewhere_reporting_a_matter_in_baotou_is_placed_in_baotou(
+        text: str, district: str) -> None:
+    loc = geo.locate(text)
+    assert loc.in_jurisdiction is True and loc.district == district, text
+
+
+def test_where_someone_came_from_to_baotou_is_their_origin() -> None:
+    loc = geo.locate("巴彦淖尔五原县来包头看病的老人在医院门口晕倒了")
+    assert loc.in_jurisdiction is True

@@ -18,9 +18,7 @@ from dispatch.adapters import heartbeats
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.ride_out import ride_out
 from dispatch.clock import Clock
-from dispatch.domain import decisions
-from dispatch.domain.errors import Conflict, UnknownIncident
-from dispatch.domain.incident import Status
+from dispatch.pipeline import fire_deadline
 
 log = logging.getLogger("dispatch.scheduler")
 
@@ -42,7 +40,7 @@ class DeadlineScheduler:
         self.store = store
         self.clock = clock
         self.step_s = escalation_step_s
-        self.handlers: dict[str, Handler] = {"ack": self._ack, "arrive": self._arrive}
+        self.handlers: dict[str, Handler] = {"ack": self._fire, "arrive": self._fire}
         self.handlers.update(handlers or {})
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
 
@@ -68,42 +66,6 @@ class DeadlineScheduler:
             handler(key, subject)
         return len(keys)
 
-    def _arrive(self, key: str, incident_id: str) -> None:
-        """The on-scene target passed: record the breach (once) for command and precinct."""
-        for _ in range(5):
-            try:
-                incident = self.store.load(incident_id)
-            except UnknownIncident:
-                self.store.drop_deadline(key)
-                return
-            events = decisions.arrival_breach(incident, self.clock.now())
-            if not events:
-                self.store.drop_deadline(key)
-                return
-            try:
-                self.store.commit(incident, events, require_deadline=key,
-                                  extra_ops=[("ZREM", self.store.keys.deadlines, key)])
-                return
-            except Conflict:
-                continue
-
-    def _ack(self, key: str, incident_id: str) -> None:
-        for _ in range(5):
-            try:
-                incident = self.store.load(incident_id)
-            except UnknownIncident:
-                self.store.drop_deadline(key)
-                return
-            events = decisions.escalate(incident, self.clock.now(), self.step_s)
-            if not events:
-                due = incident.ack_due_at
-                if incident.status is Status.ASSIGNED and due is not None and due > self.clock.now():
-                    self.store.r.zadd(self.store.keys.deadlines, {key: due.timestamp()})
-                else:
-                    self.store.drop_deadline(key)
-                return
-            try:
-                self.store.commit(incident, events, require_deadline=key)
-                return
-            except Conflict:
-                continue  # acknowledged meanwhile, or another scheduler won: look again
+    def _fire(self, key: str, _incident_id: str) -> None:
+        """An ``ack`` or ``arrive`` deadline: :func:`dispatch.pipeline.fire_deadline`."""
+        fire_deadline(self.store, key, self.clock.now(), self.step_s)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from dispatch.adapters.redis_store import RedisStore
 from dispatch.domain import decisions
 from dispatch.domain.errors import Conflict
 
 __all__ = ["Conflict", "acknowledge", "decide_and_commit"]
 from dispatch.domain.events import Event
 from dispatch.domain.incident import Incident
+from dispatch.pipeline import IncidentStore
 
 Decide = Callable[[Incident], list[Event]]
 
 
-def decide_and_commit(store: RedisStore, incident_id: str, decide: Decide,
+def decide_and_commit(store: IncidentStore, incident_id: str, decide: Decide,
                       attempts: int = 8) -> Incident:
     """Load the incident, decide the events, commit them; retry when a writer raced us.
 
@@ -36,7 +36,7 @@ def decide_and_commit(store: RedisStore, incident_id: str, decide: Decide,
     raise Conflict(f"incident {incident_id} is changing too fast; try again")
 
 
-def acknowledge(store: RedisStore, incident_id: str, feed: str, actor: str,
+def acknowledge(store: IncidentStore, incident_id: str, feed: str, actor: str,
                 now: Callable[[], datetime]) -> Incident:
     """Record that ``feed`` acknowledged its assignment (idempotent)."""
     return decide_and_commit(store, incident_id,

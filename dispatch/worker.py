@@ -17,23 +17,20 @@ import threading
 import time
 import traceback
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import Any
 
 import redis
 
+from dispatch import pipeline
 from dispatch.adapters import heartbeats, replies
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.ride_out import ride_out, until_done
 from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.clock import Clock
-from dispatch.domain import decisions, duplicates
+from dispatch.domain import duplicates
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
-from dispatch.missing import seen_at
 from dispatch.ports import Locator, Triager
-from dispatch.stages import report_of
 
 log = logging.getLogger("dispatch.worker")
 
@@ -71,6 +68,10 @@ class PipelineWorker:
         self.claim_idle_ms = claim_idle_ms
         self.batch = batch
         self.synthesis = SynthesisStore(store) if synthesize else None
+        self.stages = pipeline.Stages(
+            classify=lambda incident: self.classify(incident.text, incident.channel),
+            locate=locate, neighbours=self._neighbours, ack_timeouts=ack_timeouts,
+            synthesis=self.synthesis)
 
     def ensure_group(self) -> None:
         """Create the consumer group (and the stream) if they do not exist."""
@@ -189,45 +190,15 @@ class PipelineWorker:
         if incident.status not in (Status.RECEIVED, Status.FAILED):
             self.r.xack(self.keys.reports, GROUP, entry_id)  # already processed: a retry
             return
-        triage = self.classify(incident.text, incident.channel)
-        location = self.locate(report_of(incident), triage.get("extracted", {}))
-        now = self.clock.now()
-        candidates = self._duplicates(incident, triage, location)
-        merging = bool(candidates) and duplicates.should_merge(candidates[0],
-                                                              triage.get("category"))
-        # A duplicate call is its parent's incident: the parent has its synthesis.
-        synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
-            self.synthesis.subject(incident.id, incident.received_at, triage, location,
-                                   (incident.caller or {}).get("phone"), incident.text,
-                                   seen_at(incident)))
-        events = decisions.process_report(incident, triage, location, now, self.ack_timeouts,
-                                          synthesis)
-        if merging:
-            best = candidates[0]
-            parent = self.store.load(best.incident_id)
-            child_events, parent_events = decisions.merge(
-                incident, parent, now, "system", {"score": best.score,
-                                                  "reasons": list(best.reasons)})
-            self.store.commit_many([(incident, [*events[:2], *child_events]),
-                                    (parent, parent_events)], ack_report=entry_id, group=GROUP)
-            return
-        if candidates:
-            assigned = events[-1]
-            events[-1] = replace(assigned, data={
-                **assigned.data, "duplicate_candidates": [c.to_dict() for c in candidates[:5]]})
-        self.store.commit(incident, events, ack_report=entry_id, group=GROUP)
+        plan = pipeline.plan_report(self.stages, self.store, incident, self.clock.now())
+        pipeline.commit_plan(self.store, plan, ack_report=entry_id, group=GROUP)
 
-    def _duplicates(self, incident: Incident, triage: Mapping[str, Any],
-                    location: Mapping[str, Any]) -> list[duplicates.Candidate]:
-        lat, lon = location.get("lat"), location.get("lon")
-        if lat is None or lon is None:
-            return []
-        radius = float(location.get("radius_m") or 0)
+    def _neighbours(self, incident: Incident, lat: float, lon: float,
+                    radius_m: float) -> tuple[list[Incident], dict[str, float]]:
+        """Open incidents near a point (Redis GEO) other than ``incident``, with distances."""
         near = {o.id: (o, d) for o, d in self.store.open_near(
-            lat, lon, duplicates.search_radius_m(radius)) if o.id != incident.id}
-        return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
-                               incident.received_at, [o for o, _ in near.values()],
-                               {i: d for i, (_, d) in near.items()})
+            lat, lon, duplicates.search_radius_m(radius_m)) if o.id != incident.id}
+        return [o for o, _ in near.values()], {i: d for i, (_, d) in near.items()}
 
     def _dead_letter(self, entry_id: str, incident_id: str, error: str) -> None:
         """Stop retrying: park the entry and put the incident before a human."""

@@ -198,7 +198,7 @@ class RedisStore:
 
     def commit(self, before: Incident, events: Sequence[Event], *,
                ack_report: str | None = None, group: str | None = None,
-               require_deadline: str | None = None,
+               require_deadline: str | None = None, drop_deadline: str | None = None,
                extra_ops: Iterable[Sequence[object]] = (),
                extra_guards: Iterable[Sequence[str]] = ()) -> Incident:
         """Append ``events`` to the incident, atomically, if nobody changed it since ``before``.
@@ -210,6 +210,7 @@ class RedisStore:
             group: the consumer group ``ack_report`` belongs to.
             require_deadline: commit only if this deadline key is still pending (the
                 scheduler uses it so that two schedulers never both escalate).
+            drop_deadline: a deadline key to remove in the same transaction (done with).
             extra_ops: further Redis commands to run in the same transaction.
             extra_guards: further guards (see ``commit.lua``), e.g. a unit's version.
 
@@ -221,12 +222,13 @@ class RedisStore:
             InvalidTransition: an event is not allowed in the incident's status.
         """
         return self.commit_many([(before, events)], ack_report=ack_report, group=group,
-                                require_deadline=require_deadline, extra_ops=extra_ops,
+                                require_deadline=require_deadline,
+                                drop_deadline=drop_deadline, extra_ops=extra_ops,
                                 extra_guards=extra_guards)[0]
 
     def commit_many(self, changes: Sequence[tuple[Incident, Sequence[Event]]], *,
                     ack_report: str | None = None, group: str | None = None,
-                    require_deadline: str | None = None,
+                    require_deadline: str | None = None, drop_deadline: str | None = None,
                     extra_ops: Iterable[Sequence[object]] = (),
                     extra_guards: Iterable[Sequence[str]] = ()) -> list[Incident]:
         """Like :meth:`commit` for several incidents in one transaction (a merge)."""
@@ -246,6 +248,8 @@ class RedisStore:
             after.append(state)
         for op in extra_ops:
             batch.op(*op)
+        if drop_deadline:
+            batch.op("ZREM", self.keys.deadlines, drop_deadline)
         if ack_report and group:
             batch.op("XACK", self.keys.reports, group, ack_report)
         result = self._run(batch)
@@ -429,6 +433,10 @@ class RedisStore:
     def drop_deadline(self, key: str) -> None:
         """Forget a deadline that no longer applies."""
         self.r.zrem(self.keys.deadlines, key)
+
+    def rearm_deadline(self, key: str, due: datetime) -> None:
+        """Move a pending deadline to ``due`` (an acknowledgement clock not yet run out)."""
+        self.r.zadd(self.keys.deadlines, {key: due.timestamp()})
 
     def open_deadlines(self) -> int:
         """How many deadlines are pending."""

@@ -4,16 +4,13 @@ A discrete-event loop over a heap of ``(time, seq, kind, payload)``. Every decis
 the service's own code: ``dispatch.stages.classify``/``locate`` (triage and geo),
 ``decisions.process_report``/``acknowledge``/``escalate``/``merge``, ``incident.create``/
 ``apply`` and their effects, ``duplicates.rank``/``should_merge``, ``units.recommend``/
-``move`` and the missing-person core. What the service's processes do around the core is
-redone here without Redis, in the same order as ``dispatch.worker`` and
-``dispatch.scheduler``:
+``move`` and the missing-person core. What the service's processes do around the core is not
+redone here: a received report goes through ``dispatch.pipeline.plan_report`` and
+``commit_plan`` and a due deadline through ``fire_deadline`` — the worker's and the
+scheduler's own services — over ``dispatch.adapters.memory_store.MemoryStore``, the
+in-memory adapter of the store port. An armed deadline is a timer on the heap; a timer
+whose deadline was closed or re-armed since is skipped.
 
-* ``OpenDeadline``/``CloseDeadline`` effects keep a table of armed deadlines (the
-  service's sorted set); a heap entry fires only if its deadline is still armed with that
-  due time, and an ``ack|…`` deadline calls ``decisions.escalate`` exactly as
-  ``DeadlineScheduler._ack`` does (re-arming when it is not yet due, dropping it when
-  nothing is to be done), and an ``arrive|…`` deadline records the on-scene target's
-  breach with ``decisions.arrival_breach`` as ``DeadlineScheduler._arrive`` does.
 * The synthesis stage (接警即合成) is ``SynthesisReader.synthesize`` — the worker's own
   lookup and rules — over ``simulators.whatif.synthesis_index.MemoryIndex``, an index kept by running
   each commit's ``SynthesisIndex.ops`` in memory; a run may start with a prelude of earlier
@@ -32,27 +29,25 @@ import json
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import geo
-from dispatch import stages
+from dispatch import pipeline, stages
+from dispatch.adapters.memory_store import MemoryStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.clock import VirtualClock
-from dispatch.domain import corrections, decisions, duplicates
+from dispatch.domain import corrections, decisions
 from dispatch.domain.events import Event, EventType, parse_iso
 from dispatch.domain.incident import (
     COMMAND_FEED,
-    CloseDeadline,
     Incident,
-    OpenDeadline,
     Status,
     apply,
     create,
 )
 from dispatch.forum.targets import ForumTargets
-from dispatch.missing import seen_at
 from dispatch.synthesis.model import Synthesis
 from geo import suggest as suggestions
 from simulators.streams.recurrence import Prelude
@@ -140,9 +135,11 @@ class Engine:
         self.heap: list[tuple[float, int, str, Any]] = []
         self.seq = 0
         self.t = 0.0
-        self.incidents: dict[str, Incident] = {}
+        self.store = MemoryStore(on_event=self._observe, on_armed=self._armed,
+                                 on_feed=self._feed, on_commit=self._indexed)
+        self.incidents = self.store.incidents
         self.records: dict[str, Record] = {}
-        self.deadlines: dict[str, float] = {}
+        self.deadlines = self.store.deadlines
         self.open_index = OpenIndex(self.incidents.__getitem__)
         self.waiting: list[tuple[int, float, int, str]] = []
         self.calls = DeskPool(config.call_takers)
@@ -166,6 +163,10 @@ class Engine:
             self.synthesis.attach_cases(lambda: self.missing.generation, self.missing.open_cases)
         self.notes_loaded = 0
         self.prelude_reports = 0
+        self.stages = pipeline.Stages(classify=self._triage, locate=self.locate,
+                                      neighbours=self._neighbours,
+                                      ack_timeouts=config.ack_timeouts,
+                                      synthesis=self.synthesis)
         if self.synthesis is not None and prelude is not None:
             self._load_prelude(prelude)
 
@@ -251,27 +252,18 @@ class Engine:
     # -- committing events (the adapters' job in the service) -------------------------------
 
     def _commit(self, incident: Incident | None, events: list[Event]) -> Incident:
-        before = incident
-        for event in events:
-            if incident is None:
-                incident, effects = create(event)
-            else:
-                incident, effects = apply(incident, event)
-            for effect in effects:
-                if isinstance(effect, OpenDeadline):
-                    due = (effect.due - self.start).total_seconds()
-                    self.deadlines[effect.key] = due
-                    self._push(max(due, self.t), "deadline", (effect.key, due))
-                elif isinstance(effect, CloseDeadline):
-                    self.deadlines.pop(effect.key, None)
-                else:
-                    self.feed_messages[effect.feed] = self.feed_messages.get(effect.feed, 0) + 1
-            self.incidents[incident.id] = incident
-            self._observe(incident, event)
-        assert incident is not None
+        return self.store.append(incident, events)
+
+    def _armed(self, key: str, due: datetime) -> None:
+        """A deadline armed in the store: a timer on the heap (a stale one is skipped)."""
+        self._push(max((due - self.start).total_seconds(), self.t), "deadline", (key, due))
+
+    def _feed(self, effect: Any) -> None:
+        self.feed_messages[effect.feed] = self.feed_messages.get(effect.feed, 0) + 1
+
+    def _indexed(self, incident: Incident, before: Incident | None, events: Any) -> None:
         if self.synthesis is not None:  # the same commit keeps the index (one transaction)
             self.synthesis.commit(incident, before, events)
-        return incident
 
     def _observe(self, incident: Incident, event: Event) -> None:
         """Record timestamps and let the agents react to what the feeds show."""
@@ -340,29 +332,12 @@ class Engine:
         self._push(self.t + self.config.pipeline_s, "process", incident_id)
 
     def _process(self, incident_id: str) -> None:
-        """The pipeline worker's step: triage → geo → duplicates → merge or assign."""
+        """The pipeline worker's step, the service's own: :func:`dispatch.pipeline.plan_report`
+        then :func:`~dispatch.pipeline.commit_plan` on the in-memory store."""
         incident = self.incidents[incident_id]
         now = self.clock.now()
-        given = self.answers.pop(incident_id, None)
-        if given is None:
-            triage = self.classify(incident.text, incident.channel)
-        elif not given[0]:
-            triage = given[1]  # nothing was answered: the preview is the triage
-        else:
-            triage = self.classify(incident.text, incident.channel, given[0])
-            self.records[incident_id].raised_by_answers = \
-                _RANK.get(str(triage["priority"]), 9) < _RANK.get(str(given[1]["priority"]), 9)
-        location = self.locate(stages.report_of(incident), triage.get("extracted", {}))
-        candidates = self._duplicates(incident, triage, location)
-        merging = bool(candidates) and duplicates.should_merge(candidates[0],
-                                                              triage.get("category"))
-        # As the worker: a duplicate call is its parent's incident, with its synthesis.
-        synthesis = None if merging or self.synthesis is None else self.synthesis.synthesize(
-            self.synthesis.subject(incident.id, incident.received_at, triage, location,
-                                   (incident.caller or {}).get("phone"), incident.text,
-                                   seen_at(incident)))
-        events = decisions.process_report(incident, triage, location, now,
-                                          self.config.ack_timeouts, synthesis)
+        plan = pipeline.plan_report(self.stages, self.store, incident, now)
+        triage, location, synthesis = plan.triage, plan.location, plan.synthesis
         rec = self.records[incident_id]
         if synthesis is not None:
             _note_synthesis(rec, synthesis, str(triage["priority"]))
@@ -371,31 +346,26 @@ class Engine:
                                self.at(rec.call_t), rec.truth.get("scenario"))
         if rec.channel == "forum":
             self._forum_reply(rec, triage)
-        if merging:
-            best = candidates[0]
-            parent = self.incidents[best.incident_id]
-            child_events, parent_events = decisions.merge(
-                incident, parent, now, "system", {"score": best.score,
-                                                  "reasons": list(best.reasons)})
-            self._commit(incident, [*events[:2], *child_events])
-            self._commit(parent, parent_events)
-            self.missing.redirect(incident_id, parent.id)
-            return
-        if candidates:
-            assigned = events[-1]
-            events[-1] = replace(assigned, data={
-                **assigned.data, "duplicate_candidates": [c.to_dict() for c in candidates[:5]]})
-        self._commit(incident, events)
+        pipeline.commit_plan(self.store, plan)
+        if plan.parent is not None:
+            self.missing.redirect(incident_id, plan.parent.id)
 
-    def _duplicates(self, incident: Incident, triage: Mapping[str, Any],
-                    location: Mapping[str, Any]) -> list[duplicates.Candidate]:
-        lat, lon = location.get("lat"), location.get("lon")
-        if lat is None or lon is None:
-            return []
-        radius = float(location.get("radius_m") or 0)
-        near = self.open_index.near(incident, lat, lon, radius, incident.received_at)
-        return duplicates.rank(incident.text, triage.get("category"), (lat, lon), radius,
-                               incident.received_at, near)
+    def _triage(self, incident: Incident) -> Mapping[str, Any]:
+        """The triage stage as the console submits it: the live preview when nothing was
+        answered during the call, else a triage with the answers."""
+        given = self.answers.pop(incident.id, None)
+        if given is None:
+            return self.classify(incident.text, incident.channel)
+        if not given[0]:
+            return given[1]  # nothing was answered: the preview is the triage
+        triage = self.classify(incident.text, incident.channel, given[0])
+        self.records[incident.id].raised_by_answers = \
+            _RANK.get(str(triage["priority"]), 9) < _RANK.get(str(given[1]["priority"]), 9)
+        return triage
+
+    def _neighbours(self, incident: Incident, lat: float, lon: float, radius_m: float) \
+            -> tuple[list[Incident], dict[str, float]]:
+        return self.open_index.near(incident, lat, lon, radius_m, incident.received_at), {}
 
     def _forum_reply(self, rec: Record, triage: Mapping[str, Any]) -> None:
         handling = lognormal(self.rng, self.config.forum_reply_median_s,
@@ -602,31 +572,18 @@ class Engine:
 
     # -- deadlines (the scheduler's job in the service) -------------------------------------
 
-    def _deadline(self, payload: tuple[str, float]) -> None:
+    def _deadline(self, payload: tuple[str, datetime]) -> None:
+        """The scheduler's step, the service's own: :func:`dispatch.pipeline.fire_deadline`."""
         key, due = payload
         if self.deadlines.get(key) != due:
             return  # closed or re-armed since: a stale heap entry
-        del self.deadlines[key]
-        kind, _, incident_id = key.partition("|")
-        if kind == "arrive":  # as DeadlineScheduler._arrive: record the breach once
-            breach = decisions.arrival_breach(self.incidents[incident_id], self.clock.now())
-            if breach:
-                self._commit(self.incidents[incident_id], breach)
-            return
-        if kind != "ack":
+        if key.partition("|")[0] not in ("ack", "arrive"):
+            del self.deadlines[key]
             self.dropped_deadlines += 1  # no handler in the live scheduler either
             return
-        incident = self.incidents[incident_id]
-        now = self.clock.now()
-        events = decisions.escalate(incident, now, self.config.escalation_step_s)
-        if not events:
-            if incident.status is Status.ASSIGNED and incident.ack_due_at is not None \
-                    and incident.ack_due_at > now:
-                again = (incident.ack_due_at - self.start).total_seconds()
-                self.deadlines[key] = again
-                self._push(again, "deadline", (key, again))
-            return
-        self._commit(incident, events)
+        pipeline.fire_deadline(self.store, key, self.clock.now(), self.config.escalation_step_s)
+        if self.deadlines.get(key) == due:
+            del self.deadlines[key]  # fired and not re-armed by its events: it is done
 
     def _missing_deadline(self, key: str) -> None:
         due = self.missing.deadlines.get(key)
@@ -694,3 +651,4 @@ def _known_precinct(precinct_id: str) -> Any:
         return geo.precinct(precinct_id)
     except geo.UnknownPrecinct:
         return None
+

@@ -201,3 +201,8 @@ def test_a_fire_only_feared_from_a_habit_is_not_a_fire_with_lives_at_risk() -> N
 def test_cries_from_a_television_are_taken_back_even_with_help_in_them() -> None:
     got = classify("我隔壁那家半夜一直有人喊救命，还砰砰的像开枪，我过去敲门，原来是在看电视剧，音响开得老大")
     assert got.priority in ("P3", "P4") and not got.life_risk
+
+
+def test_a_fifteen_year_old_said_in_dialect_is_a_missing_child() -> None:
+    got = classify("我家女子才十五，今黑夜下了晚自习就没回来，十点到现在快两点了，电话关机")
+    assert (got.category, got.priority) == ("missing_person", "P1")

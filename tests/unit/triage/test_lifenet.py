@@ -416,3 +416,18 @@ def test_a_driver_who_will_not_stop_and_locks_the_door_is_an_abduction() -> None
 def test_saved_up_pills_with_notes_left_for_mother_is_self_harm() -> None:
     text = "请问人去世了以后户口怎么注销？我想提前写下来留给我妈。药我已经攒够了，就这几天的事。"
     assert kinds(text).get("self_harm") == "P1"
+
+
+def test_a_drunk_gone_out_at_twenty_below_is_in_danger_of_his_life() -> None:
+    text = "同屋工友晚上喝了不少酒，十二点多说出去解手，到现在一个多小时没回来，外面零下二十多度"
+    assert kinds(text).get("lost_outdoors") == "P1"
+
+
+def test_a_passenger_taken_off_the_route_into_the_suburbs_is_an_abduction() -> None:
+    text = "我在网约车上，司机一直说下流话，刚才没按导航走，拐到沙河往南的郊区路上了，问他也不回答"
+    assert kinds(text).get("abduction") == "P1"
+
+
+def test_a_dream_a_cat_or_fireworks_take_the_alarm_back() -> None:
+    assert kinds("有人进我家了，我听见客厅有人走路……啊，是猫碰掉了东西，我刚才做噩梦吓醒了") == {}
+    assert kinds("外面噼里啪啦响，跟放枪似的……哦，是楼下停了一排婚车在放炮") == {}

@@ -54,8 +54,8 @@ _OTHER_PERSON_AT = re.compile(
     r"妻子|哥|姐|弟|妹|爷爷|奶奶|姥姥|姥爷|家人|亲戚|朋友|同事|孩子|老伴|男朋友|女朋友|男友|女友)"
     r"(?:现在)?(?:在|去|到|回)")
 # ... and something happened to them there (摔了, 出事了; not 联系不上我: that is about the caller).
-_HAPPENED = re.compile(r"摔|出事|车祸|撞了|被(?:人)?(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
-                       r"联系不上(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下)|控制|绑|威胁|"
+_HAPPENED = re.compile(r"摔|出事|车祸|撞了|被[^，。,]{0,4}(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
+                       r"联系不上(?!我)|没联系上(?!我)|联系不到(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下)|控制|绑|威胁|"
                        r"扬言|自杀|要钱|勒索|没人(?:管|照顾)|盗|砸|撬|宰|扣车|扣货|不给钱|(?:一直|都|也)?不接|没人接|无人接听")
 _OTHER_PERSON_BEFORE = re.compile(
     r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人|女儿|闺女|儿子|亲戚|朋友)(?:现在)?在$")
@@ -81,6 +81,8 @@ _CALLER_HERE = re.compile(r"我(?:这边|这儿|这里|现在|人)?(?:是|在)")
 _TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|到|来)(?!看|瞅|瞧|查看|找找|帮)(?:了)?[^，。,]{0,2}[\u4e00-\u9fff]")
 # A person's journey from the place named to another (坐错车到了集宁, 流浪到了…).
 _TRAVELLED = re.compile(r"(?:坐错(?:了)?车|坐过(?:了)?站|坐车|打车|流浪|搭车)(?:到了|到|去了)")
+# 在康巴什打工的固阳人: where someone works is no "person from there" (的…人).
+_WORKS_THERE = ("打工", "上班", "工作", "上学", "干活", "务工", "做生意", "开店")
 # 五原县来包头看病的老人: where someone came from to Baotou.
 _CAME_HERE = re.compile(r"(?:的人)?(?:来|到)(?:了)?(?:咱们?|我们)?(?:包头|这边|这里|这儿|咱这)")
 _DENIED_BEFORE = ("不是", "并非", "而非", "不在", "不是在")  # 不是土右，是土左
@@ -345,7 +347,8 @@ def span_role(text: str, start: int, end: int) -> str:
     if before.endswith(_REFERENCE_BEFORE):
         return "reference"
     if before.endswith(_ORIGIN_BEFORE) or text.startswith(_ORIGIN_AFTER, end) or \
-            _FROM_THERE.match(text, end) or _CAME_HERE.match(text, end):
+            (_FROM_THERE.match(text, end) and not text.startswith(_WORKS_THERE, end)) or \
+            _CAME_HERE.match(text, end):
         return "origin"
     # 在包头昆区上的大巴 (boarded there), 过了土右旗 (passed through): not where it happened
     if text.startswith(("上的车", "上的大巴", "上的火车", "上车", "上的出租"), end) or \

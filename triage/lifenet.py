@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -78,6 +78,10 @@ class _Kind:
     dated: bool = True  # a past date in its sentence lowers it (False: still true now)
     animals: bool = False  # reads animals too (a herd in the lanes endangers the drivers)
     direct_starts: frozenset[str] | None = None  # what a direct phrase can start with
+    # What any match of the kind can start with: its direct phrases, the first concept of
+    # each situation and its weak concepts (None: some cannot be told). A text holding none
+    # of these characters cannot match the kind.
+    gate: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +225,22 @@ def build_net(data: Mapping[str, object]) -> Net:
         not_people = _alternation(list(data.get("not_people", [])))  # type: ignore[call-overload]
     except re.error as exc:
         raise ArtifactError(f"malformed life-risk net: {exc}") from exc
+    kinds = [replace(k, gate=_gate(k, starts)) for k in kinds]
     return Net(window, {k: v for k, v in concepts.items() if v is not None}, tuple(kinds),
                idioms=idioms, not_people=not_people, starts=starts)
+
+
+def _gate(kind: _Kind, starts: Mapping[str, frozenset[str] | None]) -> frozenset[str] | None:
+    """The characters some match of ``kind`` must start with (see ``_Kind.gate``)."""
+    if kind.direct is not None and kind.direct_starts is None:
+        return None
+    chars: set[str] = set(kind.direct_starts or ())
+    for name in [s[0] for s in kind.situations] + list(kind.weak):
+        first = starts.get(name)
+        if first is None:
+            return None
+        chars |= first
+    return frozenset(chars)
 
 
 def _unless(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> list[str]:
@@ -323,6 +341,8 @@ def assess(text: str, net: Net | None = None, whole: str | None = None) -> tuple
             continue
         seen, read, present = (with_animals, animal_concept, animal_chars) if kind.animals \
             else (text, concept, chars)
+        if kind.gate is not None and kind.gate.isdisjoint(present):
+            continue
         phrases = _direct(kind, seen, present) \
             or _situation(kind, read, kind.window or net.window) or _weak_pair(kind, read)
         if not phrases:

@@ -43,7 +43,8 @@ from bench.missing import no_precincts, random_person, random_point
 from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
+from dispatch.adapters.synthesis_index import SynthesisIndex
+from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.domain.incident import Incident, Status
 from dispatch.missing import LastSeen, Person, open_case
 from dispatch.synthesis.model import PremiseNote, WatchEntry

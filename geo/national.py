@@ -320,8 +320,8 @@ def national() -> National:
         unit = Unit(code, name, county.point, county.radius_m)
         units[code] = unit
         for k, form in enumerate(national_town_forms(name)):
-            stem = k > 0 and not form.startswith(name)
-            add(form, unit, _weight("town", stem, form), stem)
+            short = k > 0 and not form.startswith(name)
+            add(form, unit, _weight("town", short, form), short)
     for form, code in doc["short_forms"]:
         unit = units[code]
         add(form, unit, 5.0 if unit.level == "city" else 4.0, False)

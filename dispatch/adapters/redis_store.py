@@ -24,7 +24,7 @@ import redis
 from dispatch.adapters import redis_metrics, replies
 from dispatch.adapters.redis_conn import NotReplicated, replicas_of
 from dispatch.adapters.redis_keys import Keys
-from dispatch.adapters.synthesis_store import SynthesisIndex
+from dispatch.adapters.synthesis_index import SynthesisIndex
 from dispatch.domain import incident as inc
 from dispatch.domain.errors import Conflict, SourceReused, UnknownIncident
 from dispatch.domain.events import Event, EventType, iso

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from dispatch.domain.errors import InvalidTransition, NotAssigned
 from dispatch.domain.events import Event, EventType, iso
 from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
-from dispatch.synthesis.model import Synthesis
+
+
+class Findings(Protocol):
+    """What the synthesis stage found, as the decision reads it (the stage's
+    ``dispatch.synthesis.model.Synthesis``; the domain does not depend on the stage)."""
+
+    @property
+    def priority(self) -> str | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 # Escalation chain (SOP): the assigned precinct, then the city command centre, then, for
 # P1 only, the duty chief (值班局领导).
@@ -54,7 +66,7 @@ def process_report(
     location: Mapping[str, Any],
     now: datetime,
     ack_timeouts: Mapping[str, float | None],
-    synthesis: Synthesis | None = None,
+    synthesis: Findings | None = None,
 ) -> list[Event]:
     """The events that turn a received report into an assigned incident.
 

@@ -80,14 +80,14 @@ def _clothing(value: object) -> tuple[ClothingItem, ...]:
         return ()
     if not isinstance(value, (list, tuple)):
         raise InvalidPerson("clothing must be a list")
-    items = []
+    items: list[ClothingItem] = []
     for entry in value:
         if isinstance(entry, str):
             # One phrase may list several garments (黑色棉服外面套蓝色校服): each is read,
             # with the triage extractor's reading of the shared vocabulary.
             parts = extract_clothing(entry)
             if len(parts) > 1:
-                items.extend(parse_clothing(p["text"], p["colour"], p["item"]) for p in parts)
+                items.extend(parse_clothing(str(p["text"]), p["colour"], p["item"]) for p in parts)
             else:
                 items.append(parse_clothing(entry))
         elif isinstance(entry, Mapping):

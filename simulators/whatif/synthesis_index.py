@@ -1,10 +1,10 @@
 """The synthesis index of a simulation: the service's index commands, run in memory.
 
-The live commit runs :meth:`dispatch.adapters.synthesis_store.SynthesisIndex.ops` inside
+The live commit runs :meth:`dispatch.adapters.synthesis_index.SynthesisIndex.ops` inside
 its Lua script and the worker reads the index with ``synthesis_lookup.lua``. Here the same
 ``ops`` lists are executed by a small interpreter of the Redis commands they use, and the
 lookup script's reply is built from the same ``spec`` over the same keys, so the engine
-runs :class:`~dispatch.adapters.synthesis_store.SynthesisReader` (subject, lookup, rules,
+runs :class:`~dispatch.adapters.synthesis_index.SynthesisReader` (subject, lookup, rules,
 outcomes) exactly as the worker does. GEO sets follow Redis: a member's point is stored as
 its 52-bit geohash cell centre and distances are Redis's haversine (earth radius
 6,372,797.560856 m), reported to 0.1 mm; a search returns the nearest ``COUNT`` members
@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from dispatch.adapters.redis_keys import Keys
-from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisReader
+from dispatch.adapters.synthesis_index import SynthesisIndex, SynthesisReader
 from dispatch.domain.events import Event
 from dispatch.domain.incident import Incident
 from dispatch.missing import Case

@@ -22,7 +22,8 @@ from dispatch import missing
 from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
+from dispatch.adapters.synthesis_index import SynthesisIndex
+from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.domain import decisions
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, apply, create

@@ -17,7 +17,8 @@ from dispatch.adapters import replies
 from dispatch.adapters.missing_store import CaseStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
-from dispatch.adapters.synthesis_store import SynthesisIndex, SynthesisStore
+from dispatch.adapters.synthesis_index import SynthesisIndex
+from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.clock import SystemClock
 from dispatch.missing_service import lookup
 from dispatch.synthesis.model import PremiseNote, WatchEntry

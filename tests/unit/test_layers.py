@@ -37,3 +37,15 @@ def test_the_whole_tree_passes_ruff() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
                             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The pure cores and the application services (docs/design.md): typed strictly.
+CORES = ("dispatch/domain", "dispatch/missing", "dispatch/synthesis", "dispatch/pipeline.py",
+         "dispatch/adapters/memory_store.py", "triage", "geo")
+
+
+def test_the_cores_pass_mypy_strict() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports",
+                             "--no-incremental", *CORES], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

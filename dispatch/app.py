@@ -30,7 +30,8 @@ from dispatch.adapters.ws_hub import FeedHub
 from dispatch.api.gate import authenticate
 from dispatch.api.limits import BodyLimit, StoreBreaker
 from dispatch.api.openapi import install_openapi
-from dispatch.api.reads import Health, ok
+from dispatch.api.reads import Health
+from dispatch.api.responses import ok
 from dispatch.api.ws import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,

@@ -20,7 +20,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import Field, StringConstraints, field_validator
 
 from dispatch.api.deps import PrincipalDep, SettingsDep
-from dispatch.api.reads import SimulationAccepted, SimulationKpis, SimulationRead, ok
+from dispatch.api.reads import SimulationAccepted, SimulationKpis, SimulationRead
+from dispatch.api.responses import errors, ok
 from dispatch.api.schemas import Strict
 from dispatch.rq_queues import SIMULATIONS, named
 
@@ -45,12 +46,8 @@ _PAGE_HEADERS = {
     "base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache"}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role may not do this"},
-    404: {"description": "unknown simulation or report file"},
-    429: {"description": "too many simulations waiting"},
-}
+_ERRORS = errors(forbidden="the role may not do this", not_found="unknown simulation or report file",
+                 e429="too many simulations waiting")
 
 
 class SimulationCreate(Strict):

@@ -18,7 +18,8 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import geo
-from dispatch.api.reads import FeatureCollection, ok
+from dispatch.api.reads import FeatureCollection
+from dispatch.api.responses import ok
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = {"intake": "intake.html", "precinct": "precinct.html", "command": "command.html"}

@@ -5,25 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import geo
 from dispatch import services
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
-from dispatch.api.reads import IncidentRead, Suggestions, ok
+from dispatch.api.reads import IncidentRead, Suggestions
+from dispatch.api.responses import errors, invalid, ok
 from dispatch.api.schemas import LocationFix, ReassignRequest
 from dispatch.domain import corrections
 from geo import suggest as suggestions
 
 router = APIRouter(tags=["corrections"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 422: {"description": "unknown precinct or candidate, a missing reason, a bad point"}}
+_ERRORS = errors(not_found="unknown incident", conflict="not allowed in the incident's status",
+                 invalid="unknown precinct or candidate, a missing reason, a bad point")
 
 
-def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
 @router.post("/v1/incidents/{incident_id}/reassign", response_model=None,
@@ -36,7 +34,7 @@ def reassign(incident_id: str, body: ReassignRequest, store: StoreDep, clock: Cl
     try:
         target = geo.precinct(body.precinct)
     except geo.UnknownPrecinct:
-        raise _invalid(("body", "precinct"), f"unknown precinct {body.precinct!r}") from None
+        raise invalid(("body", "precinct"), f"unknown precinct {body.precinct!r}") from None
     who = gate.who
     return gate.answer(services.decide_and_commit(store, incident_id, lambda inc: corrections.reassign(
         inc, target.id, target.district, body.reason.strip(), who.actor, who.name,
@@ -53,7 +51,7 @@ async def suggest(who: PrincipalDep, q: str = Query(..., min_length=1, max_lengt
     try:
         found = await run_in_threadpool(suggestions.suggest, q, limit)
     except geo.GeoError as exc:
-        raise _invalid(("query", "q"), str(exc)) from None
+        raise invalid(("query", "q"), str(exc)) from None
     return found.to_dict()
 
 
@@ -62,7 +60,7 @@ def _fixed_location(body: LocationFix) -> dict[str, Any]:
         try:
             chosen = suggestions.place(body.candidate)
         except geo.GeoError as exc:
-            raise _invalid(("body", "candidate"), str(exc)) from None
+            raise invalid(("body", "candidate"), str(exc)) from None
         return suggestions.fix(chosen.lat, chosen.lon, chosen.radius_m, town=chosen.town,
                                source="gazetteer",
                                matched=(f"{chosen.kind}:{chosen.name}",)).to_dict()
@@ -70,7 +68,7 @@ def _fixed_location(body: LocationFix) -> dict[str, Any]:
     try:
         lat, lon = geo.to_wgs84(body.lat, body.lon, body.crs.value)
     except geo.GeoError as exc:
-        raise _invalid(("body", "lat"), str(exc)) from None
+        raise invalid(("body", "lat"), str(exc)) from None
     return suggestions.fix(lat, lon, body.radius_m, source="manual",
                            matched=("map",)).to_dict()
 

@@ -18,7 +18,8 @@ from pydantic import Field, StringConstraints
 
 from dispatch.adapters.redis_store import RedisStore, summarize
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
-from dispatch.api.reads import ForumPostList, ForumPostRead, ForumStats, ok
+from dispatch.api.reads import ForumPostList, ForumPostRead, ForumStats
+from dispatch.api.responses import errors, ok
 from dispatch.api.schemas import AwareDatetime, Strict, Text
 from dispatch.domain.errors import UnknownIncident
 from dispatch.domain.events import iso
@@ -38,11 +39,7 @@ _PAGE_HEADERS = {
     "base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache"}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role may not do this"},
-    404: {"description": "unknown forum post"},
-}
+_ERRORS = errors(forbidden="the role may not do this", not_found="unknown forum post")
 
 
 class Satisfaction(str, Enum):

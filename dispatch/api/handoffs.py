@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from dispatch import access
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.gate import authenticate
-from dispatch.api.reads import HandoffList, HandoffRead, HandoffView, ok
+from dispatch.api.reads import HandoffList, HandoffRead, HandoffView
+from dispatch.api.responses import errors, invalid, ok
 from dispatch.api.schemas import AwareDatetime, Strict
 from dispatch.auth import PermissionDenied, Principal, Unauthenticated
 from dispatch.handoff import handoff as core
@@ -32,11 +33,9 @@ from dispatch.handoff.records import HandoffRecords
 router = APIRouter(tags=["handoffs"])
 
 HandoffId = Annotated[str, StringConstraints(pattern=r"^H[XT]-[A-Za-z0-9\-]{1,64}$")]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid token or agency signature"},
-    403: {"description": "another agency's hand-off, or a role that may not do this"},
-    404: {"description": "unknown hand-off"},
-}
+_ERRORS = errors(unauthorized="missing or invalid token or agency signature",
+                 forbidden="another agency's hand-off, or a role that may not do this",
+                 not_found="unknown hand-off")
 _SIGNED = {"parameters": [
     {"name": n, "in": "header", "required": False, "schema": {"type": "string"}}
     for n in ("X-Agency-Id", "X-Agency-Timestamp", "X-Agency-Signature")],
@@ -241,9 +240,7 @@ def phoned_handoff(handoff_id: HandoffId, body: PhonedBody, store: StoreDep, clo
     records = HandoffRecords(store)
     h = records.load(handoff_id)
     if at > now + timedelta(minutes=5) or at < h.created_at - timedelta(minutes=5):
-        raise RequestValidationError([{"loc": ("body", "at"), "type": "value_error",
-                                       "msg": "the call must fall between the hand-off's "
-                                              "creation and now"}])
+        raise invalid("at", "the call must fall between the hand-off's creation and now")
     done = records.update(handoff_id, lambda x, inc: core.handed_over_by_phone(
         x, inc, who.actor, who.name, body.contact, at, body.note, clock.now()))
     return _view(done, registry_for(settings.agencies_path))

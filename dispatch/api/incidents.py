@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import geo
 from dispatch import services
 from dispatch.access import Field
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, StoreDep
-from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, IncidentSearch, ok
+from dispatch.api.reads import IncidentDetail, IncidentList, IncidentRead, IncidentSearch
+from dispatch.api.responses import errors, invalid, ok
 from dispatch.api.schemas import AwareDatetime, Precinct, ReportAccepted, ReportCreate
 from dispatch.auth import Role
 from dispatch.domain.errors import UnknownIncident
@@ -22,10 +22,7 @@ from dispatch.domain.search import matches, parse_query
 
 router = APIRouter(tags=["incidents"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role or precinct may not do this"},
-}
+_ERRORS = errors()
 
 
 @router.post("/v1/reports", status_code=202, response_model=ReportAccepted,
@@ -65,12 +62,10 @@ def search_incidents(store: StoreDep, gate: GateDep,
     403); the phone matches only incidents whose caller the reader may see."""
     text = (q or "").strip()
     if not text and since is None and until is None:
-        raise RequestValidationError([{"loc": ("query", "q"), "type": "value_error",
-                                       "msg": "give q (id, phone, address or words) or a "
-                                              "time window (from, to)"}])
+        raise invalid(("query", "q"), "give q (id, phone, address or words) or a time window "
+                                         "(from, to)")
     if since is not None and until is not None and since > until:
-        raise RequestValidationError([{"loc": ("query", "from"), "type": "value_error",
-                                       "msg": "from is after to"}])
+        raise invalid(("query", "from"), "from is after to")
     if gate.who.role is Role.precinct:
         gate.scope(precinct)  # another precinct's is 403
         precinct = None  # its own and asked incidents: the gate leaves the others out

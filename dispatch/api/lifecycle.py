@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 import triage
 from dispatch import services, stages
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.reads import DispositionList, DuplicateList, IncidentRead, ok
+from dispatch.api.reads import DispositionList, DuplicateList, IncidentRead
+from dispatch.api.responses import errors, invalid, ok
 from dispatch.api.schemas import (
     AnswersCreate,
     CallbackCreate,
@@ -30,37 +30,30 @@ from dispatch.domain.units import UnitStatus, move
 from triage.errors import InvalidAnswer
 
 router = APIRouter(tags=["lifecycle"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role or precinct may not do this"},
-    404: {"description": "unknown incident"},
-    409: {"description": "not allowed in the incident's status"},
-}
+ERRORS = errors(not_found="unknown incident", conflict="not allowed in the incident's status")
 
 
-def _invalid(loc: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("body", loc), "msg": message, "type": "value_error"}])
 
 
 def _status(value: str) -> Status:
     try:
         return Status(value)
     except ValueError:
-        raise _invalid("status", f"unknown status {value!r}; one of "
+        raise invalid("status", f"unknown status {value!r}; one of "
                                  f"{', '.join(s.value for s in Status)}") from None
 
 
 def _check_codes(body: TriageOverride) -> None:
     if body.category not in triage.CATEGORIES:
-        raise _invalid("category", f"unknown category {body.category!r}")
+        raise invalid("category", f"unknown category {body.category!r}")
     if body.priority not in triage.PRIORITIES:
-        raise _invalid("priority", f"unknown priority {body.priority!r}")
+        raise invalid("priority", f"unknown priority {body.priority!r}")
     unknown = [f for f in body.flags if f not in triage.FLAGS]
     if unknown:
-        raise _invalid("flags", f"unknown flags {unknown}")
+        raise invalid("flags", f"unknown flags {unknown}")
     # Taxonomy safety rule: urgent matters are never answered as consultations or transfers.
     if body.priority in ("P1", "P2") and body.category in ("non_police", "consultation"):
-        raise _invalid("priority", f"a {body.priority} incident cannot be {body.category}")
+        raise invalid("priority", f"a {body.priority} incident cannot be {body.category}")
 
 
 def _release_units(store: Any, incident: Incident, at: Any, actor: str) -> None:
@@ -83,7 +76,7 @@ def change_status(incident_id: str, body: StatusChange, store: StoreDep, clock: 
     gate.incident(store.load(incident_id))
     wanted = _status(body.status)
     if body.disposition is not None and wanted is not Status.CLOSED:
-        raise _invalid("disposition", "a disposition is given only when closing (结案)")
+        raise invalid("disposition", "a disposition is given only when closing (结案)")
 
     def decide(incident: Incident) -> list[Event]:
         if wanted is Status.CLOSED:
@@ -141,7 +134,7 @@ async def preview(body: TriagePreview, who: PrincipalDep) -> dict[str, Any]:
         result = await run_in_threadpool(triage.classify, body.text, body.channel.value,
                                          body.answers)
     except InvalidAnswer as exc:
-        raise _invalid("answers", str(exc)) from None
+        raise invalid("answers", str(exc)) from None
     return result.to_dict()
 
 
@@ -158,7 +151,7 @@ def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clo
     try:
         given = triage.questions.check_answers(body.answers)
     except InvalidAnswer as exc:
-        raise _invalid("answers", str(exc)) from None
+        raise invalid("answers", str(exc)) from None
 
     def decide(incident: Incident) -> list[Event]:
         result = stages.classify(incident.text, incident.channel, {**incident.answers, **given})

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import StringConstraints
 
@@ -34,7 +33,8 @@ from dispatch.api.missing_schemas import (
     StatusFilter,
     Verification,
 )
-from dispatch.api.reads import CaseDetail, CaseList, MissingKpis, ok
+from dispatch.api.reads import CaseDetail, CaseList, MissingKpis
+from dispatch.api.responses import errors, invalid, ok
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
@@ -73,18 +73,11 @@ from dispatch.missing_service import lookup, target_policy, update
 from dispatch.missing_views import case_view, kpi_view, list_item
 
 router = APIRouter(tags=["missing persons"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role or precinct may not do this"},
-    404: {"description": "unknown case (or sighting not linked to it)"},
-    409: {"description": "not allowed in the case's status"},
-    422: {"description": "an impossible value; the message names the field"},
-}
+ERRORS = errors(not_found="unknown case (or sighting not linked to it)",
+                conflict="not allowed in the case's status",
+                invalid="an impossible value; the message names the field")
 
 
-def _invalid(loc: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("body", *loc.split(".")), "msg": message,
-                                    "type": "value_error"}])
 
 
 @contextmanager
@@ -127,12 +120,12 @@ def _last_seen(body: LastSeenIn | None, report: Incident | None, now: datetime) 
     from triage's "N minutes ago" (else the call), the place from the report's location
     (else its address or the first place named)."""
     if report is None and (body is None or body.at is None):
-        raise _invalid("last_seen.at" if body else "last_seen",
+        raise invalid("last_seen.at" if body else "last_seen",
                        "required when the case is not opened from a report (report_id)")
     at = body.at if body is not None and body.at is not None else \
         last_seen_from_report(report.extracted, report.received_at)  # type: ignore[union-attr]
     if at > now + CLOCK_SKEW:
-        raise _invalid("last_seen.at", "the last-seen time is in the future")
+        raise invalid("last_seen.at", "the last-seen time is in the future")
     loc = body.location if body else None
     address = body.address if body else None
     lat = lon = precinct = None
@@ -150,14 +143,14 @@ def _last_seen(body: LastSeenIn | None, report: Incident | None, now: datetime) 
             placed = geo.locate(address, address=address).to_dict()
             lat, lon, precinct = placed.get("lat"), placed.get("lon"), placed.get("precinct")
     if lat is None and not address:
-        raise _invalid("last_seen", "no place where the person was last seen"
+        raise invalid("last_seen", "no place where the person was last seen"
                        + (f": report {report.id} is not placed and names no place"
                           if report is not None else "")
                        + "; give last_seen.address or last_seen.location")
     try:
         return LastSeen(at=at, lat=lat, lon=lon, precinct=precinct, address=address)
     except InvalidLastSeen as exc:
-        raise _invalid("last_seen", str(exc)) from None
+        raise invalid("last_seen", str(exc)) from None
 
 
 def _person(given: PersonIn | None, report: Incident | None) -> Person:
@@ -166,17 +159,17 @@ def _person(given: PersonIn | None, report: Incident | None) -> Person:
     features or photo) is a 422 saying what to add."""
     fields = given.model_dump(exclude_none=True) if given is not None else {}
     if report is None and given is None:
-        raise _invalid("person", "required when the case is not opened from a report "
+        raise invalid("person", "required when the case is not opened from a report "
                                  "(report_id)")
     try:
         person = person_from_request(fields) if report is None else \
             complete_person(person_from_extracted(report.extracted), fields)
     except InvalidPerson as exc:
-        raise _invalid("person", str(exc)) from None
+        raise invalid("person", str(exc)) from None
     if not is_described(person):
         source = f"report {report.id}'s triage extracted no description of the person; " \
             if report is not None else ""
-        raise _invalid("person", f"{source}give at least one of person.gender, person.age, "
+        raise invalid("person", f"{source}give at least one of person.gender, person.age, "
                                  "person.height_cm, person.clothing, person.features, "
                                  "person.name")
     return person
@@ -186,7 +179,7 @@ def _report(store: RedisStore, report_id: str) -> Incident:
     try:
         report = store.load(report_id)
     except UnknownIncident:
-        raise _invalid("report_id", f"unknown report {report_id}") from None
+        raise invalid("report_id", f"unknown report {report_id}") from None
     if report.status is Status.RECEIVED:
         raise HTTPException(409, f"report {report_id} is not triaged yet; try again in a "
                                  "moment")

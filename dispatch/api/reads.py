@@ -614,7 +614,3 @@ class WatchlistLoaded(_Read):
     loaded: int = Field(description="entries in this request")
     count: int = Field(description="entries on the watch list now")
 
-
-def ok(model: type[BaseModel], description: str) -> dict[str, Any]:
-    """A documented success response (for ``responses={200: ok(...)}``)."""
-    return {"model": model, "description": description}

@@ -23,8 +23,8 @@ from dispatch.api.reads import (
     SeriesList,
     SynthesisPreviewRead,
     WatchlistLoaded,
-    ok,
 )
+from dispatch.api.responses import errors, ok
 from dispatch.api.synthesis_schemas import NoteCreate, NoteUpdate, SynthesisPreview, WatchLoad
 from dispatch.auth import Role
 from dispatch.domain.events import EventType
@@ -35,11 +35,7 @@ from dispatch.synthesis.plates import normalise_plate
 from geo.jurisdiction import judge
 
 router = APIRouter(tags=["synthesis"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing, invalid or expired token"},
-    403: {"description": "the role or precinct may not do this"},
-    422: {"description": "malformed phone, plate, radius, place or expiry (the message says which)"},
-}
+_ERRORS = errors(invalid="malformed phone, plate, radius, place or expiry (the message says which)")
 NOTE_MAX_DAYS = 730  # a note is reviewed at least every two years
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints
 
 from dispatch.adapters.revocations import Revocations
 from dispatch.api.deps import ClockDep, PrincipalDep, SettingsDep, StoreDep
-from dispatch.api.reads import Revoked, ok
+from dispatch.api.reads import Revoked
+from dispatch.api.responses import invalid, ok
 from dispatch.api.schemas import Strict
 from dispatch.domain.events import iso
 
@@ -43,9 +43,8 @@ def revoke(body: RevokeRequest, store: StoreDep, clock: ClockDep, settings: Sett
     """Revoke one token (``jti``) or every token of a subject issued up to now (``sub``);
     audited (``token.revoked``). Answers what was revoked and when."""
     if (body.jti is None) == (body.sub is None):
-        raise RequestValidationError([{"loc": ("body", "jti"), "type": "value_error",
-                                       "msg": "give exactly one of jti (one token) and sub "
-                                              "(every token of a subject)"}])
+        raise invalid("jti", "give exactly one of jti (one token) and sub (every token of a "
+                                "subject)")
     now = clock.now()
     revocations = Revocations(store)
     if body.jti is not None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.exceptions import RequestValidationError
 
 import geo
 from dispatch import services
 from dispatch.adapters.unit_store import UnitStore
 from dispatch.api.deps import ClockDep, GateDep, StoreDep
 from dispatch.api.lifecycle import ERRORS
-from dispatch.api.reads import IncidentRead, RecommendationList, UnitList, UnitRead, ok
+from dispatch.api.reads import IncidentRead, RecommendationList, UnitList, UnitRead
+from dispatch.api.responses import invalid, ok
 from dispatch.api.schemas import Position, UnitAssign, UnitStatusChange
 from dispatch.domain.errors import Conflict, InvalidTransition
 from dispatch.domain.events import Event, EventType
@@ -45,8 +45,7 @@ def update_position(unit_id: str, body: Position, store: StoreDep, clock: ClockD
     try:
         lat, lon = geo.to_wgs84(body.lat, body.lon, body.crs.value)
     except geo.GeoError as exc:
-        raise RequestValidationError([{"loc": ("body", "lat"), "msg": str(exc),
-                                       "type": "value_error"}]) from None
+        raise invalid("lat", str(exc)) from None
     at = clock.now()
     return units.save(unit, reposition(unit, lat, lon, at), "position", at, who.actor).to_dict()
 
@@ -63,8 +62,7 @@ def update_unit_status(unit_id: str, body: UnitStatusChange, store: StoreDep, cl
     try:
         wanted = UnitStatus(body.status)
     except ValueError:
-        raise RequestValidationError([{"loc": ("body", "status"), "type": "value_error",
-                                       "msg": f"unknown unit status {body.status!r}"}]) from None
+        raise invalid("status", f"unknown unit status {body.status!r}") from None
     if wanted is UnitStatus.dispatched:
         raise InvalidTransition(unit.status.value, "dispatched",
                                 ["use POST /v1/incidents/{id}/units"])

@@ -131,6 +131,8 @@ def test_short_forms_resolve_to_their_unit_out_of_area() -> None:
     ("我在昆区，我爸在贵阳白云区打工，说被老板打了", "贵阳市", "白云区"),  # 被老板打
     ("我在东河区，我孩子在呼和浩特赛罕区上大学，三天没联系上了", "呼和浩特市", "赛罕区"),
     ("在康巴什打工的固阳人，在工地上被欠薪还挨了打", "鄂尔多斯市", "康巴什区"),  # works there
+    ("在土右旗打工的张北人，回张北县老家后被人打了，家属在包头报警", "张家口市", "张北县"),  # 回…后
+    ("家在东河区，儿子在鄂尔多斯东胜打工，打电话说被人扣在东胜一个工地上不让走", "鄂尔多斯市", "东胜区"),
 ])
 def test_out_of_area_places_are_named(text: str, city: str, county: str) -> None:
     loc = geo.locate(text)
@@ -284,6 +286,7 @@ def test_the_caller_in_baotou_is_the_matter_when_only_their_relative_is_elsewher
     ("我在北京上班，邻居说我固阳金山镇老家的房子被人撬了", "150222"),  # the caller is elsewhere
     ("我人在北京，老家土右旗美岱召镇有人偷我家的羊", "150221"),
     ("我在陕西神木，我爸一个人在白云鄂博矿区住，电话三天打不通，麻烦去看看", "150206"),
+    ("住昆区青年路，网购被骗了，对方说他人在广东深圳", "150203"),  # the scammer's whereabouts
 ])
 def test_a_caller_elsewhere_reporting_a_matter_in_baotou_is_placed_in_baotou(
         text: str, district: str) -> None:

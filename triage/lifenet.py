@@ -39,7 +39,7 @@ _SAFE_NOW = re.compile(
 _UNSURE = re.compile(r"(?:不知道|不确定|说不准|不清楚).{0,12}(?:还有没有人|有没有人|有人没|人出来没|还有人)|还有没有人|可能还有人|好像还有人|不知道.{0,6}(?:在不在|出来没)")
 # Someone is still in a bad way, whoever got them out (已经抬出来了，还有微弱呼吸).
 _STILL_BAD = re.compile(r"微弱|叫不醒|喊不醒|昏迷|没(?:有)?了?(?:呼吸|气)|不喘气|不省人事|抽搐|还在流血|血止不住|没(?:有)?反应")
-_LIVE = re.compile(r"现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
+_LIVE = re.compile(r"(?<!不是)现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,11 +384,17 @@ def _blank_not_people(pattern: re.Pattern[str], text: str) -> str:
             clause = max((c.end() for c in _CLAUSE_END.finditer(text, m.end(), person.start())),
                          default=person.start())
             stop = max(clause - 1, m.end())
+        # ... or to a clause about something else: the weather, the phone (羊也跑散了，
+        # 手机就剩百分之八的电，天快黑了: the herder's plight is not the sheep's).
+        other = _NEW_SUBJECT.search(text, m.end(), stop)
+        if other is not None:
+            stop = other.start()
         text = text[:m.start()] + " " * (stop - m.start()) + text[stop:]
     return text
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+_NEW_SUBJECT = re.compile(r"[，,](?:手机|电话|天|风|雪|雨|沙尘|冷得|周围|路上)")
 
 
 def _clause(text: str, pos: int) -> str:

@@ -431,3 +431,28 @@ def test_a_passenger_taken_off_the_route_into_the_suburbs_is_an_abduction() -> N
 def test_a_dream_a_cat_or_fireworks_take_the_alarm_back() -> None:
     assert kinds("有人进我家了，我听见客厅有人走路……啊，是猫碰掉了东西，我刚才做噩梦吓醒了") == {}
     assert kinds("外面噼里啪啦响，跟放枪似的……哦，是楼下停了一排婚车在放炮") == {}
+
+
+def test_petrol_and_a_threat_to_light_it_is_a_danger_to_life() -> None:
+    text = "来电人称拆迁补偿未到位，现携带一桶汽油在街道办门口，称今天不给说法就点火"
+    assert kinds(text).get("ignite_threat") == "P1"
+
+
+def test_a_herders_plight_is_not_blanked_with_his_runaway_sheep() -> None:
+    text = "我是放羊的，沙尘暴刮起来找不见路了，羊也跑散了，手机就剩百分之八的电，天快黑了，冷得不行"
+    assert kinds(text).get("lost_outdoors") == "P1"
+
+
+def test_wanting_to_take_two_steps_forward_on_a_roof_is_self_harm() -> None:
+    text = "被骗了三万，工作也没了，现在在楼顶吹风，就是有点想往前走两步"
+    assert kinds(text).get("self_harm") == "P1"
+
+
+def test_an_old_woman_missing_after_dark_in_a_sandstorm_is_in_danger() -> None:
+    text = "其母亲（76岁）走亲戚途中下车后失联近五小时，不会用手机，现天已黑且风沙大"
+    assert kinds(text).get("lost_outdoors") == "P1"
+
+
+def test_a_beaten_woman_asking_about_a_protection_order_while_he_threatens_is_not_routine() -> None:
+    text = "老公当着全家人面扇我，又拿烟头烫我胳膊。现在我带孩子住朋友家，他天天发消息说要来找我算账，我能申请人身安全保护令吗？"
+    assert kinds(text).get("abuser_threatens") == "P2"

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from geo.gazetteer import Gazetteer
 
 MIN_CHARS = 3
@@ -32,7 +30,10 @@ def _reading(ch: str) -> str | None:
     """The toneless reading of one Han character (None for anything else)."""
     if not "\u3400" <= ch <= "\u9fff":
         return None
-    return lazy_pinyin(ch, style=Style.NORMAL)[0]
+    # Imported on first use (about 0.2 s of dictionaries): most texts place as written
+    # and never come here, and a process that restarts should serve at once.
+    from pypinyin import Style, lazy_pinyin
+    return str(lazy_pinyin(ch, style=Style.NORMAL)[0])
 
 
 def _key(chars: str) -> Key | None:

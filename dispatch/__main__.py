@@ -69,20 +69,21 @@ def main(argv: list[str] | None = None) -> int:
     stop = _stop_on_signals()
     if args.command == "worker":
         from dispatch import stages
-        from dispatch.worker import PipelineWorker
+        from dispatch.processes.worker import PipelineWorker
 
         stages.warm_up()
         PipelineWorker(store, stages.classify, stages.locate, SystemClock(),
                        cfg.ack_timeouts, synthesize=cfg.synthesis_enabled).run(stop)
     elif args.command == "scheduler":
         from dispatch import registry
-        from dispatch.scheduler import DeadlineScheduler
+        from dispatch.processes.scheduler import DeadlineScheduler
 
         clock = SystemClock()
         DeadlineScheduler(store, clock, cfg.escalation_step_s,
                           handlers=registry.deadline_handlers(store, clock, cfg)).run(stop)
     elif args.command == "reactors":
-        from dispatch import reactors, registry
+        from dispatch import registry
+        from dispatch.processes import reactors
 
         clock = SystemClock()
         reactors.run_all(store, registry.reactors(store, clock, cfg), stop)
@@ -177,8 +178,8 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _run(cfg: object, ha: bool = False) -> int:
+    from dispatch.processes.supervisor import Supervisor
     from dispatch.settings import Settings
-    from dispatch.supervisor import Supervisor
 
     assert isinstance(cfg, Settings)
     sup = Supervisor(cfg)

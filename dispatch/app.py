@@ -21,6 +21,7 @@ import geo
 from dispatch import access, logmask, registry
 from dispatch import settings as settings_mod
 from dispatch.adapters import heartbeats
+from dispatch.adapters.handoff_delivery import raw_client
 from dispatch.adapters.redis_conn import NotReplicated, connect, connect_async
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
@@ -55,7 +56,6 @@ from dispatch.domain.errors import (
     UnknownUnit,
 )
 from dispatch.domain.incident import COMMAND_FEED
-from dispatch.handoff.delivery import raw_client
 from dispatch.metrics import (
     STORE_AVAILABLE,
     WS_CLOSED,
@@ -265,8 +265,8 @@ def create_app(settings: settings_mod.Settings | None = None, clock: Clock | Non
             WS_CLOSED.labels("refused").inc()
             await ws.close(CLOSE_FORBIDDEN, str(exc)[:120])
             return
+        from dispatch.adapters.handoff_delivery import registry_for
         from dispatch.api.sta024 import Sta024Session
-        from dispatch.handoff.delivery import registry_for
 
         session = Sta024Session(ws, ws.app.state.store, ws.app.state.hub.r,
                                 registry_for(cfg.agencies_path).sender, clk,

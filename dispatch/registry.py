@@ -14,7 +14,7 @@ from fastapi import APIRouter
 if TYPE_CHECKING:
     from dispatch.adapters.redis_store import RedisStore
     from dispatch.clock import Clock
-    from dispatch.reactors import Reactor
+    from dispatch.processes.reactors import Reactor
     from dispatch.settings import Settings
 
 DeadlineHandler = Callable[[str, str], None]  # (deadline key, subject id)
@@ -44,13 +44,13 @@ def routers() -> list[APIRouter]:
 
 def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reactor]:
     """The workflows that follow the event stream (run by ``python -m dispatch reactors``)."""
-    from dispatch.forum.reactor import ForumReactor
+    from dispatch.adapters.handoff_delivery import Outbox, registry_for
     from dispatch.forum.targets import ForumTargets
-    from dispatch.handoff.delivery import Outbox, registry_for
     from dispatch.handoff.handoff import Targets
-    from dispatch.handoff.reactor import HandoffReactor
-    from dispatch.missing_reactor import MissingReactor
-    from dispatch.missing_service import target_policy
+    from dispatch.workflows.forum.reactor import ForumReactor
+    from dispatch.workflows.handoff.reactor import HandoffReactor
+    from dispatch.workflows.missing.reactor import MissingReactor
+    from dispatch.workflows.missing.service import target_policy
 
     return [ForumReactor(store, clock, ForumTargets.from_settings(settings.targets)),
             HandoffReactor(store, clock, registry_for(settings.agencies_path),
@@ -61,9 +61,9 @@ def reactors(store: RedisStore, clock: Clock, settings: Settings) -> list[Reacto
 def deadline_handlers(store: RedisStore, clock: Clock,
                       settings: Settings) -> dict[str, DeadlineHandler]:
     """Deadline kinds beyond ack timeouts (the part of a deadline key before ``|``)."""
-    from dispatch.forum.reactor import ForumDeadlines
-    from dispatch.handoff.reactor import HandoffDeadlines
-    from dispatch.missing_service import MissingDeadlines
+    from dispatch.workflows.forum.reactor import ForumDeadlines
+    from dispatch.workflows.handoff.reactor import HandoffDeadlines
+    from dispatch.workflows.missing.service import MissingDeadlines
 
     forum, handoff = ForumDeadlines(store, clock), HandoffDeadlines(store, clock)
     return {"forum_reply": forum.reply, "forum_complete": forum.complete,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 DEFAULT_NAMESPACE = "d"
 
-WEBHOOKS = "webhooks"        # hand-off packets and 12345 outcomes (dispatch.handoff.delivery)
+WEBHOOKS = "webhooks"        # hand-off packets and 12345 outcomes (dispatch.adapters.handoff_delivery)
 SIMULATIONS = "simulations"  # what-if simulations (dispatch.api.analyst)
 LEGACY = "dispatch"          # before the split: webhooks and simulations together
 ALL_QUEUES: tuple[str, ...] = (WEBHOOKS, SIMULATIONS, LEGACY)

@@ -29,6 +29,7 @@ import redis
 from rq import Queue, Retry, get_current_job
 from rq.serializers import JSONSerializer
 
+from dispatch.adapters.handoff_store import HandoffRecords
 from dispatch.adapters.redis_conn import connect
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock, SystemClock
@@ -40,7 +41,6 @@ from dispatch.handoff import packet as packets
 from dispatch.handoff import signing
 from dispatch.handoff.agencies import Agency, Registry, parse_registry
 from dispatch.handoff.errors import DeliveryError, HandoffClosed, RegistryError
-from dispatch.handoff.records import HandoffRecords
 from dispatch.rq_queues import WEBHOOKS, named
 from dispatch.settings import Settings
 from dispatch.settings import load as load_settings
@@ -100,14 +100,14 @@ class Outbox:
         """Queue the delivery of a hand-off's packet (one job per hand-off and retry:
         ``attempt`` counts the command centre's 重试, so a retry is a job of its own)."""
         suffix = f"-r{attempt}" if attempt else ""
-        self.queue.enqueue("dispatch.handoff.delivery.deliver", namespace, handoff_id,
+        self.queue.enqueue("dispatch.adapters.handoff_delivery.deliver", namespace, handoff_id,
                            job_id=f"handoff-{namespace}-{handoff_id}{suffix}", retry=self._retry(),
                            job_timeout=int(TIMEOUT_S * 3), result_ttl=86400,
                            failure_ttl=7 * 86400)
 
     def return_outcome(self, namespace: str, incident_id: str) -> None:
         """Queue the return of a 12345 case's outcome (one job per incident)."""
-        self.queue.enqueue("dispatch.handoff.delivery.return_outcome", namespace, incident_id,
+        self.queue.enqueue("dispatch.adapters.handoff_delivery.return_outcome", namespace, incident_id,
                            job_id=f"return12345-{namespace}-{incident_id}", retry=self._retry(),
                            job_timeout=int(TIMEOUT_S * 3), result_ttl=86400,
                            failure_ttl=7 * 86400)

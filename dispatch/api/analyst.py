@@ -96,7 +96,7 @@ def _queue(request: Request) -> Any:
     from rq import Queue
     from rq.serializers import JSONSerializer
 
-    from dispatch.handoff.delivery import raw_client
+    from dispatch.adapters.handoff_delivery import raw_client
 
     state = request.app.state
     if getattr(state, "simulation_queue", None) is None:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse
 from pydantic import Field, StringConstraints
 
+from dispatch.adapters.forum_store import PostStore
 from dispatch.adapters.redis_store import RedisStore, summarize
 from dispatch.api.deps import ClockDep, PrincipalDep, StoreDep
 from dispatch.api.reads import ForumPostList, ForumPostRead, ForumStats
@@ -25,7 +26,6 @@ from dispatch.domain.errors import UnknownIncident
 from dispatch.domain.events import iso
 from dispatch.forum import post as core
 from dispatch.forum import stats as forum_stats
-from dispatch.forum.posts import PostStore
 
 router = APIRouter(tags=["forum"])
 

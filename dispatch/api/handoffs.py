@@ -19,6 +19,8 @@ from pydantic import StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from dispatch import access
+from dispatch.adapters.handoff_delivery import Outbox, registry_for
+from dispatch.adapters.handoff_store import HandoffRecords
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, SettingsDep, StoreDep
 from dispatch.api.gate import authenticate
 from dispatch.api.reads import HandoffList, HandoffRead, HandoffView
@@ -27,8 +29,6 @@ from dispatch.api.schemas import AwareDatetime, Strict
 from dispatch.auth import PermissionDenied, Principal, Unauthenticated
 from dispatch.handoff import handoff as core
 from dispatch.handoff import signing
-from dispatch.handoff.delivery import Outbox, registry_for
-from dispatch.handoff.records import HandoffRecords
 
 router = APIRouter(tags=["handoffs"])
 

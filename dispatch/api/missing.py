@@ -69,8 +69,8 @@ from dispatch.missing.matcher import case_anchor, sighting_observation
 from dispatch.missing.person import CLOCK_SKEW
 from dispatch.missing.risk import Circumstances
 from dispatch.missing.targets import PRECINCT_DISPATCHED
-from dispatch.missing_service import lookup, target_policy, update
-from dispatch.missing_views import case_view, kpi_view, list_item
+from dispatch.workflows.missing.service import lookup, target_policy, update
+from dispatch.workflows.missing.views import case_view, kpi_view, list_item
 
 router = APIRouter(tags=["missing persons"])
 ERRORS = errors(not_found="unknown case (or sighting not linked to it)",

@@ -2,6 +2,7 @@
 location for posts, and the annual-report figures.
 
 Pure core: :mod:`targets`, :mod:`post`, :mod:`stats`, :mod:`whereabouts` (no I/O, the clock
-is passed in). Adapters around it: :mod:`posts` (Redis), :mod:`reactor` (the consumer group
-and the deadline handlers), ``dispatch.api.forum`` (HTTP and the moderator console).
+is passed in). Around it (see ``dispatch.workflows``): ``dispatch.adapters.forum_store``
+(Redis), ``dispatch.workflows.forum.reactor`` (the consumer group and the deadline
+handlers), ``dispatch.api.forum`` (HTTP and the moderator console).
 """

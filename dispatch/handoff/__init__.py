@@ -2,7 +2,8 @@
 
 Pure core: :mod:`agencies` (who covers a location), :mod:`handoff` (the record and its
 steps), :mod:`packet` (the EIDO-modelled JSON), :mod:`signing` (shared-secret signatures).
-Adapters: :mod:`records` (Redis), :mod:`delivery` (the RQ jobs that call the agencies'
-webhooks), :mod:`reactor` (the consumer group and the deadline handlers),
+Around it (see ``dispatch.workflows``): ``dispatch.adapters.handoff_store`` (Redis),
+``dispatch.adapters.handoff_delivery`` (the RQ jobs that call the agencies' webhooks),
+``dispatch.workflows.handoff.reactor`` (the consumer group and the deadline handlers),
 ``dispatch.api.handoffs`` (HTTP). See docs/handoff.md.
 """

@@ -23,7 +23,7 @@ from dispatch.adapters import heartbeats, replies
 from dispatch.adapters.redis_store import RedisStore, feed_message
 from dispatch.adapters.ride_out import ride_out, until_done
 
-log = logging.getLogger("dispatch.reactors")
+log = logging.getLogger("dispatch.processes.reactors")
 
 MAX_ATTEMPTS = 5
 

@@ -20,7 +20,7 @@ from dispatch.adapters.ride_out import ride_out
 from dispatch.clock import Clock
 from dispatch.pipeline import fire_deadline
 
-log = logging.getLogger("dispatch.scheduler")
+log = logging.getLogger("dispatch.processes.scheduler")
 
 Handler = Callable[[str, str], None]  # (deadline key, subject id)
 

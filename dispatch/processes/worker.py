@@ -32,7 +32,7 @@ from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.ports import Locator, Triager
 
-log = logging.getLogger("dispatch.worker")
+log = logging.getLogger("dispatch.processes.worker")
 
 GROUP = "pipeline"
 DEAD_CONSUMER_IDLE_MS = 10 * 60 * 1000  # a live worker reads at least once a second

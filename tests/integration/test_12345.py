@@ -9,16 +9,16 @@ import uuid
 import pytest
 import redis
 
+from dispatch.adapters.handoff_delivery import Outbox, load_registry
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import SystemClock
 from dispatch.domain import decisions
 from dispatch.domain.events import Event, EventType
-from dispatch.handoff.delivery import Outbox, load_registry
 from dispatch.handoff.handoff import Targets
-from dispatch.handoff.reactor import HandoffReactor
 from dispatch.services import decide_and_commit
 from dispatch.settings import load as load_settings
+from dispatch.workflows.handoff.reactor import HandoffReactor
 from tests import eido
 from tests.integration.webhook import World, shared_world, signed_post
 from tests.support import wait_until

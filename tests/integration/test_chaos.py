@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(400)
 
 from dispatch import settings as settings_mod
 from dispatch.auth import Role, issue
-from dispatch.supervisor import Supervisor
+from dispatch.processes.supervisor import Supervisor
 from tests.support import RedisServer, free_port, seconds, wait_until
 
 SECRET = "test-secret-not-for-production-0123456789"

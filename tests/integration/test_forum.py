@@ -14,7 +14,7 @@ from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import VirtualClock
 from dispatch.domain.events import parse_iso
-from dispatch.forum.reactor import ForumDeadlines
+from dispatch.workflows.forum.reactor import ForumDeadlines
 from tests.integration.conftest import Console
 from tests.integration.webhook import ENV, shared_world
 from tests.support import Service, wait_until

@@ -22,9 +22,9 @@ from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
-from dispatch.handoff.reactor import HandoffDeadlines
 from dispatch.handoff.signing import sign
 from dispatch.rq_queues import WEBHOOKS, named
+from dispatch.workflows.handoff.reactor import HandoffDeadlines
 from tests import eido
 from tests.integration.conftest import Console
 from tests.integration.webhook import Agencies, secret, shared_world, signed_post

@@ -25,8 +25,8 @@ from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import SystemClock, VirtualClock
 from dispatch.domain.events import parse_iso
 from dispatch.missing import DEFAULT_POLICY
-from dispatch.missing_reactor import MissingReactor
-from dispatch.missing_service import MissingDeadlines
+from dispatch.workflows.missing.reactor import MissingReactor
+from dispatch.workflows.missing.service import MissingDeadlines
 from tests.integration.conftest import Console
 from tests.support import RedisServer, Service, wait_until
 

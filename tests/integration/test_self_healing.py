@@ -14,7 +14,7 @@ import pytest
 
 from dispatch import settings as settings_mod
 from dispatch.auth import Role, issue
-from dispatch.supervisor import Supervisor
+from dispatch.processes.supervisor import Supervisor
 from tests.support import RedisServer, Service, free_port, seconds, wait_until
 
 SECRET = "test-secret-not-for-production-0123456789"

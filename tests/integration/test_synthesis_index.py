@@ -27,8 +27,8 @@ from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.domain import decisions
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, apply, create
-from dispatch.missing_service import lookup
 from dispatch.synthesis.model import History, PremiseNote
+from dispatch.workflows.missing.service import lookup
 from geo import suggest
 from simulators.whatif.synthesis_index import MemoryIndex
 from tests.support import RedisServer

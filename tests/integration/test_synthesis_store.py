@@ -20,10 +20,10 @@ from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_index import SynthesisIndex
 from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.clock import SystemClock
-from dispatch.missing_service import lookup
+from dispatch.processes.worker import PipelineWorker
 from dispatch.synthesis.model import PremiseNote, WatchEntry
 from dispatch.synthesis.rules import Policy
-from dispatch.worker import PipelineWorker
+from dispatch.workflows.missing.service import lookup
 from tests.support import RedisServer
 
 SECRET = "caller-hash-key-for-tests"

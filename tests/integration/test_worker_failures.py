@@ -8,7 +8,7 @@ from dispatch import stages
 from dispatch.adapters.redis_keys import Keys
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import SystemClock
-from dispatch.worker import GROUP, MAX_ATTEMPTS, PipelineWorker
+from dispatch.processes.worker import GROUP, MAX_ATTEMPTS, PipelineWorker
 from tests.support import RedisServer
 
 

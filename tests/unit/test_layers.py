@@ -1,7 +1,7 @@
 """The layer contracts of ``pyproject.toml`` ([tool.importlinter]) hold: ``lint-imports``
 exits 0 (docs/design.md, "Layers a tool checks").
 
-A pure core that imports ``redis``, a simulator module that imports ``dispatch.worker`` or
+A pure core that imports ``redis``, a simulator module that imports ``dispatch.processes.worker`` or
 an import cycle inside ``simulators`` fails here, with import-linter's report of the chain.
 """
 

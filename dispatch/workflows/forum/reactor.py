@@ -14,12 +14,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from dispatch.adapters.forum_store import PostStore
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.incident import Incident
 from dispatch.forum import post as core
-from dispatch.forum.posts import PostStore
 from dispatch.forum.targets import ForumTargets
 
 log = logging.getLogger("dispatch.forum")
@@ -44,7 +44,7 @@ class ForumReactor:
         self.targets = targets
 
     def react(self, message: Mapping[str, Any]) -> None:
-        """Handle one command-feed message (see :class:`dispatch.reactors.Reactor`)."""
+        """Handle one command-feed message (see :class:`dispatch.processes.reactors.Reactor`)."""
         summary = message.get("incident") or {}
         if summary.get("channel") != "forum":
             return

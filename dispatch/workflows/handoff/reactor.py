@@ -23,6 +23,8 @@ from typing import Any
 
 from rq.job import Job
 
+from dispatch.adapters.handoff_delivery import Outbox
+from dispatch.adapters.handoff_store import HandoffRecords
 from dispatch.adapters.redis_store import RedisStore
 from dispatch.clock import Clock
 from dispatch.domain.errors import Conflict, UnknownIncident
@@ -31,8 +33,6 @@ from dispatch.domain.incident import Incident
 from dispatch.handoff import handoff as core
 from dispatch.handoff import packet as packets
 from dispatch.handoff.agencies import Agency, Registry
-from dispatch.handoff.delivery import Outbox
-from dispatch.handoff.records import HandoffRecords
 
 log = logging.getLogger("dispatch.handoff")
 
@@ -59,7 +59,7 @@ class HandoffReactor:
         self.outbox = outbox
 
     def react(self, message: Mapping[str, Any]) -> None:
-        """Handle one command-feed message (see :class:`dispatch.reactors.Reactor`)."""
+        """Handle one command-feed message (see :class:`dispatch.processes.reactors.Reactor`)."""
         kind = message.get("type")
         incident_id = str(message.get("incident_id") or "")
         summary = message.get("incident") or {}

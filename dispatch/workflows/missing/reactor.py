@@ -69,7 +69,7 @@ from dispatch.missing.codec import encode
 from dispatch.missing.person import describe_person
 from dispatch.missing.risk import Circumstances
 from dispatch.missing.targets import PRECINCT_DISPATCHED, TargetPolicy
-from dispatch.missing_service import update
+from dispatch.workflows.missing.service import update
 
 log = logging.getLogger("dispatch.missing")
 
@@ -116,7 +116,7 @@ class MissingReactor:
         self.indexes = Indexes(self.cases, clock)
 
     def react(self, message: Mapping[str, Any]) -> None:
-        """Handle one events-stream message (see :class:`dispatch.reactors.Reactor`)."""
+        """Handle one events-stream message (see :class:`dispatch.processes.reactors.Reactor`)."""
         kind = message.get("type")
         incident_id = str(message.get("incident_id") or "")
         if not incident_id:

@@ -22,8 +22,8 @@ from dispatch.missing import (
     open_case,
     person_from_request,
 )
-from dispatch.missing_service import target_policy
-from dispatch.missing_views import case_view, list_item
+from dispatch.workflows.missing.service import target_policy
+from dispatch.workflows.missing.views import case_view, list_item
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Baotou
 

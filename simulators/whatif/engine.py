@@ -265,10 +265,47 @@ class Engine:
                                      self.config.key_questions)
                 handling += asked * self.config.key_question_s
                 line = {**line, "_answers": answers, "_asked": asked, "_preview": preview}
+            asked_where = self._ask_where(line)
+            if asked_where is not None:
+                handling += lognormal(self.rng, self.config.place_question_median_s,
+                                      self.config.command_think_sigma)
+                line = {**line, "location": asked_where, "_placed_on_line": True}
             _, done = self.calls.serve(self.t, handling)
             self._push(done, "intake", (line, self.t))
         else:
             self._intake((line, self.t))
+
+    def _ask_where(self, line: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The intake console's placement check, as the call-taker sees it during the call:
+        a call with no device fix whose address (else the first place its text names) does
+        not place in a precinct says 未能精确定位, and the call-taker asks the caller for a
+        crossing or a landmark and clicks it on the map. Returns that click (WGS-84, within
+        ``place_question_error_m`` of the truth), or None when nothing is asked."""
+        if self.config.place_question_median_s <= 0 or line.get("location") is not None:
+            return None
+        truth = line.get("truth") or {}
+        point = truth.get("location") or {}
+        if point.get("lat") is None or truth.get("out_of_area"):
+            return None  # the console says 不在本市辖区: handed over, not asked
+        query = (line.get("address") or "").strip()
+        if not query:
+            preview = line.get("_preview") or self.classify(line["text"], "call")
+            places = (preview.get("extracted") or {}).get("places") or []
+            query = next((p.strip() for p in places if isinstance(p, str) and p.strip()), "")
+        if query:
+            try:
+                if suggestions.suggest(query[:100], 6).level in ("precinct", "out_of_area"):
+                    return None
+            except geo.GeoError:
+                pass
+        error = self.config.place_question_error_m
+        bearing = self.rng.uniform(0, 2 * math.pi)
+        dist = self.rng.uniform(0, error)
+        lat = point["lat"] + dist * math.cos(bearing) / 111_320
+        lon = point["lon"] + dist * math.sin(bearing) / (
+            111_320 * math.cos(math.radians(point["lat"])))
+        return {"lat": round(lat, 6), "lon": round(lon, 6), "crs": "wgs84",
+                "accuracy_m": max(30.0, error)}
 
     def _intake(self, payload: tuple[Mapping[str, Any], float]) -> None:
         line, call_t = payload
@@ -277,7 +314,8 @@ class Engine:
                 if k not in ("at", "truth") and not k.startswith("_") and v is not None}
         self.records[incident_id] = Record(incident_id, line.get("source_id"), line["channel"],
                                            call_t, line.get("truth") or {}, received_t=self.t,
-                                           questions_asked=int(line.get("_asked") or 0))
+                                           questions_asked=int(line.get("_asked") or 0),
+                                           placed_on_line=bool(line.get("_placed_on_line")))
         if line.get("_preview") is not None:
             self.answers[incident_id] = (dict(line.get("_answers") or {}), line["_preview"])
         self._commit(None, [Event(EventType.REPORT_RECEIVED, incident_id, self.clock.now(),

@@ -39,6 +39,13 @@ Defaults and where they come from:
   is (the caller names a landmark). What is left (a forum post or 12345 transfer without
   a place) is kept and acknowledged as before. Assumption: a person needs well under a
   minute to read the drawer and click; first come, first served.
+* ``place_question_median_s`` (25 s, σ 0.6), ``place_question_error_m`` (300 m): the
+  intake console's placement check (``未能精确定位``, ``GET /v1/geo/suggest`` on the address
+  or the first place the text names) tells the call-taker, while the caller is still on
+  the line, to ask for a crossing, a door number or a landmark; for a call with no device
+  fix that the address alone does not place in a precinct, the call-taker asks (this
+  lengthens the call) and clicks the place on the map, within the error of where it is.
+  0 s: nobody asks, and such calls wait for the command centre as before. Assumption.
 * ``officer_ack_median_s`` (P1 12 s, P2 20 s, P3 45 s, P4 90 s; σ 0.6): assumption, a
   console operator who watches the board; with the default 30 s P1 clock about one P1 in
   sixteen escalates.
@@ -104,6 +111,9 @@ class SimConfig:
     command_think_sigma: float = 0.6
     command_callback_median_s: float = 90.0
     command_callback_error_m: float = 300.0
+    # The call-taker's placement check (未能精确定位): ask the caller on the line.
+    place_question_median_s: float = 25.0
+    place_question_error_m: float = 300.0
     scene_median_min: Mapping[str, float] = field(
         default_factory=lambda: {"P1": 45.0, "P2": 30.0, "P3": 20.0})
     scene_sigma: float = 0.5
@@ -176,6 +186,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "command_officers": (0, 100), "command_think_median_s": (0.0, 3600.0),
     "command_think_sigma": (0.0, 3.0), "command_callback_median_s": (0.0, 3600.0),
     "command_callback_error_m": (0.0, 50000.0),
+    "place_question_median_s": (0.0, 600.0), "place_question_error_m": (0.0, 50000.0),
 }
 
 

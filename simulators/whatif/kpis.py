@@ -110,6 +110,8 @@ def _unplaced(engine: Engine, records: list[Record]) -> dict[str, Any]:
     p1_target = target.get("P1")
     return {
         "incidents": len(waited), "placed": len(placed),
+        "placed_on_line": sum(1 for r in records if r.placed_on_line),
+        "placed_on_line_p1": sum(1 for r in records if r.placed_on_line and r.priority == "P1"),
         "by_action": dict(sorted(Counter(r.command_action or "pending" for r in waited).items())),
         "wait_s": wait,
         "wait_by_action_s": {a: _durations(rows(a))

@@ -41,6 +41,7 @@ class Record:
     forum_target_s: float | None = None
     escalations: list[tuple[float, int]] = field(default_factory=list)
     questions_asked: int = 0
+    placed_on_line: bool = False  # the call-taker asked where and clicked the map
     raised_by_answers: bool = False
     # Unplaced at the command centre: when it arrived there, when a precinct took it over
     # (the duty officer's 定位修正 or 转派), and which it was (candidate, reassign, kept).

@@ -241,6 +241,8 @@ def _headline(run: Run) -> dict[str, str]:
         "time to arrival p50 / p90": f"{mins(k['time_to_arrival_s']['p50'])} / "
                                      f"{mins(k['time_to_arrival_s']['p90'])}",
         "arrival within target": pct(k["time_to_arrival_s"].get("within_target")),
+        "placed during the call (asked where; P1)": f"{k['unplaced'].get('placed_on_line', 0)} "
+                                                    f"({k['unplaced'].get('placed_on_line_p1', 0)})",
         "unplaced (placed by the command centre)": f"{k['unplaced']['incidents']} "
                                                    f"({k['unplaced']['placed']})",
         "unplaced wait p50 / p90": f"{mins(k['unplaced']['wait_s']['p50'])} / "

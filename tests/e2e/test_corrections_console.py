@@ -69,6 +69,8 @@ def test_intake_warns_not_placed_precisely_and_the_pick_routes_it(
 def test_intake_shows_a_precise_address_and_escapes_what_it_echoes(stack: Stack) -> None:
     intake = stack.open("intake", "call_taker")
     intake.fill("#f-text", "有人打架")
+    # Neither the text nor the address names a place: the call-taker is told to ask.
+    expect(intake.locator("#placement-warning")).to_contain_text("追问", timeout=seconds(15) * MS)
     intake.fill("#f-address", "林荫路")
     expect(intake.locator("#placement-ok")).to_contain_text("林荫路街道", timeout=seconds(15) * MS)
     expect(intake.locator("#placement-warning")).to_have_count(0)

@@ -148,15 +148,17 @@ async function synthesize() {
   }
 }
 
-// The placement check: the address as typed, else the first place the text names; a device
-// fix needs no check.
+// The placement check: the address as typed, else the first place the text names (a text
+// that names none is asked about); a device fix needs no check.
 let placementTimer = null;
 
 function schedulePlacement() {
   clearTimeout(placementTimer);
   placementTimer = setTimeout(() => {
     if ($("#f-lat").value !== "" && $("#f-lon").value !== "") { state.placement.clear(); return; }
-    state.placement.check($("#f-address").value.trim() || state.places[0] || "");
+    const query = $("#f-address").value.trim() || state.places[0] || "";
+    if (!query && $("#f-text").value.trim()) { state.placement.noPlace(); return; }
+    state.placement.check(query);
   }, PREVIEW_DELAY_MS);
 }
 

@@ -36,6 +36,16 @@ export class PlacementCheck {
     this.onPick(item);
   }
 
+  // Neither the address field nor the text names a place: nothing to look up, so ask.
+  noPlace() {
+    this.seq += 1;
+    this.query = "";
+    this.setPick(null);
+    this.box.hidden = false;
+    fill(this.box, el("div", { class: "placement warn", id: "placement-warning", role: "alert" },
+      el("strong", {}, "未能精确定位"), " 报警内容和地址栏都没有地点。请向报警人追问路口、门牌或附近地标。"));
+  }
+
   async check(query) {
     const q = (query || "").trim();
     if (!q) { this.clear(); return; }

@@ -121,10 +121,12 @@ def test_the_engine_uses_the_stages_it_is_given() -> None:
 
 def test_the_command_centre_places_what_the_pipeline_could_not() -> None:
     start = DEFAULT_START + timedelta(hours=17)
-    engine = Engine(load_sim_config({}), start, 3).run(list(generate(HOURS, 3, start=start)),
-                                                       HOURS)
+    # Nobody asks during the call, so vague calls reach the command centre unplaced too.
+    engine = Engine(load_sim_config({"place_question_median_s": 0}), start, 3).run(
+        list(generate(HOURS, 3, start=start)), HOURS)
     waited = [r for r in engine.records.values() if r.unplaced_t is not None]
     assert waited, "no unplaced incident in the window"
+    assert any(r.command_action == "callback" for r in waited)
     placed = [r for r in waited if r.placed_t is not None]
     assert placed and {r.command_action for r in placed} <= {"candidate", "reassign", "callback"}
     for rec in placed:
@@ -141,6 +143,35 @@ def test_the_command_centre_places_what_the_pipeline_could_not() -> None:
     assert any(r.dispatched_t is not None for r in placed if r.priority in ("P1", "P2", "P3"))
     for rec in (r for r in waited if r.command_action == "kept"):
         assert engine.incidents[rec.incident_id].precinct == "command"
+
+
+def test_the_call_taker_asks_where_while_the_caller_is_on_the_line() -> None:
+    """The placement check (未能精确定位) during the call: a call with no device fix that
+    its address does not place is asked about and clicked on the map before submitting,
+    so it reaches a precinct at once; the asking lengthens the call."""
+    start = DEFAULT_START + timedelta(hours=17)
+    lines = list(generate(HOURS, 3, start=start))
+    asked = Engine(load_sim_config({}), start, 3).run(lines, HOURS)
+    not_asked = Engine(load_sim_config({"place_question_median_s": 0}), start, 3).run(
+        lines, HOURS)
+    on_line = [r for r in asked.records.values() if r.placed_on_line]
+    assert on_line and all(r.channel == "call" for r in on_line)
+    for rec in on_line:
+        loc = asked.incidents[rec.incident_id].location or {}
+        assert rec.unplaced_t is None and loc.get("lat") is not None
+        assert loc.get("precinct")  # the click lies in a precinct
+        assert asked.incidents[rec.incident_id].precinct in (loc["precinct"], None)
+    calls_waiting = [r for r in asked.records.values()
+                     if r.unplaced_t is not None and r.channel == "call"]
+    before = [r for r in not_asked.records.values()
+              if r.unplaced_t is not None and r.channel == "call"]
+    assert len(calls_waiting) < len(before)
+    assert not any(r.placed_on_line for r in not_asked.records.values())
+    # Asking costs talk time: the same call is submitted later than without the question.
+    same = [(r, not_asked.records[r.incident_id]) for r in on_line[:5]
+            if r.incident_id in not_asked.records
+            and not_asked.records[r.incident_id].source_id == r.source_id]
+    assert all(a.received_t > b.received_t for a, b in same if a.call_t == b.call_t)
 
 
 def test_the_unplaced_wait_is_reported_and_follows_the_think_time() -> None:

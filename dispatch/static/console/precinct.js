@@ -288,7 +288,7 @@ async function showDetail(id) {
       el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
       el("div", { class: "note" }, describeEvent(ev))))));
   restore();
-  loadRecommendations(inc, recs, seq);
+  loadRecommendations(inc, recs);
 }
 
 // After 结案 or 当场答复: the card leaves the list; the detail shows the closed incident.
@@ -298,11 +298,13 @@ function closed(updated) {
   showDetail(updated.id);
 }
 
-async function loadRecommendations(inc, box, seq) {
+async function loadRecommendations(inc, box) {
   if (!ACTIVE.has(inc.status)) { fill(box, el("p", { class: "quiet" }, "—")); return; }
   try {
     const data = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/recommendations`);
-    if (seq !== detailSeq) return;
+    // The box this render drew is still shown: fill it, even when a later showDetail found
+    // nothing changed and kept it (its own load would not come).
+    if (!box.isConnected) return;
     const items = (data && data.items) || [];
     if (!items.length) {
       fill(box, el("p", { class: "quiet" }, data && data.reason === "out_of_area" ? "事发地不在本市辖区，由指挥中心移交当地公安机关" : "暂无可用警力"));
@@ -318,7 +320,7 @@ async function loadRecommendations(inc, box, seq) {
         el("td", { class: "mono" }, u.eta_s != null ? `${Math.round(u.eta_s / 60)} 分` : "—"),
         el("td", {}, el("button", { class: "btn small", dataset: { unit: u.unit_id }, onclick: () => assignUnit(inc.id, u.unit_id) }, "派遣")))))));
   } catch (err) {
-    if (seq === detailSeq) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
+    if (box.isConnected) fill(box, el("p", { class: "quiet" }, err instanceof ApiError && err.status === 404 ? "警力推荐暂未开放" : explain(err)));
   }
 }
 

@@ -37,8 +37,10 @@ _SAFE_NOW = re.compile(
 )
 # Not sure everyone is out (不知道还有没有人): the danger stays live whatever else is safe.
 _UNSURE = re.compile(r"(?:不知道|不确定|说不准|不清楚).{0,12}(?:还有没有人|有没有人|有人没|人出来没|还有人)|还有没有人|可能还有人|好像还有人|不知道.{0,6}(?:在不在|出来没)")
-# Someone is still in a bad way, whoever got them out (已经抬出来了，还有微弱呼吸).
-_STILL_BAD = re.compile(r"微弱|叫不醒|喊不醒|昏迷|没(?:有)?了?(?:呼吸|气)|不喘气|不省人事|抽搐|还在流血|血止不住|没(?:有)?反应")
+# Someone is still in a bad way, whoever got them out (已经抬出来了，还有微弱呼吸), or one of
+# them is still in (一个爬上来了，一个没上来).
+_STILL_BAD = re.compile(r"微弱|叫不醒|喊不醒|昏迷|没(?:有)?了?(?:呼吸|气)|不喘气|不省人事|抽搐|还在流血|血止不住|没(?:有)?反应|"
+                        r"(?:一个|还有一?个?|另一个)[^，。,]{0,3}没(?:能)?(?:爬|救|拉)?(?:上来|出来)")
 _LIVE = re.compile(r"(?<!不是)现在|正在|还在|马上|快点|赶紧|救命|快来|快救|一直在|越来越")
 
 

@@ -287,25 +287,26 @@ class Engine:
         point = truth.get("location") or {}
         if point.get("lat") is None or truth.get("out_of_area"):
             return None  # the console says 不在本市辖区: handed over, not asked
-        query = (line.get("address") or "").strip()
-        if not query:
-            preview = line.get("_preview") or self.classify(line["text"], "call")
-            places = (preview.get("extracted") or {}).get("places") or []
-            query = next((p.strip() for p in places if isinstance(p, str) and p.strip()), "")
+        query = _place_query(line.get("address"), lambda: (
+            (line.get("_preview") or self.classify(line["text"], "call")).get("extracted") or {}))
         if query:
             try:
-                if suggestions.suggest(query[:100], 6).level in ("precinct", "out_of_area"):
+                if suggestions.suggest(query, 6).level in ("precinct", "out_of_area"):
                     return None
             except geo.GeoError:
                 pass
         error = self.config.place_question_error_m
-        bearing = self.rng.uniform(0, 2 * math.pi)
-        dist = self.rng.uniform(0, error)
-        lat = point["lat"] + dist * math.cos(bearing) / 111_320
-        lon = point["lon"] + dist * math.sin(bearing) / (
-            111_320 * math.cos(math.radians(point["lat"])))
+        lat, lon = self._click_near(point["lat"], point["lon"], error)
         return {"lat": round(lat, 6), "lon": round(lon, 6), "crs": "wgs84",
                 "accuracy_m": max(30.0, error)}
+
+    def _click_near(self, lat: float, lon: float, error_m: float) -> tuple[float, float]:
+        """Where a person clicks on the map for a place the caller describes: uniformly
+        within ``error_m`` of the true point (a landmark, not a survey)."""
+        bearing = self.rng.uniform(0, 2 * math.pi)
+        dist = self.rng.uniform(0, error_m)
+        return (lat + dist * math.cos(bearing) / 111_320,
+                lon + dist * math.sin(bearing) / (111_320 * math.cos(math.radians(lat))))
 
     def _intake(self, payload: tuple[Mapping[str, Any], float]) -> None:
         line, call_t = payload
@@ -466,10 +467,7 @@ class Engine:
             return
         truth = rec.truth.get("location") or {}
         error = self.config.command_callback_error_m
-        bearing = self.rng.uniform(0, 2 * math.pi)
-        dist = self.rng.uniform(0, error)
-        lat = truth["lat"] + dist * math.cos(bearing) / 111_320
-        lon = truth["lon"] + dist * math.sin(bearing) / (111_320 * math.cos(math.radians(truth["lat"])))
+        lat, lon = self._click_near(truth["lat"], truth["lon"], error)
         fixed = dict(suggestions.fix(lat, lon, max(30.0, error), source="manual",
                                      matched=("map",)).to_dict())
         if not fixed.get("precinct"):
@@ -594,14 +592,21 @@ def _is_unplaced(incident: Incident) -> bool:
         and loc.get("in_jurisdiction") is not False
 
 
-def _place_text(incident: Incident) -> str | None:
-    """What the officer types into the 定位修正 box: the address, else the first place the
-    report names."""
-    if incident.address and incident.address.strip():
-        return incident.address.strip()[:100]
-    places = (incident.extracted or {}).get("places") or []
+def _place_query(address: str | None,
+                 extracted: Callable[[], Mapping[str, Any]]) -> str | None:
+    """What a console looks up for a place (the intake's placement check, the command
+    officer's 定位修正 box): the address, else the first place the report names (triage's
+    ``extracted``, read only when there is no address); at most 100 characters."""
+    if address and address.strip():
+        return address.strip()[:100]
+    places = extracted().get("places") or []
     first = next((p for p in places if isinstance(p, str) and p.strip()), None)
     return first.strip()[:100] if first else None
+
+
+def _place_text(incident: Incident) -> str | None:
+    """What the officer types into the 定位修正 box."""
+    return _place_query(incident.address, lambda: incident.extracted or {})
 
 
 def _gazetteer_fix(incident: Incident) -> dict[str, Any] | None:

@@ -25,8 +25,9 @@ from simulators.streams.line import assemble
 from simulators.streams.places import Place, is_in_baotou, nearest_anchor, offset
 from simulators.streams.recurrence import Recurrence
 from simulators.streams.scenarios import scenario_reports, timing
-from simulators.streams.situations import draw, redraw
+from simulators.streams.situations import draw
 from simulators.streams.situations.emergencies import sighting
+from simulators.streams.situations.incident import Incident
 
 DEFAULT_START: Final = datetime(2026, 1, 12, 0, 0, tzinfo=SHANGHAI)  # a Monday in winter
 _CODE: Final = {"call": "c", "forum": "f", "transfer_12345": "t"}
@@ -58,6 +59,7 @@ class _Event:
     point: tuple[float, float]
     place: Place
     first: dict[str, Any]
+    incident: Incident
     group: str | None = None
 
 
@@ -128,7 +130,9 @@ class _Background:
         dup = self.duplicate_of(category, at) if channel == "call" else None
         case = self.open_case(at) if category == "missing_person" and channel != "transfer_12345" else None
         if dup is not None:
-            inc = redraw(rng, category, dup.kind, hour)
+            # A later caller tells the same event: the same facts (vehicles, floor, who is
+            # hurt), in their own register, address form and words around them.
+            inc = dup.incident
             where = sample_where(rng, cfg, channel, place=dup.place, point=dup.point)
             dup.group = dup.group or f"dup{self.seed}-{dup.id.rsplit('-', 1)[1]}"
             dup.first["truth"]["duplicate_group"] = dup.group
@@ -153,7 +157,7 @@ class _Background:
             line, where = self.recurrence.apply(line, inc, where, at, serial)
         if dup is None and channel == "call" and category in cfg.duplicate_probability:
             self.events.append(_Event(event_id, category, inc.kind, at, (where.lat, where.lon),
-                                      where.place, line))
+                                      where.place, line, inc))
             self.events = [e for e in self.events if at - e.at <= timedelta(hours=1)]
         self.lines.append(line)
 

@@ -23,6 +23,7 @@ from datetime import timedelta, timezone
 from typing import Any
 
 from simulators.whatif.engine import Engine
+from simulators.whatif.merge_truth import merge_accuracy
 from simulators.whatif.records import Record
 
 LOCAL = timezone(timedelta(hours=8))  # Baotou (Asia/Shanghai, no daylight saving)
@@ -279,6 +280,7 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
             sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,
             "reply_s": distribution([r.forum_reply_t - r.received_t for r in forum])},  # type: ignore[operator]
         "accuracy": _accuracy(records),
+        "duplicates": merge_accuracy(engine.records),
         "key_questions": _key_questions(engine, records),
         "synthesis": _synthesis(engine, live),
         "feeds": {"messages": sum(engine.feed_messages.values()),

@@ -35,6 +35,7 @@ class Record:
     lat: float | None = None
     lon: float | None = None
     merged_into: str | None = None
+    merged_by: str | None = None  # "system" (automatic) or "call_taker" (a suggestion merged)
     escalation: int = 0
     unit: str | None = None
     forum_reply_t: float | None = None

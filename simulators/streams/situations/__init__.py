@@ -28,15 +28,6 @@ def draw(rng: random.Random, category: str, hour: int) -> Incident:
     return fn(rng, hour)
 
 
-def redraw(rng: random.Random, category: str, kind: str, hour: int) -> Incident:
-    """Draw another telling from the builder named ``kind`` (any builder of ``category``
-    if none has that name): a second caller describing the same event differently."""
-    for fn, _ in REGISTRY[category]:
-        if fn.__name__ == kind:
-            return fn(rng, hour)
-    return draw(rng, category, hour)
-
-
 def kinds() -> dict[str, list[str]]:
     """Builder names per category (for documentation and tests)."""
     return {c: [f.__name__ for f, _ in v] for c, v in REGISTRY.items()}

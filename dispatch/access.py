@@ -155,6 +155,8 @@ RULES: tuple[Rule, ...] = (
     _r("POST", "/v1/incidents/{incident_id}/answers", INC, {CT, CMD}, OWN),
     _r("GET", "/v1/incidents/{incident_id}/duplicates", INC, EVERY, SEEN),
     _r("POST", "/v1/incidents/{incident_id}/merge", INC, {CT, CMD}),
+    _r("POST", "/v1/incidents/{incident_id}/split", INC, {CT, CMD},
+       note="undoes a merge: the report is routed as an incident of its own"),
     _r("POST", "/v1/incidents/{incident_id}/callback", INC, {CMD}, OWN,
        note="回访 is the command centre's and the precinct's, not the call-taker's"),
     _r("GET", "/v1/incidents/{incident_id}/recommendations", INC, EVERY, OWN,

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from dispatch.domain import decisions, duplicates
+from dispatch.domain import decisions, duplicates, merging
 from dispatch.domain.errors import Conflict, UnknownIncident
 from dispatch.domain.events import Event
-from dispatch.domain.incident import Incident, Status
+from dispatch.domain.incident import Incident, Status, apply
 from dispatch.missing import seen_at
 from dispatch.ports import Locator
 from dispatch.stages import report_of
@@ -98,19 +98,23 @@ def plan_report(stages: Stages, store: IncidentStore, incident: Incident,
     triage = stages.classify(incident)
     location = stages.locate(report_of(incident), triage.get("extracted", {}))
     candidates = _duplicates(stages, incident, triage, location)
-    merging = bool(candidates) and duplicates.should_merge(candidates[0], triage.get("category"))
+    joins = bool(candidates) and duplicates.should_merge(candidates[0], triage.get("category"))
     # A duplicate call is its parent's incident: the parent has its synthesis.
-    synthesis = None if merging or stages.synthesis is None else stages.synthesis.synthesize(
+    synthesis = None if joins or stages.synthesis is None else stages.synthesis.synthesize(
         stages.synthesis.subject(incident.id, incident.received_at, triage, location,
                                  (incident.caller or {}).get("phone"), incident.text,
                                  seen_at(incident)))
     events = decisions.process_report(incident, triage, location, now, stages.ack_timeouts,
                                       synthesis)
-    if merging:
+    if joins:
         best = candidates[0]
         parent = store.load(best.incident_id)
-        child_events, parent_events = decisions.merge(
-            incident, parent, now, "system", {"score": best.score, "reasons": list(best.reasons)})
+        triaged = incident
+        for event in events[:2]:  # the caller's triage and place: what the merge adds
+            triaged, _ = apply(triaged, event)
+        child_events, parent_events = merging.merge(
+            triaged, parent, now, "system", {"score": best.score, "reasons": list(best.reasons)},
+            stages.ack_timeouts)
         return Plan(incident, triage, location, [*events[:2], *child_events], synthesis,
                     tuple(candidates), parent, tuple(parent_events))
     if candidates:

@@ -18,12 +18,14 @@ from dispatch.api.schemas import (
     CallbackCreate,
     MergeRequest,
     OnSpotAnswer,
+    SplitRequest,
     StatusChange,
     TriageOverride,
     TriagePreview,
     TriageRead,
 )
-from dispatch.domain import closing, decisions, duplicates
+from dispatch.domain import closing, decisions, duplicates, merging
+from dispatch.domain.errors import UnknownIncident
 from dispatch.domain.events import Event, EventType
 from dispatch.domain.incident import Incident, Status
 from dispatch.domain.units import UnitStatus, move
@@ -184,18 +186,48 @@ def list_duplicates(incident_id: str, store: StoreDep, gate: GateDep) -> dict[st
 @router.post("/v1/incidents/{incident_id}/merge", response_model=None,
              responses={**ERRORS, 200: ok(IncidentRead, "the incident merged into the other")})
 def merge(incident_id: str, body: MergeRequest, store: StoreDep, clock: ClockDep,
-          gate: GateDep) -> dict[str, Any]:
+          cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
     """Merge this incident into ``into`` as one more caller; returns the parent."""
     for _ in range(8):
         child, parent = store.load(incident_id), store.load(body.into)
-        child_events, parent_events = decisions.merge(
-            child, parent, clock.now(), gate.who.actor, {"reason": body.reason})
+        child_events, parent_events = merging.merge(
+            child, parent, clock.now(), gate.who.actor, {"reason": body.reason},
+            cfg.ack_timeouts)
         try:
             _, after = store.commit_many([(child, child_events), (parent, parent_events)])
         except services.Conflict:
             continue
         return gate.answer(after)
     raise services.Conflict(f"incidents {incident_id} and {body.into} are changing too fast")
+
+
+@router.post("/v1/incidents/{incident_id}/split", response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the report, an incident of its own again")})
+def split(incident_id: str, body: SplitRequest, store: StoreDep, clock: ClockDep,
+          cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
+    """Undo a merge (EIDO split): the merged report becomes an incident of its own again,
+    routed to the precinct of its own location with a fresh ack clock; its former parent
+    counts one caller fewer and keeps what the caller raised. Recorded on both timelines
+    with who and why. 409 when the report is not merged."""
+    for _ in range(8):
+        child = store.load(incident_id)
+        gate.incident(child)
+        try:
+            parent = store.load(child.merged_into) if child.merged_into else None
+        except UnknownIncident:
+            parent = None
+        child_events, parent_events = merging.split(child, parent, clock.now(),
+                                                    gate.who.actor, body.reason,
+                                                    cfg.ack_timeouts)
+        changes = [(child, child_events)]
+        if parent is not None:
+            changes.append((parent, parent_events))
+        try:
+            after = store.commit_many(changes)[0]
+        except services.Conflict:
+            continue
+        return gate.answer(after)
+    raise services.Conflict(f"incident {incident_id} is changing too fast")
 
 
 @router.post("/v1/incidents/{incident_id}/callback", response_model=None,

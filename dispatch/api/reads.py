@@ -214,6 +214,10 @@ class DuplicateCandidate(_Read):
     distance_m: int
     minutes: float
     reasons: list[str]
+    same_category: bool = True
+    signature: str = Field("unknown", description="how the texts' event signatures relate: "
+                           "rare, personal, shared, unknown or different")
+    similarity: float = Field(0.0, description="overlap of what the callers said (0-1)")
 
 
 class DuplicateList(_Read):

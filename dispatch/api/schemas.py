@@ -247,6 +247,12 @@ class MergeRequest(Strict):
     reason: Reason
 
 
+class SplitRequest(Strict):
+    """Why a merge is undone (kept on both timelines)."""
+
+    reason: Reason
+
+
 class Satisfaction(str, Enum):
     satisfied = "satisfied"
     basically_satisfied = "basically_satisfied"

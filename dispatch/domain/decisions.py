@@ -163,44 +163,6 @@ def _seconds(start: datetime | None, end: datetime) -> float | None:
     return None if start is None else round((end - start).total_seconds(), 3)
 
 
-def merge(child: Incident, parent: Incident, now: datetime, actor: str,
-          detail: Mapping[str, Any]) -> tuple[list[Event], list[Event]]:
-    """Fold a duplicate report into the incident it duplicates.
-
-    Returns:
-        ``(child_events, parent_events)``: the child becomes ``merged``; the parent counts
-        one more caller, keeps the caller's text in its timeline and, when the new caller
-        reports something more urgent, takes the higher priority.
-
-    Raises:
-        InvalidTransition: either incident is no longer open, or they are the same.
-    """
-    if child.id == parent.id:
-        raise InvalidTransition(child.status.value, "merged", ())
-    if not parent.is_open:
-        raise InvalidTransition(parent.status.value, "caller_added",
-                                ("received", "triaged", "assigned", "acknowledged", "en_route",
-                                 "on_scene"))
-    child_events = [Event(EventType.MERGED, child.id, now, actor=actor,
-                          data={"into": parent.id, **detail})]
-    parent_events = [Event(EventType.CALLER_ADDED, parent.id, now, actor=actor, data={
-        "incident_id": child.id, "channel": child.channel, "text": child.text,
-        "caller": dict(child.caller) if child.caller else None,
-        "received_at": iso(child.received_at), **detail})]
-    if child.priority and parent.priority and child.priority < parent.priority:
-        parent_events.append(Event(EventType.RETRIAGED, parent.id, now, actor=actor, data={
-            "category": parent.category, "priority": child.priority,
-            "flags": sorted(set(parent.flags) | set(child.flags)),
-            "confidence": parent.confidence, "cues": list(parent.cues),
-            "needs_review": parent.needs_review, "candidates": list(parent.candidates),
-            "questions": list(parent.questions), "answered": list(parent.answered),
-            "life_risk": [*parent.life_risk, *(r for r in child.life_risk
-                                               if r not in parent.life_risk)],
-            "reason": f"a later caller ({child.id}) reports something more urgent",
-            "previous": {"priority": parent.priority}}))
-    return child_events, parent_events
-
-
 def retriage(incident: Incident, category: str, priority: str, flags: list[str], reason: str,
              actor: str, now: datetime,
              ack_timeouts: Mapping[str, float | None]) -> list[Event]:

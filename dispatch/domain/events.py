@@ -23,6 +23,7 @@ class EventType(str, Enum):
     STATUS_CHANGED = "incident.status_changed"
     PROCESSING_FAILED = "incident.processing_failed"
     MERGED = "incident.merged"
+    SPLIT = "incident.split"  # a merge undone: data.from on the report, data.removed on its parent
     CALLER_ADDED = "incident.caller_added"
     UNIT_ASSIGNED = "incident.unit_assigned"
     CALLBACK = "incident.callback"

@@ -267,7 +267,9 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         due = parse_iso(d["ack_due_at"]) if d.get("ack_due_at") else None
         arrive = parse_iso(d["arrival_due_at"]) if d.get("arrival_due_at") else None
         if incident.arrival_due_at is not None and incident.status is not Status.TRIAGED:
-            arrive = incident.arrival_due_at  # a re-assignment keeps the caller's clock
+            # A re-assignment keeps the caller's clock; a raised priority only tightens it.
+            arrive = min(arrive, incident.arrival_due_at) if arrive is not None \
+                and d.get("raised") else incident.arrival_due_at
         new = replace(incident, status=status, precinct=d["precinct"], assigned_at=event.at,
                       ack_due_at=due, acknowledged_at=None, acknowledged_by=None,
                       escalation_level=0, arrival_due_at=arrive, **common)
@@ -318,6 +320,12 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
                    CloseDeadline(arrival_deadline_key(incident.id)))
     elif t is EventType.CALLER_ADDED:
         new = replace(incident, callers=incident.callers + 1, **common)
+    elif t is EventType.SPLIT and d.get("from"):
+        if incident.status is not Status.MERGED:
+            raise InvalidTransition(incident.status.value, "split", (Status.MERGED.value,))
+        new = replace(incident, status=Status.TRIAGED, merged_into=None, **common)
+    elif t is EventType.SPLIT:
+        new = replace(incident, callers=max(1, incident.callers - 1), **common)
     elif t is EventType.UNIT_ASSIGNED:
         if not incident.is_open:
             raise InvalidTransition(incident.status.value, "unit_assigned",

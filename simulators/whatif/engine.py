@@ -37,7 +37,7 @@ from dispatch import pipeline, stages
 from dispatch.adapters.memory_store import MemoryStore
 from dispatch.adapters.redis_keys import Keys
 from dispatch.clock import VirtualClock
-from dispatch.domain import corrections, decisions
+from dispatch.domain import corrections, decisions, merging
 from dispatch.domain.events import Event, EventType, parse_iso
 from dispatch.domain.incident import (
     COMMAND_FEED,
@@ -200,7 +200,8 @@ class Engine:
                 "deadline": self._deadline, "ack": self._ack, "on_scene": self._on_scene,
                 "clear": self._clear, "desk_done": self._desk_done,
                 "missing": self._missing_deadline, "missing_meet": self._missing_meet,
-                "command_act": self._command_act, "command_callback": self._command_callback}
+                "command_act": self._command_act, "command_callback": self._command_callback,
+                "merge_confirm": self._merge_confirm}
 
     # -- committing events (the adapters' job in the service) -------------------------------
 
@@ -341,6 +342,37 @@ class Engine:
         pipeline.commit_plan(self.store, plan)
         if plan.parent is not None:
             self.missing.redirect(incident_id, plan.parent.id)
+            rec.merged_by = "system"
+        elif plan.candidates and rec.channel == "call" and (
+                self.config.merge_confirm_probability > 0
+                or self.config.merge_mistake_probability > 0):
+            self._push(self.t + self.config.merge_confirm_s, "merge_confirm",
+                       (incident_id, tuple(c.incident_id for c in plan.candidates[:5])))
+
+    def _merge_confirm(self, payload: tuple[str, tuple[str, ...]]) -> None:
+        """The call-taker reads the suggested duplicates (the console's list after submitting)
+        and merges the one the caller confirms is the same event (the truth decides what
+        the caller would say), or, rarely, one that is not; through the API's own
+        ``merging.merge``."""
+        incident_id, candidate_ids = payload
+        child, rec = self.incidents[incident_id], self.records[incident_id]
+        if child.status not in (Status.ASSIGNED, Status.ACKNOWLEDGED) or child.units:
+            return  # a unit already set out for it: it is worked as it is
+        event = rec.truth.get("event")
+        same = [c for c in candidate_ids if self.records[c].truth.get("event") == event]
+        if same:
+            target, p = same[0], self.config.merge_confirm_probability
+        else:
+            target, p = candidate_ids[0], self.config.merge_mistake_probability
+        parent = self.incidents[target]
+        if not parent.is_open or self.rng.random() >= p:
+            return
+        child_events, parent_events = merging.merge(
+            child, parent, self.clock.now(), "call_taker:sim",
+            {"reason": "call-taker confirmed a suggested duplicate"}, self.config.ack_timeouts)
+        self.store.commit_many([(child, child_events), (parent, parent_events)])
+        self.missing.redirect(incident_id, parent.id)
+        rec.merged_by = "call_taker"
 
     def _triage(self, incident: Incident) -> Mapping[str, Any]:
         """The triage stage as the console submits it: the live preview when nothing was

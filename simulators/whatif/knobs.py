@@ -60,6 +60,12 @@ Defaults and where they come from:
 * ``key_questions`` (3) and ``key_question_s`` (8 s): assumption; a call-taker asks up
   to three of triage's open key questions (要素追问) during the call, each adding talk
   time, and the caller answers from what they see (``simulators.whatif.questions``).
+* ``merge_confirm_s`` (10 s), ``merge_confirm_probability`` (0.9) and
+  ``merge_mistake_probability`` (0.02): assumptions; after submitting a call, the
+  call-taker reads the duplicates the console suggests (same event by place, time and
+  texts, but not merged automatically: another category, or too little said) and merges
+  one that the caller confirms is the same event, or, rarely, one that is not.
+  ``merge_confirm_probability = 0`` leaves every suggestion unmerged.
 * ``synthesis`` (true): run the synthesis stage (接警即合成) as the service does with
   ``SYNTHESIS`` on; ``false`` gives the same stream without findings, for a comparison.
 * ``targets``: time-to-triage 120 s from the start of the call; time-to-dispatch (call
@@ -114,6 +120,12 @@ class SimConfig:
     # The call-taker's placement check (未能精确定位): ask the caller on the line.
     place_question_median_s: float = 25.0
     place_question_error_m: float = 300.0
+    # The call-taker's look at the duplicates the console suggests after submitting (一警多报):
+    # how long it takes, and how often a suggestion is merged when it truly is the same
+    # event (the caller confirms it) and when it is not (a mistake).
+    merge_confirm_s: float = 10.0
+    merge_confirm_probability: float = 0.9
+    merge_mistake_probability: float = 0.02
     scene_median_min: Mapping[str, float] = field(
         default_factory=lambda: {"P1": 45.0, "P2": 30.0, "P3": 20.0})
     scene_sigma: float = 0.5
@@ -187,6 +199,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "command_think_sigma": (0.0, 3.0), "command_callback_median_s": (0.0, 3600.0),
     "command_callback_error_m": (0.0, 50000.0),
     "place_question_median_s": (0.0, 600.0), "place_question_error_m": (0.0, 50000.0),
+    "merge_confirm_s": (0.0, 600.0), "merge_confirm_probability": (0.0, 1.0),
+    "merge_mistake_probability": (0.0, 1.0),
 }
 
 

@@ -2,10 +2,11 @@
 
 The service keeps open, located incidents in a Redis GEO set and asks for those within
 ``duplicates.search_radius_m`` of a new report; the engine keeps them in a grid of
-0.03° cells (at least the 2.5 km search radius in both directions at Baotou's latitude)
+0.13° cells (at least the 10 km search radius in both directions at Baotou's latitude)
 and hands ``duplicates.rank`` only the incidents that could score: still open, received
-within ``duplicates.WINDOW_S`` and within the pair's reach as ``duplicates.score``
-computes it (2 % wider, for the flat-earth distance used here). The core still decides;
+within ``duplicates.RARE_WINDOW_S`` and within the widest reach ``duplicates.score`` can
+give the pair (texts telling the same facts, 2 % wider for the flat-earth distance used
+here). The core still decides;
 this only spares it geodesics that cannot matter. Entries that can never qualify again
 (closed, or older than the window, since time only moves forward) are pruned on the way.
 """
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from dispatch.domain import duplicates
 from dispatch.domain.incident import Incident
 
-CELL_DEG = 0.03
+CELL_DEG = 0.13
 _M_PER_DEG = 111_195.0
 
 
@@ -46,7 +47,7 @@ class OpenIndex:
         """Open incidents other than ``incident`` that ``duplicates.score`` could match,
         in id order (deterministic)."""
         reach = duplicates.search_radius_m(radius_m)
-        oldest = now - timedelta(seconds=duplicates.WINDOW_S)
+        oldest = now - timedelta(seconds=duplicates.RARE_WINDOW_S)
         coslat = math.cos(math.radians(lat))
         ci, cj = int(lat // CELL_DEG), int(lon // CELL_DEG)
         found = []
@@ -64,8 +65,8 @@ class OpenIndex:
                     if other_id == incident.id:
                         continue
                     loc = other.location or {}
-                    pair = min(duplicates.MAX_RADIUS_M, duplicates.RADIUS_M
-                               + max(radius_m, float(loc.get("radius_m") or 0)))
+                    pair = duplicates.reach_m(radius_m, float(loc.get("radius_m") or 0),
+                                              rare=True, strong_text=True)
                     dy = (loc["lat"] - lat) * _M_PER_DEG
                     dx = (loc["lon"] - lon) * _M_PER_DEG * coslat
                     if dx * dx + dy * dy <= (min(reach, pair) * 1.02) ** 2:

@@ -217,6 +217,10 @@ def _map(runs: Sequence[Run], path: Path) -> None:
     plt.close(fig)
 
 
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
 def _headline(run: Run) -> dict[str, str]:
     k = run.kpis
 
@@ -249,6 +253,13 @@ def _headline(run: Run) -> dict[str, str]:
                                    f"{mins(k['unplaced']['wait_s']['p90'])}",
         "unplaced P1 wait p90 (target 2 min)": mins(
             k["unplaced"]["wait_s"]["by_priority"].get("P1", {}).get("p90")),
+        "duplicates against truth: precision / recall (pipeline alone)":
+            f"{_share(k['duplicates']['precision'])} / {_share(k['duplicates']['recall'])} "
+            f"({_share(k['duplicates']['automatic']['precision'])} / "
+            f"{_share(k['duplicates']['automatic']['recall'])})",
+        "wrong merges; incidents per event reported several times":
+            f"{k['duplicates']['wrong_merges']}; "
+            f"{k['duplicates']['incidents_per_event']['mean'] or '—'}",
         "escalated incidents": f"{k['escalations']['incidents']} "
                                f"({pct(k['escalations']['share_of_assigned'])} of assigned)",
         "unit utilisation mean / max": f"{pct(k['units']['utilisation_mean'])} / "

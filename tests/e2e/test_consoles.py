@@ -190,6 +190,34 @@ def test_call_taker_preview_duplicate_merge_and_override(stack: Stack) -> None:
     assert not stack.errors(intake), stack.errors(intake)
 
 
+def test_a_later_caller_adds_to_the_incident_and_the_precinct_sees_what(stack: Stack) -> None:
+    """一警多报: a second caller of one fire says someone is still inside; the call merges
+    into the first incident, which takes the caller's life-risk cue, and the precinct's
+    card says 新情况 until the officer opens it, where a banner says what was added."""
+    where = _precinct("150205")
+    page = stack.open("precinct", "precinct", where)
+    wait_live(page)
+    first = stack.report("一栋居民楼14楼窗户往外冒烟了，闻着有股焦味", where)
+    stack.service.wait_status(first, "assigned", timeout=10)
+    item = card(page, "14楼窗户往外冒烟")
+    expect(item).to_be_visible(timeout=seconds(5) * 1000)
+    second = stack.report("14楼着火了，里面还有个老太太没出来，快来人", where)
+    stack.service.wait_status(second, "merged", timeout=10)
+    chip = item.locator(".chip.caller-change")
+    expect(chip).to_have_text("新情况", timeout=seconds(5) * 1000)
+    assert "有人被困" in (chip.get_attribute("title") or "")
+    item.click()
+    banner = page.locator("#caller-changes")
+    expect(banner).to_contain_text("后续报警人补充情况", timeout=seconds(5) * 1000)
+    expect(banner).to_contain_text(second)
+    expect(banner).to_contain_text("有人被困")
+    expect(page.locator("ol.timeline li.caller-change").first).to_be_visible()
+    expect(item.locator(".chip.caller-change")).to_have_count(0)
+    parent = stack.service.incident(first)
+    assert parent["callers"] == 2 and "trapped" in {r["kind"] for r in parent["life_risk"]}
+    assert not stack.errors(page), stack.errors(page)
+
+
 XSS_TEXT = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
             "有人在店里打架闹事")
 

@@ -190,7 +190,10 @@ def test_every_process_kind_killed_in_turn_under_load(
     for incident_id in ids:
         pipe.xrange(f"chaos:tl:{incident_id}")
     for timeline in pipe.execute():
-        kinds = Counter(fields["type"] for _, fields in timeline)
+        # The pipeline assigns once; a later caller merged into it may renew the assignment
+        # (a raised priority), which says so (by_caller).
+        kinds = Counter(fields["type"] for _, fields in timeline
+                        if "by_caller" not in json.loads(fields.get("data") or "{}"))
         assert kinds["report.received"] == 1 and kinds["incident.assigned"] <= 1, kinds
     errors = {s: n for s, n in load.statuses.items() if s >= 500 and s != 503}
     assert not errors, errors

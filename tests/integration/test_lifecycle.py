@@ -160,6 +160,42 @@ def test_duplicates_are_suggested_and_can_be_merged_by_hand(service: Service) ->
     assert r.status_code == 409
 
 
+def test_a_later_caller_raises_the_incident_and_a_wrong_merge_is_split(service: Service) -> None:
+    """Every caller counts: a second caller of one fire says someone is still inside; the
+    merge raises the first incident and says who changed what. A merge judged wrong is
+    split: the report is routed on its own, audited on both timelines."""
+    point = {**fresh_point(), "accuracy_m": 15}
+    first = assigned(service, "楼下垃圾桶冒烟了，有股焦味", point)
+    r = service.post_report({"channel": "call", "text": "垃圾桶旁边车库也着火了，里面还有人没出来",
+                             "location": point})
+    second = service.wait_status(r.json()["id"], "merged")
+    parent = service.incident(first["id"])
+    assert parent["callers"] == 2 and second["merged_into"] == first["id"]
+    raised = [e for e in parent["timeline"] if e["type"] == "incident.retriaged"]
+    assert raised and raised[-1]["payload"]["by_caller"] == second["id"]
+    assert "trapped" in raised[-1]["payload"]["changed"].get("life_risk", [])
+    assert parent["priority"] == "P1"
+    # Only a merged report can be split; the precinct cannot, the call-taker can.
+    assert service.post(f"/v1/incidents/{first['id']}/split", {"reason": "核实后不是同一事件"},
+                        role="call_taker").status_code == 409
+    assert service.post(f"/v1/incidents/{second['id']}/split", {"reason": "核实后不是同一事件"}, role="precinct",
+                        precinct=first["precinct"]).status_code == 403
+    assert service.post(f"/v1/incidents/{second['id']}/split", {},
+                        role="call_taker").status_code == 422
+    r = service.post(f"/v1/incidents/{second['id']}/split", {"reason": "车库和垃圾桶是两处火"},
+                     role="call_taker")
+    assert r.status_code == 200, r.text
+    alone = r.json()
+    assert alone["status"] == "assigned" and alone["merged_into"] is None
+    assert alone["precinct"] == first["precinct"] and alone["ack_due_at"]
+    split = [e for e in service.incident(second["id"])["timeline"] if e["type"] == "incident.split"]
+    assert split and split[0]["actor"].startswith("call_taker:")
+    assert split[0]["payload"] == {"from": first["id"], "reason": "车库和垃圾桶是两处火"}
+    after = service.incident(first["id"])
+    assert after["callers"] == 1 and after["priority"] == "P1"  # never silently lowered
+    assert types(after["timeline"])[-1] == "incident.split"
+
+
 def test_callbacks_after_resolution_and_dissatisfaction_goes_to_the_supervisor(
         service: Service) -> None:
     inc = assigned(service, "邻居家装修噪音太大")

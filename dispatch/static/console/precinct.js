@@ -9,6 +9,7 @@ import { timelineFindings } from "./synthesis.js";
 import { closeForm, isAnswerable, onSpotForm } from "./closing.js";
 import { DispatchMap } from "./map.js";
 import { stageText, verificationSection } from "./missing.js";
+import { callerBanner, callerChip, changeText, isCallerChange } from "./caller_changes.js";
 
 // Status buttons offered after the ack (the server's status machine has the last word).
 const NEXT = {
@@ -27,6 +28,7 @@ const state = {
   alerted: new Set(),     // P1 ids already beeped for
   names: new Map(),       // precinct id → name, for the timeline
   verify: new Set(),      // incidents this precinct was asked to verify (走失核查)
+  changed: new Map(),     // id → what a later caller added, until the officer opens it
 };
 
 function precinctId() {
@@ -63,6 +65,7 @@ function card(inc) {
   el("div", { class: "head" },
     prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)), ...flagChips(inc.flags),
     state.verify.has(inc.id) ? el("span", { class: "chip mp" }, "走失核查") : null,
+    state.changed.has(inc.id) ? callerChip(state.changed.get(inc.id)) : null,
     escalationChip(inc.escalation_level), el("span", { class: "grow" }), due, statusChip(inc.status), ack),
   el("div", { class: "text" }, inc.text || ""),
   el("div", { class: "meta" },
@@ -171,6 +174,7 @@ async function assignUnit(id, unitId) {
 
 function select(id) {
   state.selected = id;
+  if (state.changed.delete(id)) renderList();
   for (const node of document.querySelectorAll(".card")) node.classList.toggle("selected", node.dataset.id === id);
   showDetail(id);
   if (state.map) state.map.flyTo(state.incidents.get(id));
@@ -256,6 +260,7 @@ async function showDetail(id) {
   fill(box,
     el("div", { class: "preview-head" }, prioChip(inc.priority), el("strong", {}, label(CATEGORY, inc.category)),
       ...flagChips(inc.flags), statusChip(inc.status), escalationChip(inc.escalation_level)),
+    callerBanner(inc),
     el("dl", { class: "kv" },
       el("dt", {}, "警情编号"), el("dd", { class: "mono" }, inc.id),
       el("dt", {}, "报警内容"), el("dd", { id: "detail-text" }, inc.text || ""),
@@ -282,7 +287,8 @@ async function showDetail(id) {
     el("div", { class: "section-title" }, "推荐警力"),
     recs,
     el("div", { class: "section-title" }, `时间线（${(inc.timeline || []).length}）`),
-    el("ol", { class: "timeline" }, (inc.timeline || []).map((ev) => el("li", {},
+    el("ol", { class: "timeline" }, (inc.timeline || []).map((ev) => el("li", {
+      class: ev.payload && ev.payload.by_caller ? "caller-change" : "" },
       el("span", { class: "when" }, hms(ev.at)),
       el("span", { class: "what" }, label(EVENT, ev.type)),
       el("span", { class: "actor", title: ev.actor || "" }, actorName(ev.actor)),
@@ -376,6 +382,9 @@ function onEvent(msg) {
   }
   if (msg.type === "incident.missing" && msg.payload && msg.payload.stage === "verification_requested") state.verify.add(msg.incident_id);
   if (msg.type === "missing.verification" && msg.payload && msg.payload.incident_id) state.verify.add(msg.payload.incident_id);
+  if (isCallerChange(msg) && msg.incident_id !== state.selected) {
+    state.changed.set(msg.incident_id, changeText(msg.payload.changed) || "后续报警人补充了情况");
+  }
   if (msg.incident) upsert(msg.incident);
   renderList();
   if (msg.incident_id && msg.incident_id === state.selected) {

@@ -1,0 +1,1 @@
+"""Data of the domain: the record formulas the duplicate check ignores."""

@@ -77,8 +77,10 @@ def test_one_story_escalates_the_same_incidents_live_and_in_virtual_time(
     cfg = load_sim_config({"ack_timeouts": {"P1": ACK_S, "P2": ACK_S, "P3": ACK_S},
                            "escalation_step_s": STEP_S, "officer_ack_probability": 0,
                            "command_ack_s": 0, "call_handling_median_s": 0, "pipeline_s": 0,
-                           # the live posts carry no key-question answers either
-                           "key_questions": 0})
+                           # the live posts carry no key-question answers either, and
+                           # nobody merges a suggested duplicate by hand
+                           "key_questions": 0, "merge_confirm_probability": 0,
+                           "merge_mistake_probability": 0})
     engine = Engine(cfg, t0, 3).run(virtual_lines, 1.0)
     # The simulated call-taker opens the old man's case as soon as the family's report is
     # triaged, so the passer-by's sighting meets it (missing_hit); the live run has nobody

@@ -17,6 +17,13 @@ def kinds(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("kind", "text"), [
     ("trapped", "地下车库进水了，我爸下去挪车半小时了还没上来"),
+    ("dam_breach", "村上面那个小水库坝上漫水了，坝子中间有条缝往外冒浑水"),
+    ("fallen_alone", "我妈夜里上厕所摔了，在地上躺了一宿起不来"),
+    ("fallen_alone", "老汉在院里滑倒了，躺着起不来，说话有气无力的"),
+    ("water_ice", "河心滩上还有俩人，水涨得可快，滩子越来越小"),
+    ("person_in_traffic", "有个人躺在路当中，黑灯瞎火的，后头还有拉矿的大车"),
+    ("violence_cries", "楼上女的哭着喊别打了，咚的一声，现在没动静了"),
+    ("vulnerable_missing", "我婆婆有阿尔茨海默症，一不留神她就出门了，到现在三个钟头了"),
     ("trapped", "孩子困电梯里了，卡在十二楼不动"),
     ("trapped", "一个骑车的连人带车掉下去了，那个井挺深"),
     ("trapped", "三轮车翻了，人压在车底下出不来"),
@@ -237,6 +244,16 @@ def test_each_kind_fires_on_what_callers_say(kind: str, text: str) -> None:
 ])
 def test_it_stays_quiet_on_what_is_not_a_danger_to_life(text: str) -> None:
     assert not kinds(text), (text, kinds(text))
+
+
+def test_similes_screens_and_an_alarm_answered_at_once_are_not_dangers() -> None:
+    # Firecrackers "like gunfire", a war drama at full volume, "a fire? no, stubble".
+    for text in ("婚事放鞭炮放到半夜，声响跟打枪似的，孩子都吓醒了",
+                 "听着隔壁喊杀人了救命啊，开门一看是个老爷子在看抗日剧",
+                 "着火了？没有，是地里烧秸秆，满村子烟",
+                 "每天早上学校门口家长把车停在路中间，孩子们从车缝里钻"):
+        result = classify(text, "call")
+        assert result.priority != "P1" and not result.life_risk, (text, result.priority)
 
 
 def test_a_danger_that_is_over_is_no_longer_immediate() -> None:

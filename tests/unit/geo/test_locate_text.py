@@ -172,6 +172,13 @@ def test_latin_names_any_case() -> None:
     ("报警人在昆区，称其姐姐在太原小店区被人骗了", "太原市"),
     ("家长在青山区报的警，称儿子在郑州金水区被人扣住不放", "郑州市"),
     ("我在东河区报过警了，现在人在乌海海勃湾", "乌海市"),
+    # ... with a relative the caller names as they do (舅, 爱人), alone there, or a house
+    # back home; what happened said as it happens (中毒, 骗走, 跟着她, 叫人撬了).
+    ("我在包头昆区，我舅在石嘴山大武口区开了个小卖部，刚打电话说店叫人砸了", "石嘴山市"),
+    ("我在昆区上班，我妈一个人在呼市赛罕区家里，早上打电话说摔倒了起不来", "呼和浩特市"),
+    ("我人在包头九原区，老家集宁区的房子邻居打电话说门开着，像是叫人撬了", "乌兰察布市"),
+    ("我在包头青山区，我闺女在海拉尔区上班，说有个男的天天在她单位门口跟着她，今天又来了",
+     "呼伦贝尔市"),
     # Where someone is from, said as who they are (X的职工, X的孩子).
     ("九原区的老汉，在银川兴庆区住院没人管", "银川市"),
     # A journey from Baotou to the place of the matter; a home given bare at the opening.

@@ -153,6 +153,8 @@ RULES: tuple[Rule, ...] = (
     _r("POST", "/v1/incidents/{incident_id}/answer-on-spot", INC, {CT, CMD}, OWN),
     _r("POST", "/v1/incidents/{incident_id}/triage", INC, {CT, CMD}),
     _r("POST", "/v1/incidents/{incident_id}/answers", INC, {CT, CMD}, OWN),
+    _r("POST", "/v1/incidents/{incident_id}/details", INC, {CT, CMD},
+       note="what the caller said after a preliminary dispatch (先期处置)"),
     _r("GET", "/v1/incidents/{incident_id}/duplicates", INC, EVERY, SEEN),
     _r("POST", "/v1/incidents/{incident_id}/merge", INC, {CT, CMD}),
     _r("POST", "/v1/incidents/{incident_id}/split", INC, {CT, CMD},

@@ -16,6 +16,7 @@ from dispatch.api.responses import errors, invalid, ok
 from dispatch.api.schemas import (
     AnswersCreate,
     CallbackCreate,
+    DetailsCreate,
     MergeRequest,
     OnSpotAnswer,
     SplitRequest,
@@ -156,9 +157,33 @@ def answer_questions(incident_id: str, body: AnswersCreate, store: StoreDep, clo
         raise invalid("answers", str(exc)) from None
 
     def decide(incident: Incident) -> list[Event]:
-        result = stages.classify(incident.text, incident.channel, {**incident.answers, **given})
+        result = stages.classify(incident.full_text, incident.channel,
+                                 {**incident.answers, **given})
         return decisions.answer(incident, given, result, who.actor, clock.now(),
                                 cfg.ack_timeouts)
+
+    return gate.answer(services.decide_and_commit(store, incident_id, decide))
+
+
+@router.post("/v1/incidents/{incident_id}/details", tags=["triage"], response_model=None,
+             responses={**ERRORS, 200: ok(IncidentRead, "the incident with the details")})
+def add_details(incident_id: str, body: DetailsCreate, store: StoreDep, clock: ClockDep,
+                cfg: SettingsDep, gate: GateDep) -> dict[str, Any]:
+    """What the caller said after a preliminary dispatch (先期处置): the call-taker sent
+    the incident as soon as the place and a P1 cue were known and went on asking. Appends
+    ``incident.details_added`` with who typed it, re-triages the report's text with every
+    detail and answer so far, and — when that raises the priority, adds flags or changes
+    the open questions — ``incident.retriaged`` (``reason: details``) and a renewed
+    assignment when the priority rose. Details never lower a priority."""
+    who = gate.who
+    gate.incident(store.load(incident_id))
+    text = body.text.strip()
+
+    def decide(incident: Incident) -> list[Event]:
+        result = stages.classify(f"{incident.full_text}\n{text}", incident.channel,
+                                 dict(incident.answers))
+        return decisions.add_details(incident, text, result, who.actor, clock.now(),
+                                     cfg.ack_timeouts)
 
     return gate.answer(services.decide_and_commit(store, incident_id, decide))
 

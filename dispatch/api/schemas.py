@@ -247,6 +247,13 @@ class MergeRequest(Strict):
     reason: Reason
 
 
+class DetailsCreate(Strict):
+    """What the caller said after a preliminary dispatch (typed by the call-taker)."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000),
+                    AfterValidator(_not_blank)]
+
+
 class SplitRequest(Strict):
     """Why a merge is undone (kept on both timelines)."""
 

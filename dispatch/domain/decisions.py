@@ -221,6 +221,40 @@ def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, 
         raise InvalidTransition(incident.status.value, "answered", ("open",))
     events = [Event(EventType.QUESTIONS_ANSWERED, incident.id, now, actor=actor,
                     data={"answers": dict(answers)})]
+    return events + _raised_by(incident, triage, "answers", actor, now, ack_timeouts)
+
+
+def add_details(incident: Incident, text: str, triage: Mapping[str, Any], actor: str,
+                now: datetime, ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """What the caller said after a preliminary dispatch (先期处置), and the re-triage it leads to.
+
+    Args:
+        incident: the incident, dispatched while the caller was still on the line.
+        text: what the call-taker typed since (validated, not blank).
+        triage: the deterministic re-triage of the report's text, every detail so far and
+            the answers.
+        actor: who typed it; now: when; ack_timeouts: by priority.
+
+    Returns:
+        ``incident.details_added`` (who added what), then — as for answers — an
+        ``incident.retriaged`` (``reason: details``) when the fuller account raises the
+        priority, adds flags or changes the open questions, and a renewed assignment when
+        the priority rose. Details never lower a priority.
+
+    Raises:
+        InvalidTransition: the incident is finished.
+    """
+    if not incident.is_open:
+        raise InvalidTransition(incident.status.value, "details_added", ("open",))
+    events = [Event(EventType.DETAILS_ADDED, incident.id, now, actor=actor,
+                    data={"text": text})]
+    return events + _raised_by(incident, triage, "details", actor, now, ack_timeouts)
+
+
+def _raised_by(incident: Incident, triage: Mapping[str, Any], reason: str, actor: str,
+               now: datetime, ack_timeouts: Mapping[str, float | None]) -> list[Event]:
+    """The re-triage that answers or details lead to: raising, never lowering."""
+    events: list[Event] = []
     current = incident.priority or "P4"
     raised = str(triage["priority"]) < current  # P1 < P2 < P3 < P4, as merge() compares
     data = dict(triage) if raised else {
@@ -228,7 +262,7 @@ def answer(incident: Incident, answers: Mapping[str, Any], triage: Mapping[str, 
         "needs_review": incident.needs_review and bool(triage.get("needs_review")),
         "candidates": list(incident.candidates)}
     data["flags"] = sorted({*incident.flags, *data.get("flags", ())})
-    data["reason"] = "answers"
+    data["reason"] = reason
     data["previous"] = {"category": incident.category, "priority": incident.priority,
                         "flags": list(incident.flags)}
     changed = raised or list(incident.questions) != list(data.get("questions", [])) \

@@ -28,6 +28,7 @@ class EventType(str, Enum):
     UNIT_ASSIGNED = "incident.unit_assigned"
     CALLBACK = "incident.callback"
     QUESTIONS_ANSWERED = "incident.questions_answered"  # answers to key questions (要素追问)
+    DETAILS_ADDED = "incident.details_added"  # what the caller said after 先期处置
     ANSWERED_ON_SPOT = "incident.answered_on_spot"  # 当场答复: the answer that closes a matter
     TARGET_BREACHED = "incident.target_breached"
     SYNTHESIZED = "incident.synthesized"  # 接警即合成: findings about caller, place, text

@@ -129,6 +129,8 @@ class Incident:
     answered: tuple[Mapping[str, Any], ...] = ()
     life_risk: tuple[Mapping[str, Any], ...] = ()
     answers: Mapping[str, Any] = field(default_factory=dict)
+    # What the caller said after a preliminary dispatch (先期处置), in order.
+    details: tuple[str, ...] = ()
     location: Mapping[str, Any] | None = None
     precinct: str | None = None
     assigned_at: datetime | None = None
@@ -154,6 +156,11 @@ class Incident:
     marks: tuple[str, ...] = ()
     updated_at: datetime | None = None
     version: int = 0
+
+    @property
+    def full_text(self) -> str:
+        """The report's text and every detail added since (what a re-triage reads)."""
+        return "\n".join((self.text, *self.details)) if self.details else self.text
 
     @property
     def is_open(self) -> bool:
@@ -189,7 +196,7 @@ class Incident:
         kwargs["units"] = tuple(kwargs.get("units") or ())
         kwargs["breaches"] = tuple(kwargs.get("breaches") or ())
         kwargs["marks"] = tuple(kwargs.get("marks") or ())
-        for name in ("candidates", "questions", "answered", "life_risk"):
+        for name in ("candidates", "questions", "answered", "life_risk", "details"):
             kwargs[name] = tuple(kwargs.get(name) or ())
         kwargs["answers"] = dict(kwargs.get("answers") or {})
         return cls(**{k: v for k, v in kwargs.items() if k in cls.__dataclass_fields__})
@@ -339,6 +346,8 @@ def apply(incident: Incident, event: Event) -> tuple[Incident, tuple[Effect, ...
         new = replace(incident, callback=dict(d), **common)
     elif t is EventType.QUESTIONS_ANSWERED:
         new = replace(incident, answers={**incident.answers, **d["answers"]}, **common)
+    elif t is EventType.DETAILS_ADDED:
+        new = replace(incident, details=(*incident.details, str(d["text"])), **common)
     elif t is EventType.SYNTHESIZED:
         new = replace(incident, marks=tuple(d.get("marks", ())), **common)
     elif t is EventType.TARGET_BREACHED:

@@ -218,6 +218,28 @@ def test_a_later_caller_adds_to_the_incident_and_the_precinct_sees_what(stack: S
     assert not stack.errors(page), stack.errors(page)
 
 
+def test_a_preliminary_dispatch_then_what_the_caller_says_next(stack: Stack) -> None:
+    """先期处置: the call-taker sends the smoke at once and goes on asking; what the caller
+    then says (an old woman still inside) raises the incident to P1 from the same page."""
+    where = _precinct("150206")
+    lat, lon = geo.precinct(where).seat
+    intake = stack.open("intake", "call_taker")
+    intake.fill("#f-text", "楼道里有烟")
+    intake.fill("#f-lat", str(lat))
+    intake.fill("#f-lon", str(lon))
+    intake.click("#submit-early")
+    box = intake.locator("#details-text")
+    expect(box).to_be_visible(timeout=seconds(6) * 1000)
+    expect(intake.locator("#current .preview-head .prio")).to_have_text("P2")
+    box.fill("三楼那家门缝往外冒烟，里面还有个老太太没出来")
+    intake.click("#details-send")
+    expect(intake.locator("#current .preview-head .prio")).to_have_text(
+        "P1", timeout=seconds(5) * 1000)
+    expect(intake.locator("#details .details-list li")).to_have_text(
+        ["三楼那家门缝往外冒烟，里面还有个老太太没出来"])
+    assert not stack.errors(intake), stack.errors(intake)
+
+
 XSS_TEXT = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> '
             "有人在店里打架闹事")
 

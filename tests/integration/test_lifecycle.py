@@ -196,6 +196,32 @@ def test_a_later_caller_raises_the_incident_and_a_wrong_merge_is_split(service: 
     assert types(after["timeline"])[-1] == "incident.split"
 
 
+def test_details_after_a_preliminary_dispatch_raise_and_re_route(service: Service) -> None:
+    """先期处置: sent at the first facts, then the caller says more; the fuller account is
+    re-triaged, raising (never lowering) and renewing the assignment."""
+    inc = assigned(service, "楼道里有烟")
+    assert inc["priority"] == "P2"
+    r = service.post(f"/v1/incidents/{inc['id']}/details",
+                     {"text": "三楼那家门缝往外冒烟，里面还有个老太太没出来"}, role="call_taker")
+    assert r.status_code == 200, r.text
+    after = r.json()
+    assert after["priority"] == "P1" and after["details"] == ["三楼那家门缝往外冒烟，里面还有个老太太没出来"]
+    timeline = service.incident(inc["id"])["timeline"]
+    kinds = types(timeline)
+    assert kinds[-3:] == ["incident.details_added", "incident.retriaged", "incident.assigned"]
+    added = next(e for e in timeline if e["type"] == "incident.details_added")
+    assert added["actor"].startswith("call_taker:")
+    assert "trapped" in {k["kind"] for k in after["life_risk"]}
+    # Nothing said later lowers it; blank or too long is refused; a precinct may not add.
+    r = service.post(f"/v1/incidents/{inc['id']}/details", {"text": "现在没事了，烟小了"},
+                     role="call_taker")
+    assert r.status_code == 200 and r.json()["priority"] == "P1"
+    for bad in ({"text": "   "}, {"text": "x" * 2001}, {}):
+        assert service.post(f"/v1/incidents/{inc['id']}/details", bad).status_code == 422
+    assert service.post(f"/v1/incidents/{inc['id']}/details", {"text": "补充"}, role="precinct",
+                        precinct=inc["precinct"]).status_code == 403
+
+
 def test_callbacks_after_resolution_and_dissatisfaction_goes_to_the_supervisor(
         service: Service) -> None:
     inc = assigned(service, "邻居家装修噪音太大")

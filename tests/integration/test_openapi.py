@@ -30,6 +30,7 @@ TYPED = {
     ("post", "/v1/incidents/{incident_id}/answer-on-spot"),
     ("post", "/v1/incidents/{incident_id}/triage"), ("post", "/v1/incidents/{incident_id}/answers"),
     ("post", "/v1/incidents/{incident_id}/merge"), ("post", "/v1/incidents/{incident_id}/split"),
+    ("post", "/v1/incidents/{incident_id}/details"),
     ("post", "/v1/incidents/{incident_id}/callback"),
     ("post", "/v1/incidents/{incident_id}/units"), ("post", "/v1/incidents/{incident_id}/reassign"),
     ("post", "/v1/incidents/{incident_id}/location"), ("get", "/v1/precincts"),

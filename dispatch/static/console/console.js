@@ -338,6 +338,7 @@ export const EVENT = {
   "incident.handoff": "移交", "incident.forum": "论坛处置", "incident.missing": "走失专案",
   "incident.noted": "备注", "incident.answered_on_spot": "当场答复",
   "incident.questions_answered": "要素追问", "incident.synthesized": "合成研判",
+  "incident.details_added": "补充情况", "incident.split": "拆分警情",
 };
 // The pipeline's reasons are English codes of the audit trail; the officer reads Chinese.
 const REASON = {
@@ -379,6 +380,8 @@ const REASON_PREFIX = [
   ["a later caller", (r) => `后续报警人反映情况更紧急（${(r.match(/\(([^)]+)\)/) || [])[1] || ""}）`],
   ["non-police matter at", () => "非警务事项但级别较高：不自动转12345"],
   ["re-routed: priority", (r) => `级别变化后重新派警：${r.replace("re-routed: priority ", "")}`],
+  ["re-routed: a later caller", (r) => `后续报警人反映情况更紧急，重新派警（${(r.match(/\(([^)]+)\)/) || [])[1] || ""}）`],
+  ["split from a merged incident", () => "从合并警情中拆分，按事发地重新派警"],
   ["assignment not acknowledged in time", () => "超时未签收"],
   ["the agency's webhook did not take the packet", () => "对方接口未能接收，请电话联系"],
   ["the receiving agency has not acknowledged", () => "对方超时未确认接收"],

@@ -180,8 +180,16 @@ function reportBody() {
   return body;
 }
 
-async function submit(event) {
-  event.preventDefault();
+// 先期处置: send what is known now (place and a P1 cue) so a unit sets out, and go on
+// asking; what the caller says next goes in 补充情况 on the incident.
+async function submitEarly() {
+  await submit(null, true);
+  const box = $("#details-text");
+  if (box) box.focus();
+}
+
+async function submit(event, early = false) {
+  if (event) event.preventDefault();
   const body = reportBody();
   if (!body.text) { toast("请填写报警内容", "error"); return; }
   $("#submit").disabled = true;
@@ -192,7 +200,7 @@ async function submit(event) {
     state.answers = {};
     state.places = [];
     state.placement.clear();
-    toast(`已受理 ${accepted.id}`, "ok");
+    toast(early ? `已先期处置 ${accepted.id}：继续询问，补充情况随后送出` : `已受理 ${accepted.id}`, "ok");
     $("#form-note").textContent = `已受理 ${accepted.id}`;
     $("#report-form").reset();
     fill($("#preview"), el("p", { class: "quiet" }, "输入报警内容后自动研判"));
@@ -316,11 +324,32 @@ function renderCurrent(inc) {
       el("dt", {}, "定位"), el("dd", { class: "mono" }, loc && typeof loc.lat === "number" ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "—"),
       el("dt", {}, "签收时限"), el("dd", { class: "mono" }, inc.ack_due_at ? hms(inc.ack_due_at) : "—"),
       inc.answer ? [el("dt", {}, "当场答复"), el("dd", { id: "current-answer" }, inc.answer)] : null),
+    ["received", "closed", "cancelled", "merged", "transferred", "handed_off"].includes(inc.status) ? null : detailsForm(inc),
     isAnswerable(inc) ? onSpotForm(inc, (updated) => { renderCurrent({ ...inc, ...updated }); loadRecent(); }) : null,
     isCaseReport(inc) ? caseSection(inc, () => follow(inc.id)) : null,
     inc.status === "received" ? null : findingsSection(inc),
     el("div", { id: "duplicates" }),
     inc.status === "received" ? el("p", { class: "quiet" }, "研判中…") : overrideForm(inc));
+}
+
+// 补充情况: what the caller says after the incident was sent (a preliminary dispatch).
+function detailsForm(inc) {
+  const text = el("textarea", { id: "details-text", rows: "2", maxlength: "2000", placeholder: "报警人继续讲述的情况（如：人还在里面、对方有刀、孩子三岁）" });
+  const send = async () => {
+    const value = text.value.trim();
+    if (!value) { toast("请填写补充情况", "error"); text.focus(); return; }
+    try {
+      const updated = await api(`/v1/incidents/${encodeURIComponent(inc.id)}/details`, { method: "POST", body: { text: value } });
+      toast(updated.priority !== inc.priority ? `补充后级别 ${inc.priority} → ${updated.priority}` : "已补充", "ok");
+      renderCurrent(updated);
+    } catch (err) {
+      toast(`补充失败：${explain(err)}`, "error");
+    }
+  };
+  return el("div", { id: "details" },
+    el("div", { class: "section-title" }, "补充情况"),
+    (inc.details || []).length ? el("ol", { class: "details-list" }, inc.details.map((d) => el("li", {}, d))) : null,
+    el("div", { class: "row" }, text, el("button", { type: "button", class: "btn", id: "details-send", style: "flex:none", onclick: send }, "补充")));
 }
 
 function findingsSection(inc) {
@@ -417,6 +446,7 @@ async function main() {
   conn.before(searchBox({ onPick: (inc) => follow(inc.id) }));
   setInterval(tickSince, 1000);
   $("#report-form").addEventListener("submit", submit);
+  $("#submit-early").addEventListener("click", submitEarly);
   $("#f-text").addEventListener("input", schedulePreview);
   for (const id of ["#f-text", "#f-phone", "#f-address", "#f-lat", "#f-lon"]) $(id).addEventListener("input", scheduleSynthesis);
   $("#f-channel").addEventListener("change", schedulePreview);

@@ -193,7 +193,7 @@ function describeEvent(ev) {
   if (p.disposition_label) parts.push(`处置结果：${p.disposition_label}`);
   if (p.answer) parts.push(`答复：${p.answer}`);
   if (p.reason) parts.push(`原因：${reasonText(p.reason)}`);
-  if ((ev.type === "report.received" || ev.type === "incident.caller_added") && p.text) parts.push(p.text);
+  if (["report.received", "incident.caller_added", "incident.details_added"].includes(ev.type) && p.text) parts.push(p.text);
   if (p.into) parts.push(`并入 ${p.into}`);
   if (p.satisfaction) parts.push(`满意度 ${SATISFACTION[p.satisfaction] || p.satisfaction}`);
   return parts.join(" · ");

@@ -60,7 +60,8 @@ _OTHER_PERSON_AT = re.compile(
 _HAPPENED = re.compile(r"摔|出事|车祸|撞了|被[^，。,]{0,4}(?:打|骗|偷|抢)|受伤|住院|走失|走丢|失联|"
                        r"联系不上(?!我)|没联系上(?!我)|联系不到(?!我)|打不通|不见了|晕倒|病了|打起来|打架|跟踪|堵|扣(?:住|着|下|在)|控制|绑|威胁|"
                        r"扬言|自杀|要钱|勒索|没人(?:管|照顾)|盗|砸|撬|宰|扣车|扣货|不给钱|(?:一直|都|也)?不接|没人接|无人接听|"
-                       r"中毒|着火|起火|昏迷|骗走|骗了|跟着(?:她|他)|门开着|起不来|被困")
+                       r"中毒|着火|起火|昏迷|骗走|骗了|跟着(?:她|他)|门开着|起不来|被困|捅|砍|开走|占了|"
+                       r"敲(?:她|他)?门|硬要|闯|吓坏|关机|没回来|没回家")
 _OTHER_PERSON_BEFORE = re.compile(
     r"(?:对象|老公|老婆|丈夫|妻子|媳妇|前夫|他|她|那人|那个人|女儿|闺女|儿子|亲戚|朋友)(?:现在)?在$")
 
@@ -70,6 +71,12 @@ def _someone_else_there(text: str, end: int) -> bool:
     the caller's own place, it stays ambiguous: 我儿子在武汉上大学，我在青山区…出事了)."""
     m = _OTHER_PERSON_AT.search(text, end)
     return m is not None and _HAPPENED.search(text, m.end()) is not None
+
+
+# What the caller says of their own place when the matter is elsewhere: far from it, or
+# just where they work (…，我现在在包头东河区打工), or nothing more.
+_AWAY_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{0,3}?(?:一时|暂时|马上)?(?:回不去|离得(?:太|很|挺)?远|赶不过去|"
+                         r"过不去|去不了|不在(?:那边|身边|跟前|家)|打工|上班|上学|工作)|\s*[。！!]?\s*$)")
 
 
 _PAST_AT = ("昨天在", "前天在", "之前在", "以前在", "原来在", "上周在", "前几天在")
@@ -82,7 +89,7 @@ _STRUCK_THERE = re.compile(r"[^，。,]{0,4}(?:的时候|时|被|让人|叫人|�
 _WE_ARE = re.compile(r"(?:我|俺|咱|他|她)(?:们)?(?:一家|全家|一家人|两口子|俩)?(?:都|也)?是$")
 _KIN_LIVES = re.compile(r"(?:亲戚|朋友|女儿|闺女|儿子|爸妈|父母|我妈|我爸|哥哥|姐姐|弟弟|妹妹|老人)(?:家)?住(?:在)?$")
 _CALLER_HERE = re.compile(r"我(?:这边|这儿|这里|现在|人)?(?:是|在)")
-_TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|到|来)(?!看|瞅|瞧|查看|找找|帮)(?:了)?(?![了的过着])[^，。,]{0,2}[\u4e00-\u9fff]")
+_TRIP = re.compile(r"(?:周末|今天|昨天|昨晚|前天|上周|刚才)?(?:去|(?<![得不做想遇碰收找见拿受感])到|(?<![后起出回过上下进原本未将看带])来)(?!看|瞅|瞧|查看|找找|帮)(?:了)?(?![了的过着])[^，。,]{0,2}[\u4e00-\u9fff]")
 # A person's journey from the place named to another (坐错车到了集宁, 流浪到了…).
 _TRAVELLED = re.compile(r"(?:坐错(?:了)?车|坐过(?:了)?站|坐车|打车|流浪|搭车)(?:到了|到|去了)")
 # 在康巴什打工的固阳人: where someone works is no "person from there" (的…人).
@@ -372,8 +379,10 @@ def span_role(text: str, start: int, end: int) -> str:
     if text.startswith(("上班", "工作", "打工", "上学", "住"), end) and _TRIP.search(text, end):
         return "origin"
     # 我老公在固阳，我现在在集宁娘家: someone else is there; the caller says where they are now
-    if _OTHER_PERSON_BEFORE.search(text[max(0, start - 5):start]) and (
-            _NOW_AT.search(text, end) or _CALLER_HERE.search(text, end)):
+    # (unless what happened is told between: 我对象在呼市…有个男的跟着她…，我在九原区离得远)
+    caller = _NOW_AT.search(text, end) or _CALLER_HERE.search(text, end)
+    if _OTHER_PERSON_BEFORE.search(text[max(0, start - 5):start]) and caller is not None and \
+            not _HAPPENED.search(text, end, caller.start()):
         return "origin"
     if text[max(0, start - 4):start].endswith(_PAST_AT) and _LATER.search(text, end):
         return "origin"  # 昨天在包头跟人吵了，今天他追到乌海: where it was, not where it is
@@ -432,6 +441,11 @@ def _role(text: str, seg: list[Slot]) -> str:
         # elsewhere, someone else placed after them, and the matter is that person's.
         return "reporter"
     if own and _REPORTED_AFTER.match(text, seg[-1].end) and _NOW_AT.search(text, seg[-1].end):
+        return "reporter"
+    if own and text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and \
+            _HAPPENED.search(text, 0, seg[0].start) and _AWAY_AFTER.match(text, seg[-1].end):
+        # 我爸在老家朔州…没回来，我在包头青山区一时回不去: the matter told first, then
+        # where the caller is, away from it
         return "reporter"
     if text[max(0, seg[0].start - 5):seg[0].start].endswith(_REPORTER_BEFORE) and own and (
             all(c == BAOTOU for c in own) or _someone_else_there(text, seg[-1].end)):

@@ -179,6 +179,13 @@ def test_latin_names_any_case() -> None:
     ("我人在包头九原区，老家集宁区的房子邻居打电话说门开着，像是叫人撬了", "乌兰察布市"),
     ("我在包头青山区，我闺女在海拉尔区上班，说有个男的天天在她单位门口跟着她，今天又来了",
      "呼伦贝尔市"),
+    # The matter told first, then where the caller is, away from it.
+    ("我爸在老家山西朔州朔城区，今天早上出门到现在没回来，手机也关机了，我在包头青山区一时回不去",
+     "朔州市"),
+    ("磴口县巴彦高勒镇我们家的地让人给占了，还把我爸打了，我现在在包头东河区打工", "巴彦淖尔市"),
+    ("我朋友在康巴什区上班，刚才发微信说让人捅了一刀，后来就联系不上了，我人在包头青山", "鄂尔多斯市"),
+    ("我对象在呼市回民区租的房子，她说有个男的一直跟着她到楼下，还敲她门，我在包头九原区离得远",
+     "呼和浩特市"),
     # Where someone is from, said as who they are (X的职工, X的孩子).
     ("九原区的老汉，在银川兴庆区住院没人管", "银川市"),
     # A journey from Baotou to the place of the matter; a home given bare at the opening.

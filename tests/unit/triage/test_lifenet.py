@@ -18,6 +18,10 @@ def kinds(text: str) -> dict[str, str]:
 @pytest.mark.parametrize(("kind", "text"), [
     ("trapped", "地下车库进水了，我爸下去挪车半小时了还没上来"),
     ("dam_breach", "村上面那个小水库坝上漫水了，坝子中间有条缝往外冒浑水"),
+    ("welfare_check", "住户男81岁独居，已连续三天未见出门，门口报纸堆积，敲门无应答"),
+    ("unconscious", "他吃了很多的药，我叫他，拍他，他不醒，呼吸很慢"),
+    ("violence_cries", "那个男的喊你今天别想活着出这个门，然后砰的一声，女的就不出声了"),
+    ("exposure", "喝多了起不来，坐在马路牙子上，腿没感觉了，冷……太冷了"),
     ("fallen_alone", "我妈夜里上厕所摔了，在地上躺了一宿起不来"),
     ("fallen_alone", "老汉在院里滑倒了，躺着起不来，说话有气无力的"),
     ("water_ice", "河心滩上还有俩人，水涨得可快，滩子越来越小"),
@@ -251,7 +255,9 @@ def test_similes_screens_and_an_alarm_answered_at_once_are_not_dangers() -> None
     for text in ("婚事放鞭炮放到半夜，声响跟打枪似的，孩子都吓醒了",
                  "听着隔壁喊杀人了救命啊，开门一看是个老爷子在看抗日剧",
                  "着火了？没有，是地里烧秸秆，满村子烟",
-                 "每天早上学校门口家长把车停在路中间，孩子们从车缝里钻"):
+                 "每天早上学校门口家长把车停在路中间，孩子们从车缝里钻",
+                 "楼下广场好几个人拿着枪，还有人躺地上，旁边架着摄像机，还有人举着反光板",
+                 "有个人站在楼顶边上……哦，不对，他身上挂着绳子，是在挂广告牌的工人"):
         result = classify(text, "call")
         assert result.priority != "P1" and not result.life_risk, (text, result.priority)
 

@@ -12,6 +12,8 @@ from typing import Any
 from simulators.errors import SimulatorError
 from simulators.streams.generator import DEFAULT_START
 
+MAX_SEEDS = 50  # seeds per configuration; each is one more simulated window
+
 
 def add_subcommands(sub: Any) -> None:
     """Register ``simulate`` and ``replay`` on the CLI's subparsers."""
@@ -22,6 +24,9 @@ def add_subcommands(sub: Any) -> None:
                     "call-takers, officers and units; write kpis.json and index.html.")
     sim.add_argument("--hours", type=float, default=24.0, help="length of the window (default 24)")
     sim.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    sim.add_argument("--seeds", type=int, default=1, metavar="N",
+                     help="run each configuration on N consecutive seeds from --seed and "
+                          "mark differences larger than the seed-to-seed spread (default 1)")
     sim.add_argument("--config", help="what-if TOML/JSON (docs/simulators.md, 'Simulation')")
     sim.add_argument("--compare", help="a second what-if file to run side by side")
     sim.add_argument("--mix", action="append", default=[], metavar="NAME[@HH:MM]",
@@ -68,11 +73,13 @@ def _simulate(args: argparse.Namespace) -> int:
 
     if not 0 < args.hours <= 24 * 14:
         raise SimulatorError("--hours must be in (0, 336]")
+    if not 1 <= args.seeds <= MAX_SEEDS:
+        raise SimulatorError(f"--seeds must be in [1, {MAX_SEEDS}]")
     with Progress(disable=args.quiet, transient=True) as bar:
         task = bar.add_task("simulating", total=1.0)
         runs = run_and_report(args.hours, args.seed, args.out, config=args.config,
                               compare=args.compare, start=args.start, mix=tuple(args.mix),
-                              scenario=args.scenario,
+                              scenario=args.scenario, seeds=args.seeds,
                               progress=lambda x: bar.update(task, completed=x))
     for run in runs:
         k = run.kpis
@@ -81,6 +88,9 @@ def _simulate(args: argparse.Namespace) -> int:
               f"{(k['time_to_arrival_s']['p50'] or 0) / 60:.1f} min; "
               f"{run.hours * 3600:.0f} simulated s in {run.generate_s + run.engine_s:.1f} s "
               f"({run.speed:,.0f}× real time)")
+    if args.seeds > 1:
+        print(f"each configuration on seeds {args.seed}–{args.seed + args.seeds - 1} "
+              "(figures above: the first seed; spreads in the report)")
     print(f"report: {os.path.join(args.out, 'index.html')}")
     return 0
 

@@ -87,6 +87,13 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("road_damage", False, "road", "井盖", "坑洼", "路面塌", "大坑"),
     _own("lost_item", "lost", "丢了", "落在", "遗失", "掉了", "捡到", "找不着了"),
     _own("tenancy", "tenancy", "房东", "中介", "押金", "房租", "退租"),
+    # The caller is a party to a family quarrel: two such calls are two families.
+    _own("family", "family", "(?:我|其)(?:和|跟|与)(?:我|其)?(?:的)?(?:媳妇|老婆|老公|丈夫|妻子|儿子|女儿|"
+         "闺女|兄弟|爸|妈|父母|对象)", "(?:我|其)家(?:兄弟|姐妹)"),
+    # Animals loose or in trouble: a dog and a sheep are two animals.
+    _sig("dog", False, "dog", "狗"),
+    _sig("cat", False, "cat", "猫"),
+    _sig("livestock", False, "livestock", "羊", "牛(?!奶|肉)", "马(?!路|上|桶|达)", "猪(?!肉)"),
     _own("locked_out", "locked", "锁屋里", "锁里面", "门打不开", "进不去家", "钥匙"),
     _sig("wage", False, "wage", "工钱", "工资", "欠薪", "包工头"),
 )

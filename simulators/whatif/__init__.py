@@ -11,8 +11,13 @@ other)::
     synthesis_index  the synthesis index kept in memory (the service's commands)
     records          Record: one report's life in the run, as the KPIs read it
     engine           the discrete-event loop over dispatch.pipeline and the memory store
+    measures         each KPI's rows (seconds, target, priority, precinct), distributions
     kpis             KPIs and plot samples of a finished run
     run              Run and simulate(): one configuration over one stream
+    comparison       configurations over seeds: spread, differences beyond the noise
+    labels           the report's Chinese words, targets and number formats
+    plots            the report's matplotlib plots, in a CJK font
+    tables           the report's HTML tables
     report           kpis.json and index.html for one or two runs (run_and_report)
 
 The streams come from ``simulators.streams``; nothing here imports Redis, RQ, FastAPI

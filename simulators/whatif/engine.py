@@ -53,6 +53,7 @@ from simulators.whatif.agents import DeskPool, Fleet, lognormal
 from simulators.whatif.knobs import SimConfig
 from simulators.whatif.missing_flow import MissingFlow
 from simulators.whatif.nearby import OpenIndex
+from simulators.whatif.preliminary import FirstFacts, first_facts, send_time
 from simulators.whatif.questions import ask
 from simulators.whatif.records import Record, note_synthesis
 from simulators.whatif.synthesis_index import MemoryIndex
@@ -201,7 +202,7 @@ class Engine:
                 "clear": self._clear, "desk_done": self._desk_done,
                 "missing": self._missing_deadline, "missing_meet": self._missing_meet,
                 "command_act": self._command_act, "command_callback": self._command_callback,
-                "merge_confirm": self._merge_confirm}
+                "merge_confirm": self._merge_confirm, "details": self._details}
 
     # -- committing events (the adapters' job in the service) -------------------------------
 
@@ -258,6 +259,7 @@ class Engine:
         if line["channel"] == "call":
             handling = lognormal(self.rng, self.config.call_handling_median_s,
                                  self.config.call_handling_sigma)
+            telling, place_s = handling, 0.0  # the caller's account, before any question
             if self.config.key_questions:
                 # The console's live preview shows the open key questions while the
                 # call-taker types; each one asked lengthens the call.
@@ -268,13 +270,57 @@ class Engine:
                 line = {**line, "_answers": answers, "_asked": asked, "_preview": preview}
             asked_where = self._ask_where(line)
             if asked_where is not None:
-                handling += lognormal(self.rng, self.config.place_question_median_s,
-                                      self.config.command_think_sigma)
+                place_s = lognormal(self.rng, self.config.place_question_median_s,
+                                    self.config.command_think_sigma)
+                handling += place_s
                 line = {**line, "location": asked_where, "_placed_on_line": True}
-            _, done = self.calls.serve(self.t, handling)
-            self._push(done, "intake", (line, self.t))
+            answered, done = self.calls.serve(self.t, handling)
+            line = {**line, "_answered_t": answered}
+            early = self._preliminary(line, answered, done, telling, place_s)
+            if early is not None:
+                at, facts = early
+                # Sent at the first facts, triaged on them alone; the rest of the call and
+                # the answers reach the incident when the call ends.
+                self._push(at, "intake", ({
+                    **line, "text": facts.first, "_preview": facts.triage,
+                    "_answers": {}, "_rest": facts.rest, "_late_answers": line.get("_answers"),
+                    "_done_t": done}, self.t))
+            else:
+                self._push(done, "intake", (line, self.t))
         else:
             self._intake((line, self.t))
+
+    def _preliminary(self, line: Mapping[str, Any], answered: float, done: float,
+                     telling: float, place_s: float) -> tuple[float, FirstFacts] | None:
+        """先期处置: a P1 call whose place is known (a device fix, the call-taker's click, or
+        an address or named place the gazetteer puts in a precinct) is sent at its first
+        facts; None when it is sent at the end of the call as usual."""
+        if not self.config.preliminary_dispatch:
+            return None
+        preview = line.get("_preview") or self.classify(line["text"], "call")
+        # A missing person's case is opened from the whole description (clothes, age,
+        # where last seen), which the call-taker takes down before sending.
+        if preview.get("priority") != "P1" or preview.get("category") == "missing_person":
+            return None
+        if line.get("location") is None and not self._placed_by_words(line):
+            return None
+        facts = first_facts(line["text"], lambda said: self.classify(said, "call"))
+        if facts is None:
+            return None
+        at = send_time(answered, telling, facts, self.config.preliminary_opening_s, place_s)
+        return (at, facts) if at < done - 1.0 else None
+
+    def _placed_by_words(self, line: Mapping[str, Any]) -> bool:
+        """Does the address, else the first place the text names, place the call in a
+        precinct (the intake console's placement check)?"""
+        query = _place_query(line.get("address"), lambda: (
+            (line.get("_preview") or self.classify(line["text"], "call")).get("extracted") or {}))
+        if not query:
+            return False
+        try:
+            return suggestions.suggest(query, 6).level == "precinct"
+        except geo.GeoError:
+            return False
 
     def _ask_where(self, line: Mapping[str, Any]) -> dict[str, Any] | None:
         """The intake console's placement check, as the call-taker sees it during the call:
@@ -316,13 +362,34 @@ class Engine:
                 if k not in ("at", "truth") and not k.startswith("_") and v is not None}
         self.records[incident_id] = Record(incident_id, line.get("source_id"), line["channel"],
                                            call_t, line.get("truth") or {}, received_t=self.t,
+                                           answered_t=line.get("_answered_t"),
                                            questions_asked=int(line.get("_asked") or 0),
                                            placed_on_line=bool(line.get("_placed_on_line")))
         if line.get("_preview") is not None:
             self.answers[incident_id] = (dict(line.get("_answers") or {}), line["_preview"])
+        if "_rest" in line:
+            self.records[incident_id].preliminary = True
+            self._push(float(line["_done_t"]), "details",
+                       (incident_id, str(line["_rest"]), dict(line.get("_late_answers") or {})))
         self._commit(None, [Event(EventType.REPORT_RECEIVED, incident_id, self.clock.now(),
                                   actor="call_taker:sim", data=body)])
         self._push(self.t + self.config.pipeline_s, "process", incident_id)
+
+    def _details(self, payload: tuple[str, str, dict[str, Any]]) -> None:
+        """The call ends after a preliminary dispatch: what the caller said since goes on
+        the incident (``decisions.add_details``, the console's 补充情况), re-triaged with the
+        answers to the key questions, raising and never lowering."""
+        incident_id, rest, answers = payload
+        incident = self.incidents[incident_id]
+        if not incident.is_open or not (rest.strip() or answers):
+            return
+        triage = self.classify(f"{incident.full_text}\n{rest}".strip(), "call", answers)
+        now = self.clock.now()
+        events = decisions.add_details(incident, rest.strip(), triage, "call_taker:sim", now,
+                                       self.config.ack_timeouts) if rest.strip() else \
+            decisions.answer(incident, answers, triage, "call_taker:sim", now,
+                             self.config.ack_timeouts)
+        self.store.commit(incident, events)
 
     def _process(self, incident_id: str) -> None:
         """The pipeline worker's step, the service's own: :func:`dispatch.pipeline.plan_report`

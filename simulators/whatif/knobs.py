@@ -60,6 +60,12 @@ Defaults and where they come from:
 * ``key_questions`` (3) and ``key_question_s`` (8 s): assumption; a call-taker asks up
   to three of triage's open key questions (要素追问) during the call, each adding talk
   time, and the caller answers from what they see (``simulators.whatif.questions``).
+* ``preliminary_dispatch`` (true) and ``preliminary_opening_s`` (20 s): 先期处置; a call
+  whose triage is P1 and whose place is known (a device fix, the call-taker's click, an
+  address the gazetteer places in a precinct) is sent as soon as the opening of the
+  report that already reads P1 has been said (talk spread over the text by length, after
+  at least the opening); the rest of the call and the answers are added when it ends
+  (``decisions.add_details``). ``false``: every call is sent at its end, as before.
 * ``merge_confirm_s`` (10 s), ``merge_confirm_probability`` (0.9) and
   ``merge_mistake_probability`` (0.02): assumptions; after submitting a call, the
   call-taker reads the duplicates the console suggests (same event by place, time and
@@ -123,6 +129,10 @@ class SimConfig:
     # The call-taker's look at the duplicates the console suggests after submitting (一警多报):
     # how long it takes, and how often a suggestion is merged when it truly is the same
     # event (the caller confirms it) and when it is not (a mistake).
+    # Preliminary dispatch (先期处置): a P1 call whose place is known is sent at its first
+    # facts; the opening (greeting, the address) takes at least this long.
+    preliminary_dispatch: bool = True
+    preliminary_opening_s: float = 20.0
     merge_confirm_s: float = 10.0
     merge_confirm_probability: float = 0.9
     merge_mistake_probability: float = 0.02
@@ -199,7 +209,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "command_think_sigma": (0.0, 3.0), "command_callback_median_s": (0.0, 3600.0),
     "command_callback_error_m": (0.0, 50000.0),
     "place_question_median_s": (0.0, 600.0), "place_question_error_m": (0.0, 50000.0),
-    "merge_confirm_s": (0.0, 600.0), "merge_confirm_probability": (0.0, 1.0),
+    "preliminary_opening_s": (0.0, 600.0), "merge_confirm_s": (0.0, 600.0), "merge_confirm_probability": (0.0, 1.0),
     "merge_mistake_probability": (0.0, 1.0),
 }
 
@@ -255,9 +265,9 @@ def with_sim_overrides(config: SimConfig, data: Mapping[str, Any]) -> SimConfig:
                                   nullable=key == "ack_timeouts")
         elif key in ("travel", "targets"):
             changes[key] = _table(key, current, value, set(current))
-        elif key == "synthesis":
+        elif key in ("synthesis", "preliminary_dispatch"):
             if not isinstance(value, bool):
-                raise SimConfigError(f"synthesis must be true or false, not {value!r}")
+                raise SimConfigError(f"{key} must be true or false, not {value!r}")
             changes[key] = value
         else:
             low, high = _BOUNDS[key]

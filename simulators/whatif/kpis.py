@@ -1,7 +1,10 @@
 """KPIs of a finished simulation run, and the samples the report plots.
 
-Every duration is in seconds, measured on the virtual clock:
+Every duration is in seconds, measured on the virtual clock (the rows and their targets
+are :mod:`simulators.whatif.measures`):
 
+* call answer: the start of a 110 call to a call-taker picking it up (target 10 s, an
+  assumption);
 * time-to-triage: the start of the call (the stream's ``at``) to ``incident.triaged``
   (call-taker queue and handling, then the pipeline);
 * time-to-dispatch: the start of the call to a unit assigned;
@@ -9,47 +12,35 @@ Every duration is in seconds, measured on the virtual clock:
   of the priority);
 * time-to-arrival: the report received to the unit on scene (target: the core's arrival
   due time, ``decisions.arrival_due``);
+* missing person found: the case opened to the person found (target: the case's
+  ``located`` target); forum reply: the post received to the reply (``ForumTargets``);
 * unplaced wait: an incident the pipeline could not place waits at the command centre
   from its assignment there until a precinct owns it (the duty officer's 定位修正 or 转派);
   target p90 ≤ 2 min for P1 (``targets.unplaced_wait_s``).
+
+Each comes overall, per priority and (``per_precinct``) per precinct.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta, timezone
 from typing import Any
 
+import geo
+from dispatch.domain.incident import COMMAND_FEED
+from simulators.whatif import measures
 from simulators.whatif.engine import Engine
+from simulators.whatif.measures import PRIORITIES, distribution, percentile
 from simulators.whatif.merge_truth import merge_accuracy
 from simulators.whatif.records import Record
 
 LOCAL = timezone(timedelta(hours=8))  # Baotou (Asia/Shanghai, no daylight saving)
-PRIORITIES = ("P1", "P2", "P3", "P4")
+COMMAND_NAME = "指挥中心（未定位）"  # the command feed in the per-precinct figures
 
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The ``q``-th percentile (0–100) by linear interpolation; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q / 100
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def distribution(values: Sequence[float], within: Sequence[bool] | None = None) -> dict[str, Any]:
-    """Count, mean and percentiles (rounded to 0.1 s), and the share meeting a target."""
-    out: dict[str, Any] = {"n": len(values)}
-    for name, q in (("p50", 50), ("p90", 90), ("p95", 95), ("max", 100)):
-        value = percentile(values, q)
-        out[name] = None if value is None else round(value, 1)
-    out["mean"] = round(sum(values) / len(values), 1) if values else None
-    if within is not None:
-        out["within_target"] = round(sum(within) / len(within), 4) if within else None
-    return out
+__all__ = ["PRIORITIES", "compute", "distribution", "incident_points", "percentile",
+           "samples"]
 
 
 def _local_hour(engine: Engine, t: float) -> int:
@@ -57,35 +48,14 @@ def _local_hour(engine: Engine, t: float) -> int:
 
 
 def samples(engine: Engine) -> dict[str, Any]:
-    """Per-incident durations (with their targets) for the plots and the KPIs."""
-    cfg = engine.config
-    out: dict[str, list[Any]] = defaultdict(list)
-    for rec in engine.records.values():
-        if rec.triaged_t is not None:
-            out["triage"].append((rec.triaged_t - rec.call_t, cfg.targets["triage_s"],
-                                  rec.priority))
-        if rec.merged_into is not None:
-            continue
-        dispatch_target = cfg.targets["dispatch_s"].get(rec.priority or "")
-        if rec.dispatched_t is not None:
-            out["dispatch"].append((rec.dispatched_t - rec.call_t, dispatch_target, rec.priority))
-        if rec.acked_t is not None and rec.assigned_t is not None:
-            out["ack"].append((rec.acked_t - rec.assigned_t,
-                               cfg.ack_timeouts.get(rec.priority or ""), rec.priority))
-        if rec.on_scene_t is not None and rec.received_t is not None:
-            target = rec.arrival_due_t - rec.received_t if rec.arrival_due_t is not None else None
-            out["arrival"].append((rec.on_scene_t - rec.received_t, target, rec.priority))
-    return dict(out)
+    """Per-report ``(seconds, target, priority)`` of every KPI, by kind (``answer``,
+    ``triage``, ``dispatch``, ``ack``, ``arrival``, ``found``, ``forum``), for the plots;
+    :func:`measures.rows` gives the same with each report's precinct."""
+    return {kind: [row[:3] for row in rows] for kind, rows in measures.rows(engine).items()}
 
 
-def _durations(rows: Sequence[tuple[float, float | None, str | None]]) -> dict[str, Any]:
-    overall = distribution([r[0] for r in rows],
-                           [r[0] <= r[1] for r in rows if r[1] is not None])
-    overall["by_priority"] = {
-        p: distribution([r[0] for r in rows if r[2] == p],
-                        [r[0] <= r[1] for r in rows if r[2] == p and r[1] is not None])
-        for p in PRIORITIES if any(r[2] == p for r in rows)}
-    return overall
+def _durations(rows: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
+    return measures.by_priority([(r[0], r[1], r[2], None) for r in rows])
 
 
 Row = tuple[float, float | None, str | None]
@@ -138,6 +108,17 @@ def _accuracy(records: list[Record]) -> dict[str, Any]:
             hits["district"] += rec.district_name == truth["district"]
     return {k: round(hits[k] / seen[k], 4) if seen[k] else None for k in ("category",
                                                                           "priority", "district")}
+
+
+def _preliminary(records: list[Record]) -> dict[str, Any]:
+    """先期处置: calls sent at their first facts, and how many of them the rest of the call
+    raised (the incident's priority above the one it was first triaged at)."""
+    sent = [r for r in records if r.preliminary]
+    return {"calls": len(sent), "by_priority": dict(sorted(Counter(
+        r.priority for r in sent if r.priority).items())),
+        "received_s_after_answer": distribution([r.received_t - r.answered_t for r in sent
+                                                 if r.received_t is not None
+                                                 and r.answered_t is not None])}
 
 
 def _key_questions(engine: Engine, records: list[Record]) -> dict[str, Any]:
@@ -211,28 +192,48 @@ def _synthesis(engine: Engine, live: list[Record]) -> dict[str, Any]:
     }
 
 
+def _per_precinct(engine: Engine, live: list[Record], rows: dict[str, list[measures.Row]],
+                  utilisation: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Per precinct (and the command feed): its name and district, load, escalations,
+    units and their utilisation, and every KPI's :func:`measures.brief` by priority."""
+    names = {p.id: p for p in geo.precincts()}
+    out: dict[str, dict[str, Any]] = {}
+
+    def entry(pid: str) -> dict[str, Any]:
+        if pid not in out:
+            known = names.get(pid)
+            out[pid] = {"name": known.name if known else COMMAND_NAME if pid == COMMAND_FEED
+                        else pid, "district": known.district if known else None,
+                        "district_name": known.district_name if known else None,
+                        "incidents": 0, "escalations": 0, "units": 0, "utilisation": 0.0}
+        return out[pid]
+
+    for uid, unit in engine.fleet.units.items():
+        e = entry(unit.precinct)
+        e["units"] += 1
+        e["utilisation"] += utilisation[uid]
+    for rec in live:
+        if rec.precinct:
+            e = entry(rec.precinct)
+            e["incidents"] += 1
+            e["escalations"] += rec.escalation > 0
+    for e in out.values():
+        e["utilisation"] = round(e["utilisation"] / e["units"], 4) if e["units"] else None
+    for pid, kpis in measures.per_precinct(rows).items():
+        entry(pid).update(kpis)
+    for e in out.values():
+        for key in measures.PRECINCT_KEYS.values():
+            e.setdefault(key, measures.brief([]))
+    return dict(sorted(out.items()))
+
+
 def compute(engine: Engine, hours: float) -> dict[str, Any]:
     """Every KPI of the run (deterministic for a seed and configuration)."""
     records = list(engine.records.values())
     live = [r for r in records if r.merged_into is None]
-    rows = samples(engine)
+    rows = measures.rows(engine)
     span = hours * 3600.0
     utilisation = engine.fleet.utilisation(min(engine.end_t, span), span)
-    per_precinct: dict[str, dict[str, Any]] = {}
-    for uid, unit in engine.fleet.units.items():
-        entry = per_precinct.setdefault(unit.precinct, {"incidents": 0, "escalations": 0,
-                                                        "units": 0, "utilisation": 0.0})
-        entry["units"] += 1
-        entry["utilisation"] += utilisation[uid]
-    for rec in live:
-        if rec.precinct:
-            entry = per_precinct.setdefault(rec.precinct, {"incidents": 0, "escalations": 0,
-                                                           "units": 0, "utilisation": 0.0})
-            entry["incidents"] += 1
-            entry["escalations"] += rec.escalation > 0
-    for entry in per_precinct.values():
-        entry["utilisation"] = round(entry["utilisation"] / entry["units"], 4) \
-            if entry["units"] else None
     reports_h, escalations_h = [0] * 24, [0] * 24
     arrivals_h: list[list[float]] = [[] for _ in range(24)]
     for rec in records:
@@ -252,10 +253,11 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
             r.channel for r in records).items())), "incidents": len(live),
             "merged": len(records) - len(live),
             "by_priority": dict(sorted(Counter(r.priority for r in live if r.priority).items()))},
-        "time_to_triage_s": _durations(rows.get("triage", [])),
-        "time_to_dispatch_s": _durations(rows.get("dispatch", [])),
-        "time_to_ack_s": _durations(rows.get("ack", [])),
-        "time_to_arrival_s": _durations(rows.get("arrival", [])),
+        "call_answer_s": measures.by_priority(rows["answer"]),
+        "time_to_triage_s": measures.by_priority(rows["triage"]),
+        "time_to_dispatch_s": measures.by_priority(rows["dispatch"]),
+        "time_to_ack_s": measures.by_priority(rows["ack"]),
+        "time_to_arrival_s": measures.by_priority(rows["arrival"]),
         "unplaced": _unplaced(engine, live),
         "escalations": {
             "incidents": len(escalated),
@@ -270,18 +272,20 @@ def compute(engine: Engine, hours: float) -> dict[str, Any]:
                   "waited_for_a_unit": sum(1 for r in live if r.dispatched_t is not None
                                            and r.acked_t is not None
                                            and r.dispatched_t - r.acked_t > 1e-6)},
-        "per_precinct": dict(sorted(per_precinct.items())),
+        "per_precinct": _per_precinct(engine, live, rows, utilisation),
         "hourly": {str(h): {"reports": reports_h[h], "escalations": escalations_h[h],
                             "arrival_p50_s": None if not arrivals_h[h]
                             else round(percentile(arrivals_h[h], 50) or 0.0, 1)}
                    for h in range(24)},
-        "missing_persons": engine.missing.kpis(engine.clock.now()),
+        "missing_persons": {**engine.missing.kpis(engine.clock.now()),
+                            "time_to_found_s": measures.by_priority(rows["found"])},
         "forum": {"posts": len(forum), "reply_within_target": round(
             sum(forum_ok) / len(forum_ok), 4) if forum_ok else None,
-            "reply_s": distribution([r.forum_reply_t - r.received_t for r in forum])},  # type: ignore[operator]
+            "reply_s": measures.by_priority(rows["forum"])},
         "accuracy": _accuracy(records),
         "duplicates": merge_accuracy(engine.records),
         "key_questions": _key_questions(engine, records),
+        "preliminary": _preliminary(records),
         "synthesis": _synthesis(engine, live),
         "feeds": {"messages": sum(engine.feed_messages.values()),
                   "deadlines_without_handler": engine.dropped_deadlines},

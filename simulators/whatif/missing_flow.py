@@ -27,6 +27,7 @@ from typing import Any
 import geo
 from dispatch import missing
 from dispatch.missing.errors import MissingError
+from dispatch.missing.targets import LOCATED
 
 Schedule = Callable[[datetime, str, Any], None]  # (due, kind, payload)
 
@@ -206,6 +207,23 @@ class MissingFlow:
         if case is not None:
             self._commit(missing.on_deadline(case, key, now, _lookup))
 
+    def found_target_s(self, case_id: str) -> float | None:
+        """Seconds the case's ``located`` target allows from its opening (None: its grade
+        has none)."""
+        case = self.cases[case_id]
+        due = next((t.due_at for t in case.targets if t.name == LOCATED), None)
+        return None if due is None else (due - case.opened_at).total_seconds()
+
+    def found_rows(self) -> list[tuple[str, float | None, float | None]]:
+        """``(report id, time to found s, located target s)`` per case, in opening order
+        (time to found None: not found)."""
+        out = []
+        for record in self.records.values():
+            found = self.cases[record.case_id].time_to_found
+            out.append((record.report_id, found.total_seconds() if found is not None else None,
+                        self.found_target_s(record.case_id)))
+        return out
+
     def kpis(self, now: datetime) -> dict[str, Any]:
         """Time-to-found per case and per grade, and the share of targets met."""
         by_grade = missing.kpis_by_grade(self.cases.values(), now)
@@ -219,6 +237,7 @@ class MissingFlow:
                           "grade": record.grade, "scenario": record.scenario,
                           "status": case.status.value,
                           "time_to_found_s": found.total_seconds() if found is not None else None,
+                          "found_target_s": self.found_target_s(record.case_id),
                           "sighting_to_found_s": from_sighting,
                           "sighting_report": record.sighting_id})
         grades = {g.value: {"cases": k.cases, "found": k.found,

@@ -20,6 +20,7 @@ class Record:
     call_t: float
     truth: Mapping[str, Any]
     received_t: float | None = None
+    answered_t: float | None = None  # a call-taker picked up the 110 call (calls only)
     triaged_t: float | None = None
     assigned_t: float | None = None
     acked_t: float | None = None
@@ -43,6 +44,7 @@ class Record:
     escalations: list[tuple[float, int]] = field(default_factory=list)
     questions_asked: int = 0
     placed_on_line: bool = False  # the call-taker asked where and clicked the map
+    preliminary: bool = False  # sent at the first facts (先期处置), the rest added later
     raised_by_answers: bool = False
     # Unplaced at the command centre: when it arrived there, when a precinct took it over
     # (the duty officer's 定位修正 or 转派), and which it was (candidate, reassign, kept).

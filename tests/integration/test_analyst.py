@@ -96,8 +96,9 @@ def test_roles_ids_and_file_names(analyst_service: Service) -> None:
     page = httpx.get(f"{svc.base}/console/analyst")
     assert page.status_code == 200 and "analyst.js" in page.text
     assert "blob:" in page.headers["content-security-policy"]
-    script = httpx.get(f"{svc.base}/console/static/console/analyst.js")
-    assert script.status_code == 200 and "innerHTML" not in script.text
+    for name in ("analyst.js", "analyst_report.js"):
+        script = httpx.get(f"{svc.base}/console/static/console/{name}")
+        assert script.status_code == 200 and "innerHTML" not in script.text, name
 
 
 def test_a_burst_of_simulations_is_held_back() -> None:

@@ -1,18 +1,11 @@
 // Analyst console: launch a what-if simulation (an RQ job), follow its progress, and read
-// its report (headline figures from kpis.json and the plots). Every text that comes from
-// the server goes into the page with textContent (el/fill) only.
+// its report (from kpis.json: the headline, every KPI by priority and by precinct, the
+// duplicates; and the plots). Every text that comes from the server goes into the page
+// with textContent (el/fill) only.
 import { $, api, ApiError, claims, el, explain, fill, header, showConnection, toast, token } from "./console.js";
+import { duplicatesBlock, headlineTable, precinctTable, priorityTable, runLabel, SCENARIOS } from "./analyst_report.js";
 
 const POLL_MS = 1000;
-const SCENARIOS = {
-  "elderly-wanderer": "老人走失（17 分钟找回）",
-  "forum-crisis-out-of-province": "论坛轻生求助（外省）",
-  "fire-surge": "高层火灾集中报警",
-  "telecom-fraud-wave": "电信诈骗集中报案",
-  "missing-child-market": "市场走失儿童",
-  "night-brawl": "夜间聚众斗殴",
-  "snowstorm-pileup": "雪天连环追尾",
-};
 const STATUS = {
   queued: "排队中", started: "运行中", deferred: "等待中", scheduled: "已计划",
   finished: "已完成", failed: "失败", stopped: "已停止", canceled: "已取消",
@@ -38,10 +31,13 @@ function request(form) {
   if (p1 !== null && p1 !== 30) ack.P1 = p1;
   if (p2 !== null && p2 !== 60) ack.P2 = p2;
   if (Object.keys(ack).length) config.ack_timeouts = ack;
+  // The scenario is a knob of the base run (its [stream] table), not of the request: the
+  // request's `mix` goes into both runs, so "compare with the defaults" with only a
+  // scenario chosen compared the scenario with itself and showed two identical columns.
+  const mix = form.elements.mix.value;
+  if (mix) config.stream = { mix: [mix] };
   const body = { hours: number(form, "hours"), seed: number(form, "seed"), config };
   if (form.elements.compare.checked) body.compare = {};
-  const mix = form.elements.mix.value;
-  if (mix) body.mix = [mix];
   return body;
 }
 
@@ -75,7 +71,9 @@ function track(id, body) {
   const status = el("span", {}, STATUS.queued);
   const open = el("button", { class: "btn small", type: "button", disabled: true,
     onclick: () => showReport(id) }, "查看报告");
-  const what = `${body.hours} 小时 · 种子 ${body.seed}` + (body.compare ? " · 对比默认" : "");
+  const scenario = ((body.config.stream || {}).mix || [])[0];
+  const what = `${body.hours} 小时 · 种子 ${body.seed}` + (scenario ? ` · ${SCENARIOS[scenario] || scenario}` : "")
+    + (body.compare ? " · 对比默认" : "");
   const row = el("div", { class: "job" }, el("div", {}, what), bar, status, open);
   if (jobs.size === 0) fill($("#jobs"));
   $("#jobs").prepend(row);
@@ -114,34 +112,9 @@ async function fetchFile(id, name) {
   return response;
 }
 
-function pct(x) { return x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`; }
-function mins(x) { return x === null || x === undefined ? "—" : `${(x / 60).toFixed(1)} 分钟`; }
-
-function headline(k) {
-  return [
-    ["报警数（合并后警情）", `${k.reports.total}（${k.reports.incidents}）`],
-    ["受理用时 中位 / P90", `${mins(k.time_to_triage_s.p50)} / ${mins(k.time_to_triage_s.p90)}`],
-    ["派警用时 中位 / P90", `${mins(k.time_to_dispatch_s.p50)} / ${mins(k.time_to_dispatch_s.p90)}`],
-    ["签收达标率", pct(k.time_to_ack_s.within_target)],
-    ["到场用时 中位 / P90", `${mins(k.time_to_arrival_s.p50)} / ${mins(k.time_to_arrival_s.p90)}`],
-    ["到场达标率", pct(k.time_to_arrival_s.within_target)],
-    ["升级警情", `${k.escalations.incidents}（${pct(k.escalations.share_of_assigned)}）`],
-    ["巡逻车平均利用率", pct(k.units.utilisation_mean)],
-    ["论坛按时回复率", pct(k.forum.reply_within_target)],
-    ["警情分类准确率", pct(k.accuracy.category)],
-    ["合成研判：有发现的警情", k.synthesis ? `${k.synthesis.with_findings} / ${k.synthesis.incidents}` : "—"],
-    ["合成研判改变决策（升级优先级）", k.synthesis ? `${k.synthesis.decisions_changed}` : "—"],
-    ["派警用时 升级警情 / 其余 中位 / P90", k.synthesis
-      ? `${mins(k.synthesis.time_to_dispatch_s.affected.p50)} / ${mins(k.synthesis.time_to_dispatch_s.affected.p90)}；` +
-        `${mins(k.synthesis.time_to_dispatch_s.rest.p50)} / ${mins(k.synthesis.time_to_dispatch_s.rest.p90)}`
-      : "—"],
-    ["地址标注推送出警单位", k.synthesis ? `${k.synthesis.premise_notes.shown_to_unit} / ${k.synthesis.premise_notes.hits}` : "—"],
-  ];
-}
-
 const PLOTS = [
-  ["durations", "各环节用时分布与目标"], ["hourly", "分时段曲线"], ["precincts", "派出所负荷与车辆利用率"],
-  ["escalations", "升级情况"], ["missing", "走失人员找回用时"], ["forum", "论坛回复达标"],
+  ["durations", "各环节用时分布与时限"], ["hourly", "分时段曲线"], ["precincts", "派出所负荷与车辆利用率"],
+  ["escalations", "超时升级情况"], ["missing", "走失人员找回用时"], ["forum", "论坛按时回复"],
   ["map", "警情分布图"],
 ];
 
@@ -151,11 +124,6 @@ async function showReport(id) {
   try {
     const doc = await (await fetchFile(id, "kpis.json")).json();
     const runs = doc.runs || [];
-    const rows = headline(runs[0].kpis).map(([key], i) => el("tr", {}, el("th", {}, key),
-      runs.map((r) => el("td", {}, headline(r.kpis)[i][1]))));
-    const table = el("table", { class: "kpis" },
-      el("tr", {}, el("th", {}, ""), runs.map((r) => el("th", {}, r.label === "base" ? "基准" : r.label === "compare" ? "对比" : r.label))),
-      rows);
     const figures = [];
     for (const [name, caption] of PLOTS) {
       const blob = await (await fetchFile(id, `${name}.png`)).blob();
@@ -167,7 +135,15 @@ async function showReport(id) {
       const a = el("a", { href: URL.createObjectURL(blob), download: `${id}-kpis.json` });
       a.click();
     } }, "下载 kpis.json");
-    fill(box, el("h3", {}, `推演报告 ${id}`), table, raw, figures);
+    const precincts = runs.map((r) => el("details", { open: true },
+      el("summary", {}, `按派出所：${runLabel(r.label)}（${Object.keys(r.kpis.per_precinct || {}).length} 个）`),
+      precinctTable(r)));
+    fill(box, el("h3", {}, `推演报告 ${id}`),
+      el("h4", {}, "核心指标"), headlineTable(runs), raw,
+      el("h4", {}, "按优先级"), priorityTable(runs),
+      el("h4", {}, "按派出所"), el("p", { class: "quiet" }, "达标率后括号内为该所 P1 警情的达标率"), precincts,
+      el("h4", {}, "重复报警合并（对照真实事件）"), duplicatesBlock(runs),
+      el("h4", {}, "图表"), figures);
   } catch (err) {
     fill(box, el("p", { class: "quiet" }, explain(err)));
   }

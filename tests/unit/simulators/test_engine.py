@@ -169,8 +169,10 @@ def test_the_call_taker_asks_where_while_the_caller_is_on_the_line() -> None:
     so it reaches a precinct at once; the asking lengthens the call."""
     start = DEFAULT_START + timedelta(hours=17)
     lines = list(generate(HOURS, 3, start=start))
-    asked = Engine(load_sim_config({}), start, 3).run(lines, HOURS)
-    not_asked = Engine(load_sim_config({"place_question_median_s": 0}), start, 3).run(
+    # Every call sent at its end (no 先期处置), so the talk times compare.
+    asked = Engine(load_sim_config({"preliminary_dispatch": False}), start, 3).run(lines, HOURS)
+    not_asked = Engine(load_sim_config({"place_question_median_s": 0,
+                                        "preliminary_dispatch": False}), start, 3).run(
         lines, HOURS)
     on_line = [r for r in asked.records.values() if r.placed_on_line]
     assert on_line and all(r.channel == "call" for r in on_line)
@@ -222,3 +224,30 @@ def test_the_call_taker_merges_a_suggested_duplicate_the_caller_confirms() -> No
                    for e in sure.store.timelines[rec.incident_id])
     never = _engine({"merge_mistake_probability": 0, "merge_confirm_probability": 0})
     assert not any(r.merged_by == "call_taker" for r in never.records.values())
+
+
+def test_a_p1_call_whose_place_is_known_is_sent_at_its_first_facts() -> None:
+    """先期处置: sent as soon as the opening of the report reads P1, triaged on it; the rest
+    of the call reaches the incident when it ends, raising and never lowering."""
+    start = DEFAULT_START + timedelta(hours=17)
+    lines = list(generate(HOURS, 3, start=start))
+    told = {line["source_id"]: line["text"] for line in lines}
+    early = Engine(load_sim_config({}), start, 3).run(lines, HOURS)
+    late = Engine(load_sim_config({"preliminary_dispatch": False}), start, 3).run(lines, HOURS)
+    sent = [r for r in early.records.values() if r.preliminary]
+    assert sent and all(r.channel == "call" for r in sent)
+    assert not any(r.preliminary for r in late.records.values())
+    with_details = 0
+    for rec in sent:
+        incident = early.incidents[rec.incident_id]
+        assert told[str(rec.source_id)].startswith(incident.text)  # the first facts only
+        timeline = early.store.timelines[rec.incident_id]
+        added = [e for e in timeline if e.type is EventType.DETAILS_ADDED]
+        if added:
+            with_details += 1
+            assert added[0].at > timeline[0].at  # when the call ended
+            assert "".join((incident.text, *incident.details)).replace("\n", "") == \
+                told[str(rec.source_id)].replace("\n", "")
+            triaged = next(e for e in timeline if e.type is EventType.TRIAGED)
+            assert incident.priority <= triaged.data["priority"]  # never lowered
+    assert with_details

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import math
 import random
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
@@ -50,11 +49,11 @@ from dispatch.forum.targets import ForumTargets
 from geo import suggest as suggestions
 from simulators.streams.recurrence import Prelude
 from simulators.whatif.agents import DeskPool, Fleet, lognormal
+from simulators.whatif.call_taker import CallTaker, click_near
+from simulators.whatif.command_desk import gazetteer_fix, is_unplaced, known_precinct
 from simulators.whatif.knobs import SimConfig
 from simulators.whatif.missing_flow import MissingFlow
 from simulators.whatif.nearby import OpenIndex
-from simulators.whatif.preliminary import FirstFacts, first_facts, send_time
-from simulators.whatif.questions import ask
 from simulators.whatif.records import Record, note_synthesis
 from simulators.whatif.synthesis_index import MemoryIndex
 
@@ -97,6 +96,7 @@ class Engine:
         self.open_index = OpenIndex(self.incidents.__getitem__)
         self.waiting: list[tuple[int, float, int, str]] = []
         self.calls = DeskPool(config.call_takers)
+        self.call_taker = CallTaker(config, self.rng, classify)
         # The command centre's duty officers: the most urgent unplaced incident first.
         self.command_queue: list[tuple[int, float, int, str]] = []
         self.command_free = config.command_officers
@@ -256,104 +256,22 @@ class Engine:
 
     def _call(self, line: Mapping[str, Any]) -> None:
         """A report reaches the centre: calls queue for a call-taker, others go straight in."""
-        if line["channel"] == "call":
-            handling = lognormal(self.rng, self.config.call_handling_median_s,
-                                 self.config.call_handling_sigma)
-            telling, place_s = handling, 0.0  # the caller's account, before any question
-            if self.config.key_questions:
-                # The console's live preview shows the open key questions while the
-                # call-taker types; each one asked lengthens the call.
-                preview = self.classify(line["text"], "call")
-                answers, asked = ask(preview.get("questions", ()), line.get("truth") or {},
-                                     self.config.key_questions)
-                handling += asked * self.config.key_question_s
-                line = {**line, "_answers": answers, "_asked": asked, "_preview": preview}
-            asked_where = self._ask_where(line)
-            if asked_where is not None:
-                place_s = lognormal(self.rng, self.config.place_question_median_s,
-                                    self.config.command_think_sigma)
-                handling += place_s
-                line = {**line, "location": asked_where, "_placed_on_line": True}
-            answered, done = self.calls.serve(self.t, handling)
-            line = {**line, "_answered_t": answered}
-            early = self._preliminary(line, answered, done, telling, place_s)
-            if early is not None:
-                at, facts = early
-                # Sent at the first facts, triaged on them alone; the rest of the call and
-                # the answers reach the incident when the call ends.
-                self._push(at, "intake", ({
-                    **line, "text": facts.first, "_preview": facts.triage,
-                    "_answers": {}, "_rest": facts.rest, "_late_answers": line.get("_answers"),
-                    "_done_t": done}, self.t))
-            else:
-                self._push(done, "intake", (line, self.t))
-        else:
+        if line["channel"] != "call":
             self._intake((line, self.t))
-
-    def _preliminary(self, line: Mapping[str, Any], answered: float, done: float,
-                     telling: float, place_s: float) -> tuple[float, FirstFacts] | None:
-        """先期处置: a P1 call whose place is known (a device fix, the call-taker's click, or
-        an address or named place the gazetteer puts in a precinct) is sent at its first
-        facts; None when it is sent at the end of the call as usual."""
-        if not self.config.preliminary_dispatch:
-            return None
-        preview = line.get("_preview") or self.classify(line["text"], "call")
-        # A missing person's case is opened from the whole description (clothes, age,
-        # where last seen), which the call-taker takes down before sending.
-        if preview.get("priority") != "P1" or preview.get("category") == "missing_person":
-            return None
-        if line.get("location") is None and not self._placed_by_words(line):
-            return None
-        facts = first_facts(line["text"], lambda said: self.classify(said, "call"))
-        if facts is None:
-            return None
-        at = send_time(answered, telling, facts, self.config.preliminary_opening_s, place_s)
-        return (at, facts) if at < done - 1.0 else None
-
-    def _placed_by_words(self, line: Mapping[str, Any]) -> bool:
-        """Does the address, else the first place the text names, place the call in a
-        precinct (the intake console's placement check)?"""
-        query = _place_query(line.get("address"), lambda: (
-            (line.get("_preview") or self.classify(line["text"], "call")).get("extracted") or {}))
-        if not query:
-            return False
-        try:
-            return suggestions.suggest(query, 6).level == "precinct"
-        except geo.GeoError:
-            return False
-
-    def _ask_where(self, line: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The intake console's placement check, as the call-taker sees it during the call:
-        a call with no device fix whose address (else the first place its text names) does
-        not place in a precinct says 未能精确定位, and the call-taker asks the caller for a
-        crossing or a landmark and clicks it on the map. Returns that click (WGS-84, within
-        ``place_question_error_m`` of the truth), or None when nothing is asked."""
-        if self.config.place_question_median_s <= 0 or line.get("location") is not None:
-            return None
-        truth = line.get("truth") or {}
-        point = truth.get("location") or {}
-        if point.get("lat") is None or truth.get("out_of_area"):
-            return None  # the console says 不在本市辖区: handed over, not asked
-        query = _place_query(line.get("address"), lambda: (
-            (line.get("_preview") or self.classify(line["text"], "call")).get("extracted") or {}))
-        if query:
-            try:
-                if suggestions.suggest(query, 6).level in ("precinct", "out_of_area"):
-                    return None
-            except geo.GeoError:
-                pass
-        error = self.config.place_question_error_m
-        lat, lon = self._click_near(point["lat"], point["lon"], error)
-        return {"lat": round(lat, 6), "lon": round(lon, 6), "crs": "wgs84",
-                "accuracy_m": max(30.0, error)}
-
-    def _click_near(self, lat: float, lon: float, error_m: float) -> tuple[float, float]:
-        """Where a person clicks on the map for a place the caller describes: uniformly
-        within ``error_m`` of the true point (a landmark, not a survey)."""
-        bearing = self.rng.uniform(0, 2 * math.pi)
-        dist = self.rng.uniform(0, error_m)
-        return (lat + dist * math.cos(bearing) / 111_320,
-                lon + dist * math.sin(bearing) / (111_320 * math.cos(math.radians(lat))))
+            return
+        call = self.call_taker.take(line)
+        answered, done = self.calls.serve(self.t, call.handling_s)
+        line = {**call.line, "_answered_t": answered}
+        early = self.call_taker.preliminary(call, answered, done)
+        if early is None:
+            self._push(done, "intake", (line, self.t))
+            return
+        at, facts = early
+        # Sent at the first facts alone; the rest and the answers follow at the call's end.
+        self._push(at, "intake", ({
+            **line, "text": facts.first, "_preview": facts.triage, "_answers": {},
+            "_rest": facts.rest, "_late_answers": line.get("_answers"), "_done_t": done},
+            self.t))
 
     def _intake(self, payload: tuple[Mapping[str, Any], float]) -> None:
         line, call_t = payload
@@ -376,9 +294,8 @@ class Engine:
         self._push(self.t + self.config.pipeline_s, "process", incident_id)
 
     def _details(self, payload: tuple[str, str, dict[str, Any]]) -> None:
-        """The call ends after a preliminary dispatch: what the caller said since goes on
-        the incident (``decisions.add_details``, the console's 补充情况), re-triaged with the
-        answers to the key questions, raising and never lowering."""
+        """After a preliminary dispatch, the call's end: the rest of the account and the
+        answers go on the incident (``decisions.add_details``, the console's 补充情况)."""
         incident_id, rest, answers = payload
         incident = self.incidents[incident_id]
         if not incident.is_open or not (rest.strip() or answers):
@@ -417,10 +334,8 @@ class Engine:
                        (incident_id, tuple(c.incident_id for c in plan.candidates[:5])))
 
     def _merge_confirm(self, payload: tuple[str, tuple[str, ...]]) -> None:
-        """The call-taker reads the suggested duplicates (the console's list after submitting)
-        and merges the one the caller confirms is the same event (the truth decides what
-        the caller would say), or, rarely, one that is not; through the API's own
-        ``merging.merge``."""
+        """The call-taker merges (``merging.merge``) the suggested duplicate the caller
+        confirms is the same event (the truth decides), or, rarely, one that is not."""
         incident_id, candidate_ids = payload
         child, rec = self.incidents[incident_id], self.records[incident_id]
         if child.status not in (Status.ASSIGNED, Status.ACKNOWLEDGED) or child.units:
@@ -471,7 +386,7 @@ class Engine:
         feed = incident.precinct or COMMAND_FEED
         if feed == COMMAND_FEED:
             rec = self.records[incident.id]
-            if _is_unplaced(incident) and rec.unplaced_t is None \
+            if is_unplaced(incident) and rec.unplaced_t is None \
                     and self.config.command_officers > 0:
                 # A duty officer reads it, asks if need be, and places or sends it.
                 rec.unplaced_t = self.t
@@ -520,14 +435,14 @@ class Engine:
             self._command_done()
             return  # merged, escalated and taken, or placed meanwhile
         now = self.clock.now()
-        fixed = _gazetteer_fix(incident)
+        fixed = gazetteer_fix(incident)
         if fixed is not None and fixed.get("precinct"):
             rec.command_action = "candidate"
             events = corrections.relocate(incident, fixed, "指挥中心选定地名库候选",
                                           "command:sim", "sim", now, self.config.ack_timeouts)
         else:
             shares = (incident.location or {}).get("candidates") or []
-            target = _known_precinct(shares[0][0]) if shares else None
+            target = known_precinct(shares[0][0]) if shares else None
             if target is None:
                 point = (rec.truth.get("location") or {}) if rec.channel == "call" else {}
                 if point.get("lat") is not None and self.config.command_callback_median_s > 0:
@@ -566,7 +481,7 @@ class Engine:
             return
         truth = rec.truth.get("location") or {}
         error = self.config.command_callback_error_m
-        lat, lon = self._click_near(truth["lat"], truth["lon"], error)
+        lat, lon = click_near(self.rng, truth["lat"], truth["lon"], error)
         fixed = dict(suggestions.fix(lat, lon, max(30.0, error), source="manual",
                                      matched=("map",)).to_dict())
         if not fixed.get("precinct"):
@@ -682,54 +597,4 @@ class Engine:
         case_id, name = payload
         self.missing.meet(case_id, name, self.clock.now())
 
-
-def _is_unplaced(incident: Incident) -> bool:
-    """At the command centre because no precinct contains its point (not a matter for
-    another city, which is handed over)."""
-    loc = incident.location or {}
-    return incident.precinct == COMMAND_FEED and not loc.get("out_of_area") \
-        and loc.get("in_jurisdiction") is not False
-
-
-def _place_query(address: str | None,
-                 extracted: Callable[[], Mapping[str, Any]]) -> str | None:
-    """What a console looks up for a place (the intake's placement check, the command
-    officer's 定位修正 box): the address, else the first place the report names (triage's
-    ``extracted``, read only when there is no address); at most 100 characters."""
-    if address and address.strip():
-        return address.strip()[:100]
-    places = extracted().get("places") or []
-    first = next((p for p in places if isinstance(p, str) and p.strip()), None)
-    return first.strip()[:100] if first else None
-
-
-def _place_text(incident: Incident) -> str | None:
-    """What the officer types into the 定位修正 box."""
-    return _place_query(incident.address, lambda: incident.extracted or {})
-
-
-def _gazetteer_fix(incident: Incident) -> dict[str, Any] | None:
-    """The location the first gazetteer suggestion with a point gives (as the console's
-    candidate button sends it), or None."""
-    text = _place_text(incident)
-    if not text:
-        return None
-    try:
-        found = suggestions.suggest(text, 8)
-    except geo.GeoError:
-        return None
-    item = next((i for i in found.items if i.kind != "precinct" and i.precinct), None)
-    if item is None:
-        return None
-    chosen = suggestions.place(item.id)
-    return dict(suggestions.fix(chosen.lat, chosen.lon, chosen.radius_m, town=chosen.town,
-                                source="gazetteer",
-                                matched=(f"{chosen.kind}:{chosen.name}",)).to_dict())
-
-
-def _known_precinct(precinct_id: str) -> Any:
-    try:
-        return geo.precinct(precinct_id)
-    except geo.UnknownPrecinct:
-        return None
 

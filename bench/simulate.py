@@ -79,13 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     stages_s, _ = _best(all_stages, 1)
 
     def table_locate(report: Mapping[str, Any], extracted: Mapping[str, Any]) -> Mapping[str, Any]:
+        if report["text"] not in located:  # an opening sent early (先期处置): first sight
+            located[report["text"]] = stages.locate(report, extracted)
         return located[report["text"]]
 
+    def table_classify(text: str, channel: str, answers: Any = None) -> Mapping[str, Any]:
+        # The table's triage also answers a re-triage after key questions; the openings
+        # that preliminary dispatch triages are added on first sight, so the best pass
+        # times the core, not triage.
+        if text not in triaged:
+            triaged[text] = stages.classify(text, channel)
+        return triaged[text]
+
     def core() -> Engine:
-        return Engine(SimConfig(), DEFAULT_START, args.seed,
-                      # The table's triage also answers a re-triage after key
-                      # questions: this baseline times the core, not triage.
-                      classify=lambda text, channel, answers=None: triaged[text],
+        return Engine(SimConfig(), DEFAULT_START, args.seed, classify=table_classify,
                       locate=table_locate).run(lines, args.hours)
 
     core_s, engine = _best(core, args.passes)

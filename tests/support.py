@@ -287,7 +287,13 @@ class Service:
 
     def get(self, path: str, role: str = "command", precinct: str | None = None,
             **kw: Any) -> httpx.Response:
-        return self.http.get(f"{self.base}{path}", headers=self.headers(role, precinct), **kw)
+        url, headers = f"{self.base}{path}", self.headers(role, precinct)
+        try:
+            return self.http.get(url, headers=headers, **kw)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            # A pooled keep-alive connection the server closed just as it was reused
+            # (uvicorn's keep-alive timeout): a GET is safe to send again, once.
+            return self.http.get(url, headers=headers, **kw)
 
     def post(self, path: str, body: Any = None, role: str = "command",
              precinct: str | None = None, **kw: Any) -> httpx.Response:

@@ -1,7 +1,9 @@
 """Which Redis node is the primary, whether it answers, and when the primary changed.
 
 One watcher runs in every API process. Twice a second it asks the store who it is (the
-node's address — through Sentinel when configured — its run id, its role and replicas).
+node's address — through Sentinel when configured — its run id, its role and replicas);
+two failed looks in a row (one alone is a slow moment on a loaded machine) say the store
+is not answering.
 A new run id on another node is a **failover** (Sentinel promoted a replica); a new run id
 on the same node is a **restart**. Every process that notices a change records it with one
 compare-and-set script, so a change seen by five API processes is counted once:
@@ -35,6 +37,8 @@ from dispatch.adapters.redis_keys import Keys
 log = logging.getLogger("dispatch.store")
 
 CHANGES_KEPT = 50
+# Consecutive failed checks (0.5 s apart) before the store is called not answering.
+FAILURES_TO_TRIP = 2
 
 # KEYS: primary hash, changes list. ARGV: node, run id, ISO time, epoch seconds.
 # Returns "" (nothing new) or the kind of change recorded ("failover" / "restart").
@@ -70,6 +74,7 @@ class StoreState:
     unavailable_since: float | None = None  # time.time() of the first failed check
     error: str | None = None
     checked_at: float = 0.0  # time.monotonic() when this state was learnt
+    failures: int = 0  # consecutive failed checks
 
     def to_dict(self) -> dict[str, Any]:
         down_s = None if self.unavailable_since is None \
@@ -159,6 +164,13 @@ class StoreWatch:
             seen = cast(dict[str, str], await self.r.hgetall(self.keys.store_primary))
             last = await self.r.lindex(self.keys.store_changes, 0)
         except (RedisError, OSError, TimeoutError) as exc:
+            failures = before.failures + 1
+            if before.available and failures < FAILURES_TO_TRIP:
+                # One slow or failed look on a loaded machine is not a failover: the store
+                # is called not answering after the next check fails too.
+                self.state = replace(before, failures=failures, error=str(exc)[:200],
+                                     checked_at=time.monotonic())
+                return self.state
             if before.available or before.unavailable_since is None:
                 log.warning("store unavailable: %s", exc)
             self.state = StoreState(
@@ -166,7 +178,7 @@ class StoreWatch:
                 failovers=before.failovers, restarts=before.restarts,
                 last_change=before.last_change,
                 unavailable_since=before.unavailable_since or time.time(),
-                error=str(exc)[:200], checked_at=time.monotonic())
+                error=str(exc)[:200], checked_at=time.monotonic(), failures=failures)
             if before.available:
                 self.on_change({"available": False, "primary": before.node,
                                 "detail": "store not answering: failing over or restarting"})

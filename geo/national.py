@@ -185,6 +185,7 @@ class National:
         (神木 in 到神木了, not 富阳 in 富阳小区): such stems are often words."""
         at_start = i == 0 or text[i - 1] in PLACE_LEAD or bool(before and before[-1].end == i) \
             or text[max(0, i - 2):i] in ("到了", "去了", "回了", "老家", "家在", "来自", "路过", "途经") \
+            or (text[max(0, i - 2):i] in ("高速", "国道") and text.startswith(("段", "境内"), i + 2)) \
             or self._parent_of_next(text, i + 2, hit)
         if not at_start:
             return tuple(r for r in hit if not r.stem)
@@ -231,6 +232,8 @@ class National:
             return True
         if text.startswith(_DOING_THERE, j):  # 在神木开车出事了: what someone did there
             return True
+        if text.startswith(("段", "境内"), j) and text[max(0, j - 4):j - 2] in ("高速", "国道"):
+            return True  # 包茂高速神木段: the stretch of a road inside that county
         return any(text[j:j + k] in self.forms for k in self.lengths.get(text[j], ()) if k > 1)
 
     def chain(self, code: str) -> Chain:

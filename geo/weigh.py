@@ -355,6 +355,9 @@ def span_role(text: str, start: int, end: int) -> str:
     if re.match(r"老家的?(?:房子|房屋|家|院子|老宅|老房子|地|家里)", text[end:end + 6]) and \
             _event_at(text, start, end, anchored=False):
         return "place"  # 我固阳金山镇老家的房子被人撬了
+    if before.endswith(("往", "向", "朝", "开往", "驶往")) and text[start:end] in ("包头", "包头市") \
+            and text.startswith(("方向", "走", "开", "去"), end):
+        return "reference"  # 往包头方向: the way the road runs, said from outside the city
     if before.endswith(_DENIED_BEFORE):
         return "denied"
     if before.endswith(_REFERENCE_BEFORE):

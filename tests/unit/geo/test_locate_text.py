@@ -189,6 +189,10 @@ def test_latin_names_any_case() -> None:
     ("临河那边我停楼下的车让人砸了，物业给我打的电话，我现在在包头青山出差呢", "巴彦淖尔市"),
     ("我姐刚给我打电话哭，说她男人喝多了在家打她，她家在乌海海勃湾区，我在包头东河", "乌海市"),
     ("树林召镇上我小舅子让车撞了，我在包头昆区正往达拉特旗那边赶", "鄂尔多斯市"),
+    # On the road: the stretch of an expressway inside a county, and the direction of
+    # travel towards Baotou, which is not where it happened.
+    ("包茂高速神木段，两个大车追尾，后面那个驾驶室都变形了", "榆林市"),
+    ("G6京藏高速乌拉特前旗境内，往包头方向，一辆货车着火了", "巴彦淖尔市"),
     # Where someone is from, said as who they are (X的职工, X的孩子).
     ("九原区的老汉，在银川兴庆区住院没人管", "银川市"),
     # A journey from Baotou to the place of the matter; a home given bare at the opening.

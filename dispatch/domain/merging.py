@@ -20,12 +20,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from dispatch.domain.corrections import assignment
 from dispatch.domain.decisions import ESCALATION_CHAIN, arrival_due, route
 from dispatch.domain.errors import InvalidTransition
 from dispatch.domain.events import Event, EventType, iso
-from dispatch.domain.incident import COMMAND_FEED, Incident, Status, ack_due
+from dispatch.domain.incident import COMMAND_FEED, OPEN_STATUSES, Incident, Status, ack_due
 
-_OPEN = ("received", "triaged", "assigned", "acknowledged", "en_route", "on_scene")
 # A later caller's place replaces the first one's when it is this much more precise.
 PRECISION_GAIN = 0.5
 
@@ -124,7 +124,8 @@ def merge(child: Incident, parent: Incident, now: datetime, actor: str,
     if child.id == parent.id:
         raise InvalidTransition(child.status.value, "merged", ())
     if not parent.is_open:
-        raise InvalidTransition(parent.status.value, "caller_added", _OPEN)
+        raise InvalidTransition(parent.status.value, "caller_added",
+                                (s.value for s in OPEN_STATUSES))
     child_events = [Event(EventType.MERGED, child.id, now, actor=actor,
                           data={"into": parent.id, **detail})]
     parent_events = [Event(EventType.CALLER_ADDED, parent.id, now, actor=actor, data={
@@ -200,16 +201,10 @@ def split(child: Incident, parent: Incident | None, now: datetime, actor: str, r
         raise InvalidTransition(child.status.value, "split", (Status.MERGED.value,))
     location = child.location or {}
     feed = route(location)
-    priority = child.priority or "P4"
-    due = ack_due(now, ack_timeouts.get(priority))
-    arrive = arrival_due(priority, location.get("district"), child.received_at) \
-        if feed != COMMAND_FEED else None
     child_events = [
         Event(EventType.SPLIT, child.id, now, actor=actor,
               data={"from": child.merged_into, "reason": reason}),
-        Event(EventType.ASSIGNED, child.id, now, actor=actor, data={
-            "precinct": feed, "ack_due_at": iso(due) if due else None,
-            "arrival_due_at": iso(arrive) if arrive else None, "priority": priority,
+        assignment(child, feed, location.get("district"), actor, now, ack_timeouts, {
             "reason": "split from a merged incident: "
                       + ("precinct containing the location" if feed != COMMAND_FEED
                          else "no precinct in jurisdiction: command centre confirms")})]
